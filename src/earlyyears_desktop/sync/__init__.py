@@ -1,0 +1,1 @@
+"""Signed and encrypted sync bundles and enrolment files (pure formats, no database, no Qt)."""
