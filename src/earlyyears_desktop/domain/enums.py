@@ -1,0 +1,147 @@
+"""The fixed vocabularies practitioners choose from.
+
+Each enum's value is what is stored; `label` is what a person reads.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a human label."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
+class Role(LabelledEnum):
+    GROUP_LEADER = "group_leader"
+    PORTAGE_WORKER = "portage_worker"
+    SENCO = "senco"
+    THERAPIST = "therapist"
+    FAMILY_SUPPORT = "family_support"
+    ADMINISTRATOR = "administrator"
+
+
+class Discipline(LabelledEnum):
+    EARLY_YEARS_EDUCATION = "early_years_education"
+    SPEECH_AND_LANGUAGE_THERAPY = "speech_and_language_therapy"
+    PHYSIOTHERAPY = "physiotherapy"
+    OCCUPATIONAL_THERAPY = "occupational_therapy"
+    FAMILY_SUPPORT = "family_support"
+    HEALTH_VISITING = "health_visiting"
+    PORTAGE = "portage"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology"
+    OTHER = "other"
+
+
+class AreaOfNeed(LabelledEnum):
+    """The four broad areas of need in the SEND Code of Practice."""
+
+    COMMUNICATION_AND_INTERACTION = "communication_and_interaction"
+    COGNITION_AND_LEARNING = "cognition_and_learning"
+    SOCIAL_EMOTIONAL_MENTAL_HEALTH = "social_emotional_mental_health"
+    SENSORY_PHYSICAL = "sensory_physical"
+
+
+class ChildStatus(LabelledEnum):
+    ACTIVE = "active"
+    TRANSFERRED = "transferred"
+    CLOSED = "closed"
+
+
+class AccessibleFormat(LabelledEnum):
+    STANDARD = "standard"
+    LARGE_PRINT = "large_print"
+    HIGH_CONTRAST = "high_contrast"
+    READ_ALOUD = "read_aloud"
+
+
+class ConsentKind(LabelledEnum):
+    SHARE_WITH_AGENCIES = "share_with_agencies"
+    SHARE_WITH_CENTRAL = "share_with_central"
+    PHOTOS = "photos"
+    HANDOUTS = "handouts"
+
+
+class SessionStatus(LabelledEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class AttendanceStatus(LabelledEnum):
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    APOLOGIES = "apologies"
+    DID_NOT_ATTEND = "did_not_attend"
+
+    @property
+    def attended(self) -> bool:
+        return self in (
+            AttendanceStatus.PRESENT,
+            AttendanceStatus.LATE,
+            AttendanceStatus.LEFT_EARLY,
+        )
+
+
+class ObservationContext(LabelledEnum):
+    SESSION = "session"
+    HOME_VISIT = "home_visit"
+    OTHER = "other"
+
+
+class StrategyProgress(LabelledEnum):
+    NOT_STARTED = "not_started"
+    GOING_WELL = "going_well"
+    SOME_PROGRESS = "some_progress"
+    NOT_WORKING = "not_working"
+    STOPPED = "stopped"
+
+
+class TargetStatus(LabelledEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    PAUSED = "paused"
+
+
+class ProgressRating(LabelledEnum):
+    NOT_YET = "not_yet"
+    EMERGING = "emerging"
+    DEVELOPING = "developing"
+    SECURE = "secure"
+
+
+class PlanStatus(LabelledEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+_LABELS: dict[LabelledEnum, str] = {
+    Role.SENCO: "SENCO",
+    Role.PORTAGE_WORKER: "Portage worker",
+    Discipline.SPEECH_AND_LANGUAGE_THERAPY: "Speech and language therapy",
+    Discipline.PORTAGE: "Portage",
+    AreaOfNeed.COMMUNICATION_AND_INTERACTION: "Communication and interaction",
+    AreaOfNeed.COGNITION_AND_LEARNING: "Cognition and learning",
+    AreaOfNeed.SOCIAL_EMOTIONAL_MENTAL_HEALTH: "Social, emotional and mental health",
+    AreaOfNeed.SENSORY_PHYSICAL: "Sensory and/or physical",
+    ConsentKind.SHARE_WITH_AGENCIES: "Sharing with other agencies",
+    ConsentKind.SHARE_WITH_CENTRAL: "Sharing with the local authority's central service",
+    ConsentKind.PHOTOS: "Photographs",
+    ConsentKind.HANDOUTS: "Personalised handouts",
+    AttendanceStatus.DID_NOT_ATTEND: "Did not attend",
+    AttendanceStatus.LEFT_EARLY: "Left early",
+    ObservationContext.HOME_VISIT: "Home visit",
+    StrategyProgress.GOING_WELL: "Going well",
+    StrategyProgress.SOME_PROGRESS: "Some progress",
+    StrategyProgress.NOT_WORKING: "Not working yet",
+    ProgressRating.NOT_YET: "Not yet",
+}

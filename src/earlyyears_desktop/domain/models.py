@@ -1,0 +1,460 @@
+"""The vault's tables as SQLAlchemy 2.x typed models.
+
+Every synchronised record (a subclass of `Synced`) has a UUID key, a version counter, UTC
+timestamps, the device that last changed it and a tombstone instead of a hard delete. The
+services bump the version and write the audit event and change-log entry in the same
+transaction (see `services.unit_of_work`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Synced(Base):
+    """A record that is synchronised with the central service."""
+
+    __abstract__ = True
+    #: the entity name used in the change log, audit events and bundles
+    entity: ClassVar[str]
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    changed_by_device: Mapped[str] = mapped_column(String(36), default="")
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+
+def _fk(target: str, nullable: bool = False) -> Mapped[str]:
+    return mapped_column(String(36), ForeignKey(target), nullable=nullable, index=True)
+
+
+def _fk_opt(target: str) -> Mapped[str | None]:
+    return mapped_column(String(36), ForeignKey(target), nullable=True, index=True)
+
+
+class Practitioner(Synced):
+    __tablename__ = "practitioners"
+    entity = "practitioner"
+
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    discipline: Mapped[str] = mapped_column(String(60), default="")
+    key_slot_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Child(Synced):
+    __tablename__ = "children"
+    entity = "child"
+
+    legal_given_names: Mapped[str] = mapped_column(String(200))
+    legal_family_name: Mapped[str] = mapped_column(String(200))
+    preferred_name: Mapped[str] = mapped_column(String(200), default="")
+    #: folded legal and preferred names for diacritic-insensitive search
+    search_key: Mapped[str] = mapped_column(String(700), default="", index=True)
+    date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), default=None)
+    #: comma-separated `AreaOfNeed` values
+    areas_of_need: Mapped[str] = mapped_column(String(200), default="")
+    diagnoses_notes: Mapped[str] = mapped_column(Text, default="")
+    key_person: Mapped[str] = mapped_column(String(200), default="")
+    setting_attended: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+
+
+class Carer(Synced):
+    __tablename__ = "carers"
+    entity = "carer"
+
+    child_id: Mapped[str] = _fk("children.id")
+    name: Mapped[str] = mapped_column(String(200))
+    relationship: Mapped[str] = mapped_column(String(80), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    preferred_language: Mapped[str] = mapped_column(String(80), default="English")
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    accessible_format: Mapped[str] = mapped_column(String(20), default="standard")
+    is_main_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Consent(Synced):
+    __tablename__ = "consents"
+    entity = "consent"
+
+    child_id: Mapped[str] = _fk("children.id")
+    kind: Mapped[str] = mapped_column(String(40))
+    given: Mapped[bool] = mapped_column(Boolean, default=True)
+    given_by: Mapped[str] = mapped_column(String(200), default="")
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str | None] = _fk_opt("practitioners.id")
+
+
+class TeamMember(Synced):
+    """A professional or agency in the team around the child."""
+
+    __tablename__ = "team_members"
+    entity = "team_member"
+
+    child_id: Mapped[str] = _fk("children.id")
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(120), default="")
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    is_lead_professional: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Venue(Synced):
+    __tablename__ = "venues"
+    entity = "venue"
+
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    access_notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Group(Synced):
+    __tablename__ = "groups"
+    entity = "group"
+
+    name: Mapped[str] = mapped_column(String(200))
+    venue_id: Mapped[str | None] = _fk_opt("venues.id")
+    #: 0 = Monday
+    weekday: Mapped[int | None] = mapped_column(Integer, default=None)
+    start_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    end_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    capacity: Mapped[int | None] = mapped_column(Integer, default=None)
+    focus: Mapped[str] = mapped_column(Text, default="")
+
+
+class GroupStaff(Synced):
+    __tablename__ = "group_staff"
+    entity = "group_staff"
+
+    group_id: Mapped[str] = _fk("groups.id")
+    name: Mapped[str] = mapped_column(String(200))
+    discipline: Mapped[str] = mapped_column(String(60), default="")
+    practitioner_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    visiting: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Enrolment(Synced):
+    __tablename__ = "enrolments"
+    entity = "enrolment"
+
+    child_id: Mapped[str] = _fk("children.id")
+    group_id: Mapped[str] = _fk("groups.id")
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+
+class GroupSession(Synced):
+    """One meeting of a group on a date."""
+
+    __tablename__ = "sessions"
+    entity = "session"
+
+    group_id: Mapped[str] = _fk("groups.id")
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    start_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    end_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    theme: Mapped[str] = mapped_column(String(200), default="")
+    activities: Mapped[str] = mapped_column(Text, default="")
+    #: newline-separated names of staff present
+    staff_present: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    cancel_reason: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Attendance(Synced):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "child_id"),)
+    entity = "attendance"
+
+    session_id: Mapped[str] = _fk("sessions.id")
+    child_id: Mapped[str] = _fk("children.id")
+    status: Mapped[str] = mapped_column(String(20))
+    came_with: Mapped[str] = mapped_column(String(200), default="")
+    arrived_at: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    is_visitor: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by: Mapped[str | None] = _fk_opt("practitioners.id")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Observation(Synced):
+    __tablename__ = "observations"
+    entity = "observation"
+
+    child_id: Mapped[str] = _fk("children.id")
+    context: Mapped[str] = mapped_column(String(20), default="other")
+    session_id: Mapped[str | None] = _fk_opt("sessions.id")
+    home_visit_id: Mapped[str | None] = _fk_opt("home_visits.id")
+    observed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    area_of_need: Mapped[str] = mapped_column(String(60), default="")
+    outcome_id: Mapped[str | None] = _fk_opt("plan_outcomes.id")
+    author_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    share_with_parents: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Strategy(Synced):
+    __tablename__ = "strategies"
+    entity = "strategy"
+
+    title: Mapped[str] = mapped_column(String(200))
+    area_of_need: Mapped[str] = mapped_column(String(60), default="")
+    practitioner_wording: Mapped[str] = mapped_column(Text, default="")
+    try_at_home: Mapped[str] = mapped_column(Text, default="")
+    from_central: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChildStrategy(Synced):
+    __tablename__ = "child_strategies"
+    entity = "child_strategy"
+
+    child_id: Mapped[str] = _fk("children.id")
+    strategy_id: Mapped[str] = _fk("strategies.id")
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+    started_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    progress: Mapped[str] = mapped_column(String(30), default="not_started")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class HomeVisit(Synced):
+    """A Portage (or other) visit to the family's home."""
+
+    __tablename__ = "home_visits"
+    entity = "home_visit"
+
+    child_id: Mapped[str] = _fk("children.id")
+    practitioner_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    visited_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    carers_present: Mapped[str] = mapped_column(String(300), default="")
+    activities: Mapped[str] = mapped_column(Text, default="")
+    family_will_practise: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_visit_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+
+class TeachingTarget(Synced):
+    __tablename__ = "teaching_targets"
+    entity = "teaching_target"
+
+    child_id: Mapped[str] = _fk("children.id")
+    skill_area: Mapped[str] = mapped_column(String(120))
+    target: Mapped[str] = mapped_column(Text)
+    #: newline-separated small steps
+    small_steps: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    set_on: Mapped[dt.date] = mapped_column(Date)
+    achieved_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+
+class VisitTargetProgress(Synced):
+    __tablename__ = "visit_target_progress"
+    __table_args__ = (UniqueConstraint("home_visit_id", "target_id"),)
+    entity = "visit_target_progress"
+
+    home_visit_id: Mapped[str] = _fk("home_visits.id")
+    target_id: Mapped[str] = _fk("teaching_targets.id")
+    rating: Mapped[str] = mapped_column(String(20), default="not_yet")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SupportPlan(Synced):
+    """A graduated-approach support plan: outcomes, support, expected impact, review date."""
+
+    __tablename__ = "support_plans"
+    entity = "support_plan"
+
+    child_id: Mapped[str] = _fk("children.id")
+    title: Mapped[str] = mapped_column(String(200), default="Support plan")
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    review_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    interventions: Mapped[str] = mapped_column(Text, default="")
+    expected_impact: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    author_id: Mapped[str | None] = _fk_opt("practitioners.id")
+
+
+class PlanOutcome(Synced):
+    __tablename__ = "plan_outcomes"
+    entity = "plan_outcome"
+
+    plan_id: Mapped[str] = _fk("support_plans.id")
+    outcome: Mapped[str] = mapped_column(Text)
+    area_of_need: Mapped[str] = mapped_column(String(60), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanReview(Synced):
+    __tablename__ = "plan_reviews"
+    entity = "plan_review"
+
+    plan_id: Mapped[str] = _fk("support_plans.id")
+    reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    progress: Mapped[str] = mapped_column(Text, default="")
+    parent_views: Mapped[str] = mapped_column(Text, default="")
+    child_views: Mapped[str] = mapped_column(Text, default="")
+    changes_agreed: Mapped[str] = mapped_column(Text, default="")
+    next_review_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    reviewer_id: Mapped[str | None] = _fk_opt("practitioners.id")
+
+
+SYNCED_MODELS: tuple[type[Synced], ...] = (
+    Practitioner,
+    Child,
+    Carer,
+    Consent,
+    TeamMember,
+    Venue,
+    Group,
+    GroupStaff,
+    Enrolment,
+    GroupSession,
+    Attendance,
+    Observation,
+    Strategy,
+    ChildStrategy,
+    HomeVisit,
+    TeachingTarget,
+    VisitTargetProgress,
+    SupportPlan,
+    PlanOutcome,
+    PlanReview,
+)
+MODEL_BY_ENTITY: dict[str, type[Synced]] = {m.entity: m for m in SYNCED_MODELS}
+
+
+# ---- local bookkeeping, never synchronised as records ----
+
+
+class AuditEvent(Base):
+    """Who did what to which record, when. Hash-chained: each row's hash covers the previous.
+
+    Holds ids only, never names or text, so the chain can be shown and exported safely.
+    """
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    practitioner_id: Mapped[str] = mapped_column(String(36), default="")
+    device_id: Mapped[str] = mapped_column(String(36), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChangeLogEntry(Base):
+    """One change to export. `exported_seq` is the bundle it went out in; acknowledged once the
+    central service confirms that bundle."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_pending", "acknowledged", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    exported_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class VaultSetting(Base):
+    """Small key/value facts about this vault: device id, team name, sync state."""
+
+    __tablename__ = "vault_settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeviceKey(Base):
+    """This device's private keys (inside the encrypted database) and peers' public keys."""
+
+    __tablename__ = "device_keys"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key_bytes: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SyncBundle(Base):
+    """Every bundle this device wrote or read, with its outcome."""
+
+    __tablename__ = "sync_bundles"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(10))  # "export" or "return"
+    sequence: Mapped[int] = mapped_column(Integer)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(300), default="")
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SyncConflict(Base):
+    """A record changed here and centrally; both versions kept until a person resolves it."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    local_version: Mapped[int] = mapped_column(Integer)
+    central_version: Mapped[int] = mapped_column(Integer)
+    #: canonical JSON of the central copy, kept encrypted inside the vault
+    central_data: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    resolution: Mapped[str] = mapped_column(String(40), default="")

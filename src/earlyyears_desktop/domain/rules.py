@@ -1,0 +1,96 @@
+"""Validation rules shared by the services, the forms and the importers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+from earlyyears_desktop.domain.errors import ValidationError
+
+EXPECTED_MAX_AGE_YEARS = 5
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """The NHS number modulus 11 check: ten digits, the last a check digit."""
+    digits = value.replace(" ", "").replace("-", "")
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    if check == 10:
+        return False
+    return check == int(digits[9])
+
+
+def normalise_nhs_number(value: str | None) -> str | None:
+    """Return the ten digits, or None for an empty value; refuse a bad check digit."""
+    if value is None or not value.strip():
+        return None
+    if not nhs_number_is_valid(value):
+        raise ValidationError(
+            "nhs_number",
+            "The NHS number is not valid: it should be 10 digits and its check digit must match.",
+        )
+    return value.replace(" ", "").replace("-", "")
+
+
+def format_nhs_number(digits: str | None) -> str:
+    if not digits:
+        return ""
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def required_name(field: str, value: str | None, what: str = "name") -> str:
+    cleaned = unicodedata.normalize("NFC", (value or "").strip())
+    if not cleaned:
+        raise ValidationError(field, f"Please enter the {what}.")
+    if len(cleaned) > 200:
+        raise ValidationError(field, f"The {what} is too long (200 characters at most).")
+    return cleaned
+
+
+def optional_text(value: str | None) -> str:
+    return unicodedata.normalize("NFC", (value or "").strip())
+
+
+@dataclass(frozen=True)
+class AgeCheck:
+    years: int
+    warning: str | None
+
+
+def age_in_years(date_of_birth: dt.date, on: dt.date) -> int:
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+def check_date_of_birth(date_of_birth: dt.date | None, today: dt.date) -> AgeCheck:
+    """A date of birth is required and not in the future; over five is allowed with a warning."""
+    if date_of_birth is None:
+        raise ValidationError("date_of_birth", "Please enter the date of birth.")
+    if date_of_birth > today:
+        raise ValidationError("date_of_birth", "The date of birth is in the future.")
+    years = age_in_years(date_of_birth, today)
+    if years > 25:
+        raise ValidationError(
+            "date_of_birth", "The date of birth is more than 25 years ago: please check it."
+        )
+    warning = None
+    if years >= EXPECTED_MAX_AGE_YEARS:
+        warning = (
+            f"This child is {years}: the service is for children under five. "
+            "The record is saved; check that it belongs here."
+        )
+    return AgeCheck(years, warning)
+
+
+def search_key(text: str) -> str:
+    """A folded form for search: case and diacritics ignored, so 'zoe' finds 'Zoë'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")

@@ -1,0 +1,334 @@
+"""The attendance register: one mark per child per session, saved the moment it is made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
+from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.domain.models import (
+    Attendance,
+    Carer,
+    Child,
+    Enrolment,
+    Group,
+    GroupSession,
+    utcnow,
+)
+from earlyyears_desktop.domain.rules import optional_text
+from earlyyears_desktop.services.children import display_name
+from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+
+
+@dataclass(frozen=True)
+class MarkState:
+    """A mark as it stands; None fields mean "no mark"."""
+
+    status: str | None
+    came_with: str = ""
+    arrived_at: dt.time | None = None
+    note: str = ""
+
+
+NO_MARK = MarkState(None)
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    changes: Changes
+    attendance_id: str
+    #: the state before this mark, so the register can undo it
+    previous: MarkState
+    changed: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class RegisterCard:
+    child_id: str
+    display_name: str
+    expected_carer: str
+    carers: tuple[str, ...]
+    enrolment_ended: bool
+    is_visitor: bool
+    mark: MarkState
+    attendance_id: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Register:
+    session_id: str
+    group_name: str
+    date: dt.date
+    status: str
+    theme: str
+    staff_present: str
+    notes: str
+    cards: tuple[RegisterCard, ...]
+
+    @property
+    def present(self) -> int:
+        return sum(
+            1 for c in self.cards if c.mark.status and AttendanceStatus(c.mark.status).attended
+        )
+
+    @property
+    def carers_present(self) -> int:
+        return sum(
+            1
+            for c in self.cards
+            if c.mark.status and AttendanceStatus(c.mark.status).attended and c.mark.came_with
+        )
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for c in self.cards if not c.is_visitor and not c.enrolment_ended)
+
+    @property
+    def unmarked(self) -> tuple[RegisterCard, ...]:
+        return tuple(c for c in self.cards if c.mark.status is None and not c.enrolment_ended)
+
+
+class AttendanceService:
+    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+        self.uow = uow
+        self._today = today
+
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def register(self, session_id: str) -> Register:
+        """Everyone invited to the session (and anyone marked), with their marks."""
+        with self.uow.read() as db:
+            session = get_live(db, GroupSession, session_id)
+            group = get_live(db, Group, session.group_id)
+            enrolled = db.execute(
+                select(Child, Enrolment.ends_on)
+                .join(Enrolment, Enrolment.child_id == Child.id)
+                .where(
+                    Enrolment.group_id == session.group_id,
+                    Enrolment.deleted_at.is_(None),
+                    Enrolment.starts_on <= session.date,
+                    Child.deleted_at.is_(None),
+                    # Children whose enrolment ended before this term's session are hidden
+                    # unless they have a mark; those who ended recently show as ended.
+                    or_(
+                        Enrolment.ends_on.is_(None),
+                        Enrolment.ends_on >= session.date - dt.timedelta(days=28),
+                    ),
+                )
+            ).all()
+            marks = {
+                a.child_id: a
+                for a in db.scalars(
+                    select(Attendance).where(
+                        Attendance.session_id == session_id, Attendance.deleted_at.is_(None)
+                    )
+                )
+            }
+            children: dict[str, tuple[Child, bool]] = {}
+            for child, ends_on in enrolled:
+                ended = ends_on is not None and ends_on < session.date
+                if child.id in children:
+                    ended = ended and children[child.id][1]
+                children[child.id] = (child, ended)
+            missing = [cid for cid in marks if cid not in children]
+            if missing:
+                for child in db.scalars(select(Child).where(Child.id.in_(missing))):
+                    children[child.id] = (child, False)
+            carers: dict[str, list[Carer]] = {}
+            for carer in db.scalars(
+                select(Carer)
+                .where(Carer.child_id.in_(list(children)), Carer.deleted_at.is_(None))
+                .order_by(Carer.is_main_contact.desc(), Carer.created_at)
+            ):
+                carers.setdefault(carer.child_id, []).append(carer)
+            cards = []
+            for child, ended in children.values():
+                mark = marks.get(child.id)
+                names = tuple(c.name for c in carers.get(child.id, []))
+                cards.append(
+                    RegisterCard(
+                        child_id=child.id,
+                        display_name=display_name(
+                            child.preferred_name, child.legal_given_names, child.legal_family_name
+                        ),
+                        expected_carer=names[0] if names else "",
+                        carers=names,
+                        enrolment_ended=ended,
+                        is_visitor=bool(mark and mark.is_visitor),
+                        mark=_state(mark),
+                        attendance_id=mark.id if mark else None,
+                        version=mark.version if mark else 0,
+                    )
+                )
+            cards.sort(key=lambda c: (c.is_visitor, c.enrolment_ended, c.display_name.casefold()))
+            return Register(
+                session_id=session.id,
+                group_name=group.name,
+                date=session.date,
+                status=session.status,
+                theme=session.theme,
+                staff_present=session.staff_present,
+                notes=session.notes,
+                cards=tuple(cards),
+            )
+
+    def mark(
+        self,
+        session_id: str,
+        child_id: str,
+        status: str | None,
+        *,
+        came_with: str | None = None,
+        arrived_at: dt.time | None = None,
+        note: str | None = None,
+        visitor: bool = False,
+        now: dt.datetime | None = None,
+    ) -> MarkResult:
+        """Save one mark durably. The same mark again changes nothing and writes nothing.
+
+        `status=None` clears the mark (used by undo). Fields left as None keep their value.
+        """
+        if status is not None:
+            try:
+                status = AttendanceStatus(status).value
+            except ValueError:
+                raise ValidationError("status", "That is not an attendance mark.") from None
+        local_now = now or dt.datetime.now()
+        with self.uow.write() as tx:
+            db = tx.session
+            session = get_live(db, GroupSession, session_id)
+            _check_markable(session, self.today())
+            get_live(db, Child, child_id)
+            record = db.scalars(
+                select(Attendance).where(
+                    Attendance.session_id == session_id, Attendance.child_id == child_id
+                )
+            ).first()
+            live = record if record is not None and record.deleted_at is None else None
+            previous = _state(live)
+            if status is None:
+                if live is not None:
+                    live.deleted_at = utcnow()
+                target = live
+            else:
+                if record is None:
+                    if not visitor and not _enrolled(db, child_id, session):
+                        raise ValidationError(
+                            "child",
+                            "This child is not enrolled in the group: add them as a visitor.",
+                        )
+                    record = Attendance(
+                        session_id=session_id, child_id=child_id, status=status, is_visitor=visitor
+                    )
+                    db.add(record)
+                wanted = {
+                    "status": status,
+                    "came_with": optional_text(came_with) if came_with is not None else None,
+                    "arrived_at": arrived_at,
+                    "note": optional_text(note) if note is not None else None,
+                }
+                if (
+                    AttendanceStatus(status).attended
+                    and arrived_at is None
+                    and (live is None or live.arrived_at is None)
+                ):
+                    wanted["arrived_at"] = local_now.time().replace(second=0, microsecond=0)
+                if record.deleted_at is not None:
+                    record.deleted_at = None
+                    record.came_with, record.note, record.arrived_at = "", "", None
+                for key, value in wanted.items():
+                    if value is not None and getattr(record, key) != value:
+                        setattr(record, key, value)
+                if db.is_modified(record) or record in db.new:
+                    record.recorded_by = self.uow.actor.practitioner_id
+                    record.recorded_at = utcnow()
+                target = record
+            db.flush()
+        attendance_id = target.id if target else ""
+        version = target.version if target else 0
+        return MarkResult(tx.changes, attendance_id, previous, bool(tx.changes), version)
+
+    def undo(self, session_id: str, child_id: str, previous: MarkState) -> MarkResult:
+        """Put a mark back as it was before the last change."""
+        if previous.status is None:
+            return self.mark(session_id, child_id, None)
+        with self.uow.write() as tx:
+            record = tx.session.scalars(
+                select(Attendance).where(
+                    Attendance.session_id == session_id, Attendance.child_id == child_id
+                )
+            ).first()
+            if record is None:
+                raise ValidationError("child", "There is no mark to undo.")
+            _check_markable(get_live(tx.session, GroupSession, session_id), self.today())
+            before = _state(record if record.deleted_at is None else None)
+            record.deleted_at = None
+            record.status = previous.status
+            record.came_with = previous.came_with
+            record.arrived_at = previous.arrived_at
+            record.note = previous.note
+            record.recorded_by = self.uow.actor.practitioner_id
+            record.recorded_at = utcnow()
+        return MarkResult(tx.changes, record.id, before, bool(tx.changes), record.version)
+
+    def set_session_details(
+        self, session_id: str, *, staff_present: str | None = None, notes: str | None = None
+    ) -> Changes:
+        with self.uow.write() as tx:
+            session = get_live(tx.session, GroupSession, session_id)
+            if staff_present is not None and session.staff_present != staff_present.strip():
+                session.staff_present = staff_present.strip()
+            if notes is not None and session.notes != notes.strip():
+                session.notes = notes.strip()
+        return tx.changes
+
+    def end_session(self, session_id: str) -> tuple[Changes, tuple[RegisterCard, ...]]:
+        """Mark the session held; returns the children left unmarked, for the leader to check."""
+        register = self.register(session_id)
+        with self.uow.write() as tx:
+            session = get_live(tx.session, GroupSession, session_id)
+            if session.status == SessionStatus.CANCELLED:
+                raise ValidationError("status", "This session was cancelled.")
+            if session.date > self.today():
+                raise ValidationError(
+                    "status", "A session on a later date cannot be marked as held."
+                )
+            if session.status != SessionStatus.HELD:
+                session.status = SessionStatus.HELD.value
+        return tx.changes, register.unmarked
+
+
+def _check_markable(session: GroupSession, today: dt.date) -> None:
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError("status", "This session was cancelled: it takes no marks.")
+    if session.date > today:
+        raise ValidationError(
+            "status", "This session is on a later date: marks can be made on the day."
+        )
+
+
+def _enrolled(db: Session, child_id: str, session: GroupSession) -> bool:
+    return (
+        db.scalars(
+            select(Enrolment.id).where(
+                Enrolment.child_id == child_id,
+                Enrolment.group_id == session.group_id,
+                Enrolment.deleted_at.is_(None),
+                Enrolment.starts_on <= session.date,
+            )
+        ).first()
+        is not None
+    )
+
+
+def _state(record: Attendance | None) -> MarkState:
+    if record is None:
+        return NO_MARK
+    return MarkState(record.status, record.came_with, record.arrived_at, record.note)

@@ -1,0 +1,141 @@
+"""The services of one unlocked vault, built once and passed to whoever needs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from earlyyears_desktop.domain.models import (
+    SYNCED_MODELS,
+    ChangeLogEntry,
+    Practitioner,
+    SyncBundle,
+    utcnow,
+)
+from earlyyears_desktop.services.attendance import AttendanceService
+from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
+from earlyyears_desktop.services.children import ChildrenService
+from earlyyears_desktop.services.groups import GroupService
+from earlyyears_desktop.services.observations import ObservationService
+from earlyyears_desktop.services.practitioners import PractitionerService, check_role
+from earlyyears_desktop.services.support import SupportService
+from earlyyears_desktop.services.unit_of_work import Actor, UnitOfWork
+from earlyyears_desktop.storage.keyslots import KdfParams
+from earlyyears_desktop.storage.vault import CreatedVault, OpenVault, create_vault
+
+
+@dataclass(frozen=True)
+class VaultInfo:
+    team_name: str
+    counts: dict[str, int]
+    unsynced_changes: int
+    last_export: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "counts": dict(sorted(self.counts.items())),
+            "children": self.counts.get("child", 0),
+            "team_name": self.team_name,
+            "unsynced_changes": self.unsynced_changes,
+            "last_export": self.last_export,
+        }
+
+
+class Services:
+    """Everything the GUI, the CLI and the tests may ask of an unlocked vault."""
+
+    def __init__(self, vault: OpenVault, today: Callable[[], dt.date] | None = None) -> None:
+        self.vault = vault
+        self.uow = UnitOfWork(vault.engine, Actor(vault.practitioner_id or "", vault.device_id))
+        fixed = today() if today else None
+        self.practitioners = PractitionerService(self.uow)
+        self.children = ChildrenService(self.uow, fixed)
+        self.groups = GroupService(self.uow, fixed)
+        self.attendance = AttendanceService(self.uow, fixed)
+        self.observations = ObservationService(self.uow, fixed)
+        self.support = SupportService(self.uow, fixed)
+
+    @property
+    def actor(self) -> Actor:
+        return self.uow.actor
+
+    def info(self) -> VaultInfo:
+        with self.uow.read() as session:
+            counts = {
+                model.entity: session.scalar(
+                    select(func.count()).select_from(model).where(model.deleted_at.is_(None))
+                )
+                or 0
+                for model in SYNCED_MODELS
+            }
+            unsynced = session.scalar(
+                select(func.count())
+                .select_from(ChangeLogEntry)
+                .where(ChangeLogEntry.exported_seq.is_(None))
+            )
+            last = session.scalar(
+                select(func.max(SyncBundle.at)).where(SyncBundle.direction == "export")
+            )
+        return VaultInfo(
+            team_name=self.vault.setting("team_name"),
+            counts=counts,
+            unsynced_changes=unsynced or 0,
+            last_export=last.replace(microsecond=0).isoformat() + "Z" if last else None,
+        )
+
+    def verify_audit(self) -> AuditReport:
+        return verify_audit_chain(self.uow)
+
+    def practitioner_name(self) -> str:
+        with self.uow.read() as session:
+            record = session.get(Practitioner, self.actor.practitioner_id)
+            return record.name if record else ""
+
+
+def set_up_vault(
+    folder: Path,
+    *,
+    team_name: str,
+    practitioner_name: str,
+    role: str,
+    discipline: str = "",
+    passphrase: str,
+    params: KdfParams | None = None,
+) -> CreatedVault:
+    """Create a vault and its first practitioner, recorded and audited like any other write."""
+    from earlyyears_desktop.domain.errors import ValidationError
+    from earlyyears_desktop.domain.models import new_id
+    from earlyyears_desktop.domain.rules import required_name
+
+    name = required_name("name", practitioner_name, "your name")
+    team = team_name.strip()
+    if not team:
+        raise ValidationError("team_name", "Please enter the team or organisation name.")
+    role = check_role(role)
+    practitioner_id = new_id()
+
+    def initialise(vault: OpenVault) -> None:
+        Services(vault).practitioners.add(
+            name,
+            role,
+            discipline,
+            practitioner_id=practitioner_id,
+            key_slot_id=vault.slot.id if vault.slot else None,
+        )
+
+    return create_vault(
+        folder,
+        team_name=team,
+        practitioner_id=practitioner_id,
+        label=name,
+        passphrase=passphrase,
+        initialise=initialise,
+        params=params,
+    )
+
+
+__all__ = ["Services", "VaultInfo", "set_up_vault", "utcnow"]

@@ -1,0 +1,326 @@
+"""Groups, venues, enrolments and the sessions of a term."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
+from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.domain.models import (
+    Attendance,
+    Child,
+    Enrolment,
+    Group,
+    GroupSession,
+    GroupStaff,
+    Venue,
+)
+from earlyyears_desktop.domain.rules import optional_text, required_name
+from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+
+
+@dataclass(frozen=True)
+class GroupInput:
+    name: str
+    venue_id: str | None = None
+    weekday: int | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    capacity: int | None = None
+    focus: str = ""
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    id: str
+    name: str
+    venue_name: str
+    weekday: int | None
+    start_time: dt.time | None
+    end_time: dt.time | None
+    capacity: int | None
+    focus: str
+    enrolled: int
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    group_id: str
+    group_name: str
+    date: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    theme: str
+    status: str
+    cancel_reason: str
+    present: tuple[str, ...]
+
+
+class GroupService:
+    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+        self.uow = uow
+        self._today = today
+
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    # ---- venues and groups ----
+
+    def add_venue(
+        self, name: str, address: str = "", access_notes: str = ""
+    ) -> tuple[Changes, str]:
+        venue = Venue(
+            name=required_name("venue_name", name, "venue's name"),
+            address=optional_text(address),
+            access_notes=optional_text(access_notes),
+        )
+        with self.uow.write() as tx:
+            tx.session.add(venue)
+        return tx.changes, venue.id
+
+    def add_group(self, data: GroupInput) -> tuple[Changes, str]:
+        group = Group(**_group_values(data))
+        with self.uow.write() as tx:
+            tx.session.add(group)
+        return tx.changes, group.id
+
+    def add_staff(
+        self,
+        group_id: str,
+        name: str,
+        discipline: str = "",
+        practitioner_id: str | None = None,
+        visiting: bool = False,
+    ) -> tuple[Changes, str]:
+        staff = GroupStaff(
+            group_id=group_id,
+            name=required_name("staff_name", name, "staff member's name"),
+            discipline=discipline,
+            practitioner_id=practitioner_id,
+            visiting=visiting,
+        )
+        with self.uow.write() as tx:
+            get_live(tx.session, Group, group_id)
+            tx.session.add(staff)
+        return tx.changes, staff.id
+
+    def groups(self) -> list[GroupRow]:
+        today = self.today()
+        with self.uow.read() as session:
+            enrolled = (
+                select(Enrolment.group_id, func.count().label("n"))
+                .where(Enrolment.deleted_at.is_(None), Enrolment.starts_on <= today)
+                .where(or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= today))
+                .group_by(Enrolment.group_id)
+                .subquery()
+            )
+            rows = session.execute(
+                select(Group, Venue.name, enrolled.c.n)
+                .outerjoin(Venue, Venue.id == Group.venue_id)
+                .outerjoin(enrolled, enrolled.c.group_id == Group.id)
+                .where(Group.deleted_at.is_(None))
+                .order_by(Group.name)
+            ).all()
+            return [
+                GroupRow(
+                    g.id,
+                    g.name,
+                    venue or "",
+                    g.weekday,
+                    g.start_time,
+                    g.end_time,
+                    g.capacity,
+                    g.focus,
+                    n or 0,
+                )
+                for g, venue, n in rows
+            ]
+
+    # ---- enrolments ----
+
+    def enrol(
+        self, child_id: str, group_id: str, starts_on: dt.date, ends_on: dt.date | None = None
+    ) -> tuple[Changes, str]:
+        if ends_on is not None and ends_on < starts_on:
+            raise ValidationError("ends_on", "The enrolment ends before it starts.")
+        with self.uow.write() as tx:
+            get_live(tx.session, Child, child_id)
+            get_live(tx.session, Group, group_id)
+            current = tx.session.scalars(
+                select(Enrolment).where(
+                    Enrolment.child_id == child_id,
+                    Enrolment.group_id == group_id,
+                    Enrolment.deleted_at.is_(None),
+                    or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= starts_on),
+                )
+            ).first()
+            if current is not None:
+                raise ValidationError("group", "This child is already enrolled in that group.")
+            enrolment = Enrolment(
+                child_id=child_id, group_id=group_id, starts_on=starts_on, ends_on=ends_on
+            )
+            tx.session.add(enrolment)
+        return tx.changes, enrolment.id
+
+    def end_enrolment(self, enrolment_id: str, ends_on: dt.date) -> Changes:
+        with self.uow.write() as tx:
+            enrolment = get_live(tx.session, Enrolment, enrolment_id)
+            if ends_on < enrolment.starts_on:
+                raise ValidationError("ends_on", "The enrolment ends before it starts.")
+            enrolment.ends_on = ends_on
+        return tx.changes
+
+    # ---- sessions ----
+
+    def schedule_term(
+        self,
+        group_id: str,
+        first_day: dt.date,
+        last_day: dt.date,
+        *,
+        skip: Iterable[dt.date] = (),
+        themes: Sequence[str] = (),
+    ) -> tuple[Changes, list[str]]:
+        """Weekly sessions on the group's weekday between two dates, skipping given dates."""
+        if last_day < first_day:
+            raise ValidationError("last_day", "The term ends before it starts.")
+        skipped = set(skip)
+        with self.uow.write() as tx:
+            group = get_live(tx.session, Group, group_id)
+            if group.weekday is None:
+                raise ValidationError("weekday", "Set the group's day of the week first.")
+            existing = set(
+                tx.session.scalars(
+                    select(GroupSession.date).where(
+                        GroupSession.group_id == group_id, GroupSession.deleted_at.is_(None)
+                    )
+                )
+            )
+            day = first_day + dt.timedelta(days=(group.weekday - first_day.weekday()) % 7)
+            ids: list[str] = []
+            while day <= last_day:
+                if day not in skipped and day not in existing:
+                    theme = themes[len(ids) % len(themes)] if themes else ""
+                    session = GroupSession(
+                        group_id=group_id,
+                        date=day,
+                        start_time=group.start_time,
+                        end_time=group.end_time,
+                        theme=theme,
+                    )
+                    tx.session.add(session)
+                    tx.session.flush()
+                    ids.append(session.id)
+                day += dt.timedelta(days=7)
+        return tx.changes, ids
+
+    def add_session(
+        self, group_id: str, date: dt.date, theme: str = "", activities: str = ""
+    ) -> tuple[Changes, str]:
+        with self.uow.write() as tx:
+            group = get_live(tx.session, Group, group_id)
+            session = GroupSession(
+                group_id=group_id,
+                date=date,
+                start_time=group.start_time,
+                end_time=group.end_time,
+                theme=optional_text(theme),
+                activities=optional_text(activities),
+            )
+            tx.session.add(session)
+        return tx.changes, session.id
+
+    def cancel_session(self, session_id: str, reason: str) -> Changes:
+        with self.uow.write() as tx:
+            session = get_live(tx.session, GroupSession, session_id)
+            if session.status == SessionStatus.HELD:
+                raise ValidationError("status", "This session has already been held.")
+            if _has_marks(tx.session, session_id):
+                raise ValidationError(
+                    "status", "This session has attendance marks: it cannot be cancelled."
+                )
+            session.status = SessionStatus.CANCELLED.value
+            session.cancel_reason = required_name("cancel_reason", reason, "reason")
+        return tx.changes
+
+    def sessions(
+        self, *, group_id: str | None = None, on: dt.date | None = None
+    ) -> list[SessionRow]:
+        """Sessions, oldest first, with the preferred names of those present or late."""
+        with self.uow.read() as session:
+            query = (
+                select(GroupSession, Group.name)
+                .join(Group, Group.id == GroupSession.group_id)
+                .where(GroupSession.deleted_at.is_(None))
+                .order_by(GroupSession.date, Group.name, GroupSession.id)
+            )
+            if group_id:
+                query = query.where(GroupSession.group_id == group_id)
+            if on:
+                query = query.where(GroupSession.date == on)
+            found = session.execute(query).all()
+            present: dict[str, list[str]] = {}
+            attended = [
+                AttendanceStatus.PRESENT.value,
+                AttendanceStatus.LATE.value,
+                AttendanceStatus.LEFT_EARLY.value,
+            ]
+            marks = session.execute(
+                select(Attendance.session_id, Child.preferred_name, Child.legal_given_names)
+                .join(Child, Child.id == Attendance.child_id)
+                .where(Attendance.status.in_(attended), Attendance.deleted_at.is_(None))
+                .where(Attendance.session_id.in_([s.id for s, _ in found]))
+                .order_by(Child.preferred_name, Child.legal_given_names)
+            ).all()
+            for session_id, preferred, given in marks:
+                present.setdefault(session_id, []).append(preferred or given.split(" ")[0])
+            return [
+                SessionRow(
+                    s.id,
+                    s.group_id,
+                    name,
+                    s.date,
+                    s.start_time,
+                    s.end_time,
+                    s.theme,
+                    s.status,
+                    s.cancel_reason,
+                    tuple(present.get(s.id, [])),
+                )
+                for s, name in found
+            ]
+
+
+def _group_values(data: GroupInput) -> dict[str, object]:
+    if data.weekday is not None and not 0 <= data.weekday <= 6:
+        raise ValidationError("weekday", "Please choose a day of the week.")
+    if data.start_time and data.end_time and data.end_time <= data.start_time:
+        raise ValidationError("end_time", "The group ends before it starts.")
+    if data.capacity is not None and data.capacity < 1:
+        raise ValidationError("capacity", "The capacity must be at least one child.")
+    return dict(
+        name=required_name("group_name", data.name, "group's name"),
+        venue_id=data.venue_id,
+        weekday=data.weekday,
+        start_time=data.start_time,
+        end_time=data.end_time,
+        capacity=data.capacity,
+        focus=optional_text(data.focus),
+    )
+
+
+def _has_marks(session: Session, session_id: str) -> bool:
+    return (
+        session.scalars(
+            select(Attendance.id)
+            .where(Attendance.session_id == session_id, Attendance.deleted_at.is_(None))
+            .limit(1)
+        ).first()
+        is not None
+    )

@@ -1,0 +1,260 @@
+"""Strategies, Portage home visits with teaching targets, and support plans with reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from earlyyears_desktop.domain.enums import ProgressRating, StrategyProgress, TargetStatus
+from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.domain.models import (
+    Child,
+    ChildStrategy,
+    HomeVisit,
+    PlanOutcome,
+    PlanReview,
+    Strategy,
+    SupportPlan,
+    TeachingTarget,
+    VisitTargetProgress,
+)
+from earlyyears_desktop.domain.rules import optional_text, required_name
+from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: str
+    child_id: str
+    title: str
+    started_on: dt.date
+    review_on: dt.date
+    status: str
+    outcomes: tuple[str, ...]
+
+
+class SupportService:
+    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+        self.uow = uow
+        self._today = today
+
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    # ---- strategies ----
+
+    def add_strategy(
+        self, title: str, area_of_need: str, practitioner_wording: str, try_at_home: str
+    ) -> tuple[Changes, str]:
+        strategy = Strategy(
+            title=required_name("title", title, "strategy's title"),
+            area_of_need=area_of_need,
+            practitioner_wording=optional_text(practitioner_wording),
+            try_at_home=optional_text(try_at_home),
+        )
+        with self.uow.write() as tx:
+            tx.session.add(strategy)
+        return tx.changes, strategy.id
+
+    def assign_strategy(
+        self,
+        child_id: str,
+        strategy_id: str,
+        assigned_on: dt.date,
+        progress: str = StrategyProgress.NOT_STARTED.value,
+        note: str = "",
+    ) -> tuple[Changes, str]:
+        link = ChildStrategy(
+            child_id=child_id,
+            strategy_id=strategy_id,
+            assigned_on=assigned_on,
+            started_on=assigned_on if progress != StrategyProgress.NOT_STARTED else None,
+            progress=StrategyProgress(progress).value,
+            note=optional_text(note),
+        )
+        with self.uow.write() as tx:
+            get_live(tx.session, Child, child_id)
+            get_live(tx.session, Strategy, strategy_id)
+            tx.session.add(link)
+        return tx.changes, link.id
+
+    # ---- Portage: teaching targets and home visits ----
+
+    def add_target(
+        self,
+        child_id: str,
+        skill_area: str,
+        target: str,
+        small_steps: Sequence[str],
+        set_on: dt.date,
+    ) -> tuple[Changes, str]:
+        record = TeachingTarget(
+            child_id=child_id,
+            skill_area=required_name("skill_area", skill_area, "skill area"),
+            target=required_name("target", target, "target"),
+            small_steps="\n".join(s.strip() for s in small_steps if s.strip()),
+            status=TargetStatus.ACTIVE.value,
+            set_on=set_on,
+        )
+        with self.uow.write() as tx:
+            get_live(tx.session, Child, child_id)
+            tx.session.add(record)
+        return tx.changes, record.id
+
+    def record_visit(
+        self,
+        child_id: str,
+        visited_on: dt.date,
+        *,
+        carers_present: str,
+        activities: str,
+        family_will_practise: str,
+        next_visit_on: dt.date | None = None,
+        notes: str = "",
+        progress: Sequence[tuple[str, str, str]] = (),
+    ) -> tuple[Changes, str]:
+        """A home visit with progress (target id, rating, note) on the targets worked on."""
+        if visited_on > self.today():
+            raise ValidationError("visited_on", "The visit date is in the future.")
+        if next_visit_on is not None and next_visit_on <= visited_on:
+            raise ValidationError("next_visit_on", "The next visit must be after this one.")
+        visit = HomeVisit(
+            child_id=child_id,
+            practitioner_id=self.uow.actor.practitioner_id,
+            visited_on=visited_on,
+            carers_present=optional_text(carers_present),
+            activities=optional_text(activities),
+            family_will_practise=optional_text(family_will_practise),
+            next_visit_on=next_visit_on,
+            notes=optional_text(notes),
+        )
+        with self.uow.write() as tx:
+            get_live(tx.session, Child, child_id)
+            tx.session.add(visit)
+            tx.session.flush()
+            for target_id, rating, note in progress:
+                target = get_live(tx.session, TeachingTarget, target_id)
+                if target.child_id != child_id:
+                    raise ValidationError("target", "That target belongs to another child.")
+                tx.session.add(
+                    VisitTargetProgress(
+                        home_visit_id=visit.id,
+                        target_id=target_id,
+                        rating=ProgressRating(rating).value,
+                        note=optional_text(note),
+                    )
+                )
+                if rating == ProgressRating.SECURE and target.status == TargetStatus.ACTIVE:
+                    target.status = TargetStatus.ACHIEVED.value
+                    target.achieved_on = visited_on
+        return tx.changes, visit.id
+
+    # ---- support plans (assess, plan, do, review) ----
+
+    def add_plan(
+        self,
+        child_id: str,
+        *,
+        started_on: dt.date,
+        review_on: dt.date,
+        outcomes: Sequence[tuple[str, str]],
+        interventions: str,
+        expected_impact: str,
+        title: str = "Support plan",
+    ) -> tuple[Changes, str]:
+        if review_on <= started_on:
+            raise ValidationError("review_on", "The review date must be after the plan starts.")
+        if not outcomes:
+            raise ValidationError("outcomes", "A support plan needs at least one outcome.")
+        plan = SupportPlan(
+            child_id=child_id,
+            title=required_name("title", title, "plan's title"),
+            started_on=started_on,
+            review_on=review_on,
+            interventions=optional_text(interventions),
+            expected_impact=optional_text(expected_impact),
+            author_id=self.uow.actor.practitioner_id,
+        )
+        with self.uow.write() as tx:
+            get_live(tx.session, Child, child_id)
+            tx.session.add(plan)
+            tx.session.flush()
+            for position, (outcome, area) in enumerate(outcomes):
+                tx.session.add(
+                    PlanOutcome(
+                        plan_id=plan.id,
+                        outcome=required_name("outcome", outcome, "outcome"),
+                        area_of_need=area,
+                        position=position,
+                    )
+                )
+        return tx.changes, plan.id
+
+    def review_plan(
+        self,
+        plan_id: str,
+        *,
+        reviewed_on: dt.date,
+        progress: str,
+        parent_views: str,
+        child_views: str,
+        changes_agreed: str,
+        next_review_on: dt.date | None,
+    ) -> tuple[Changes, str]:
+        if reviewed_on > self.today():
+            raise ValidationError("reviewed_on", "The review date is in the future.")
+        if next_review_on is not None and next_review_on <= reviewed_on:
+            raise ValidationError("next_review_on", "The next review must be after this one.")
+        review = PlanReview(
+            plan_id=plan_id,
+            reviewed_on=reviewed_on,
+            progress=optional_text(progress),
+            parent_views=optional_text(parent_views),
+            child_views=optional_text(child_views),
+            changes_agreed=optional_text(changes_agreed),
+            next_review_on=next_review_on,
+            reviewer_id=self.uow.actor.practitioner_id,
+        )
+        with self.uow.write() as tx:
+            plan = get_live(tx.session, SupportPlan, plan_id)
+            tx.session.add(review)
+            if next_review_on is not None:
+                plan.review_on = next_review_on
+            else:
+                plan.status = "closed"
+        return tx.changes, review.id
+
+    def plans_due(self, by: dt.date) -> list[PlanRow]:
+        """Active plans whose review date is on or before `by` (overdue first)."""
+        with self.uow.read() as session:
+            plans = session.scalars(
+                select(SupportPlan)
+                .where(
+                    SupportPlan.status == "active",
+                    SupportPlan.deleted_at.is_(None),
+                    SupportPlan.review_on <= by,
+                )
+                .order_by(SupportPlan.review_on)
+            ).all()
+            outcomes: dict[str, list[str]] = {}
+            for o in session.scalars(
+                select(PlanOutcome)
+                .where(PlanOutcome.plan_id.in_([p.id for p in plans]))
+                .order_by(PlanOutcome.position)
+            ):
+                outcomes.setdefault(o.plan_id, []).append(o.outcome)
+            return [
+                PlanRow(
+                    p.id,
+                    p.child_id,
+                    p.title,
+                    p.started_on,
+                    p.review_on,
+                    p.status,
+                    tuple(outcomes.get(p.id, [])),
+                )
+                for p in plans
+            ]

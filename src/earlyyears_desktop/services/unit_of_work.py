@@ -1,0 +1,218 @@
+"""One transaction per write, with the audit event and change-log entry in the same commit.
+
+`UnitOfWork.write()` opens a session whose transaction starts with BEGIN IMMEDIATE. A
+`before_flush` hook stamps every synchronised record it flushes (version, timestamps, device),
+appends one hash-chained audit event and one change-log entry per record, and refuses hard
+deletes. When the block ends without an error the transaction commits durably
+(`synchronous=FULL`) and `Changes` says what changed, for the GUI to broadcast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from earlyyears_desktop.domain.errors import DomainError, NotFound
+from earlyyears_desktop.domain.models import (
+    AuditEvent,
+    ChangeLogEntry,
+    Synced,
+    new_id,
+    utcnow,
+)
+
+GENESIS_HASH = "0" * 64
+R = TypeVar("R", bound=Synced)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making changes, and on which device."""
+
+    practitioner_id: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one unit of work changed: entity name -> ids."""
+
+    records: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any(self.records.values())
+
+    def ids(self, entity: str) -> frozenset[str]:
+        return self.records.get(entity, frozenset())
+
+    def touches(self, *entities: str) -> bool:
+        return any(self.records.get(e) for e in entities)
+
+    def merged(self, other: Changes) -> Changes:
+        keys = set(self.records) | set(other.records)
+        return Changes({k: self.ids(k) | other.ids(k) for k in keys})
+
+
+def audit_hash(prev_hash: str, event: AuditEvent) -> str:
+    """The chain link: SHA-256 over the previous hash and this event's fields."""
+    parts = [
+        prev_hash,
+        str(event.seq),
+        event.at.isoformat(timespec="microseconds"),
+        event.practitioner_id,
+        event.device_id,
+        event.action,
+        event.entity,
+        event.record_id,
+        str(event.version),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class Transaction:
+    """The handle a service uses inside `write()`; `changes` is filled in on commit."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.changes = Changes()
+
+    def audit_only(self, action: str, entity: str, record_id: str) -> None:
+        """Record an event that changes no synchronised record (unlock, export, erasure)."""
+        self.session.info.setdefault("extra_audit", []).append((action, entity, record_id))
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine, actor: Actor) -> None:
+        self.engine = engine
+        self.actor = actor
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", _stamp_and_log)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self, *, allow_erasure: bool = False) -> Iterator[Transaction]:
+        with self._sessions() as session:
+            session.connection(execution_options={"write": True})
+            session.info.update(actor=self.actor, touched={}, allow_erasure=allow_erasure)
+            tx = Transaction(session)
+            try:
+                yield tx
+                session.flush()
+                _flush_extra_audit(session)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            tx.changes = Changes({k: frozenset(v) for k, v in session.info["touched"].items()})
+
+
+def _stamp_and_log(session: Session, _context: Any, _instances: Any) -> None:
+    actor: Actor | None = session.info.get("actor")
+    if actor is None:
+        raise DomainError("Changes must be made through a service.")
+    now = utcnow()
+    logged: list[tuple[str, Synced]] = []
+    for obj in session.new:
+        if isinstance(obj, Synced):
+            if obj.id is None:
+                obj.id = new_id()
+            obj.version = 1
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+            obj.changed_by_device = actor.device_id
+            logged.append(("create", obj))
+    for obj in session.dirty:
+        if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+            if obj.version is None:
+                continue
+            was_deleted = _attribute_history_had(obj, "deleted_at")
+            obj.version = obj.version + 1
+            obj.updated_at = now
+            obj.changed_by_device = actor.device_id
+            action = "delete" if obj.deleted_at is not None and not was_deleted else "update"
+            logged.append((action, obj))
+    for obj in session.deleted:
+        if isinstance(obj, Synced):
+            if not session.info.get("allow_erasure"):
+                raise DomainError("Records are never deleted outright: they are marked deleted.")
+            logged.append(("erase", obj))
+    if not logged:
+        return
+    with session.no_autoflush:
+        for action, obj in logged:
+            _append_audit(session, actor, action, obj.entity, obj.id, obj.version, now)
+            if action != "erase":
+                session.add(
+                    ChangeLogEntry(entity=obj.entity, record_id=obj.id, version=obj.version, at=now)
+                )
+            session.info["touched"].setdefault(obj.entity, set()).add(obj.id)
+
+
+def _attribute_history_had(obj: Synced, name: str) -> bool:
+    from sqlalchemy import inspect
+
+    history = inspect(obj).attrs[name].history
+    return bool(history.deleted and history.deleted[0] is not None)
+
+
+def _flush_extra_audit(session: Session) -> None:
+    extra = session.info.pop("extra_audit", [])
+    if not extra:
+        return
+    actor: Actor = session.info["actor"]
+    now = utcnow()
+    for action, entity, record_id in extra:
+        _append_audit(session, actor, action, entity, record_id, 0, now)
+    session.flush()
+
+
+def _append_audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    record_id: str,
+    version: int,
+    at: dt.datetime,
+) -> None:
+    head = session.info.get("audit_head")
+    if head is None:
+        row = session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        head = (row.seq, row.hash) if row else (0, GENESIS_HASH)
+    seq, prev = head[0] + 1, head[1]
+    audit = AuditEvent(
+        seq=seq,
+        at=at,
+        practitioner_id=actor.practitioner_id,
+        device_id=actor.device_id,
+        action=action,
+        entity=entity,
+        record_id=record_id,
+        version=version,
+        prev_hash=prev,
+    )
+    audit.hash = audit_hash(prev, audit)
+    session.add(audit)
+    session.info["audit_head"] = (seq, audit.hash)
+
+
+def get_live(session: Session, model: type[R], record_id: str) -> R:
+    """The record, unless it is missing or marked deleted: then a NotFound naming its kind."""
+    record = session.get(model, record_id)
+    if record is None or record.deleted_at is not None:
+        what = model.entity.replace("_", " ")
+        raise NotFound(f"That {what} is not in this vault.")
+    return record

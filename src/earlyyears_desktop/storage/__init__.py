@@ -1,0 +1,1 @@
+"""The vault: SQLCipher engine, key slots, migrations, backups, integrity."""

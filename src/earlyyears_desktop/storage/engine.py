@@ -1,0 +1,85 @@
+"""SQLCipher connections under SQLAlchemy.
+
+The data key is given as a raw key, the first statement on every connection, so SQLCipher
+runs no key derivation of its own. Transactions are begun explicitly (the driver is in
+autocommit mode) so that a write takes the write lock up front with BEGIN IMMEDIATE and never
+fails half-way on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from earlyyears_desktop.storage.errors import WrongPassphrase
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Applied after the key, in this order, on every connection.
+_PRAGMAS = (
+    "PRAGMA cipher_memory_security = ON",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+)
+
+
+def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
+    """Open one keyed connection; a wrong key raises WrongPassphrase on the first read."""
+    if not path.exists():
+        # Create the file private to this user before SQLite opens it with the umask.
+        path.touch(mode=0o600)
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError:
+            raise WrongPassphrase("That passphrase does not open this vault.") from None
+        for pragma in _PRAGMAS:
+            conn.execute(pragma).fetchall()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def make_engine(path: Path, key: bytes) -> Engine:
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: connect(path, key),
+        module=sqlcipher3.dbapi2,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=2,
+    )
+    _begin_explicitly(engine)
+    return engine
+
+
+def _begin_explicitly(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        if conn.get_execution_options().get("write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def export_copy(engine: Engine, target: Path, key: bytes) -> None:
+    """Write an encrypted copy of the whole database to `target` with the same key."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(target),))
+        try:
+            raw.execute("SELECT sqlcipher_export('backup')").fetchall()
+        finally:
+            raw.execute("DETACH DATABASE backup")

@@ -1,0 +1,269 @@
+"""Key slots: the vault's random data key, wrapped once per passphrase and per recovery key.
+
+Each slot derives a 256-bit wrapping key from its secret with Argon2id (parameters stored in
+the slot) and seals the data key with AES-256-GCM. The slot id and vault id are bound in as
+associated data, so a slot cannot be moved to another vault or another slot. Changing a
+passphrase writes a new slot; the database is never re-encrypted.
+
+The file holds no personal data: slot ids, practitioner ids (UUIDs), the label a practitioner
+chose for the unlock screen, salts, parameters and ciphertext.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import time
+import unicodedata
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from earlyyears_desktop.storage.errors import NotAVault, WrongPassphrase
+
+FORMAT = "earlyyears-vault-keyslots"
+FORMAT_VERSION = 1
+DATA_KEY_BYTES = 32
+MIN_PASSPHRASE_LENGTH = 10
+SlotKind = Literal["passphrase", "recovery"]
+
+# 32 symbols without look-alikes (no 0/O, 1/I/L): easy to read aloud and to type back.
+_RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_RECOVERY_GROUPS = 8
+_RECOVERY_GROUP_LEN = 5
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost. Stored in each slot so that old slots open after a retune."""
+
+    memory_kib: int = 262_144
+    iterations: int = 3
+    lanes: int = 4
+
+    @classmethod
+    def for_tests(cls) -> KdfParams:
+        """Cheap parameters for test vaults only: never for a real vault."""
+        return cls(memory_kib=8_192, iterations=1, lanes=1)
+
+    @classmethod
+    def calibrated(cls, target_seconds: float = 0.5, ceiling_kib: int = 262_144) -> KdfParams:
+        """Raise the cost until one derivation takes about `target_seconds` on this machine."""
+        params = cls(memory_kib=65_536, iterations=3, lanes=4)
+        elapsed = _time_kdf(params)
+        # Memory first (it is what makes guessing expensive on GPUs), then iterations.
+        while elapsed < target_seconds / 2 and params.memory_kib * 2 <= ceiling_kib:
+            params = replace(params, memory_kib=params.memory_kib * 2)
+            elapsed *= 2
+        if elapsed < target_seconds:
+            scale = target_seconds / max(elapsed, 1e-3)
+            params = replace(params, iterations=max(3, int(params.iterations * scale)))
+        return params
+
+
+def _time_kdf(params: KdfParams) -> float:
+    start = time.perf_counter()
+    derive_wrapping_key(b"calibration", os.urandom(16), params)
+    return time.perf_counter() - start
+
+
+def derive_wrapping_key(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
+    kdf = Argon2id(
+        salt=salt,
+        length=32,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(secret)
+
+
+def normalise_passphrase(passphrase: str) -> bytes:
+    # NFC so that "é" typed on two keyboards is the same passphrase.
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def new_recovery_key() -> str:
+    """A 200-bit recovery key shown once, as eight groups of five characters."""
+    chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(40))
+    groups = [chars[i : i + _RECOVERY_GROUP_LEN] for i in range(0, 40, _RECOVERY_GROUP_LEN)]
+    return "-".join(groups)
+
+
+def normalise_recovery_key(text: str) -> bytes:
+    """Accept the key typed with spaces, hyphens or lower case."""
+    cleaned = "".join(c for c in text.upper() if c.isalnum())
+    return cleaned.encode("ascii", errors="replace")
+
+
+def looks_like_recovery_key(text: str) -> bool:
+    cleaned = normalise_recovery_key(text).decode("ascii")
+    return len(cleaned) == _RECOVERY_GROUPS * _RECOVERY_GROUP_LEN and all(
+        c in _RECOVERY_ALPHABET for c in cleaned
+    )
+
+
+@dataclass(frozen=True)
+class KeySlot:
+    id: str
+    kind: SlotKind
+    practitioner_id: str | None
+    label: str
+    salt: bytes
+    params: KdfParams
+    nonce: bytes
+    wrapped_key: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "practitioner_id": self.practitioner_id,
+            "label": self.label,
+            "kdf": {"name": "argon2id", "salt": _b64(self.salt), **asdict(self.params)},
+            "wrap": {
+                "alg": "AES-256-GCM",
+                "nonce": _b64(self.nonce),
+                "ciphertext": _b64(self.wrapped_key),
+            },
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> KeySlot:
+        kdf, wrap = raw["kdf"], raw["wrap"]
+        if kdf["name"] != "argon2id" or wrap["alg"] != "AES-256-GCM":
+            raise ValueError("unknown key slot algorithm")
+        return cls(
+            id=str(raw["id"]),
+            kind=raw["kind"],
+            practitioner_id=raw.get("practitioner_id"),
+            label=str(raw.get("label", "")),
+            salt=_unb64(kdf["salt"]),
+            params=KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])),
+            nonce=_unb64(wrap["nonce"]),
+            wrapped_key=_unb64(wrap["ciphertext"]),
+        )
+
+
+@dataclass
+class KeySlotFile:
+    vault_id: str
+    slots: list[KeySlot] = field(default_factory=list)
+
+    # ---- sealing and opening ----
+
+    def _aad(self, slot_id: str) -> bytes:
+        return f"{FORMAT}/{FORMAT_VERSION}/{self.vault_id}/{slot_id}".encode()
+
+    def add_slot(
+        self,
+        data_key: bytes,
+        secret: bytes,
+        *,
+        kind: SlotKind,
+        params: KdfParams,
+        practitioner_id: str | None = None,
+        label: str = "",
+    ) -> KeySlot:
+        slot_id = str(uuid.uuid4())
+        salt = os.urandom(16)
+        nonce = os.urandom(12)
+        wrapping = derive_wrapping_key(secret, salt, params)
+        wrapped = AESGCM(wrapping).encrypt(nonce, data_key, self._aad(slot_id))
+        slot = KeySlot(slot_id, kind, practitioner_id, label, salt, params, nonce, wrapped)
+        self.slots.append(slot)
+        return slot
+
+    def try_slot(self, slot: KeySlot, secret: bytes) -> bytes | None:
+        wrapping = derive_wrapping_key(secret, slot.salt, slot.params)
+        try:
+            return AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped_key, self._aad(slot.id))
+        except InvalidTag:
+            return None
+
+    def unwrap(self, secret: bytes, candidates: list[KeySlot]) -> tuple[KeySlot, bytes]:
+        for slot in candidates:
+            key = self.try_slot(slot, secret)
+            if key is not None:
+                return slot, key
+        raise WrongPassphrase("That passphrase is not right for this vault.")
+
+    def remove_slot(self, slot_id: str) -> None:
+        self.slots = [s for s in self.slots if s.id != slot_id]
+
+    def passphrase_slots(self, practitioner_id: str | None = None) -> list[KeySlot]:
+        return [
+            s
+            for s in self.slots
+            if s.kind == "passphrase"
+            and (practitioner_id is None or s.practitioner_id == practitioner_id)
+        ]
+
+    def recovery_slots(self) -> list[KeySlot]:
+        return [s for s in self.slots if s.kind == "recovery"]
+
+    # ---- the file ----
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "vault_id": self.vault_id,
+            "slots": [s.to_json() for s in self.slots],
+        }
+        return json.dumps(doc, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+
+    def save(self, path: Path) -> None:
+        write_atomically(path, self.to_bytes())
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlotFile:
+        try:
+            doc = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            raise NotAVault(f"{path.parent} is not a vault: it has no key-slot file.") from None
+        except (OSError, ValueError):
+            raise NotAVault(f"The vault's key-slot file in {path.parent} is damaged.") from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise NotAVault(f"{path.parent} is not a vault: its key-slot file is not ours.")
+        if doc.get("format_version") != FORMAT_VERSION:
+            raise NotAVault("The vault's key slots were written by a newer version of the app.")
+        try:
+            slots = [KeySlot.from_json(s) for s in doc["slots"]]
+            return cls(vault_id=str(doc["vault_id"]), slots=slots)
+        except (KeyError, TypeError, ValueError):
+            raise NotAVault(f"The vault's key-slot file in {path.parent} is damaged.") from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write, fsync, rename over, fsync the folder: the old or the new file, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)

@@ -1,0 +1,309 @@
+"""The vault: one folder holding the encrypted database and its key-slot file.
+
+    vault/
+      keyslots.json     data key wrapped per passphrase and recovery key (no personal data)
+      vault.db          SQLCipher 4 database (+ -wal and -shm while open)
+      backups/          encrypted copies taken before a migration
+
+Opening a vault unwraps the data key and hands back an `OpenVault` with an engine. `lock()`
+disposes the engine and forgets the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.domain.models import Practitioner, VaultSetting
+from earlyyears_desktop.storage import migrations
+from earlyyears_desktop.storage.engine import export_copy, make_engine
+from earlyyears_desktop.storage.errors import NotAVault, VaultExists, VaultLocked
+from earlyyears_desktop.storage.keyslots import (
+    DATA_KEY_BYTES,
+    MIN_PASSPHRASE_LENGTH,
+    KdfParams,
+    KeySlot,
+    KeySlotFile,
+    looks_like_recovery_key,
+    new_recovery_key,
+    normalise_passphrase,
+    normalise_recovery_key,
+)
+
+KEYSLOTS_NAME = "keyslots.json"
+DATABASE_NAME = "vault.db"
+BACKUPS_NAME = "backups"
+
+
+@dataclass(frozen=True)
+class VaultPaths:
+    folder: Path
+
+    @property
+    def keyslots(self) -> Path:
+        return self.folder / KEYSLOTS_NAME
+
+    @property
+    def database(self) -> Path:
+        return self.folder / DATABASE_NAME
+
+    @property
+    def backups(self) -> Path:
+        return self.folder / BACKUPS_NAME
+
+
+def is_vault(folder: Path) -> bool:
+    return (folder / KEYSLOTS_NAME).is_file()
+
+
+def check_passphrase_strength(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ValidationError(
+            "passphrase",
+            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long.",
+        )
+    if len(set(passphrase)) < 5:
+        raise ValidationError("passphrase", "The passphrase repeats too few different characters.")
+
+
+class OpenVault:
+    """An unlocked vault: the engine, who unlocked it, and this device's id."""
+
+    def __init__(
+        self, paths: VaultPaths, key: bytes, slots: KeySlotFile, slot: KeySlot | None
+    ) -> None:
+        self.paths = paths
+        self._key: bytearray | None = bytearray(key)
+        self._slots = slots
+        self.slot = slot
+        self._engine: Engine | None = make_engine(paths.database, key)
+        self.device_id = ""
+        self.practitioner_id = slot.practitioner_id if slot else None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise VaultLocked("The vault is locked.")
+        return self._engine
+
+    @property
+    def is_locked(self) -> bool:
+        return self._engine is None
+
+    @property
+    def vault_id(self) -> str:
+        return self._slots.vault_id
+
+    def _data_key(self) -> bytes:
+        if self._key is None:
+            raise VaultLocked("The vault is locked.")
+        return bytes(self._key)
+
+    def lock(self) -> None:
+        """Dispose the engine (closing every connection) and forget the data key."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        if self._key is not None:
+            for i in range(len(self._key)):
+                self._key[i] = 0
+            self._key = None
+
+    # ---- key slots ----
+
+    def slots(self) -> list[KeySlot]:
+        return list(self._slots.slots)
+
+    def add_passphrase(
+        self, practitioner_id: str, label: str, passphrase: str, params: KdfParams | None = None
+    ) -> KeySlot:
+        check_passphrase_strength(passphrase)
+        slot = self._slots.add_slot(
+            self._data_key(),
+            normalise_passphrase(passphrase),
+            kind="passphrase",
+            params=params or _default_params(),
+            practitioner_id=practitioner_id,
+            label=label,
+        )
+        self._slots.save(self.paths.keyslots)
+        return slot
+
+    def change_passphrase(
+        self, practitioner_id: str, new_passphrase: str, params: KdfParams | None = None
+    ) -> KeySlot:
+        """Rewrap the data key for this practitioner; the database is not touched."""
+        check_passphrase_strength(new_passphrase)
+        old = self._slots.passphrase_slots(practitioner_id)
+        label = old[0].label if old else ""
+        slot = self._slots.add_slot(
+            self._data_key(),
+            normalise_passphrase(new_passphrase),
+            kind="passphrase",
+            params=params or (old[0].params if old else _default_params()),
+            practitioner_id=practitioner_id,
+            label=label,
+        )
+        for s in old:
+            self._slots.remove_slot(s.id)
+        self._slots.save(self.paths.keyslots)
+        if self.practitioner_id == practitioner_id:
+            self.slot = slot
+        return slot
+
+    def new_recovery_key(self, params: KdfParams | None = None) -> str:
+        """Replace the recovery key; the old one stops working."""
+        recovery = new_recovery_key()
+        for s in self._slots.recovery_slots():
+            self._slots.remove_slot(s.id)
+        self._slots.add_slot(
+            self._data_key(),
+            normalise_recovery_key(recovery),
+            kind="recovery",
+            params=params or _default_params(),
+        )
+        self._slots.save(self.paths.keyslots)
+        return recovery
+
+    def backup_database(self, target: Path) -> None:
+        """An encrypted copy of the database under the same data key."""
+        export_copy(self.engine, target, self._data_key())
+
+    def setting(self, key: str, default: str = "") -> str:
+        with Session(self.engine) as session:
+            row = session.get(VaultSetting, key)
+            return row.value if row else default
+
+
+def _default_params() -> KdfParams:
+    override = os.environ.get("EARLYYEARS_TEST_FAST_KDF")
+    if override == "1":
+        return KdfParams.for_tests()
+    return KdfParams.calibrated()
+
+
+@dataclass(frozen=True)
+class CreatedVault:
+    vault: OpenVault
+    recovery_key: str
+
+
+def create_vault(
+    folder: Path,
+    *,
+    team_name: str,
+    practitioner_id: str,
+    label: str,
+    passphrase: str,
+    initialise: Callable[[OpenVault], None],
+    params: KdfParams | None = None,
+) -> CreatedVault:
+    """Make a new vault with a passphrase slot for its first practitioner and a recovery slot.
+
+    `initialise` writes the first records (the services pass it); the key-slot file is saved
+    only after it succeeds, because a folder without one is not a vault.
+    """
+    folder = Path(folder)
+    paths = VaultPaths(folder)
+    if is_vault(folder) or paths.database.exists():
+        raise VaultExists(f"There is already a vault in {folder}.")
+    check_passphrase_strength(passphrase)
+    params = params or _default_params()
+    created_folder = not folder.exists()
+    # Only this user may read the folder: the files are encrypted, but their sizes and
+    # times are still nobody else's business.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    data_key = os.urandom(DATA_KEY_BYTES)
+    slots = KeySlotFile(vault_id=str(uuid.uuid4()))
+    slot = slots.add_slot(
+        data_key,
+        normalise_passphrase(passphrase),
+        kind="passphrase",
+        params=params,
+        practitioner_id=practitioner_id,
+        label=label.strip(),
+    )
+    recovery = new_recovery_key()
+    slots.add_slot(data_key, normalise_recovery_key(recovery), kind="recovery", params=params)
+    vault = OpenVault(paths, data_key, slots, slot)
+    try:
+        migrations.upgrade(vault.engine)
+        device_id = str(uuid.uuid4())
+        with Session(vault.engine) as session, session.begin():
+            session.add_all(
+                [
+                    VaultSetting(key="vault_id", value=slots.vault_id),
+                    VaultSetting(key="device_id", value=device_id),
+                    VaultSetting(key="team_name", value=team_name.strip()),
+                    VaultSetting(key="created_at", value=_now_iso()),
+                ]
+            )
+        vault.device_id = device_id
+        initialise(vault)
+        slots.save(paths.keyslots)
+    except BaseException:
+        vault.lock()
+        for name in (DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm"):
+            (folder / name).unlink(missing_ok=True)
+        if created_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return CreatedVault(vault, recovery)
+
+
+def open_vault(folder: Path, secret: str, *, practitioner_id: str | None = None) -> OpenVault:
+    """Unlock with a passphrase (or a recovery key), migrating the schema if needed."""
+    folder = Path(folder)
+    paths = VaultPaths(folder)
+    if not folder.exists():
+        raise NotAVault(f"There is no vault at {folder}: the folder does not exist.")
+    slots = KeySlotFile.load(paths.keyslots)
+    if not paths.database.is_file():
+        raise NotAVault(f"The vault in {folder} has lost its database file.")
+    candidates = slots.passphrase_slots(practitioner_id)
+    material = normalise_passphrase(secret)
+    if practitioner_id is None and looks_like_recovery_key(secret):
+        candidates = slots.recovery_slots()
+        material = normalise_recovery_key(secret)
+    slot, key = slots.unwrap(material, candidates)
+    vault = OpenVault(paths, key, slots, slot)
+    try:
+        _migrate(vault)
+        vault.device_id = vault.setting("device_id")
+    except BaseException:
+        vault.lock()
+        raise
+    return vault
+
+
+def practitioner_for_recovery(vault: OpenVault) -> list[tuple[str, str]]:
+    """Practitioners (id, name) who can be given a new passphrase after recovery."""
+    with Session(vault.engine) as session:
+        rows = session.execute(
+            select(Practitioner.id, Practitioner.name).where(Practitioner.deleted_at.is_(None))
+        ).all()
+    return [(r.id, r.name) for r in rows]
+
+
+def _migrate(vault: OpenVault) -> None:
+    if not migrations.pending(vault.engine):
+        return
+    if migrations.current_revision(vault.engine) is not None:
+        vault.paths.backups.mkdir(exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        vault.backup_database(vault.paths.backups / f"before-upgrade-{stamp}.db")
+    migrations.upgrade(vault.engine)
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
