@@ -1,0 +1,1 @@
+"""The `earlyyears` command line: one module per verb, registered in `main`."""

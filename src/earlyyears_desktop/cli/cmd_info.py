@@ -1,0 +1,32 @@
+"""earlyyears info DIR [--json]: counts of records, unsynced changes, last export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
+from earlyyears_desktop.domain.models import MODEL_BY_ENTITY
+
+HELP = "counts of records, unsynced changes and the last export"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_vault_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print stable JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    with unlocked(args) as services:
+        info = services.info()
+    if args.json:
+        print(json.dumps(info.as_json(), sort_keys=True, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Team: {info.team_name}")
+    for entity in sorted(MODEL_BY_ENTITY):
+        count = info.counts.get(entity, 0)
+        if count:
+            print(f"  {entity.replace('_', ' '):<24}{count:>8}")
+    print(f"Changes not yet exported: {info.unsynced_changes}")
+    print(f"Last export: {info.last_export or 'never'}")
+    return 0

@@ -1,0 +1,18 @@
+"""Exit codes and the one-line error the command line prints."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_OTHER = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+EXIT_REFUSED = 4
+
+
+class CommandError(Exception):
+    """Stop the command with a message for stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_OTHER) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
