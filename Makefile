@@ -1,0 +1,60 @@
+# earlyyears-desktop. `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_VAULT ?= demo-vault
+DEMO_PASSPHRASE := demo-only passphrase 2026
+SYSTEM_STAMP := $(VENV)/.system-packages
+
+.PHONY: run test bench lint screenshots demo clean system-packages
+
+# Debian packages (Qt libraries, PostgreSQL for the central tests, openssl, fonts): once.
+$(SYSTEM_STAMP):
+	@if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null || ! command -v pg_ctlcluster >/dev/null 2>&1 \
+	    || ! ldconfig -p | grep -q libxkbcommon-x11; then \
+	  bash scripts/install-system-packages.sh; fi
+	@mkdir -p $(VENV) && touch $@
+
+system-packages: $(SYSTEM_STAMP)
+
+$(BIN)/python: | $(SYSTEM_STAMP)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+$(DEMO_VAULT)/keyslots.json: | $(VENV)/.installed
+	EARLYYEARS_PASSPHRASE="$(DEMO_PASSPHRASE)" $(BIN)/earlyyears demo $(DEMO_VAULT)
+
+demo: $(DEMO_VAULT)/keyslots.json
+
+run: $(VENV)/.installed $(DEMO_VAULT)/keyslots.json
+	@echo
+	@echo "  Demo vault: $(DEMO_VAULT)   (fictional families only)"
+	@echo "  Demo passphrase: $(DEMO_PASSPHRASE)"
+	@echo
+	$(BIN)/earlyyears-desktop --vault $(DEMO_VAULT)
+
+test: $(VENV)/.installed-dev
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.run
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+screenshots: $(VENV)/.installed-dev
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Debian packages the app, its tests and its tools need. Run as root (CI) or through sudo.
+#   - Qt's runtime libraries (offscreen and X11), fonts with wide Unicode coverage
+#   - python3-venv for the project's virtual environment
+#   - PostgreSQL, which the central service's tests start themselves
+#   - openssl (the bundle signature check), poppler-utils (PDF to pictures),
+#     xvfb, xdotool and imagemagick (screenshots of the real windows)
+set -euo pipefail
+packages=(
+    python3-venv python3-dev build-essential
+    libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
+    libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+    libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libnss3
+    fonts-dejavu-core fonts-noto-core
+    postgresql openssl poppler-utils xvfb xdotool imagemagick
+)
+if [ "$(id -u)" -eq 0 ]; then
+    run=()
+elif command -v sudo >/dev/null 2>&1; then
+    run=(sudo)
+else
+    echo "Please install as root: apt-get install ${packages[*]}" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${run[@]}" apt-get update -qq
+"${run[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
