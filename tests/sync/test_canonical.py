@@ -21,8 +21,10 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(min_value=-MAX_SAFE_INTEGER, max_value=MAX_SAFE_INTEGER)
     | st.text(alphabet=st.characters(blacklist_categories=["Cs"])),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(alphabet=st.characters(blacklist_categories=["Cs"])), children),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(alphabet=st.characters(blacklist_categories=["Cs"])), children)
+    ),
     max_leaves=20,
 )
 
@@ -34,7 +36,7 @@ def test_sorted_keys_compact_separators_raw_utf8() -> None:
 
 
 def test_control_characters_use_lower_case_escapes() -> None:
-    assert canonical_dumps("\x01\x1f\t\"\\") == b'"\\u0001\\u001f\\t\\"\\\\"'
+    assert canonical_dumps('\x01\x1f\t"\\') == b'"\\u0001\\u001f\\t\\"\\\\"'
 
 
 def test_strings_are_not_normalised() -> None:
@@ -114,4 +116,4 @@ def test_timestamps_are_utc_whole_seconds() -> None:
         with pytest.raises(ValueError):
             parse_timestamp(bad)
     with pytest.raises(ValueError):
-        format_timestamp(datetime(2024, 5, 1))  # noqa: DTZ001 - naive on purpose
+        format_timestamp(datetime(2024, 5, 1))

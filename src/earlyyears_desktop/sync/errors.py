@@ -16,6 +16,8 @@ REFUSAL_CODES: frozenset[str] = frozenset(
         "tampered",
         "expired",
         "bad-payload",
+        # Not raised by the reader: the receiver's sequence check (docs, section 10) uses it.
+        "rollback",
     }
 )
 
