@@ -101,10 +101,23 @@ class UnitOfWork:
             yield session
 
     @contextmanager
-    def write(self, *, allow_erasure: bool = False) -> Iterator[Transaction]:
+    def write(
+        self, *, allow_erasure: bool = False, applying_sync: bool = False
+    ) -> Iterator[Transaction]:
+        """One durable transaction.
+
+        `applying_sync` is for records that arrive in a verified return bundle: they keep the
+        version and device the central service gave them, are audited as "sync-…" events,
+        and are not put in the change log (they are not this device's changes to send back).
+        """
         with self._sessions() as session:
             session.connection(execution_options={"write": True})
-            session.info.update(actor=self.actor, touched={}, allow_erasure=allow_erasure)
+            session.info.update(
+                actor=self.actor,
+                touched={},
+                allow_erasure=allow_erasure,
+                applying_sync=applying_sync,
+            )
             tx = Transaction(session)
             try:
                 yield tx
@@ -122,6 +135,9 @@ def _stamp_and_log(session: Session, _context: Any, _instances: Any) -> None:
     if actor is None:
         raise DomainError("Changes must be made through a service.")
     now = utcnow()
+    if session.info.get("applying_sync"):
+        _log_sync_applied(session, actor, now)
+        return
     logged: list[tuple[str, Synced]] = []
     for obj in session.new:
         if isinstance(obj, Synced):
@@ -156,6 +172,23 @@ def _stamp_and_log(session: Session, _context: Any, _instances: Any) -> None:
                 session.add(
                     ChangeLogEntry(entity=obj.entity, record_id=obj.id, version=obj.version, at=now)
                 )
+            session.info["touched"].setdefault(obj.entity, set()).add(obj.id)
+
+
+def _log_sync_applied(session: Session, actor: Actor, now: dt.datetime) -> None:
+    """Audit records applied from the central service, exactly as they arrived."""
+    applied = [("sync-create", o) for o in session.new if isinstance(o, Synced)] + [
+        ("sync-update", o)
+        for o in session.dirty
+        if isinstance(o, Synced) and session.is_modified(o, include_collections=False)
+    ]
+    if any(isinstance(o, Synced) for o in session.deleted):
+        raise DomainError("Records are never deleted outright: they are marked deleted.")
+    with session.no_autoflush:
+        for action, obj in applied:
+            if obj.id is None or obj.version is None:
+                raise DomainError("A record from the central service has no id or version.")
+            _append_audit(session, actor, action, obj.entity, obj.id, obj.version, now)
             session.info["touched"].setdefault(obj.entity, set()).add(obj.id)
 
 
