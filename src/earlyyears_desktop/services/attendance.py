@@ -45,6 +45,8 @@ class MarkResult:
     previous: MarkState
     changed: bool
     version: int
+    #: the mark as it stands after this change (arrival time stamped by the service)
+    state: MarkState = NO_MARK
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class Register:
     staff_present: str
     notes: str
     cards: tuple[RegisterCard, ...]
+    group_id: str = ""
+    cancel_reason: str = ""
+    activities: str = ""
 
     @property
     def present(self) -> int:
@@ -177,6 +182,9 @@ class AttendanceService:
                 staff_present=session.staff_present,
                 notes=session.notes,
                 cards=tuple(cards),
+                group_id=session.group_id,
+                cancel_reason=session.cancel_reason,
+                activities=session.activities,
             )
 
     def mark(
@@ -253,7 +261,8 @@ class AttendanceService:
             db.flush()
         attendance_id = target.id if target else ""
         version = target.version if target else 0
-        return MarkResult(tx.changes, attendance_id, previous, bool(tx.changes), version)
+        state = _state(target if target is not None and target.deleted_at is None else None)
+        return MarkResult(tx.changes, attendance_id, previous, bool(tx.changes), version, state)
 
     def undo(self, session_id: str, child_id: str, previous: MarkState) -> MarkResult:
         """Put a mark back as it was before the last change."""
@@ -276,7 +285,9 @@ class AttendanceService:
             record.note = previous.note
             record.recorded_by = self.uow.actor.practitioner_id
             record.recorded_at = utcnow()
-        return MarkResult(tx.changes, record.id, before, bool(tx.changes), record.version)
+        return MarkResult(
+            tx.changes, record.id, before, bool(tx.changes), record.version, _state(record)
+        )
 
     def set_session_details(
         self, session_id: str, *, staff_present: str | None = None, notes: str | None = None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
+from earlyyears_desktop.domain.enums import AttendanceStatus, Discipline, SessionStatus
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import (
     Attendance,
@@ -19,8 +19,10 @@ from earlyyears_desktop.domain.models import (
     GroupSession,
     GroupStaff,
     Venue,
+    utcnow,
 )
 from earlyyears_desktop.domain.rules import optional_text, required_name
+from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
 
 
@@ -62,6 +64,33 @@ class SessionRow:
     present: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class VenueRow:
+    id: str
+    name: str
+    address: str
+    access_notes: str
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: str
+    group_id: str
+    name: str
+    discipline: str
+    practitioner_id: str | None
+    visiting: bool
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    id: str
+    child_id: str
+    child_name: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
 class GroupService:
     def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
         self.uow = uow
@@ -90,6 +119,37 @@ class GroupService:
             tx.session.add(group)
         return tx.changes, group.id
 
+    def update_venue(
+        self, venue_id: str, name: str, address: str = "", access_notes: str = ""
+    ) -> Changes:
+        with self.uow.write() as tx:
+            venue = get_live(tx.session, Venue, venue_id)
+            _assign(
+                venue,
+                name=required_name("venue_name", name, "venue's name"),
+                address=optional_text(address),
+                access_notes=optional_text(access_notes),
+            )
+        return tx.changes
+
+    def venues(self) -> list[VenueRow]:
+        with self.uow.read() as session:
+            return [
+                VenueRow(v.id, v.name, v.address, v.access_notes)
+                for v in session.scalars(
+                    select(Venue).where(Venue.deleted_at.is_(None)).order_by(Venue.name)
+                )
+            ]
+
+    def update_group(self, group_id: str, data: GroupInput) -> Changes:
+        values = _group_values(data)
+        with self.uow.write() as tx:
+            group = get_live(tx.session, Group, group_id)
+            if data.venue_id:
+                get_live(tx.session, Venue, data.venue_id)
+            _assign(group, **values)
+        return tx.changes
+
     def add_staff(
         self,
         group_id: str,
@@ -101,7 +161,7 @@ class GroupService:
         staff = GroupStaff(
             group_id=group_id,
             name=required_name("staff_name", name, "staff member's name"),
-            discipline=discipline,
+            discipline=_discipline(discipline),
             practitioner_id=practitioner_id,
             visiting=visiting,
         )
@@ -109,6 +169,36 @@ class GroupService:
             get_live(tx.session, Group, group_id)
             tx.session.add(staff)
         return tx.changes, staff.id
+
+    def update_staff(
+        self, staff_id: str, name: str, discipline: str = "", visiting: bool = False
+    ) -> Changes:
+        with self.uow.write() as tx:
+            staff = get_live(tx.session, GroupStaff, staff_id)
+            _assign(
+                staff,
+                name=required_name("staff_name", name, "staff member's name"),
+                discipline=_discipline(discipline),
+                visiting=visiting,
+            )
+        return tx.changes
+
+    def remove_staff(self, staff_id: str) -> Changes:
+        with self.uow.write() as tx:
+            get_live(tx.session, GroupStaff, staff_id).deleted_at = utcnow()
+        return tx.changes
+
+    def staff(self, group_id: str) -> list[StaffRow]:
+        """The group's staff: practitioners first, then visiting professionals, by name."""
+        with self.uow.read() as session:
+            return [
+                StaffRow(s.id, s.group_id, s.name, s.discipline, s.practitioner_id, s.visiting)
+                for s in session.scalars(
+                    select(GroupStaff)
+                    .where(GroupStaff.group_id == group_id, GroupStaff.deleted_at.is_(None))
+                    .order_by(GroupStaff.visiting, GroupStaff.name)
+                )
+            ]
 
     def groups(self) -> list[GroupRow]:
         today = self.today()
@@ -167,6 +257,41 @@ class GroupService:
             )
             tx.session.add(enrolment)
         return tx.changes, enrolment.id
+
+    def enrolments(self, group_id: str, *, on: dt.date | None = None) -> list[EnrolmentRow]:
+        """The group's enrolments (those current on a date, if given), by child's name."""
+        with self.uow.read() as session:
+            query = (
+                select(
+                    Enrolment,
+                    Child.preferred_name,
+                    Child.legal_given_names,
+                    Child.legal_family_name,
+                )
+                .join(Child, Child.id == Enrolment.child_id)
+                .where(Enrolment.group_id == group_id, Enrolment.deleted_at.is_(None))
+                .where(Child.deleted_at.is_(None))
+            )
+            if on is not None:
+                query = query.where(Enrolment.starts_on <= on).where(
+                    or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= on)
+                )
+            rows = [
+                EnrolmentRow(e.id, e.child_id, display_name(p, g, f), e.starts_on, e.ends_on)
+                for e, p, g, f in session.execute(query)
+            ]
+        return sorted(rows, key=lambda r: (r.child_name.casefold(), r.starts_on))
+
+    def update_enrolment(
+        self, enrolment_id: str, starts_on: dt.date, ends_on: dt.date | None
+    ) -> Changes:
+        if ends_on is not None and ends_on < starts_on:
+            raise ValidationError("ends_on", "The enrolment ends before it starts.")
+        with self.uow.write() as tx:
+            _assign(
+                get_live(tx.session, Enrolment, enrolment_id), starts_on=starts_on, ends_on=ends_on
+            )
+        return tx.changes
 
     def end_enrolment(self, enrolment_id: str, ends_on: dt.date) -> Changes:
         with self.uow.write() as tx:
@@ -235,6 +360,31 @@ class GroupService:
             )
             tx.session.add(session)
         return tx.changes, session.id
+
+    def update_session(
+        self,
+        session_id: str,
+        *,
+        date: dt.date | None = None,
+        theme: str | None = None,
+        activities: str | None = None,
+    ) -> Changes:
+        """Change a session's date, theme or planned activities (None keeps the value)."""
+        with self.uow.write() as tx:
+            session = get_live(tx.session, GroupSession, session_id)
+            if date is not None and date != session.date:
+                if session.status == SessionStatus.HELD:
+                    raise ValidationError("date", "This session has been held: its date is fixed.")
+                if _has_marks(tx.session, session_id):
+                    raise ValidationError(
+                        "date", "This session has attendance marks: its date cannot change."
+                    )
+                session.date = date
+            if theme is not None:
+                _assign(session, theme=optional_text(theme))
+            if activities is not None:
+                _assign(session, activities=optional_text(activities))
+        return tx.changes
 
     def cancel_session(self, session_id: str, reason: str) -> Changes:
         with self.uow.write() as tx:
@@ -313,6 +463,22 @@ def _group_values(data: GroupInput) -> dict[str, object]:
         capacity=data.capacity,
         focus=optional_text(data.focus),
     )
+
+
+def _assign(record: object, **values: object) -> None:
+    """Set only what differs, so an unchanged save writes nothing and bumps no version."""
+    for key, value in values.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+
+
+def _discipline(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return Discipline(value).value
+    except ValueError:
+        raise ValidationError("discipline", "Please choose a discipline from the list.") from None
 
 
 def _has_marks(session: Session, session_id: str) -> bool:

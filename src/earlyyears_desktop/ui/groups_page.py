@@ -119,7 +119,8 @@ class GroupsPage(QWidget):
         if g.start_time:
             when += f" {g.start_time:%H:%M}"
         self.group_info.setText(
-            f"{g.venue_name}\n{when}\n{g.enrolled} enrolled" + (f" of {g.capacity}" if g.capacity else "")
+            f"{g.venue_name}\n{when}\n{g.enrolled} enrolled"
+            + (f" of {g.capacity}" if g.capacity else "")
         )
         group_id = g.id
         self.runner.run(

@@ -1,0 +1,645 @@
+"""The attendance register of one session: a card per child, marked by a tap or a key.
+
+Every mark goes to the vault at once through the `OpRunner` (one database thread, so marks
+are saved in the order they were made). A card shows the mark straight away with "Saving…"
+and "Saved ✓" only once the worker has come back with the committed result. If a save fails
+the card goes back to what was saved and says so.
+
+Keys: arrows move, P/L/A/D/E mark present/late/apologies/did not attend/left early, Enter
+opens the details (who came, arrival time, note), Ctrl+Z undoes the last mark.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
+from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.services.attendance import (
+    MarkResult,
+    MarkState,
+    Register,
+    RegisterCard,
+)
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.register_card import CARD_STYLE, ChildCard
+from earlyyears_desktop.ui.register_dialogs import MarkDetailsDialog, VisitorDialog
+
+KEY_MARKS = {
+    Qt.Key.Key_P: AttendanceStatus.PRESENT.value,
+    Qt.Key.Key_L: AttendanceStatus.LATE.value,
+    Qt.Key.Key_A: AttendanceStatus.APOLOGIES.value,
+    Qt.Key.Key_D: AttendanceStatus.DID_NOT_ATTEND.value,
+    Qt.Key.Key_E: AttendanceStatus.LEFT_EARLY.value,
+}
+CARD_WIDTH = 330
+NOTES_SAVE_DELAY_MS = 1200
+
+
+def human_error(error: BaseException) -> str:
+    """A message fit for the screen: a domain error's own words, never a record's data."""
+    if isinstance(error, DomainError):
+        return str(error)
+    return "That could not be saved. Please try again."
+
+
+@dataclass
+class _CardState:
+    info: RegisterCard
+    mark: MarkState
+    #: the mark as the vault last confirmed it
+    saved: MarkState
+    pending: int = 0
+    error: str = ""
+
+
+@dataclass
+class _UndoStep:
+    token: int
+    child_id: str
+    previous: MarkState
+    done: bool = field(default=False)
+
+
+class RegisterView(QWidget):
+    """One session's register. Build it, then it loads itself through the runner."""
+
+    #: a mark (or undo) came back from the vault: child id
+    mark_saved = Signal(str)
+    #: the register finished loading (or reloading)
+    loaded = Signal()
+    #: an operation failed: the message shown to the user
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        services: Services,
+        runner: OpRunner,
+        session_id: str,
+        parent: QWidget | None = None,
+        *,
+        load: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.session_id = session_id
+        self.register: Register | None = None
+        self.states: dict[str, _CardState] = {}
+        self.cards: dict[str, ChildCard] = {}
+        self.order: list[str] = []
+        self.current = 0
+        self.markable = False
+        self._columns = 3
+        self._undo: list[_UndoStep] = []
+        self._tokens = itertools.count(1)
+        self.details_dialog: MarkDetailsDialog | None = None
+        self.visitor_dialog: VisitorDialog | None = None
+        self.unmarked_at_end: tuple[RegisterCard, ...] | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._build()
+        runner.changed.connect(self._changed)
+        if load:
+            self.reload()
+
+    # ---- layout ----
+
+    def _build(self) -> None:
+        self.title = QLabel(objectName="title")
+        self.title.setStyleSheet("font-size: 22px; font-weight: 600")
+        self.subtitle = QLabel()
+        self.subtitle.setStyleSheet("font-size: 14px; color: #333")
+        self.counts = QLabel()
+        self.counts.setStyleSheet("font-size: 18px")
+        self.counts.setAccessibleName("Counts")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.setStyleSheet(
+            "background: #fff4ce; border: 1px solid #e0c25a; border-radius: 6px;"
+            " padding: 6px 10px; font-size: 14px"
+        )
+        self.undo_button = QPushButton("Undo last mark")
+        self.undo_button.setToolTip("Undo the last mark (Ctrl+Z)")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_last)
+        self.visitor_button = QPushButton("Add visitor…")
+        self.visitor_button.clicked.connect(self.add_visitor)
+        self.end_button = QPushButton("End session")
+        self.end_button.setToolTip("Mark the session as held and list anyone not marked")
+        self.end_button.clicked.connect(self.end_session)
+        for button in (self.undo_button, self.visitor_button, self.end_button):
+            button.setMinimumHeight(40)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        header.addWidget(self.undo_button)
+        header.addWidget(self.visitor_button)
+        header.addWidget(self.end_button)
+
+        self.grid_host = QWidget()
+        self.grid_host.setStyleSheet(CARD_STYLE)
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setSpacing(10)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setWidget(self.grid_host)
+
+        self.staff_list = QListWidget()
+        self.staff_list.setAccessibleName("Staff present")
+        self.staff_list.itemChanged.connect(lambda _item: self._details_edited())
+        self.staff_extra = QLineEdit()
+        self.staff_extra.setPlaceholderText("Someone else: type a name, press Enter")
+        self.staff_extra.returnPressed.connect(self._add_staff_name)
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Session notes")
+        self.notes.setPlaceholderText("How the session went, anything to follow up")
+        self.notes.textChanged.connect(self._details_edited)
+        self.details_state = QLabel()
+        self._details_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
+        self._details_timer.timeout.connect(self.save_session_details)
+        self._loading_details = False
+
+        side = QWidget()
+        side.setFixedWidth(270)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel("<b>Staff present</b>"))
+        side_layout.addWidget(self.staff_list, 1)
+        side_layout.addWidget(self.staff_extra)
+        side_layout.addWidget(QLabel("<b>Session notes</b>"))
+        side_layout.addWidget(self.notes, 2)
+        side_layout.addWidget(self.details_state)
+
+        body = QHBoxLayout()
+        body.addWidget(self.scroll, 1)
+        body.addWidget(side)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.banner)
+        layout.addLayout(body, 1)
+
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo_last)
+
+    # ---- loading ----
+
+    def reload(self) -> None:
+        attendance, groups = self.services.attendance, self.services.groups
+        session_id = self.session_id
+
+        def work() -> tuple[Register, list[Any]]:
+            register = attendance.register(session_id)
+            return register, groups.staff(register.group_id)
+
+        self.runner.run(work, on_done=self._loaded, on_error=self._show_error)
+
+    def _loaded(self, result: tuple[Register, list[Any]]) -> None:
+        register, staff = result
+        self.show_register(register, [s.name for s in staff])
+        self.loaded.emit()
+
+    def show_register(self, register: Register, staff_names: list[str] | None = None) -> None:
+        """Build the cards for a register (also used by the benchmark, synchronously)."""
+        current_id = self.order[self.current] if self.order else None
+        self.register = register
+        today = self.services.attendance.today()
+        self.markable = register.status != SessionStatus.CANCELLED and register.date <= today
+        self._show_title(register)
+        if register.status == SessionStatus.CANCELLED:
+            self._say(f"This session was cancelled ({register.cancel_reason}): it takes no marks.")
+        elif register.date > today:
+            self._say("This session is on a later date: the register opens on the day.")
+        else:
+            self.banner.setVisible(False)
+        self.end_button.setEnabled(self.markable and register.status != SessionStatus.HELD)
+        self.visitor_button.setEnabled(self.markable)
+
+        for card in self.cards.values():
+            card.deleteLater()
+        self.cards.clear()
+        self.states = {c.child_id: _CardState(c, c.mark, c.mark) for c in register.cards}
+        self.order = [c.child_id for c in register.cards]
+        self.grid_host.setUpdatesEnabled(False)
+        for info in register.cards:
+            card = ChildCard(info, self.grid_host)
+            card.chosen.connect(self._card_chosen)
+            card.mark_requested.connect(self.mark_child)
+            card.details_requested.connect(self.open_details)
+            card.set_markable(self.markable)
+            card.show_mark(info.mark, saving=False)
+            self.cards[info.child_id] = card
+        self._lay_out_cards()
+        self.grid_host.setUpdatesEnabled(True)
+        self.current = self.order.index(current_id) if current_id in self.order else 0
+        self._highlight()
+        self._update_counts()
+        if staff_names is not None:
+            self._show_session_details(register, staff_names)
+
+    def _show_title(self, register: Register) -> None:
+        self.title.setText(f"{register.group_name}: {register.date:%A %d %B %Y}")
+        bits = [SessionStatus(register.status).label]
+        if register.theme:
+            bits.append(f"Theme: {register.theme}")
+        if register.activities:
+            bits.append(register.activities.splitlines()[0])
+        self.subtitle.setText(" · ".join(bits))
+
+    def _lay_out_cards(self) -> None:
+        for index, child_id in enumerate(self.order):
+            row, column = divmod(index, self._columns)
+            self.grid.addWidget(self.cards[child_id], row, column)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        columns = max(1, (self.scroll.viewport().width() - 10) // (CARD_WIDTH + 10))
+        if columns != self._columns:
+            self._columns = columns
+            self._lay_out_cards()
+
+    # ---- marking ----
+
+    def mark_child(self, child_id: str, status: str, **details: Any) -> None:
+        """Mark a child: shown at once, saved through the runner, confirmed when saved."""
+        state = self.states.get(child_id)
+        if state is None:
+            return
+        self._choose(child_id)
+        if not self.markable:
+            self._say(self._why_not_markable())
+            return
+        came_with = details.get("came_with")
+        if (
+            came_with is None
+            and AttendanceStatus(status).attended
+            and not state.mark.came_with
+            and state.info.expected_carer
+        ):
+            came_with = state.info.expected_carer
+        wanted = MarkState(
+            status,
+            state.mark.came_with if came_with is None else came_with,
+            details.get("arrived_at", state.mark.arrived_at),
+            details.get("note", state.mark.note),
+        )
+        if not details and state.mark.status == status:
+            return  # the same mark again changes nothing
+        if wanted == state.mark and state.pending == 0:
+            return
+        step = _UndoStep(next(self._tokens), child_id, state.mark)
+        self._undo.append(step)
+        self.undo_button.setEnabled(True)
+        state.mark = wanted
+        self._show_pending(child_id)
+        attendance, session_id = self.services.attendance, self.session_id
+        kwargs = {"came_with": came_with, **{k: v for k, v in details.items() if k != "came_with"}}
+        if "arrived_at" in details and details["arrived_at"] is None:
+            kwargs.pop("arrived_at")
+        self.runner.run(
+            lambda: attendance.mark(session_id, child_id, status, **kwargs),
+            on_done=lambda result: self._mark_saved(step, result),
+            on_error=lambda error: self._mark_failed(step, error),
+            changes=lambda result: result.changes,
+        )
+
+    def undo_last(self) -> None:
+        """Put the last mark made on this screen back as it was."""
+        if not self._undo:
+            return
+        step = self._undo.pop()
+        self.undo_button.setEnabled(bool(self._undo))
+        state = self.states.get(step.child_id)
+        if state is None:
+            return
+        self._choose(step.child_id)
+        state.mark = step.previous
+        self._show_pending(step.child_id)
+        attendance, session_id = self.services.attendance, self.session_id
+        self.runner.run(
+            lambda: attendance.undo(session_id, step.child_id, step.previous),
+            on_done=lambda result: self._mark_saved(None, result, child_id=step.child_id),
+            on_error=lambda error: self._mark_failed(None, error, child_id=step.child_id),
+            changes=lambda result: result.changes,
+        )
+
+    def _show_pending(self, child_id: str) -> None:
+        state = self.states[child_id]
+        state.pending += 1
+        state.error = ""
+        self.cards[child_id].show_mark(state.mark, saving=True)
+        self._update_counts()
+
+    def _mark_saved(
+        self, step: _UndoStep | None, result: MarkResult, *, child_id: str | None = None
+    ) -> None:
+        child_id = child_id or (step.child_id if step else "")
+        state = self.states.get(child_id)
+        if step is not None:
+            step.done = True
+            step.previous = result.previous
+        if state is None:
+            return
+        state.pending -= 1
+        state.saved = result.state
+        if state.pending == 0:
+            state.mark = result.state
+            self.cards[child_id].show_mark(state.mark, saving=False)
+            self._update_counts()
+        self.mark_saved.emit(child_id)
+
+    def _mark_failed(
+        self, step: _UndoStep | None, error: BaseException, *, child_id: str | None = None
+    ) -> None:
+        child_id = child_id or (step.child_id if step else "")
+        if step is not None and step in self._undo:
+            self._undo.remove(step)
+            self.undo_button.setEnabled(bool(self._undo))
+        message = human_error(error)
+        self._show_error(error)
+        state = self.states.get(child_id)
+        if state is None:
+            return
+        state.pending -= 1
+        state.error = message
+        if state.pending == 0:
+            state.mark = state.saved
+        self.cards[child_id].show_mark(state.mark, saving=state.pending > 0, error=message)
+        self._update_counts()
+
+    # ---- details, visitors, end of session ----
+
+    def open_details(self, child_id: str | None = None) -> None:
+        child_id = child_id or (self.order[self.current] if self.order else None)
+        if child_id is None or child_id not in self.states:
+            return
+        if not self.markable:
+            self._say(self._why_not_markable())
+            return
+        self._choose(child_id)
+        state = self.states[child_id]
+        dialog = MarkDetailsDialog(state.info, state.mark, self)
+        self.details_dialog = dialog
+
+        def save() -> None:
+            values = dialog.values()
+            status = values.pop("status")
+            self.mark_child(child_id, status, **values)
+
+        dialog.accepted.connect(save)
+        dialog.finished.connect(lambda _r: self.setFocus())
+        dialog.open()
+
+    def add_visitor(self) -> None:
+        if not self.markable:
+            self._say(self._why_not_markable())
+            return
+        dialog = VisitorDialog(self.services, self.runner, self)
+        self.visitor_dialog = dialog
+        dialog.accepted.connect(lambda: self._visitor_chosen(dialog.chosen_child_id()))
+        dialog.finished.connect(lambda _r: self.setFocus())
+        dialog.open()
+
+    def add_visitor_child(self, child_id: str) -> None:
+        """Add a child who is not enrolled, marked present, as a visitor."""
+        self._visitor_chosen(child_id)
+
+    def _visitor_chosen(self, child_id: str | None) -> None:
+        if not child_id:
+            return
+        if child_id in self.states:
+            self._choose(child_id)
+            self._say("That child is already on this register.")
+            return
+        attendance, session_id = self.services.attendance, self.session_id
+        self.runner.run(
+            lambda: attendance.mark(
+                session_id, child_id, AttendanceStatus.PRESENT.value, visitor=True
+            ),
+            on_done=lambda _result: self.reload(),
+            on_error=self._show_error,
+            changes=lambda result: result.changes,
+        )
+
+    def end_session(self) -> None:
+        attendance, session_id = self.services.attendance, self.session_id
+        self.runner.run(
+            lambda: attendance.end_session(session_id),
+            on_done=self._ended,
+            on_error=self._show_error,
+            changes=lambda result: result[0],
+        )
+
+    def _ended(self, result: tuple[Changes, tuple[RegisterCard, ...]]) -> None:
+        _changes, unmarked = result
+        self.unmarked_at_end = unmarked
+        if unmarked:
+            names = ", ".join(c.display_name for c in unmarked)
+            self._say(f"Session marked as held. Not marked ({len(unmarked)}): {names}.")
+        else:
+            self._say("Session marked as held. Everyone has a mark.")
+        self.end_button.setEnabled(False)
+        if self.register is not None:
+            self.register = replace(self.register, status=SessionStatus.HELD.value)
+            self._show_title(self.register)
+
+    # ---- staff present and notes ----
+
+    def _show_session_details(self, register: Register, staff_names: list[str]) -> None:
+        self._loading_details = True
+        present = [n for n in register.staff_present.splitlines() if n.strip()]
+        self.staff_list.clear()
+        for name in list(dict.fromkeys(staff_names + present)):
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if name in present else Qt.CheckState.Unchecked
+            )
+            self.staff_list.addItem(item)
+        if self.notes.toPlainText() != register.notes:
+            self.notes.setPlainText(register.notes)
+        self._loading_details = False
+        enabled = register.status != SessionStatus.CANCELLED
+        self.staff_list.setEnabled(enabled)
+        self.notes.setEnabled(enabled)
+        self.staff_extra.setEnabled(enabled)
+
+    def _add_staff_name(self) -> None:
+        name = self.staff_extra.text().strip()
+        if not name:
+            return
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
+        self.staff_list.addItem(item)
+        self.staff_extra.clear()
+        self.save_session_details()
+
+    def _details_edited(self) -> None:
+        if self._loading_details:
+            return
+        self.details_state.setText("Saving…")
+        self._details_timer.start()
+
+    def staff_present(self) -> list[str]:
+        return [
+            self.staff_list.item(i).text()
+            for i in range(self.staff_list.count())
+            if self.staff_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def save_session_details(self) -> None:
+        self._details_timer.stop()
+        attendance, session_id = self.services.attendance, self.session_id
+        staff, notes = "\n".join(self.staff_present()), self.notes.toPlainText()
+        self.details_state.setText("Saving…")
+        self.runner.run(
+            lambda: attendance.set_session_details(session_id, staff_present=staff, notes=notes),
+            on_done=lambda _c: self.details_state.setText("Saved ✓"),
+            on_error=lambda e: self.details_state.setText(f"Not saved: {human_error(e)}"),
+            changes=lambda changes: changes,
+        )
+
+    def flush_pending(self) -> None:
+        """Save notes being typed now (before the page is closed or the vault locked)."""
+        if self._details_timer.isActive():
+            self.save_session_details()
+
+    # ---- counts, focus, keys ----
+
+    def counts_now(self) -> dict[str, int]:
+        present = carers = expected = to_arrive = 0
+        for state in self.states.values():
+            status = state.mark.status
+            attended = bool(status) and AttendanceStatus(status).attended
+            present += attended
+            carers += attended and bool(state.mark.came_with)
+            if not state.info.is_visitor and not state.info.enrolment_ended:
+                expected += 1
+                to_arrive += status is None
+        return {"present": present, "carers": carers, "expected": expected, "to_arrive": to_arrive}
+
+    def _update_counts(self) -> None:
+        c = self.counts_now()
+        self.counts.setText(
+            f"<b>{c['present']}</b> present &nbsp;·&nbsp; <b>{c['carers']}</b> carers"
+            f" &nbsp;·&nbsp; <b>{c['expected']}</b> expected"
+            f" &nbsp;·&nbsp; <b>{c['to_arrive']}</b> still to arrive"
+        )
+
+    def _card_chosen(self, child_id: str) -> None:
+        self._choose(child_id)
+        self.setFocus()
+
+    def _choose(self, child_id: str) -> None:
+        if child_id in self.order:
+            self.current = self.order.index(child_id)
+            self._highlight()
+
+    def _highlight(self) -> None:
+        for index, child_id in enumerate(self.order):
+            self.cards[child_id].set_current(index == self.current)
+        if self.order:
+            self.scroll.ensureWidgetVisible(self.cards[self.order[self.current]], 10, 10)
+
+    def current_child_id(self) -> str | None:
+        return self.order[self.current] if self.order else None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            super().keyPressEvent(event)
+            return
+        moves = {
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Up: -self._columns,
+            Qt.Key.Key_Down: self._columns,
+            Qt.Key.Key_Home: -len(self.order),
+            Qt.Key.Key_End: len(self.order),
+        }
+        if key in moves and self.order:
+            self.current = min(max(self.current + moves[key], 0), len(self.order) - 1)
+            self._highlight()
+        elif key in KEY_MARKS and self.order:
+            self.mark_child(self.order[self.current], KEY_MARKS[key])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_details()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # ---- messages and broadcasts ----
+
+    def _why_not_markable(self) -> str:
+        if self.register is None:
+            return "The register is still loading."
+        if self.register.status == SessionStatus.CANCELLED:
+            return "This session was cancelled: it takes no marks."
+        return "This session is on a later date: marks can be made on the day."
+
+    def _say(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(True)
+
+    def _show_error(self, error: BaseException) -> None:
+        message = human_error(error)
+        self._say(message)
+        self.failed.emit(message)
+
+    def _changed(self, changes: Changes) -> None:
+        # Another view changed who is invited or their carers: reload. Marks and session
+        # details made here are already on screen; a reload would only repeat them.
+        if changes.touches("enrolment", "child", "carer") and not self._pending():
+            self.reload()
+
+    def _pending(self) -> bool:
+        return any(s.pending for s in self.states.values())
+
+    def clear_personal_data(self) -> None:
+        self._details_timer.stop()
+        for dialog in (self.details_dialog, self.visitor_dialog):
+            if dialog is not None:
+                dialog.reject()
+        self.states.clear()
+        self._undo.clear()
+        for card in self.cards.values():
+            card.deleteLater()
+        self.cards.clear()
+        self.order = []
+        self.staff_list.clear()
+        self.notes.clear()
+        self.banner.clear()
+        self.title.clear()
+        self.counts.clear()

@@ -1,0 +1,147 @@
+"""The register's two small dialogs: a child's mark details, and adding a visitor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.domain.enums import AttendanceStatus
+from earlyyears_desktop.services.attendance import MarkState, RegisterCard
+from earlyyears_desktop.services.children import ChildFilter
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.operations import OpRunner
+
+
+class MarkDetailsDialog(QDialog):
+    """Mark, who came with the child, arrival time and a note. Saving is the register's job."""
+
+    def __init__(self, card: RegisterCard, mark: MarkState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Attendance details")
+        self.setMinimumWidth(420)
+        self.card = card
+        self.status = QComboBox()
+        for value, label in AttendanceStatus.choices():
+            self.status.addItem(label, value)
+        wanted = mark.status or AttendanceStatus.PRESENT.value
+        self.status.setCurrentIndex(max(0, self.status.findData(wanted)))
+        self.came_with = QComboBox()
+        self.came_with.setEditable(True)
+        self.came_with.addItems(list(card.carers))
+        self.came_with.setCurrentText(mark.came_with or card.expected_carer)
+        self.came_with.lineEdit().setPlaceholderText("Choose a carer or type a name")
+        self.has_time = QCheckBox("Arrived at")
+        self.arrived = QTimeEdit()
+        self.arrived.setDisplayFormat("HH:mm")
+        time = mark.arrived_at or dt.datetime.now().time()
+        self.arrived.setTime(QTime(time.hour, time.minute))
+        self.has_time.setChecked(mark.arrived_at is not None or mark.status is None)
+        self.arrived.setEnabled(self.has_time.isChecked())
+        self.has_time.toggled.connect(self.arrived.setEnabled)
+        self.note = QLineEdit(mark.note)
+        self.note.setPlaceholderText("A short note (optional)")
+        form = QFormLayout()
+        form.addRow("Mark", self.status)
+        form.addRow("Came with", self.came_with)
+        form.addRow(self.has_time, self.arrived)
+        form.addRow("Note", self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        title = QLabel(f"<b>{_escape(card.display_name)}</b>")
+        title.setStyleSheet("font-size: 18px")
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        time = self.arrived.time()
+        return {
+            "status": self.status.currentData(),
+            "came_with": self.came_with.currentText().strip(),
+            "arrived_at": dt.time(time.hour(), time.minute())
+            if self.has_time.isChecked()
+            else None,
+            "note": self.note.text().strip(),
+        }
+
+
+class VisitorDialog(QDialog):
+    """Find a child who is not enrolled in this group, to add them to the register."""
+
+    def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.setWindowTitle("Add a visitor")
+        self.setMinimumSize(420, 360)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Type part of the child's name")
+        self.results = QListWidget()
+        self.results.itemActivated.connect(lambda _item: self.accept())
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add as visitor")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("A visitor is a child who is not enrolled in this group."))
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.buttons)
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self._find)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+
+    def _find(self) -> None:
+        text = self.search.text().strip()
+        if len(text) < 2:
+            self.results.clear()
+            return
+        children = self.services.children
+
+        def work() -> list[Any]:
+            return children.rows(children.search_ids(ChildFilter(text=text))[:30])
+
+        self.runner.run(work, on_done=self._show)
+
+    def _show(self, rows: list[Any]) -> None:
+        self.results.clear()
+        for row in rows:
+            item = QListWidgetItem(f"{row.display_name}  ({row.date_of_birth:%d %b %Y})")
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.results.addItem(item)
+        if rows:
+            self.results.setCurrentRow(0)
+
+    def chosen_child_id(self) -> str | None:
+        item = self.results.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def clear(self) -> None:
+        self.search.clear()
+        self.results.clear()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
