@@ -8,6 +8,7 @@ fails half-way on a lock upgrade.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,28 @@ def _begin_explicitly(engine: Engine) -> None:
 
 
 def export_copy(engine: Engine, target: Path, key: bytes) -> None:
-    """Write an encrypted copy of the whole database to `target` with the same key."""
-    with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(target),))
-        try:
-            raw.execute("SELECT sqlcipher_export('backup')").fetchall()
-        finally:
-            raw.execute("DETACH DATABASE backup")
+    """Write an encrypted copy of the whole database to `target` with the same key.
+
+    The copy is made in a new file beside `target` and renamed over it when complete, so a
+    crash never leaves a half-written backup, and an earlier file of the same name (a retry
+    within the same second) is replaced rather than exported into.
+    """
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    # SQLite would create the file with the umask; make it private first.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(partial),))
+            try:
+                raw.execute("SELECT sqlcipher_export('backup')").fetchall()
+            finally:
+                raw.execute("DETACH DATABASE backup")
+        with open(partial, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
