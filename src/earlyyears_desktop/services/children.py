@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import (
@@ -301,7 +302,7 @@ class ChildrenService:
 
     # ---- the list ----
 
-    def _filtered(self, flt: ChildFilter) -> Select[tuple[str]]:
+    def _filtered(self, flt: ChildFilter) -> Select[Any]:
         review = (
             select(func.min(SupportPlan.review_on))
             .where(
@@ -334,7 +335,7 @@ class ChildrenService:
             )
         if flt.review_due_by:
             query = query.where(review <= flt.review_due_by)
-        order = {
+        orders: dict[str, list[ColumnElement[Any]]] = {
             "name": [
                 func.lower(
                     func.coalesce(func.nullif(Child.preferred_name, ""), Child.legal_given_names)
@@ -348,7 +349,8 @@ class ChildrenService:
             "date_of_birth": [Child.date_of_birth],
             "review": [func.coalesce(review, "9999-12-31")],
             "status": [Child.status],
-        }.get(flt.sort)
+        }
+        order = orders.get(flt.sort)
         if order is None:
             raise ValidationError("sort", "The children list cannot be sorted that way.")
         return query.order_by(*[o.desc() if flt.descending else o for o in order], Child.id)
