@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import (
@@ -335,7 +335,7 @@ class ChildrenService:
             )
         if flt.review_due_by:
             query = query.where(review <= flt.review_due_by)
-        orders: dict[str, list[ColumnElement[Any]]] = {
+        orders: dict[str, list[Any]] = {
             "name": [
                 func.lower(
                     func.coalesce(func.nullif(Child.preferred_name, ""), Child.legal_given_names)
