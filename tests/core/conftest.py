@@ -1,0 +1,107 @@
+"""Fixtures for the core tests: real vaults in temporary folders, never Qt.
+
+Argon2id runs with `KdfParams.for_tests()` here so that a vault opens in milliseconds; one
+test in test_vault.py uses the real calibrated parameters. The demo vault is built once per
+test session and copied for each test that asks for one (building it takes a few seconds).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from earlyyears_desktop.domain.enums import Role
+from earlyyears_desktop.services.container import Services, set_up_vault
+from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.storage import migrations
+from earlyyears_desktop.storage.keyslots import KdfParams
+from earlyyears_desktop.storage.vault import OpenVault, open_vault
+
+PASSPHRASE = "correct horse battery staple"
+FAST = KdfParams.for_tests()
+
+
+@dataclass
+class VaultUnderTest:
+    """A vault folder with what a test needs to open it again."""
+
+    folder: Path
+    passphrase: str
+    recovery_key: str
+    services: Services
+
+    @property
+    def vault(self) -> OpenVault:
+        return self.services.vault
+
+    def reopen(self, secret: str | None = None) -> Services:
+        """Lock the vault and open it again (with the passphrase unless told otherwise)."""
+        self.vault.lock()
+        self.services = Services(open_vault(self.folder, secret or self.passphrase))
+        return self.services
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (relative path -> bytes)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def downgrade(vault: OpenVault, revision: str) -> None:
+    """Take an open vault's schema back to an older revision (as an older app made it)."""
+    config = migrations.alembic_config()
+    with vault.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[VaultUnderTest]:
+    """A new, empty vault with one practitioner (a group leader)."""
+    created = set_up_vault(
+        tmp_path / "vault",
+        team_name="Test Early Years Team",
+        practitioner_name="Amira Haddad",
+        role=Role.GROUP_LEADER.value,
+        passphrase=PASSPHRASE,
+        params=FAST,
+    )
+    handle = VaultUnderTest(
+        tmp_path / "vault", PASSPHRASE, created.recovery_key, Services(created.vault)
+    )
+    yield handle
+    handle.vault.lock()
+
+
+@pytest.fixture
+def services(fresh: VaultUnderTest) -> Services:
+    """The services of a new, empty vault."""
+    return fresh.services
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A demo vault built once, locked; tests get copies of it."""
+    folder = tmp_path_factory.mktemp("demo-template") / "vault"
+    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=FAST)
+    demo.vault.lock()
+    return folder, demo.recovery_key
+
+
+@pytest.fixture
+def demo(demo_template: tuple[Path, str], tmp_path: Path) -> Iterator[VaultUnderTest]:
+    """A populated demo vault of this test's own, open."""
+    template, recovery_key = demo_template
+    folder = tmp_path / "demo-vault"
+    shutil.copytree(template, folder)
+    handle = VaultUnderTest(
+        folder, DEMO_PASSPHRASE, recovery_key, Services(open_vault(folder, DEMO_PASSPHRASE))
+    )
+    yield handle
+    handle.vault.lock()

@@ -1,0 +1,116 @@
+"""Schema migrations on unlock: an older vault upgrades with its data, after a backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+
+import pytest
+from sqlalchemy import select, text
+
+from earlyyears_desktop.domain.models import Observation
+from earlyyears_desktop.services.children import ChildInput
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.storage import migrations
+from earlyyears_desktop.storage.engine import make_engine
+from earlyyears_desktop.storage.vault import open_vault
+
+from .conftest import VaultUnderTest, downgrade
+
+OLD_WORDS = "Wobblyjellyfish explored the Marmaladecrumble tray at revision one"
+
+
+def _vault_at_first_revision(fresh: VaultUnderTest) -> tuple[str, str]:
+    """Take a new vault back to 0001 and write there as the first release would have."""
+    saved = fresh.services.children.create_child(
+        ChildInput("Ngozi", "Okafor", dt.date.today() - dt.timedelta(days=900))
+    )
+    downgrade(fresh.vault, "0001")
+    assert migrations.current_revision(fresh.vault.engine) == "0001"
+    with fresh.vault.engine.connect() as conn:
+        tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+    assert "observations_fts" not in tables
+    # Written at 0001: no FTS triggers exist, so nothing indexes this observation yet.
+    _, observation = fresh.services.observations.add(
+        ObservationInput(saved.id, OLD_WORDS, dt.date.today() - dt.timedelta(days=3))
+    )
+    fresh.vault.lock()
+    return saved.id, observation
+
+
+def test_old_vault_upgrades_with_data_intact(fresh: VaultUnderTest) -> None:
+    child_id, observation_id = _vault_at_first_revision(fresh)
+    assert not (fresh.folder / "backups").exists()
+
+    services = Services(open_vault(fresh.folder, fresh.passphrase))
+    fresh.services = services
+    assert migrations.current_revision(services.vault.engine) == migrations.head_revision()
+    assert services.children.get_child(child_id).legal_given_names == "Ngozi"
+    assert [o.id for o in services.observations.for_child(child_id)] == [observation_id]
+    # The full-text index was built from what 0001 had written.
+    found = services.observations.search("marmaladecrumble")
+    assert [o.id for o in found] == [observation_id]
+    assert [o.id for o in services.observations.search("wobbly")] == [observation_id]
+    assert services.verify_audit().ok
+
+    # New observations are indexed by the triggers from here on.
+    _, newer = services.observations.add(
+        ObservationInput(child_id, "Marmaladecrumble again today", dt.date.today())
+    )
+    assert {o.id for o in services.observations.search("marmaladecrumble")} == {
+        observation_id,
+        newer,
+    }
+
+
+def test_upgrade_takes_an_encrypted_backup_first(fresh: VaultUnderTest) -> None:
+    _, observation_id = _vault_at_first_revision(fresh)
+    vault = open_vault(fresh.folder, fresh.passphrase)
+    backups = sorted((fresh.folder / "backups").iterdir())
+    assert len(backups) == 1 and backups[0].name.startswith("before-upgrade-")
+    backup = backups[0]
+    assert stat.S_IMODE(backup.stat().st_mode) & 0o077 == 0
+    assert not backup.read_bytes().startswith(b"SQLite format 3")
+
+    # The backup opens with the vault's own key and is the vault as it was: at 0001.
+    engine = make_engine(backup, vault._data_key())
+    try:
+        assert migrations.current_revision(engine) == "0001"
+        with engine.connect() as conn:
+            ids = conn.execute(select(Observation.id)).scalars().all()
+            tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+        assert ids == [observation_id]
+        assert "observations_fts" not in tables
+    finally:
+        engine.dispose()
+        vault.lock()
+
+
+def test_opening_an_up_to_date_vault_takes_no_backup(fresh: VaultUnderTest) -> None:
+    fresh.reopen()
+    fresh.reopen()
+    assert not (fresh.folder / "backups").exists()
+
+
+def test_a_failed_upgrade_leaves_the_vault_as_it_was(
+    fresh: VaultUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, observation_id = _vault_at_first_revision(fresh)
+
+    def broken_upgrade(engine, revision="head"):  # type: ignore[no-untyped-def]
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
+            raise RuntimeError("power cut in the middle of a migration")
+
+    monkeypatch.setattr(migrations, "upgrade", broken_upgrade)
+    with pytest.raises(RuntimeError):
+        open_vault(fresh.folder, fresh.passphrase)
+    monkeypatch.undo()
+
+    services = Services(open_vault(fresh.folder, fresh.passphrase))
+    fresh.services = services
+    with services.vault.engine.connect() as conn:
+        tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+    assert "half_done" not in tables
+    assert [o.id for o in services.observations.search("marmaladecrumble")] == [observation_id]
