@@ -171,7 +171,7 @@ def test_damaged_key_slot_file_is_refused(fresh: VaultUnderTest, damage) -> None
     fresh.vault.lock()
     path = fresh.vault.paths.keyslots
     path.write_bytes(damage(path.read_bytes()))
-    with pytest.raises(NotAVault, match="damaged|not a vault"):
+    with pytest.raises(NotAVault, match=r"damaged|not a vault"):
         open_vault(fresh.folder, PASSPHRASE)
 
 
