@@ -94,6 +94,7 @@ class GroupsPage(QWidget):
             self.stack.removeWidget(self.register_view)
             self.register_view.deleteLater()
         view = RegisterView(self.services, self.runner, session_id, self)
+        view.loaded.connect(lambda: self._follow_group(view))
         self.register_view = view
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
@@ -130,6 +131,7 @@ class GroupsPage(QWidget):
     def _show_sessions(self, sessions: list[Any]) -> None:
         self.session_list.clear()
         today = self.services.groups.today()
+        opened = self.register_view.session_id if self.register_view is not None else None
         current = None
         for s in sessions:
             text = f"{s.date:%a %d %b}  {s.theme or ''}"
@@ -138,14 +140,28 @@ class GroupsPage(QWidget):
             item = QListWidgetItem(text)
             item.setData(SESSION_ID, s.id)
             self.session_list.addItem(item)
-            if current is None and s.date >= today:
+            if s.id == opened or (opened is None and current is None and s.date >= today):
                 current = item
         if current is not None:
             self.session_list.setCurrentItem(current)
             self.session_list.scrollToItem(current)
+            session_id = current.data(SESSION_ID)
+            starts_today = any(s.id == session_id and s.date == today for s in sessions)
+            if opened is None and starts_today:
+                # At the door the register should already be there.
+                self.open_session(session_id)
 
     def _session_activated(self, item: QListWidgetItem) -> None:
         self.open_session(item.data(SESSION_ID))
+
+    def _follow_group(self, view: Any) -> None:
+        """Show the opened session's group on the left, so the two sides agree."""
+        register = view.register
+        if register is None:
+            return
+        index = self.group_box.findData(register.group_id)
+        if index >= 0 and index != self.group_box.currentIndex():
+            self.group_box.setCurrentIndex(index)
 
     def _changed(self, changes: Changes) -> None:
         if changes.touches("group", "session", "enrolment", "venue") and self._groups:

@@ -15,8 +15,8 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -42,7 +42,7 @@ from earlyyears_desktop.services.attendance import (
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.register_card import CARD_STYLE, ChildCard
+from earlyyears_desktop.ui.register_card import CARD_MIN_WIDTH, CARD_STYLE, ChildCard
 from earlyyears_desktop.ui.register_dialogs import MarkDetailsDialog, VisitorDialog
 
 KEY_MARKS = {
@@ -52,7 +52,6 @@ KEY_MARKS = {
     Qt.Key.Key_D: AttendanceStatus.DID_NOT_ATTEND.value,
     Qt.Key.Key_E: AttendanceStatus.LEFT_EARLY.value,
 }
-CARD_WIDTH = 330
 NOTES_SAVE_DELAY_MS = 1200
 
 
@@ -110,7 +109,7 @@ class RegisterView(QWidget):
         self.order: list[str] = []
         self.current = 0
         self.markable = False
-        self._columns = 3
+        self._columns = 2
         self._undo: list[_UndoStep] = []
         self._tokens = itertools.count(1)
         self.details_dialog: MarkDetailsDialog | None = None
@@ -165,14 +164,18 @@ class RegisterView(QWidget):
         self.grid_host.setStyleSheet(CARD_STYLE)
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(10)
-        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroll.setWidget(self.grid_host)
+        self.scroll.viewport().installEventFilter(self)
 
         self.staff_list = QListWidget()
         self.staff_list.setAccessibleName("Staff present")
+        self.staff_list.setStyleSheet(
+            "QListWidget { font-size: 14px } QListWidget::item { padding: 4px }"
+        )
         self.staff_list.itemChanged.connect(lambda _item: self._details_edited())
         self.staff_extra = QLineEdit()
         self.staff_extra.setPlaceholderText("Someone else: type a name, press Enter")
@@ -276,16 +279,22 @@ class RegisterView(QWidget):
         self.subtitle.setText(" · ".join(bits))
 
     def _lay_out_cards(self) -> None:
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 0)
+        for column in range(self._columns):
+            self.grid.setColumnStretch(column, 1)
         for index, child_id in enumerate(self.order):
             row, column = divmod(index, self._columns)
             self.grid.addWidget(self.cards[child_id], row, column)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        columns = max(1, (self.scroll.viewport().width() - 10) // (CARD_WIDTH + 10))
-        if columns != self._columns:
-            self._columns = columns
-            self._lay_out_cards()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            width = self.scroll.viewport().width() - 20
+            columns = max(1, width // (CARD_MIN_WIDTH + 10))
+            if columns != self._columns:
+                self._columns = columns
+                self._lay_out_cards()
+        return super().eventFilter(watched, event)
 
     # ---- marking ----
 

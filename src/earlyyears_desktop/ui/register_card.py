@@ -21,6 +21,7 @@ SHORT_LABELS = {
     AttendanceStatus.DID_NOT_ATTEND: "DNA",
 }
 
+CARD_MIN_WIDTH = 340
 CARD_STYLE = """
 ChildCard { background: #ffffff; border: 2px solid #c9ced6; border-radius: 10px; }
 ChildCard[current="true"] { border: 4px solid #1f5fbf; }
@@ -39,9 +40,9 @@ ChildCard QLabel#badge { font-size: 12px; color: #fff; background: #6b6f76;
     border-radius: 6px; padding: 1px 6px; }
 ChildCard QPushButton { min-height: 44px; font-size: 14px; border: 1px solid #9aa3ad;
     border-radius: 6px; background: #fafbfc; padding: 0 4px; }
-ChildCard QPushButton:checked { background: #1f5fbf; color: white; border-color: #1f5fbf;
-    font-weight: 600; }
+ChildCard QPushButton:checked { background: #1f5fbf; color: white; border-color: #1f5fbf; }
 ChildCard QPushButton:disabled { color: #999; }
+ChildCard QPushButton#details { min-height: 30px; font-size: 13px; }
 """
 
 
@@ -58,7 +59,7 @@ class ChildCard(QFrame):
         self.info = card
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setProperty("current", False)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(CARD_MIN_WIDTH)
 
         self.name = QLabel(card.display_name, objectName="name")
         self.badge = QLabel(objectName="badge")
@@ -66,7 +67,7 @@ class ChildCard(QFrame):
         self.carer = QLabel(objectName="carer")
         self.state = QLabel(objectName="state")
         self.saved = QLabel(objectName="saved")
-        self.details = QPushButton("Details…")
+        self.details = QPushButton("Details…", objectName="details")
         self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.details.setToolTip("Who came, arrival time and a note (Enter)")
         self.details.clicked.connect(lambda: self.details_requested.emit(self.child_id))
@@ -74,6 +75,7 @@ class ChildCard(QFrame):
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         top.addWidget(self.badge)
+        top.addWidget(self.saved)
         buttons = QGridLayout()
         buttons.setSpacing(4)
         self.buttons: dict[str, QPushButton] = {}
@@ -87,10 +89,10 @@ class ChildCard(QFrame):
                 lambda _checked=False, s=status.value: self.mark_requested.emit(self.child_id, s)
             )
             buttons.addWidget(button, 0, column)
+            buttons.setColumnStretch(column, 3 if status == AttendanceStatus.APOLOGIES else 2)
             self.buttons[status.value] = button
         bottom = QHBoxLayout()
         bottom.addWidget(self.state, 1)
-        bottom.addWidget(self.saved)
         bottom.addWidget(self.details)
 
         layout = QVBoxLayout(self)
