@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from earlyyears_desktop.domain.enums import ProgressRating, StrategyProgress, TargetStatus
 from earlyyears_desktop.domain.errors import ValidationError
@@ -34,6 +35,17 @@ class PlanRow:
     review_on: dt.date
     status: str
     outcomes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VisitDueRow:
+    """A home visit planned for a day: the next visit agreed at the last one."""
+
+    child_id: str
+    last_visit_id: str
+    last_visited_on: dt.date
+    next_visit_on: dt.date
+    practitioner_id: str | None
 
 
 class SupportService:
@@ -257,4 +269,30 @@ class SupportService:
                     tuple(outcomes.get(p.id, [])),
                 )
                 for p in plans
+            ]
+
+    def visits_due(self, start: dt.date, end: dt.date) -> list[VisitDueRow]:
+        """Next home visits agreed for a day from `start` to `end`, soonest first.
+
+        Only each child's latest visit counts: a later visit replaces the plan made before it.
+        """
+        later = aliased(HomeVisit)
+        with self.uow.read() as session:
+            visits = session.scalars(
+                select(HomeVisit)
+                .where(
+                    HomeVisit.deleted_at.is_(None),
+                    HomeVisit.next_visit_on.between(start, end),
+                    ~exists().where(
+                        later.child_id == HomeVisit.child_id,
+                        later.deleted_at.is_(None),
+                        later.visited_on > HomeVisit.visited_on,
+                    ),
+                )
+                .order_by(HomeVisit.next_visit_on, HomeVisit.child_id)
+            ).all()
+            return [
+                VisitDueRow(v.child_id, v.id, v.visited_on, v.next_visit_on, v.practitioner_id)
+                for v in visits
+                if v.next_visit_on is not None
             ]

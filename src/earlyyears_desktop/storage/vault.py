@@ -65,6 +65,27 @@ def is_vault(folder: Path) -> bool:
     return (folder / KEYSLOTS_NAME).is_file()
 
 
+@dataclass(frozen=True)
+class UnlockChoice:
+    """A practitioner who can unlock this vault, as the unlock screen lists them."""
+
+    practitioner_id: str
+    label: str
+
+
+def unlock_choices(folder: Path) -> list[UnlockChoice]:
+    """The practitioners with a passphrase slot, read from the key-slot file without unlocking.
+
+    The labels are the names practitioners chose for the unlock screen; no child's data.
+    """
+    slots = KeySlotFile.load(VaultPaths(Path(folder)).keyslots)
+    seen: dict[str, UnlockChoice] = {}
+    for slot in slots.passphrase_slots():
+        if slot.practitioner_id and slot.practitioner_id not in seen:
+            seen[slot.practitioner_id] = UnlockChoice(slot.practitioner_id, slot.label)
+    return sorted(seen.values(), key=lambda c: c.label.casefold())
+
+
 def check_passphrase_strength(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise ValidationError(

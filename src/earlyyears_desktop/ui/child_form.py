@@ -1,0 +1,297 @@
+"""Adding a child (with a carer and consents, saved together) and editing a child's details."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.domain.enums import AccessibleFormat, AreaOfNeed, ChildStatus, ConsentKind
+from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.domain.rules import format_nhs_number
+from earlyyears_desktop.services.children import CarerInput, ChildInput, ChildRecord, Saved
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import FieldError, parse_uk_date
+
+
+class ChildForm(QDialog):
+    """`saved(Saved)` after the service accepted the whole record; nothing is saved before."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        runner: OpRunner,
+        record: ChildRecord | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.record = record
+        self.errors: dict[str, FieldError] = {}
+        self.fields: dict[str, QWidget] = {}
+        editing = record is not None
+        self.setWindowTitle("Edit child's details" if editing else "Add a child")
+        self.setAccessibleName(self.windowTitle())
+        self.resize(640, 700)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
+
+        child_box = QGroupBox("Child")
+        form = QFormLayout(child_box)
+        self.given = self._line(form, "legal_given_names", "Legal &given names:")
+        self.family = self._line(form, "legal_family_name", "Legal &family name:")
+        self.preferred = self._line(form, "preferred_name", "&Preferred name:")
+        self.preferred.setPlaceholderText("What the child is called day to day, if different")
+        self.dob = self._line(form, "date_of_birth", "&Date of birth:")
+        self.dob.setPlaceholderText("day/month/year, e.g. 14/03/2024")
+        self.nhs = self._line(form, "nhs_number", "&NHS number:")
+        self.nhs.setPlaceholderText("optional, 10 digits")
+        areas = QWidget()
+        areas.setAccessibleName("Areas of need")
+        area_layout = QVBoxLayout(areas)
+        area_layout.setContentsMargins(0, 0, 0, 0)
+        self.areas: dict[str, QCheckBox] = {}
+        for value, label in AreaOfNeed.choices():
+            box = QCheckBox(label)
+            box.setAccessibleName(f"Area of need: {label}")
+            self.areas[value] = box
+            area_layout.addWidget(box)
+        self._row(form, "areas_of_need", "Areas of need:", areas)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Status")
+        for value, label in ChildStatus.choices():
+            self.status.addItem(label, value)
+        self._row(form, "status", "&Status:", self.status)
+        self.key_person = self._line(form, "key_person", "&Key person:")
+        self.setting = self._line(form, "setting_attended", "Setting a&ttended:")
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Diagnoses or notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self._row(form, "diagnoses_notes", "Diagnoses or n&otes:", self.notes)
+        layout.addWidget(child_box)
+
+        self.carer_box: QGroupBox | None = None
+        self.consent_boxes: dict[str, QCheckBox] = {}
+        if not editing:
+            self._carer_section(layout)
+            self._consent_section(layout)
+        else:
+            self._fill(record)
+        layout.addStretch(1)
+
+        self.summary = FieldError("form")
+        self.summary.setAccessibleName("Problem saving")
+        outer.addWidget(self.summary)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        self.given.setFocus()
+
+    # ---- building ----
+
+    def _row(self, form: QFormLayout, field: str, label: str, widget: QWidget) -> None:
+        error = FieldError(field)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        form.addRow(caption, holder)
+        self.errors[field] = error
+        self.fields[field] = widget
+        if not widget.accessibleName():
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+
+    def _line(self, form: QFormLayout, field: str, label: str) -> QLineEdit:
+        edit = QLineEdit()
+        self._row(form, field, label, edit)
+        return edit
+
+    def _carer_section(self, layout: QVBoxLayout) -> None:
+        box = QGroupBox("Parent or carer")
+        form = QFormLayout(box)
+        self.carer_name = self._line(form, "carer_name", "Carer's na&me:")
+        self.relationship = self._line(form, "relationship", "&Relationship:")
+        self.relationship.setPlaceholderText("e.g. Mother, Father, Grandmother, Foster carer")
+        self.phone = self._line(form, "phone", "P&hone:")
+        self.email = self._line(form, "email", "&Email:")
+        self.language = self._line(form, "preferred_language", "Preferred &language:")
+        self.language.setText("English")
+        self.interpreter = QCheckBox("An &interpreter is needed")
+        self._row(form, "interpreter_needed", "", self.interpreter)
+        self.fmt = QComboBox()
+        for value, label in AccessibleFormat.choices():
+            self.fmt.addItem(label, value)
+        self.fmt.setAccessibleName("Accessible format for handouts and letters")
+        self._row(form, "accessible_format", "Accessible f&ormat:", self.fmt)
+        layout.addWidget(box)
+        self.carer_box = box
+
+    def _consent_section(self, layout: QVBoxLayout) -> None:
+        box = QGroupBox("Consent given by this carer")
+        form = QFormLayout(box)
+        note = QLabel("Tick only what the carer has agreed to. Consent can be withdrawn later.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        column = QWidget()
+        col = QVBoxLayout(column)
+        col.setContentsMargins(0, 0, 0, 0)
+        for value, label in ConsentKind.choices():
+            tick = QCheckBox(label)
+            tick.setAccessibleName(f"Consent: {label}")
+            self.consent_boxes[value] = tick
+            col.addWidget(tick)
+        self._row(form, "consent_kind", "Agreed to:", column)
+        self.given_on = QDateEdit()
+        self.given_on.setCalendarPopup(True)
+        self.given_on.setDisplayFormat("d MMM yyyy")
+        today = self.services.children.today()
+        self.given_on.setDate(QDate(today.year, today.month, today.day))
+        self.given_on.setAccessibleName("Date consent was given")
+        self._row(form, "given_on", "Date &given:", self.given_on)
+        self.errors["given_by"] = self.errors["consent_kind"]
+        layout.addWidget(box)
+
+    def _fill(self, record: ChildRecord) -> None:
+        self.given.setText(record.legal_given_names)
+        self.family.setText(record.legal_family_name)
+        self.preferred.setText(record.preferred_name)
+        self.dob.setText(record.date_of_birth.strftime("%d/%m/%Y"))
+        self.nhs.setText(format_nhs_number(record.nhs_number))
+        for value, box in self.areas.items():
+            box.setChecked(value in record.areas_of_need)
+        self.status.setCurrentIndex(max(self.status.findData(record.status), 0))
+        self.key_person.setText(record.key_person)
+        self.setting.setText(record.setting_attended)
+        self.notes.setPlainText(record.diagnoses_notes)
+
+    # ---- saving ----
+
+    def _clear_errors(self) -> None:
+        for error in self.errors.values():
+            error.clear_message()
+        self.summary.clear_message()
+
+    def show_error(self, field: str, message: str) -> None:
+        error = self.errors.get(field)
+        if error is None:
+            self.summary.show_message(message)
+            return
+        error.show_message(message)
+        widget = self.fields.get(field)
+        if widget is not None:
+            widget.setFocus()
+
+    def _child_input(self) -> ChildInput:
+        try:
+            dob = parse_uk_date(self.dob.text())
+        except ValueError:
+            raise ValidationError(
+                "date_of_birth",
+                "Please enter the date of birth as day/month/year, e.g. 14/03/2024.",
+            ) from None
+        return ChildInput(
+            legal_given_names=self.given.text(),
+            legal_family_name=self.family.text(),
+            preferred_name=self.preferred.text(),
+            date_of_birth=dob,
+            nhs_number=self.nhs.text(),
+            areas_of_need=[v for v, box in self.areas.items() if box.isChecked()],
+            diagnoses_notes=self.notes.toPlainText(),
+            key_person=self.key_person.text(),
+            setting_attended=self.setting.text(),
+            status=self.status.currentData(),
+        )
+
+    def save(self) -> None:
+        self._clear_errors()
+        try:
+            data = self._child_input()
+        except ValidationError as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        children = self.services.children
+        if self.record is not None:
+            child_id, version = self.record.id, self.record.version
+            work = lambda: children.update_child(child_id, data, expected_version=version)  # noqa: E731
+        else:
+            carers, consents = self._family_inputs()
+            if carers is None:
+                return
+            work = lambda: children.create_child(data, carers, consents)  # noqa: E731
+        self.buttons.setEnabled(False)
+        self.runner.run(
+            work,
+            on_done=self._saved,
+            on_error=self._failed,
+            changes=lambda saved: saved.changes,
+            progress_label="Saving…",
+            parent=self,
+        )
+
+    def _family_inputs(self) -> tuple[list[CarerInput] | None, list[tuple[str, str, dt.date]]]:
+        name = self.carer_name.text().strip()
+        kinds = [k for k, box in self.consent_boxes.items() if box.isChecked()]
+        if not name:
+            if kinds:
+                self.show_error("carer_name", "Please enter the name of the carer giving consent.")
+                return None, []
+            return [], []
+        carer = CarerInput(
+            name=name,
+            relationship=self.relationship.text(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            preferred_language=self.language.text(),
+            interpreter_needed=self.interpreter.isChecked(),
+            accessible_format=self.fmt.currentData(),
+            is_main_contact=True,
+        )
+        given_on = self.given_on.date().toPython()
+        return [carer], [(kind, name, given_on) for kind in kinds]
+
+    def _saved(self, saved: Saved) -> None:
+        self.buttons.setEnabled(True)
+        self.saved.emit(saved)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.show_error(error.field, error.message)
+        elif isinstance(error, DomainError):
+            self.summary.show_message(error.message)
+        else:
+            self.summary.show_message("The record could not be saved. Nothing was changed.")

@@ -1,0 +1,381 @@
+"""One child's record: details, family, consents, the team around the child and a timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.domain.enums import (
+    AccessibleFormat,
+    AreaOfNeed,
+    ChildStatus,
+    ConsentKind,
+    ObservationContext,
+)
+from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.domain.rules import format_nhs_number
+from earlyyears_desktop.services.children import ChildRecord, ConsentRow, Saved
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.observations import ObservationRow
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import FieldError, age_text, heading, long_date, short_date
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """Everything the record view shows, read in one go on the database thread."""
+
+    record: ChildRecord
+    observations: tuple[ObservationRow, ...]
+
+
+def read_child_view(services: Services, child_id: str) -> ChildView:
+    return ChildView(
+        services.children.get_child(child_id),
+        tuple(services.observations.for_child(child_id, limit=100)),
+    )
+
+
+def _label(enum_type, value: str) -> str:
+    try:
+        return enum_type(value).label
+    except ValueError:
+        return value
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    # A handful of rows per child: a small widget table is right here (the big list is a model).
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAccessibleName(name)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setTabKeyNavigation(False)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeRowsToContents()
+    height = table.horizontalHeader().height() + sum(
+        table.rowHeight(r) for r in range(table.rowCount())
+    )
+    table.setFixedHeight(height + 2 * table.frameWidth() + 4)
+
+
+class ChildRecordView(QScrollArea):
+    edit_requested = Signal(object)  # ChildRecord
+
+    def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.view: ChildView | None = None
+        self.setWidgetResizable(True)
+        self.setAccessibleName("Child's record")
+        body = QWidget()
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+
+        top = QHBoxLayout()
+        self.title = heading("")
+        self.title.setAccessibleName("Child's name")
+        top.addWidget(self.title, 1)
+        self.edit_button = QPushButton("&Edit details…")
+        self.edit_button.setAccessibleName("Edit the child's details")
+        self.edit_button.clicked.connect(self._edit)
+        top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.empty = QLabel("Choose a child in the list to see their record.")
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+
+        self.details_box = QGroupBox("Details")
+        self.details = QFormLayout(self.details_box)
+        self.detail_labels: dict[str, QLabel] = {}
+        for key, caption in [
+            ("legal", "Legal name"),
+            ("dob", "Date of birth"),
+            ("nhs", "NHS number"),
+            ("status", "Status"),
+            ("areas", "Areas of need"),
+            ("key_person", "Key person"),
+            ("lead", "Lead professional"),
+            ("setting", "Setting attended"),
+            ("notes", "Diagnoses or notes"),
+        ]:
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(caption)
+            self.details.addRow(f"{caption}:", value)
+            self.detail_labels[key] = value
+        layout.addWidget(self.details_box)
+
+        self.carers_box = QGroupBox("Parents and carers")
+        carers_layout = QVBoxLayout(self.carers_box)
+        self.carers = _table(
+            ["Name", "Relationship", "Contact", "Language", "Interpreter", "Format"],
+            "Parents and carers",
+        )
+        carers_layout.addWidget(self.carers)
+        layout.addWidget(self.carers_box)
+
+        self.consents_box = QGroupBox("Consents")
+        consents_layout = QVBoxLayout(self.consents_box)
+        self.consents = _table(["For", "State", "Given by", "Given", "Withdrawn"], "Consents")
+        consents_layout.addWidget(self.consents)
+        row = QHBoxLayout()
+        self.withdraw_button = QPushButton("&Withdraw selected consent…")
+        self.withdraw_button.setAccessibleName("Withdraw the selected consent")
+        self.withdraw_button.clicked.connect(self._withdraw)
+        self.withdraw_button.setEnabled(False)
+        self.consents.itemSelectionChanged.connect(self._consent_selected)
+        row.addWidget(self.withdraw_button)
+        row.addStretch(1)
+        consents_layout.addLayout(row)
+        layout.addWidget(self.consents_box)
+
+        self.team_box = QGroupBox("Team around the child")
+        team_layout = QVBoxLayout(self.team_box)
+        self.team = _table(["Name", "Role", "Agency", "Contact", "Lead"], "Team around the child")
+        team_layout.addWidget(self.team)
+        layout.addWidget(self.team_box)
+
+        self.timeline_box = QGroupBox("Timeline")
+        timeline_layout = QVBoxLayout(self.timeline_box)
+        self.timeline = QListWidget()
+        self.timeline.setAccessibleName("Timeline: observations, newest first")
+        self.timeline.setWordWrap(True)
+        self.timeline.setMinimumHeight(160)
+        timeline_layout.addWidget(self.timeline)
+        layout.addWidget(self.timeline_box)
+        layout.addStretch(1)
+        self.clear_personal_data()
+
+    # ---- showing ----
+
+    def show_child(self, view: ChildView) -> None:
+        self.view = view
+        r = view.record
+        today = self.services.children.today()
+        self.empty.hide()
+        for box in self._boxes():
+            box.show()
+        self.edit_button.show()
+        self.title.setText(r.display_name)
+        self.title.setAccessibleName(f"Record of {r.display_name}")
+        lead = r.lead_professional
+        values = {
+            "legal": f"{r.legal_given_names} {r.legal_family_name}",
+            "dob": f"{long_date(r.date_of_birth)} (age {age_text(r.date_of_birth, today)})",
+            "nhs": format_nhs_number(r.nhs_number) or "Not recorded",
+            "status": _label(ChildStatus, r.status),
+            "areas": "; ".join(_label(AreaOfNeed, a) for a in r.areas_of_need) or "None recorded",
+            "key_person": r.key_person or "Not recorded",
+            "lead": f"{lead.name}, {lead.role}" if lead else "None named",
+            "setting": r.setting_attended or "Not recorded",
+            "notes": r.diagnoses_notes or "None",
+        }
+        for key, text in values.items():
+            self.detail_labels[key].setText(text)
+        _fill(
+            self.carers,
+            [
+                [
+                    c.name + (" (main contact)" if c.is_main_contact else ""),
+                    c.relationship,
+                    "\n".join(x for x in (c.phone, c.email) if x),
+                    c.preferred_language,
+                    "Needed" if c.interpreter_needed else "No",
+                    _label(AccessibleFormat, c.accessible_format),
+                ]
+                for c in r.carers
+            ],
+        )
+        _fill(self.consents, [self._consent_cells(c) for c in r.consents])
+        _fill(
+            self.team,
+            [
+                [
+                    m.name,
+                    m.role,
+                    m.agency,
+                    "\n".join(x for x in (m.phone, m.email) if x),
+                    "Lead professional" if m.is_lead_professional else "",
+                ]
+                for m in r.team
+            ],
+        )
+        self.timeline.clear()
+        for o in view.observations:
+            where = _label(ObservationContext, o.context)
+            area = f" · {_label(AreaOfNeed, o.area_of_need)}" if o.area_of_need else ""
+            shared = " · shared with parents" if o.share_with_parents else ""
+            self.timeline.addItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{o.text}")
+        if not view.observations:
+            self.timeline.addItem("No observations yet.")
+        self._consent_selected()
+
+    @staticmethod
+    def _consent_cells(c: ConsentRow) -> list[str]:
+        if c.withdrawn_on:
+            state = "Withdrawn"
+        elif c.given:
+            state = "Given"
+        else:
+            state = "Refused"
+        return [
+            _label(ConsentKind, c.kind),
+            state,
+            c.given_by,
+            short_date(c.given_on),
+            short_date(c.withdrawn_on),
+        ]
+
+    def _boxes(self) -> list[QWidget]:
+        return [
+            self.details_box,
+            self.carers_box,
+            self.consents_box,
+            self.team_box,
+            self.timeline_box,
+        ]
+
+    def clear_personal_data(self) -> None:
+        self.view = None
+        self.title.setText("")
+        self.title.setAccessibleName("Child's name")
+        for label in self.detail_labels.values():
+            label.clear()
+        for table in (self.carers, self.consents, self.team):
+            table.clearContents()
+            table.setRowCount(0)
+        self.timeline.clear()
+        for box in self._boxes():
+            box.hide()
+        self.edit_button.hide()
+        self.empty.show()
+
+    # ---- actions ----
+
+    def _edit(self) -> None:
+        if self.view is not None:
+            self.edit_requested.emit(self.view.record)
+
+    def _selected_consent(self) -> ConsentRow | None:
+        if self.view is None:
+            return None
+        rows = self.consents.selectionModel().selectedRows()
+        if not rows:
+            return None
+        index = rows[0].row()
+        consents = self.view.record.consents
+        return consents[index] if 0 <= index < len(consents) else None
+
+    def _consent_selected(self) -> None:
+        consent = self._selected_consent()
+        self.withdraw_button.setEnabled(consent is not None and consent.in_force)
+
+    def _withdraw(self) -> None:
+        consent = self._selected_consent()
+        if consent is None or not consent.in_force:
+            return
+        dialog = WithdrawConsentDialog(self.services, self.runner, consent, self)
+        dialog.open()
+
+
+class WithdrawConsentDialog(QDialog):
+    def __init__(
+        self,
+        services: Services,
+        runner: OpRunner,
+        consent: ConsentRow,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.consent = consent
+        self.setWindowTitle("Withdraw consent")
+        self.setAccessibleName("Withdraw consent")
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            f"Record that consent for “{_label(ConsentKind, consent.kind)}” has been "
+            "withdrawn. From that date it is no longer relied on."
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.on = QDateEdit()
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat("d MMM yyyy")
+        today = services.children.today()
+        self.on.setDate(QDate(today.year, today.month, today.day))
+        self.on.setAccessibleName("Date withdrawn")
+        form.addRow("&Withdrawn on:", self.on)
+        self.note = QLineEdit()
+        self.note.setAccessibleName("Note about the withdrawal")
+        form.addRow("&Note:", self.note)
+        layout.addLayout(form)
+        self.error = FieldError("withdrawn_on")
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Withdraw consent")
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _save(self) -> None:
+        on: dt.date = self.on.date().toPython()
+        note = self.note.text()
+        consent_id = self.consent.id
+        children = self.services.children
+        self.buttons.setEnabled(False)
+        self.runner.run(
+            lambda: children.withdraw_consent(consent_id, on, note),
+            on_done=self._done,
+            on_error=self._failed,
+            changes=lambda saved: saved.changes,
+        )
+
+    def _done(self, _saved: Saved) -> None:
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, ValidationError | DomainError):
+            self.error.show_message(error.message)
+        else:
+            self.error.show_message("The withdrawal could not be saved. Nothing was changed.")

@@ -1,0 +1,324 @@
+"""The Children page: search and filter the list, see and edit a child's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.domain.enums import AreaOfNeed, ChildStatus
+from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.services.children import ChildFilter, ChildRecord, ChildRow, Saved
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.groups import GroupRow
+from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.child_form import ChildForm
+from earlyyears_desktop.ui.child_record import ChildRecordView, ChildView, read_child_view
+from earlyyears_desktop.ui.children_model import PAGE_SIZE, ChildrenModel
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import heading
+
+SEARCH_DEBOUNCE_MS = 150
+_CHILD_ENTITIES = ("child", "carer", "consent", "team_member", "observation", "support_plan")
+
+
+class ChildrenPage(QWidget):
+    #: emitted after each list query lands, with the number of children found
+    list_ready = Signal(int)
+    #: emitted when a child's record has been shown
+    record_shown = Signal(str)
+
+    def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.setAccessibleName("Children")
+        self._sort = ("name", False)
+        self._query_generation = 0
+        self._selected_id: str | None = None
+        self._groups_loaded = False
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading("Children and families"), 1)
+        self.new_button = QPushButton("&Add a child…")
+        self.new_button.setAccessibleName("Add a child")
+        self.new_button.setToolTip("Add a child (Ctrl+N)")
+        self.new_button.clicked.connect(self.add_child)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name (legal or preferred)…")
+        self.search.setAccessibleName("Search children by name")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        filters.addWidget(self.search, 2)
+        self.group = self._combo("Group", [("All groups", None)])
+        self.area = self._combo(
+            "Area of need",
+            [("All areas of need", None), *[(label, v) for v, label in AreaOfNeed.choices()]],
+        )
+        self.status = self._combo(
+            "Status", [("Any status", None), *[(label, v) for v, label in ChildStatus.choices()]]
+        )
+        self.review = self._combo(
+            "Review due",
+            [
+                ("Any review date", None),
+                ("Review overdue", 0),
+                ("Review due in 4 weeks", 28),
+                ("Review due in 3 months", 91),
+            ],
+        )
+        for combo in (self.group, self.area, self.status, self.review):
+            filters.addWidget(combo, 1)
+            combo.currentIndexChanged.connect(self.run_query)
+        layout.addLayout(filters)
+
+        self.count = QLabel("")
+        self.count.setAccessibleName("Number of children found")
+        layout.addWidget(self.count)
+
+        self.model = ChildrenModel(runner, self._fetch_rows, self._today, self)
+        self.model.sort_requested.connect(self._sort_by)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Children list")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(lambda index: self._current_changed(index, None))
+
+        self.record = ChildRecordView(services, runner)
+        self.record.edit_requested.connect(self.edit_child)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.record)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        self._size_columns()
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.run_query)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._search_now)
+
+        QShortcut(QKeySequence.StandardKey.New, self, self.add_child)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        runner.changed.connect(self._on_changes)
+
+    def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(f"Filter: {name}")
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow)
+        for label, value in items:
+            combo.addItem(label, value)
+        return combo
+
+    def _size_columns(self) -> None:
+        em = self.fontMetrics().horizontalAdvance("M")
+        for column, width in enumerate((11, 13, 8, 5, 6, 7, 9)):
+            self.table.setColumnWidth(column, width * em)
+
+    def _today(self) -> dt.date:
+        return self.services.children.today()
+
+    def _fetch_rows(self, ids) -> list[ChildRow]:
+        return self.services.children.rows(ids)
+
+    # ---- the protocol ----
+
+    def reload(self) -> None:
+        if not self._groups_loaded:
+            self.runner.run(self.services.groups.groups, on_done=self._groups_ready)
+        self.run_query()
+
+    def clear_personal_data(self) -> None:
+        self._query_generation += 1  # any query in flight is ignored when it lands
+        self._debounce.stop()
+        self.search.clear()
+        self._selected_id = None
+        self.model.clear()
+        self.record.clear_personal_data()
+        self.count.setText("")
+        while self.group.count() > 1:
+            self.group.removeItem(1)
+        self._groups_loaded = False
+
+    # ---- the list ----
+
+    def _groups_ready(self, groups: list[GroupRow]) -> None:
+        current = self.group.currentData()
+        self.group.blockSignals(True)
+        while self.group.count() > 1:
+            self.group.removeItem(1)
+        for g in groups:
+            self.group.addItem(g.name, g.id)
+        self.group.setCurrentIndex(max(self.group.findData(current), 0))
+        self.group.blockSignals(False)
+        self._groups_loaded = True
+
+    def current_filter(self) -> ChildFilter:
+        review_days = self.review.currentData()
+        review_by = None
+        if review_days is not None:
+            review_by = self._today() + dt.timedelta(days=review_days)
+            if review_days == 0:
+                review_by = self._today() - dt.timedelta(days=1)
+        return ChildFilter(
+            text=self.search.text(),
+            group_id=self.group.currentData(),
+            area_of_need=self.area.currentData(),
+            status=self.status.currentData(),
+            review_due_by=review_by,
+            sort=self._sort[0],
+            descending=self._sort[1],
+        )
+
+    def _search_now(self) -> None:
+        self._debounce.stop()
+        self.run_query()
+
+    def run_query(self) -> None:
+        self._debounce.stop()
+        flt = self.current_filter()
+        children = self.services.children
+        self._query_generation += 1
+        generation = self._query_generation
+
+        def work() -> tuple[list[str], list[ChildRow]]:
+            ids = children.search_ids(flt)
+            return ids, children.rows(ids[:PAGE_SIZE])
+
+        self.runner.run(
+            work,
+            on_done=lambda result: self._listed(generation, *result),
+            on_error=self._query_failed,
+        )
+
+    def _listed(self, generation: int, ids: list[str], first: list[ChildRow]) -> None:
+        if generation != self._query_generation:
+            return
+        keep = self._selected_id
+        self.model.set_ids(ids, first)
+        n = len(ids)
+        self.count.setText(f"{n} child" if n == 1 else f"{n} children")
+        row = self.model.row_of(keep) if keep else -1
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        elif keep:
+            self._selected_id = None
+            self.record.clear_personal_data()
+        self.list_ready.emit(n)
+
+    def _query_failed(self, error: BaseException) -> None:
+        if isinstance(error, DomainError):
+            self.count.setText(error.message)
+        else:
+            self.count.setText("The list could not be read. Please try again.")
+
+    def _sort_by(self, key: str, descending: bool) -> None:
+        if self._sort != (key, descending):
+            self._sort = (key, descending)
+            self.run_query()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # ---- the record ----
+
+    def _current_changed(self, current, _previous) -> None:
+        child_id = self.model.child_id(current.row()) if current.isValid() else None
+        if child_id is None:
+            return
+        if child_id == self._selected_id and self.record.view is not None:
+            return
+        self._selected_id = child_id
+        self.open_child(child_id)
+
+    def open_child(self, child_id: str) -> None:
+        self._selected_id = child_id
+        services = self.services
+        self.runner.run(
+            lambda: read_child_view(services, child_id),
+            on_done=self._show_child,
+            on_error=self._child_failed,
+        )
+
+    def _show_child(self, view: ChildView) -> None:
+        if view.record.id != self._selected_id:
+            return
+        self.record.show_child(view)
+        self.record_shown.emit(view.record.id)
+
+    def _child_failed(self, error: BaseException) -> None:
+        self.record.clear_personal_data()
+        if isinstance(error, DomainError):
+            self.record.empty.setText(error.message)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if not changes.touches(*_CHILD_ENTITIES) and not changes.touches("enrolment", "group"):
+            return
+        if changes.touches("group"):
+            self._groups_loaded = False
+        if self.isVisible():
+            self.reload()
+        if self._selected_id and changes.touches(*_CHILD_ENTITIES):
+            self.open_child(self._selected_id)
+
+    # ---- adding and editing ----
+
+    def add_child(self) -> None:
+        form = ChildForm(self.services, self.runner, None, self)
+        form.saved.connect(self._child_saved)
+        form.open()
+        self.new_form = form
+
+    def edit_child(self, record: ChildRecord) -> None:
+        form = ChildForm(self.services, self.runner, record, self)
+        form.saved.connect(self._child_saved)
+        form.open()
+        self.new_form = form
+
+    def _child_saved(self, saved: Saved) -> None:
+        self._selected_id = saved.id
+        self.open_child(saved.id)
+        if saved.warning:
+            self.count.setText(saved.warning)

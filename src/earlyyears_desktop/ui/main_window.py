@@ -1,0 +1,386 @@
+"""The main window: the unlock screen while locked; navigation and pages while unlocked."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from earlyyears_desktop.services.container import Services, VaultInfo
+from earlyyears_desktop.storage.vault import OpenVault
+from earlyyears_desktop.ui.children_page import ChildrenPage
+from earlyyears_desktop.ui.idle import IdleWatcher
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page, PlannedPage
+from earlyyears_desktop.ui.preferences import Preferences
+from earlyyears_desktop.ui.settings_page import SettingsPage
+from earlyyears_desktop.ui.theme import apply_theme
+from earlyyears_desktop.ui.today_page import TodayPage
+from earlyyears_desktop.ui.unlock import UnlockScreen
+
+log = logging.getLogger(__name__)
+APP_TITLE = "Early Years"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    #: what the page will hold, shown while nobody has built it yet
+    will_hold: str
+
+
+PAGES = [
+    PageSpec("today", "Today", ""),
+    PageSpec(
+        "groups",
+        "Groups & sessions",
+        "Your groups and their venues, the term's sessions, and the attendance register "
+        "for each session: who came, who came with them, arrival times and notes.",
+    ),
+    PageSpec("children", "Children", ""),
+    PageSpec(
+        "visits",
+        "Home visits",
+        "Portage and other home visits: the date, who was there, the activities, progress on "
+        "each teaching target and what the family will practise before the next visit.",
+    ),
+    PageSpec(
+        "plans",
+        "Plans & reviews",
+        "Support plans following assess, plan, do, review: outcomes, the support agreed, the "
+        "expected impact and the review date, and each review with the parents' and the "
+        "child's views.",
+    ),
+    PageSpec(
+        "strategies",
+        "Strategies",
+        "The strategy library, each with the practitioners' wording and a plain "
+        "“try at home” wording for families, and the strategies agreed for each child.",
+    ),
+    PageSpec(
+        "handouts",
+        "Handouts",
+        "Printed handouts for families after a session: what we did, what we noticed, what "
+        "to try at home and when we meet next, in large print or high contrast where a "
+        "carer needs it.",
+    ),
+    PageSpec(
+        "sync",
+        "Sync",
+        "Sending the changes made on this laptop to the local authority's central service "
+        "as a signed, encrypted file, and bringing back its updates.",
+    ),
+    PageSpec("settings", "Settings", ""),
+]
+
+#: pages written by colleagues in their own modules: (module, class)
+_EXTERNAL_PAGES = {
+    "groups": ("earlyyears_desktop.ui.groups_page", "GroupsPage"),
+    "sync": ("earlyyears_desktop.ui.sync_page", "SyncPage"),
+}
+
+
+def external_page_class(key: str) -> type | None:
+    """The colleague's page class if its module is there and imports cleanly, else None."""
+    module_name, class_name = _EXTERNAL_PAGES[key]
+    try:
+        if importlib.util.find_spec(module_name) is None:
+            return None
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # a half-written module must not stop the app opening
+        log.warning("Page module %s could not be loaded: %s", module_name, type(exc).__name__)
+        return None
+    cls = getattr(module, class_name, None)
+    if cls is None or not all(hasattr(cls, m) for m in ("clear_personal_data", "reload")):
+        return None
+    return cls
+
+
+class MainWindow(QMainWindow):
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(
+        self,
+        vault_folder: Path,
+        runner: OpRunner,
+        preferences: Preferences | None = None,
+        services_factory: Callable[[OpenVault], Services] = Services,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vault_folder = Path(vault_folder)
+        self.runner = runner
+        self.preferences = preferences or Preferences(self.vault_folder)
+        self.services_factory = services_factory
+        self.vault: OpenVault | None = None
+        self.services: Services | None = None
+        self.pages: dict[str, QWidget] = {}
+        self.current_key = "today"
+        self.practitioner_name = ""
+        self.setWindowTitle(APP_TITLE)
+        self.setAccessibleName(APP_TITLE)
+        self.resize(1280, 720)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.unlock_screen = UnlockScreen(
+            self.vault_folder, runner, self.preferences.last_practitioner_id
+        )
+        self.unlock_screen.unlocked.connect(self.enter)
+        self.stack.addWidget(self.unlock_screen)
+
+        self.workspace = QWidget()
+        self.workspace.setAccessibleName("Workspace")
+        row = QHBoxLayout(self.workspace)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Sections")
+        for n, spec in enumerate(PAGES, start=1):
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(f"{spec.title} (Ctrl+{n})")
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, f"Shortcut Control {n}")
+            self.nav.addItem(item)
+        width = max(self.nav.fontMetrics().horizontalAdvance(s.title) for s in PAGES)
+        self.nav.setFixedWidth(width + 48)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        row.addWidget(self.nav)
+        self.page_stack = QStackedWidget()
+        row.addWidget(self.page_stack, 1)
+        self.stack.addWidget(self.workspace)
+
+        self._build_actions()
+        self._build_status_bar()
+        self.idle = IdleWatcher(QApplication.instance(), self._auto_lock_ms(), self)
+        self.idle.idle.connect(lambda: self.lock())
+        runner.changed.connect(self._on_changes)
+        self.show_locked()
+
+    # ---- chrome ----
+
+    def _build_actions(self) -> None:
+        self.lock_action = QAction("&Lock now", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setToolTip("Lock now (Ctrl+L): hide every record until unlocked")
+        self.lock_action.triggered.connect(lambda: self.lock())
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        records = self.menuBar().addMenu("&Records")
+        records.addAction(self.lock_action)
+        records.addSeparator()
+        records.addAction(self.quit_action)
+        self.go_menu = self.menuBar().addMenu("&Go")
+        self.go_actions: list[QAction] = []
+        for n, spec in enumerate(PAGES, start=1):
+            action = QAction(spec.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+            self.go_menu.addAction(action)
+            self.go_actions.append(action)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.lock_action)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.who_label = QLabel()
+        self.who_label.setAccessibleName("Who is unlocked")
+        self.unsynced_label = QLabel()
+        self.unsynced_label.setAccessibleName("Changes not yet synced")
+        self.export_label = QLabel()
+        self.export_label.setAccessibleName("Last export")
+        for label in (self.who_label, self.unsynced_label, self.export_label):
+            bar.addPermanentWidget(label)
+
+    def _auto_lock_ms(self) -> int:
+        return self.preferences.auto_lock_minutes * 60_000
+
+    def set_auto_lock_ms(self, ms: int) -> None:
+        self.idle.set_timeout_ms(ms)
+
+    # ---- locked and unlocked ----
+
+    @property
+    def is_locked(self) -> bool:
+        return self.vault is None
+
+    def show_locked(self) -> None:
+        self.stack.setCurrentWidget(self.unlock_screen)
+        self.workspace.hide()
+        self.lock_action.setEnabled(False)
+        for action in self.go_actions:
+            action.setEnabled(False)
+        self.go_menu.setEnabled(False)
+        self.setWindowTitle(f"{APP_TITLE}: locked")
+        self.unlock_screen.reset()
+
+    def enter(self, vault: OpenVault) -> None:
+        """Show the workspace for an unlocked vault, on the page the user was last on."""
+        self.vault = vault
+        self.services = self.services_factory(vault)
+        self.preferences.last_practitioner_id = vault.practitioner_id or ""
+        self._build_pages()
+        self.stack.setCurrentWidget(self.workspace)
+        self.workspace.show()
+        self.lock_action.setEnabled(True)
+        self.go_menu.setEnabled(True)
+        for action in self.go_actions:
+            action.setEnabled(True)
+        self.show_page(self.current_key)
+        self.refresh_status()
+        self.idle.set_timeout_ms(self.idle.timeout_ms)
+        self.idle.start()
+        self.unlocked.emit()
+
+    def _build_pages(self) -> None:
+        services, runner = self.services, self.runner
+        assert services is not None
+        for spec in PAGES:
+            page: QWidget
+            if spec.key == "today":
+                groups_cls = external_page_class("groups")
+                opens = groups_cls is not None and hasattr(groups_cls, "open_session")
+                page = TodayPage(services, runner, self.open_session if opens else None)
+                page.child_requested.connect(self.open_child)
+            elif spec.key == "children":
+                page = ChildrenPage(services, runner)
+            elif spec.key == "settings":
+                page = SettingsPage(services, runner, self.preferences)
+                page.auto_lock_changed.connect(lambda m: self.idle.set_timeout_ms(m * 60_000))
+                page.high_contrast_changed.connect(
+                    lambda on: apply_theme(QApplication.instance(), on)
+                )
+            elif spec.key in _EXTERNAL_PAGES and (cls := external_page_class(spec.key)):
+                page = cls(services, runner)
+            else:
+                page = PlannedPage(spec.title, spec.will_hold)
+            page.setObjectName(f"page-{spec.key}")
+            self.pages[spec.key] = page
+            self.page_stack.addWidget(page)
+
+    def show_page(self, key: str) -> None:
+        if self.is_locked or key not in self.pages:
+            return
+        self.current_key = key
+        row = next(i for i, s in enumerate(PAGES) if s.key == key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)  # comes back through _nav_changed
+            return
+        page = self.pages[key]
+        self.page_stack.setCurrentWidget(page)
+        title = PAGES[row].title
+        self.setWindowTitle(f"{APP_TITLE}: {title}")
+        page.reload()
+
+    def _nav_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGES) and not self.is_locked:
+            self.show_page(PAGES[row].key)
+
+    def page(self, key: str) -> QWidget:
+        return self.pages[key]
+
+    def open_session(self, session_id: str) -> None:
+        self.show_page("groups")
+        page = self.pages.get("groups")
+        if page is not None and hasattr(page, "open_session"):
+            page.open_session(session_id)
+
+    def open_child(self, child_id: str) -> None:
+        self.show_page("children")
+        page = self.pages.get("children")
+        if isinstance(page, ChildrenPage):
+            page.open_child(child_id)
+
+    def lock(self) -> None:
+        """Hide and forget everything personal, drain the worker, close the vault."""
+        if self.vault is None:
+            return
+        self.idle.stop()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        # Let queued work finish and deliver its results now, so nothing lands after the clear.
+        self.runner.wait_for_idle()
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        for page in self.pages.values():
+            if isinstance(page, Page):
+                page.clear_personal_data()
+        self.workspace.hide()
+        self.stack.setCurrentWidget(self.unlock_screen)
+        for page in self.pages.values():
+            self.page_stack.removeWidget(page)
+            page.hide()
+            page.setParent(None)
+            page.deleteLater()
+        self.pages.clear()
+        for label in (self.who_label, self.unsynced_label, self.export_label):
+            label.clear()
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(-1)
+        self.nav.blockSignals(False)
+        vault, self.vault, self.services = self.vault, None, None
+        vault.lock()
+        log.info("Vault locked")
+        self.show_locked()
+        self.locked.emit()
+
+    # ---- status ----
+
+    def refresh_status(self) -> None:
+        services = self.services
+        if services is None:
+            return
+        self.runner.run(
+            lambda: (services.info(), services.practitioner_name()),
+            on_done=self._show_status,
+        )
+
+    def _show_status(self, result: tuple[VaultInfo, str]) -> None:
+        if self.is_locked:
+            return
+        info, name = result
+        self.practitioner_name = name
+        self.who_label.setText(f"Unlocked by {name}" if name else "Unlocked")
+        n = info.unsynced_changes
+        self.unsynced_label.setText(
+            "All changes synced" if n == 0 else f"{n} change{'s' if n != 1 else ''} not synced"
+        )
+        self.export_label.setText(
+            f"Last export {info.last_export[:10]}" if info.last_export else "Never exported"
+        )
+        if info.team_name:
+            self.setWindowTitle(f"{APP_TITLE}: {PAGES[self.nav.currentRow()].title}")
+
+    def _on_changes(self, _changes) -> None:
+        if not self.is_locked:
+            self.refresh_status()
+
+    def closeEvent(self, event) -> None:
+        self.lock()
+        self.idle.remove()
+        super().closeEvent(event)

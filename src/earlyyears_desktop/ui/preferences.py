@@ -1,0 +1,66 @@
+"""This laptop's display preferences (no personal data): auto-lock time, high contrast.
+
+Kept in a small INI file beside the vault, so each vault folder (and each test's temporary
+folder) has its own, and nothing goes to a shared registry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+DEFAULT_AUTO_LOCK_MINUTES = 5
+PREFERENCES_NAME = "desktop-preferences.ini"
+
+
+class Preferences:
+    def __init__(self, vault_folder: Path) -> None:
+        self._folder = Path(vault_folder)
+        self._settings: QSettings | None = None
+
+    def _store(self) -> QSettings | None:
+        # The folder belongs to the vault: write nothing there until the vault exists.
+        if self._settings is None and (self._folder / "keyslots.json").is_file():
+            self._settings = QSettings(
+                str(self._folder / PREFERENCES_NAME), QSettings.Format.IniFormat
+            )
+        return self._settings
+
+    def _get(self, key: str, default: object) -> object:
+        store = self._store()
+        return store.value(key, default) if store else default
+
+    def _set(self, key: str, value: object) -> None:
+        store = self._store()
+        if store is not None:
+            store.setValue(key, value)
+            store.sync()
+
+    @property
+    def auto_lock_minutes(self) -> int:
+        try:
+            minutes = int(self._get("auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
+        except (TypeError, ValueError):
+            return DEFAULT_AUTO_LOCK_MINUTES
+        return min(max(minutes, 1), 60)
+
+    @auto_lock_minutes.setter
+    def auto_lock_minutes(self, minutes: int) -> None:
+        self._set("auto_lock_minutes", int(minutes))
+
+    @property
+    def high_contrast(self) -> bool:
+        return str(self._get("high_contrast", "false")).lower() == "true"
+
+    @high_contrast.setter
+    def high_contrast(self, on: bool) -> None:
+        self._set("high_contrast", "true" if on else "false")
+
+    @property
+    def last_practitioner_id(self) -> str:
+        return str(self._get("last_practitioner_id", ""))
+
+    @last_practitioner_id.setter
+    def last_practitioner_id(self, practitioner_id: str) -> None:
+        self._set("last_practitioner_id", practitioner_id)

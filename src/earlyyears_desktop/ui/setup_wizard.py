@@ -1,0 +1,388 @@
+"""First run: the team, the first practitioner, a passphrase, and the recovery key shown once."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from earlyyears_desktop.domain.enums import Discipline, Role
+from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.services.container import set_up_vault
+from earlyyears_desktop.storage.keyslots import MIN_PASSPHRASE_LENGTH
+from earlyyears_desktop.storage.vault import CreatedVault, check_passphrase_strength
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import FieldError
+
+CHECK_GROUP = 3  # which group of the recovery key the user types back
+
+
+def passphrase_strength(passphrase: str) -> tuple[int, str]:
+    """A rough score 0-100 and a word for it; the hard minimum is check_passphrase_strength."""
+    try:
+        check_passphrase_strength(passphrase)
+    except ValidationError as exc:
+        return min(len(passphrase) * 3, 25), exc.message
+    pool = 0
+    if any(c.islower() for c in passphrase):
+        pool += 26
+    if any(c.isupper() for c in passphrase):
+        pool += 26
+    if any(c.isdigit() for c in passphrase):
+        pool += 10
+    if any(not c.isalnum() for c in passphrase):
+        pool += 20
+    bits = len(passphrase) * math.log2(max(pool, 2)) * min(len(set(passphrase)) / 8, 1)
+    score = int(min(bits, 100))
+    if score < 50:
+        return score, "Acceptable, but a longer passphrase would be safer: try four or five words."
+    if score < 75:
+        return score, "Good."
+    return score, "Strong."
+
+
+def _label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+class TeamPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Welcome")
+        self.setSubTitle("These records stay on this laptop, encrypted, until you sync them.")
+        layout = QFormLayout(self)
+        self.team = QLineEdit()
+        self.team.setAccessibleName("Team or organisation name")
+        self.team.setPlaceholderText("e.g. Cherwell Early Years SEND Team")
+        layout.addRow("&Team or organisation:", self.team)
+        self.error = FieldError("team_name")
+        layout.addRow(self.error)
+        self.registerField("team*", self.team)
+
+    def validatePage(self) -> bool:
+        if not self.team.text().strip():
+            self.error.show_message("Please enter the team or organisation name.")
+            return False
+        return True
+
+
+class PractitionerPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("About you")
+        self.setSubTitle(
+            "You are the first practitioner on this laptop. Colleagues can be added later "
+            "in Settings, each with their own passphrase."
+        )
+        layout = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Your name")
+        layout.addRow("Your &name:", self.name)
+        self.role = QComboBox()
+        self.role.setAccessibleName("Your role")
+        for value, label in Role.choices():
+            self.role.addItem(label, value)
+        layout.addRow("&Role:", self.role)
+        self.discipline = QComboBox()
+        self.discipline.setAccessibleName("Your discipline")
+        self.discipline.addItem("(not given)", "")
+        for value, label in Discipline.choices():
+            self.discipline.addItem(label, value)
+        layout.addRow("&Discipline:", self.discipline)
+        self.error = FieldError("name")
+        layout.addRow(self.error)
+        self.registerField("name*", self.name)
+
+
+class PassphrasePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Your passphrase")
+        self.setSubTitle(
+            f"At least {MIN_PASSPHRASE_LENGTH} characters. A few ordinary words you will "
+            "remember are stronger than a short jumble: for example four words and a number."
+        )
+        layout = QFormLayout(self)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        layout.addRow("&Passphrase:", self.passphrase)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName("Passphrase again")
+        layout.addRow("Type it &again:", self.again)
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 100)
+        self.meter.setTextVisible(False)
+        self.meter.setAccessibleName("Passphrase strength")
+        layout.addRow("Strength:", self.meter)
+        self.verdict = _label("")
+        self.verdict.setAccessibleName("Passphrase strength in words")
+        layout.addRow(self.verdict)
+        self.error = FieldError("passphrase")
+        layout.addRow(self.error)
+        self.passphrase.textChanged.connect(self._rate)
+        self.passphrase.textChanged.connect(self.completeChanged)
+        self.again.textChanged.connect(self.completeChanged)
+        self._rate("")
+
+    def _rate(self, text: str) -> None:
+        score, words = passphrase_strength(text)
+        self.meter.setValue(score)
+        self.meter.setAccessibleDescription(words)
+        self.verdict.setText(words if text else "")
+
+    def isComplete(self) -> bool:
+        return bool(self.passphrase.text()) and bool(self.again.text())
+
+    def validatePage(self) -> bool:
+        try:
+            check_passphrase_strength(self.passphrase.text())
+        except ValidationError as exc:
+            self.error.show_message(exc.message)
+            self.passphrase.setFocus()
+            return False
+        if self.passphrase.text() != self.again.text():
+            self.error.show_message("The two passphrases are not the same.")
+            self.again.setFocus()
+            return False
+        self.error.clear_message()
+        return True
+
+    def cleanupPage(self) -> None:
+        self.passphrase.clear()
+        self.again.clear()
+
+
+class CreatePage(QWizardPage):
+    """Creates the vault on the database thread; the page completes when it is done."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Setting up the encrypted records")
+        self.setSubTitle(
+            "The laptop is choosing encryption settings to suit its speed and making a new "
+            "random key for the records. This takes a few seconds."
+        )
+        self.setCommitPage(True)
+        layout = QVBoxLayout(self)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setAccessibleName("Setting up")
+        layout.addWidget(self.bar)
+        self.status = _label("Working…")
+        layout.addWidget(self.status)
+        self.error = FieldError("setup")
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        self._wizard.start_creation()
+
+    def isComplete(self) -> bool:
+        return self._wizard.created is not None
+
+    def finished(self) -> None:
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        self.status.setText("Done. Next you will see your recovery key, once.")
+        self.completeChanged.emit()
+
+    def failed(self, message: str) -> None:
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.status.setText("The records could not be set up.")
+        self.error.show_message(message + " Go back to change something and try again.")
+
+
+class RecoveryKeyPage(QWizardPage):
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Your recovery key")
+        self.setSubTitle(
+            "If every passphrase is forgotten, this key is the only way back into the "
+            "records. It is shown now and never again."
+        )
+        layout = QVBoxLayout(self)
+        self.key = QLabel()
+        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.key.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(QFont().pointSizeF() * 1.4)
+        mono.setBold(True)
+        self.key.setFont(mono)
+        self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key.setAccessibleName("Recovery key")
+        layout.addWidget(self.key)
+        layout.addWidget(
+            _label(
+                "Write it down on paper, or print it, now. Keep it somewhere safe and away "
+                "from this laptop, for example locked in the office with the team's other "
+                "records. Do not save it in a file or email it."
+            )
+        )
+        self.kept = QCheckBox("I have &written it down or printed it")
+        self.kept.setAccessibleName("I have written down the recovery key")
+        self.kept.toggled.connect(self.completeChanged)
+        layout.addWidget(self.kept)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        created = self._wizard.created
+        if created is not None:
+            groups = created.recovery_key.split("-")
+            self.key.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
+            self.key.setAccessibleDescription(" ".join(groups))
+
+    def isComplete(self) -> bool:
+        return self.kept.isChecked()
+
+
+class CheckKeyPage(QWizardPage):
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Check that you kept it")
+        self.setSubTitle(
+            f"Type group {CHECK_GROUP} of your recovery key (the five characters after the "
+            f"{_ordinal(CHECK_GROUP - 1)} hyphen), reading from what you wrote down."
+        )
+        layout = QFormLayout(self)
+        self.group = QLineEdit()
+        self.group.setMaxLength(7)
+        self.group.setAccessibleName(f"Group {CHECK_GROUP} of the recovery key")
+        layout.addRow(f"Group &{CHECK_GROUP}:", self.group)
+        self.error = FieldError("recovery_key")
+        layout.addRow(self.error)
+
+    def initializePage(self) -> None:
+        self.group.clear()
+        self.group.setFocus()
+
+    def validatePage(self) -> bool:
+        created = self._wizard.created
+        if created is None:
+            return False
+        expected = created.recovery_key.split("-")[CHECK_GROUP - 1]
+        typed = "".join(c for c in self.group.text().upper() if c.isalnum())
+        if typed != expected:
+            self.error.show_message(
+                "That does not match. Go back to see the key again and check what you wrote."
+            )
+            return False
+        return True
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
+
+
+class SetupWizard(QWizard):
+    """Emits `vault_ready(CreatedVault)` when finished; the vault is then open."""
+
+    vault_ready = Signal(object)
+
+    def __init__(self, folder: Path, runner: OpRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder = Path(folder)
+        self.runner = runner
+        self.created: CreatedVault | None = None
+        self._creating = False
+        self.setWindowTitle("Early Years: first-time setup")
+        self.setAccessibleName("First-time setup")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
+        self.team_page = TeamPage()
+        self.practitioner_page = PractitionerPage()
+        self.passphrase_page = PassphrasePage()
+        self.create_page = CreatePage(self)
+        self.key_page = RecoveryKeyPage(self)
+        self.check_page = CheckKeyPage(self)
+        for page in (
+            self.team_page,
+            self.practitioner_page,
+            self.passphrase_page,
+            self.create_page,
+            self.key_page,
+            self.check_page,
+        ):
+            self.addPage(page)
+        self.setMinimumSize(640, 460)
+
+    def start_creation(self) -> None:
+        if self.created is not None or self._creating:
+            return
+        self._creating = True
+        folder = self.folder
+        team = self.team_page.team.text()
+        name = self.practitioner_page.name.text()
+        role = self.practitioner_page.role.currentData()
+        discipline = self.practitioner_page.discipline.currentData()
+        passphrase = self.passphrase_page.passphrase.text()
+        self.runner.run(
+            lambda: set_up_vault(
+                folder,
+                team_name=team,
+                practitioner_name=name,
+                role=role,
+                discipline=discipline,
+                passphrase=passphrase,
+            ),
+            on_done=self._created,
+            on_error=self._failed,
+        )
+
+    def _created(self, created: CreatedVault) -> None:
+        self._creating = False
+        self.created = created
+        self.passphrase_page.passphrase.clear()
+        self.passphrase_page.again.clear()
+        self.create_page.finished()
+        if self.currentPage() is self.create_page:
+            self.next()
+
+    def _failed(self, error: BaseException) -> None:
+        self._creating = False
+        message = error.message if isinstance(error, DomainError) else "Something went wrong."
+        self.create_page.failed(message)
+
+    def accept(self) -> None:
+        if self.created is None:
+            return
+        created = self.created
+        super().accept()
+        self.vault_ready.emit(created)
+
+    def reject(self) -> None:
+        if self._creating:
+            return
+        if self.created is not None:
+            answer = QMessageBox.question(
+                self,
+                "Early Years",
+                "The records are set up, but you have not confirmed the recovery key. "
+                "It will not be shown again. Close anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.created.vault.lock()
+        super().reject()

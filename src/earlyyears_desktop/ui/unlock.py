@@ -1,0 +1,410 @@
+"""The unlock screen: who you are, your passphrase, and the way back in with the recovery key."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.storage.errors import WrongPassphrase
+from earlyyears_desktop.storage.vault import (
+    OpenVault,
+    check_passphrase_strength,
+    open_vault,
+    practitioner_for_recovery,
+    unlock_choices,
+)
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import FieldError, heading
+
+log = logging.getLogger(__name__)
+
+#: wrong passphrases allowed before each further try waits
+FREE_ATTEMPTS = 3
+#: the first wait; each further failure doubles it, up to MAX_DELAY_SECONDS
+FIRST_DELAY_SECONDS = 5
+MAX_DELAY_SECONDS = 300
+
+
+def delay_after(failures: int, first: int = FIRST_DELAY_SECONDS) -> int:
+    """Seconds to wait after `failures` wrong passphrases in a row."""
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return min(first * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+
+
+class UnlockScreen(QWidget):
+    """Emits `unlocked(OpenVault)`; the key derivation runs on the database thread."""
+
+    unlocked = Signal(object)
+
+    def __init__(
+        self,
+        folder: Path,
+        runner: OpRunner,
+        last_practitioner_id: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.folder = Path(folder)
+        self.runner = runner
+        self.failures = 0
+        self.first_delay_seconds = FIRST_DELAY_SECONDS
+        self._wait_left = 0
+        self._busy = False
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self.setAccessibleName("Unlock")
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        box = QWidget()
+        box.setMaximumWidth(560)
+        form_box = QVBoxLayout(box)
+        form_box.addWidget(heading("Early Years: unlock the records"))
+        intro = QLabel(
+            "The records on this laptop are encrypted. Choose who you are and type your "
+            "own passphrase."
+        )
+        intro.setWordWrap(True)
+        form_box.addWidget(intro)
+
+        form = QFormLayout()
+        self.who = QComboBox()
+        self.who.setAccessibleName("Who are you")
+        self.who_label = QLabel("&Who are you:")
+        self.who_label.setBuddy(self.who)
+        form.addRow(self.who_label, self.who)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.returnPressed.connect(self.try_unlock)
+        label = QLabel("&Passphrase:")
+        label.setBuddy(self.passphrase)
+        form.addRow(label, self.passphrase)
+        form_box.addLayout(form)
+
+        self.message = FieldError("passphrase")
+        self.message.setAccessibleName("Unlock message")
+        form_box.addWidget(self.message)
+
+        buttons = QHBoxLayout()
+        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.setAccessibleName("Unlock")
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.forgotten = QPushButton("&Forgotten passphrase…")
+        self.forgotten.setAccessibleName("Forgotten passphrase: use the recovery key")
+        self.forgotten.clicked.connect(self.open_recovery)
+        buttons.addWidget(self.unlock_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.forgotten)
+        form_box.addLayout(buttons)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box, 3)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.refresh_choices(last_practitioner_id)
+
+    # ---- practitioners ----
+
+    def refresh_choices(self, select_id: str = "") -> None:
+        current = select_id or (self.who.currentData() or "")
+        self.who.clear()
+        try:
+            choices = unlock_choices(self.folder)
+        except DomainError as exc:
+            self.message.show_message(exc.message)
+            choices = []
+        for choice in choices:
+            self.who.addItem(choice.label or "Practitioner", choice.practitioner_id)
+        index = self.who.findData(current) if current else -1
+        self.who.setCurrentIndex(max(index, 0))
+        several = len(choices) > 1
+        self.who.setVisible(several)
+        self.who_label.setVisible(several)
+
+    # ---- unlocking ----
+
+    def reset(self) -> None:
+        """Back to an empty field with the focus in it (after a lock)."""
+        self.passphrase.clear()
+        if not self._wait_left:
+            self.message.clear_message()
+        self._set_enabled(not self._wait_left)
+        self.refresh_choices()
+        self.focus_passphrase()
+
+    def focus_passphrase(self) -> None:
+        self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def try_unlock(self) -> None:
+        if self._busy or self._wait_left:
+            return
+        secret = self.passphrase.text()
+        if not secret:
+            self.message.show_message("Please type your passphrase.")
+            return
+        practitioner_id = self.who.currentData()
+        self._busy = True
+        self._set_enabled(False)
+        self.message.show_message("Checking…")
+        folder = self.folder
+        self.runner.run(
+            lambda: open_vault(folder, secret, practitioner_id=practitioner_id),
+            on_done=self._opened,
+            on_error=self._failed,
+            progress_label="Opening the records (this can take a moment after an update)…",
+            parent=self,
+        )
+
+    def _opened(self, vault: OpenVault) -> None:
+        self._busy = False
+        self.failures = 0
+        self.passphrase.clear()
+        self.message.clear_message()
+        self._set_enabled(True)
+        self.unlocked.emit(vault)
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy = False
+        self.passphrase.clear()
+        if isinstance(error, WrongPassphrase):
+            self.failures += 1
+            wait = delay_after(self.failures, self.first_delay_seconds)
+            text = "That passphrase is not right. Check Caps Lock and try again."
+            if wait:
+                self._start_wait(wait, text)
+                return
+            self.message.show_message(text)
+        elif isinstance(error, DomainError):
+            self.message.show_message(error.message)
+        else:
+            self.message.show_message("The records could not be opened. Please try again.")
+        self._set_enabled(True)
+        self.focus_passphrase()
+
+    def _start_wait(self, seconds: int, text: str) -> None:
+        self._wait_left = seconds
+        self._wait_text = text
+        self._set_enabled(False)
+        self._show_wait()
+        self._countdown.start()
+
+    def _show_wait(self) -> None:
+        self.message.show_message(
+            f"{self._wait_text}\nAfter {self.failures} wrong tries, please wait "
+            f"{self._wait_left} second{'s' if self._wait_left != 1 else ''} before trying again."
+        )
+
+    def _tick(self) -> None:
+        self._wait_left -= 1
+        if self._wait_left > 0:
+            self._show_wait()
+            return
+        self._wait_left = 0
+        self._countdown.stop()
+        self.message.show_message("You can try again now.")
+        self._set_enabled(True)
+        self.focus_passphrase()
+
+    @property
+    def waiting_seconds(self) -> int:
+        return self._wait_left
+
+    def _set_enabled(self, on: bool) -> None:
+        for w in (self.passphrase, self.unlock_button, self.who, self.forgotten):
+            w.setEnabled(on)
+
+    # ---- recovery ----
+
+    def open_recovery(self) -> None:
+        dialog = RecoveryDialog(self.folder, self.runner, self)
+        dialog.passphrase_set.connect(self._after_recovery)
+        dialog.open()
+
+    def _after_recovery(self, practitioner_id: str) -> None:
+        self.failures = 0
+        self.refresh_choices(practitioner_id)
+        self.message.show_message("Your new passphrase is set. Type it here to unlock.")
+        self.focus_passphrase()
+
+
+class RecoveryDialog(QDialog):
+    """Forgotten passphrase: the recovery key opens the vault, then a new passphrase is set."""
+
+    passphrase_set = Signal(str)
+
+    def __init__(self, folder: Path, runner: OpRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self.runner = runner
+        self.vault: OpenVault | None = None
+        self.setWindowTitle("Early Years: forgotten passphrase")
+        self.setAccessibleName("Forgotten passphrase")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        self.steps = QStackedWidget()
+        layout.addWidget(self.steps)
+
+        # step 1: the recovery key
+        first = QWidget()
+        f1 = QVBoxLayout(first)
+        f1.addWidget(heading("Use the recovery key", 2))
+        text = QLabel(
+            "Type the recovery key you wrote down or printed when the records were set up. "
+            "Spaces, hyphens and small letters are fine."
+        )
+        text.setWordWrap(True)
+        f1.addWidget(text)
+        self.key = QLineEdit()
+        self.key.setAccessibleName("Recovery key")
+        self.key.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        f1.addWidget(self.key)
+        self.key_error = FieldError("recovery_key")
+        f1.addWidget(self.key_error)
+        f1.addStretch(1)
+        self.steps.addWidget(first)
+
+        # step 2: whose passphrase, and the new one
+        second = QWidget()
+        f2 = QVBoxLayout(second)
+        f2.addWidget(heading("Choose a new passphrase", 2))
+        form = QFormLayout()
+        self.who = QComboBox()
+        self.who.setAccessibleName("Whose passphrase")
+        form.addRow("&Whose passphrase:", self.who)
+        self.new = QLineEdit()
+        self.new.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new.setAccessibleName("New passphrase")
+        form.addRow("&New passphrase:", self.new)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName("New passphrase again")
+        form.addRow("Type it &again:", self.again)
+        f2.addLayout(form)
+        self.new_error = FieldError("passphrase")
+        f2.addWidget(self.new_error)
+        f2.addStretch(1)
+        self.steps.addWidget(second)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("&Continue")
+        self.buttons.accepted.connect(self._next)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.key.setFocus()
+
+    def _next(self) -> None:
+        if self.steps.currentIndex() == 0:
+            self._check_key()
+        else:
+            self._set_passphrase()
+
+    def _check_key(self) -> None:
+        key = self.key.text()
+        self.ok.setEnabled(False)
+        self.key_error.show_message("Checking…")
+        folder = self.folder
+
+        def work() -> tuple[OpenVault, list[tuple[str, str]]]:
+            vault = open_vault(folder, key)
+            if vault.slot is None or vault.slot.kind != "recovery":
+                vault.lock()
+                raise WrongPassphrase("That is a passphrase, not the recovery key.")
+            try:
+                return vault, practitioner_for_recovery(vault)
+            except BaseException:
+                vault.lock()
+                raise
+
+        self.runner.run(work, on_done=self._key_ok, on_error=self._key_wrong, parent=self)
+
+    def _key_ok(self, result: tuple[OpenVault, list[tuple[str, str]]]) -> None:
+        self.vault, people = result
+        self.key.clear()
+        self.key_error.clear_message()
+        for practitioner_id, name in people:
+            self.who.addItem(name, practitioner_id)
+        self.steps.setCurrentIndex(1)
+        self.ok.setText("&Set passphrase")
+        self.ok.setEnabled(True)
+        self.new.setFocus()
+
+    def _key_wrong(self, error: BaseException) -> None:
+        self.ok.setEnabled(True)
+        if isinstance(error, WrongPassphrase):
+            self.key_error.show_message("That recovery key is not right for these records.")
+        elif isinstance(error, DomainError):
+            self.key_error.show_message(error.message)
+        else:
+            self.key_error.show_message("The records could not be opened with that key.")
+        self.key.setFocus()
+
+    def _set_passphrase(self) -> None:
+        new, again = self.new.text(), self.again.text()
+        try:
+            check_passphrase_strength(new)
+        except ValidationError as exc:
+            self.new_error.show_message(exc.message)
+            self.new.setFocus()
+            return
+        if new != again:
+            self.new_error.show_message("The two passphrases are not the same.")
+            self.again.setFocus()
+            return
+        vault, practitioner_id = self.vault, self.who.currentData()
+        if vault is None or not practitioner_id:
+            return
+        self.ok.setEnabled(False)
+        self.new_error.show_message("Saving…")
+        self.runner.run(
+            lambda: vault.change_passphrase(practitioner_id, new),
+            on_done=lambda _slot: self._done(practitioner_id),
+            on_error=self._set_failed,
+            progress_label="Saving the new passphrase…",
+            parent=self,
+        )
+
+    def _set_failed(self, error: BaseException) -> None:
+        self.ok.setEnabled(True)
+        message = error.message if isinstance(error, DomainError) else "It could not be saved."
+        self.new_error.show_message(message)
+
+    def _done(self, practitioner_id: str) -> None:
+        self._drop_vault()
+        self.new.clear()
+        self.again.clear()
+        self.passphrase_set.emit(practitioner_id)
+        self.accept()
+
+    def _drop_vault(self) -> None:
+        if self.vault is not None:
+            vault, self.vault = self.vault, None
+            self.runner.run(vault.lock)
+
+    def reject(self) -> None:
+        self._drop_vault()
+        super().reject()

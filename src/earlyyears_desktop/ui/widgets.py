@@ -1,0 +1,77 @@
+"""Small building blocks shared by the pages: headings, field error labels, date text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QWidget
+
+from earlyyears_desktop.ui.theme import ERROR_ROLE_STYLE
+
+
+def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
+    """A heading sized relative to the system font, so it follows the user's font size."""
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * (1.5 if level == 1 else 1.2))
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    label.setWordWrap(True)
+    return label
+
+
+class FieldError(QLabel):
+    """The message shown beside a field when the service refuses its value."""
+
+    def __init__(self, field: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setWordWrap(True)
+        self.setStyleSheet(ERROR_ROLE_STYLE)
+        self.setAccessibleName(f"Problem with {field.replace('_', ' ')}")
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setAccessibleDescription(message)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+def long_date(day: dt.date | None) -> str:
+    """'Thu 26 Nov 2026': unambiguous for UK readers, no locale surprises."""
+    return day.strftime("%a %-d %b %Y") if day else ""
+
+
+def short_date(day: dt.date | None) -> str:
+    return day.strftime("%-d %b %Y") if day else ""
+
+
+def age_text(date_of_birth: dt.date, today: dt.date) -> str:
+    """Age in years and months, as practitioners say it for under-fives ('2y 7m')."""
+    months = (today.year - date_of_birth.year) * 12 + today.month - date_of_birth.month
+    if today.day < date_of_birth.day:
+        months -= 1
+    months = max(months, 0)
+    return f"{months // 12}y {months % 12}m"
+
+
+def parse_uk_date(text: str) -> dt.date | None:
+    """Read 'dd/mm/yyyy' (also with '-' or '.'); None when empty. ValueError when unreadable."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    for sep in "-.":
+        cleaned = cleaned.replace(sep, "/")
+    parts = cleaned.split("/")
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError("not a day/month/year date")
+    day, month, year = (int(p) for p in parts)
+    if year < 100:
+        year += 2000
+    return dt.date(year, month, day)
