@@ -1,0 +1,1321 @@
+"""The device side of sync: enrolment, export bundles, return bundles, conflicts, history.
+
+`DeviceSync(services)` is what the GUI's sync page, the `earlyyears enrol-request / enrol /
+export / import` commands and the tests use. Everything it keeps lives inside the encrypted
+vault: the device's private keys and the central service's public keys in `DeviceKey` rows,
+the stream state (sequence numbers, manifest hashes, revocation) in `VaultSetting` rows.
+
+Ordering and conflict detection use version numbers and bundle sequence numbers only, never a
+clock. The receiver policy is docs/bundle-format.md section 10; the device's choices are in
+its section 16 and, for people, in docs/sync.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from earlyyears_desktop.domain.enums import ConsentKind
+from earlyyears_desktop.domain.errors import DomainError, NotFound
+from earlyyears_desktop.domain.models import (
+    SYNCED_MODELS,
+    AuditEvent,
+    Base,
+    ChangeLogEntry,
+    Child,
+    Consent,
+    DeviceKey,
+    Group,
+    GroupSession,
+    HomeVisit,
+    Practitioner,
+    SupportPlan,
+    SyncBundle,
+    SyncConflict,
+    Synced,
+    VaultSetting,
+    utcnow,
+)
+from earlyyears_desktop.services.children import display_name
+from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork
+
+from .bundle import (
+    CancelledCallback,
+    ProgressCallback,
+    TrustedSender,
+    VerifiedBundle,
+    bundle_file_name,
+    open_bundle,
+    write_bundle,
+)
+from .canonical import canonical_dumps, canonical_loads
+from .enrolment_files import build_enrolment_request, parse_enrolment_response
+from .errors import BundleRefused
+from .keys import (
+    CipherSuite,
+    EncryptionPublicKey,
+    KeyPair,
+    fingerprint,
+    key_id,
+    load_encryption_public_key_pem,
+    load_signing_public_key_pem,
+    public_key_to_pem,
+)
+from .records import (
+    CODECS,
+    DecodedRecord,
+    codec_for,
+    data_of,
+    decode_record,
+    encode_values,
+)
+
+if TYPE_CHECKING:
+    from earlyyears_desktop.services.container import Services
+
+#: entities a return bundle may carry (agreed with the central service)
+RETURN_ENTITIES: Final = frozenset(
+    {
+        "child",
+        "carer",
+        "consent",
+        "team_member",
+        "venue",
+        "group",
+        "group_staff",
+        "enrolment",
+        "session",
+        "strategy",
+    }
+)
+#: records that belong to one child and need that child's consent to be shared centrally
+CHILD_LINKED: Final = frozenset(
+    {
+        "child",
+        "carer",
+        "consent",
+        "team_member",
+        "attendance",
+        "observation",
+        "child_strategy",
+        "home_visit",
+        "teaching_target",
+        "visit_target_progress",
+        "support_plan",
+        "plan_outcome",
+        "plan_review",
+        "enrolment",
+    }
+)
+#: sent even without consent, so the central service learns that consent was refused
+ALWAYS_SENT: Final = frozenset({"consent"})
+
+#: columns that say when, not what: left out when deciding whether two copies differ
+_BOOKKEEPING: Final = frozenset({"created_at", "updated_at"})
+_BATCH: Final = 1000
+_PROGRESS_EVERY: Final = 500
+
+# VaultSetting keys
+_S_SUITE = "sync.device_suite"
+_S_CENTRAL_ID = "sync.central_id"
+_S_CENTRAL_NAME = "sync.central_name"
+_S_ENROLLED_AT = "sync.enrolled_at"
+_S_REVOKED = "sync.revoked_reason"
+_S_EXPORT_SEQ = "sync.export.last_sequence"
+_S_EXPORT_SHA = "sync.export.last_sha256"
+_S_RETURN_KEY = "sync.return.sender_key_id"
+_S_RETURN_SEQ = "sync.return.last_sequence"
+_S_RETURN_SHA = "sync.return.last_sha256"
+_S_RETURN_GAPS = "sync.return.missing"
+# DeviceKey names
+_K_SIGNING = "device.signing"
+_K_ENCRYPTION = "device.encryption"
+_K_CENTRAL_SIGNING = "central.signing.pem"
+_K_CENTRAL_ENCRYPTION = "central.encryption.pem"
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class NotEnrolled(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This device is not enrolled with the central service yet: create an enrolment "
+            "request, send it to your administrator and load their response."
+        )
+
+
+class DeviceRevoked(DomainError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"This device's enrolment was revoked by the central service: {reason}. "
+            "Ask your administrator to enrol it again."
+        )
+        self.reason = reason
+
+
+class AlreadyEnrolled(DomainError):
+    pass
+
+
+class NothingToExport(DomainError):
+    def __init__(self, held_back: int, held_back_children: int) -> None:
+        message = "Nothing to export: every change has already been exported."
+        if held_back:
+            message = (
+                "Nothing to export. "
+                + held_back_message(held_back_children)
+                + " Their changes stay waiting until consent is recorded."
+            )
+        super().__init__(message)
+        self.held_back = held_back
+        self.held_back_children = held_back_children
+
+
+def held_back_message(children: int) -> str:
+    who = "1 child was" if children == 1 else f"{children} children were"
+    return f"Records of {who} held back: no consent to share with the central service."
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    signing: str
+    encryption: str
+
+
+@dataclass(frozen=True)
+class EnrolmentState:
+    device_id: str
+    device: Fingerprints | None
+    enrolled: bool
+    central_id: str = ""
+    central_name: str = ""
+    central: Fingerprints | None = None
+    enrolled_at: str = ""
+    revoked_reason: str = ""
+
+    @property
+    def revoked(self) -> bool:
+        return bool(self.revoked_reason)
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    central_id: str
+    central_name: str
+    central: Fingerprints
+    device: Fingerprints
+    replaced: bool
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sequence: int
+    record_count: int
+    held_back: int
+    held_back_children: int = 0
+    bundle_id: str = ""
+    manifest_sha256: str = ""
+    changes_included: int = 0
+
+    @property
+    def message(self) -> str:
+        lines = [f"Wrote export bundle {self.sequence} with {self.record_count} records."]
+        if self.held_back:
+            lines.append(held_back_message(self.held_back_children))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    bundle_id: str
+    sequence: int
+    replayed: bool = False
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    acknowledged: int = 0
+    missing_sequences: tuple[int, ...] = ()
+    revoked: bool = False
+    revoked_reason: str = ""
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def applied(self) -> int:
+        return self.inserted + self.updated
+
+    @property
+    def message(self) -> str:
+        if self.replayed:
+            return f"Return bundle {self.sequence} was already imported: nothing changed."
+        lines = [
+            f"Imported return bundle {self.sequence}: {self.applied} records applied "
+            f"({self.inserted} new, {self.updated} updated), {self.unchanged} already up to date.",
+            f"{self.acknowledged} of this device's changes were confirmed by the central service.",
+        ]
+        if self.conflicts:
+            lines.append(
+                f"{self.conflicts} records were changed both here and centrally: "
+                "they are kept side by side for you to choose."
+            )
+        if self.missing_sequences:
+            lines.append(
+                "Return bundles "
+                + ", ".join(str(s) for s in self.missing_sequences)
+                + " never arrived; ask for them to be sent again if they matter."
+            )
+        if self.revoked:
+            lines.append(
+                f"The central service has revoked this device's enrolment: {self.revoked_reason}."
+            )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: str
+    entity: str
+    record_id: str
+    label: str
+    local_version: int
+    central_version: int
+    fields: tuple[str, ...]
+    detected_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class BundleHistoryRow:
+    bundle_id: str
+    direction: str
+    sequence: int
+    file_name: str
+    record_count: int
+    at: dt.datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    enrolment: EnrolmentState
+    unsynced: int
+    awaiting_acknowledgement: int
+    last_export: dt.datetime | None
+    open_conflicts: int
+
+
+KEEP_MINE: Final = "keep-mine"
+TAKE_CENTRAL: Final = "take-central"
+
+
+# --- the service --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CentralPeer:
+    central_id: str
+    name: str
+    signing_pem: str
+    encryption_pem: str
+
+    @property
+    def signing_key(self) -> Any:
+        return load_signing_public_key_pem(self.signing_pem)
+
+    @property
+    def encryption_key(self) -> EncryptionPublicKey:
+        return load_encryption_public_key_pem(self.encryption_pem)
+
+
+class DeviceSync:
+    """Sync for one unlocked vault. Built from `Services`; holds no state of its own."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.uow: UnitOfWork = services.uow
+
+    @property
+    def device_id(self) -> str:
+        return self.services.vault.device_id
+
+    # ---- keys and enrolment ----
+
+    def device_keys(self, *, create: bool = False) -> KeyPair | None:
+        """This device's key pair; generated (once) and stored in the vault when `create`."""
+        with self.uow.read() as session:
+            keys = _load_device_keys(session)
+        if keys is not None or not create:
+            return keys
+        keys = KeyPair.generate()
+        with self.uow.write() as tx:
+            if _load_device_keys(tx.session) is not None:  # made meanwhile: keep the first
+                existing = _load_device_keys(tx.session)
+                assert existing is not None
+                return existing
+            tx.session.add(DeviceKey(name=_K_SIGNING, key_bytes=keys.signing_private_bytes()))
+            tx.session.add(DeviceKey(name=_K_ENCRYPTION, key_bytes=keys.encryption_private_bytes()))
+            _set(tx.session, _S_SUITE, keys.suite.value)
+            tx.audit_only("keys-created", "device", self.device_id)
+        return keys
+
+    def state(self) -> EnrolmentState:
+        with self.uow.read() as session:
+            keys = _load_device_keys(session)
+            peer = _load_peer(session)
+            revoked = _get(session, _S_REVOKED)
+            enrolled_at = _get(session, _S_ENROLLED_AT)
+        device = _fingerprints(keys) if keys else None
+        if peer is None:
+            return EnrolmentState(self.device_id, device, False, revoked_reason=revoked)
+        central = Fingerprints(
+            fingerprint(key_id(peer.signing_key)), fingerprint(key_id(peer.encryption_key))
+        )
+        return EnrolmentState(
+            self.device_id,
+            device,
+            True,
+            peer.central_id,
+            peer.name,
+            central,
+            enrolled_at,
+            revoked,
+        )
+
+    def enrolment_request(
+        self, out_path: str | os.PathLike[str], *, now: dt.datetime | None = None
+    ) -> Fingerprints:
+        """Write the request file (no child's data: device id, practitioner and team names)."""
+        keys = self.device_keys(create=True)
+        assert keys is not None
+        practitioner = self.services.practitioner_name() or "Practitioner"
+        team = self.services.vault.setting("team_name") or "Team"
+        data = build_enrolment_request(
+            keys,
+            device_id=self.device_id,
+            practitioner_name=practitioner[:200],
+            team_name=team[:200],
+            now=now or dt.datetime.now(dt.UTC),
+        )
+        _write_file_atomically(Path(out_path), data)
+        return _fingerprints(keys)
+
+    def enrol(self, response_path: str | os.PathLike[str], *, replace: bool = False) -> EnrolResult:
+        """Check the central service's response and store its keys.
+
+        Raises EnrolmentRefused for a bad file, AlreadyEnrolled when another enrolment is in
+        place and `replace` is not given. The caller shows both sides' fingerprints so that
+        people compare them by phone.
+        """
+        keys = self.device_keys()
+        if keys is None:
+            raise DomainError(
+                "Create an enrolment request first: this device has no keys to enrol yet."
+            )
+        try:
+            data = Path(response_path).read_bytes()
+        except OSError:
+            raise DomainError("The enrolment response file could not be read.") from None
+        response = parse_enrolment_response(data, device_id=self.device_id, device_keys=keys)
+        signing_pem = public_key_to_pem(response.central_signing_public_key)
+        encryption_pem = public_key_to_pem(response.central_encryption_public_key)
+        with self.uow.write() as tx:
+            session = tx.session
+            peer = _load_peer(session)
+            same = (
+                peer is not None
+                and peer.central_id == response.central_id
+                and peer.signing_pem == signing_pem
+                and peer.encryption_pem == encryption_pem
+            )
+            if peer is not None and not same and not replace:
+                raise AlreadyEnrolled(
+                    f"This device is already enrolled with {peer.name}. To replace that "
+                    "enrolment, load the response again and choose to replace it."
+                )
+            if peer is not None and peer.central_id != response.central_id:
+                # Another central service: its streams start afresh.
+                for key in (_S_EXPORT_SEQ, _S_EXPORT_SHA):
+                    _set(session, key, "")
+            _put_key(session, _K_CENTRAL_SIGNING, signing_pem.encode("ascii"))
+            _put_key(session, _K_CENTRAL_ENCRYPTION, encryption_pem.encode("ascii"))
+            _set(session, _S_CENTRAL_ID, response.central_id)
+            _set(session, _S_CENTRAL_NAME, response.central_name)
+            _set(session, _S_ENROLLED_AT, utcnow().replace(microsecond=0).isoformat() + "Z")
+            _set(session, _S_REVOKED, "")
+            tx.audit_only("enrolled", "device", self.device_id)
+        return EnrolResult(
+            central_id=response.central_id,
+            central_name=response.central_name,
+            central=Fingerprints(
+                response.central_signing_fingerprint, response.central_encryption_fingerprint
+            ),
+            device=_fingerprints(keys),
+            replaced=peer is not None and not same,
+        )
+
+    # ---- export ----
+
+    def export(
+        self,
+        out_folder: str | os.PathLike[str],
+        progress: ProgressCallback | None = None,
+        cancelled: CancelledCallback | None = None,
+        again: bool = False,
+        *,
+        max_changes: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> ExportResult:
+        """Write the next export bundle into `out_folder` and mark its changes exported.
+
+        `again` also sends changes already exported but not yet acknowledged (a lost USB
+        stick). `max_changes` limits how many change-log entries one bundle covers; the rest
+        wait for the next export. Raises NothingToExport rather than writing an empty bundle.
+        """
+        keys, peer = self._ready_to_export()
+        folder = Path(out_folder)
+        if not folder.is_dir():
+            raise DomainError("The folder to export to does not exist.")
+        pending = _pending_condition(again)
+        with self.uow.read() as session:
+            through = _change_seq_through(session, pending, max_changes)
+            if through is None:
+                raise NothingToExport(0, 0)
+            in_scope = and_all(pending, ChangeLogEntry.seq <= through)
+            total = session.scalar(
+                select(func.count()).select_from(
+                    select(ChangeLogEntry.entity, ChangeLogEntry.record_id)
+                    .where(in_scope)
+                    .distinct()
+                    .subquery()
+                )
+            )
+            last_seq = _get_int(session, _S_EXPORT_SEQ)
+            last_sha = _get(session, _S_EXPORT_SHA) or None
+            head = session.execute(
+                select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+            ).first()
+            consenting = _consenting_children(session)
+            sequence = last_seq + 1
+            collector = _ExportCollector(session, in_scope, consenting, progress, total or 0)
+            path = folder / bundle_file_name("export", self.device_id, sequence)
+            written = write_bundle(
+                path,
+                kind="export",
+                sender_id=self.device_id,
+                sender_signing_key=keys.signing,
+                recipient_id=peer.central_id,
+                recipient_public_key=peer.encryption_key,
+                sequence=sequence,
+                previous_bundle_sha256=last_sha if sequence > 1 else None,
+                records=collector.records(),
+                extra={
+                    "audit_head": {
+                        "seq": head.seq if head else 0,
+                        "hash": head.hash if head else "0" * 64,
+                    },
+                    "change_seq_through": through,
+                },
+                cancelled=cancelled,
+                now=now,
+            )
+        if collector.sent == 0:
+            path.unlink(missing_ok=True)
+            raise NothingToExport(collector.held_back, len(collector.held_children))
+        bundle_id = str(written.manifest["bundle_id"])
+        try:
+            with self.uow.write() as tx:
+                session = tx.session
+                included = _mark_exported(session, in_scope, sequence, collector.held_pairs)
+                outcome = f"{collector.sent} records"
+                if collector.held_back:
+                    outcome += f"; {collector.held_back} held back (no consent)"
+                session.add(
+                    SyncBundle(
+                        id=bundle_id,
+                        direction="export",
+                        sequence=sequence,
+                        manifest_sha256=written.manifest_sha256,
+                        file_name=path.name,
+                        record_count=collector.sent,
+                        at=utcnow(),
+                        outcome=outcome,
+                    )
+                )
+                _set(session, _S_EXPORT_SEQ, str(sequence))
+                _set(session, _S_EXPORT_SHA, written.manifest_sha256)
+                tx.audit_only("export", "bundle", bundle_id)
+        except BaseException:
+            # The bundle must not be delivered if this device does not remember sending it.
+            path.unlink(missing_ok=True)
+            raise
+        return ExportResult(
+            path=path,
+            sequence=sequence,
+            record_count=collector.sent,
+            held_back=collector.held_back,
+            held_back_children=len(collector.held_children),
+            bundle_id=bundle_id,
+            manifest_sha256=written.manifest_sha256,
+            changes_included=included,
+        )
+
+    def _ready_to_export(self) -> tuple[KeyPair, _CentralPeer]:
+        with self.uow.read() as session:
+            keys = _load_device_keys(session)
+            peer = _load_peer(session)
+            revoked = _get(session, _S_REVOKED)
+        if keys is None or peer is None:
+            raise NotEnrolled()
+        if revoked:
+            raise DeviceRevoked(revoked)
+        return keys, peer
+
+    # ---- import ----
+
+    def import_return(
+        self, path: str | os.PathLike[str], *, now: dt.datetime | None = None
+    ) -> ImportResult:
+        """Check and apply a return bundle, all or nothing (BundleRefused says why not)."""
+        with self.uow.read() as session:
+            keys = _load_device_keys(session)
+            peer = _load_peer(session)
+        if keys is None or peer is None:
+            raise NotEnrolled()
+        central_key = peer.signing_key
+        central_key_id = key_id(central_key)
+        try:
+            bundle = open_bundle(
+                path,
+                trusted_senders={central_key_id: TrustedSender(peer.central_id, central_key)},
+                recipient_private_key=keys.encryption,
+                expected_kind="return",
+                now=now or dt.datetime.now(dt.UTC),
+                recipient_id=self.device_id,
+            )
+        except OSError:
+            raise DomainError("The bundle file could not be read.") from None
+        acknowledged = _acknowledgements(bundle.extra)
+        revoked, revoked_reason = _revocation(bundle.extra)
+
+        with self.uow.read() as session:
+            if _already_imported(session, bundle):
+                return ImportResult(bundle.bundle_id, bundle.sequence, replayed=True)
+            missing = _sequence_check(session, bundle, central_key_id)
+
+        try:
+            with self.uow.write(applying_sync=True) as tx:
+                session = tx.session
+                # Records may arrive in any order; foreign keys are checked once, at commit.
+                session.execute(text("PRAGMA defer_foreign_keys = ON"))
+                acked = _apply_acknowledgements(session, acknowledged)
+                applier = _Applier(session)
+                for record in bundle.records():
+                    applier.apply(decode_record(record, allowed_entities=RETURN_ENTITIES))
+                session.flush()
+                if revoked:
+                    _set(session, _S_REVOKED, revoked_reason)
+                elif "revoked" in bundle.extra:
+                    _set(session, _S_REVOKED, "")
+                _set(session, _S_RETURN_KEY, central_key_id)
+                _set(session, _S_RETURN_SEQ, str(bundle.sequence))
+                _set(session, _S_RETURN_SHA, bundle.manifest_sha256)
+                if missing:
+                    known = [s for s in _get(session, _S_RETURN_GAPS).split(",") if s]
+                    _set(session, _S_RETURN_GAPS, ",".join([*known, *map(str, missing)]))
+                outcome = (
+                    f"{applier.inserted} new, {applier.updated} updated, "
+                    f"{applier.conflicts} conflicts, {acked} acknowledged"
+                )
+                if missing:
+                    outcome += "; missing " + ", ".join(map(str, missing))
+                if revoked:
+                    outcome += "; enrolment revoked"
+                session.add(
+                    SyncBundle(
+                        id=bundle.bundle_id,
+                        direction="return",
+                        sequence=bundle.sequence,
+                        manifest_sha256=bundle.manifest_sha256,
+                        file_name=Path(path).name[:300],
+                        record_count=sum(bundle.record_counts.values()),
+                        at=utcnow(),
+                        outcome=outcome,
+                    )
+                )
+                tx.audit_only("import", "bundle", bundle.bundle_id)
+        except IntegrityError:
+            raise BundleRefused(
+                "The return bundle refers to records that neither it nor this device holds.",
+                "bad-payload",
+            ) from None
+        return ImportResult(
+            bundle_id=bundle.bundle_id,
+            sequence=bundle.sequence,
+            inserted=applier.inserted,
+            updated=applier.updated,
+            unchanged=applier.unchanged,
+            conflicts=applier.conflicts,
+            acknowledged=acked,
+            missing_sequences=tuple(missing),
+            revoked=revoked,
+            revoked_reason=revoked_reason,
+            changes=tx.changes,
+        )
+
+    # ---- conflicts ----
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[ConflictView]:
+        with self.uow.read() as session:
+            query = select(SyncConflict).order_by(SyncConflict.detected_at, SyncConflict.id)
+            if not include_resolved:
+                query = query.where(SyncConflict.resolved_at.is_(None))
+            views = []
+            for conflict in session.scalars(query):
+                central = _decoded_central(conflict)
+                local = session.get(central.model, conflict.record_id)
+                views.append(
+                    ConflictView(
+                        id=conflict.id,
+                        entity=conflict.entity,
+                        record_id=conflict.record_id,
+                        label=_label(session, central.model, local, central),
+                        local_version=local.version if local else 0,
+                        central_version=conflict.central_version,
+                        fields=_differing_fields(local, central),
+                        detected_at=conflict.detected_at,
+                    )
+                )
+            return views
+
+    def resolve_conflict(self, conflict_id: str, choice: str) -> Changes:
+        """`KEEP_MINE`: this device's copy stays and is sent again (with a version above the
+        central one). `TAKE_CENTRAL`: the central copy replaces it and the pending local
+        changes of that record are marked superseded, so they are not sent."""
+        if choice not in (KEEP_MINE, TAKE_CENTRAL):
+            raise ValueError("choice must be KEEP_MINE or TAKE_CENTRAL")
+        with self.uow.write(applying_sync=choice == TAKE_CENTRAL) as tx:
+            session = tx.session
+            conflict = session.get(SyncConflict, conflict_id)
+            if conflict is None or conflict.resolved_at is not None:
+                raise NotFound("That conflict has already been resolved.")
+            central = _decoded_central(conflict)
+            if choice == KEEP_MINE:
+                local = session.get(central.model, conflict.record_id)
+                if local is not None and local.version <= conflict.central_version:
+                    # The unit of work adds one: the re-sent copy outranks the central one.
+                    local.version = conflict.central_version
+            else:
+                _Applier(session).write(central)
+                session.execute(
+                    update(ChangeLogEntry)
+                    .where(
+                        ChangeLogEntry.entity == conflict.entity,
+                        ChangeLogEntry.record_id == conflict.record_id,
+                        ChangeLogEntry.acknowledged.is_(False),
+                    )
+                    .values(acknowledged=True)
+                )
+            conflict.resolved_at = utcnow()
+            conflict.resolution = choice
+            tx.audit_only(f"conflict-{choice}", conflict.entity, conflict.record_id)
+        return tx.changes
+
+    # ---- history and counts ----
+
+    def history(self, limit: int = 200) -> list[BundleHistoryRow]:
+        with self.uow.read() as session:
+            rows = session.scalars(
+                select(SyncBundle)
+                .order_by(SyncBundle.at.desc(), SyncBundle.sequence.desc())
+                .limit(limit)
+            )
+            return [
+                BundleHistoryRow(
+                    r.id, r.direction, r.sequence, r.file_name, r.record_count, r.at, r.outcome
+                )
+                for r in rows
+            ]
+
+    def unsynced_count(self) -> int:
+        with self.uow.read() as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ChangeLogEntry)
+                    .where(ChangeLogEntry.exported_seq.is_(None))
+                )
+                or 0
+            )
+
+    def summary(self) -> SyncSummary:
+        state = self.state()
+        with self.uow.read() as session:
+            unsynced = session.scalar(
+                select(func.count())
+                .select_from(ChangeLogEntry)
+                .where(ChangeLogEntry.exported_seq.is_(None))
+            )
+            awaiting = session.scalar(
+                select(func.count())
+                .select_from(ChangeLogEntry)
+                .where(
+                    ChangeLogEntry.exported_seq.is_not(None),
+                    ChangeLogEntry.acknowledged.is_(False),
+                )
+            )
+            last = session.scalar(
+                select(func.max(SyncBundle.at)).where(SyncBundle.direction == "export")
+            )
+            conflicts = session.scalar(
+                select(func.count())
+                .select_from(SyncConflict)
+                .where(SyncConflict.resolved_at.is_(None))
+            )
+        return SyncSummary(state, unsynced or 0, awaiting or 0, last, conflicts or 0)
+
+
+# --- settings and keys --------------------------------------------------------------------------
+
+
+def _get(session: Session, key: str) -> str:
+    row = session.get(VaultSetting, key)
+    return row.value if row else ""
+
+
+def _get_int(session: Session, key: str) -> int:
+    value = _get(session, key)
+    return int(value) if value.isdigit() else 0
+
+
+def _set(session: Session, key: str, value: str) -> None:
+    row = session.get(VaultSetting, key)
+    if row is None:
+        session.add(VaultSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def _put_key(session: Session, name: str, key_bytes: bytes) -> None:
+    row = session.get(DeviceKey, name)
+    if row is None:
+        session.add(DeviceKey(name=name, key_bytes=key_bytes))
+    else:
+        row.key_bytes = key_bytes
+        row.created_at = utcnow()
+
+
+def _load_device_keys(session: Session) -> KeyPair | None:
+    signing = session.get(DeviceKey, _K_SIGNING)
+    encryption = session.get(DeviceKey, _K_ENCRYPTION)
+    if signing is None or encryption is None:
+        return None
+    suite = CipherSuite(_get(session, _S_SUITE) or CipherSuite.X25519.value)
+    return KeyPair.from_private_bytes(signing.key_bytes, encryption.key_bytes, suite)
+
+
+def _load_peer(session: Session) -> _CentralPeer | None:
+    signing = session.get(DeviceKey, _K_CENTRAL_SIGNING)
+    encryption = session.get(DeviceKey, _K_CENTRAL_ENCRYPTION)
+    central_id = _get(session, _S_CENTRAL_ID)
+    if signing is None or encryption is None or not central_id:
+        return None
+    return _CentralPeer(
+        central_id,
+        _get(session, _S_CENTRAL_NAME),
+        signing.key_bytes.decode("ascii"),
+        encryption.key_bytes.decode("ascii"),
+    )
+
+
+def _fingerprints(keys: KeyPair) -> Fingerprints:
+    return Fingerprints(fingerprint(keys.signing_key_id), fingerprint(keys.encryption_key_id))
+
+
+def _write_file_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".enrol-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+# --- export internals ---------------------------------------------------------------------------
+
+
+def and_all(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(*conditions)
+
+
+def _pending_condition(again: bool) -> ColumnElement[bool]:
+    if again:
+        return or_(
+            ChangeLogEntry.exported_seq.is_(None),
+            ChangeLogEntry.acknowledged.is_(False),
+        )
+    return ChangeLogEntry.exported_seq.is_(None)
+
+
+def _change_seq_through(
+    session: Session, pending: ColumnElement[bool], max_changes: int | None
+) -> int | None:
+    if max_changes is None:
+        value = session.scalar(select(func.max(ChangeLogEntry.seq)).where(pending))
+    else:
+        if max_changes < 1:
+            raise ValueError("max_changes must be at least 1")
+        value = session.scalar(
+            select(ChangeLogEntry.seq)
+            .where(pending)
+            .order_by(ChangeLogEntry.seq)
+            .offset(max_changes - 1)
+            .limit(1)
+        )
+        if value is None:
+            value = session.scalar(select(func.max(ChangeLogEntry.seq)).where(pending))
+    return None if value is None else int(value)
+
+
+def _consenting_children(session: Session) -> set[str]:
+    """Children whose latest share-with-central consent is given and not withdrawn."""
+    latest: dict[str, bool] = {}
+    rows = session.execute(
+        select(Consent.child_id, Consent.given, Consent.withdrawn_on)
+        .where(
+            Consent.kind == ConsentKind.SHARE_WITH_CENTRAL.value,
+            Consent.deleted_at.is_(None),
+        )
+        .order_by(Consent.child_id, Consent.given_on, Consent.created_at)
+    )
+    for child_id, given, withdrawn_on in rows:
+        latest[child_id] = bool(given) and withdrawn_on is None
+    return {child_id for child_id, in_force in latest.items() if in_force}
+
+
+def _export_order() -> list[type[Synced]]:
+    """Parents before children (by foreign keys), so a reader can insert in stream order."""
+    by_table = {model.__tablename__: model for model in SYNCED_MODELS}
+    return [by_table[t.name] for t in Base.metadata.sorted_tables if t.name in by_table]
+
+
+def _child_expression(model: type[Synced]) -> ColumnElement[Any] | None:
+    if model.entity not in CHILD_LINKED or model.entity in ALWAYS_SENT:
+        return None
+    columns = model.__table__.c
+    if model is Child:
+        return columns.id
+    if "child_id" in columns:
+        return columns.child_id
+    if "home_visit_id" in columns:
+        return (
+            select(HomeVisit.child_id)
+            .where(HomeVisit.id == columns.home_visit_id)
+            .scalar_subquery()
+        )
+    if "plan_id" in columns:
+        return (
+            select(SupportPlan.child_id).where(SupportPlan.id == columns.plan_id).scalar_subquery()
+        )
+    raise TypeError(f"no child link known for {model.entity}")  # pragma: no cover
+
+
+class _ExportCollector:
+    """Streams the current rows of the records with pending changes, holding back records of
+    children without consent; remembers only what was held back (normally little)."""
+
+    def __init__(
+        self,
+        session: Session,
+        in_scope: ColumnElement[bool],
+        consenting: set[str],
+        progress: ProgressCallback | None,
+        total: int,
+    ) -> None:
+        self._session = session
+        self._in_scope = in_scope
+        self._consenting = consenting
+        self._progress = progress
+        self._total = total
+        self.sent = 0
+        self.held_back = 0
+        self.held_pairs: list[tuple[str, str]] = []
+        self.held_children: set[str] = set()
+
+    def records(self) -> Iterator[dict[str, object]]:
+        done = 0
+        for model in _export_order():
+            codec = CODECS[model.entity]
+            model_table: Table = model.__table__  # type: ignore[assignment]
+            child = _child_expression(model)
+            ids = (
+                select(ChangeLogEntry.record_id)
+                .where(self._in_scope, ChangeLogEntry.entity == model.entity)
+                .distinct()
+            )
+            columns = [model_table.c[name] for name in codec.all_column_names]
+            query = select(
+                *columns, (child if child is not None else literal(None)).label("_child")
+            ).where(model_table.c.id.in_(ids))
+            result = self._session.execute(query.execution_options(yield_per=_BATCH))
+            for row in result:
+                done += 1
+                values = row._mapping
+                child_id = values["_child"]
+                if child is not None and child_id not in self._consenting:
+                    self.held_back += 1
+                    self.held_pairs.append((model.entity, values["id"]))
+                    self.held_children.add(child_id or "")
+                else:
+                    self.sent += 1
+                    yield encode_values(codec, values)  # type: ignore[arg-type]
+                if self._progress is not None and done % _PROGRESS_EVERY == 0:
+                    self._progress(done, self._total)
+        if self._progress is not None:
+            self._progress(done, self._total)
+
+
+_HELD = table("sync_held_back", column("entity"), column("record_id"))
+
+
+def _mark_exported(
+    session: Session,
+    in_scope: ColumnElement[bool],
+    sequence: int,
+    held_pairs: list[tuple[str, str]],
+) -> int:
+    """Set `exported_seq` on the entries the bundle covered (not the held-back ones)."""
+    condition = in_scope
+    if held_pairs:
+        session.execute(
+            text("CREATE TEMP TABLE IF NOT EXISTS sync_held_back (entity TEXT, record_id TEXT)")
+        )
+        session.execute(delete(_HELD))
+        session.execute(
+            insert(_HELD),
+            [{"entity": e, "record_id": r} for e, r in held_pairs],
+        )
+        condition = and_all(
+            in_scope,
+            ~exists().where(
+                _HELD.c.entity == ChangeLogEntry.entity,
+                _HELD.c.record_id == ChangeLogEntry.record_id,
+            ),
+        )
+    result = session.execute(
+        update(ChangeLogEntry).where(condition).values(exported_seq=sequence),
+        execution_options={"synchronize_session": False},
+    )
+    if held_pairs:
+        session.execute(text("DROP TABLE temp.sync_held_back"))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- import internals ---------------------------------------------------------------------------
+
+
+def _acknowledgements(extra: Mapping[str, object]) -> tuple[list[int], int | None]:
+    sequences = extra.get("acknowledged_sequences", [])
+    through = extra.get("acknowledged_through")
+    if not isinstance(sequences, list) or not all(
+        isinstance(s, int) and not isinstance(s, bool) for s in sequences
+    ):
+        raise BundleRefused(
+            "The return bundle's acknowledgements are not a list of numbers.", "bad-manifest"
+        )
+    if through is not None and (isinstance(through, bool) or not isinstance(through, int)):
+        raise BundleRefused(
+            "The return bundle's acknowledged_through is not a number.", "bad-manifest"
+        )
+    return [int(s) for s in sequences], through
+
+
+def _revocation(extra: Mapping[str, object]) -> tuple[bool, str]:
+    revoked = extra.get("revoked", False)
+    if not isinstance(revoked, bool):
+        raise BundleRefused(
+            "The return bundle's revoked flag is not true or false.", "bad-manifest"
+        )
+    reason = extra.get("revoked_reason", "")
+    if not isinstance(reason, str):
+        raise BundleRefused("The return bundle's revoked_reason is not text.", "bad-manifest")
+    reason = " ".join(reason.split())[:300]
+    if revoked and not reason:
+        reason = "no reason was given"
+    return revoked, reason if revoked else ""
+
+
+def _already_imported(session: Session, bundle: VerifiedBundle) -> bool:
+    same = session.scalar(
+        select(SyncBundle.id).where(
+            SyncBundle.direction == "return",
+            SyncBundle.manifest_sha256 == bundle.manifest_sha256,
+        )
+    )
+    if same is not None:
+        return True
+    if session.get(SyncBundle, bundle.bundle_id) is not None:
+        raise BundleRefused(
+            "This bundle reuses the id of another bundle already imported.", "rollback"
+        )
+    return False
+
+
+def _sequence_check(session: Session, bundle: VerifiedBundle, sender_key_id: str) -> list[int]:
+    """Section 10 of docs/bundle-format.md; returns the missing sequence numbers, if any."""
+    same_stream = _get(session, _S_RETURN_KEY) == sender_key_id
+    last = _get_int(session, _S_RETURN_SEQ) if same_stream else 0
+    last_sha = _get(session, _S_RETURN_SHA) if same_stream else ""
+    if bundle.sequence <= last:
+        raise BundleRefused(
+            f"This is an older return bundle ({bundle.sequence}) than one already imported "
+            f"({last}); an older bundle never replaces a newer one.",
+            "rollback",
+        )
+    if bundle.sequence == last + 1:
+        if last and bundle.previous_bundle_sha256 != last_sha:
+            raise BundleRefused(
+                "This return bundle does not follow the last one imported: the central "
+                "service's history has forked. Ask your administrator to look into it.",
+                "rollback",
+            )
+        return []
+    return list(range(last + 1, bundle.sequence))
+
+
+def _apply_acknowledgements(session: Session, acks: tuple[list[int], int | None]) -> int:
+    sequences, through = acks
+    conditions: list[ColumnElement[bool]] = []
+    if sequences:
+        conditions.append(ChangeLogEntry.exported_seq.in_(sorted(set(sequences))))
+    if through is not None:
+        conditions.append(ChangeLogEntry.exported_seq <= through)
+    if not conditions:
+        return 0
+    result = session.execute(
+        update(ChangeLogEntry)
+        .where(
+            ChangeLogEntry.exported_seq.is_not(None),
+            ChangeLogEntry.acknowledged.is_(False),
+            or_(*conditions),
+        )
+        .values(acknowledged=True),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _practitioner_columns(model: type[Synced]) -> tuple[str, ...]:
+    names = []
+    for col in model.__table__.columns:
+        for fk in col.foreign_keys:
+            if fk.target_fullname == "practitioners.id" and col.nullable:
+                names.append(col.name)
+    return tuple(names)
+
+
+_PRACTITIONER_COLUMNS: Final = {m.entity: _practitioner_columns(m) for m in SYNCED_MODELS}
+
+
+class _Applier:
+    """Upserts decoded records by id, following the device's conflict rules."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.inserted = 0
+        self.updated = 0
+        self.unchanged = 0
+        self.conflicts = 0
+        self._practitioners: set[str] | None = None
+
+    def apply(self, record: DecodedRecord) -> None:
+        session = self.session
+        local = session.get(record.model, record.id)
+        if local is None:
+            self.write(record)
+            self.inserted += 1
+            return
+        pending = session.scalar(
+            select(ChangeLogEntry.seq)
+            .where(
+                ChangeLogEntry.entity == record.entity,
+                ChangeLogEntry.record_id == record.id,
+                ChangeLogEntry.acknowledged.is_(False),
+            )
+            .limit(1)
+        )
+        if pending is None:
+            if record.version > local.version:
+                self.write(record)
+                self.updated += 1
+            else:
+                self.unchanged += 1
+            return
+        if record.version < local.version or not _differing_fields(local, record):
+            self.unchanged += 1
+            return
+        self._keep_conflict(record, local.version)
+        self.conflicts += 1
+
+    def write(self, record: DecodedRecord) -> Synced:
+        values = dict(record.values)
+        for name in _PRACTITIONER_COLUMNS[record.entity]:
+            # Practitioners of other devices are not sent to this one; keep the record.
+            if values.get(name) is not None and values[name] not in self._known_practitioners():
+                values[name] = None
+        local = self.session.get(record.model, record.id)
+        if local is None:
+            local = record.model()
+            for name, value in values.items():
+                setattr(local, name, value)
+            self.session.add(local)
+        else:
+            for name, value in values.items():
+                if getattr(local, name) != value:
+                    setattr(local, name, value)
+        return local
+
+    def _known_practitioners(self) -> set[str]:
+        if self._practitioners is None:
+            self._practitioners = set(self.session.scalars(select(Practitioner.id)))
+        return self._practitioners
+
+    def _keep_conflict(self, record: DecodedRecord, local_version: int) -> None:
+        central = canonical_dumps(_encoded(record)).decode("utf-8")
+        open_conflict = self.session.scalar(
+            select(SyncConflict).where(
+                SyncConflict.entity == record.entity,
+                SyncConflict.record_id == record.id,
+                SyncConflict.resolved_at.is_(None),
+            )
+        )
+        if open_conflict is None:
+            self.session.add(
+                SyncConflict(
+                    entity=record.entity,
+                    record_id=record.id,
+                    local_version=local_version,
+                    central_version=record.version,
+                    central_data=central,
+                    detected_at=utcnow(),
+                )
+            )
+        elif record.version >= open_conflict.central_version:
+            open_conflict.central_version = record.version
+            open_conflict.local_version = local_version
+            open_conflict.central_data = central
+
+
+def _encoded(record: DecodedRecord) -> dict[str, object]:
+    return encode_values(codec_for(record.entity), record.values)
+
+
+def _decoded_central(conflict: SyncConflict) -> DecodedRecord:
+    value = canonical_loads(conflict.central_data.encode("utf-8"))
+    assert isinstance(value, dict)
+    return decode_record(value)
+
+
+def _differing_fields(local: Synced | None, central: DecodedRecord) -> tuple[str, ...]:
+    """Names of the columns whose values differ (dates and times compared as written)."""
+    central_data = data_of(central)
+    if local is None:
+        return tuple(sorted(n for n in central_data if n not in _BOOKKEEPING))
+    codec = codec_for(central.entity)
+    local_data = encode_values(
+        codec, {name: getattr(local, name) for name in codec.all_column_names}
+    )["data"]
+    assert isinstance(local_data, dict)
+    return tuple(
+        sorted(
+            name
+            for name in central_data
+            if name not in _BOOKKEEPING and central_data[name] != local_data.get(name)
+        )
+    )
+
+
+def _label(
+    session: Session, model: type[Synced], local: Synced | None, central: DecodedRecord
+) -> str:
+    """A label a practitioner recognises: the child's name for child-linked records."""
+    values: Mapping[str, object] = (
+        {name: getattr(local, name) for name in codec_for(model.entity).all_column_names}
+        if local is not None
+        else central.values
+    )
+    kind = model.entity.replace("_", " ")
+    child_id: object = None
+    if model is Child:
+        child_id = values["id"]
+    elif "child_id" in values:
+        child_id = values["child_id"]
+    if isinstance(child_id, str):
+        child = session.get(Child, child_id)
+        if child is not None:
+            name = display_name(
+                child.preferred_name, child.legal_given_names, child.legal_family_name
+            )
+            return name if model is Child else f"{name}: {kind}"
+    if model is GroupSession:
+        group = session.get(Group, values.get("group_id"))
+        when = values.get("date")
+        return f"{group.name if group else 'Group'} session, {when}"
+    for attr in ("name", "title"):
+        if isinstance(values.get(attr), str):
+            return f"{values[attr]} ({kind})"
+    return kind.capitalize()
+
+
+__all__ = [
+    "KEEP_MINE",
+    "RETURN_ENTITIES",
+    "TAKE_CENTRAL",
+    "AlreadyEnrolled",
+    "BundleHistoryRow",
+    "ConflictView",
+    "DeviceRevoked",
+    "DeviceSync",
+    "EnrolResult",
+    "EnrolmentState",
+    "ExportResult",
+    "Fingerprints",
+    "ImportResult",
+    "NotEnrolled",
+    "NothingToExport",
+    "SyncSummary",
+    "held_back_message",
+]

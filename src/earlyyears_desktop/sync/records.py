@@ -1,0 +1,295 @@
+"""One synchronised record as a bundle payload record, and back.
+
+The record format (docs/bundle-format.md, section 8.1):
+
+    {"changed_by_device": "...", "data": {...}, "deleted": false, "entity": "child",
+     "id": "...", "version": 3}
+
+`data` holds every other column of the model, exactly those, under their column names: dates
+as "YYYY-MM-DD", times as "HH:MM:SS", date-times as "YYYY-MM-DDTHH:MM:SS.ffffff" (UTC, no
+zone suffix), booleans, integers, strings and null. `deleted` is true exactly when
+`data["deleted_at"]` is not null.
+
+Decoding checks everything (entity, members, every column's type, length and nullability)
+and refuses with BundleRefused(code "bad-payload"); messages name the entity and column,
+never a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, Text, Time
+
+from earlyyears_desktop.domain.models import MODEL_BY_ENTITY, Synced
+
+from .errors import BundleRefused
+
+RECORD_MEMBERS: Final = frozenset(
+    {"entity", "id", "version", "deleted", "changed_by_device", "data"}
+)
+#: columns that live at the top level of a record rather than in `data`
+TOP_LEVEL_COLUMNS: Final = ("id", "version", "changed_by_device")
+MAX_VERSION: Final = 2**53 - 1
+MAX_ID_LENGTH: Final = 36
+
+_DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+_TIME_RE = re.compile(r"\A\d{2}:\d{2}:\d{2}\Z")
+_DATETIME_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\Z")
+
+Encoder = Callable[[Any], object]
+Decoder = Callable[[object], object]
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _encode_date(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _encode_time(value: dt.time) -> str:
+    return value.strftime("%H:%M:%S")
+
+
+def _encode_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
+
+
+def _encode_plain(value: Any) -> object:
+    return value
+
+
+def _decode_date(value: object) -> dt.date:
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise _Invalid("not a date")
+    return dt.date.fromisoformat(value)
+
+
+def _decode_time(value: object) -> dt.time:
+    if not isinstance(value, str) or not _TIME_RE.match(value):
+        raise _Invalid("not a time")
+    return dt.time.fromisoformat(value)
+
+
+def _decode_datetime(value: object) -> dt.datetime:
+    if not isinstance(value, str) or not _DATETIME_RE.match(value):
+        raise _Invalid("not a date-time")
+    return dt.datetime.fromisoformat(value)
+
+
+def _decode_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("not a boolean")
+    return value
+
+
+def _decode_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid("not an integer")
+    return value
+
+
+def _text_decoder(max_length: int | None) -> Decoder:
+    def decode(value: object) -> str:
+        if not isinstance(value, str):
+            raise _Invalid("not a string")
+        if max_length is not None and len(value) > max_length:
+            raise _Invalid("too long")
+        return value
+
+    return decode
+
+
+@dataclass(frozen=True)
+class ColumnCodec:
+    name: str
+    nullable: bool
+    encode: Encoder
+    decode: Decoder
+
+
+@dataclass(frozen=True)
+class ModelCodec:
+    """How one model's `data` columns are written and read, worked out once per model."""
+
+    model: type[Synced]
+    data_columns: tuple[ColumnCodec, ...]
+    data_names: frozenset[str]
+
+    @property
+    def entity(self) -> str:
+        return self.model.entity
+
+    @property
+    def all_column_names(self) -> tuple[str, ...]:
+        return (*TOP_LEVEL_COLUMNS, *(c.name for c in self.data_columns))
+
+
+def _column_codec(column: Column[Any]) -> ColumnCodec:
+    kind = column.type
+    encode: Encoder
+    decode: Decoder
+    # DateTime before Date: neither subclasses the other in SQLAlchemy, but be explicit.
+    if isinstance(kind, DateTime):
+        encode, decode = _encode_datetime, _decode_datetime
+    elif isinstance(kind, Date):
+        encode, decode = _encode_date, _decode_date
+    elif isinstance(kind, Time):
+        encode, decode = _encode_time, _decode_time
+    elif isinstance(kind, Boolean):
+        encode, decode = _encode_plain, _decode_bool
+    elif isinstance(kind, Integer):
+        encode, decode = _encode_plain, _decode_int
+    elif isinstance(kind, (String, Text)):
+        encode, decode = _encode_plain, _text_decoder(getattr(kind, "length", None))
+    else:  # pragma: no cover - a new column type must be given a record encoding first
+        raise TypeError(f"no record encoding for column {column.name} of type {kind!r}")
+    return ColumnCodec(column.name, bool(column.nullable), encode, decode)
+
+
+def _model_codec(model: type[Synced]) -> ModelCodec:
+    table = model.__table__
+    columns = tuple(
+        _column_codec(column)  # type: ignore[arg-type]
+        for column in table.columns
+        if column.name not in TOP_LEVEL_COLUMNS
+    )
+    return ModelCodec(model, columns, frozenset(c.name for c in columns))
+
+
+CODECS: Final[dict[str, ModelCodec]] = {
+    entity: _model_codec(model) for entity, model in MODEL_BY_ENTITY.items()
+}
+
+
+def codec_for(entity: str) -> ModelCodec:
+    codec = CODECS.get(entity)
+    if codec is None:
+        raise BundleRefused(
+            "The bundle holds a kind of record this app does not know.", "bad-payload"
+        )
+    return codec
+
+
+# --- encoding -----------------------------------------------------------------------------------
+
+
+def encode_values(codec: ModelCodec, values: Mapping[str, Any]) -> dict[str, object]:
+    """The record for one row given as column name -> value (an ORM row or a Core mapping)."""
+    data: dict[str, object] = {}
+    for column in codec.data_columns:
+        value = values[column.name]
+        data[column.name] = None if value is None else column.encode(value)
+    return {
+        "entity": codec.entity,
+        "id": values["id"],
+        "version": values["version"],
+        "deleted": values["deleted_at"] is not None,
+        "changed_by_device": values["changed_by_device"] or "",
+        "data": data,
+    }
+
+
+def encode_record(row: Synced) -> dict[str, object]:
+    """The bundle record of one ORM row."""
+    codec = codec_for(row.entity)
+    return encode_values(codec, {name: getattr(row, name) for name in codec.all_column_names})
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecodedRecord:
+    """A checked record: `values` maps every column (top level ones included) to its value."""
+
+    model: type[Synced]
+    id: str
+    version: int
+    deleted: bool
+    changed_by_device: str
+    values: dict[str, object]
+
+    @property
+    def entity(self) -> str:
+        return self.model.entity
+
+
+def _bad(message: str) -> BundleRefused:
+    return BundleRefused(message, "bad-payload")
+
+
+def decode_record(
+    record: Mapping[str, object], *, allowed_entities: Iterable[str] | None = None
+) -> DecodedRecord:
+    """Check one payload record against the data model; BundleRefused("bad-payload") if wrong."""
+    entity = record.get("entity")
+    if not isinstance(entity, str):
+        raise _bad("A record in the bundle has no entity name.")
+    codec = codec_for(entity)
+    if allowed_entities is not None and entity not in set(allowed_entities):
+        raise _bad(f"The bundle holds {entity} records, which it may not carry.")
+    if set(record) != RECORD_MEMBERS:
+        raise _bad(f"A {entity} record in the bundle has missing or unexpected members.")
+    record_id = record["id"]
+    if not isinstance(record_id, str) or not 1 <= len(record_id) <= MAX_ID_LENGTH:
+        raise _bad(f"A {entity} record in the bundle has an invalid id.")
+    version = record["version"]
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+        raise _bad(f"A {entity} record in the bundle has an invalid version.")
+    device = record["changed_by_device"]
+    if not isinstance(device, str) or len(device) > MAX_ID_LENGTH:
+        raise _bad(f"A {entity} record in the bundle has an invalid changed_by_device.")
+    deleted = record["deleted"]
+    if not isinstance(deleted, bool):
+        raise _bad(f"A {entity} record in the bundle has an invalid deleted flag.")
+    data = record["data"]
+    if not isinstance(data, dict):
+        raise _bad(f"A {entity} record in the bundle has no data object.")
+    if set(data) != codec.data_names:
+        unknown = sorted(set(data) - codec.data_names)
+        if unknown:
+            raise _bad(
+                f"A {entity} record in the bundle has unknown columns: {', '.join(unknown)}."
+            )
+        missing = sorted(codec.data_names - set(data))
+        raise _bad(f"A {entity} record in the bundle lacks columns: {', '.join(missing)}.")
+    values: dict[str, object] = {
+        "id": record_id,
+        "version": version,
+        "changed_by_device": device,
+    }
+    for column in codec.data_columns:
+        raw = data[column.name]
+        if raw is None:
+            if not column.nullable:
+                raise _bad(f"A {entity} record in the bundle has no value for {column.name}.")
+            values[column.name] = None
+            continue
+        try:
+            values[column.name] = column.decode(raw)
+        except (_Invalid, ValueError):
+            raise _bad(
+                f"A {entity} record in the bundle has an invalid value for {column.name}."
+            ) from None
+    if deleted != (values["deleted_at"] is not None):
+        raise _bad(
+            f"A {entity} record in the bundle has a deleted flag that disagrees with deleted_at."
+        )
+    return DecodedRecord(codec.model, record_id, version, deleted, device, values)
+
+
+def data_of(record: DecodedRecord) -> dict[str, object]:
+    """The record's `data` members as they are written in a bundle (for comparison, storage)."""
+    encoded = encode_values(codec_for(record.entity), record.values)
+    data = encoded["data"]
+    assert isinstance(data, dict)
+    return data
