@@ -14,13 +14,16 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.attendance_view import AttendanceView
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.register import RegisterView
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 SESSION_ID = Qt.ItemDataRole.UserRole
@@ -60,9 +63,14 @@ class GroupsPage(QWidget):
         self.stack.addWidget(self.placeholder)
         self.register_view: QWidget | None = None
 
+        self.attendance_view = AttendanceView(services, runner)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.stack, "Register")
+        self.tabs.addTab(self.attendance_view, "Attendance and follow-up")
+
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self.stack)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 1000])
         layout = QHBoxLayout(self)
@@ -81,16 +89,17 @@ class GroupsPage(QWidget):
         self.group_box.blockSignals(False)
         self.group_info.clear()
         self.session_list.clear()
+        self.attendance_view.clear_personal_data()
         if self.register_view is not None:
+            self.register_view.clear_personal_data()
             self.stack.removeWidget(self.register_view)
             self.register_view.deleteLater()
             self.register_view = None
         self.stack.setCurrentWidget(self.placeholder)
 
     def open_session(self, session_id: str) -> None:
-        from earlyyears_desktop.ui.register import RegisterView
-
         if self.register_view is not None:
+            self.register_view.flush_pending()
             self.stack.removeWidget(self.register_view)
             self.register_view.deleteLater()
         view = RegisterView(self.services, self.runner, session_id, self)
@@ -98,6 +107,7 @@ class GroupsPage(QWidget):
         self.register_view = view
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
+        self.tabs.setCurrentWidget(self.stack)
         view.setFocus()
 
     # ---- internals ----
@@ -124,6 +134,7 @@ class GroupsPage(QWidget):
             + (f" of {g.capacity}" if g.capacity else "")
         )
         group_id = g.id
+        self.attendance_view.set_group(group_id)
         self.runner.run(
             lambda: self.services.groups.sessions(group_id=group_id), on_done=self._show_sessions
         )

@@ -1,0 +1,274 @@
+"""A group's attendance over a term: chart, per-child summary, follow-up list, CSV export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, QMargins, QPointF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.services.attendance_reports import (
+    AttendanceReports,
+    FollowUp,
+    GroupTermSummary,
+    follow_up_csv,
+    group_term_csv,
+    school_term,
+    write_csv,
+)
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.register import human_error
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{round(rate * 100)}%"
+
+
+class AttendanceView(QWidget):
+    """Summaries for the group chosen on the Groups page; reloads when attendance changes."""
+
+    def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.reports = AttendanceReports(services.uow, services.attendance.today)
+        self.group_id: str | None = None
+        self.summary: GroupTermSummary | None = None
+        self.follow_ups: list[FollowUp] = []
+        self._stale = False
+
+        start, end = school_term(services.attendance.today())
+        self.start = QDateEdit(_qdate(start), calendarPopup=True)
+        self.end = QDateEdit(_qdate(end), calendarPopup=True)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.dateChanged.connect(lambda _d: self.refresh(force=True))
+        self.headline = QLabel()
+        self.headline.setStyleSheet("font-size: 16px")
+        self.export_button = QPushButton("Export term register (CSV)…")
+        self.export_button.clicked.connect(self.export_csv)
+        self.export_follow_up_button = QPushButton("Export follow-up list (CSV)…")
+        self.export_follow_up_button.clicked.connect(self.export_follow_up_csv)
+
+        self.chart = QChart()
+        self.chart.setTitle("Attendance over the term")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+
+        self.children_table = _table(
+            ["Child", "Attended", "Apologies", "Did not attend", "Not marked", "Attendance"]
+        )
+        self.follow_table = _table(["Child", "Carer", "Phone", "Why", "Last attended"])
+        self.follow_title = QLabel("<b>To contact</b>")
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("From"))
+        controls.addWidget(self.start)
+        controls.addWidget(QLabel("to"))
+        controls.addWidget(self.end)
+        controls.addStretch(1)
+        controls.addWidget(self.export_button)
+        controls.addWidget(self.export_follow_up_button)
+
+        lower = QSplitter()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>Each child this term</b>"))
+        left_layout.addWidget(self.children_table)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.follow_title)
+        right_layout.addWidget(self.follow_table)
+        lower.addWidget(left)
+        lower.addWidget(right)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.chart_view, 2)
+        layout.addWidget(lower, 3)
+        runner.changed.connect(self._changed)
+
+    def set_group(self, group_id: str | None) -> None:
+        self.group_id = group_id
+        self.refresh(force=True)
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Load the summary now if it is on screen (or `force`), else when it is shown."""
+        if not self.group_id:
+            return
+        if not (force or self.isVisible()):
+            self._stale = True
+            return
+        self._stale = False
+        group_id, reports = self.group_id, self.reports
+        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+
+        def work() -> tuple[GroupTermSummary, list[FollowUp]]:
+            return reports.group_term(group_id, start, end), reports.follow_up(
+                start, end, group_id=group_id
+            )
+
+        self.runner.run(work, on_done=self._show, on_error=self._failed)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _show(self, result: tuple[GroupTermSummary, list[FollowUp]]) -> None:
+        summary, follow_ups = result
+        if summary.group_id != self.group_id:
+            return
+        self.summary, self.follow_ups = summary, follow_ups
+        held = sum(1 for s in summary.sessions if s.counts)
+        self.headline.setText(
+            f"{summary.group_name}: {held} sessions held of {len(summary.sessions)} planned"
+            f" · attendance {_percent(summary.rate)}"
+        )
+        self._show_chart(summary)
+        rows = [c for c in summary.children]
+        self.children_table.setRowCount(len(rows))
+        for r, c in enumerate(rows):
+            name = c.name + (" (visitor)" if c.visitor else "")
+            name += " (left)" if c.enrolment_ended else ""
+            values = [name, c.attended, c.apologies, c.did_not_attend, c.unmarked]
+            _fill(self.children_table, r, [*values, _percent(c.rate)])
+        self.follow_title.setText(f"<b>To contact ({len(follow_ups)})</b>")
+        self.follow_table.setRowCount(len(follow_ups))
+        for r, f in enumerate(follow_ups):
+            last = f"{f.last_attended:%d %b}" if f.last_attended else "not this term"
+            _fill(self.follow_table, r, [f.name, f.carer, f.phone, "; ".join(f.reasons), last])
+
+    def _show_chart(self, summary: GroupTermSummary) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        counted = [s for s in summary.sessions if s.counts]
+        attended = QLineSeries(name="Attended")
+        expected = QLineSeries(name="Expected")
+        for i, s in enumerate(counted):
+            attended.append(QPointF(i, s.attended))
+            expected.append(QPointF(i, s.expected))
+        for series in (attended, expected):
+            series.setPointsVisible(True)
+            self.chart.addSeries(series)
+        x_axis = QBarCategoryAxis()
+        x_axis.append([f"{s.date:%d %b}" for s in counted] or [""])
+        y_axis = QValueAxis()
+        y_axis.setRange(0, max([s.expected for s in counted] + [1]))
+        y_axis.setLabelFormat("%d")
+        y_axis.applyNiceNumbers()
+        self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (attended, expected):
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+
+    def export_csv(self, path: Path | None = None) -> None:
+        if self.summary is None:
+            return
+        summary = self.summary
+        path = path or self._ask_path(f"{summary.group_name} attendance {summary.start}.csv")
+        if path is None:
+            return
+        self.runner.run(
+            lambda: write_csv(path, group_term_csv(summary)),
+            on_done=lambda _r: self.headline.setText(f"Saved {path.name}"),
+            on_error=self._failed,
+        )
+
+    def export_follow_up_csv(self, path: Path | None = None) -> None:
+        rows = list(self.follow_ups)
+        path = path or self._ask_path("follow-up.csv")
+        if path is None:
+            return
+        self.runner.run(
+            lambda: write_csv(path, follow_up_csv(rows)),
+            on_done=lambda _r: self.headline.setText(f"Saved {path.name}"),
+            on_error=self._failed,
+        )
+
+    def _ask_path(self, suggested: str) -> Path | None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Export to a spreadsheet", suggested, "CSV files (*.csv)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".csv" else path.with_suffix(".csv")
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, OSError):
+            self.headline.setText("The file could not be written. Choose another folder.")
+        else:
+            self.headline.setText(human_error(error))
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches("attendance", "session", "enrolment"):
+            self.refresh()
+
+    def clear_personal_data(self) -> None:
+        self.summary, self.follow_ups, self.group_id = None, [], None
+        self.children_table.setRowCount(0)
+        self.follow_table.setRowCount(0)
+        self.chart.removeAllSeries()
+        self.headline.clear()
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, row: int, values: list[object]) -> None:
+    for column, value in enumerate(values):
+        item = QTableWidgetItem(str(value))
+        if isinstance(value, int):
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        table.setItem(row, column, item)
