@@ -1,0 +1,372 @@
+"""The central service's folder: configuration, wrapped private keys and the database engine.
+
+    CENTRAL/            (0700)
+      central.json      id, name, database URL (never a password), public keys, cipher suite
+      keys.json         the private keys, wrapped with the central passphrase (0600)
+      central.db        the SQLite database, unless central.json names a PostgreSQL URL
+      quarantine/       copies of refused bundles
+
+The private keys are protected with the same key-slot machinery as a device vault
+(`storage.keyslots`): Argon2id turns the passphrase into a wrapping key and AES-256-GCM seals
+the raw private key bytes (signing seed || encryption key), with the central id bound in as
+associated data. Nothing here implements cryptography of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from earlyyears_desktop.central import models
+from earlyyears_desktop.central.errors import CentralError, UsageError, WrongCentralPassphrase
+from earlyyears_desktop.storage.errors import NotAVault, WrongPassphrase
+from earlyyears_desktop.storage.keyslots import (
+    MIN_PASSPHRASE_LENGTH,
+    KdfParams,
+    KeySlotFile,
+    normalise_passphrase,
+    write_atomically,
+)
+from earlyyears_desktop.sync.keys import (
+    ED25519_RAW_LEN,
+    CipherSuite,
+    KeyPair,
+    fingerprint,
+    key_id,
+    load_encryption_public_key_pem,
+    load_signing_public_key_pem,
+    public_key_to_pem,
+)
+
+CONFIG_NAME: Final = "central.json"
+KEYS_NAME: Final = "keys.json"
+DEFAULT_DB_NAME: Final = "central.db"
+QUARANTINE_NAME: Final = "quarantine"
+CONFIG_FORMAT: Final = "earlyyears-central"
+CONFIG_VERSION: Final = 1
+#: A full database URL here overrides the one in central.json (and may carry a password).
+DB_URL_ENV: Final = "EARLYYEARS_CENTRAL_DB_URL"
+#: The same switch the device vault honours: cheap Argon2id for test folders only.
+FAST_KDF_ENV: Final = "EARLYYEARS_TEST_FAST_KDF"
+#: The relative SQLite URL meaning "central.db inside the folder", wherever the folder is.
+DEFAULT_DB_URL: Final = f"sqlite:///{DEFAULT_DB_NAME}"
+
+
+def kdf_params() -> KdfParams:
+    if os.environ.get(FAST_KDF_ENV) == "1":
+        return KdfParams.for_tests()
+    return KdfParams.calibrated()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    central_id: str
+    name: str
+    database_url: str
+    suite: CipherSuite
+    signing_public_key_pem: str
+    encryption_public_key_pem: str
+
+    @property
+    def signing_key_id(self) -> str:
+        return key_id(load_signing_public_key_pem(self.signing_public_key_pem))
+
+    @property
+    def encryption_key_id(self) -> str:
+        return key_id(load_encryption_public_key_pem(self.encryption_public_key_pem))
+
+    @property
+    def signing_fingerprint(self) -> str:
+        return fingerprint(self.signing_key_id)
+
+    @property
+    def encryption_fingerprint(self) -> str:
+        return fingerprint(self.encryption_key_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": CONFIG_FORMAT,
+            "format_version": CONFIG_VERSION,
+            "central_id": self.central_id,
+            "name": self.name,
+            "database_url": self.database_url,
+            "cipher_suite": self.suite.manifest_value(),
+            "signing_public_key_pem": self.signing_public_key_pem,
+            "encryption_public_key_pem": self.encryption_public_key_pem,
+            "signing_key_id": self.signing_key_id,
+            "encryption_key_id": self.encryption_key_id,
+        }
+
+    @classmethod
+    def from_json(cls, doc: object, folder: Path) -> CentralConfig:
+        damaged = CentralError(f"The central service's {CONFIG_NAME} in {folder} is damaged.")
+        if not isinstance(doc, dict) or doc.get("format") != CONFIG_FORMAT:
+            raise CentralError(f"{folder} is not a central service folder.")
+        if doc.get("format_version") != CONFIG_VERSION:
+            raise CentralError(f"{folder} was made by a newer version of earlyyears-central.")
+        try:
+            config = cls(
+                central_id=str(doc["central_id"]),
+                name=str(doc["name"]),
+                database_url=str(doc["database_url"]),
+                suite=CipherSuite.from_manifest_value(doc["cipher_suite"]),
+                signing_public_key_pem=str(doc["signing_public_key_pem"]),
+                encryption_public_key_pem=str(doc["encryption_public_key_pem"]),
+            )
+            # The public keys must load; a damaged file is better found now than mid-ingest.
+            config.signing_key_id  # noqa: B018
+            config.encryption_key_id  # noqa: B018
+        except (KeyError, TypeError, ValueError):
+            raise damaged from None
+        return config
+
+
+def strip_password(url: str) -> str:
+    """The URL as stored in central.json: never with a password."""
+    parsed = make_url(url)
+    if parsed.password is None:
+        return url
+    return parsed.set(password=None).render_as_string(hide_password=False)
+
+
+def check_database_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UsageError("The database URL is not a valid URL (see --help).") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise UsageError(
+            "The central service keeps its records in SQLite or PostgreSQL "
+            "(sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)."
+        )
+    if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def resolve_database_url(stored: str, folder: Path) -> URL:
+    """What to connect to: $EARLYYEARS_CENTRAL_DB_URL if set, else central.json's URL.
+
+    A relative SQLite path is relative to the central folder, so the folder can be moved.
+    """
+    return localise(check_database_url(os.environ.get(DB_URL_ENV) or stored), folder)
+
+
+def localise(url: URL, folder: Path) -> URL:
+    """A relative SQLite path names a file inside the central folder."""
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:"):
+            raise UsageError("The central service needs a database file, not an in-memory one.")
+        path = Path(database)
+        if not path.is_absolute():
+            url = url.set(database=str(folder / path))
+    return url
+
+
+def make_central_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" below start transactions, as BEGIN IMMEDIATE: a writer
+            # takes the write lock at once instead of failing to upgrade a read lock later.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA busy_timeout = 10000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class CentralFolder:
+    folder: Path
+    config: CentralConfig
+    engine: Engine
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.folder / QUARANTINE_NAME
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def unlock(self, passphrase: str) -> KeyPair:
+        """The central private keys; WrongCentralPassphrase if the passphrase is not right."""
+        try:
+            slots = KeySlotFile.load(self.folder / KEYS_NAME)
+        except NotAVault:
+            raise CentralError(
+                f"The central service's key file in {self.folder} is missing or damaged."
+            ) from None
+        if slots.vault_id != self.config.central_id:
+            raise CentralError("The central service's key file belongs to another service.")
+        try:
+            _slot, secret = slots.unwrap(normalise_passphrase(passphrase), slots.passphrase_slots())
+        except WrongPassphrase:
+            raise WrongCentralPassphrase() from None
+        keys = KeyPair.from_private_bytes(
+            secret[:ED25519_RAW_LEN], secret[ED25519_RAW_LEN:], self.config.suite
+        )
+        if (
+            keys.signing_key_id != self.config.signing_key_id
+            or keys.encryption_key_id != self.config.encryption_key_id
+        ):
+            raise CentralError("The central service's key file does not match central.json.")
+        return keys
+
+
+def open_central(folder: Path) -> CentralFolder:
+    """Read central.json and connect to the database it names (checking it is ours)."""
+    folder = Path(folder)
+    config_path = folder / CONFIG_NAME
+    try:
+        doc = json.loads(config_path.read_bytes())
+    except FileNotFoundError:
+        raise CentralError(
+            f"{folder} is not a central service folder (run earlyyears-central init)."
+        ) from None
+    except (OSError, ValueError):
+        raise CentralError(f"The central service's {CONFIG_NAME} in {folder} is damaged.") from None
+    config = CentralConfig.from_json(doc, folder)
+    engine = make_central_engine(resolve_database_url(config.database_url, folder))
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(models.meta.c.value).where(models.meta.c.key == "central_id")
+            ).scalar_one_or_none()
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise database_error(exc) from None
+    if stored != config.central_id:
+        engine.dispose()
+        raise CentralError("The database belongs to another central service, or is not set up.")
+    return CentralFolder(folder, config, engine)
+
+
+def database_error(exc: SQLAlchemyError) -> CentralError:
+    """One line about a database failure, without echoing SQL or parameters (record data)."""
+    if isinstance(exc, OperationalError):
+        return CentralError(
+            "The central service's database cannot be reached or used "
+            f"({type(exc.orig).__name__ if exc.orig is not None else 'error'})."
+        )
+    return CentralError(
+        f"The central service's database refused the change ({type(exc).__name__})."
+    )
+
+
+def init_central(
+    folder: Path,
+    *,
+    passphrase: str,
+    name: str,
+    database_url: str | None,
+    suite: CipherSuite,
+) -> CentralFolder:
+    """Make a new central service folder with fresh keys and an empty database."""
+    folder = Path(folder)
+    if (folder / CONFIG_NAME).exists():
+        raise CentralError(f"There is already a central service in {folder}.")
+    if folder.exists() and any(folder.iterdir()):
+        raise CentralError(f"{folder} is not empty; choose a new folder for the central service.")
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise UsageError(
+            f"The central passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters."
+        )
+    if not 1 <= len(name) <= models.ID:
+        raise UsageError("The central service's name must be 1 to 200 characters.")
+    given_url = database_url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+    check_database_url(given_url)
+    central_id = f"central-{uuid.uuid4()}"
+    keys = KeyPair.generate(suite)
+    config = CentralConfig(
+        central_id=central_id,
+        name=name,
+        database_url=strip_password(given_url),
+        suite=suite,
+        signing_public_key_pem=public_key_to_pem(keys.signing_public_key),
+        encryption_public_key_pem=public_key_to_pem(keys.encryption_public_key),
+    )
+    created = not folder.exists()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    # The full URL (maybe with a password) is used to create the tables, never stored.
+    engine = make_central_engine(localise(check_database_url(given_url), folder))
+    try:
+        _create_schema(engine, central_id)
+        slots = KeySlotFile(vault_id=central_id)
+        slots.add_slot(
+            keys.signing_private_bytes() + keys.encryption_private_bytes(),
+            normalise_passphrase(passphrase),
+            kind="passphrase",
+            params=kdf_params(),
+            label="central passphrase",
+        )
+        slots.save(folder / KEYS_NAME)
+        (folder / QUARANTINE_NAME).mkdir(mode=0o700, exist_ok=True)
+        write_atomically(
+            folder / CONFIG_NAME,
+            (json.dumps(config.to_json(), indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        )
+    except BaseException:
+        engine.dispose()
+        for leftover in (folder / KEYS_NAME, folder / CONFIG_NAME):
+            leftover.unlink(missing_ok=True)
+        if created:
+            for path in sorted(folder.rglob("*"), reverse=True):
+                if path.is_dir():
+                    path.rmdir()
+                else:
+                    path.unlink()
+            folder.rmdir()
+        raise
+    return CentralFolder(folder, config, engine)
+
+
+def _create_schema(engine: Engine, central_id: str) -> None:
+    try:
+        with engine.begin() as conn:
+            models.metadata.create_all(conn)
+            existing = conn.execute(
+                select(models.meta.c.value).where(models.meta.c.key == "central_id")
+            ).scalar_one_or_none()
+            if existing is not None:
+                raise CentralError(
+                    "That database already holds another central service; give an empty one."
+                )
+            conn.execute(
+                models.meta.insert(),
+                [
+                    {"key": "central_id", "value": central_id},
+                    {"key": "schema_version", "value": "1"},
+                    {"key": "roster_seq", "value": "0"},
+                ],
+            )
+    except SQLAlchemyError as exc:
+        raise database_error(exc) from None

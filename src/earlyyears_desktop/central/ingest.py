@@ -1,0 +1,350 @@
+"""Ingesting export bundles: verify, apply the receiver policy, store records, or quarantine.
+
+Each bundle is handled on its own: verified completely by `sync.bundle.open_bundle`, then its
+sequence checked against the stream state (docs/bundle-format.md, section 10), then its records
+applied, all in one database transaction. A refused bundle changes nothing in the records; a
+copy of the file goes to CENTRAL/quarantine/ with a row saying why, and the next bundle is
+handled as if it had not been offered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final, Literal
+
+from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from earlyyears_desktop.central import models
+from earlyyears_desktop.central.errors import CentralError
+from earlyyears_desktop.central.folder import CentralFolder, database_error, utcnow
+from earlyyears_desktop.central.records import (
+    RecordProblem,
+    RecordWriter,
+    commit_roster_seq,
+    parse_record,
+    reserve_roster_seq,
+)
+from earlyyears_desktop.sync.bundle import TrustedSender, VerifiedBundle, open_bundle
+from earlyyears_desktop.sync.canonical import canonical_dumps
+from earlyyears_desktop.sync.errors import BundleRefused
+from earlyyears_desktop.sync.keys import KeyPair, load_signing_public_key_pem
+
+REVOKED_REASON: Final = "This device's enrolment was revoked; its bundles are not accepted."
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+Outcome = Literal["ingested", "already-ingested", "refused"]
+
+
+@dataclass
+class IngestResult:
+    path: Path
+    outcome: Outcome
+    bundle_id: str | None = None
+    device_id: str | None = None
+    sequence: int | None = None
+    records: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    gap: tuple[int, int] | None = None  # the missing sequence numbers this bundle revealed
+    filled_gap: bool = False
+    reason: str = ""
+    code: str = ""
+    quarantined_as: str | None = None
+    per_entity: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """One line for people: ids and counts, never record contents."""
+        name = self.path.name
+        if self.outcome == "refused":
+            return f"{name}: refused ({self.code}): {self.reason}"
+        where = f"device {self.device_id}, sequence {self.sequence}"
+        if self.outcome == "already-ingested":
+            return f"{name}: already ingested, nothing changed ({where})."
+        text = (
+            f"{name}: ingested ({where}): {self.records} records, {self.inserted} new, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {self.conflicts} conflicts kept"
+        )
+        if self.gap is not None:
+            first, last = self.gap
+            missing = str(first) if first == last else f"{first}-{last}"
+            text += f"; gap: sequence {missing} not received yet"
+        if self.filled_gap:
+            text += "; this fills a gap"
+        return text + "."
+
+
+class _Refusal(Exception):
+    def __init__(self, reason: str, code: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+def ingest_bundles(
+    central: CentralFolder, keys: KeyPair, paths: list[Path], *, now: datetime | None = None
+) -> list[IngestResult]:
+    return [ingest_bundle(central, keys, path, now=now) for path in paths]
+
+
+def ingest_bundle(
+    central: CentralFolder, keys: KeyPair, path: Path, *, now: datetime | None = None
+) -> IngestResult:
+    """Ingest one export bundle, all or nothing; refusals are quarantined, not raised."""
+    path = Path(path)
+    moment = now or datetime.now(UTC)
+    if not path.is_file():
+        raise CentralError(f"There is no bundle file at {path}.")
+    try:
+        trusted, revoked = _senders(central)
+        try:
+            verified = open_bundle(
+                path,
+                trusted_senders=trusted,
+                recipient_private_key=keys.encryption,
+                expected_kind="export",
+                now=moment,
+                recipient_id=central.config.central_id,
+            )
+        except BundleRefused as exc:
+            reason = exc.reason
+            if exc.code == "unknown-sender" and _peek_sender_key_id(path) in revoked:
+                reason = REVOKED_REASON
+            return _quarantine(central, path, reason, exc.code, moment)
+        try:
+            return _apply(central, verified, moment)
+        except _Refusal as exc:
+            return _quarantine(central, path, exc.reason, exc.code, moment)
+    except SQLAlchemyError as exc:
+        raise database_error(exc) from None
+
+
+def _senders(central: CentralFolder) -> tuple[dict[str, TrustedSender], set[str]]:
+    d = models.devices.c
+    trusted: dict[str, TrustedSender] = {}
+    revoked: set[str] = set()
+    with central.engine.connect() as conn:
+        for row in conn.execute(
+            select(d.device_id, d.signing_key_id, d.signing_public_key_pem, d.status)
+        ):
+            if row.status == "active":
+                key = load_signing_public_key_pem(row.signing_public_key_pem)
+                trusted[row.signing_key_id] = TrustedSender(row.device_id, key)
+            else:
+                revoked.add(row.signing_key_id)
+    return trusted, revoked
+
+
+def _peek_sender_key_id(path: Path) -> str | None:
+    """The manifest's sender key id, read without trusting it: only to word a refusal."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+        value = manifest.get("sender_key_id") if isinstance(manifest, dict) else None
+        return value if isinstance(value, str) else None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> IngestResult:
+    result = IngestResult(
+        path=bundle.path,
+        outcome="ingested",
+        bundle_id=bundle.bundle_id,
+        device_id=bundle.sender_id,
+        sequence=bundle.sequence,
+    )
+    stamp = now.astimezone(UTC).replace(tzinfo=None)
+    try:
+        with central.engine.begin() as conn:
+            if _already_ingested(conn, bundle):
+                result.outcome = "already-ingested"
+                return result
+            _check_sequence(conn, bundle, result)
+            conn.execute(
+                insert(models.accepted_bundles).values(
+                    bundle_id=bundle.bundle_id,
+                    device_id=bundle.sender_id,
+                    sender_key_id=bundle.sender_key_id,
+                    sequence=bundle.sequence,
+                    manifest_sha256=bundle.manifest_sha256,
+                    previous_bundle_sha256=bundle.previous_bundle_sha256,
+                    record_count=sum(bundle.record_counts.values()),
+                    audit_head=_audit_head(bundle),
+                    created_at=str(bundle.manifest["created_at"]),
+                    ingested_at=stamp,
+                )
+            )
+            roster_seq = reserve_roster_seq(conn)
+            writer = RecordWriter(
+                conn,
+                source=bundle.sender_id,
+                central_id=central.config.central_id,
+                bundle_id=bundle.bundle_id,
+                roster_seq=roster_seq,
+                now=stamp,
+            )
+            try:
+                for record in bundle.records():
+                    writer.add(parse_record(record, bundle.sender_id))
+                writer.flush()
+            except RecordProblem as exc:
+                raise _Refusal(
+                    f"The bundle's records are not valid: {exc}.", "bad-payload"
+                ) from None
+            except BundleRefused as exc:
+                raise _Refusal(exc.reason, exc.code) from None
+            if writer.roster_touched:
+                commit_roster_seq(conn, roster_seq)
+    except IntegrityError:
+        # Another ingest of the same stream committed first: nothing of ours was kept.
+        raise CentralError(
+            "Another ingest of the same device's bundles ran at the same time; run it again."
+        ) from None
+    counts = writer.counts
+    result.records = counts.total
+    result.inserted = counts.inserted
+    result.updated = counts.updated
+    result.unchanged = counts.unchanged + counts.stale
+    result.conflicts = counts.conflicts
+    result.per_entity = dict(counts.per_entity)
+    return result
+
+
+def _already_ingested(conn: Connection, bundle: VerifiedBundle) -> bool:
+    a = models.accepted_bundles.c
+    row = conn.execute(
+        select(a.manifest_sha256).where(
+            (a.manifest_sha256 == bundle.manifest_sha256) | (a.bundle_id == bundle.bundle_id)
+        )
+    ).first()
+    if row is None:
+        return False
+    if row.manifest_sha256 == bundle.manifest_sha256:
+        return True
+    raise _Refusal(
+        "A different bundle with this bundle's id was already ingested (rollback or forgery).",
+        "rollback",
+    )
+
+
+def _check_sequence(conn: Connection, bundle: VerifiedBundle, result: IngestResult) -> None:
+    """Section 10: next in sequence, gap (recorded), gap filled late, or rollback (refused)."""
+    a = models.accepted_bundles.c
+    key_id = bundle.sender_key_id
+    sequence = bundle.sequence
+    last = conn.execute(select(func.max(a.sequence)).where(a.sender_key_id == key_id)).scalar()
+    previous = None
+    if sequence > 1:
+        previous = conn.execute(
+            select(a.manifest_sha256).where(a.sender_key_id == key_id, a.sequence == sequence - 1)
+        ).scalar()
+    if previous is not None and previous != bundle.previous_bundle_sha256:
+        raise _Refusal(
+            "This bundle does not follow on from the one already ingested before it: the "
+            "device's history has forked (for example restored from an old backup) (rollback).",
+            "rollback",
+        )
+    last_sequence = int(last) if last is not None else 0
+    if sequence > last_sequence:
+        if sequence > last_sequence + 1:
+            first_missing, last_missing = last_sequence + 1, sequence - 1
+            conn.execute(
+                insert(models.gaps).values(
+                    sender_key_id=key_id,
+                    first_missing=first_missing,
+                    last_missing=last_missing,
+                    device_id=bundle.sender_id,
+                    noticed_in_bundle_id=bundle.bundle_id,
+                )
+            )
+            result.gap = (first_missing, last_missing)
+        return
+    # An older sequence number: only a bundle that fills a recorded gap may come now.
+    g = models.gaps.c
+    gap = conn.execute(
+        select(g.first_missing, g.last_missing, g.noticed_in_bundle_id, g.device_id).where(
+            g.sender_key_id == key_id, g.first_missing <= sequence, g.last_missing >= sequence
+        )
+    ).first()
+    following = conn.execute(
+        select(a.previous_bundle_sha256).where(
+            a.sender_key_id == key_id, a.sequence == sequence + 1
+        )
+    ).first()
+    if gap is None or (following is not None and following[0] != bundle.manifest_sha256):
+        raise _Refusal(
+            "This is an older bundle of the device's stream, different from what was already "
+            "ingested; an older bundle never overwrites a newer one (rollback).",
+            "rollback",
+        )
+    conn.execute(
+        delete(models.gaps).where(g.sender_key_id == key_id, g.first_missing == gap.first_missing)
+    )
+    for first, last_ in ((gap.first_missing, sequence - 1), (sequence + 1, gap.last_missing)):
+        if first <= last_:
+            conn.execute(
+                insert(models.gaps).values(
+                    sender_key_id=key_id,
+                    first_missing=first,
+                    last_missing=last_,
+                    device_id=gap.device_id,
+                    noticed_in_bundle_id=gap.noticed_in_bundle_id,
+                )
+            )
+    result.filled_gap = True
+
+
+def _audit_head(bundle: VerifiedBundle) -> str | None:
+    value = bundle.extra.get("audit_head")
+    if value is None:
+        return None
+    return canonical_dumps(value).decode("utf-8")
+
+
+def _quarantine(
+    central: CentralFolder, path: Path, reason: str, code: str, now: datetime
+) -> IngestResult:
+    """Keep a copy of the refused file and a row saying why; never the file's contents."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1024 * 1024), b""):
+            digest.update(block)
+    sha = digest.hexdigest()
+    name = f"{sha[:16]}-{_SAFE_NAME.sub('_', path.name)[:120]}"
+    target = central.quarantine_dir / name
+    central.quarantine_dir.mkdir(mode=0o700, exist_ok=True)
+    if not target.exists():
+        tmp = target.with_name(f".{name}.tmp")
+        shutil.copyfile(path, tmp)
+        tmp.chmod(0o600)
+        tmp.replace(target)
+    relative = f"{central.quarantine_dir.name}/{name}"
+    q = models.quarantine.c
+    with central.engine.begin() as conn:
+        exists = conn.execute(select(q.id).where(q.sha256 == sha, q.code == code)).first()
+        if exists is None:
+            conn.execute(
+                insert(models.quarantine).values(
+                    file=relative,
+                    sha256=sha,
+                    reason=reason,
+                    code=code,
+                    refused_at=now.astimezone(UTC).replace(tzinfo=None),
+                )
+            )
+    return IngestResult(
+        path=path, outcome="refused", reason=reason, code=code, quarantined_as=relative
+    )
+
+
+__all__ = ["REVOKED_REASON", "IngestResult", "ingest_bundle", "ingest_bundles", "utcnow"]
