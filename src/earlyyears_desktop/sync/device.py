@@ -742,7 +742,11 @@ class DeviceSync:
                         ChangeLogEntry.record_id == conflict.record_id,
                         ChangeLogEntry.acknowledged.is_(False),
                     )
-                    .values(acknowledged=True)
+                    .values(
+                        acknowledged=True,
+                        # 0: superseded before it was ever sent, so not counted as unsynced
+                        exported_seq=func.coalesce(ChangeLogEntry.exported_seq, 0),
+                    )
                 )
             conflict.resolved_at = utcnow()
             conflict.resolution = choice
@@ -882,12 +886,12 @@ def and_all(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def _pending_condition(again: bool) -> ColumnElement[bool]:
+    # acknowledged without exported_seq never happens except for superseded entries, which
+    # also get exported_seq 0; the extra test keeps them out whatever the count says.
+    unacknowledged = ChangeLogEntry.acknowledged.is_(False)
     if again:
-        return or_(
-            ChangeLogEntry.exported_seq.is_(None),
-            ChangeLogEntry.acknowledged.is_(False),
-        )
-    return ChangeLogEntry.exported_seq.is_(None)
+        return unacknowledged
+    return and_(ChangeLogEntry.exported_seq.is_(None), unacknowledged)
 
 
 def _change_seq_through(
