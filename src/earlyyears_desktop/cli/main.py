@@ -18,6 +18,10 @@ COMMANDS = {
     "info": "cmd_info",
     "audit-verify": "cmd_audit_verify",
     "sessions": "cmd_sessions",
+    "enrol-request": "cmd_enrol_request",
+    "enrol": "cmd_enrol",
+    "export": "cmd_export",
+    "import": "cmd_import",
 }
 
 
