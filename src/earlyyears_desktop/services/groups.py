@@ -402,7 +402,8 @@ class GroupService:
     def sessions(
         self, *, group_id: str | None = None, on: dt.date | None = None
     ) -> list[SessionRow]:
-        """Sessions, oldest first, with the preferred names of those present or late."""
+        """Sessions, oldest first, with the preferred names of those present or late
+        (sorted by name, so the output is stable)."""
         with self.uow.read() as session:
             query = (
                 select(GroupSession, Group.name)
@@ -415,21 +416,27 @@ class GroupService:
             if on:
                 query = query.where(GroupSession.date == on)
             found = session.execute(query).all()
-            present: dict[str, list[str]] = {}
-            attended = [
-                AttendanceStatus.PRESENT.value,
-                AttendanceStatus.LATE.value,
-                AttendanceStatus.LEFT_EARLY.value,
-            ]
+            # "Present" in the session list means present or late (the CLI's contract).
+            present: dict[str, list[tuple[str, str]]] = {}
+            attended = [AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value]
             marks = session.execute(
-                select(Attendance.session_id, Child.preferred_name, Child.legal_given_names)
+                select(
+                    Attendance.session_id,
+                    Child.id,
+                    Child.preferred_name,
+                    Child.legal_given_names,
+                )
                 .join(Child, Child.id == Attendance.child_id)
                 .where(Attendance.status.in_(attended), Attendance.deleted_at.is_(None))
                 .where(Attendance.session_id.in_([s.id for s, _ in found]))
-                .order_by(Child.preferred_name, Child.legal_given_names)
             ).all()
-            for session_id, preferred, given in marks:
-                present.setdefault(session_id, []).append(preferred or given.split(" ")[0])
+            for session_id, child_id, preferred, given in marks:
+                name = preferred or given.split(" ")[0]
+                present.setdefault(session_id, []).append((name, child_id))
+            names = {
+                sid: tuple(n for n, _ in sorted(rows, key=lambda r: (r[0].casefold(), r)))
+                for sid, rows in present.items()
+            }
             return [
                 SessionRow(
                     s.id,
@@ -441,7 +448,7 @@ class GroupService:
                     s.theme,
                     s.status,
                     s.cancel_reason,
-                    tuple(present.get(s.id, [])),
+                    names.get(s.id, ()),
                 )
                 for s, name in found
             ]

@@ -155,7 +155,7 @@ class AttendanceView(QWidget):
 
     def _show(self, result: tuple[GroupTermSummary, list[FollowUp]]) -> None:
         summary, follow_ups = result
-        if summary.group_id != self.group_id:
+        if summary.group_id != self.group_id:  # cleared on lock, or another group chosen
             return
         self.summary, self.follow_ups = summary, follow_ups
         held = sum(1 for s in summary.sessions if s.counts)

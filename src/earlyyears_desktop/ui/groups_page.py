@@ -37,6 +37,7 @@ class GroupsPage(QWidget):
         self.services = services
         self.runner = runner
         self._groups: list[Any] = []
+        self._epoch = 0
 
         self.group_box = QComboBox()
         self.group_box.setAccessibleName("Group")
@@ -80,9 +81,14 @@ class GroupsPage(QWidget):
     # ---- the page's contract with the main window ----
 
     def reload(self) -> None:
-        self.runner.run(self.services.groups.groups, on_done=self._show_groups)
+        epoch = self._epoch
+        self.runner.run(
+            self.services.groups.groups,
+            on_done=lambda groups: self._show_groups(groups) if epoch == self._epoch else None,
+        )
 
     def clear_personal_data(self) -> None:
+        self._epoch += 1  # results of work started before the lock are dropped
         self._groups = []
         self.group_box.blockSignals(True)
         self.group_box.clear()
@@ -100,6 +106,7 @@ class GroupsPage(QWidget):
     def open_session(self, session_id: str) -> None:
         if self.register_view is not None:
             self.register_view.flush_pending()
+            self.register_view.clear_personal_data()
             self.stack.removeWidget(self.register_view)
             self.register_view.deleteLater()
         view = RegisterView(self.services, self.runner, session_id, self)
@@ -133,10 +140,11 @@ class GroupsPage(QWidget):
             f"{g.venue_name}\n{when}\n{g.enrolled} enrolled"
             + (f" of {g.capacity}" if g.capacity else "")
         )
-        group_id = g.id
+        group_id, epoch = g.id, self._epoch
         self.attendance_view.set_group(group_id)
         self.runner.run(
-            lambda: self.services.groups.sessions(group_id=group_id), on_done=self._show_sessions
+            lambda: self.services.groups.sessions(group_id=group_id),
+            on_done=lambda rows: self._show_sessions(rows) if epoch == self._epoch else None,
         )
 
     def _show_sessions(self, sessions: list[Any]) -> None:

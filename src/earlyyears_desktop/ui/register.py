@@ -108,6 +108,7 @@ class RegisterView(QWidget):
         self.cards: dict[str, ChildCard] = {}
         self.order: list[str] = []
         self.current = 0
+        self._highlighted: str | None = None
         self.markable = False
         self._columns = 2
         self._undo: list[_UndoStep] = []
@@ -115,6 +116,8 @@ class RegisterView(QWidget):
         self.details_dialog: MarkDetailsDialog | None = None
         self.visitor_dialog: VisitorDialog | None = None
         self.unmarked_at_end: tuple[RegisterCard, ...] | None = None
+        #: set on lock or when the page replaces this view: late results are then dropped
+        self.retired = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
         runner.changed.connect(self._changed)
@@ -227,6 +230,8 @@ class RegisterView(QWidget):
         self.runner.run(work, on_done=self._loaded, on_error=self._show_error)
 
     def _loaded(self, result: tuple[Register, list[Any]]) -> None:
+        if self.retired:
+            return
         register, staff = result
         self.show_register(register, [s.name for s in staff])
         self.loaded.emit()
@@ -250,6 +255,7 @@ class RegisterView(QWidget):
         for card in self.cards.values():
             card.deleteLater()
         self.cards.clear()
+        self._highlighted = None
         self.states = {c.child_id: _CardState(c, c.mark, c.mark) for c in register.cards}
         self.order = [c.child_id for c in register.cards]
         self.grid_host.setUpdatesEnabled(False)
@@ -454,7 +460,7 @@ class RegisterView(QWidget):
             lambda: attendance.mark(
                 session_id, child_id, AttendanceStatus.PRESENT.value, visitor=True
             ),
-            on_done=lambda _result: self.reload(),
+            on_done=lambda _result: None if self.retired else self.reload(),
             on_error=self._show_error,
             changes=lambda result: result.changes,
         )
@@ -470,6 +476,8 @@ class RegisterView(QWidget):
 
     def _ended(self, result: tuple[Changes, tuple[RegisterCard, ...]]) -> None:
         _changes, unmarked = result
+        if self.retired:
+            return
         self.unmarked_at_end = unmarked
         if unmarked:
             names = ", ".join(c.display_name for c in unmarked)
@@ -533,10 +541,14 @@ class RegisterView(QWidget):
         self.details_state.setText("Saving…")
         self.runner.run(
             lambda: attendance.set_session_details(session_id, staff_present=staff, notes=notes),
-            on_done=lambda _c: self.details_state.setText("Saved ✓"),
-            on_error=lambda e: self.details_state.setText(f"Not saved: {human_error(e)}"),
+            on_done=lambda _c: self._details_said("Saved ✓"),
+            on_error=lambda e: self._details_said(f"Not saved: {human_error(e)}"),
             changes=lambda changes: changes,
         )
+
+    def _details_said(self, text: str) -> None:
+        if not self.retired:
+            self.details_state.setText(text)
 
     def flush_pending(self) -> None:
         """Save notes being typed now (before the page is closed or the vault locked)."""
@@ -575,8 +587,12 @@ class RegisterView(QWidget):
             self._highlight()
 
     def _highlight(self) -> None:
-        for index, child_id in enumerate(self.order):
-            self.cards[child_id].set_current(index == self.current)
+        highlighted = self._highlighted
+        if highlighted is not None and highlighted in self.cards:
+            self.cards[highlighted].set_current(False)
+        self._highlighted = self.order[self.current] if self.order else None
+        if self._highlighted is not None:
+            self.cards[self._highlighted].set_current(True)
         if self.order:
             self.scroll.ensureWidgetVisible(self.cards[self.order[self.current]], 10, 10)
 
@@ -623,11 +639,15 @@ class RegisterView(QWidget):
         self.banner.setVisible(True)
 
     def _show_error(self, error: BaseException) -> None:
+        if self.retired:
+            return
         message = human_error(error)
         self._say(message)
         self.failed.emit(message)
 
     def _changed(self, changes: Changes) -> None:
+        if self.retired:
+            return
         # Another view changed who is invited or their carers: reload. Marks and session
         # details made here are already on screen; a reload would only repeat them.
         if changes.touches("enrolment", "child", "carer") and not self._pending():
@@ -637,6 +657,8 @@ class RegisterView(QWidget):
         return any(s.pending for s in self.states.values())
 
     def clear_personal_data(self) -> None:
+        """Drop every name and note; results still on their way are ignored."""
+        self.retired = True
         self._details_timer.stop()
         for dialog in (self.details_dialog, self.visitor_dialog):
             if dialog is not None:
