@@ -1,0 +1,1 @@
+"""Benchmarks: the scale-vault generator and the measurements recorded in results/."""
