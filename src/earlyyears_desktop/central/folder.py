@@ -140,7 +140,16 @@ def strip_password(url: str) -> str:
     parsed = make_url(url)
     if parsed.password is None:
         return url
-    return parsed.set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) keeps the password; build the URL again without it.
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=False)
 
 
 def check_database_url(url: str) -> URL:
@@ -303,7 +312,8 @@ def init_central(
         raise UsageError("The central service's name must be 1 to 200 characters.")
     given_url = database_url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
     check_database_url(given_url)
-    central_id = f"central-{uuid.uuid4()}"
+    # 36 characters at most: devices keep changed_by_device ids of up to 36 characters.
+    central_id = f"central-{uuid.uuid4().hex[:28]}"
     keys = KeyPair.generate(suite)
     config = CentralConfig(
         central_id=central_id,

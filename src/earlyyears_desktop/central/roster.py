@@ -8,6 +8,7 @@ and field, never its contents. See docs/central-service.md for the format and an
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections import Counter
@@ -32,9 +33,16 @@ from earlyyears_desktop.central.records import (
     reserve_roster_seq,
 )
 from earlyyears_desktop.central.returns import RETURN_ENTITIES
+from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.sync.canonical import CanonicalJSONError, canonical_dumps, parse_strict_json
+from earlyyears_desktop.sync.errors import BundleRefused
+from earlyyears_desktop.sync.records import codec_for, decode_record
 
 MAX_ROSTER_FILE: Final = 64 * 1024 * 1024
+#: Devices keep record ids (UUIDs) of at most 36 characters.
+MAX_RECORD_ID: Final = 36
+#: Filled in by the central service, not by the roster file.
+TIMESTAMPS: Final = ("created_at", "updated_at", "deleted_at")
 
 #: Fields each entity must have (non-empty), as in the device's data model.
 REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
@@ -102,13 +110,14 @@ def read_roster_file(path: Path) -> list[RosterItem]:
     return check_roster(doc)
 
 
-def check_roster(doc: object) -> list[RosterItem]:
+def check_roster(doc: object, now: datetime | None = None) -> list[RosterItem]:
     if not isinstance(doc, list):
         raise RosterRefused("The roster file must hold a JSON list of records; nothing was loaded.")
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
     items: list[RosterItem] = []
     seen: set[tuple[str, str]] = set()
     for index, raw in enumerate(doc, start=1):
-        item = _check_item(index, raw)
+        item = _check_item(index, raw, moment)
         key = (item.entity, item.record_id)
         if key in seen:
             raise _bad(index, item.entity, "its id appears twice in the file")
@@ -117,7 +126,7 @@ def check_roster(doc: object) -> list[RosterItem]:
     return items
 
 
-def _check_item(index: int, raw: object) -> RosterItem:
+def _check_item(index: int, raw: object, now: datetime) -> RosterItem:
     if not isinstance(raw, dict):
         raise _bad(index, None, "it is not a JSON object")
     entity = raw.get("entity")
@@ -129,8 +138,8 @@ def _check_item(index: int, raw: object) -> RosterItem:
     record_id = raw.get("id")
     if record_id is None:
         record_id = str(uuid.uuid4())
-    elif not isinstance(record_id, str) or not 1 <= len(record_id) <= models.ID:
-        raise _bad(index, entity, "id must be text of 1 to 200 characters")
+    elif not isinstance(record_id, str) or not 1 <= len(record_id) <= MAX_RECORD_ID:
+        raise _bad(index, entity, f"id must be text of 1 to {MAX_RECORD_ID} characters")
     deleted = raw.get("deleted", False)
     if not isinstance(deleted, bool):
         raise _bad(index, entity, "deleted must be true or false")
@@ -155,7 +164,57 @@ def _check_item(index: int, raw: object) -> RosterItem:
         canonical_dumps(data)
     except CanonicalJSONError:
         raise _bad(index, entity, "data holds a value that cannot be synchronised") from None
-    return RosterItem(entity, record_id, data, deleted)
+    try:
+        full = complete_data(entity, data, deleted, now)
+    except ValueError as exc:
+        raise _bad(index, entity, str(exc)) from None
+    try:
+        # The device's own record check: every column, with its type, length and nullability.
+        decode_record(
+            {
+                "entity": entity,
+                "id": record_id,
+                "version": 1,
+                "deleted": deleted,
+                "changed_by_device": "central",
+                "data": full,
+            }
+        )
+    except BundleRefused as exc:
+        problem = exc.reason.removeprefix(f"A {entity} record in the bundle ").rstrip(".")
+        raise _bad(index, entity, problem) from None
+    return RosterItem(entity, record_id, full, deleted)
+
+
+def complete_data(
+    entity: str, given: Mapping[str, object], deleted: bool, now: datetime
+) -> dict[str, object]:
+    """Every column the device's model has: the file's values over the model's defaults.
+
+    Devices refuse records that lack a column, so the central service fills in the rest:
+    defaults, the timestamps, and a child's folded search key.
+    """
+    codec = codec_for(entity)
+    unknown = set(given) - codec.data_names - set(TIMESTAMPS)
+    if unknown:
+        raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    table = codec.model.__table__
+    data: dict[str, object] = {}
+    for column in codec.data_columns:
+        default = table.columns[column.name].default
+        value: object = None
+        if default is not None and getattr(default, "is_scalar", False):
+            value = getattr(default, "arg", None)
+        data[column.name] = value
+    stamp = now.replace(tzinfo=None).isoformat(timespec="microseconds")
+    data.update({k: v for k, v in given.items() if k not in TIMESTAMPS})
+    data["created_at"] = stamp
+    data["updated_at"] = stamp
+    data["deleted_at"] = stamp if deleted else None
+    if entity == "child" and not given.get("search_key"):
+        names = (data.get(n) for n in ("legal_given_names", "legal_family_name", "preferred_name"))
+        data["search_key"] = search_key(" ".join(n for n in names if isinstance(n, str)))
+    return data
 
 
 def _is_date(value: str) -> bool:
@@ -211,12 +270,17 @@ def load_roster(
             new = updated = unchanged = 0
             per_entity: Counter[str] = Counter()
             for item in items:
-                text = data_text(item.data)
                 per_entity[item.entity] += 1
                 previous = stored.get((item.entity, item.record_id))
-                if previous is not None and previous[1] == text and previous[2] == item.deleted:
-                    unchanged += 1
-                    continue
+                data = dict(item.data)
+                if previous is not None:
+                    before = json.loads(previous[1])
+                    if isinstance(before, dict) and isinstance(before.get("created_at"), str):
+                        data["created_at"] = before["created_at"]
+                    if _same_content(before, data) and previous[2] == item.deleted:
+                        unchanged += 1
+                        continue
+                text = data_text(data)
                 version = 1 if previous is None else previous[0] + 1
                 if previous is None:
                     new += 1
@@ -230,7 +294,7 @@ def load_roster(
                         deleted=item.deleted,
                         changed_by_device=central_id,
                         data=text,
-                        raw_data=item.data,
+                        raw_data=data,
                     )
                 )
             writer.flush()
@@ -239,6 +303,16 @@ def load_roster(
     except SQLAlchemyError as exc:
         raise database_error(exc) from None
     return RosterLoaded(dict(per_entity), new, updated, unchanged)
+
+
+def _same_content(before: object, after: Mapping[str, object]) -> bool:
+    """Equal apart from the time stamps the central service sets itself."""
+    if not isinstance(before, dict):
+        return False
+    ignore = {"created_at", "updated_at"}
+    return {k: v for k, v in before.items() if k not in ignore} == {
+        k: v for k, v in after.items() if k not in ignore
+    }
 
 
 def _check_references(conn: Connection, items: list[RosterItem]) -> None:
