@@ -94,7 +94,9 @@ def write_export(
 
 def open_export(path: Path, sender: KeyPair, recipient: KeyPair, **kwargs: Any) -> VerifiedBundle:
     options: dict[str, Any] = {
-        "trusted_senders": {sender.signing_key_id: sender.signing_public_key},
+        "trusted_senders": {
+            sender.signing_key_id: TrustedSender("device-0001", sender.signing_public_key)
+        },
         "expected_kind": "export",
         "now": NOW,
     }
@@ -380,11 +382,32 @@ def test_unknown_sender(tmp_path: Path, device: KeyPair, central: KeyPair) -> No
             written.path,
             device,
             central,
-            trusted_senders={stranger.signing_key_id: stranger.signing_public_key},
+            trusted_senders={
+                stranger.signing_key_id: TrustedSender("device-0001", stranger.signing_public_key)
+            },
         )
     )
     assert exc.code == "unknown-sender"
     assert "not known" in exc.reason
+
+
+def test_bare_keys_are_not_accepted_as_trusted_senders(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    # A bare key says nothing about which sender it belongs to, so an enrolled device could
+    # otherwise sign a bundle naming another device as its sender.
+    spoofed = write_export(
+        tmp_path / "b.eyb", device, central, make_records(5), sender_id="device-0002"
+    )
+    with pytest.raises(TypeError):
+        open_export(
+            spoofed.path,
+            device,
+            central,
+            trusted_senders={device.signing_key_id: device.signing_public_key},
+        )
+    exc = refusal(lambda: open_export(spoofed.path, device, central))
+    assert exc.code == "unknown-sender"
 
 
 def test_known_key_claiming_another_sender_id(
@@ -430,7 +453,9 @@ def test_expired_return_bundle(tmp_path: Path, device: KeyPair, central: KeyPair
     def open_at(moment: datetime) -> VerifiedBundle:
         return open_bundle(
             path,
-            trusted_senders={central.signing_key_id: central.signing_public_key},
+            trusted_senders={
+                central.signing_key_id: TrustedSender("central-la", central.signing_public_key)
+            },
             recipient_private_key=device.encryption,
             expected_kind="return",
             now=moment,

@@ -109,8 +109,8 @@ class WrittenBundle:
 class TrustedSender:
     """A known sender key together with the sender id it is registered to.
 
-    Passing these (rather than bare keys) to `open_bundle` also refuses a bundle whose
-    manifest names a different sender than the one the key belongs to.
+    `open_bundle` refuses a bundle whose manifest names a different sender than the one the
+    key belongs to, so one enrolled device cannot send bundles in another device's name.
     """
 
     sender_id: str
@@ -726,7 +726,7 @@ def _check_entry_names(entries: list[_CentralEntry]) -> None:
 def open_bundle(
     path: str | os.PathLike[str],
     *,
-    trusted_senders: Mapping[str, ed25519.Ed25519PublicKey | TrustedSender],
+    trusted_senders: Mapping[str, TrustedSender],
     recipient_private_key: EncryptionPrivateKey,
     recipient_key_id: str | None = None,
     expected_kind: str,
@@ -735,13 +735,17 @@ def open_bundle(
 ) -> VerifiedBundle:
     """Check a bundle completely and return it, or raise BundleRefused saying why.
 
-    `trusted_senders` maps sender key ids to their Ed25519 keys (or `TrustedSender`s).
+    `trusted_senders` maps sender key ids to `TrustedSender`s (the sender id the key is
+    enrolled for, and the key); a bare key is refused with TypeError, because without the
+    sender id a trusted key could sign bundles in any sender's name.
     `recipient_key_id` defaults to the key id of `recipient_private_key`'s public key; when
     `recipient_id` is given, the manifest must name it too. Nothing is yielded by
     `records()` of the result that has not already been decrypted and checked here.
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
+    if not all(isinstance(trusted, TrustedSender) for trusted in trusted_senders.values()):
+        raise TypeError("trusted_senders must map key ids to TrustedSender, not bare keys")
     own_key_id = key_id(recipient_private_key.public_key())
     if recipient_key_id is not None and recipient_key_id != own_key_id:
         raise ValueError("recipient_key_id does not belong to recipient_private_key")
@@ -797,7 +801,7 @@ def _wrong_kind_message(expected_kind: str) -> str:
 
 def _check_sender(
     manifest: Mapping[str, object],
-    trusted_senders: Mapping[str, ed25519.Ed25519PublicKey | TrustedSender],
+    trusted_senders: Mapping[str, TrustedSender],
     manifest_bytes: bytes,
     signature: bytes,
 ) -> None:
@@ -809,10 +813,10 @@ def _check_sender(
             "(its key has not been enrolled).",
             "unknown-sender",
         )
-    public_key = trusted.public_key if isinstance(trusted, TrustedSender) else trusted
+    public_key = trusted.public_key
     if key_id(public_key) != sender_key_id:
         raise ValueError("trusted_senders maps a key id to a different key")
-    if isinstance(trusted, TrustedSender) and trusted.sender_id != manifest["sender_id"]:
+    if trusted.sender_id != manifest["sender_id"]:
         raise BundleRefused(
             "This bundle names a different sender than the one its key is enrolled for.",
             "unknown-sender",
