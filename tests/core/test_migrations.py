@@ -74,7 +74,8 @@ def test_upgrade_takes_an_encrypted_backup_first(fresh: VaultUnderTest) -> None:
     assert not backup.read_bytes().startswith(b"SQLite format 3")
 
     # The backup opens with the vault's own key and is the vault as it was: at 0001.
-    engine = make_engine(backup, vault._data_key())
+    key = vault._data_key()
+    engine = make_engine(backup, lambda: key)
     try:
         assert migrations.current_revision(engine) == "0001"
         with engine.connect() as conn:

@@ -9,6 +9,7 @@ fails half-way on a lock upgrade.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-from earlyyears_desktop.storage.errors import WrongPassphrase
+from earlyyears_desktop.storage.errors import VaultDamaged
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -33,7 +34,11 @@ _PRAGMAS = (
 
 
 def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
-    """Open one keyed connection; a wrong key raises WrongPassphrase on the first read."""
+    """Open one keyed connection.
+
+    The key has already been proved by unwrapping it from a key slot, so a database that will
+    not open with it is damaged or is not the one its key-slot file belongs to.
+    """
     if not path.exists():
         # Create the file private to this user before SQLite opens it with the umask.
         path.touch(mode=0o600)
@@ -43,7 +48,9 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError:
-            raise WrongPassphrase("That passphrase does not open this vault.") from None
+            raise VaultDamaged(
+                "The vault's database does not match its key-slot file, or it is damaged."
+            ) from None
         for pragma in _PRAGMAS:
             conn.execute(pragma).fetchall()
     except BaseException:
@@ -52,11 +59,18 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
     return conn
 
 
-def make_engine(path: Path, key: bytes) -> Engine:
+def make_engine(path: Path, key_source: Callable[[], bytes]) -> Engine:
+    """An engine whose every new connection asks `key_source` for the key.
+
+    The key is fetched at connect time rather than captured, so once the vault is locked
+    (the source raises) an engine that someone still holds cannot open a connection.
+    Statement parameters are hidden from error messages: they may be a child's name.
+    """
     engine = create_engine(
         "sqlite://",
-        creator=lambda: connect(path, key),
+        creator=lambda: connect(path, key_source()),
         module=sqlcipher3.dbapi2,
+        hide_parameters=True,
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=2,

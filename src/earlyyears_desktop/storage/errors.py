@@ -27,3 +27,7 @@ class VaultTooNew(VaultError):
 
 class VaultExists(VaultError):
     pass
+
+
+class VaultDamaged(VaultError):
+    pass

@@ -57,14 +57,15 @@ class KdfParams:
     def calibrated(cls, target_seconds: float = 0.5, ceiling_kib: int = 262_144) -> KdfParams:
         """Raise the cost until one derivation takes about `target_seconds` on this machine."""
         params = cls(memory_kib=65_536, iterations=3, lanes=4)
-        elapsed = _time_kdf(params)
+        _time_kdf(params)  # warm up: the first run pays for page faults
+        elapsed = min(_time_kdf(params) for _ in range(3))
         # Memory first (it is what makes guessing expensive on GPUs), then iterations.
         while elapsed < target_seconds / 2 and params.memory_kib * 2 <= ceiling_kib:
             params = replace(params, memory_kib=params.memory_kib * 2)
             elapsed *= 2
         if elapsed < target_seconds:
             scale = target_seconds / max(elapsed, 1e-3)
-            params = replace(params, iterations=max(3, int(params.iterations * scale)))
+            params = replace(params, iterations=max(3, round(params.iterations * scale)))
         return params
 
 
@@ -91,7 +92,7 @@ def normalise_passphrase(passphrase: str) -> bytes:
 
 
 def new_recovery_key() -> str:
-    """A 200-bit recovery key shown once, as eight groups of five characters."""
+    """A recovery key of about 198 bits (40 symbols of 31), shown once as eight groups of five."""
     chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(40))
     groups = [chars[i : i + _RECOVERY_GROUP_LEN] for i in range(0, 40, _RECOVERY_GROUP_LEN)]
     return "-".join(groups)
@@ -140,13 +141,23 @@ class KeySlot:
         kdf, wrap = raw["kdf"], raw["wrap"]
         if kdf["name"] != "argon2id" or wrap["alg"] != "AES-256-GCM":
             raise ValueError("unknown key slot algorithm")
+        params = KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]))
+        # Refuse costs no real slot has: a tampered file must not exhaust memory or crash.
+        if not (
+            8_192 <= params.memory_kib <= 4_194_304
+            and 1 <= params.iterations <= 64
+            and 1 <= params.lanes <= 16
+        ):
+            raise ValueError("key slot parameters out of range")
+        if raw["kind"] not in ("passphrase", "recovery"):
+            raise ValueError("unknown key slot kind")
         return cls(
             id=str(raw["id"]),
             kind=raw["kind"],
             practitioner_id=raw.get("practitioner_id"),
             label=str(raw.get("label", "")),
             salt=_unb64(kdf["salt"]),
-            params=KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])),
+            params=params,
             nonce=_unb64(wrap["nonce"]),
             wrapped_key=_unb64(wrap["ciphertext"]),
         )
@@ -159,8 +170,12 @@ class KeySlotFile:
 
     # ---- sealing and opening ----
 
-    def _aad(self, slot_id: str) -> bytes:
-        return f"{FORMAT}/{FORMAT_VERSION}/{self.vault_id}/{slot_id}".encode()
+    def _aad(self, slot_id: str, kind: str, practitioner_id: str | None) -> bytes:
+        # Binding the kind and the practitioner means a slot edited to name another
+        # practitioner no longer opens: nobody can unlock (and be audited) as someone else.
+        return (
+            f"{FORMAT}/{FORMAT_VERSION}/{self.vault_id}/{slot_id}/{kind}/{practitioner_id or '-'}"
+        ).encode()
 
     def add_slot(
         self,
@@ -176,7 +191,8 @@ class KeySlotFile:
         salt = os.urandom(16)
         nonce = os.urandom(12)
         wrapping = derive_wrapping_key(secret, salt, params)
-        wrapped = AESGCM(wrapping).encrypt(nonce, data_key, self._aad(slot_id))
+        aad = self._aad(slot_id, kind, practitioner_id)
+        wrapped = AESGCM(wrapping).encrypt(nonce, data_key, aad)
         slot = KeySlot(slot_id, kind, practitioner_id, label, salt, params, nonce, wrapped)
         self.slots.append(slot)
         return slot
@@ -184,7 +200,8 @@ class KeySlotFile:
     def try_slot(self, slot: KeySlot, secret: bytes) -> bytes | None:
         wrapping = derive_wrapping_key(secret, slot.salt, slot.params)
         try:
-            return AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped_key, self._aad(slot.id))
+            aad = self._aad(slot.id, slot.kind, slot.practitioner_id)
+            return AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped_key, aad)
         except InvalidTag:
             return None
 

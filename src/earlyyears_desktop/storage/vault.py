@@ -26,7 +26,7 @@ from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Practitioner, VaultSetting
 from earlyyears_desktop.storage import migrations
 from earlyyears_desktop.storage.engine import export_copy, make_engine
-from earlyyears_desktop.storage.errors import NotAVault, VaultExists, VaultLocked
+from earlyyears_desktop.storage.errors import NotAVault, VaultDamaged, VaultExists, VaultLocked
 from earlyyears_desktop.storage.keyslots import (
     DATA_KEY_BYTES,
     MIN_PASSPHRASE_LENGTH,
@@ -94,6 +94,66 @@ def check_passphrase_strength(passphrase: str) -> None:
         )
     if len(set(passphrase)) < 5:
         raise ValidationError("passphrase", "The passphrase repeats too few different characters.")
+    letters = "".join(c for c in passphrase.casefold() if c.isalpha())
+    if letters in _COMMON_WORDS or any(
+        passphrase.casefold().startswith(word) and len(letters) <= len(word) + 2
+        for word in _COMMON_WORDS
+    ):
+        raise ValidationError(
+            "passphrase",
+            "That passphrase is too easy to guess: try three or four unrelated words.",
+        )
+
+
+# Words that passphrases are most often built from, plus this service's own vocabulary, which
+# someone trying to open a lost laptop would try first.
+_COMMON_WORDS = frozenset(
+    [
+        "password",
+        "passphrase",
+        "passw0rd",
+        "qwerty",
+        "qwertyuiop",
+        "asdfgh",
+        "letmein",
+        "welcome",
+        "iloveyou",
+        "admin",
+        "administrator",
+        "monkey",
+        "dragon",
+        "football",
+        "baseball",
+        "sunshine",
+        "princess",
+        "shadow",
+        "master",
+        "superman",
+        "trustno",
+        "abc",
+        "abcdef",
+        "abcdefgh",
+        "secret",
+        "changeme",
+        "default",
+        "login",
+        "hello",
+        "summer",
+        "winter",
+        "autumn",
+        "spring",
+        "earlyyears",
+        "early",
+        "years",
+        "portage",
+        "nursery",
+        "children",
+        "child",
+        "senco",
+        "send",
+        "council",
+    ]
+)
 
 
 class OpenVault:
@@ -106,7 +166,7 @@ class OpenVault:
         self._key: bytearray | None = bytearray(key)
         self._slots = slots
         self.slot = slot
-        self._engine: Engine | None = make_engine(paths.database, key)
+        self._engine: Engine | None = make_engine(paths.database, self._data_key)
         self.device_id = ""
         self.practitioner_id = slot.practitioner_id if slot else None
 
@@ -130,14 +190,24 @@ class OpenVault:
         return bytes(self._key)
 
     def lock(self) -> None:
-        """Dispose the engine (closing every connection) and forget the data key."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        """Fold the WAL back into the database, forget the data key, close every connection.
+
+        The key goes first, so that nothing can open a new connection while the pool is
+        being disposed.
+        """
+        if self._engine is not None and self._key is not None:
+            try:
+                with self._engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except Exception:  # a busy checkpoint only leaves the (encrypted) WAL in place
+                pass
         if self._key is not None:
             for i in range(len(self._key)):
                 self._key[i] = 0
             self._key = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
     # ---- key slots ----
 
@@ -300,6 +370,8 @@ def open_vault(folder: Path, secret: str, *, practitioner_id: str | None = None)
     vault = OpenVault(paths, key, slots, slot)
     try:
         _migrate(vault)
+        if vault.setting("vault_id") != slots.vault_id:
+            raise VaultDamaged("The vault's database does not belong to its key-slot file.")
         vault.device_id = vault.setting("device_id")
     except BaseException:
         vault.lock()
@@ -320,7 +392,7 @@ def _migrate(vault: OpenVault) -> None:
     if not migrations.pending(vault.engine):
         return
     if migrations.current_revision(vault.engine) is not None:
-        vault.paths.backups.mkdir(exist_ok=True)
+        vault.paths.backups.mkdir(mode=0o700, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         vault.backup_database(vault.paths.backups / f"before-upgrade-{stamp}.db")
     migrations.upgrade(vault.engine)
