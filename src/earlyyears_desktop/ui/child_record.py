@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +33,13 @@ from earlyyears_desktop.domain.enums import (
 )
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
 from earlyyears_desktop.domain.rules import format_nhs_number
-from earlyyears_desktop.services.children import ChildRecord, ConsentRow, Saved
+from earlyyears_desktop.services.children import (
+    CarerRow,
+    ChildRecord,
+    ConsentRow,
+    Saved,
+    TeamMemberRow,
+)
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationRow
 from earlyyears_desktop.ui.operations import OpRunner
@@ -64,32 +68,47 @@ def _label(enum_type, value: str) -> str:
         return value
 
 
-def _table(headers: list[str], name: str) -> QTableWidget:
-    # A handful of rows per child: a small widget table is right here (the big list is a model).
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setAccessibleName(name)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setWordWrap(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setTabKeyNavigation(False)
-    return table
+def _block(name: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(name)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    return label
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(value))
-    table.resizeRowsToContents()
-    height = table.horizontalHeader().height() + sum(
-        table.rowHeight(r) for r in range(table.rowCount())
-    )
-    table.setFixedHeight(height + 2 * table.frameWidth() + 4)
+def _carer_html(c: CarerRow) -> str:
+    lines = [
+        f"<b>{escape(c.name)}</b>"
+        + (f", {escape(c.relationship)}" if c.relationship else "")
+        + (" (main contact)" if c.is_main_contact else "")
+    ]
+    contact = " · ".join(escape(x) for x in (c.phone, c.email) if x)
+    if contact:
+        lines.append(contact)
+    language = f"Preferred language: {escape(c.preferred_language)}"
+    if c.interpreter_needed:
+        language += " · <b>interpreter needed</b>"
+    lines.append(language)
+    if c.accessible_format != AccessibleFormat.STANDARD:
+        lines.append(
+            f"Accessible format: <b>{escape(_label(AccessibleFormat, c.accessible_format))}</b>"
+        )
+    return "<br>".join(lines)
+
+
+def _member_html(m: TeamMemberRow) -> str:
+    head = f"<b>{escape(m.name)}</b>" + (f", {escape(m.role)}" if m.role else "")
+    if m.is_lead_professional:
+        head += " · <b>lead professional</b>"
+    lines = [head]
+    if m.agency:
+        lines.append(escape(m.agency))
+    contact = " · ".join(escape(x) for x in (m.phone, m.email) if x)
+    if contact:
+        lines.append(contact)
+    return "<br>".join(lines)
 
 
 class ChildRecordView(QScrollArea):
@@ -134,6 +153,7 @@ class ChildRecordView(QScrollArea):
             ("notes", "Diagnoses or notes"),
         ]:
             value = QLabel()
+            value.setTextFormat(Qt.TextFormat.PlainText)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(caption)
@@ -143,31 +163,24 @@ class ChildRecordView(QScrollArea):
 
         self.carers_box = QGroupBox("Parents and carers")
         carers_layout = QVBoxLayout(self.carers_box)
-        self.carers = _table(
-            ["Name", "Relationship", "Contact", "Language", "Interpreter", "Format"],
-            "Parents and carers",
-        )
+        self.carers = _block("Parents and carers")
         carers_layout.addWidget(self.carers)
         layout.addWidget(self.carers_box)
 
         self.consents_box = QGroupBox("Consents")
         consents_layout = QVBoxLayout(self.consents_box)
-        self.consents = _table(["For", "State", "Given by", "Given", "Withdrawn"], "Consents")
+        self.consents = QWidget()
+        self.consents.setAccessibleName("Consents")
+        self.consent_rows = QGridLayout(self.consents)
+        self.consent_rows.setContentsMargins(0, 0, 0, 0)
+        self.consent_rows.setColumnStretch(0, 1)
+        self.withdraw_buttons: list[QPushButton] = []
         consents_layout.addWidget(self.consents)
-        row = QHBoxLayout()
-        self.withdraw_button = QPushButton("&Withdraw selected consent…")
-        self.withdraw_button.setAccessibleName("Withdraw the selected consent")
-        self.withdraw_button.clicked.connect(self._withdraw)
-        self.withdraw_button.setEnabled(False)
-        self.consents.itemSelectionChanged.connect(self._consent_selected)
-        row.addWidget(self.withdraw_button)
-        row.addStretch(1)
-        consents_layout.addLayout(row)
         layout.addWidget(self.consents_box)
 
         self.team_box = QGroupBox("Team around the child")
         team_layout = QVBoxLayout(self.team_box)
-        self.team = _table(["Name", "Role", "Agency", "Contact", "Lead"], "Team around the child")
+        self.team = _block("Team around the child")
         team_layout.addWidget(self.team)
         layout.addWidget(self.team_box)
 
@@ -208,33 +221,12 @@ class ChildRecordView(QScrollArea):
         }
         for key, text in values.items():
             self.detail_labels[key].setText(text)
-        _fill(
-            self.carers,
-            [
-                [
-                    c.name + (" (main contact)" if c.is_main_contact else ""),
-                    c.relationship,
-                    "\n".join(x for x in (c.phone, c.email) if x),
-                    c.preferred_language,
-                    "Needed" if c.interpreter_needed else "No",
-                    _label(AccessibleFormat, c.accessible_format),
-                ]
-                for c in r.carers
-            ],
+        self.carers.setText(
+            "<br><br>".join(_carer_html(c) for c in r.carers) or "No parent or carer recorded."
         )
-        _fill(self.consents, [self._consent_cells(c) for c in r.consents])
-        _fill(
-            self.team,
-            [
-                [
-                    m.name,
-                    m.role,
-                    m.agency,
-                    "\n".join(x for x in (m.phone, m.email) if x),
-                    "Lead professional" if m.is_lead_professional else "",
-                ]
-                for m in r.team
-            ],
+        self._show_consents(r.consents)
+        self.team.setText(
+            "<br><br>".join(_member_html(m) for m in r.team) or "No professionals recorded."
         )
         self.timeline.clear()
         for o in view.observations:
@@ -244,23 +236,41 @@ class ChildRecordView(QScrollArea):
             self.timeline.addItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{o.text}")
         if not view.observations:
             self.timeline.addItem("No observations yet.")
-        self._consent_selected()
 
-    @staticmethod
-    def _consent_cells(c: ConsentRow) -> list[str]:
-        if c.withdrawn_on:
-            state = "Withdrawn"
-        elif c.given:
-            state = "Given"
-        else:
-            state = "Refused"
-        return [
-            _label(ConsentKind, c.kind),
-            state,
-            c.given_by,
-            short_date(c.given_on),
-            short_date(c.withdrawn_on),
-        ]
+    def _clear_consents(self) -> None:
+        while self.consent_rows.count():
+            widget = self.consent_rows.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        self.withdraw_buttons = []
+
+    def _show_consents(self, consents: tuple[ConsentRow, ...]) -> None:
+        self._clear_consents()
+        if not consents:
+            self.consent_rows.addWidget(QLabel("No consents recorded."), 0, 0)
+        for row, c in enumerate(consents):
+            if c.withdrawn_on:
+                state = f"withdrawn {short_date(c.withdrawn_on)}"
+            elif c.given:
+                state = "given"
+            else:
+                state = "refused"
+            what = _label(ConsentKind, c.kind)
+            text = QLabel(
+                f"<b>{escape(what)}</b>: {state}<br>by {escape(c.given_by)}, "
+                f"{short_date(c.given_on)}" + (f"<br><i>{escape(c.note)}</i>" if c.note else "")
+            )
+            text.setWordWrap(True)
+            text.setTextFormat(Qt.TextFormat.RichText)
+            self.consent_rows.addWidget(text, row, 0)
+            if c.in_force:
+                button = QPushButton("Withdraw…")
+                button.setAccessibleName(f"Withdraw consent for {what}")
+                button.clicked.connect(lambda _=False, consent=c: self._withdraw(consent))
+                self.consent_rows.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
+                self.withdraw_buttons.append(button)
 
     def _boxes(self) -> list[QWidget]:
         return [
@@ -277,9 +287,9 @@ class ChildRecordView(QScrollArea):
         self.title.setAccessibleName("Child's name")
         for label in self.detail_labels.values():
             label.clear()
-        for table in (self.carers, self.consents, self.team):
-            table.clearContents()
-            table.setRowCount(0)
+        self.carers.clear()
+        self.team.clear()
+        self._clear_consents()
         self.timeline.clear()
         for box in self._boxes():
             box.hide()
@@ -292,26 +302,12 @@ class ChildRecordView(QScrollArea):
         if self.view is not None:
             self.edit_requested.emit(self.view.record)
 
-    def _selected_consent(self) -> ConsentRow | None:
-        if self.view is None:
-            return None
-        rows = self.consents.selectionModel().selectedRows()
-        if not rows:
-            return None
-        index = rows[0].row()
-        consents = self.view.record.consents
-        return consents[index] if 0 <= index < len(consents) else None
-
-    def _consent_selected(self) -> None:
-        consent = self._selected_consent()
-        self.withdraw_button.setEnabled(consent is not None and consent.in_force)
-
-    def _withdraw(self) -> None:
-        consent = self._selected_consent()
-        if consent is None or not consent.in_force:
+    def _withdraw(self, consent: ConsentRow) -> None:
+        if not consent.in_force:
             return
         dialog = WithdrawConsentDialog(self.services, self.runner, consent, self)
         dialog.open()
+        self.withdraw_dialog = dialog
 
 
 class WithdrawConsentDialog(QDialog):

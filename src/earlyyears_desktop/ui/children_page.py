@@ -106,6 +106,7 @@ class ChildrenPage(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -149,7 +150,7 @@ class ChildrenPage(QWidget):
 
     def _size_columns(self) -> None:
         em = self.fontMetrics().horizontalAdvance("M")
-        for column, width in enumerate((11, 13, 8, 5, 6, 7, 9)):
+        for column, width in enumerate((10, 12, 9, 4, 5, 7, 10)):
             self.table.setColumnWidth(column, width * em)
 
     def _today(self) -> dt.date:

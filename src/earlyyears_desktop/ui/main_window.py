@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
+        self.nav.setSpacing(3)
         for n, spec in enumerate(PAGES, start=1):
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -162,7 +163,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, f"Shortcut Control {n}")
             self.nav.addItem(item)
         width = max(self.nav.fontMetrics().horizontalAdvance(s.title) for s in PAGES)
-        self.nav.setFixedWidth(width + 48)
+        self.nav.setFixedWidth(width + 56)
         self.nav.currentRowChanged.connect(self._nav_changed)
         row.addWidget(self.nav)
         self.page_stack = QStackedWidget()
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         self.export_label = QLabel()
         self.export_label.setAccessibleName("Last export")
         for label in (self.who_label, self.unsynced_label, self.export_label):
+            label.setContentsMargins(12, 0, 12, 0)
             bar.addPermanentWidget(label)
 
     def _auto_lock_ms(self) -> int:
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
         for action in self.go_actions:
             action.setEnabled(True)
         self.show_page(self.current_key)
+        self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.refresh_status()
         self.idle.set_timeout_ms(self.idle.timeout_ms)
         self.idle.start()
@@ -324,9 +327,7 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
-        # Let queued work finish and deliver its results now, so nothing lands after the clear.
-        self.runner.wait_for_idle()
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self._drain()
         for page in self.pages.values():
             if isinstance(page, Page):
                 page.clear_personal_data()
@@ -348,6 +349,16 @@ class MainWindow(QMainWindow):
         log.info("Vault locked")
         self.show_locked()
         self.locked.emit()
+
+    def _drain(self) -> None:
+        """Let queued work finish and deliver its results now, so nothing lands after the
+        clear. A result may queue more work (a page reading its next part), hence the loop."""
+        for _ in range(50):
+            self.runner.wait_for_idle()
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            if self.runner.running == 0:
+                return
+        log.warning("Background work was still running when the records were locked")
 
     # ---- status ----
 

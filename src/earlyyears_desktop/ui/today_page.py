@@ -118,7 +118,8 @@ class TodayPage(QWidget):
     def _list(self, name: str) -> QListWidget:
         widget = QListWidget()
         widget.setAccessibleName(name)
-        widget.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        widget.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        widget.setMaximumHeight(self.fontMetrics().lineSpacing() * 12)
         widget.itemActivated.connect(
             lambda item: (
                 self.child_requested.emit(item.data(Qt.ItemDataRole.UserRole))

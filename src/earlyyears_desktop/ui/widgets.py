@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -13,6 +14,7 @@ from earlyyears_desktop.ui.theme import ERROR_ROLE_STYLE
 def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
     """A heading sized relative to the system font, so it follows the user's font size."""
     label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     font = QFont(label.font())
     font.setPointSizeF(font.pointSizeF() * (1.5 if level == 1 else 1.2))
     font.setBold(True)
@@ -28,6 +30,7 @@ class FieldError(QLabel):
     def __init__(self, field: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setStyleSheet(ERROR_ROLE_STYLE)
         self.setAccessibleName(f"Problem with {field.replace('_', ' ')}")

@@ -1,0 +1,68 @@
+"""Keyboard-only use: Ctrl+1..9 reach every page; pages not built yet say so plainly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from earlyyears_desktop.ui.main_window import PAGES
+from earlyyears_desktop.ui.pages import Page, PlannedPage
+
+
+def test_keyboard_navigation_through_pages(qtbot, window, unlock):
+    unlock(window)  # typed and Enter, no mouse
+    for n, spec in enumerate(PAGES, start=1):
+        qtbot.keyClick(
+            QApplication.focusWidget() or window,
+            Qt.Key(Qt.Key.Key_0 + n),
+            Qt.KeyboardModifier.ControlModifier,
+        )
+        assert window.current_key == spec.key
+        page = window.page(spec.key)
+        assert window.page_stack.currentWidget() is page
+        assert isinstance(page, Page)
+        assert spec.title in window.windowTitle()
+        if isinstance(page, PlannedPage):
+            assert "not ready yet" in "".join(w.text() for w in page.findChildren(QLabel))
+    # The sidebar moves with the arrow keys too.
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Home)
+    assert window.current_key == "today"
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.current_key == "children"
+
+
+def test_search_is_reachable_by_keyboard(qtbot, window, unlock):
+    unlock(window)
+    qtbot.keyClick(window.nav, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = window.page("children")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    qtbot.keyClick(page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus() or QApplication.focusWidget() is page.search
+    with qtbot.waitSignal(page.list_ready, timeout=5000):
+        qtbot.keyClicks(page.search, "sian")
+    assert page.model.rowCount() == 1
+
+
+def test_widgets_have_accessible_names(qtbot, window, unlock):
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QCheckBox,
+        QComboBox,
+        QLineEdit,
+        QPushButton,
+    )
+
+    unlock(window)
+    for key in ("today", "children", "settings"):
+        window.show_page(key)
+        for kind in (QLineEdit, QComboBox):
+            for w in window.page(key).findChildren(kind):
+                if w.objectName().startswith("qt_"):
+                    continue  # a spin box's own inner field: the spin box has the name
+                assert w.accessibleName(), type(w).__name__
+        for w in window.page(key).findChildren(QAbstractButton):
+            if not isinstance(w, QPushButton | QCheckBox):
+                continue  # Qt's own (a line edit's clear button, a table's corner)
+            assert w.accessibleName() or w.text(), type(w).__name__
