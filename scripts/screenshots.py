@@ -1,0 +1,176 @@
+"""Screenshots for docs/user-guide.md, taken from the real widgets on a fictional demo vault.
+
+    python scripts/screenshots.py [--out docs/images]
+
+Builds a demo vault in a temporary folder (cheap Argon2id settings: never for real records),
+drives the windows offscreen and saves each screen with QWidget.grab(). Every name shown is
+invented by services/demo.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["EARLYYEARS_TEST_FAST_KDF"] = "1"
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
+
+from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.storage.keyslots import KdfParams
+from earlyyears_desktop.ui.main_window import MainWindow
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.setup_wizard import SetupWizard
+from earlyyears_desktop.ui.theme import apply_theme
+
+SIZE = (1366, 768)
+
+
+def wait_until(app: QApplication, done: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        app.processEvents()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get ready in time")
+        time.sleep(0.01)
+    settle(app)
+
+
+def settle(app: QApplication, seconds: float = 0.15) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    path = out / f"{name}.png"
+    widget.grab().save(str(path), "PNG", 9)
+    print(f"{path}  {path.stat().st_size // 1024} KiB")
+
+
+def wizard_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> None:
+    wizard = SetupWizard(tmp / "new-vault", runner)
+    wizard.resize(720, 520)
+    wizard.show()
+    wizard.team_page.team.setText("Cherwell Early Years SEND Team")
+    settle(app)
+    save(wizard, out, "setup-1-team")
+    wizard.next()
+    wizard.practitioner_page.name.setText("Amira Haddad")
+    wizard.next()
+    wizard.passphrase_page.passphrase.setText("kettle orange harbour 7")
+    wizard.passphrase_page.again.setText("kettle orange harbour 7")
+    settle(app)
+    save(wizard, out, "setup-2-passphrase")
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    wait_until(app, lambda: wizard.currentPage() is wizard.key_page)
+    save(wizard, out, "setup-3-recovery-key")
+    wizard.key_page.kept.setChecked(True)
+    wizard.next()
+    settle(app)
+    save(wizard, out, "setup-4-check-key")
+    if wizard.created is not None:
+        wizard.created.vault.lock()
+    wizard.hide()
+    wizard.deleteLater()
+
+
+def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> None:
+    folder = tmp / "demo-vault"
+    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests())
+    demo.vault.lock()
+    window = MainWindow(folder, runner)
+    window.resize(*SIZE)
+    window.show()
+    settle(app)
+    save(window, out, "unlock")
+
+    screen = window.unlock_screen
+    screen.passphrase.setText("not the passphrase")
+    screen.try_unlock()
+    wait_until(app, lambda: "not right" in screen.message.text())
+    save(window, out, "unlock-wrong-passphrase")
+
+    screen.passphrase.setText(DEMO_PASSPHRASE)
+    screen.try_unlock()
+    wait_until(app, lambda: not window.is_locked)
+    today = window.page("today")
+    wait_until(app, lambda: today.summary is not None and bool(window.who_label.text()))
+    save(window, out, "today")
+
+    window.show_page("groups")
+    settle(app, 0.5)
+    save(window, out, "groups")
+
+    window.show_page("children")
+    children = window.page("children")
+    wait_until(app, lambda: children.model.rowCount() > 0)
+    children.search.setText("zoe")
+    wait_until(app, lambda: children.model.rowCount() == 1)
+    children.table.setCurrentIndex(children.model.index(0, 0))
+    wait_until(app, lambda: children.record.view is not None)
+    save(window, out, "children-search")
+    children.search.clear()
+    wait_until(app, lambda: children.model.rowCount() > 1)
+    save(window, out, "children")
+
+    children.add_child()
+    form = children.new_form
+    form.given.setText("Nia")
+    form.family.setText("Brennan")
+    future = dt.date.today() + dt.timedelta(days=40)
+    form.dob.setText(future.strftime("%d/%m/%Y"))
+    form.save()
+    wait_until(app, lambda: form.errors["date_of_birth"].isVisible())
+    form.resize(680, 720)
+    settle(app)
+    save(form, out, "child-form-validation")
+    form.reject()
+
+    window.show_page("visits")
+    settle(app)
+    save(window, out, "planned-page")
+
+    window.show_page("settings")
+    settle(app, 0.4)
+    save(window, out, "settings")
+    apply_theme(app, True)
+    window.show_page("children")
+    wait_until(app, lambda: children.model.rowCount() > 0)
+    settle(app, 0.3)
+    save(window, out, "high-contrast")
+    apply_theme(app, False)
+
+    window.lock()
+    settle(app)
+    save(window, out, "locked")
+    window.idle.remove()
+    window.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "docs/images")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Early Years")
+    runner = OpRunner()
+    with tempfile.TemporaryDirectory(prefix="earlyyears-shots-") as tmp:
+        wizard_shots(app, runner, Path(tmp), args.out)
+        main_window_shots(app, runner, Path(tmp), args.out)
+        runner.wait_for_idle()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
