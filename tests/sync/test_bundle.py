@@ -78,7 +78,7 @@ def write_export(
         "sender_id": "device-0001",
         "sequence": 1,
         "previous_bundle_sha256": None,
-        "chunk_size": 4096,
+        "chunk_size": bundle_module.MIN_CHUNK_SIZE,
         "now": NOW,
         "recipient_id": "central-la",
     }
@@ -160,17 +160,35 @@ def repack(
 def small_bundle(
     tmp_path_factory: pytest.TempPathFactory, device: KeyPair, central: KeyPair
 ) -> bytes:
+    # Two full chunks of the smallest allowed size and a short final one.
     path = tmp_path_factory.mktemp("small") / "small.eyb"
-    written = write_export(path, device, central, make_records(3, size=60), chunk_size=512)
+    written = write_export(path, device, central, make_records(3, size=9000))
     assert written.manifest["chunk_count"] == 3, written.manifest["chunk_count"]
     return path.read_bytes()
+
+
+def structural_positions(bundle: bytes) -> list[int]:
+    """Every byte position except the inside of the ciphertexts, which are long and alike.
+
+    Covers the container, manifest, signature, every frame header, every `enc` and the first
+    and last bytes of every ciphertext; the hypothesis tests below cover the rest at random.
+    """
+    with zipfile.ZipFile(io.BytesIO(bundle)) as z:
+        info = z.getinfo("payload.hpke")
+    start = info.header_offset + 30 + len(info.filename)
+    skipped: set[int] = set()
+    position = start
+    for frame in split_frames(bundle[start : start + info.file_size]):
+        skipped.update(range(position + 4 + 32 + 64, position + len(frame) - 64))
+        position += len(frame)
+    return [p for p in range(len(bundle)) if p not in skipped]
 
 
 # --- round trips ------------------------------------------------------------------------------
 
 
 def test_round_trip_across_many_chunks(tmp_path: Path, device: KeyPair, central: KeyPair) -> None:
-    records = make_records(500)
+    records = make_records(2000, size=200)
     path = tmp_path / "out.eyb"
     written = write_export(path, device, central, records)
 
@@ -181,8 +199,9 @@ def test_round_trip_across_many_chunks(tmp_path: Path, device: KeyPair, central:
     assert opened.manifest == written.manifest
     assert opened.manifest_bytes == written.manifest_bytes
     assert opened.manifest_sha256 == written.manifest_sha256
-    assert opened.record_counts == {"attendance": 167, "child": 167, "visit_note": 166}
+    assert opened.record_counts == {"attendance": 667, "child": 667, "visit_note": 666}
     assert int(str(opened.manifest["chunk_count"])) > 10
+    assert opened.manifest["chunk_size"] == bundle_module.MIN_CHUNK_SIZE
     assert list(opened.records()) == records
     assert list(opened.records()) == records  # a second pass gives the same
     assert opened.sequence == 1 and opened.previous_bundle_sha256 is None
@@ -235,9 +254,9 @@ def test_empty_bundle_round_trip(tmp_path: Path, device: KeyPair, central: KeyPa
 def test_record_larger_than_a_chunk_spans_chunks(
     tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:
-    records = make_records(3, size=5000)
-    written = write_export(tmp_path / "big.eyb", device, central, records, chunk_size=1000)
-    assert int(str(written.manifest["chunk_count"])) > 30
+    records = make_records(3, size=30000)
+    written = write_export(tmp_path / "big.eyb", device, central, records)
+    assert int(str(written.manifest["chunk_count"])) > 6
     assert list(open_export(written.path, device, central).records()) == records
 
 
@@ -477,7 +496,7 @@ def test_wrong_kind(tmp_path: Path, device: KeyPair, central: KeyPair) -> None:
 def test_reordered_chunks_refused_even_when_re_signed(
     tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:
-    written = write_export(tmp_path / "b.eyb", device, central, make_records(100))
+    written = write_export(tmp_path / "b.eyb", device, central, make_records(3, size=9000))
     swapped = tmp_path / "swapped.eyb"
     repack(written.path, swapped, device, frames=lambda f: [f[1], f[0], *f[2:]])
     assert refusal(lambda: open_export(swapped, device, central)).code == "tampered"
@@ -486,7 +505,7 @@ def test_reordered_chunks_refused_even_when_re_signed(
 def test_dropped_final_chunk_refused_even_when_re_signed(
     tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:
-    written = write_export(tmp_path / "b.eyb", device, central, make_records(100))
+    written = write_export(tmp_path / "b.eyb", device, central, make_records(3, size=9000))
     count = int(str(written.manifest["chunk_count"]))
     cut = tmp_path / "cut.eyb"
     repack(
@@ -502,8 +521,8 @@ def test_dropped_final_chunk_refused_even_when_re_signed(
 def test_chunk_moved_from_another_bundle_refused(
     tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:
-    first = write_export(tmp_path / "a.eyb", device, central, make_records(100))
-    second = write_export(tmp_path / "b.eyb", device, central, make_records(100))
+    first = write_export(tmp_path / "a.eyb", device, central, make_records(3, size=9000))
+    second = write_export(tmp_path / "b.eyb", device, central, make_records(3, size=9000))
     with zipfile.ZipFile(second.path) as z:
         donor = split_frames(z.read("payload.hpke"))
     mixed = tmp_path / "mixed.eyb"
@@ -543,6 +562,128 @@ def test_ill_formed_manifest_refused_even_when_signed(
     bad = tmp_path / "bad.eyb"
     repack(written.path, bad, device, manifest_update=update, encode=encode)
     assert refusal(lambda: open_export(bad, device, central)).code == "bad-manifest"
+
+
+def seal_frames(
+    manifest: Mapping[str, object], recipient: KeyPair, chunks: list[bytes]
+) -> list[bytes]:
+    """Encrypt `chunks` as frames of `manifest`'s bundle, cut however the test wants."""
+    suite = CipherSuite.X25519.hpke_suite()
+    frames = []
+    for index, chunk in enumerate(chunks):
+        info = bundle_module.chunk_info(manifest, index, index == len(chunks) - 1)
+        sealed = suite.encrypt(chunk, recipient.encryption_public_key, info=info)  # type: ignore[arg-type]
+        frames.append(len(sealed).to_bytes(4, "big") + sealed)
+    return frames
+
+
+def plaintext_stream(records: list[dict[str, object]]) -> bytes:
+    return b"".join(canonical_dumps(r) + b"\n" for r in records)
+
+
+def test_writer_refuses_chunk_sizes_out_of_bounds(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    for size in (1, 512, bundle_module.MIN_CHUNK_SIZE - 1, bundle_module.MAX_CHUNK_SIZE + 1):
+        with pytest.raises(ValueError):
+            write_export(tmp_path / "x.eyb", device, central, make_records(2), chunk_size=size)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tiny_chunks_are_refused_before_decryption(
+    tmp_path: Path, device: KeyPair, central: KeyPair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = make_records(3)
+    written = write_export(tmp_path / "b.eyb", device, central, records)
+    stream = plaintext_stream(records)
+    tiny = seal_frames(written.manifest, central, [stream[i : i + 1] for i in range(len(stream))])
+    bad = tmp_path / "tiny.eyb"
+    repack(
+        written.path,
+        bad,
+        device,
+        frames=lambda _: tiny,
+        manifest_update={"chunk_count": len(tiny), "chunk_size": 1},
+    )
+
+    def no_decryption(*args: object) -> Iterator[bytes]:
+        raise AssertionError("nothing may be decrypted before the manifest is checked")
+
+    monkeypatch.setattr(bundle_module, "_iter_plaintext_chunks", no_decryption)
+    exc = refusal(lambda: open_export(bad, device, central))
+    assert exc.code == "bad-manifest"
+    assert "chunk_size" in exc.reason
+
+
+@pytest.mark.parametrize("change", [-1, 1, 1000])
+def test_chunk_count_must_fit_payload_size_before_decryption(
+    tmp_path: Path,
+    device: KeyPair,
+    central: KeyPair,
+    monkeypatch: pytest.MonkeyPatch,
+    change: int,
+) -> None:
+    written = write_export(tmp_path / "b.eyb", device, central, make_records(3, size=9000))
+    count = int(str(written.manifest["chunk_count"]))
+    assert count == 3
+    bad = tmp_path / "count.eyb"
+    repack(written.path, bad, device, manifest_update={"chunk_count": count + change})
+
+    def no_decryption(*args: object) -> Iterator[bytes]:
+        raise AssertionError("nothing may be decrypted before the manifest is checked")
+
+    monkeypatch.setattr(bundle_module, "_iter_plaintext_chunks", no_decryption)
+    exc = refusal(lambda: open_export(bad, device, central))
+    assert exc.code == "bad-manifest"
+    assert "chunk_count" in exc.reason
+
+
+def test_empty_final_chunk_after_full_ones_is_refused(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    size = bundle_module.MIN_CHUNK_SIZE
+    records = make_records(60, size=400)
+    written = write_export(tmp_path / "b.eyb", device, central, records)
+    stream = plaintext_stream(records)[: 2 * size]
+    # Not what a writer makes (a stream ending on a chunk boundary ends with a full chunk), and
+    # it would give two chunk counts for one payload size.
+    bad = tmp_path / "empty-final.eyb"
+    frames = seal_frames(written.manifest, central, [stream[:size], stream[size:], b""])
+    repack(written.path, bad, device, frames=lambda _: frames, manifest_update={"chunk_count": 3})
+    assert refusal(lambda: open_export(bad, device, central)).code == "bad-manifest"
+
+
+def test_every_non_final_frame_must_be_exactly_chunk_size(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    size = bundle_module.MIN_CHUNK_SIZE
+    records = make_records(3, size=9000)
+    written = write_export(tmp_path / "b.eyb", device, central, records)
+    stream = plaintext_stream(records)
+    assert 2 * size < len(stream) <= 3 * size
+    # Same total as the writer's cut, so the manifest is consistent; only the cut differs.
+    cuts = [stream[: size - 100], stream[size - 100 : 2 * size], stream[2 * size :]]
+    frames = seal_frames(written.manifest, central, cuts)
+    bad = tmp_path / "uneven.eyb"
+    repack(written.path, bad, device, frames=lambda _: frames)
+    assert refusal(lambda: open_export(bad, device, central)).code == "tampered"
+    # The same chunks cut as the format requires open fine.
+    good = tmp_path / "even.eyb"
+    even = seal_frames(
+        written.manifest, central, [stream[:size], stream[size : 2 * size], stream[2 * size :]]
+    )
+    repack(written.path, good, device, frames=lambda _: even)
+    assert list(open_export(good, device, central).records()) == records
+
+
+def test_frame_digests_are_kept_compactly(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    written = write_export(tmp_path / "b.eyb", device, central, make_records(3, size=9000))
+    opened = open_export(written.path, device, central)
+    digests = opened._frame_digests
+    assert isinstance(digests, bytes)
+    assert len(digests) == 32 * int(str(written.manifest["chunk_count"]))
 
 
 def test_record_counts_must_match_contents(
@@ -653,7 +794,7 @@ def test_every_flipped_byte_is_refused(
     small_bundle: bytes, tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:
     path = tmp_path / "flipped.eyb"
-    for position in range(len(small_bundle)):
+    for position in structural_positions(small_bundle):
         for mask in (0x01, 0x80, 0xFF):
             damaged = bytearray(small_bundle)
             damaged[position] ^= mask
@@ -665,7 +806,7 @@ def test_every_truncation_is_refused(
     small_bundle: bytes, tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:
     path = tmp_path / "short.eyb"
-    for length in range(len(small_bundle)):
+    for length in structural_positions(small_bundle):
         path.write_bytes(small_bundle[:length])
         refusal(lambda: open_export(path, device, central))
 
@@ -709,7 +850,7 @@ def test_hybrid_bundle_any_byte_changed_is_refused(
 ) -> None:
     path = tmp_path / "pq.eyb"
     if not path.exists():
-        write_export(path, device, hybrid_central, make_records(3, size=60), chunk_size=512)
+        write_export(path, device, hybrid_central, make_records(3, size=9000))
     original = path.read_bytes()
     position = data.draw(st.integers(0, len(original) - 1))
     damaged = bytearray(original)

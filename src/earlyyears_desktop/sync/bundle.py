@@ -52,8 +52,12 @@ INFO_PREFIX: Final = b"earlyyears-bundle-v1\n"
 
 MAX_MANIFEST_SIZE: Final = 1024 * 1024
 SIGNATURE_SIZE: Final = 64
-MAX_CHUNK_PLAINTEXT: Final = 1024 * 1024
-DEFAULT_CHUNK_SIZE: Final = MAX_CHUNK_PLAINTEXT
+# Plaintext bytes in every chunk but the last (the manifest's `chunk_size`). The lower bound
+# keeps the number of frames, and so the reader's work and bookkeeping, proportional to the
+# payload's size; the upper bound is what a reader must be able to hold in memory at once.
+MIN_CHUNK_SIZE: Final = 64 * 1024
+MAX_CHUNK_SIZE: Final = 16 * 1024 * 1024
+DEFAULT_CHUNK_SIZE: Final = 1024 * 1024
 # A single record line may span chunks; this bounds what the reader holds while joining them.
 MAX_RECORD_SIZE: Final = 16 * 1024 * 1024
 # No ZIP64: every offset must fit in 32 bits, so the payload stays well under 4 GiB.
@@ -61,6 +65,7 @@ MAX_PAYLOAD_SIZE: Final = 3 * 1024 * 1024 * 1024
 MAX_ID_LENGTH: Final = 200
 AEAD_TAG_SIZE: Final = 16
 FRAME_HEADER_SIZE: Final = 4
+DIGEST_SIZE: Final = 32
 
 MANIFEST_FIELDS: Final = frozenset(
     {
@@ -80,6 +85,7 @@ MANIFEST_FIELDS: Final = frozenset(
         "payload_sha256",
         "payload_size",
         "chunk_count",
+        "chunk_size",
         "cipher_suite",
         "extra",
     }
@@ -134,7 +140,8 @@ class VerifiedBundle:
     manifest_sha256: str
     _layout: _Layout = field(repr=False)
     _private_key: EncryptionPrivateKey = field(repr=False)
-    _frame_digests: tuple[bytes, ...] = field(repr=False)
+    # SHA-256 of every frame, concatenated: 32 bytes per chunk.
+    _frame_digests: bytes = field(repr=False)
 
     @property
     def kind(self) -> str:
@@ -310,6 +317,7 @@ def write_bundle(
             "payload_sha256": encryptor.sha256.hexdigest(),
             "payload_size": encryptor.size,
             "chunk_count": encryptor.chunk_count,
+            "chunk_size": chunk_size,
             "cipher_suite": suite.manifest_value(),
             "extra": extra_dict,
         }
@@ -370,8 +378,12 @@ def _check_writer_arguments(
         raise ValueError("previous_bundle_sha256 must be 64 lower-case hex digits")
     if kind == "return" and expires_at is None:
         raise ValueError("return bundles must carry an expiry")
-    if not 1 <= chunk_size <= MAX_CHUNK_PLAINTEXT:
-        raise ValueError(f"chunk_size must be 1 .. {MAX_CHUNK_PLAINTEXT}")
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, int)
+        or not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE
+    ):
+        raise ValueError(f"chunk_size must be {MIN_CHUNK_SIZE} .. {MAX_CHUNK_SIZE}")
 
 
 def _entity_of(record: Mapping[str, object]) -> str:
@@ -772,7 +784,7 @@ def open_bundle(
         expires_at = manifest["expires_at"]
         if expires_at is not None and parse_timestamp(str(expires_at)) < now:
             raise BundleRefused("This bundle has expired; ask for a new one to be made.", "expired")
-        digests: list[bytes] = []
+        digests = bytearray()
         chunks = _iter_plaintext_chunks(f, layout, manifest, recipient_private_key, None, digests)
         counts: Counter[str] = Counter()
         for record in _iter_records(chunks, counts):
@@ -789,7 +801,7 @@ def open_bundle(
         manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
         _layout=layout,
         _private_key=recipient_private_key,
-        _frame_digests=tuple(digests),
+        _frame_digests=bytes(digests),
     )
 
 
@@ -856,17 +868,21 @@ def _iter_plaintext_chunks(
     layout: _Layout,
     manifest: Mapping[str, object],
     private_key: EncryptionPrivateKey,
-    expected_digests: tuple[bytes, ...] | None,
-    record_digests: list[bytes] | None,
+    expected_digests: bytes | None,
+    record_digests: bytearray | None,
 ) -> Iterator[bytes]:
-    """Decrypt each frame in order, checking its position, its end flag and the whole hash."""
+    """Decrypt each frame in order, checking its length, position, end flag and the whole hash.
+
+    The manifest was already checked to be consistent (`_manifest_problem`): every frame but
+    the last holds exactly `chunk_size` plaintext bytes, and the last one ends the payload.
+    """
     suite = suite_for_key(private_key)
     hpke_suite = suite.hpke_suite()
     hpke_key = private_key.hpke_key() if isinstance(private_key, HybridPrivateKey) else private_key
-    min_frame = suite.enc_length() + AEAD_TAG_SIZE
-    max_frame = min_frame + MAX_CHUNK_PLAINTEXT
+    overhead = suite.enc_length() + AEAD_TAG_SIZE
     chunk_count = manifest["chunk_count"]
-    assert isinstance(chunk_count, int)
+    chunk_size = manifest["chunk_size"]
+    assert isinstance(chunk_count, int) and isinstance(chunk_size, int)
     whole = hashlib.sha256()
     f.seek(layout.payload_offset)
     remaining = layout.payload_size
@@ -876,21 +892,23 @@ def _iter_plaintext_chunks(
             raise BundleRefused(_UNREADABLE, "tampered")
         header = f.read(FRAME_HEADER_SIZE)
         length = int.from_bytes(header, "big")
-        if not min_frame <= length <= min(max_frame, remaining - FRAME_HEADER_SIZE):
+        final = index == chunk_count - 1
+        expected = remaining - FRAME_HEADER_SIZE if final else overhead + chunk_size
+        if length != expected or not overhead <= length <= overhead + chunk_size:
             raise BundleRefused(_UNREADABLE, "tampered")
         sealed = f.read(length)
         if len(sealed) != length:
             raise BundleRefused(_DAMAGED, "truncated")
         frame_digest = hashlib.sha256(header + sealed).digest()
         if expected_digests is not None and (
-            index >= len(expected_digests) or expected_digests[index] != frame_digest
+            expected_digests[index * DIGEST_SIZE : (index + 1) * DIGEST_SIZE] != frame_digest
         ):
             raise BundleRefused("The bundle file changed while it was being read.", "tampered")
         if record_digests is not None:
-            record_digests.append(frame_digest)
+            record_digests += frame_digest
         whole.update(header)
         whole.update(sealed)
-        info = chunk_info(manifest, index, index == chunk_count - 1)
+        info = chunk_info(manifest, index, final)
         try:
             plaintext = hpke_suite.decrypt(sealed, hpke_key, info=info)
         except Exception:
@@ -998,15 +1016,37 @@ def _manifest_problem(m: dict[str, object]) -> str | None:
         _is_id(k) and _is_int(v) and v >= 1 for k, v in counts.items()
     ):
         return "record_counts is not a map of entity names to positive counts"
-    if not _is_int(m["payload_size"]) or not _is_int(m["chunk_count"]) or m["chunk_count"] < 1:
-        return "payload_size or chunk_count is not a valid integer"
     try:
-        CipherSuite.from_manifest_value(m["cipher_suite"])
+        suite = CipherSuite.from_manifest_value(m["cipher_suite"])
     except ValueError:
         return "cipher_suite is not a supported suite"
+    payload_size, chunk_count, chunk_size = m["payload_size"], m["chunk_count"], m["chunk_size"]
+    if not _is_int(payload_size) or not _is_int(chunk_count) or chunk_count < 1:
+        return "payload_size or chunk_count is not a valid integer"
+    if not _is_int(chunk_size) or not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
+        return f"chunk_size is not between {MIN_CHUNK_SIZE} and {MAX_CHUNK_SIZE}"
+    if not _chunking_fits(payload_size, chunk_count, chunk_size, suite):
+        return "chunk_count does not fit payload_size and chunk_size"
     if not isinstance(m["extra"], dict):
         return "extra is not an object"
     return None
+
+
+def _chunking_fits(
+    payload_size: int, chunk_count: int, chunk_size: int, suite: CipherSuite
+) -> bool:
+    """Whether `chunk_count` frames, all full but the last, make up exactly `payload_size`.
+
+    The last chunk holds 1 .. chunk_size plaintext bytes, or 0 .. chunk_size when it is the
+    only one, so `payload_size` and `chunk_size` determine `chunk_count`. Checked before
+    anything is decrypted, so a reader's work is bounded by the payload's size.
+    """
+    if payload_size > MAX_PAYLOAD_SIZE:
+        return False
+    overhead = FRAME_HEADER_SIZE + suite.enc_length() + AEAD_TAG_SIZE
+    last_plaintext = payload_size - (chunk_count - 1) * (overhead + chunk_size) - overhead
+    smallest_last = 0 if chunk_count == 1 else 1
+    return smallest_last <= last_plaintext <= chunk_size
 
 
 def _is_int(value: object) -> TypeGuard[int]:
