@@ -504,7 +504,7 @@ def main() -> int:
     RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n")
     write_report(results, failures, scale, kdf)
     log(json.dumps(results, sort_keys=True, indent=2))
-    log(f"Wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}.")
+    log(f"Wrote {RESULTS} and {REPORT}.")
     return 1 if failures else 0
 
 

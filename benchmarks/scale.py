@@ -160,11 +160,27 @@ def scale_vault(progress: Progress = print) -> ScaleVault:
     """The cached scale vault, built first if it is not there yet."""
     folder = vault_folder()
     meta = folder / "scale-meta.json"
+    if meta.is_file() and not _still_opens(folder, progress):
+        progress("The cached scale vault no longer opens with this code: building it again.")
+        meta.unlink()
     if not meta.is_file():
         _build(folder, progress)
     else:
         progress(f"Reusing the scale vault in {folder} (generator version {GENERATOR_VERSION}).")
     return _load_meta(folder)
+
+
+def _still_opens(folder: Path, progress: Progress) -> bool:
+    """A cache made by older code may not open (a changed key-slot format, say)."""
+    from earlyyears_desktop.storage.errors import VaultError
+    from earlyyears_desktop.storage.vault import open_vault
+
+    try:
+        open_vault(folder, PASSPHRASE).lock()
+    except VaultError as exc:
+        progress(f"  {type(exc).__name__}: {exc}")
+        return False
+    return True
 
 
 def _load_meta(folder: Path) -> ScaleVault:
