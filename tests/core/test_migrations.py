@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 
 from earlyyears_desktop.domain.models import Observation
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.services.unit_of_work import GENESIS_HASH, audit_hash
 from earlyyears_desktop.storage import migrations
 from earlyyears_desktop.storage.engine import make_engine
 from earlyyears_desktop.storage.vault import open_vault
@@ -22,21 +24,46 @@ OLD_WORDS = "Wobblyjellyfish explored the Marmaladecrumble tray at revision one"
 
 
 def _vault_at_first_revision(fresh: VaultUnderTest) -> tuple[str, str]:
-    """Take a new vault back to 0001 and write there as the first release would have."""
+    """A vault taken back to 0001 with a child and an observation in it.
+
+    The records are written first, through today's services (which need today's schema),
+    then the schema goes back: that drops the full-text index (0002) and the audit digests
+    (0003), so the upgrade must rebuild the index from what the tables hold.
+    """
     saved = fresh.services.children.create_child(
         ChildInput("Ngozi", "Okafor", dt.date.today() - dt.timedelta(days=900))
     )
-    downgrade(fresh.vault, "0001")
-    assert migrations.current_revision(fresh.vault.engine) == "0001"
-    with fresh.vault.engine.connect() as conn:
-        tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
-    assert "observations_fts" not in tables
-    # Written at 0001: no FTS triggers exist, so nothing indexes this observation yet.
     _, observation = fresh.services.observations.add(
         ObservationInput(saved.id, OLD_WORDS, dt.date.today() - dt.timedelta(days=3))
     )
+    downgrade(fresh.vault, "0001")
+    assert migrations.current_revision(fresh.vault.engine) == "0001"
+    with fresh.vault.engine.begin() as conn:
+        tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+        _rehash_audit_chain_without_digests(conn)
+    assert "observations_fts" not in tables
     fresh.vault.lock()
     return saved.id, observation
+
+
+def _rehash_audit_chain_without_digests(conn: Connection) -> None:
+    """Make the chain what a 0001 app would have written: its events carried no digest."""
+    prev = GENESIS_HASH
+    rows = conn.execute(
+        text(
+            "SELECT seq, at, practitioner_id, device_id, action, entity, record_id, version "
+            "FROM audit_events ORDER BY seq"
+        )
+    ).all()
+    for row in rows:
+        event = SimpleNamespace(**row._asdict(), record_sha256="")
+        event.at = dt.datetime.fromisoformat(str(event.at))
+        digest = audit_hash(prev, event)
+        conn.execute(
+            text("UPDATE audit_events SET prev_hash = :p, hash = :h WHERE seq = :s"),
+            {"p": prev, "h": digest, "s": row.seq},
+        )
+        prev = digest
 
 
 def test_old_vault_upgrades_with_data_intact(fresh: VaultUnderTest) -> None:

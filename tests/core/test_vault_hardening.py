@@ -134,3 +134,31 @@ def test_guessable_passphrases_are_refused(weak: str) -> None:
 )
 def test_ordinary_passphrases_are_accepted(fine: str) -> None:
     check_passphrase_strength(fine)
+
+
+def test_a_record_changed_outside_the_app_is_detected(demo: VaultUnderTest) -> None:
+    assert demo.services.verify_audit().ok
+    with demo.services.uow.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE children SET date_of_birth = '2019-01-01' "
+                "WHERE id = (SELECT id FROM children ORDER BY id LIMIT 1)"
+            )
+        )
+    report = demo.services.verify_audit()
+    assert not report.ok
+    assert [entity for entity, _ in report.altered_records] == ["child"]
+    assert "changed outside the app" in report.message
+
+
+def test_a_record_inserted_outside_the_app_is_detected(demo: VaultUnderTest) -> None:
+    with demo.services.uow.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO venues (id, version, created_at, updated_at, changed_by_device, "
+                "name, address, access_notes) VALUES ('v-smuggled', 1, '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00', '', 'Hall', '', '')"
+            )
+        )
+    report = demo.services.verify_audit()
+    assert ("venue", "v-smuggled") in report.altered_records

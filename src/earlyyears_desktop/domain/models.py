@@ -389,6 +389,8 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[str] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer, default=0)
+    #: SHA-256 of the record's columns after the change ("" for events about no record)
+    record_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, select
@@ -60,7 +62,36 @@ class Changes:
         return Changes({k: self.ids(k) | other.ids(k) for k in keys})
 
 
-def audit_hash(prev_hash: str, event: AuditEvent) -> str:
+def record_digest(record: Synced) -> str:
+    """SHA-256 over every column of a record, in a fixed form, as it will be stored."""
+    values = {
+        column.key: _plain(getattr(record, column.key))
+        for column in record.__table__.columns  # type: ignore[attr-defined]
+    }
+    return hashlib.sha256(
+        json.dumps(values, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def _apply_column_defaults(record: Synced) -> None:
+    """Fill Python-side column defaults now, so the digest sees what the row will hold."""
+    for column in record.__table__.columns:  # type: ignore[attr-defined]
+        if getattr(record, column.key) is not None or column.default is None:
+            continue
+        default = column.default
+        if default.is_scalar:
+            setattr(record, column.key, default.arg)
+        elif default.is_callable:
+            setattr(record, column.key, default.arg(None))
+
+
+def audit_hash(prev_hash: str, event: AuditEvent | SimpleNamespace) -> str:
     """The chain link: SHA-256 over the previous hash and this event's fields."""
     parts = [
         prev_hash,
@@ -73,6 +104,9 @@ def audit_hash(prev_hash: str, event: AuditEvent) -> str:
         event.record_id,
         str(event.version),
     ]
+    if event.record_sha256:
+        # Events from before revision 0003 have no digest and keep their original hash.
+        parts.append(event.record_sha256)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -167,7 +201,9 @@ def _stamp_and_log(session: Session, _context: Any, _instances: Any) -> None:
         return
     with session.no_autoflush:
         for action, obj in logged:
-            _append_audit(session, actor, action, obj.entity, obj.id, obj.version, now)
+            _apply_column_defaults(obj)
+            digest = "" if action == "erase" else record_digest(obj)
+            _append_audit(session, actor, action, obj.entity, obj.id, obj.version, now, digest)
             if action != "erase":
                 session.add(
                     ChangeLogEntry(entity=obj.entity, record_id=obj.id, version=obj.version, at=now)
@@ -188,7 +224,10 @@ def _log_sync_applied(session: Session, actor: Actor, now: dt.datetime) -> None:
         for action, obj in applied:
             if obj.id is None or obj.version is None:
                 raise DomainError("A record from the central service has no id or version.")
-            _append_audit(session, actor, action, obj.entity, obj.id, obj.version, now)
+            _apply_column_defaults(obj)
+            _append_audit(
+                session, actor, action, obj.entity, obj.id, obj.version, now, record_digest(obj)
+            )
             session.info["touched"].setdefault(obj.entity, set()).add(obj.id)
 
 
@@ -218,6 +257,7 @@ def _append_audit(
     record_id: str,
     version: int,
     at: dt.datetime,
+    digest: str = "",
 ) -> None:
     head = session.info.get("audit_head")
     if head is None:
@@ -235,6 +275,7 @@ def _append_audit(
         entity=entity,
         record_id=record_id,
         version=version,
+        record_sha256=digest,
         prev_hash=prev,
     )
     audit.hash = audit_hash(prev, audit)
