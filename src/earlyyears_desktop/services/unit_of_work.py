@@ -65,8 +65,7 @@ class Changes:
 def record_digest(record: Synced) -> str:
     """SHA-256 over every column of a record, in a fixed form, as it will be stored."""
     values = {
-        column.key: _plain(getattr(record, column.key))
-        for column in record.__table__.columns  # type: ignore[attr-defined]
+        column.key: _plain(getattr(record, column.key)) for column in record.__table__.columns
     }
     return hashlib.sha256(
         json.dumps(values, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -81,7 +80,7 @@ def _plain(value: object) -> object:
 
 def _apply_column_defaults(record: Synced) -> None:
     """Fill Python-side column defaults now, so the digest sees what the row will hold."""
-    for column in record.__table__.columns:  # type: ignore[attr-defined]
+    for column in record.__table__.columns:
         if getattr(record, column.key) is not None or column.default is None:
             continue
         default = column.default
