@@ -150,7 +150,7 @@ class ChildrenPage(QWidget):
 
     def _size_columns(self) -> None:
         em = self.fontMetrics().horizontalAdvance("M")
-        for column, width in enumerate((10, 12, 9, 4, 5, 7, 10)):
+        for column, width in enumerate((10, 12, 9, 5, 5, 8, 10)):
             self.table.setColumnWidth(column, width * em)
 
     def _today(self) -> dt.date:
