@@ -240,14 +240,14 @@ class AttendanceReports:
             for child in summary.children:
                 if child.visitor or child.enrolment_ended:
                     continue
-                reasons = []
+                why: list[str] = []
                 if child.missed_in_a_row >= missed_in_a_row:
-                    reasons.append(f"Missed the last {child.missed_in_a_row} sessions")
+                    why.append(f"Missed the last {child.missed_in_a_row} sessions")
                 rate = child.rate
                 if rate is not None and child.sessions >= minimum_sessions and rate < threshold:
-                    reasons.append(f"Attended {child.attended} of {child.sessions} sessions")
-                if reasons:
-                    flagged.append((summary, child, tuple(reasons)))
+                    why.append(f"Attended {child.attended} of {child.sessions} sessions")
+                if why:
+                    flagged.append((summary, child, tuple(why)))
         contacts = self._main_carers({child.child_id for _, child, _ in flagged})
         for summary, child, reasons in flagged:
             carer, phone = contacts.get(child.child_id, ("", ""))
@@ -348,20 +348,20 @@ def _summarise(
         last: dt.date | None = None
         for session, counts in zip(sessions, counted, strict=True):
             mark = by_pair.get((session.id, child_id))
-            status = mark[0] if mark else None
-            per_session.append(status)
+            mark_status: str | None = mark[0] if mark else None
+            per_session.append(mark_status)
             if not counts or not (mark or enrolled(child_id, session.date)):
                 continue
             total += 1
-            if status and AttendanceStatus(status).attended:
+            if mark_status and AttendanceStatus(mark_status).attended:
                 attended += 1
                 run = 0
                 last = session.date
                 continue
             run += 1
-            if status == AttendanceStatus.APOLOGIES:
+            if mark_status == AttendanceStatus.APOLOGIES:
                 apologies += 1
-            elif status == AttendanceStatus.DID_NOT_ATTEND:
+            elif mark_status == AttendanceStatus.DID_NOT_ATTEND:
                 dna += 1
             else:
                 unmarked += 1
