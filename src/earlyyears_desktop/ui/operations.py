@@ -14,7 +14,6 @@ A progress dialog appears only if the work takes longer than `PROGRESS_DELAY_MS`
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -65,8 +64,8 @@ class _Job(QRunnable):
             result = self._work()
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
             if not isinstance(exc, DomainError):
+                # The type only: a traceback's frames and messages may hold a child's details.
                 log.error("Background work failed: %s", type(exc).__name__)
-                log.debug("".join(traceback.format_exception(exc)))
             self._relay.failed.emit(exc)
         else:
             self._relay.done.emit(result)
