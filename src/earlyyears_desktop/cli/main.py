@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from earlyyears_desktop import __version__
 from earlyyears_desktop.cli.errors import EXIT_OTHER, EXIT_USAGE, CommandError
 from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.storage.process import harden_process
 
 # verb -> module; each module has HELP, configure(parser) and run(args) -> int.
 COMMANDS = {
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    harden_process()
     try:
         args = build_parser().parse_args(argv)
         if not getattr(args, "run", None):
@@ -73,8 +75,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Records already saved are kept.",
             file=sys.stderr,
         )
-        if "--debug" in sys.argv:
-            raise
         return EXIT_OTHER
 
 

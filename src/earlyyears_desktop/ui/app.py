@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
+from earlyyears_desktop.storage.process import harden_process
 from earlyyears_desktop.storage.vault import is_vault
 from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
 from earlyyears_desktop.ui.operations import OpRunner
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     # Log levels and event kinds only: never a name or any record's contents.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    harden_process()
     QApplication.setApplicationName(APP_TITLE)
     QApplication.setOrganizationName("")
     QApplication.setApplicationDisplayName(APP_TITLE)
