@@ -92,6 +92,17 @@ def write_export(
     )
 
 
+_OPENED: list[VerifiedBundle] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_opened_bundles() -> Iterator[None]:
+    # Most tests open a bundle in one expression; this closes what they leave open.
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
 def open_export(path: Path, sender: KeyPair, recipient: KeyPair, **kwargs: Any) -> VerifiedBundle:
     options: dict[str, Any] = {
         "trusted_senders": {
@@ -101,7 +112,9 @@ def open_export(path: Path, sender: KeyPair, recipient: KeyPair, **kwargs: Any) 
         "now": NOW,
     }
     options.update(kwargs)
-    return open_bundle(path, recipient_private_key=recipient.encryption, **options)
+    opened = open_bundle(path, recipient_private_key=recipient.encryption, **options)
+    _OPENED.append(opened)
+    return opened
 
 
 def refusal(call: Callable[[], object]) -> BundleRefused:
@@ -470,7 +483,7 @@ def test_expired_return_bundle(tmp_path: Path, device: KeyPair, central: KeyPair
     )
 
     def open_at(moment: datetime) -> VerifiedBundle:
-        return open_bundle(
+        opened = open_bundle(
             path,
             trusted_senders={
                 central.signing_key_id: TrustedSender("central-la", central.signing_public_key)
@@ -479,6 +492,8 @@ def test_expired_return_bundle(tmp_path: Path, device: KeyPair, central: KeyPair
             expected_kind="return",
             now=moment,
         )
+        _OPENED.append(opened)
+        return opened
 
     opened = open_at(NOW + timedelta(days=29))
     assert opened.expires_at == NOW + timedelta(days=30)
@@ -761,16 +776,70 @@ def test_garbage_before_or_after_refused(
         refusal(lambda: open_export(path, device, central))
 
 
-def test_file_changed_between_verification_and_reading(
+def test_file_modified_in_place_between_verification_and_reading(
     tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:
     path = tmp_path / "b.eyb"
-    write_export(path, device, central, make_records(50))
-    opened = open_export(path, device, central)
-    write_export(path, device, central, make_records(50))
-    with pytest.raises(BundleRefused) as info:
+    write_export(path, device, central, make_records(3, size=9000))
+    with open_export(path, device, central) as opened:
+        # Same length, last frame's ciphertext changed: found only when that frame is reached,
+        # after records from the earlier frames were already yielded.
+        data = bytearray(path.read_bytes())
+        data[-300] ^= 0x01
+        with open(path, "r+b") as f:
+            f.write(data)
+        seen = []
+        with pytest.raises(BundleRefused) as info:
+            for record in opened.records():
+                seen.append(record)
+        assert info.value.code == "tampered"
+        assert seen  # why the caller must import inside one transaction and roll back
+
+
+def test_file_replaced_on_disk_after_verification_is_not_read(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    path = tmp_path / "b.eyb"
+    records = make_records(50)
+    write_export(path, device, central, records)
+    with open_export(path, device, central) as opened:
+        # Another valid bundle renamed over the path after verification: records() keeps
+        # reading the file that was verified, not whatever the path now names.
+        write_export(path, device, central, make_records(7))
+        assert list(opened.records()) == records
+        assert list(opened.records()) == records
+    assert len(list(open_export(path, device, central).records())) == 7
+
+
+def test_verified_bundle_is_a_context_manager(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    path = tmp_path / "b.eyb"
+    records = make_records(3, size=9000)
+    write_export(path, device, central, records)
+    with open_export(path, device, central) as opened:
+        assert not opened.closed
+        first, second = opened.records(), opened.records()
+        # Two iterators over the one open file, interleaved, each read the whole payload.
+        pairs = list(zip(first, second, strict=True))
+        assert [a for a, _ in pairs] == records and [b for _, b in pairs] == records
+    assert opened.closed
+    with pytest.raises(ValueError):
         list(opened.records())
-    assert info.value.code == "tampered"
+    opened.close()  # closing twice is harmless
+
+
+def test_refused_bundle_leaves_no_file_open(
+    tmp_path: Path, device: KeyPair, central: KeyPair
+) -> None:
+    written = write_export(tmp_path / "b.eyb", device, central, make_records(5))
+    fd_dir = Path("/proc/self/fd")
+    if not fd_dir.is_dir():
+        pytest.skip("needs /proc to count open files")
+    before = len(list(fd_dir.iterdir()))
+    for _ in range(5):
+        refusal(lambda: open_export(written.path, device, central, expected_kind="return"))
+    assert len(list(fd_dir.iterdir())) == before
 
 
 def test_every_refusal_code_is_documented() -> None:
@@ -921,13 +990,13 @@ def test_worked_example_in_the_documentation_still_opens(tmp_path: Path) -> None
     central_key = x25519.X25519PrivateKey.from_private_bytes(
         seed("earlyyears example central encryption key")
     )
-    opened = open_bundle(
+    with open_bundle(
         path,
         trusted_senders={key_id(device_key): TrustedSender("device-0001-example", device_key)},
         recipient_private_key=central_key,
         recipient_id="central-example-la",
         expected_kind="export",
         now=NOW,
-    )
-    assert opened.manifest_sha256 in docs
-    assert [r["id"] for r in opened.records()] == ["c-0001", "a-0042"]
+    ) as opened:
+        assert opened.manifest_sha256 in docs
+        assert [r["id"] for r in opened.records()] == ["c-0001", "a-0042"]

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import BinaryIO, Final, TypeGuard
 
 from cryptography.exceptions import InvalidSignature
@@ -127,21 +128,47 @@ class TrustedSender:
 class VerifiedBundle:
     """A bundle whose container, signature, addressing, hashes and every chunk were checked.
 
+    It holds the file open from verification on, and `records()` reads from that same open
+    file, never from the path again, so a file renamed or copied over the path in between is
+    not read. Use it as a context manager (`with open_bundle(...) as bundle:`), or call
+    `close()`, to release the file.
+
     `records()` decrypts the payload a second time rather than keeping plaintext from the
     first pass, so memory stays bounded by one chunk plus one record. Each chunk is checked
     against the SHA-256 recorded for it during verification before it is decrypted again,
-    so a file changed on disk in between makes `records()` raise BundleRefused("tampered").
-    The caller imports inside one transaction and rolls back on that.
+    so a file modified in place in between makes `records()` raise BundleRefused("tampered"),
+    possibly after some records were yielded. The caller therefore imports inside one
+    transaction and rolls back on any exception.
     """
 
     path: Path
     manifest: dict[str, object]
     manifest_bytes: bytes
     manifest_sha256: str
+    _file: BinaryIO = field(repr=False)
     _layout: _Layout = field(repr=False)
     _private_key: EncryptionPrivateKey = field(repr=False)
     # SHA-256 of every frame, concatenated: 32 bytes per chunk.
     _frame_digests: bytes = field(repr=False)
+
+    def __enter__(self) -> VerifiedBundle:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the bundle file; `records()` cannot be used afterwards."""
+        self._file.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
 
     @property
     def kind(self) -> str:
@@ -196,11 +223,13 @@ class VerifiedBundle:
         return value
 
     def records(self) -> Iterator[dict[str, object]]:
-        with open(self.path, "rb") as f:
-            chunks = _iter_plaintext_chunks(
-                f, self._layout, self.manifest, self._private_key, self._frame_digests, None
-            )
-            yield from _iter_records(chunks, None)
+        """Decrypt the checked payload again and yield its records in order."""
+        if self._file.closed:
+            raise ValueError("the bundle has been closed")
+        chunks = _iter_plaintext_chunks(
+            self._file, self._layout, self.manifest, self._private_key, self._frame_digests, None
+        )
+        yield from _iter_records(chunks, None)
 
 
 # --- names and HPKE info ----------------------------------------------------------------------
@@ -753,6 +782,9 @@ def open_bundle(
     `recipient_key_id` defaults to the key id of `recipient_private_key`'s public key; when
     `recipient_id` is given, the manifest must name it too. Nothing is yielded by
     `records()` of the result that has not already been decrypted and checked here.
+
+    The result keeps the file open for `records()`: use it as `with open_bundle(...) as
+    bundle:` (or call `bundle.close()`).
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
@@ -763,7 +795,10 @@ def open_bundle(
         raise ValueError("recipient_key_id does not belong to recipient_private_key")
     bundle_path = Path(path)
 
-    with open(bundle_path, "rb") as f:
+    # The file stays open for records() (the second pass reads this same open file, not the
+    # path again), so it is only closed here if verification fails.
+    f = open(bundle_path, "rb")  # noqa: SIM115
+    try:
         file_size = os.fstat(f.fileno()).st_size
         layout, manifest_bytes, signature = _read_container(f, file_size)
         manifest = _parse_manifest(manifest_bytes)
@@ -793,12 +828,16 @@ def open_bundle(
             raise BundleRefused(
                 "The bundle's record counts do not match its contents.", "bad-payload"
             )
+    except BaseException:
+        f.close()
+        raise
 
     return VerifiedBundle(
         path=bundle_path,
         manifest=manifest,
         manifest_bytes=manifest_bytes,
         manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+        _file=f,
         _layout=layout,
         _private_key=recipient_private_key,
         _frame_digests=bytes(digests),
@@ -884,12 +923,14 @@ def _iter_plaintext_chunks(
     chunk_size = manifest["chunk_size"]
     assert isinstance(chunk_count, int) and isinstance(chunk_size, int)
     whole = hashlib.sha256()
-    f.seek(layout.payload_offset)
+    position = layout.payload_offset
     remaining = layout.payload_size
     index = 0
     while remaining:
         if index >= chunk_count or remaining < FRAME_HEADER_SIZE:
             raise BundleRefused(_UNREADABLE, "tampered")
+        # Seek before every read: two records() iterators over one file may be interleaved.
+        f.seek(position)
         header = f.read(FRAME_HEADER_SIZE)
         length = int.from_bytes(header, "big")
         final = index == chunk_count - 1
@@ -916,6 +957,7 @@ def _iter_plaintext_chunks(
             # of the format: any failure to open a chunk is a refusal.
             raise BundleRefused(_UNREADABLE, "tampered") from None
         remaining -= FRAME_HEADER_SIZE + length
+        position += FRAME_HEADER_SIZE + length
         index += 1
         yield plaintext
     if index != chunk_count or whole.hexdigest() != manifest["payload_sha256"]:
