@@ -1,0 +1,123 @@
+"""The whole loop through both command lines, as separate processes, like people run it:
+
+earlyyears demo -> enrol-request -> earlyyears-central enrol -> earlyyears enrol -> export ->
+earlyyears-central ingest -> roster -> return -> earlyyears import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import PASSPHRASE
+
+DEVICE_PASSPHRASE = "demo-only passphrase 2026"
+
+
+def _run(*argv: str | os.PathLike[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(a) for a in argv], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None) -> None:
+    env = {
+        **os.environ,
+        "EARLYYEARS_TEST_FAST_KDF": "1",
+        "EARLYYEARS_PASSPHRASE": DEVICE_PASSPHRASE,
+        "EARLYYEARS_CENTRAL_PASSPHRASE": PASSPHRASE,
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    env.pop("EARLYYEARS_CENTRAL_DB_URL", None)
+    device = [sys.executable, "-m", "earlyyears_desktop.cli.main"]
+    central = [sys.executable, "-m", "earlyyears_desktop.central.cli"]
+    vault, folder, usb = tmp_path / "vault", tmp_path / "central", tmp_path / "usb"
+    usb.mkdir()
+
+    done = _run(*device, "demo", vault, env=env)
+    assert done.returncode == 0, done.stderr
+    init = [*central, "init", folder, "--name", "Example County Council"]
+    done = _run(*init, *(["--db", db_url] if db_url else []), env=env)
+    assert done.returncode == 0, done.stderr
+
+    request, response = tmp_path / "request.json", tmp_path / "response.json"
+    done = _run(*device, "enrol-request", vault, "--out", request, env=env)
+    assert done.returncode == 0, done.stderr
+    done = _run(*central, "enrol", folder, request, "--out", response, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "device signing key:" in done.stdout
+    done = _run(*device, "enrol", vault, response, env=env)
+    assert done.returncode == 0, done.stderr
+    device_id = json.loads(request.read_text())["device_id"]
+    team = json.loads(request.read_text())["team_name"]
+
+    done = _run(*device, "export", vault, "--out", usb, env=env)
+    assert done.returncode == 0, done.stderr
+    export = Path(done.stdout.strip().splitlines()[-1])
+    assert export.is_file()
+    done = _run(*central, "ingest", folder, export, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "ingested (device" in done.stdout
+    done = _run(*central, "ingest", folder, export, env=env)
+    assert done.returncode == 0 and "already ingested" in done.stdout
+
+    roster = tmp_path / "roster.json"
+    roster.write_text(
+        json.dumps(
+            [
+                {
+                    "entity": "child",
+                    "id": "5d1c0a52-8f3e-4f7e-9a51-2b7c4e0d0001",
+                    "data": {
+                        "legal_given_names": "Ffion",
+                        "legal_family_name": "Ó Súilleabháin",
+                        "date_of_birth": "2023-02-11",
+                    },
+                },
+                {
+                    "entity": "carer",
+                    "data": {
+                        "child_id": "5d1c0a52-8f3e-4f7e-9a51-2b7c4e0d0001",
+                        "name": "Siobhán Ó Súilleabháin",
+                        "relationship": "mother",
+                    },
+                },
+                {"entity": "strategy", "data": {"title": "Objects of reference"}},
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    done = _run(*central, "roster", folder, roster, "--team", team, env=env)
+    assert done.returncode == 0, done.stderr
+
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    done = _run(*central, "return", folder, "--device", device_id, "--out", returns, env=env)
+    assert done.returncode == 0, done.stderr
+    back = Path(done.stdout.strip())
+    assert back.is_file()
+    done = _run(*device, "import", vault, back, env=env)
+    assert done.returncode == 0, done.stderr
+    done = _run(*device, "import", vault, back, env=env)
+    assert done.returncode == 0, done.stderr  # the same return bundle again changes nothing
+
+    done = _run(*central, "status", folder, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    status = json.loads(done.stdout)
+    (dev,) = status["devices"]
+    assert (dev["device_id"], dev["bundles_accepted"], dev["acknowledged_through"]) == (
+        device_id,
+        1,
+        1,
+    )
+    assert dev["return_bundles_written"] == 1
+    assert status["quarantined"] == [] and status["gaps"] == []
+    assert status["records"]["child"]["total"] >= 2
+    for name in ("Ffion", "Súilleabháin", "Siobhán"):
+        assert name not in done.stdout
