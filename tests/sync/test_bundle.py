@@ -691,6 +691,46 @@ def test_every_non_final_frame_must_be_exactly_chunk_size(
     assert list(open_export(good, device, central).records()) == records
 
 
+@pytest.mark.parametrize("excess", [0, 1, 1000])
+def test_record_line_limit_applies_to_every_line(
+    tmp_path: Path, device: KeyPair, central: KeyPair, excess: int
+) -> None:
+    # One line of MAX_RECORD_SIZE + excess bytes (line feed included), cut by the largest
+    # chunks: the first chunk holds most of it, the last one completes it.
+    limit = bundle_module.MAX_RECORD_SIZE
+    size = bundle_module.MAX_CHUNK_SIZE
+    skeleton = canonical_dumps({"entity": "child", "id": "big", "pad": ""}) + b"\n"
+    line = (
+        canonical_dumps(
+            {"entity": "child", "id": "big", "pad": "a" * (limit + excess - len(skeleton))}
+        )
+        + b"\n"
+    )
+    assert len(line) == limit + excess
+    stream = line + canonical_dumps({"entity": "child", "id": "small"}) + b"\n"
+    written = write_export(tmp_path / "b.eyb", device, central, [])
+    cuts = [stream[i : i + size] for i in range(0, len(stream), size)]
+    frames = seal_frames({**written.manifest, "chunk_size": size}, central, cuts)
+    big = tmp_path / "big.eyb"
+    repack(
+        written.path,
+        big,
+        device,
+        frames=lambda _: frames,
+        manifest_update={
+            "chunk_count": len(cuts),
+            "chunk_size": size,
+            "record_counts": {"child": 2},
+        },
+    )
+    if excess == 0:
+        assert [r["id"] for r in open_export(big, device, central).records()] == ["big", "small"]
+    else:
+        exc = refusal(lambda: open_export(big, device, central))
+        assert exc.code == "bad-payload"
+        assert "larger than allowed" in exc.reason
+
+
 def test_frame_digests_are_kept_compactly(
     tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:

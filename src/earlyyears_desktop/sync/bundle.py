@@ -976,13 +976,21 @@ def _iter_records(
             newline = pending.find(b"\n", start)
             if newline < 0:
                 break
+            # Every line, line feed included, not only an unfinished one: a line completed by
+            # the chunk that ends it could otherwise be up to two chunks long.
+            if newline + 1 - start > MAX_RECORD_SIZE:
+                raise _record_too_large()
             yield _parse_record(bytes(pending[start:newline]), counts)
             start = newline + 1
         del pending[:start]
-        if len(pending) > MAX_RECORD_SIZE:
-            raise BundleRefused("A record in the bundle is larger than allowed.", "bad-payload")
+        if len(pending) >= MAX_RECORD_SIZE:
+            raise _record_too_large()
     if pending:
         raise BundleRefused("The bundle's contents end in the middle of a record.", "bad-payload")
+
+
+def _record_too_large() -> BundleRefused:
+    return BundleRefused("A record in the bundle is larger than allowed.", "bad-payload")
 
 
 def _parse_record(line: bytes, counts: Counter[str] | None) -> dict[str, object]:
