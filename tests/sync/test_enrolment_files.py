@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -16,6 +17,7 @@ from earlyyears_desktop.sync.enrolment_files import (
     build_enrolment_response,
     parse_enrolment_request,
     parse_enrolment_response,
+    request_sha256,
     signed_bytes,
 )
 from earlyyears_desktop.sync.errors import ENROLMENT_REFUSAL_CODES, EnrolmentRefused
@@ -81,11 +83,24 @@ def test_request_round_trip(device: KeyPair) -> None:
 
 
 def test_response_round_trip(device: KeyPair, central: KeyPair) -> None:
-    request = parse_enrolment_request(make_request(device))
+    request_bytes = make_request(device)
+    request = parse_enrolment_request(request_bytes)
+    assert request.request_sha256 == hashlib.sha256(request_bytes).hexdigest()
     data = build_enrolment_response(
         central, central_id="central-la", central_name="Example LA", request=request, now=NOW
     )
-    response = parse_enrolment_response(data, device_id="device-0001", device_keys=device)
+    assert json.loads(data)["request_sha256"] == hashlib.sha256(request_bytes).hexdigest()
+    response = parse_enrolment_response(
+        data, device_id="device-0001", device_keys=device, request=request_bytes
+    )
+    assert response.request_sha256 == request_sha256(request_bytes)
+    by_hash = parse_enrolment_response(
+        data,
+        device_id="device-0001",
+        device_keys=device,
+        request_sha256=request_sha256(request_bytes),
+    )
+    assert by_hash == response
     assert response.central_id == "central-la"
     assert response.central_signing_key_id == central.signing_key_id
     assert response.central_encryption_key_id == central.encryption_key_id
@@ -174,16 +189,91 @@ def test_response_for_another_device_or_old_keys_refused(device: KeyPair, centra
     data = build_enrolment_response(
         central, central_id="central-la", central_name="Example LA", request=request, now=NOW
     )
+    pending = make_request(device)
     refused(
-        lambda: parse_enrolment_response(data, device_id="device-0002", device_keys=device),
+        lambda: parse_enrolment_response(
+            data, device_id="device-0002", device_keys=device, request=pending
+        ),
         "wrong-device",
     )
     refused(
         lambda: parse_enrolment_response(
-            data, device_id="device-0001", device_keys=KeyPair.generate()
+            data, device_id="device-0001", device_keys=KeyPair.generate(), request=pending
         ),
         "wrong-device",
     )
+
+
+def test_response_to_another_request_refused(device: KeyPair, central: KeyPair) -> None:
+    # Same device, same keys, but an earlier request (say, one sent to another service): its
+    # response must not complete the enrolment this device is waiting on.
+    earlier = make_request(device)
+    pending = build_enrolment_request(
+        device,
+        device_id="device-0001",
+        practitioner_name="Sam Ørsted-Example",
+        team_name="Portage North",
+        now=datetime(2025, 3, 8, 9, 30, 0, tzinfo=UTC),
+    )
+    data = build_enrolment_response(
+        central,
+        central_id="central-la",
+        central_name="Example LA",
+        request=parse_enrolment_request(earlier),
+        now=NOW,
+    )
+    exc = refused(
+        lambda: parse_enrolment_response(
+            data, device_id="device-0001", device_keys=device, request=pending
+        ),
+        "wrong-request",
+    )
+    assert "different enrolment request" in exc.reason
+    refused(
+        lambda: parse_enrolment_response(
+            data,
+            device_id="device-0001",
+            device_keys=device,
+            request_sha256=request_sha256(pending),
+        ),
+        "wrong-request",
+    )
+    # A response whose request_sha256 was edited no longer verifies.
+    edited = edit(data, request_sha256=request_sha256(pending))
+    refused(
+        lambda: parse_enrolment_response(
+            edited, device_id="device-0001", device_keys=device, request=pending
+        ),
+        "bad-signature",
+    )
+    assert parse_enrolment_response(
+        data, device_id="device-0001", device_keys=device, request=earlier
+    ).request_sha256 == request_sha256(earlier)
+
+
+def test_response_parser_needs_the_pending_request(device: KeyPair, central: KeyPair) -> None:
+    request_bytes = make_request(device)
+    data = build_enrolment_response(
+        central,
+        central_id="central-la",
+        central_name="Example LA",
+        request=parse_enrolment_request(request_bytes),
+        now=NOW,
+    )
+    with pytest.raises(TypeError):
+        parse_enrolment_response(data, device_id="device-0001", device_keys=device)
+    with pytest.raises(TypeError):
+        parse_enrolment_response(
+            data,
+            device_id="device-0001",
+            device_keys=device,
+            request=request_bytes,
+            request_sha256=request_sha256(request_bytes),
+        )
+    with pytest.raises(ValueError):
+        parse_enrolment_response(
+            data, device_id="device-0001", device_keys=device, request_sha256="not a hash"
+        )
 
 
 def test_response_with_swapped_central_key_refused(device: KeyPair, central: KeyPair) -> None:
@@ -196,7 +286,9 @@ def test_response_with_swapped_central_key_refused(device: KeyPair, central: Key
         data, central_signing_public_key_pem=public_key_to_pem(impostor.signing_public_key)
     )
     refused(
-        lambda: parse_enrolment_response(swapped, device_id="device-0001", device_keys=device),
+        lambda: parse_enrolment_response(
+            swapped, device_id="device-0001", device_keys=device, request=make_request(device)
+        ),
         "bad-signature",
     )
 
@@ -219,8 +311,10 @@ def test_any_byte_change_is_refused_or_harmless(data: st.DataObject, device: Key
         request = parse_enrolment_request(bytes(damaged))
     except EnrolmentRefused:
         return
-    # Only layout bytes outside the signed values can change without a refusal.
-    assert request == parse_enrolment_request(original)
+    # Only layout bytes outside the signed values can change without a refusal; they do change
+    # the request's hash, which names the exact file a response answers.
+    expected = parse_enrolment_request(original)
+    assert request == dataclasses.replace(expected, request_sha256=request_sha256(damaged))
 
 
 def test_documented_example_request_verifies() -> None:
@@ -233,7 +327,10 @@ def test_documented_example_request_verifies() -> None:
         hashlib.sha256(b"earlyyears example device encryption key").digest(),
     )
     response = parse_enrolment_response(
-        blocks[1].encode(), device_id="device-0001-example", device_keys=example_device
+        blocks[1].encode(),
+        device_id="device-0001-example",
+        device_keys=example_device,
+        request=blocks[0].encode(),
     )
     assert response.central_signing_fingerprint == "1857 9950 96E6 096C E478"
     for code in ENROLMENT_REFUSAL_CODES:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ RESPONSE_FIELDS: Final = frozenset(
         "cipher_suite",
         "device_signing_key_id",
         "device_encryption_key_id",
+        "request_sha256",
         "accepted_at",
         "signature",
     }
@@ -86,6 +88,8 @@ class EnrolmentRequest:
     encryption_public_key: EncryptionPublicKey
     cipher_suite: CipherSuite
     created_at: datetime
+    # SHA-256 (hex) of the exact request file bytes; the response carries it back.
+    request_sha256: str
 
     @property
     def signing_key_id(self) -> str:
@@ -114,6 +118,7 @@ class EnrolmentResponse:
     cipher_suite: CipherSuite
     device_signing_key_id: str
     device_encryption_key_id: str
+    request_sha256: str
     accepted_at: datetime
 
     @property
@@ -131,6 +136,11 @@ class EnrolmentResponse:
     @property
     def central_encryption_fingerprint(self) -> str:
         return fingerprint(self.central_encryption_key_id)
+
+
+def request_sha256(data: bytes) -> str:
+    """What a response to the request file `data` carries in `request_sha256`."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def build_enrolment_request(
@@ -180,6 +190,7 @@ def parse_enrolment_request(data: bytes) -> EnrolmentRequest:
         encryption_public_key=encryption_key,
         cipher_suite=suite,
         created_at=created_at,
+        request_sha256=request_sha256(data),
     )
 
 
@@ -191,7 +202,11 @@ def build_enrolment_response(
     request: EnrolmentRequest,
     now: datetime,
 ) -> bytes:
-    """The response file's bytes for an accepted (already parsed and checked) request."""
+    """The response file's bytes for an accepted (already parsed and checked) request.
+
+    The response names the request it answers by `request.request_sha256`, the hash of the
+    exact request file bytes that `parse_enrolment_request` read.
+    """
     for name, value in (("central_id", central_id), ("central_name", central_name)):
         if not _is_text(value):
             raise ValueError(f"{name} must be 1 to {MAX_TEXT_LENGTH} characters")
@@ -206,20 +221,35 @@ def build_enrolment_response(
         "cipher_suite": central_keys.suite.manifest_value(),
         "device_signing_key_id": request.signing_key_id,
         "device_encryption_key_id": request.encryption_key_id,
+        "request_sha256": request.request_sha256,
         "accepted_at": format_timestamp(now),
     }
     return _sign_document(fields, central_keys.signing)
 
 
 def parse_enrolment_response(
-    data: bytes, *, device_id: str, device_keys: KeyPair
+    data: bytes,
+    *,
+    device_id: str,
+    device_keys: KeyPair,
+    request: bytes | None = None,
+    request_sha256: str | None = None,
 ) -> EnrolmentResponse:
-    """Read and check a response file made for this device (its id and both its keys)."""
+    """Read and check a response file made for this device and for its pending request.
+
+    Give exactly one of `request` (the bytes of the request file this device sent and is
+    waiting on) or `request_sha256` (their SHA-256, hex, as `request_sha256()` gives it). A
+    response to any other request, even one from this device with the same keys, is refused
+    ("wrong-request").
+    """
+    expected_request = _expected_request_sha256(request, request_sha256)
     doc = _parse_document(data, RESPONSE_FORMAT, RESPONSE_FIELDS, "an enrolment response")
     _require_text(doc, "device_id", "central_id", "central_name")
     for name in ("device_signing_key_id", "device_encryption_key_id"):
         if not is_key_id(doc[name]):
             raise _bad(f"{name} is not a key id")
+    if not is_key_id(doc["request_sha256"]):
+        raise _bad("request_sha256 is not a SHA-256 hex digest")
     signing_key = _signing_key(doc["central_signing_public_key_pem"])
     encryption_key = _encryption_key(doc["central_encryption_public_key_pem"])
     suite = _suite_matching(doc["cipher_suite"], encryption_key)
@@ -234,6 +264,12 @@ def parse_enrolment_response(
             "This enrolment response was made for another device or for this device's old keys.",
             "wrong-device",
         )
+    if doc["request_sha256"] != expected_request:
+        raise EnrolmentRefused(
+            "This enrolment response answers a different enrolment request than the one this "
+            "device is waiting for; use the response to its latest request.",
+            "wrong-request",
+        )
     return EnrolmentResponse(
         device_id=str(doc["device_id"]),
         central_id=str(doc["central_id"]),
@@ -243,8 +279,20 @@ def parse_enrolment_response(
         cipher_suite=suite,
         device_signing_key_id=str(doc["device_signing_key_id"]),
         device_encryption_key_id=str(doc["device_encryption_key_id"]),
+        request_sha256=str(doc["request_sha256"]),
         accepted_at=accepted_at,
     )
+
+
+def _expected_request_sha256(request: bytes | None, request_hash: str | None) -> str:
+    if (request is None) == (request_hash is None):
+        raise TypeError("give exactly one of request (the request file bytes) or request_sha256")
+    if request is not None:
+        return request_sha256(request)
+    if not is_key_id(request_hash):
+        raise ValueError("request_sha256 must be 64 lower-case hex digits")
+    assert request_hash is not None
+    return request_hash
 
 
 def signed_bytes(doc: Mapping[str, object]) -> bytes:

@@ -29,6 +29,7 @@ ENROLMENT_REFUSAL_CODES: frozenset[str] = frozenset(
         "bad-key",
         "bad-signature",
         "wrong-device",
+        "wrong-request",
     }
 )
 
