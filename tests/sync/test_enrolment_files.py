@@ -78,8 +78,16 @@ def test_request_round_trip(device: KeyPair) -> None:
     assert request.encryption_key_id == device.encryption_key_id
     assert request.cipher_suite is CipherSuite.X25519
     assert request.created_at == NOW
-    assert re.fullmatch(r"[0-9A-F]{4}( [0-9A-F]{4}){4}", request.signing_fingerprint)
+    assert re.fullmatch(r"[0-9A-F]{4}( [0-9A-F]{4}){7}", request.signing_fingerprint)
     assert request.signing_fingerprint == fingerprint(device.signing_key_id)
+    assert request.signing_fingerprint.replace(" ", "").lower() == device.signing_key_id[:32]
+
+
+def test_fingerprints_carry_128_bits() -> None:
+    key = "0123456789abcdef" * 4
+    assert fingerprint(key) == "0123 4567 89AB CDEF 0123 4567 89AB CDEF"
+    with pytest.raises(ValueError):
+        fingerprint(key[:31])
 
 
 def test_response_round_trip(device: KeyPair, central: KeyPair) -> None:
@@ -321,7 +329,7 @@ def test_documented_example_request_verifies() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     blocks = re.findall(r"```json\n(.*?)```", docs, flags=re.DOTALL)
     request = parse_enrolment_request(blocks[0].encode())
-    assert request.signing_fingerprint == "E223 2751 0703 74B5 FA5E"
+    assert request.signing_fingerprint == "E223 2751 0703 74B5 FA5E 17C5 7B2B 01DA"
     example_device = KeyPair.from_private_bytes(
         hashlib.sha256(b"earlyyears example device signing key").digest(),
         hashlib.sha256(b"earlyyears example device encryption key").digest(),
@@ -332,6 +340,6 @@ def test_documented_example_request_verifies() -> None:
         device_keys=example_device,
         request=blocks[0].encode(),
     )
-    assert response.central_signing_fingerprint == "1857 9950 96E6 096C E478"
+    assert response.central_signing_fingerprint == "1857 9950 96E6 096C E478 2F4E 7BC4 35C4"
     for code in ENROLMENT_REFUSAL_CODES:
         assert f"`{code}`" in docs

@@ -23,7 +23,8 @@ HYBRID_PUBLIC_RAW_LEN = MLKEM768_PUBLIC_RAW_LEN + X25519_RAW_LEN
 HYBRID_PRIVATE_RAW_LEN = MLKEM768_SEED_LEN + X25519_RAW_LEN
 
 KEY_ID_HEX_LEN = 64
-FINGERPRINT_HEX_LEN = 20
+# 128 bits: what people compare by eye must resist a search for a second key that matches.
+FINGERPRINT_HEX_LEN = 32
 
 
 class CipherSuite(enum.Enum):
@@ -115,7 +116,8 @@ def key_id(key: PublicKey) -> str:
 
 
 def fingerprint(key_id_hex: str) -> str:
-    """What people compare out of band: the key id's first 20 hex digits, e.g. '3F2A 9C01 ...'."""
+    """What people compare out of band: the key id's first 32 hex digits (128 bits), upper
+    case, in eight groups of four, e.g. '3F2A 9C01 ...'."""
     if len(key_id_hex) < FINGERPRINT_HEX_LEN:
         raise ValueError("key id too short for a fingerprint")
     head = key_id_hex[:FINGERPRINT_HEX_LEN].upper()
