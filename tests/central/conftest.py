@@ -256,7 +256,10 @@ class CentralEnv:
         result = self.cli("enrol", self.folder, request, "--out", response)
         assert result.code == 0, result.err
         parsed = parse_enrolment_response(
-            response.read_bytes(), device_id=device_id, device_keys=keys
+            response.read_bytes(),
+            device_id=device_id,
+            device_keys=keys,
+            request=request.read_bytes(),
         )
         return Device(device_id, keys, team, parsed)
 

@@ -415,6 +415,10 @@ def test_two_devices_marking_the_same_child_are_kept_for_reconciling(
     ]
     text = central.cli("status", central.folder)
     assert "Attendance to reconcile: 1" in text.out
+    # Device B corrects its mark to another child: nothing left to reconcile.
+    moved = dict(mark_b, version=2, data={**mark_b["data"], "child_id": "c3"})  # type: ignore[dict-item]
+    assert central.cli("ingest", central.folder, b.bundle(central.work, [moved]).path).code == 0
+    assert central.status()["reconciliations"] == []
 
 
 def test_status_json_is_stable(central: CentralEnv) -> None:

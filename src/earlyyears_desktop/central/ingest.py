@@ -121,7 +121,9 @@ def ingest_bundle(
                 reason = REVOKED_REASON
             return _quarantine(central, path, reason, exc.code, moment)
         try:
-            return _apply(central, verified, moment)
+            # The verified bundle keeps its file open for records(): closed before any move.
+            with verified:
+                return _apply(central, verified, moment)
         except _Refusal as exc:
             return _quarantine(central, path, exc.reason, exc.code, moment)
     except SQLAlchemyError as exc:

@@ -215,7 +215,8 @@ class RecordWriter:
             self.conn.execute(models.conflicts.insert(), conflict_rows)
         attendance = {k: v for k, v in changed.items() if k[0] == ATTENDANCE}
         if attendance:
-            self._index_attendance(attendance)
+            replaced = [k[1] for k in attendance if state[k].stored]
+            self._index_attendance(attendance, replaced)
 
     def _new_row(self, item: Incoming, current: _Row | None, *, stored: bool) -> _Row:
         roster_team = self.roster_team if self.roster_team is not None else None
@@ -272,9 +273,12 @@ class RecordWriter:
             "roster_seq": row.roster_seq,
         }
 
-    def _index_attendance(self, changed: Mapping[tuple[str, str], Incoming]) -> None:
+    def _index_attendance(
+        self, changed: Mapping[tuple[str, str], Incoming], replaced: list[str]
+    ) -> None:
         m = models.attendance_marks
-        self.conn.execute(delete(m).where(m.c.record_id.in_([k[1] for k in changed])))
+        if replaced:  # marks of records that were already stored; new ones have none
+            self.conn.execute(delete(m).where(m.c.record_id.in_(replaced)))
         marks = []
         for (_entity, record_id), item in changed.items():
             session_id = item.raw_data.get("session_id")
