@@ -655,3 +655,29 @@ def test_postgres_password_is_never_stored(
     assert json.loads(text)["database_url"] == url
     monkeypatch.setenv("EARLYYEARS_CENTRAL_DB_URL", with_password)
     assert central_cli("status", folder, "--json").code == 0
+
+
+def test_post_quantum_suite_end_to_end(
+    tmp_path: Path,
+    db_url: str | None,
+    central_cli,  # type: ignore[no-untyped-def]
+) -> None:
+    folder = tmp_path / "pq-central"
+    args = ["init", folder, "--suite", "mlkem768-x25519"] + (["--db", db_url] if db_url else [])
+    result = central_cli(*args)
+    assert result.code == 0, result.err
+    assert "MLKEM768-X25519" in result.out
+    work = tmp_path / "work"
+    work.mkdir()
+    env = CentralEnv(folder, work, central_cli)
+    from earlyyears_desktop.sync.keys import CipherSuite
+
+    device = env.enrol("dev-pq", keys=KeyPair.generate(CipherSuite.MLKEM768_X25519))
+    bundle = device.bundle(work, [record("child", "c1", legal_given_names=CHILD_NAME)])
+    assert central_cli("ingest", folder, bundle.path).code == 0
+    out = work / "out"
+    out.mkdir()
+    ret = central_cli("return", folder, "--device", "dev-pq", "--out", out)
+    assert ret.code == 0, ret.err
+    back = _open_return(Path(ret.out.strip()), device.keys, env)
+    assert back.extra["acknowledged_through"] == 1
