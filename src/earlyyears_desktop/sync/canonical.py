@@ -114,6 +114,9 @@ def _check_value(obj: object, depth: int) -> None:
         for key, value in obj.items():
             if not isinstance(key, str):
                 raise CanonicalJSONError("object keys must be strings")
+            # Fast path for the common leaves (exports check millions of them).
+            if value is None or value.__class__ is str or value.__class__ is bool:
+                continue
             _check_value(value, depth + 1)
         return
     raise CanonicalJSONError(f"values of type {type(obj).__name__} are not allowed")

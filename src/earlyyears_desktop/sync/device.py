@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     Table,
     and_,
     column,
@@ -35,6 +36,7 @@ from sqlalchemy import (
     select,
     table,
     text,
+    type_coerce,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -74,7 +76,7 @@ from .bundle import (
     write_bundle,
 )
 from .canonical import canonical_dumps, canonical_loads
-from .enrolment_files import build_enrolment_request, parse_enrolment_response
+from .enrolment_files import build_enrolment_request, parse_enrolment_response, request_sha256
 from .errors import BundleRefused
 from .keys import (
     CipherSuite,
@@ -93,6 +95,8 @@ from .records import (
     data_of,
     decode_record,
     encode_values,
+    is_temporal,
+    row_encoder,
 )
 
 if TYPE_CHECKING:
@@ -152,6 +156,8 @@ _S_RETURN_KEY = "sync.return.sender_key_id"
 _S_RETURN_SEQ = "sync.return.last_sequence"
 _S_RETURN_SHA = "sync.return.last_sha256"
 _S_RETURN_GAPS = "sync.return.missing"
+# SHA-256 of the latest enrolment request written: the only one a response may answer.
+_S_PENDING_REQUEST = "sync.enrolment.request_sha256"
 # DeviceKey names
 _K_SIGNING = "device.signing"
 _K_ENCRYPTION = "device.encryption"
@@ -426,6 +432,8 @@ class DeviceSync:
             now=now or dt.datetime.now(dt.UTC),
         )
         _write_file_atomically(Path(out_path), data)
+        with self.uow.write() as tx:
+            _set(tx.session, _S_PENDING_REQUEST, request_sha256(data))
         return _fingerprints(keys)
 
     def enrol(self, response_path: str | os.PathLike[str], *, replace: bool = False) -> EnrolResult:
@@ -436,7 +444,9 @@ class DeviceSync:
         people compare them by phone.
         """
         keys = self.device_keys()
-        if keys is None:
+        with self.uow.read() as session:
+            pending = _get(session, _S_PENDING_REQUEST)
+        if keys is None or not pending:
             raise DomainError(
                 "Create an enrolment request first: this device has no keys to enrol yet."
             )
@@ -444,7 +454,9 @@ class DeviceSync:
             data = Path(response_path).read_bytes()
         except OSError:
             raise DomainError("The enrolment response file could not be read.") from None
-        response = parse_enrolment_response(data, device_id=self.device_id, device_keys=keys)
+        response = parse_enrolment_response(
+            data, device_id=self.device_id, device_keys=keys, request_sha256=pending
+        )
         signing_pem = public_key_to_pem(response.central_signing_public_key)
         encryption_pem = public_key_to_pem(response.central_encryption_public_key)
         with self.uow.write() as tx:
@@ -510,14 +522,6 @@ class DeviceSync:
             if through is None:
                 raise NothingToExport(0, 0)
             in_scope = and_all(pending, ChangeLogEntry.seq <= through)
-            total = session.scalar(
-                select(func.count()).select_from(
-                    select(ChangeLogEntry.entity, ChangeLogEntry.record_id)
-                    .where(in_scope)
-                    .distinct()
-                    .subquery()
-                )
-            )
             last_seq = _get_int(session, _S_EXPORT_SEQ)
             last_sha = _get(session, _S_EXPORT_SHA) or None
             head = session.execute(
@@ -525,28 +529,29 @@ class DeviceSync:
             ).first()
             consenting = _consenting_children(session)
             sequence = last_seq + 1
-            collector = _ExportCollector(session, in_scope, consenting, progress, total or 0)
             path = folder / bundle_file_name("export", self.device_id, sequence)
-            written = write_bundle(
-                path,
-                kind="export",
-                sender_id=self.device_id,
-                sender_signing_key=keys.signing,
-                recipient_id=peer.central_id,
-                recipient_public_key=peer.encryption_key,
-                sequence=sequence,
-                previous_bundle_sha256=last_sha if sequence > 1 else None,
-                records=collector.records(),
-                extra={
-                    "audit_head": {
-                        "seq": head.seq if head else 0,
-                        "hash": head.hash if head else "0" * 64,
+            with _pending_records(session, in_scope) as counts:
+                collector = _ExportCollector(session, in_scope, consenting, progress, counts)
+                written = write_bundle(
+                    path,
+                    kind="export",
+                    sender_id=self.device_id,
+                    sender_signing_key=keys.signing,
+                    recipient_id=peer.central_id,
+                    recipient_public_key=peer.encryption_key,
+                    sequence=sequence,
+                    previous_bundle_sha256=last_sha if sequence > 1 else None,
+                    records=collector.records(),
+                    extra={
+                        "audit_head": {
+                            "seq": head.seq if head else 0,
+                            "hash": head.hash if head else "0" * 64,
+                        },
+                        "change_seq_through": through,
                     },
-                    "change_seq_through": through,
-                },
-                cancelled=cancelled,
-                now=now,
-            )
+                    cancelled=cancelled,
+                    now=now,
+                )
         if collector.sent == 0:
             path.unlink(missing_ok=True)
             raise NothingToExport(collector.held_back, len(collector.held_children))
@@ -623,73 +628,75 @@ class DeviceSync:
             )
         except OSError:
             raise DomainError("The bundle file could not be read.") from None
-        acknowledged = _acknowledgements(bundle.extra)
-        revoked, revoked_reason = _revocation(bundle.extra)
+        # The bundle keeps its verified file open for records(); close it when done.
+        with bundle:
+            acknowledged = _acknowledgements(bundle.extra)
+            revoked, revoked_reason = _revocation(bundle.extra)
 
-        with self.uow.read() as session:
-            if _already_imported(session, bundle):
-                return ImportResult(bundle.bundle_id, bundle.sequence, replayed=True)
-            missing = _sequence_check(session, bundle, central_key_id)
+            with self.uow.read() as session:
+                if _already_imported(session, bundle):
+                    return ImportResult(bundle.bundle_id, bundle.sequence, replayed=True)
+                missing = _sequence_check(session, bundle, central_key_id)
 
-        try:
-            with self.uow.write(applying_sync=True) as tx:
-                session = tx.session
-                # Records may arrive in any order; foreign keys are checked once, at commit.
-                session.execute(text("PRAGMA defer_foreign_keys = ON"))
-                acked = _apply_acknowledgements(session, acknowledged)
-                applier = _Applier(session)
-                for record in bundle.records():
-                    applier.apply(decode_record(record, allowed_entities=RETURN_ENTITIES))
-                session.flush()
-                if revoked:
-                    _set(session, _S_REVOKED, revoked_reason)
-                elif "revoked" in bundle.extra:
-                    _set(session, _S_REVOKED, "")
-                _set(session, _S_RETURN_KEY, central_key_id)
-                _set(session, _S_RETURN_SEQ, str(bundle.sequence))
-                _set(session, _S_RETURN_SHA, bundle.manifest_sha256)
-                if missing:
-                    known = [s for s in _get(session, _S_RETURN_GAPS).split(",") if s]
-                    _set(session, _S_RETURN_GAPS, ",".join([*known, *map(str, missing)]))
-                outcome = (
-                    f"{applier.inserted} new, {applier.updated} updated, "
-                    f"{applier.conflicts} conflicts, {acked} acknowledged"
-                )
-                if missing:
-                    outcome += "; missing " + ", ".join(map(str, missing))
-                if revoked:
-                    outcome += "; enrolment revoked"
-                session.add(
-                    SyncBundle(
-                        id=bundle.bundle_id,
-                        direction="return",
-                        sequence=bundle.sequence,
-                        manifest_sha256=bundle.manifest_sha256,
-                        file_name=Path(path).name[:300],
-                        record_count=sum(bundle.record_counts.values()),
-                        at=utcnow(),
-                        outcome=outcome,
+            try:
+                with self.uow.write(applying_sync=True) as tx:
+                    session = tx.session
+                    # Records may arrive in any order; foreign keys are checked once, at commit.
+                    session.execute(text("PRAGMA defer_foreign_keys = ON"))
+                    acked = _apply_acknowledgements(session, acknowledged)
+                    applier = _Applier(session)
+                    for record in bundle.records():
+                        applier.apply(decode_record(record, allowed_entities=RETURN_ENTITIES))
+                    session.flush()
+                    if revoked:
+                        _set(session, _S_REVOKED, revoked_reason)
+                    elif "revoked" in bundle.extra:
+                        _set(session, _S_REVOKED, "")
+                    _set(session, _S_RETURN_KEY, central_key_id)
+                    _set(session, _S_RETURN_SEQ, str(bundle.sequence))
+                    _set(session, _S_RETURN_SHA, bundle.manifest_sha256)
+                    if missing:
+                        known = [s for s in _get(session, _S_RETURN_GAPS).split(",") if s]
+                        _set(session, _S_RETURN_GAPS, ",".join([*known, *map(str, missing)]))
+                    outcome = (
+                        f"{applier.inserted} new, {applier.updated} updated, "
+                        f"{applier.conflicts} conflicts, {acked} acknowledged"
                     )
-                )
-                tx.audit_only("import", "bundle", bundle.bundle_id)
-        except IntegrityError:
-            raise BundleRefused(
-                "The return bundle refers to records that neither it nor this device holds.",
-                "bad-payload",
-            ) from None
-        return ImportResult(
-            bundle_id=bundle.bundle_id,
-            sequence=bundle.sequence,
-            inserted=applier.inserted,
-            updated=applier.updated,
-            unchanged=applier.unchanged,
-            conflicts=applier.conflicts,
-            acknowledged=acked,
-            missing_sequences=tuple(missing),
-            revoked=revoked,
-            revoked_reason=revoked_reason,
-            changes=tx.changes,
-        )
+                    if missing:
+                        outcome += "; missing " + ", ".join(map(str, missing))
+                    if revoked:
+                        outcome += "; enrolment revoked"
+                    session.add(
+                        SyncBundle(
+                            id=bundle.bundle_id,
+                            direction="return",
+                            sequence=bundle.sequence,
+                            manifest_sha256=bundle.manifest_sha256,
+                            file_name=Path(path).name[:300],
+                            record_count=sum(bundle.record_counts.values()),
+                            at=utcnow(),
+                            outcome=outcome,
+                        )
+                    )
+                    tx.audit_only("import", "bundle", bundle.bundle_id)
+            except IntegrityError:
+                raise BundleRefused(
+                    "The return bundle refers to records that neither it nor this device holds.",
+                    "bad-payload",
+                ) from None
+            return ImportResult(
+                bundle_id=bundle.bundle_id,
+                sequence=bundle.sequence,
+                inserted=applier.inserted,
+                updated=applier.updated,
+                unchanged=applier.unchanged,
+                conflicts=applier.conflicts,
+                acknowledged=acked,
+                missing_sequences=tuple(missing),
+                revoked=revoked,
+                revoked_reason=revoked_reason,
+                changes=tx.changes,
+            )
 
     # ---- conflicts ----
 
@@ -967,13 +974,14 @@ class _ExportCollector:
         in_scope: ColumnElement[bool],
         consenting: set[str],
         progress: ProgressCallback | None,
-        total: int,
+        counts: Mapping[str, int],
     ) -> None:
         self._session = session
         self._in_scope = in_scope
         self._consenting = consenting
         self._progress = progress
-        self._total = total
+        self._counts = counts
+        self._total = sum(counts.values())
         self.sent = 0
         self.held_back = 0
         self.held_pairs: list[tuple[str, str]] = []
@@ -981,35 +989,78 @@ class _ExportCollector:
 
     def records(self) -> Iterator[dict[str, object]]:
         done = 0
+        connection = self._session.connection()
         for model in _export_order():
+            if model.entity not in self._counts:
+                continue
             codec = CODECS[model.entity]
+            encode = row_encoder(codec, stored_text=True)
             model_table: Table = model.__table__  # type: ignore[assignment]
             child = _child_expression(model)
-            ids = (
-                select(ChangeLogEntry.record_id)
-                .where(self._in_scope, ChangeLogEntry.entity == model.entity)
-                .distinct()
+            columns: list[ColumnElement[Any]] = []
+            for name, column_codec in zip(
+                codec.all_column_names, (None, None, None, *codec.data_columns), strict=True
+            ):
+                col = model_table.c[name]
+                # Dates and times as SQLite stores them: rewriting text beats parsing it.
+                stored = column_codec is not None and is_temporal(column_codec)
+                columns.append(type_coerce(col, String) if stored else col)
+            child_column = child if child is not None else literal(None)
+            query = (
+                select(*columns, child_column)
+                .select_from(_PENDING.join(model_table, model_table.c.id == _PENDING.c.record_id))
+                .where(_PENDING.c.entity == model.entity)
             )
-            columns = [model_table.c[name] for name in codec.all_column_names]
-            query = select(
-                *columns, (child if child is not None else literal(None)).label("_child")
-            ).where(model_table.c.id.in_(ids))
-            result = self._session.execute(query.execution_options(yield_per=_BATCH))
+            result = connection.execution_options(yield_per=_BATCH).execute(query)
+            child_index = len(columns)
             for row in result:
                 done += 1
-                values = row._mapping
-                child_id = values["_child"]
+                child_id = row[child_index]
                 if child is not None and child_id not in self._consenting:
                     self.held_back += 1
-                    self.held_pairs.append((model.entity, values["id"]))
+                    self.held_pairs.append((model.entity, row[0]))
                     self.held_children.add(child_id or "")
                 else:
                     self.sent += 1
-                    yield encode_values(codec, values)  # type: ignore[arg-type]
+                    yield encode(row)
                 if self._progress is not None and done % _PROGRESS_EVERY == 0:
                     self._progress(done, self._total)
         if self._progress is not None:
             self._progress(done, self._total)
+
+
+_PENDING = table("sync_pending", column("entity"), column("record_id"))
+
+
+@contextlib.contextmanager
+def _pending_records(session: Session, in_scope: ColumnElement[bool]) -> Iterator[dict[str, int]]:
+    """Collect the distinct (entity, id) pairs to export in a temporary table, inside SQLite
+    (in memory, never in Python); yields the number of records per entity."""
+    session.execute(text("DROP TABLE IF EXISTS temp.sync_pending"))
+    session.execute(
+        text(
+            "CREATE TEMP TABLE sync_pending (entity TEXT NOT NULL, record_id TEXT NOT NULL, "
+            "PRIMARY KEY (entity, record_id)) WITHOUT ROWID"
+        )
+    )
+    try:
+        session.execute(
+            insert(_PENDING)
+            .from_select(
+                ["entity", "record_id"],
+                select(ChangeLogEntry.entity, ChangeLogEntry.record_id).where(in_scope),
+            )
+            .prefix_with("OR IGNORE")
+        )
+        counts = {
+            str(entity): int(count)
+            for entity, count in session.execute(
+                select(_PENDING.c.entity, func.count()).group_by(_PENDING.c.entity)
+            )
+        }
+        yield counts
+    finally:
+        session.execute(text("DROP TABLE IF EXISTS temp.sync_pending"))
 
 
 _HELD = table("sync_held_back", column("entity"), column("record_id"))

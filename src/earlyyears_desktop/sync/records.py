@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -54,7 +54,7 @@ def _encode_date(value: dt.date) -> str:
 
 
 def _encode_time(value: dt.time) -> str:
-    return value.strftime("%H:%M:%S")
+    return value.isoformat(timespec="seconds")
 
 
 def _encode_datetime(value: dt.datetime) -> str:
@@ -196,6 +196,78 @@ def encode_values(codec: ModelCodec, values: Mapping[str, Any]) -> dict[str, obj
         "changed_by_device": values["changed_by_device"] or "",
         "data": data,
     }
+
+
+def _stored_date(value: str) -> str:
+    return value if len(value) == 10 else _encode_date(dt.date.fromisoformat(value))
+
+
+def _stored_time(value: str) -> str:
+    return value[:8] if value[2:3] == ":" else _encode_time(dt.time.fromisoformat(value))
+
+
+def _stored_datetime(value: str) -> str:
+    # SQLAlchemy stores naive date-times in SQLite as "YYYY-MM-DD HH:MM:SS.ffffff".
+    if len(value) == 26 and value[10] == " ":
+        return value[:10] + "T" + value[11:]
+    return _encode_datetime(dt.datetime.fromisoformat(value))
+
+
+def is_temporal(column: ColumnCodec) -> bool:
+    return column.encode in (_encode_date, _encode_time, _encode_datetime)
+
+
+def row_encoder(
+    codec: ModelCodec, *, stored_text: bool = False
+) -> Callable[[Sequence[Any]], dict[str, object]]:
+    """A fast `encode_values` for rows given as sequences in `codec.all_column_names` order.
+
+    Exports encode hundreds of thousands of rows; a function generated once per model, with
+    each column's conversion written inline, is several times faster than a loop over the
+    columns. It produces exactly what `encode_values` produces (a test checks this).
+    With `stored_text`, date, time and date-time columns arrive as the text SQLite stores
+    (selected without SQLAlchemy's conversion), which is rewritten rather than parsed.
+    """
+    index = {name: i for i, name in enumerate(codec.all_column_names)}
+    members = []
+    for column in codec.data_columns:
+        value = f"v[{index[column.name]}]"
+        if column.encode is _encode_plain:
+            members.append(f"{column.name!r}: {value}")
+            continue
+        if stored_text:
+            function = {
+                _encode_date: "_sd",
+                _encode_time: "_st",
+                _encode_datetime: "_sdt",
+            }[column.encode]
+            members.append(f"{column.name!r}: None if {value} is None else {function}({value})")
+        elif column.encode is _encode_date:
+            members.append(f"{column.name!r}: None if {value} is None else {value}.isoformat()")
+        elif column.encode is _encode_time:
+            members.append(
+                f"{column.name!r}: None if {value} is None "
+                f"else {value}.isoformat(timespec='seconds')"
+            )
+        else:
+            members.append(f"{column.name!r}: None if {value} is None else _dt({value})")
+    source = (
+        "def encode(v):\n"
+        f"    return {{'entity': {codec.entity!r}, 'id': v[{index['id']}], "
+        f"'version': v[{index['version']}], "
+        f"'deleted': v[{index['deleted_at']}] is not None, "
+        f"'changed_by_device': v[{index['changed_by_device']}] or '', "
+        f"'data': {{{', '.join(members)}}}}}\n"
+    )
+    namespace: dict[str, Any] = {
+        "_dt": _encode_datetime,
+        "_sd": _stored_date,
+        "_st": _stored_time,
+        "_sdt": _stored_datetime,
+    }
+    exec(compile(source, f"<record encoder for {codec.entity}>", "exec"), namespace)
+    encoder: Callable[[Sequence[Any]], dict[str, object]] = namespace["encode"]
+    return encoder
 
 
 def encode_record(row: Synced) -> dict[str, object]:
