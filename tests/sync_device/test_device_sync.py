@@ -89,7 +89,8 @@ def test_enrolment_stores_keys_once_and_shows_both_fingerprints(
     assert request.practitioner_name == "Sam Practitioner"
     assert request.signing_fingerprint == first.signing
 
-    central.respond(tmp_path / "r1.json", tmp_path / "resp.json")
+    # A response answers the latest request only (enrolment_files: request_sha256).
+    central.respond(tmp_path / "r2.json", tmp_path / "resp.json")
     result = sync.enrol(tmp_path / "resp.json")
     assert result.central.signing == central_fp(central)
     state = sync.state()
