@@ -104,8 +104,12 @@ def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None
     assert back.is_file()
     done = _run(*device, "import", vault, back, env=env)
     assert done.returncode == 0, done.stderr
+    # The referral (child, carer) and the strategy reach the laptop; its export is confirmed.
+    assert "3 records applied (3 new, 0 updated)" in done.stdout, done.stdout
+    assert "changes were confirmed by the central service" in done.stdout
     done = _run(*device, "import", vault, back, env=env)
-    assert done.returncode == 0, done.stderr  # the same return bundle again changes nothing
+    assert done.returncode == 0, done.stderr
+    assert "already imported" in done.stdout  # the same return bundle again changes nothing
 
     done = _run(*central, "status", folder, "--json", env=env)
     assert done.returncode == 0, done.stderr
