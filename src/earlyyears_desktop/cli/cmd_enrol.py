@@ -37,7 +37,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"Central signing key fingerprint: {result.central.signing}")
     print(f"Central encryption fingerprint:  {result.central.encryption}")
     print(f"This device's signing key:       {result.device.signing}")
-    print(
-        "Compare the central fingerprints with your administrator by phone before you export."
-    )
+    print("Compare the central fingerprints with your administrator by phone before you export.")
     return 0
