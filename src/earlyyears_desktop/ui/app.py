@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     harden_process()
     QApplication.setApplicationName(APP_TITLE)
     QApplication.setOrganizationName("")
-    QApplication.setApplicationDisplayName(APP_TITLE)
+    # No application display name: Qt would append it to every title ("…: Today — Early Years").
     app = QApplication.instance() or QApplication(sys.argv[:1])
     folder = args.vault or default_vault_folder()
     launcher = Launcher(app, folder)

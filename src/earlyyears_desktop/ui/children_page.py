@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,7 +29,7 @@ from earlyyears_desktop.services.groups import GroupRow
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.child_form import ChildForm
 from earlyyears_desktop.ui.child_record import ChildRecordView, ChildView, read_child_view
-from earlyyears_desktop.ui.children_model import PAGE_SIZE, ChildrenModel
+from earlyyears_desktop.ui.children_model import COLUMNS, PAGE_SIZE, ChildrenModel
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import heading
 
@@ -108,9 +109,11 @@ class ChildrenPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
@@ -123,9 +126,13 @@ class ChildrenPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.record)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
+        # The list gets the room: the record wraps its text and reads well narrow.
+        self.record.setMinimumWidth(320)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([800, 380])
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout.addWidget(splitter, 1)
         self._size_columns()
 
@@ -149,9 +156,27 @@ class ChildrenPage(QWidget):
         return combo
 
     def _size_columns(self) -> None:
-        em = self.fontMetrics().horizontalAdvance("M")
-        for column, width in enumerate((10, 12, 9, 5, 5, 8, 10)):
-            self.table.setColumnWidth(column, width * em)
+        """The two name columns share the spare width; each short column is as wide as its
+        longest likely value or its header. Measured from text, not from the rows: sizing to
+        the contents would read every row of a long list."""
+        header = self.table.horizontalHeader()
+        cells = self.table.fontMetrics()
+        heads = header.fontMetrics()
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 16
+        samples = {
+            2: ["28 Sep 2026"],
+            3: ["12y 11m"],
+            4: [label for _, label in ChildStatus.choices()],
+            5: ["C&I, SEMH, S/P"],
+            6: ["28 Sep 2026 (overdue)"],
+        }
+        for column, texts in samples.items():
+            content = max(cells.horizontalAdvance(t) for t in texts) + 14
+            title = heads.horizontalAdvance(COLUMNS[column][0]) + arrow
+            self.table.setColumnWidth(column, max(content, title))
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(cells.horizontalAdvance("Name") + arrow)
 
     def _today(self) -> dt.date:
         return self.services.children.today()

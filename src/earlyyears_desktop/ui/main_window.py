@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -46,6 +48,32 @@ class PageSpec:
     title: str
     #: what the page will hold, shown while nobody has built it yet
     will_hold: str
+
+
+#: the sidebar's icons: Qt's own standard icons, so every platform style has them
+NAV_ICONS = {
+    "today": QStyle.StandardPixmap.SP_FileDialogInfoView,
+    "groups": QStyle.StandardPixmap.SP_FileDialogListView,
+    "children": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "visits": QStyle.StandardPixmap.SP_DirHomeIcon,
+    "plans": QStyle.StandardPixmap.SP_FileIcon,
+    "strategies": QStyle.StandardPixmap.SP_DialogHelpButton,
+    "handouts": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "sync": QStyle.StandardPixmap.SP_BrowserReload,
+    "settings": QStyle.StandardPixmap.SP_ComputerIcon,
+}
+#: the sidebar: roomy rows, a clear selected state that also shows without the focus
+NAV_STYLE = """
+QListWidget#sidebar { border: none; background: palette(base); padding: 6px 4px; outline: 0; }
+QListWidget#sidebar::item { padding: 7px 8px; margin: 1px 2px; border-radius: 6px;
+    color: palette(text); }
+QListWidget#sidebar::item:hover { background: palette(alternate-base); }
+QListWidget#sidebar::item:selected { background: palette(highlight);
+    color: palette(highlighted-text); font-weight: 600; }
+QListWidget#sidebar::item:selected:!active { background: palette(highlight);
+    color: palette(highlighted-text); }
+QListWidget#sidebar:focus { border: 2px solid palette(highlight); }
+"""
 
 
 PAGES = [
@@ -154,18 +182,30 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(self.workspace)
         row.setContentsMargins(0, 0, 0, 0)
         self.nav = QListWidget()
+        self.nav.setObjectName("sidebar")
         self.nav.setAccessibleName("Sections")
-        self.nav.setSpacing(3)
+        self.nav.setStyleSheet(NAV_STYLE)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        style = self.style()
         for n, spec in enumerate(PAGES, start=1):
-            item = QListWidgetItem(spec.title)
+            item = QListWidgetItem(style.standardIcon(NAV_ICONS[spec.key]), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(f"{spec.title} (Ctrl+{n})")
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, f"Shortcut Control {n}")
             self.nav.addItem(item)
-        width = max(self.nav.fontMetrics().horizontalAdvance(s.title) for s in PAGES)
-        self.nav.setFixedWidth(width + 56)
+        bold = self.nav.font()
+        bold.setWeight(bold.Weight.DemiBold)
+        width = max(QFontMetrics(bold).horizontalAdvance(s.title) for s in PAGES)
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar-panel")
+        sidebar.setFixedWidth(width + 20 + 48)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(self.nav, 1)
         self.nav.currentRowChanged.connect(self._nav_changed)
-        row.addWidget(self.nav)
+        row.addWidget(sidebar)
         self.page_stack = QStackedWidget()
         row.addWidget(self.page_stack, 1)
         self.stack.addWidget(self.workspace)

@@ -68,6 +68,15 @@ def read_today(services: Services) -> TodaySummary:
     )
 
 
+def _hint() -> QLabel:
+    """A plain sentence for an empty section, saying what to do next."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.hide()
+    return label
+
+
 class TodayPage(QWidget):
     loaded = Signal()
     #: a child to open on the Children page
@@ -104,13 +113,17 @@ class TodayPage(QWidget):
         self.visits_box = QGroupBox(f"Home visits planned in the next {VISITS_AHEAD_DAYS} days")
         visits_layout = QVBoxLayout(self.visits_box)
         self.visits = self._list("Home visits planned")
+        self.visits_empty = _hint()
         visits_layout.addWidget(self.visits)
+        visits_layout.addWidget(self.visits_empty)
         self.layout_.addWidget(self.visits_box)
 
         self.reviews_box = QGroupBox("Support plan reviews overdue or due in the next 4 weeks")
         reviews_layout = QVBoxLayout(self.reviews_box)
         self.reviews = self._list("Support plan reviews due")
+        self.reviews_empty = _hint()
         reviews_layout.addWidget(self.reviews)
+        reviews_layout.addWidget(self.reviews_empty)
         self.layout_.addWidget(self.reviews_box)
         self.layout_.addStretch(1)
         runner.changed.connect(self._on_changes)
@@ -118,8 +131,9 @@ class TodayPage(QWidget):
     def _list(self, name: str) -> QListWidget:
         widget = QListWidget()
         widget.setAccessibleName(name)
-        widget.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
-        widget.setMaximumHeight(self.fontMetrics().lineSpacing() * 12)
+        widget.setAccessibleDescription("Press Enter to open the child's record")
+        widget.setToolTip("Double-click or press Enter to open the child's record")
+        widget.setSpacing(2)
         widget.itemActivated.connect(
             lambda item: (
                 self.child_requested.emit(item.data(Qt.ItemDataRole.UserRole))
@@ -153,11 +167,28 @@ class TodayPage(QWidget):
         self.title.setText(f"Today, {long_date(summary.today)}")
         self._clear_sessions()
         if not summary.sessions:
-            self.sessions_layout.addWidget(QLabel("No group sessions today."))
+            empty = _hint()
+            empty.setText(
+                "No group sessions today. To plan a term, open Groups & sessions (Ctrl+2): "
+                "add a group, then schedule its sessions."
+            )
+            self.sessions_layout.addWidget(empty)
         for s in summary.sessions:
             self.sessions_layout.addWidget(self._session_row(s))
-        self._fill(self.visits, summary.visits, "No home visits planned.", overdue_word="")
-        self._fill(self.reviews, summary.reviews, "No reviews due.", overdue_word="overdue")
+        self._fill(
+            self.visits,
+            self.visits_empty,
+            summary.visits,
+            f"No home visits planned in the next {VISITS_AHEAD_DAYS} days.",
+            overdue_word="",
+        )
+        self._fill(
+            self.reviews,
+            self.reviews_empty,
+            summary.reviews,
+            "No support plan reviews due in the next 4 weeks.",
+            overdue_word="overdue",
+        )
         self.loaded.emit()
 
     def _session_row(self, s: SessionRow) -> QWidget:
@@ -180,7 +211,9 @@ class TodayPage(QWidget):
             layout.addWidget(button)
         return row
 
-    def _fill(self, widget: QListWidget, items, empty: str, overdue_word: str) -> None:
+    def _fill(
+        self, widget: QListWidget, empty_label: QLabel, items, empty: str, overdue_word: str
+    ) -> None:
         widget.clear()
         today = self.summary.today if self.summary else dt.date.today()
         for item in items:
@@ -189,8 +222,13 @@ class TodayPage(QWidget):
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item.child_id)
             widget.addItem(entry)
-        if not items:
-            widget.addItem(empty)
+        widget.setVisible(bool(items))
+        empty_label.setText(empty)
+        empty_label.setVisible(not items)
+        # As tall as its rows (up to ten), so a short list does not leave a white void.
+        rows = min(max(len(items), 1), 10)
+        frame = 2 * widget.frameWidth() + 4
+        widget.setFixedHeight(rows * (widget.sizeHintForRow(0) + 2 * widget.spacing()) + frame)
 
     def clear_personal_data(self) -> None:
         self.summary = None
@@ -198,3 +236,5 @@ class TodayPage(QWidget):
         self._clear_sessions()
         self.visits.clear()
         self.reviews.clear()
+        self.visits_empty.clear()
+        self.reviews_empty.clear()
