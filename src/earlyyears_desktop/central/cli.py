@@ -20,7 +20,6 @@ from earlyyears_desktop.central.errors import (
     EXIT_OK,
     EXIT_OTHER,
     EXIT_REFUSED,
-    EXIT_USAGE,
     EXIT_WRONG_PASSPHRASE,
     CentralError,
     UsageError,
@@ -325,9 +324,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("EARLYYEARS_DEBUG") == "1":
             raise
         return EXIT_OTHER
-
-
-__all__ = ["EXIT_USAGE", "build_parser", "main"]
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.errors import CentralError
-from earlyyears_desktop.central.folder import CentralFolder, database_error, utcnow
+from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.records import (
     RecordProblem,
     RecordWriter,
@@ -347,6 +347,3 @@ def _quarantine(
     return IngestResult(
         path=path, outcome="refused", reason=reason, code=code, quarantined_as=relative
     )
-
-
-__all__ = ["REVOKED_REASON", "IngestResult", "ingest_bundle", "ingest_bundles", "utcnow"]

@@ -219,7 +219,7 @@ class RecordWriter:
             self._index_attendance(attendance, replaced)
 
     def _new_row(self, item: Incoming, current: _Row | None, *, stored: bool) -> _Row:
-        roster_team = self.roster_team if self.roster_team is not None else None
+        roster_team = self.roster_team
         if roster_team is None and current is not None:
             roster_team = current.roster_team
         if roster_team is not None:
