@@ -640,3 +640,25 @@ def test_revoked_device_stops_exporting(
     sync.enrol(tmp_path / "response.json")
     assert not sync.state().revoked
     assert sync.export(usb).record_count > 0
+
+
+def test_large_return_bundle_in_batches_with_repeated_records(
+    services: Services, central: Central, tmp_path: Path
+) -> None:
+    sync = enrol(services, central, tmp_path)
+    mine = add_child(services, "Local", "Child")
+    sync.export(tmp_path)
+    base = child_record(services, mine)
+    children = []
+    for i in range(1_100):  # more than one batch of 500
+        record = central_edit(base, 1, legal_given_names=f"Referral {i}")
+        record["id"] = f"0b9a7c1e-0000-4000-8000-{i:012d}"
+        children.append(record)
+    # The same record twice in one bundle: the later, newer copy wins.
+    children.append(central_edit(children[3], 2, key_person="Second copy"))
+    central.return_bundle(tmp_path / "big.eyb", children, acknowledged=[1])
+    result = sync.import_return(tmp_path / "big.eyb")
+    assert (result.inserted, result.updated, result.conflicts) == (1_100, 1, 0)
+    assert child_record(services, children[3]["id"])["data"]["key_person"] == "Second copy"
+    with services.uow.read() as session:
+        assert session.scalar(select(func.count()).select_from(Child)) == 1_101

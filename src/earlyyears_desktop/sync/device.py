@@ -143,6 +143,7 @@ ALWAYS_SENT: Final = frozenset({"consent"})
 _BOOKKEEPING: Final = frozenset({"created_at", "updated_at"})
 _BATCH: Final = 1000
 _PROGRESS_EVERY: Final = 500
+_APPLY_BATCH: Final = 500
 
 # VaultSetting keys
 _S_SUITE = "sync.device_suite"
@@ -645,9 +646,13 @@ class DeviceSync:
                     session.execute(text("PRAGMA defer_foreign_keys = ON"))
                     acked = _apply_acknowledgements(session, acknowledged)
                     applier = _Applier(session)
+                    batch: list[DecodedRecord] = []
                     for record in bundle.records():
-                        applier.apply(decode_record(record, allowed_entities=RETURN_ENTITIES))
-                    session.flush()
+                        batch.append(decode_record(record, allowed_entities=RETURN_ENTITIES))
+                        if len(batch) == _APPLY_BATCH:
+                            applier.apply_batch(batch)
+                            batch = []
+                    applier.apply_batch(batch)
                     if revoked:
                         _set(session, _S_REVOKED, revoked_reason)
                     elif "revoked" in bundle.extra:
@@ -741,7 +746,7 @@ class DeviceSync:
                     # The unit of work adds one: the re-sent copy outranks the central one.
                     local.version = conflict.central_version
             else:
-                _Applier(session).write(central)
+                _Applier(session).write(central, session.get(central.model, central.id))
                 session.execute(
                     update(ChangeLogEntry)
                     .where(
@@ -1216,42 +1221,54 @@ class _Applier:
         self.conflicts = 0
         self._practitioners: set[str] | None = None
 
-    def apply(self, record: DecodedRecord) -> None:
+    def apply_batch(self, records: list[DecodedRecord]) -> None:
+        """Apply a few hundred records with one query per entity for what is already here."""
         session = self.session
-        local = session.get(record.model, record.id)
-        if local is None:
-            self.write(record)
-            self.inserted += 1
-            return
-        pending = session.scalar(
-            select(ChangeLogEntry.seq)
-            .where(
-                ChangeLogEntry.entity == record.entity,
-                ChangeLogEntry.record_id == record.id,
-                ChangeLogEntry.acknowledged.is_(False),
-            )
-            .limit(1)
-        )
-        if pending is None:
-            if record.version > local.version:
-                self.write(record)
-                self.updated += 1
-            else:
-                self.unchanged += 1
-            return
-        if record.version < local.version or not _differing_fields(local, record):
-            self.unchanged += 1
-            return
-        self._keep_conflict(record, local.version)
-        self.conflicts += 1
+        with session.no_autoflush:
+            local: dict[tuple[str, str], Synced] = {}
+            pending: set[tuple[str, str]] = set()
+            by_model: dict[type[Synced], list[str]] = {}
+            for record in records:
+                by_model.setdefault(record.model, []).append(record.id)
+            for model, ids in by_model.items():
+                for row in session.scalars(select(model).where(model.id.in_(ids))):
+                    local[(model.entity, row.id)] = row
+                pending.update(
+                    (model.entity, record_id)
+                    for record_id in session.scalars(
+                        select(ChangeLogEntry.record_id).where(
+                            ChangeLogEntry.entity == model.entity,
+                            ChangeLogEntry.record_id.in_(ids),
+                            ChangeLogEntry.acknowledged.is_(False),
+                        )
+                    )
+                )
+            for record in records:
+                key = (record.entity, record.id)
+                here = local.get(key)
+                if here is None:
+                    local[key] = self.write(record, None)
+                    self.inserted += 1
+                elif key not in pending:
+                    if record.version > here.version:
+                        self.write(record, here)
+                        self.updated += 1
+                    else:
+                        self.unchanged += 1
+                elif record.version < here.version or not _differing_fields(here, record):
+                    self.unchanged += 1
+                else:
+                    self._keep_conflict(record, here.version)
+                    self.conflicts += 1
+        session.flush()
 
-    def write(self, record: DecodedRecord) -> Synced:
+    def write(self, record: DecodedRecord, local: Synced | None) -> Synced:
+        """Store the central copy over `local` (or as a new row when `local` is None)."""
         values = dict(record.values)
         for name in _PRACTITIONER_COLUMNS[record.entity]:
             # Practitioners of other devices are not sent to this one; keep the record.
             if values.get(name) is not None and values[name] not in self._known_practitioners():
                 values[name] = None
-        local = self.session.get(record.model, record.id)
         if local is None:
             local = record.model()
             for name, value in values.items():
