@@ -46,6 +46,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlcipher3
+from sqlalchemy import text
 
 from benchmarks.scale import SCALE_ROOT, ScaleVault, scale_vault
 from earlyyears_desktop.domain.enums import AttendanceStatus
@@ -92,6 +93,10 @@ class BenchContext:
     register_session_id: str
     register_child_ids: tuple[str, ...]
     work_dir: Path
+
+
+#: extra lines for docs/performance.md, added by the measurements as they run
+DETAILS: list[str] = []
 
 
 def log(message: str) -> None:
@@ -164,9 +169,19 @@ def measure_child_search_ms(services: Services) -> float:
 def measure_fts_search_ms(services: Services) -> float:
     words = ["bubbles", "puzzle", "balance", "tunnel", "finished", "modelling", "parachute", "pad"]
     times = []
-    for _ in range(5):
-        for w in words:
-            times.append(timed(lambda w=w: services.observations.search(w)))
+    rows = ["| word | matching observations | median ms |", "| --- | --- | --- |"]
+    for w in words:
+        own = [timed(lambda w=w: services.observations.search(w)) for _ in range(5)]
+        times += own
+        with services.uow.read() as session:
+            matches = session.execute(
+                text("SELECT count(*) FROM observations_fts WHERE observations_fts MATCH :m"),
+                {"m": f'"{w}"*'},
+            ).scalar()
+        rows.append(f"| {w} | {matches:,} | {ms(statistics.median(own)):.1f} |")
+    DETAILS.extend(
+        ["Full-text search, per word (`fts_search_ms` is the median of all):", "", *rows, ""]
+    )
     return ms(statistics.median(times))
 
 
@@ -193,7 +208,7 @@ def _plain_connection(path: Path) -> sqlcipher3.Connection:
     return conn
 
 
-def mixed_workload(conn: sqlcipher3.Connection, seed: int) -> float:
+def mixed_workload(conn: sqlcipher3.Connection, seed: int, spent: dict[str, float]) -> float:
     """Durable single-row inserts and updates interleaved with the app's typical reads."""
     rng = random.Random(seed)
     children = [r[0] for r in conn.execute("SELECT id FROM children ORDER BY id")]
@@ -207,6 +222,7 @@ def mixed_workload(conn: sqlcipher3.Connection, seed: int) -> float:
     now = "2026-11-26 10:00:00.000000"
     start = time.perf_counter()
     for op in ops:
+        op_start = time.perf_counter()
         if op == "insert":
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(
@@ -255,6 +271,7 @@ def mixed_workload(conn: sqlcipher3.Connection, seed: int) -> float:
                 "JOIN sessions s ON s.id = a.session_id WHERE s.date >= ? GROUP BY 1, 2",
                 ((dt.date.today() - dt.timedelta(days=rng.randint(30, 200))).isoformat(),),
             ).fetchall()
+        spent[op] = spent.get(op, 0.0) + time.perf_counter() - op_start
     return time.perf_counter() - start
 
 
@@ -266,17 +283,27 @@ def measure_sqlcipher_ratio(work_vault: Path, key: bytes, work_dir: Path) -> flo
         plain = _plain_connection(plain_path)
         try:
             cipher_time = plain_time = 0.0
+            cipher_ops: dict[str, float] = {}
+            plain_ops: dict[str, float] = {}
             for rep in range(3):  # alternate, so neither side always runs second
                 if rep % 2 == 0:
-                    plain_time += mixed_workload(plain, seed=rep)
-                    cipher_time += mixed_workload(encrypted, seed=rep)
+                    plain_time += mixed_workload(plain, rep, plain_ops)
+                    cipher_time += mixed_workload(encrypted, rep, cipher_ops)
                 else:
-                    cipher_time += mixed_workload(encrypted, seed=rep)
-                    plain_time += mixed_workload(plain, seed=rep)
+                    cipher_time += mixed_workload(encrypted, rep, cipher_ops)
+                    plain_time += mixed_workload(plain, rep, plain_ops)
         finally:
             encrypted.close()
             plain.close()
         log(f"  mixed workload: SQLCipher {cipher_time:.2f} s, plain SQLite {plain_time:.2f} s")
+        rows = ["| operation | SQLCipher s | plain SQLite s | ratio |", "| --- | --- | --- | --- |"]
+        for op in sorted(cipher_ops):
+            ratio = cipher_ops[op] / plain_ops[op]
+            rows.append(f"| {op} | {cipher_ops[op]:.2f} | {plain_ops[op]:.2f} | {ratio:.2f} |")
+        rows.append(
+            f"| all | {cipher_time:.2f} | {plain_time:.2f} | {cipher_time / plain_time:.2f} |"
+        )
+        DETAILS.extend(["Mixed workload, time by operation (3 rounds):", "", *rows, ""])
         return cipher_time / plain_time
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -394,6 +421,7 @@ def write_report(
         "- `window_ready_s`, `register_*`: `benchmarks/bench_window.py` and",
         "  `benchmarks/bench_register.py` (the GUI, offscreen).",
         "",
+        *DETAILS,
     ]
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text("\n".join(lines), encoding="utf-8")
@@ -509,4 +537,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_code = main()
+    # The GUI benchmarks leave Qt objects behind that can crash during interpreter teardown
+    # (a segfault after the results were written). Everything is on disk: leave directly.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)
