@@ -288,7 +288,12 @@ class ImportResult:
         lines = [
             f"Imported return bundle {self.sequence}: {self.applied} records applied "
             f"({self.inserted} new, {self.updated} updated), {self.unchanged} already up to date.",
-            f"{self.acknowledged} of this device's changes were confirmed by the central service.",
+            (
+                f"{self.acknowledged} of this device's changes were confirmed by the central "
+                "service."
+                if self.acknowledged
+                else "No further changes of this device were confirmed."
+            ),
         ]
         if self.conflicts:
             lines.append(

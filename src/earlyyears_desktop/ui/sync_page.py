@@ -49,7 +49,10 @@ from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, Enrol
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import heading
 
-_DIRECTION = {"export": "Sent to the central service", "return": "Received from it"}
+_DIRECTION = {
+    "export": "Sent to the central service",
+    "return": "Received from the central service",
+}
 
 
 def _local_time(moment: dt.datetime | None) -> str:
@@ -138,11 +141,12 @@ class SyncPage(QWidget):
         self.import_button = QPushButton("Import return bundle…")
         self.import_button.setAccessibleName("Import return bundle")
         self.import_button.clicked.connect(self.import_bundle)
-        box.addWidget(self.unsynced_label, 0, 0, 1, 2)
-        box.addWidget(self.last_export_label, 1, 0, 1, 2)
+        box.addWidget(self.unsynced_label, 0, 0, 1, 3)
+        box.addWidget(self.last_export_label, 1, 0, 1, 3)
         box.addWidget(self.export_button, 2, 0)
         box.addWidget(self.again_box, 2, 1)
         box.addWidget(self.import_button, 3, 0)
+        box.setColumnStretch(2, 1)
         layout.addWidget(exchange)
 
         self.message = QLabel("")
@@ -198,6 +202,7 @@ class SyncPage(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
+        table.setWordWrap(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
         return table
@@ -281,6 +286,7 @@ class SyncPage(QWidget):
                     _item(r.outcome),
                 ]
             )
+        self.history_table.resizeColumnsToContents()
 
     def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
         self._conflicts = conflicts
@@ -301,6 +307,7 @@ class SyncPage(QWidget):
             else "These records were changed on this laptop and at the central service. "
             "Choose which version to keep; nothing is lost until you do."
         )
+        self.conflict_table.resizeColumnsToContents()
         if conflicts:
             self.conflict_table.selectRow(0)
         self._update_buttons()
