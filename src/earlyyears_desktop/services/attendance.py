@@ -198,10 +198,12 @@ class AttendanceService:
         note: str | None = None,
         visitor: bool = False,
         now: dt.datetime | None = None,
+        clear_arrived_at: bool = False,
     ) -> MarkResult:
         """Save one mark durably. The same mark again changes nothing and writes nothing.
 
-        `status=None` clears the mark (used by undo). Fields left as None keep their value.
+        `status=None` clears the mark (used by undo). Fields left as None keep their value;
+        `clear_arrived_at=True` removes the arrival time (and none is filled in for it).
         """
         if status is not None:
             try:
@@ -244,6 +246,7 @@ class AttendanceService:
                 }
                 if (
                     AttendanceStatus(status).attended
+                    and not clear_arrived_at
                     and arrived_at is None
                     and (live is None or live.arrived_at is None)
                 ):
@@ -254,6 +257,8 @@ class AttendanceService:
                 for key, value in wanted.items():
                     if value is not None and getattr(record, key) != value:
                         setattr(record, key, value)
+                if clear_arrived_at and record.arrived_at is not None:
+                    record.arrived_at = None
                 if db.is_modified(record) or record in db.new:
                     record.recorded_by = self.uow.actor.practitioner_id
                     record.recorded_at = utcnow()

@@ -38,6 +38,13 @@ class GroupInput:
 
 
 @dataclass(frozen=True)
+class StaffInput:
+    name: str
+    discipline: str = ""
+    visiting: bool = False
+
+
+@dataclass(frozen=True)
 class GroupRow:
     id: str
     name: str
@@ -117,6 +124,54 @@ class GroupService:
         group = Group(**_group_values(data))
         with self.uow.write() as tx:
             tx.session.add(group)
+        return tx.changes, group.id
+
+    def save_group(
+        self,
+        group_id: str | None,
+        data: GroupInput,
+        *,
+        new_venue: str = "",
+        add_staff: Sequence[StaffInput] = (),
+        remove_staff: Sequence[str] = (),
+    ) -> tuple[Changes, str]:
+        """Add or change a group with its new venue and staff in one unit of work: all of
+        it is saved, or (on any refusal) none of it."""
+        values = _group_values(data)
+        staff = [
+            dict(
+                name=required_name("staff_name", s.name, "staff member's name"),
+                discipline=_discipline(s.discipline),
+                visiting=s.visiting,
+            )
+            for s in add_staff
+        ]
+        venue = (
+            Venue(name=required_name("venue_name", new_venue, "venue's name"))
+            if new_venue.strip()
+            else None
+        )
+        with self.uow.write() as tx:
+            if venue is not None:
+                tx.session.add(venue)
+                tx.session.flush()
+                values["venue_id"] = venue.id
+            elif values["venue_id"]:
+                get_live(tx.session, Venue, str(values["venue_id"]))
+            if group_id is None:
+                group = Group(**values)
+                tx.session.add(group)
+                tx.session.flush()
+            else:
+                group = get_live(tx.session, Group, group_id)
+                _assign(group, **values)
+            for staff_id in remove_staff:
+                member = get_live(tx.session, GroupStaff, staff_id)
+                if member.group_id != group.id:
+                    raise ValidationError("staff", "That staff member is not in this group.")
+                member.deleted_at = utcnow()
+            for fields in staff:
+                tx.session.add(GroupStaff(group_id=group.id, **fields))
         return tx.changes, group.id
 
     def update_venue(

@@ -42,6 +42,8 @@ from earlyyears_desktop.services.children import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationRow
+from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
+from earlyyears_desktop.ui.forms import confirm
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import FieldError, age_text, heading, long_date, short_date
 
@@ -111,6 +113,64 @@ def _member_html(m: TeamMemberRow) -> str:
     return "<br>".join(lines)
 
 
+def _rows(name: str) -> QWidget:
+    """A box of rows: text on the left, its buttons on the right."""
+    holder = QWidget()
+    holder.setAccessibleName(name)
+    grid = QGridLayout(holder)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setColumnStretch(0, 1)
+    return holder
+
+
+def _add_button(text: str, name: str, slot, layout: QVBoxLayout) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    button.clicked.connect(lambda _=False: slot())
+    row = QHBoxLayout()
+    row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    return button
+
+
+def _clear_grid(grid) -> None:
+    while grid.count():
+        widget = grid.takeAt(0).widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+
+
+def _fill_rows(holder: QWidget, rows, empty: str, on_edit, on_remove) -> list[QPushButton]:
+    """One line of rich text per record with its Edit and Remove buttons; the buttons made."""
+    grid = holder.layout()
+    _clear_grid(grid)
+    buttons: list[QPushButton] = []
+    if not rows:
+        grid.addWidget(QLabel(empty), 0, 0)
+    for n, (record, html, name) in enumerate(rows):
+        text = _block(name)
+        text.setText(html)
+        grid.addWidget(text, n, 0)
+        actions = QWidget()
+        column = QVBoxLayout(actions)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        edit = QPushButton("Edit…")
+        edit.setAccessibleName(f"Edit {name}")
+        edit.clicked.connect(lambda _=False, r=record: on_edit(r))
+        remove = QPushButton("Remove…")
+        remove.setAccessibleName(f"Remove {name}")
+        remove.clicked.connect(lambda _=False, r=record: on_remove(r))
+        column.addWidget(edit)
+        column.addWidget(remove)
+        grid.addWidget(actions, n, 1, Qt.AlignmentFlag.AlignTop)
+        buttons += [edit, remove]
+    return buttons
+
+
 class ChildRecordView(QScrollArea):
     edit_requested = Signal(object)  # ChildRecord
 
@@ -120,6 +180,7 @@ class ChildRecordView(QScrollArea):
         self.runner = runner
         self.view: ChildView | None = None
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName("Child's record")
         body = QWidget()
         self.setWidget(body)
@@ -134,6 +195,9 @@ class ChildRecordView(QScrollArea):
         self.edit_button.clicked.connect(self._edit)
         top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
+        self.action_message = FieldError("record")
+        self.action_message.setAccessibleName("Problem changing the record")
+        layout.addWidget(self.action_message)
         self.empty = QLabel("Choose a child in the list to see their record.")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
@@ -163,25 +227,33 @@ class ChildRecordView(QScrollArea):
 
         self.carers_box = QGroupBox("Parents and carers")
         carers_layout = QVBoxLayout(self.carers_box)
-        self.carers = _block("Parents and carers")
+        self.carers = _rows("Parents and carers")
         carers_layout.addWidget(self.carers)
+        self.add_carer_button = _add_button(
+            "Add a &parent or carer…", "Add a parent or carer", self.add_carer, carers_layout
+        )
+        self.carer_buttons: list[QPushButton] = []
         layout.addWidget(self.carers_box)
 
         self.consents_box = QGroupBox("Consents")
         consents_layout = QVBoxLayout(self.consents_box)
-        self.consents = QWidget()
-        self.consents.setAccessibleName("Consents")
-        self.consent_rows = QGridLayout(self.consents)
-        self.consent_rows.setContentsMargins(0, 0, 0, 0)
-        self.consent_rows.setColumnStretch(0, 1)
+        self.consents = _rows("Consents")
+        self.consent_rows = self.consents.layout()
         self.withdraw_buttons: list[QPushButton] = []
         consents_layout.addWidget(self.consents)
+        self.record_consent_button = _add_button(
+            "&Record a consent…", "Record a consent", self.record_consent, consents_layout
+        )
         layout.addWidget(self.consents_box)
 
         self.team_box = QGroupBox("Team around the child")
         team_layout = QVBoxLayout(self.team_box)
-        self.team = _block("Team around the child")
+        self.team = _rows("Team around the child")
         team_layout.addWidget(self.team)
+        self.add_member_button = _add_button(
+            "Add to the &team…", "Add a professional to the team", self.add_member, team_layout
+        )
+        self.team_buttons: list[QPushButton] = []
         layout.addWidget(self.team_box)
 
         self.timeline_box = QGroupBox("Timeline")
@@ -199,6 +271,7 @@ class ChildRecordView(QScrollArea):
 
     def show_child(self, view: ChildView) -> None:
         self.view = view
+        self.action_message.clear_message()
         r = view.record
         today = self.services.children.today()
         self.empty.hide()
@@ -221,12 +294,20 @@ class ChildRecordView(QScrollArea):
         }
         for key, text in values.items():
             self.detail_labels[key].setText(text)
-        self.carers.setText(
-            "<br><br>".join(_carer_html(c) for c in r.carers) or "No parent or carer recorded."
+        self.carer_buttons = _fill_rows(
+            self.carers,
+            [(c, _carer_html(c), c.name) for c in r.carers],
+            "No parent or carer recorded yet.",
+            self.edit_carer,
+            self.remove_carer,
         )
         self._show_consents(r.consents)
-        self.team.setText(
-            "<br><br>".join(_member_html(m) for m in r.team) or "No professionals recorded."
+        self.team_buttons = _fill_rows(
+            self.team,
+            [(m, _member_html(m), m.name) for m in r.team],
+            "No professionals recorded yet.",
+            self.edit_member,
+            self.remove_member,
         )
         self.timeline.clear()
         for o in view.observations:
@@ -238,12 +319,7 @@ class ChildRecordView(QScrollArea):
             self.timeline.addItem("No observations yet.")
 
     def _clear_consents(self) -> None:
-        while self.consent_rows.count():
-            widget = self.consent_rows.takeAt(0).widget()
-            if widget is not None:
-                widget.hide()
-                widget.setParent(None)
-                widget.deleteLater()
+        _clear_grid(self.consent_rows)
         self.withdraw_buttons = []
 
     def _show_consents(self, consents: tuple[ConsentRow, ...]) -> None:
@@ -287,8 +363,9 @@ class ChildRecordView(QScrollArea):
         self.title.setAccessibleName("Child's name")
         for label in self.detail_labels.values():
             label.clear()
-        self.carers.clear()
-        self.team.clear()
+        _clear_grid(self.carers.layout())
+        _clear_grid(self.team.layout())
+        self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
         self.timeline.clear()
         for box in self._boxes():
@@ -301,6 +378,66 @@ class ChildRecordView(QScrollArea):
     def _edit(self) -> None:
         if self.view is not None:
             self.edit_requested.emit(self.view.record)
+
+    def _child_id(self) -> str | None:
+        return self.view.record.id if self.view is not None else None
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.open()
+
+    def add_carer(self) -> None:
+        if (child_id := self._child_id()) is not None:
+            self._open(CarerDialog(self.services, self.runner, child_id, None, self))
+
+    def edit_carer(self, carer: CarerRow) -> None:
+        if (child_id := self._child_id()) is not None:
+            self._open(CarerDialog(self.services, self.runner, child_id, carer, self))
+
+    def remove_carer(self, carer: CarerRow) -> None:
+        children = self.services.children
+        self.dialog = confirm(
+            self,
+            "Remove a parent or carer",
+            f"Remove {carer.name} from this child's record? Consents they gave stay recorded.",
+            "&Remove",
+            lambda: self.runner.run(
+                lambda: children.remove_carer(carer.id),
+                changes=lambda changes: changes,
+                on_error=self._action_failed,
+            ),
+        )
+
+    def add_member(self) -> None:
+        if (child_id := self._child_id()) is not None:
+            self._open(TeamMemberDialog(self.services, self.runner, child_id, None, self))
+
+    def edit_member(self, member: TeamMemberRow) -> None:
+        if (child_id := self._child_id()) is not None:
+            self._open(TeamMemberDialog(self.services, self.runner, child_id, member, self))
+
+    def remove_member(self, member: TeamMemberRow) -> None:
+        children = self.services.children
+        self.dialog = confirm(
+            self,
+            "Remove from the team",
+            f"Remove {member.name} from the team around this child?",
+            "&Remove",
+            lambda: self.runner.run(
+                lambda: children.remove_team_member(member.id),
+                changes=lambda changes: changes,
+                on_error=self._action_failed,
+            ),
+        )
+
+    def record_consent(self) -> None:
+        if self.view is not None:
+            record = self.view.record
+            self._open(ConsentDialog(self.services, self.runner, record.id, record.carers, self))
+
+    def _action_failed(self, error: BaseException) -> None:
+        message = error.message if isinstance(error, DomainError) else "Nothing was changed."
+        self.action_message.show_message(message)
 
     def _withdraw(self, consent: ConsentRow) -> None:
         if not consent.in_force:

@@ -339,7 +339,9 @@ class RegisterView(QWidget):
         attendance, session_id = self.services.attendance, self.session_id
         kwargs = {"came_with": came_with, **{k: v for k, v in details.items() if k != "came_with"}}
         if "arrived_at" in details and details["arrived_at"] is None:
+            # The details dialog's arrival time was cleared: remove it, fill none in.
             kwargs.pop("arrived_at")
+            kwargs["clear_arrived_at"] = True
         self.runner.run(
             lambda: attendance.mark(session_id, child_id, status, **kwargs),
             on_done=lambda result: self._mark_saved(step, result),

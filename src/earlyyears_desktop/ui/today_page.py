@@ -149,7 +149,7 @@ class TodayPage(QWidget):
 
     def _on_changes(self, changes) -> None:
         if self.isVisible() and changes.touches(
-            "group_session", "attendance", "home_visit", "support_plan", "child"
+            "session", "attendance", "home_visit", "support_plan", "child", "group"
         ):
             self.reload()
 
