@@ -208,3 +208,37 @@ def test_staff_present_and_notes_saved(qtbot, term, runner) -> None:
     register = term.services.attendance.register(term.today_session)
     assert register.staff_present.splitlines() == ["Amira Haddad", "Dr Bola Adeyemi"]
     assert register.notes == "Busy morning; the lift was out of order."
+
+
+def test_details_dialog_clears_an_arrival_time(qtbot, term, runner) -> None:
+    view = open_register(qtbot, term, runner)
+    child_id = view.order[0]
+    QTest.keyClick(view, Qt.Key.Key_P)
+    wait_saved(qtbot, view)
+    assert view.states[child_id].saved.arrived_at is not None  # filled in on arrival
+
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    dialog = view.details_dialog
+    assert dialog.has_time.isChecked()
+    dialog.has_time.setChecked(False)  # "we don't know when she came"
+    assert not dialog.arrived.isEnabled()
+    dialog.accept()
+    wait_saved(qtbot, view)
+    card = next(
+        c
+        for c in term.services.attendance.register(term.today_session).cards
+        if c.child_id == child_id
+    )
+    assert card.mark.status == "present" and card.mark.arrived_at is None
+    assert view.states[child_id].mark.arrived_at is None
+    assert ":" not in view.cards[child_id].state.text()
+
+    # The time can be put back later.
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    dialog = view.details_dialog
+    assert not dialog.has_time.isChecked()
+    dialog.has_time.setChecked(True)
+    dialog.arrived.setTime(dialog.arrived.time().fromString("09:52", "HH:mm"))
+    dialog.accept()
+    wait_saved(qtbot, view)
+    assert view.states[child_id].saved.arrived_at == dt.time(9, 52)

@@ -148,3 +148,12 @@ def test_withdraw_consent(qtbot, window, unlock):
     after = page.record.view.record.consents
     assert sum(c.in_force for c in after) == before - 1
     assert any(c.withdrawn_on == dt.date.today() for c in after)
+
+
+def test_empty_list_says_what_to_do_next(qtbot, window, unlock):
+    unlock(window)
+    page = open_children(qtbot, window)
+    assert not page.empty_hint.isVisible()
+    search(qtbot, page, "nobody by this name")
+    assert page.model.rowCount() == 0
+    assert page.empty_hint.isVisible() and "filters" in page.empty_hint.text()

@@ -66,3 +66,44 @@ def test_widgets_have_accessible_names(qtbot, window, unlock):
             if not isinstance(w, QPushButton | QCheckBox):
                 continue  # Qt's own (a line edit's clear button, a table's corner)
             assert w.accessibleName() or w.text(), type(w).__name__
+
+
+def test_page_shortcuts_still_work_after_the_groups_page(qtbot, window, unlock):
+    """Ctrl+1..9 reach every page from wherever the focus is on the Groups page: the open
+    register, its notes, the session list, the group box, the attendance tab."""
+    unlock(window)
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)  # to Groups & sessions by the sidebar
+    assert window.current_key == "groups"
+    page = window.page("groups")
+    qtbot.waitUntil(
+        lambda: page.register_view is not None and page.register_view.register is not None,
+        timeout=5000,
+    )
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=5000)
+    # Today's register opened by itself, without taking the focus from the sidebar.
+    assert window.nav.hasFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.current_key == "children"
+
+    def focus_holders():
+        yield lambda: page.register_view
+        yield lambda: page.register_view.notes
+        yield lambda: page.register_view.staff_extra
+        yield lambda: page.session_list
+        yield lambda: page.group_box
+        yield lambda: page.tabs.tabBar()
+        yield lambda: (page.tabs.setCurrentIndex(1), page.attendance_view.start)[1]
+
+    for holder in focus_holders():
+        for n, spec in enumerate(PAGES, start=1):
+            window.show_page("groups")
+            widget = holder()
+            widget.setFocus()
+            qtbot.keyClick(
+                QApplication.focusWidget() or widget,
+                Qt.Key(Qt.Key.Key_0 + n),
+                Qt.KeyboardModifier.ControlModifier,
+            )
+            assert window.current_key == spec.key, (type(widget).__name__, spec.key)
+        page.tabs.setCurrentIndex(0)

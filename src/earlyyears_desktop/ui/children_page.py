@@ -95,6 +95,10 @@ class ChildrenPage(QWidget):
         self.count = QLabel("")
         self.count.setAccessibleName("Number of children found")
         layout.addWidget(self.count)
+        self.empty_hint = QLabel("")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAccessibleName("No children to show")
+        self.empty_hint.hide()
 
         self.model = ChildrenModel(runner, self._fetch_rows, self._today, self)
         self.model.sort_requested.connect(self._sort_by)
@@ -124,7 +128,12 @@ class ChildrenPage(QWidget):
         self.record = ChildRecordView(services, runner)
         self.record.edit_requested.connect(self.edit_child)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.empty_hint)
+        list_layout.addWidget(self.table, 1)
+        splitter.addWidget(list_side)
         splitter.addWidget(self.record)
         # The list gets the room: the record wraps its text and reads well narrow.
         self.record.setMinimumWidth(320)
@@ -199,6 +208,7 @@ class ChildrenPage(QWidget):
         self.model.clear()
         self.record.clear_personal_data()
         self.count.setText("")
+        self.empty_hint.hide()
         while self.group.count() > 1:
             self.group.removeItem(1)
         self._groups_loaded = False
@@ -261,6 +271,7 @@ class ChildrenPage(QWidget):
         self.model.set_ids(ids, first)
         n = len(ids)
         self.count.setText(f"{n} child" if n == 1 else f"{n} children")
+        self._show_empty_hint(n)
         row = self.model.row_of(keep) if keep else -1
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
@@ -272,6 +283,28 @@ class ChildrenPage(QWidget):
             self._selected_id = None
             self.record.clear_personal_data()
         self.list_ready.emit(n)
+
+    def _filtering(self) -> bool:
+        return bool(self.search.text().strip()) or any(
+            combo.currentIndex() > 0 for combo in (self.group, self.area, self.status, self.review)
+        )
+
+    def _show_empty_hint(self, n: int) -> None:
+        if n:
+            self.empty_hint.hide()
+            return
+        if self._filtering():
+            text = (
+                "No child matches this search and these filters. Check the spelling, or set "
+                "the filters back to “All” to see everyone."
+            )
+        else:
+            text = (
+                "No children recorded yet. Use “Add a child…” (Ctrl+N) to add the first "
+                "child with a parent or carer and the consents they give."
+            )
+        self.empty_hint.setText(text)
+        self.empty_hint.show()
 
     def _query_failed(self, error: BaseException) -> None:
         if isinstance(error, DomainError):

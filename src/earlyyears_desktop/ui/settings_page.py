@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -26,9 +27,14 @@ from earlyyears_desktop.domain.enums import Discipline, Role
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
-from earlyyears_desktop.storage.vault import check_passphrase_strength
+from earlyyears_desktop.storage.errors import WrongPassphrase
+from earlyyears_desktop.storage.keyslots import KeySlotFile, normalise_passphrase
+from earlyyears_desktop.storage.vault import OpenVault, check_passphrase_strength
+from earlyyears_desktop.ui.forms import FormDialog, confirm
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.preferences import Preferences
+from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
+from earlyyears_desktop.ui.setup_wizard import passphrase_strength
 from earlyyears_desktop.ui.widgets import FieldError, heading
 
 
@@ -41,6 +47,32 @@ def add_practitioner(
     slot = services.vault.add_passphrase(practitioner_id, name.strip(), passphrase)
     services.practitioners.set_key_slot(practitioner_id, slot.id)
     return practitioner_id
+
+
+def change_own_passphrase(vault: OpenVault, current: str, new: str, again: str) -> None:
+    """Check the current passphrase, then rewrap the key; runs on the database thread."""
+    practitioner_id = vault.practitioner_id
+    if not practitioner_id:
+        raise DomainError(
+            "The records were opened with the recovery key: lock them and unlock with your "
+            "own passphrase to change it."
+        )
+    slots = KeySlotFile.load(vault.paths.keyslots)
+    try:
+        slots.unwrap(normalise_passphrase(current), slots.passphrase_slots(practitioner_id))
+    except WrongPassphrase:
+        raise ValidationError("current", "That is not your current passphrase.") from None
+    check_passphrase_strength(new)
+    if new != again:
+        raise ValidationError("again", "The two new passphrases are not the same.")
+    if new == current:
+        raise ValidationError("passphrase", "The new passphrase is the same as the current one.")
+    vault.change_passphrase(practitioner_id, new)
+
+
+def make_recovery_key(vault: OpenVault) -> tuple[str, str]:
+    """A new recovery key (the old one stops working) and the team's name, for printing."""
+    return vault.new_recovery_key(), vault.setting("team_name")
 
 
 class SettingsPage(QWidget):
@@ -70,6 +102,7 @@ class SettingsPage(QWidget):
         self.auto_lock.setValue(preferences.auto_lock_minutes)
         self.auto_lock.setAccessibleName("Lock automatically after this many idle minutes")
         self.auto_lock.valueChanged.connect(self._auto_lock)
+        self.auto_lock.setMaximumWidth(self.fontMetrics().horizontalAdvance("60 minutes") + 48)
         form.addRow("&Lock automatically after:", self.auto_lock)
         self.contrast = QCheckBox("Use &high-contrast colours")
         self.contrast.setAccessibleName("Use high-contrast colours")
@@ -104,6 +137,31 @@ class SettingsPage(QWidget):
         self.message.setWordWrap(True)
         people_layout.addWidget(self.message)
         layout.addWidget(people)
+
+        keys = QGroupBox("Passphrase and recovery key")
+        keys_layout = QVBoxLayout(keys)
+        keys_intro = QLabel(
+            "Change your own passphrase here. A new recovery key replaces the old one, which "
+            "then stops working: make one if the printed key is lost or may have been seen."
+        )
+        keys_intro.setWordWrap(True)
+        keys_layout.addWidget(keys_intro)
+        key_row = QHBoxLayout()
+        self.change_button = QPushButton("&Change my passphrase…")
+        self.change_button.setAccessibleName("Change my passphrase")
+        self.change_button.clicked.connect(self.open_change_passphrase)
+        self.recovery_button = QPushButton("Make a new &recovery key…")
+        self.recovery_button.setAccessibleName("Make a new recovery key")
+        self.recovery_button.clicked.connect(self.ask_new_recovery_key)
+        key_row.addWidget(self.change_button)
+        key_row.addWidget(self.recovery_button)
+        key_row.addStretch(1)
+        keys_layout.addLayout(key_row)
+        self.key_message = QLabel("")
+        self.key_message.setWordWrap(True)
+        self.key_message.setAccessibleName("Passphrase and recovery key: result")
+        keys_layout.addWidget(self.key_message)
+        layout.addWidget(keys)
         layout.addStretch(1)
 
     def _auto_lock(self, minutes: int) -> None:
@@ -126,6 +184,47 @@ class SettingsPage(QWidget):
     def clear_personal_data(self) -> None:
         self.people.clear()
         self.message.clear()
+        self.key_message.clear()
+
+    # ---- passphrase and recovery key ----
+
+    def open_change_passphrase(self) -> None:
+        dialog = ChangePassphraseDialog(self.services.vault, self.runner, self)
+        dialog.saved.connect(
+            lambda _r: self.key_message.setText(
+                "Your passphrase is changed. Use the new one next time you unlock."
+            )
+        )
+        dialog.open()
+        self.dialog = dialog
+
+    def ask_new_recovery_key(self) -> None:
+        vault = self.services.vault
+        self.dialog = confirm(
+            self,
+            "Make a new recovery key",
+            "The current recovery key will stop working at once, including any printed copy. "
+            "The new key is shown once: have paper or a printer ready.",
+            "&Make a new key",
+            lambda: self.runner.run(
+                lambda: make_recovery_key(vault),
+                on_done=self._show_recovery_key,
+                on_error=self._recovery_failed,
+                progress_label="Making a new recovery key…",
+                parent=self,
+            ),
+        )
+
+    def _show_recovery_key(self, result: tuple[str, str]) -> None:
+        key, team = result
+        dialog = NewRecoveryKeyDialog(key, team, self)
+        self.key_message.setText("A new recovery key was made. The old one no longer works.")
+        dialog.open()
+        self.dialog = dialog
+
+    def _recovery_failed(self, error: BaseException) -> None:
+        message = error.message if isinstance(error, DomainError) else "Nothing was changed."
+        self.key_message.setText(f"No new recovery key was made. {message}")
 
     def open_add_practitioner(self) -> None:
         dialog = AddPractitionerDialog(self.services, self.runner, self._added, self)
@@ -231,3 +330,112 @@ class AddPractitionerDialog(QDialog):
             self.error.show_message(error.message)
         else:
             self.error.show_message("The practitioner could not be added.")
+
+
+class ChangePassphraseDialog(FormDialog):
+    """My own passphrase: the current one, the new one twice, with its strength shown."""
+
+    def __init__(self, vault: OpenVault, runner: OpRunner, parent: QWidget | None = None):
+        super().__init__(
+            "Change my passphrase",
+            runner,
+            parent,
+            intro="The records are not re-encrypted: only the way your passphrase opens "
+            "them changes. Colleagues' passphrases and the recovery key keep working.",
+            save_text="&Change passphrase",
+        )
+        self.vault = vault
+        self.current = self.add_field("current", "&Current passphrase:", _secret())
+        self.new = self.add_field("passphrase", "&New passphrase:", _secret())
+        self.again = self.add_field("again", "Type it &again:", _secret())
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 100)
+        self.meter.setTextVisible(False)
+        self.meter.setAccessibleName("Strength of the new passphrase")
+        self.form.addRow("Strength:", self.meter)
+        self.verdict = QLabel("")
+        self.verdict.setWordWrap(True)
+        self.verdict.setAccessibleName("Strength of the new passphrase in words")
+        self.form.addRow(self.verdict)
+        self.new.textChanged.connect(self._rate)
+        self.finish_layout()
+        self._rate("")
+        self.current.setFocus()
+
+    def _rate(self, text: str) -> None:
+        score, words = passphrase_strength(text)
+        self.meter.setValue(score)
+        self.meter.setAccessibleDescription(words)
+        self.verdict.setText(words if text else "")
+
+    def work(self):
+        vault, current, new, again = (
+            self.vault,
+            self.current.text(),
+            self.new.text(),
+            self.again.text(),
+        )
+        if not current:
+            raise ValidationError("current", "Please type your current passphrase.")
+        return lambda: change_own_passphrase(vault, current, new, again)
+
+    def _saved(self, result) -> None:
+        for edit in (self.current, self.new, self.again):
+            edit.clear()
+        super()._saved(result)
+
+    def done(self, result: int) -> None:
+        for edit in (self.current, self.new, self.again):
+            edit.clear()
+        super().done(result)
+
+
+def _secret() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class NewRecoveryKeyDialog(QDialog):
+    """The new recovery key, shown once, with a Print… button."""
+
+    def __init__(self, recovery_key: str, team_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Your new recovery key")
+        self.setAccessibleName("Your new recovery key")
+        self.setMinimumWidth(520)
+        self._key, self._team = recovery_key, team_name
+        self.print_dialog = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Your new recovery key", 2))
+        text = QLabel(
+            "The old recovery key no longer works. Write this one down or print it now, and "
+            "keep it locked away from the laptop. It will not be shown again."
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.key = key_label()
+        show_key(self.key, recovery_key)
+        layout.addWidget(self.key)
+        self.kept = QCheckBox("I have &written it down or printed it")
+        layout.addWidget(self.kept)
+        self.buttons = QDialogButtonBox()
+        self.print_button = self.buttons.addButton(
+            "&Print…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.print_button.setAccessibleName("Print the recovery key")
+        self.print_button.clicked.connect(self.print_key)
+        self.done_button = self.buttons.addButton("&Done", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.done_button.setEnabled(False)
+        self.kept.toggled.connect(self.done_button.setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        layout.addWidget(self.buttons)
+        self.key.setFocus()
+
+    def print_key(self) -> None:
+        self.print_dialog = open_print_dialog(self, self._key, self._team)
+
+    def done(self, result: int) -> None:
+        self.key.clear()
+        self._key = ""
+        super().done(result)

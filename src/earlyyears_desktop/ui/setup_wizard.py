@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -27,6 +28,7 @@ from earlyyears_desktop.services.container import set_up_vault
 from earlyyears_desktop.storage.keyslots import MIN_PASSPHRASE_LENGTH
 from earlyyears_desktop.storage.vault import CreatedVault, check_passphrase_strength
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
 from earlyyears_desktop.ui.widgets import FieldError
 
 CHECK_GROUP = 3  # which group of the recovery key the user types back
@@ -68,6 +70,11 @@ class TeamPage(QWizardPage):
         self.setTitle("Welcome")
         self.setSubTitle("These records stay on this laptop, encrypted, until you sync them.")
         layout = QFormLayout(self)
+        intro = _label(
+            "Four short steps: your team's name, your own name, a passphrase, and a recovery "
+            "key to write down or print. Nothing leaves this laptop unless you sync it."
+        )
+        layout.addRow(intro)
         self.team = QLineEdit()
         self.team.setAccessibleName("Team or organisation name")
         self.team.setPlaceholderText("e.g. Cherwell Early Years SEND Team")
@@ -223,16 +230,18 @@ class RecoveryKeyPage(QWizardPage):
             "records. It is shown now and never again."
         )
         layout = QVBoxLayout(self)
-        self.key = QLabel()
-        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.key.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(QFont().pointSizeF() * 1.4)
-        mono.setBold(True)
-        self.key.setFont(mono)
-        self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key.setAccessibleName("Recovery key")
+        self.key = key_label()
         layout.addWidget(self.key)
+        print_row = QHBoxLayout()
+        print_row.addStretch(1)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setAccessibleName("Print the recovery key")
+        self.print_button.setToolTip("Print a page with the key and the team's name only")
+        self.print_button.clicked.connect(self.print_key)
+        print_row.addWidget(self.print_button)
+        print_row.addStretch(1)
+        layout.addLayout(print_row)
+        self.print_dialog = None
         layout.addWidget(
             _label(
                 "Write it down on paper, or print it, now. Keep it somewhere safe and away "
@@ -249,9 +258,13 @@ class RecoveryKeyPage(QWizardPage):
     def initializePage(self) -> None:
         created = self._wizard.created
         if created is not None:
-            groups = created.recovery_key.split("-")
-            self.key.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
-            self.key.setAccessibleDescription(" ".join(groups))
+            show_key(self.key, created.recovery_key)
+
+    def print_key(self) -> None:
+        created = self._wizard.created
+        if created is not None:
+            team = self._wizard.team_page.team.text()
+            self.print_dialog = open_print_dialog(self, created.recovery_key, team)
 
     def isComplete(self) -> bool:
         return self.kept.isChecked()
@@ -263,8 +276,9 @@ class CheckKeyPage(QWizardPage):
         self._wizard = wizard
         self.setTitle("Check that you kept it")
         self.setSubTitle(
-            f"Type group {CHECK_GROUP} of your recovery key (the five characters after the "
-            f"{_ordinal(CHECK_GROUP - 1)} hyphen), reading from what you wrote down."
+            f"Type the {_ordinal(CHECK_GROUP)} group of five characters of your recovery key "
+            f"(the part after the {_ordinal(CHECK_GROUP - 1)} hyphen), reading from what you "
+            "wrote down or printed."
         )
         layout = QFormLayout(self)
         self.group = QLineEdit()
