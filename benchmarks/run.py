@@ -205,6 +205,7 @@ def _plain_connection(path: Path) -> sqlcipher3.Connection:
     assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
     for pragma in storage_engine._PRAGMAS:
         conn.execute(pragma).fetchall()
+    conn.create_function("ey_fold", 1, storage_engine._fold, deterministic=True)
     return conn
 
 
@@ -262,7 +263,8 @@ def mixed_workload(conn: sqlcipher3.Connection, seed: int, spent: dict[str, floa
         elif op == "fts":
             conn.execute(
                 "SELECT o.id FROM observations_fts f JOIN observations o ON o.rowid = f.rowid "
-                "WHERE observations_fts MATCH ? AND o.deleted_at IS NULL ORDER BY f.rank LIMIT 50",
+                "WHERE observations_fts MATCH ? AND o.deleted_at IS NULL "
+                "ORDER BY f.rowid DESC LIMIT 50",
                 (f'"{rng.choice(words)}"*',),
             ).fetchall()
         else:

@@ -377,10 +377,6 @@ def test_observation_search_ignores_diacritics(demo: VaultUnderTest) -> None:
     assert observations.search("'\"*)(") == []  # FTS syntax in a query is not an error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FTS5 unicode61 does not fold letters with a stroke (Ł, Ø, Đ): needs a migration",
-)
 def test_observation_search_folds_letters_with_a_stroke(demo: VaultUnderTest) -> None:
     found = demo.services.observations.search("lucja")
     assert found and all("Łucja" in o.text for o in found)

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from earlyyears_desktop.domain.enums import AreaOfNeed, ObservationContext
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Child, Observation
-from earlyyears_desktop.domain.rules import optional_text
+from earlyyears_desktop.domain.rules import optional_text, search_key
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
 
 
@@ -84,8 +84,13 @@ class ObservationService:
             return [_row(r) for r in records]
 
     def search(self, query: str, limit: int = 50) -> list[ObservationRow]:
-        """Full-text search (FTS5, diacritics ignored); each word must appear, as a prefix."""
-        words = re.findall(r"\w+", query)
+        """Full-text search, newest first: every word must appear, as the start of a word.
+
+        Case, diacritics and letters with a stroke are folded on both sides, so "lucja" finds
+        "Łucja". Newest first (by insertion order) lets FTS5 stop after `limit` matches
+        instead of ranking every match, which for a common word is tens of thousands.
+        """
+        words = re.findall(r"\w+", search_key(query))
         if not words:
             return []
         match = " ".join(f'"{w}"*' for w in words)
@@ -96,7 +101,7 @@ class ObservationService:
                         "SELECT o.id FROM observations_fts f "
                         "JOIN observations o ON o.rowid = f.rowid "
                         "WHERE observations_fts MATCH :match AND o.deleted_at IS NULL "
-                        "ORDER BY f.rank LIMIT :limit"
+                        "ORDER BY f.rowid DESC LIMIT :limit"
                     ),
                     {"match": match, "limit": limit},
                 )

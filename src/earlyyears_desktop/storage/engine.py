@@ -17,6 +17,7 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.storage.errors import VaultDamaged
 
 BUSY_TIMEOUT_MS = 10_000
@@ -53,10 +54,16 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
             ) from None
         for pragma in _PRAGMAS:
             conn.execute(pragma).fetchall()
+        # The observation index's triggers fold text with the same rule as name search.
+        conn.create_function("ey_fold", 1, _fold, deterministic=True)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _fold(text: str | None) -> str | None:
+    return search_key(text) if text is not None else None
 
 
 def make_engine(path: Path, key_source: Callable[[], bytes]) -> Engine:
