@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -294,11 +293,6 @@ def test_real_calibrated_kdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         open_vault(tmp_path / "vault", "not the passphrase at all")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="After a recovery-key unlock the actor has no practitioner id, so a write that "
-    "records its author fails on the foreign key instead of saying what to do",
-)
 def test_writing_after_a_recovery_unlock_is_not_a_database_error(fresh: VaultUnderTest) -> None:
     import datetime as dt
 
@@ -310,6 +304,6 @@ def test_writing_after_a_recovery_unlock_is_not_a_database_error(fresh: VaultUnd
         ChildInput("Ffion", "Llewellyn", dt.date.today() - dt.timedelta(days=700))
     ).id
     services = fresh.reopen(fresh.recovery_key)
-    # A clear refusal ("set a new passphrase first") would be right too.
-    with contextlib.suppress(DomainError):
+    with pytest.raises(DomainError, match="recovery key"):
         services.observations.add(ObservationInput(child, "Waved bye-bye", dt.date.today()))
+    assert services.observations.for_child(child) == []

@@ -143,6 +143,12 @@ class UnitOfWork:
         version and device the central service gave them, are audited as "sync-…" events,
         and are not put in the change log (they are not this device's changes to send back).
         """
+        if not self.actor.practitioner_id:
+            # A recovery-key unlock names nobody; every change must say who made it.
+            raise DomainError(
+                "The vault was opened with the recovery key, which can only set a new "
+                "passphrase. Set one, then unlock with it to make changes."
+            )
         with self._sessions() as session:
             session.connection(execution_options={"write": True})
             session.info.update(
