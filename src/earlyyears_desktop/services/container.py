@@ -30,6 +30,7 @@ from earlyyears_desktop.storage.vault import CreatedVault, OpenVault, create_vau
 
 @dataclass(frozen=True)
 class VaultInfo:
+    device_id: str
     team_name: str
     counts: dict[str, int]
     unsynced_changes: int
@@ -39,6 +40,7 @@ class VaultInfo:
         return {
             "counts": dict(sorted(self.counts.items())),
             "children": self.counts.get("child", 0),
+            "device_id": self.device_id,
             "team_name": self.team_name,
             "unsynced_changes": self.unsynced_changes,
             "last_export": self.last_export,
@@ -81,6 +83,7 @@ class Services:
                 select(func.max(SyncBundle.at)).where(SyncBundle.direction == "export")
             )
         return VaultInfo(
+            device_id=self.vault.device_id,
             team_name=self.vault.setting("team_name"),
             counts=counts,
             unsynced_changes=unsynced or 0,
