@@ -107,3 +107,25 @@ def test_page_shortcuts_still_work_after_the_groups_page(qtbot, window, unlock):
             )
             assert window.current_key == spec.key, (type(widget).__name__, spec.key)
         page.tabs.setCurrentIndex(0)
+
+
+def test_keyboard_comes_back_after_a_dialog(qtbot, window, unlock):
+    """After a dialog closes the main window has the keyboard again (the window asks for it
+    itself: without a window manager nothing else hands it back), so Ctrl+N still works."""
+    unlock(window)
+    window.show_page("settings")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    page = window.page("settings")
+    page.change_button.click()
+    dialog = page.dialog
+    qtbot.waitUntil(lambda: dialog.windowHandle() is not None and dialog.isVisible(), timeout=5000)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    assert dialog.windowHandle() in window._watched
+    dialog.reject()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(
+        QApplication.focusWidget() or window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.current_key == "children"

@@ -113,7 +113,6 @@ class GroupsPage(QWidget):
         self._open_timer.timeout.connect(self._open_current)
 
         left = QWidget()
-        left.setMinimumWidth(280)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(group_label)
@@ -162,7 +161,7 @@ class GroupsPage(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([290, 1000])
+        splitter.setSizes([max(290, left.minimumSizeHint().width()), 1000])
         splitter.setChildrenCollapsible(False)
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -215,6 +215,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(QApplication.instance(), self._auto_lock_ms(), self)
         self.idle.idle.connect(lambda: self.lock())
         runner.changed.connect(self._on_changes)
+        self._watched: set[object] = set()
+        QGuiApplication.instance().focusWindowChanged.connect(self._focus_window_changed)
         self.show_locked()
 
     # ---- chrome ----
@@ -431,7 +433,27 @@ class MainWindow(QMainWindow):
         if not self.is_locked:
             self.refresh_status()
 
+    def _focus_window_changed(self, window) -> None:
+        """Watch each dialog that takes the keyboard: when it closes, hand the keyboard back
+        to this window explicitly. A window manager normally does that; without one (a bare
+        X server, some kiosk sessions) the keys, Ctrl+1..9 included, went nowhere until a
+        click."""
+        if window is None or window is self.windowHandle() or window in self._watched:
+            return
+        self._watched.add(window)
+        window.visibleChanged.connect(self._dialog_visibility)
+        window.destroyed.connect(lambda _=None, w=window: self._watched.discard(w))
+
+    def _dialog_visibility(self, visible: bool) -> None:
+        if not visible:
+            QTimer.singleShot(0, self._take_focus_back)
+
+    def _take_focus_back(self) -> None:
+        if self.isVisible() and QApplication.activeModalWidget() is None:
+            self.activateWindow()
+
     def closeEvent(self, event) -> None:
         self.lock()
         self.idle.remove()
+        QGuiApplication.instance().focusWindowChanged.disconnect(self._focus_window_changed)
         super().closeEvent(event)
