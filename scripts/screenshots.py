@@ -28,6 +28,7 @@ from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.settings_page import NewRecoveryKeyDialog
 from earlyyears_desktop.ui.setup_wizard import SetupWizard
 from earlyyears_desktop.ui.theme import apply_theme
 
@@ -108,8 +109,29 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     save(window, out, "today")
 
     window.show_page("groups")
-    settle(app, 0.5)
+    groups = window.page("groups")
+    wait_until(
+        app,
+        lambda: groups.register_view is not None and groups.register_view.register is not None,
+    )
     save(window, out, "groups")
+    groups.edit_group()
+    wait_until(app, lambda: groups.dialog is not None and groups.dialog.isVisible())
+    save(groups.dialog, out, "group-dialog")
+    groups.dialog.reject()
+    groups.schedule_term()
+    term = groups.dialog
+    term.skip_from.setDate(term.skip_from.date().addDays(28))
+    term.skip_to.setDate(term.skip_from.date().addDays(4))
+    term.add_skip()
+    settle(app)
+    save(term, out, "schedule-term")
+    term.reject()
+    groups.open_enrolments()
+    enrolments = groups.dialog
+    wait_until(app, lambda: enrolments.table.rowCount() > 0)
+    save(enrolments, out, "enrolments")
+    enrolments.reject()
 
     window.show_page("children")
     children = window.page("children")
@@ -119,6 +141,19 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     children.table.setCurrentIndex(children.model.index(0, 0))
     wait_until(app, lambda: children.record.view is not None)
     save(window, out, "children-search")
+    record = children.record
+    record.add_carer()
+    carer = record.dialog
+    carer.name.setText("Funmi Adeyemi")
+    carer.email.setText("funmi at example")
+    carer.save()
+    wait_until(app, lambda: carer.errors["email"].isVisible())
+    save(carer, out, "carer-dialog")
+    carer.reject()
+    record.record_consent()
+    settle(app)
+    save(record.dialog, out, "consent-dialog")
+    record.dialog.reject()
     children.search.clear()
     wait_until(app, lambda: children.model.rowCount() > 1)
     save(window, out, "children")
@@ -143,6 +178,22 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     window.show_page("settings")
     settle(app, 0.4)
     save(window, out, "settings")
+    settings = window.page("settings")
+    settings.open_change_passphrase()
+    change = settings.dialog
+    change.current.setText(DEMO_PASSPHRASE)
+    change.new.setText("lantern meadow otter 42")
+    settle(app)
+    save(change, out, "change-passphrase")
+    change.reject()
+    # A made-up key: the dialog only shows what it is given.
+    key_dialog = NewRecoveryKeyDialog(
+        "7KQ2M-XW4PD-HT9RC-3VNJB-Q8ZKL-M2F6T-WD5RY-P9GXH", "Cherwell Early Years SEND Team"
+    )
+    key_dialog.show()
+    settle(app)
+    save(key_dialog, out, "new-recovery-key")
+    key_dialog.reject()
     apply_theme(app, True)
     window.show_page("children")
     wait_until(app, lambda: children.model.rowCount() > 0)
