@@ -1,0 +1,34 @@
+"""Why handouts could not be made or saved, in words a practitioner understands.
+
+No message names a child: the UI lists who was left out from the result, not from an error.
+"""
+
+from __future__ import annotations
+
+from earlyyears_desktop.domain.errors import DomainError
+
+
+class HandoutError(DomainError):
+    """Handouts could not be made or saved."""
+
+
+class UnknownSession(HandoutError):
+    """The session id names no session in these records."""
+
+
+class NoHandouts(HandoutError):
+    """Nobody at the session can have a handout (nobody attended, or no consent in force).
+
+    `skipped` holds the children left out and why, for the UI to list."""
+
+    def __init__(self, message: str, skipped: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+class HandoutsCancelled(HandoutError):
+    """The user stopped the work; nothing was written."""
+
+
+class CannotSave(HandoutError):
+    """The PDF could not be written where the user asked."""

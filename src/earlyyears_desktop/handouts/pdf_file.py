@@ -1,0 +1,68 @@
+"""Writing the handouts PDF where the user chose, and nowhere else.
+
+The PDF is the one file allowed to hold a child's details in plain form (DESIGN, principle 2),
+so it is written atomically: a private (0600) temporary file in the destination folder,
+flushed to disk, then renamed over the destination. A failure or a cancel leaves either the old
+file or nothing, never a half-written PDF or a stray temporary file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from earlyyears_desktop.handouts.errors import CannotSave
+
+TEMP_PREFIX = ".handouts-"
+TEMP_SUFFIX = ".part"
+
+
+def write_pdf_atomically(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` (0600) in one step; returns the absolute path."""
+    target = Path(path).expanduser().absolute()
+    folder = target.parent
+    if not folder.is_dir():
+        raise CannotSave(f"The folder {folder} does not exist.")
+    if target.is_dir():
+        raise CannotSave(f"{target} is a folder: please give a file name ending in .pdf.")
+    try:
+        # mkstemp creates the file with mode 0600, whatever the umask.
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise CannotSave(_why(folder, exc)) from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise CannotSave(_why(folder, exc)) from None
+        raise
+    _sync_folder(folder)
+    return target
+
+
+def _why(folder: Path, exc: OSError) -> str:
+    reason = exc.strerror or type(exc).__name__
+    return f"The handouts could not be saved in {folder}: {reason.lower()}."
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (a no-op where folders cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
