@@ -23,6 +23,7 @@ COMMANDS = {
     "enrol": "cmd_enrol",
     "export": "cmd_export",
     "import": "cmd_import",
+    "handouts": "cmd_handouts",
 }
 
 
