@@ -124,6 +124,7 @@ PAGES = [
 _EXTERNAL_PAGES = {
     "groups": ("earlyyears_desktop.ui.groups_page", "GroupsPage"),
     "sync": ("earlyyears_desktop.ui.sync_page", "SyncPage"),
+    "handouts": ("earlyyears_desktop.ui.handouts_page", "HandoutsPage"),
 }
 
 
