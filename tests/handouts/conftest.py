@@ -1,0 +1,144 @@
+"""Handout tests: a real SQLCipher demo vault with today's Little Steps session marked.
+
+Core tests here never import Qt; the page test does, offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from earlyyears_desktop.domain.enums import ConsentKind
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.storage.keyslots import KdfParams
+from earlyyears_desktop.storage.vault import open_vault
+
+PASSPHRASE = DEMO_PASSPHRASE
+#: a Wednesday in the autumn term: the demo's Little Steps group meets on this weekday
+TODAY = dt.date(2026, 11, 25)
+ACTIVITIES = "Hello song with everyone's name\nBubbles & 'ready, steady… go!'\nParachute games"
+SHARED = "Zoë blew the bubbles herself and said 'more' <twice>."
+PRIVATE = "PRIVATE NOTE: for the team only."
+EARLIER_SHARED = "Łucja stacked four bricks at an earlier session."
+#: who is at today's session, by full name, and how they are marked
+MARKS = {
+    "Zoë Adeyemi": "present",
+    "Łucja Wiśniewska": "present",
+    "Siân Pritchard": "present",  # carer asked for large print
+    "Aarav Sharma": "present",
+    "Oisín Ó Briain": "present",
+    "Mateus Gonçalves": "late",
+    "Aisha Rahman": "present",  # carer asked for high contrast
+    "Léa Dubois-Martin": "present",  # handouts consent withdrawn below
+    "Yusuf Demir": "did_not_attend",
+    "Mei Chen": "left_early",
+    "Tomás Ramírez López": "present",
+    "Freya Johansson": "apologies",
+    "Amaka Okonkwo": "present",
+}
+VISITOR = "Kuba Dvořák"  # from the other group, here as a visitor today
+NO_CONSENT = "Léa Dubois-Martin"
+ATTENDED = sorted(
+    [n for n, m in MARKS.items() if m in ("present", "late", "left_early")] + [VISITOR]
+)
+INCLUDED = sorted(n for n in ATTENDED if n != NO_CONSENT)
+
+
+@dataclass
+class Prepared:
+    folder: Path
+    session_id: str
+    future_session_id: str
+    ids: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    """One demo vault per run, today's session marked; tests work on copies."""
+    folder = tmp_path_factory.mktemp("handouts-template") / "vault"
+    demo = create_demo_vault(folder, PASSPHRASE, params=KdfParams.for_tests(), today=TODAY)
+    services = Services(demo.vault, today=lambda: TODAY)
+    groups = {g.name: g.id for g in services.groups.groups()}
+    session = services.groups.sessions(group_id=groups["Little Steps"], on=TODAY)[0]
+    later = [s for s in services.groups.sessions(group_id=groups["Little Steps"]) if s.date > TODAY]
+    services.groups.update_session(session.id, activities=ACTIVITIES)
+    ids: dict[str, str] = {}
+    for child_id in services.children.search_ids():
+        ids[services.children.get_child(child_id).display_name] = child_id
+    for name, status in MARKS.items():
+        services.attendance.mark(session.id, ids[name], status)
+    services.attendance.mark(session.id, ids[VISITOR], "present", visitor=True)
+    consent = next(
+        c
+        for c in services.children.get_child(ids[NO_CONSENT]).consents
+        if c.kind == ConsentKind.HANDOUTS.value
+    )
+    services.children.withdraw_consent(consent.id, TODAY - dt.timedelta(days=1))
+    for text, shared in ((SHARED, True), (PRIVATE, False)):
+        services.observations.add(
+            ObservationInput(
+                ids["Zoë Adeyemi"],
+                text,
+                TODAY,
+                context="session",
+                session_id=session.id,
+                share_with_parents=shared,
+            )
+        )
+    earlier = services.groups.sessions(group_id=groups["Little Steps"])[0]
+    services.observations.add(
+        ObservationInput(
+            ids["Łucja Wiśniewska"],
+            EARLIER_SHARED,
+            earlier.date,
+            context="session",
+            session_id=earlier.id,
+            share_with_parents=True,
+        )
+    )
+    demo.vault.lock()
+    return Prepared(folder, session.id, later[0].id, ids)
+
+
+@pytest.fixture
+def vault_copy(prepared: Prepared, tmp_path: Path) -> Path:
+    folder = tmp_path / "vault"
+    shutil.copytree(prepared.folder, folder)
+    return folder
+
+
+@pytest.fixture
+def services(vault_copy: Path) -> Iterator[Services]:
+    vault = open_vault(vault_copy, PASSPHRASE)
+    try:
+        yield Services(vault, today=lambda: TODAY)
+    finally:
+        vault.lock()
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    """The PDF's text as poppler's pdftotext reads it (UTF-8)."""
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    done = subprocess.run([*args, str(path), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def pdf_info(path: Path) -> str:
+    done = subprocess.run(["pdfinfo", "-enc", "UTF-8", str(path)], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")

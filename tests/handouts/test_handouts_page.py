@@ -1,0 +1,107 @@
+"""The Handouts page, driven offscreen: make, preview from memory, save, print, clear."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6.QtPdfWidgets")
+
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.handouts_page import HandoutsPage
+from earlyyears_desktop.ui.main_window import external_page_class
+from earlyyears_desktop.ui.operations import OpRunner
+
+from .conftest import INCLUDED, NO_CONSENT, Prepared, pdf_info
+
+
+@pytest.fixture
+def page(qtbot, services: Services) -> HandoutsPage:
+    runner = OpRunner()
+    widget = HandoutsPage(services, runner)
+    qtbot.addWidget(widget)
+    widget.resize(1000, 800)
+    widget.show()
+    yield widget
+    runner.wait_for_idle()
+
+
+def _made(qtbot, page: HandoutsPage) -> None:
+    page.make_handouts()
+    qtbot.waitUntil(
+        lambda: (
+            page.document.status() == QPdfDocument.Status.Ready and page.document.pageCount() > 0
+        ),
+        timeout=20_000,
+    )
+
+
+def test_make_preview_save_print_and_clear(
+    qtbot, page: HandoutsPage, prepared: Prepared, tmp_path: Path, monkeypatch
+) -> None:
+    before = set(Path(os.environ.get("TMPDIR", "/tmp")).iterdir())
+    page.reload()
+    qtbot.waitUntil(lambda: page.session_box.count() > 0)
+    assert page.current_session().id == prepared.session_id  # newest first
+    assert not page.print_button.isEnabled() and not page.save_button.isEnabled()
+
+    _made(qtbot, page)
+    rendered = page._rendered
+    assert rendered is not None
+    assert page.document.pageCount() == rendered.pages
+    assert f"{len(INCLUDED)} handouts on {rendered.pages} pages" in page.message.text()
+    assert page.skipped_label.isVisible()
+    assert NO_CONSENT in page.skipped_label.text()
+    assert page.print_button.isEnabled() and page.save_button.isEnabled()
+    # The preview is read from memory: no PDF was written anywhere for it.
+    assert not list(tmp_path.rglob("*.pdf"))
+    after = set(Path(os.environ.get("TMPDIR", "/tmp")).iterdir())
+    assert not [p for p in after - before if p.suffix in (".pdf", ".part")]
+
+    target = tmp_path / "saved" / "handouts.pdf"
+    target.parent.mkdir()
+    monkeypatch.setattr(page, "choose_save_path", lambda suggested: target)
+    page.save_pdf()
+    qtbot.waitUntil(lambda: "Saved the handouts" in page.message.text(), timeout=10_000)
+    assert target.read_bytes() == rendered.pdf
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["handouts.pdf"]
+
+    printed = tmp_path / "printed.pdf"
+
+    def to_file(printer: QPrinter) -> bool:
+        printer.setResolution(72)  # small images: this is a test, not a print shop
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return True
+
+    monkeypatch.setattr(page, "choose_printer", to_file)
+    page.print_handouts()
+    assert f"Sent {rendered.pages} pages to the printer" in page.message.text()
+    assert f"Pages:           {rendered.pages}" in pdf_info(printed)
+
+    page.clear_personal_data()
+    assert page.document.pageCount() == 0
+    assert page.session_box.count() == 0
+    assert page.skipped_label.text() == "" and not page.skipped_label.isVisible()
+    assert page._rendered is None
+    assert not page.print_button.isEnabled() and not page.save_button.isEnabled()
+
+
+def test_only_sessions_a_family_goes_home_from_are_offered(
+    qtbot, page: HandoutsPage, prepared: Prepared
+) -> None:
+    page.reload()
+    qtbot.waitUntil(lambda: page.session_box.count() > 0)
+    assert page.session_box.findData(prepared.future_session_id) == -1
+    dates = [s.date for s in page._sessions]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_main_window_loads_the_page() -> None:
+    assert external_page_class("handouts") is HandoutsPage
