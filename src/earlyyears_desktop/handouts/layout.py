@@ -410,7 +410,9 @@ def _band(content: SessionContent, look: Look, st: _Styles) -> Table:
     return _box([[lines]], look, fill=look.band, pad=pad, border=look.box_border)
 
 
-def _section(title: str, st: _Styles, look: Look) -> list[Any]:
+def _section(title: str, st: _Styles, look: Look, *, rule: bool = True) -> list[Any]:
+    if not rule:
+        return [Paragraph(_text(title), st.heading)]
     return [
         Paragraph(_text(title), st.heading),
         Rule(look.rule_width, look.accent, look.body_size * 0.5),
@@ -504,7 +506,9 @@ def _ideas(child: ChildHandout, look: Look, st: _Styles) -> list[Any]:
     box = _box(rows, look, fill=look.soft, pad=pad, border=look.box_border)
     # The section moves to the next page rather than leave its heading at the foot of one;
     # a box taller than a page still splits between ideas.
-    return [KeepTogether([*_section("Things to try at home", st, look), box])]
+    # A bordered box (high contrast) needs no rule above it: the two would read as one.
+    heading = _section("Things to try at home", st, look, rule=not look.box_border)
+    return [KeepTogether([*heading, box])]
 
 
 def _next(content: SessionContent, st: _Styles) -> list[Any]:
