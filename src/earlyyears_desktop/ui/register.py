@@ -15,7 +15,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -78,6 +78,20 @@ class _UndoStep:
     child_id: str
     previous: MarkState
     done: bool = field(default=False)
+
+
+class _CardScroll(QScrollArea):
+    """The cards' scroll area; says when its viewport's width may have changed.
+
+    A signal from resizeEvent rather than an event filter on the viewport: a Python event
+    filter is called while Qt destroys the widgets at exit, and crashed the interpreter.
+    """
+
+    resized = Signal(int)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit(self.viewport().width())
 
 
 class RegisterView(QWidget):
@@ -168,11 +182,11 @@ class RegisterView(QWidget):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(10)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.scroll = QScrollArea()
+        self.scroll = _CardScroll()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroll.setWidget(self.grid_host)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll.resized.connect(self._viewport_resized)
 
         self.staff_list = QListWidget()
         self.staff_list.setAccessibleName("Staff present")
@@ -293,14 +307,11 @@ class RegisterView(QWidget):
             row, column = divmod(index, self._columns)
             self.grid.addWidget(self.cards[child_id], row, column)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
-            width = self.scroll.viewport().width() - 20
-            columns = max(1, width // (CARD_MIN_WIDTH + 10))
-            if columns != self._columns:
-                self._columns = columns
-                self._lay_out_cards()
-        return super().eventFilter(watched, event)
+    def _viewport_resized(self, width: int) -> None:
+        columns = max(1, (width - 20) // (CARD_MIN_WIDTH + 10))
+        if columns != self._columns:
+            self._columns = columns
+            self._lay_out_cards()
 
     # ---- marking ----
 
