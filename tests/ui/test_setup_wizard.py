@@ -70,6 +70,11 @@ def test_setup_wizard_end_to_end(qtbot, tmp_path, runner):
     created = ready.args[0]
     assert created.vault.practitioner_id
     assert not created.vault.is_locked
+    # The device keys were made with the vault, ready for enrolment.
+    from earlyyears_desktop.services.container import Services
+    from earlyyears_desktop.sync.device import DeviceSync
+
+    assert DeviceSync(Services(created.vault)).device_keys() is not None
     created.vault.lock()
 
     # The vault opens with the passphrase and with the recovery key.

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.domain.enums import Discipline, Role
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
-from earlyyears_desktop.services.container import set_up_vault
+from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.storage.keyslots import MIN_PASSPHRASE_LENGTH
 from earlyyears_desktop.storage.vault import CreatedVault, check_passphrase_strength
+from earlyyears_desktop.sync.device import DeviceSync
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
 from earlyyears_desktop.ui.widgets import FieldError
@@ -352,15 +353,23 @@ class SetupWizard(QWizard):
         role = self.practitioner_page.role.currentData()
         discipline = self.practitioner_page.discipline.currentData()
         passphrase = self.passphrase_page.passphrase.text()
-        self.runner.run(
-            lambda: set_up_vault(
+
+        def create() -> CreatedVault:
+            created = set_up_vault(
                 folder,
                 team_name=team,
                 practitioner_name=name,
                 role=role,
                 discipline=discipline,
                 passphrase=passphrase,
-            ),
+            )
+            # The device's signing and encryption keys, kept inside the new vault, ready for
+            # enrolment with the central service.
+            DeviceSync(Services(created.vault)).device_keys(create=True)
+            return created
+
+        self.runner.run(
+            create,
             on_done=self._created,
             on_error=self._failed,
         )
