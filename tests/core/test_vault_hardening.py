@@ -162,3 +162,14 @@ def test_a_record_inserted_outside_the_app_is_detected(demo: VaultUnderTest) -> 
         )
     report = demo.services.verify_audit()
     assert ("venue", "v-smuggled") in report.altered_records
+
+
+def test_children_sort_by_name_with_accented_letters_in_place(demo: VaultUnderTest) -> None:
+    from earlyyears_desktop.services.children import ChildFilter
+
+    children = demo.services.children
+    names = [r.display_name for r in children.rows(children.search_ids(ChildFilter()))]
+    firsts = [n.split()[0] for n in names]
+    assert firsts.index("Émile") < firsts.index("Freya")
+    assert firsts.index("Łucja") < firsts.index("Mateus")
+    assert firsts.index("Zoë") == len(firsts) - 1 or firsts[-1].startswith("Z")

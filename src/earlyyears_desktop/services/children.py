@@ -335,16 +335,18 @@ class ChildrenService:
             )
         if flt.review_due_by:
             query = query.where(review <= flt.review_due_by)
+        # ey_fold (registered on every vault connection) folds case and diacritics, so that
+        # Émile sorts with the Es and Łucja with the Ls, not after Z.
         orders: dict[str, list[Any]] = {
             "name": [
-                func.lower(
+                func.ey_fold(
                     func.coalesce(func.nullif(Child.preferred_name, ""), Child.legal_given_names)
                 ),
-                func.lower(Child.legal_family_name),
+                func.ey_fold(Child.legal_family_name),
             ],
             "family_name": [
-                func.lower(Child.legal_family_name),
-                func.lower(Child.legal_given_names),
+                func.ey_fold(Child.legal_family_name),
+                func.ey_fold(Child.legal_given_names),
             ],
             "date_of_birth": [Child.date_of_birth],
             "review": [func.coalesce(review, "9999-12-31")],
