@@ -8,12 +8,10 @@ file or nothing, never a half-written PDF or a stray temporary file.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from earlyyears_desktop.handouts.errors import CannotSave
+from earlyyears_desktop.storage.atomic_file import replace_atomically, sync_folder
 
 TEMP_PREFIX = ".handouts-"
 TEMP_SUFFIX = ".part"
@@ -28,41 +26,13 @@ def write_pdf_atomically(path: Path, data: bytes) -> Path:
     if target.is_dir():
         raise CannotSave(f"{target} is a folder: please give a file name ending in .pdf.")
     try:
-        # mkstemp creates the file with mode 0600, whatever the umask.
-        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+        replace_atomically(target, data, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise CannotSave(_why(folder, exc)) from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(exc, OSError):
-            raise CannotSave(_why(folder, exc)) from None
-        raise
-    _sync_folder(folder)
+    sync_folder(folder)
     return target
 
 
 def _why(folder: Path, exc: OSError) -> str:
     reason = exc.strerror or type(exc).__name__
     return f"The handouts could not be saved in {folder}: {reason.lower()}."
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (a no-op where folders cannot be opened, as on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

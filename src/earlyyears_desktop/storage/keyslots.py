@@ -26,6 +26,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from earlyyears_desktop.storage.atomic_file import replace_atomically
 from earlyyears_desktop.storage.errors import NotAVault, WrongPassphrase
 
 FORMAT = "earlyyears-vault-keyslots"
@@ -261,15 +262,8 @@ class KeySlotFile:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write, fsync, rename over, fsync the folder: the old or the new file, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    # Private to this user from the first byte, whatever the umask.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    replace_atomically(path, data, prefix=f".{path.name}.", suffix=".tmp")
+    # Unlike sync_folder, a folder that cannot be synced is raised here, as it always was.
     fsync_dir(path.parent)
 
 

@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import struct
-import tempfile
 import uuid
 import zlib
 from collections import Counter
@@ -25,6 +24,8 @@ from typing import BinaryIO, Final, TypeGuard
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from earlyyears_desktop.storage.atomic_file import private_temp_file, sync_folder
 
 from .canonical import (
     CanonicalJSONError,
@@ -316,7 +317,7 @@ def write_bundle(
     payload_tmp: Path | None = None
     bundle_tmp: Path | None = None
     try:
-        payload_tmp = _temp_path(out.parent, ".payload.tmp")
+        payload_tmp = private_temp_file(out.parent, prefix=".EY-", suffix=".payload.tmp")
         with open(payload_tmp, "wb") as payload_file:
             encryptor = _ChunkEncryptor(
                 payload_file, suite, recipient_public_key, header, chunk_size
@@ -355,7 +356,7 @@ def write_bundle(
             raise BundleTooLarge("the manifest is larger than a bundle allows")
         signature = sender_signing_key.sign(manifest_bytes)
 
-        bundle_tmp = _temp_path(out.parent, ".eyb.tmp")
+        bundle_tmp = private_temp_file(out.parent, prefix=".EY-", suffix=".eyb.tmp")
         with open(bundle_tmp, "wb") as bundle_file, open(payload_tmp, "rb") as payload_in:
             _write_container(
                 bundle_file,
@@ -370,7 +371,7 @@ def write_bundle(
             os.fsync(bundle_file.fileno())
         os.replace(bundle_tmp, out)
         bundle_tmp = None
-        _fsync_directory(out.parent)
+        sync_folder(out.parent)
     finally:
         for leftover in (payload_tmp, bundle_tmp):
             if leftover is not None:
@@ -483,26 +484,6 @@ class _ChunkEncryptor:
         self.crc32 = zlib.crc32(frame, self.crc32)
         self.size += len(frame)
         self.chunk_count += 1
-
-
-def _temp_path(folder: Path, suffix: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".EY-", suffix=suffix, dir=folder)
-    os.close(fd)
-    return Path(name)
-
-
-def _fsync_directory(folder: Path) -> None:
-    # Makes the rename durable on POSIX; Windows cannot open a directory and does not need it.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- ZIP container ----------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +64,7 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork
+from earlyyears_desktop.storage.atomic_file import replace_atomically
 
 from .bundle import (
     CancelledCallback,
@@ -437,7 +437,7 @@ class DeviceSync:
             team_name=team[:200],
             now=now or dt.datetime.now(dt.UTC),
         )
-        _write_file_atomically(Path(out_path), data)
+        replace_atomically(Path(out_path), data, prefix=".enrol-", suffix=".tmp")
         with self.uow.write() as tx:
             _set(tx.session, _S_PENDING_REQUEST, request_sha256(data))
         return _fingerprints(keys)
@@ -879,20 +879,6 @@ def _load_peer(session: Session) -> _CentralPeer | None:
 
 def _fingerprints(keys: KeyPair) -> Fingerprints:
     return Fingerprints(fingerprint(keys.signing_key_id), fingerprint(keys.encryption_key_id))
-
-
-def _write_file_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".enrol-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 # --- export internals ---------------------------------------------------------------------------

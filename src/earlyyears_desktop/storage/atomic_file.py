@@ -1,0 +1,55 @@
+"""Private files written in one step: the old file or the new one, never half of either.
+
+Every file the app writes outside the vault database (the key slots, enrolment requests, sync
+bundles, the handouts PDF) goes through here: a 0600 temporary file in the destination folder,
+flushed to disk, renamed over the destination, and the folder synced so the rename lasts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def private_temp_file(folder: Path, *, prefix: str, suffix: str) -> Path:
+    """A new empty file in `folder` that only this user can read (mkstemp: 0600, any umask)."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    os.close(fd)
+    return Path(name)
+
+
+def replace_atomically(path: Path, data: bytes, *, prefix: str, suffix: str) -> None:
+    """Write `data` to a private temporary file beside `path`, fsync it, rename it over `path`.
+
+    On any failure the temporary file is removed and the error raised as it came; the folder
+    is not synced here (see `sync_folder`), so the caller decides how a failure there is met.
+    """
+    # mkstemp creates the file with mode 0600, whatever the umask.
+    fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename durable (a no-op where folders cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
