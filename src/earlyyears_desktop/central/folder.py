@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -40,9 +41,9 @@ from earlyyears_desktop.storage.keyslots import (
 from earlyyears_desktop.sync.keys import (
     ED25519_RAW_LEN,
     CipherSuite,
+    EncryptionPublicKey,
     KeyPair,
-    fingerprint,
-    key_id,
+    PublicKeyIds,
     load_encryption_public_key_pem,
     load_signing_public_key_pem,
     public_key_to_pem,
@@ -73,7 +74,7 @@ def utcnow() -> datetime:
 
 
 @dataclass(frozen=True)
-class CentralConfig:
+class CentralConfig(PublicKeyIds):
     central_id: str
     name: str
     database_url: str
@@ -82,20 +83,12 @@ class CentralConfig:
     encryption_public_key_pem: str
 
     @property
-    def signing_key_id(self) -> str:
-        return key_id(load_signing_public_key_pem(self.signing_public_key_pem))
+    def signing_public_key(self) -> ed25519.Ed25519PublicKey:
+        return load_signing_public_key_pem(self.signing_public_key_pem)
 
     @property
-    def encryption_key_id(self) -> str:
-        return key_id(load_encryption_public_key_pem(self.encryption_public_key_pem))
-
-    @property
-    def signing_fingerprint(self) -> str:
-        return fingerprint(self.signing_key_id)
-
-    @property
-    def encryption_fingerprint(self) -> str:
-        return fingerprint(self.encryption_key_id)
+    def encryption_public_key(self) -> EncryptionPublicKey:
+        return load_encryption_public_key_pem(self.encryption_public_key_pem)
 
     def to_json(self) -> dict[str, Any]:
         return {

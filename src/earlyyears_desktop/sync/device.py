@@ -878,7 +878,7 @@ def _load_peer(session: Session) -> _CentralPeer | None:
 
 
 def _fingerprints(keys: KeyPair) -> Fingerprints:
-    return Fingerprints(fingerprint(keys.signing_key_id), fingerprint(keys.encryption_key_id))
+    return Fingerprints(keys.signing_fingerprint, keys.encryption_fingerprint)
 
 
 # --- export internals ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .keys import (
     CipherSuite,
     EncryptionPublicKey,
     KeyPair,
+    PublicKeyIds,
     fingerprint,
     is_key_id,
     key_id,
@@ -80,7 +81,7 @@ RESPONSE_FIELDS: Final = frozenset(
 
 
 @dataclass(frozen=True)
-class EnrolmentRequest:
+class EnrolmentRequest(PublicKeyIds):
     device_id: str
     practitioner_name: str
     team_name: str
@@ -90,22 +91,6 @@ class EnrolmentRequest:
     created_at: datetime
     # SHA-256 (hex) of the exact request file bytes; the response carries it back.
     request_sha256: str
-
-    @property
-    def signing_key_id(self) -> str:
-        return key_id(self.signing_public_key)
-
-    @property
-    def encryption_key_id(self) -> str:
-        return key_id(self.encryption_public_key)
-
-    @property
-    def signing_fingerprint(self) -> str:
-        return fingerprint(self.signing_key_id)
-
-    @property
-    def encryption_fingerprint(self) -> str:
-        return fingerprint(self.encryption_key_id)
 
 
 @dataclass(frozen=True)

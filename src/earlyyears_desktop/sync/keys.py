@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass
+from typing import Protocol
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hpke, serialization
@@ -164,8 +165,37 @@ def load_encryption_public_key_pem(pem: str) -> EncryptionPublicKey:
     raise ValueError("not an X25519 or MLKEM768-X25519 public key")
 
 
+class _HoldsPublicKeys(Protocol):
+    @property
+    def signing_public_key(self) -> ed25519.Ed25519PublicKey: ...
+
+    @property
+    def encryption_public_key(self) -> EncryptionPublicKey: ...
+
+
+class PublicKeyIds:
+    """Key ids and fingerprints for anything that holds a signing and an encryption public key
+    (a key pair, an enrolment request, the central service's configuration)."""
+
+    @property
+    def signing_key_id(self: _HoldsPublicKeys) -> str:
+        return key_id(self.signing_public_key)
+
+    @property
+    def encryption_key_id(self: _HoldsPublicKeys) -> str:
+        return key_id(self.encryption_public_key)
+
+    @property
+    def signing_fingerprint(self: _HoldsPublicKeys) -> str:
+        return fingerprint(key_id(self.signing_public_key))
+
+    @property
+    def encryption_fingerprint(self: _HoldsPublicKeys) -> str:
+        return fingerprint(key_id(self.encryption_public_key))
+
+
 @dataclass(frozen=True)
-class KeyPair:
+class KeyPair(PublicKeyIds):
     """A device's or the central service's private identity: signing and encryption keys."""
 
     signing: ed25519.Ed25519PrivateKey
@@ -191,14 +221,6 @@ class KeyPair:
     @property
     def encryption_public_key(self) -> EncryptionPublicKey:
         return self.encryption.public_key()
-
-    @property
-    def signing_key_id(self) -> str:
-        return key_id(self.signing_public_key)
-
-    @property
-    def encryption_key_id(self) -> str:
-        return key_id(self.encryption_public_key)
 
     def signing_private_bytes(self) -> bytes:
         """The 32-byte Ed25519 seed; the caller must store it encrypted."""
