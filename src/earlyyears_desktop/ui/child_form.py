@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -22,18 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.enums import AccessibleFormat, AreaOfNeed, ChildStatus, ConsentKind
-from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.rules import format_nhs_number
 from earlyyears_desktop.services.children import CarerInput, ChildInput, ChildRecord, Saved
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.forms import FormDialog, date_edit
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import FieldError, parse_uk_date
+from earlyyears_desktop.ui.widgets import parse_uk_date
 
 
-class ChildForm(QDialog):
+class ChildForm(FormDialog):
     """`saved(Saved)` after the service accepted the whole record; nothing is saved before."""
 
-    saved = Signal(object)
+    failure_message = "The record could not be saved. Nothing was changed."
 
     def __init__(
         self,
@@ -42,23 +40,17 @@ class ChildForm(QDialog):
         record: ChildRecord | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.runner = runner
-        self.record = record
-        self.errors: dict[str, FieldError] = {}
-        self.fields: dict[str, QWidget] = {}
         editing = record is not None
-        self.setWindowTitle("Edit child's details" if editing else "Add a child")
-        self.setAccessibleName(self.windowTitle())
+        super().__init__("Edit child's details" if editing else "Add a child", runner, parent)
+        self.services = services
+        self.record = record
         self.resize(640, 700)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
         scroll.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.addWidget(scroll)
+        self.outer.addWidget(scroll)
         layout = QVBoxLayout(body)
 
         child_box = QGroupBox("Child")
@@ -81,19 +73,19 @@ class ChildForm(QDialog):
             box.setAccessibleName(f"Area of need: {label}")
             self.areas[value] = box
             area_layout.addWidget(box)
-        self._row(form, "areas_of_need", "Areas of need:", areas)
+        self.add_field("areas_of_need", "Areas of need:", areas, form)
         self.status = QComboBox()
         self.status.setAccessibleName("Status")
         for value, label in ChildStatus.choices():
             self.status.addItem(label, value)
-        self._row(form, "status", "&Status:", self.status)
+        self.add_field("status", "&Status:", self.status, form)
         self.key_person = self._line(form, "key_person", "&Key person:")
         self.setting = self._line(form, "setting_attended", "Setting a&ttended:")
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Diagnoses or notes")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        self._row(form, "diagnoses_notes", "Diagnoses or n&otes:", self.notes)
+        self.add_field("diagnoses_notes", "Diagnoses or n&otes:", self.notes, form)
         layout.addWidget(child_box)
 
         self.carer_box: QGroupBox | None = None
@@ -105,38 +97,14 @@ class ChildForm(QDialog):
             self._fill(record)
         layout.addStretch(1)
 
-        self.summary = FieldError("form")
-        self.summary.setAccessibleName("Problem saving")
-        outer.addWidget(self.summary)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        outer.addWidget(self.buttons)
+        self.finish_layout()
         self.given.setFocus()
 
     # ---- building ----
 
-    def _row(self, form: QFormLayout, field: str, label: str, widget: QWidget) -> None:
-        error = FieldError(field)
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        form.addRow(caption, holder)
-        self.errors[field] = error
-        self.fields[field] = widget
-        if not widget.accessibleName():
-            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
-
     def _line(self, form: QFormLayout, field: str, label: str) -> QLineEdit:
         edit = QLineEdit()
-        self._row(form, field, label, edit)
+        self.add_field(field, label, edit, form)
         return edit
 
     def _carer_section(self, layout: QVBoxLayout) -> None:
@@ -150,12 +118,14 @@ class ChildForm(QDialog):
         self.language = self._line(form, "preferred_language", "Preferred &language:")
         self.language.setText("English")
         self.interpreter = QCheckBox("An &interpreter is needed")
-        self._row(form, "interpreter_needed", "", self.interpreter)
+        # Named here: add_field would name a row without a label after its field.
+        self.interpreter.setAccessibleName("An interpreter is needed")
+        self.add_field("interpreter_needed", "", self.interpreter, form)
         self.fmt = QComboBox()
         for value, label in AccessibleFormat.choices():
             self.fmt.addItem(label, value)
         self.fmt.setAccessibleName("Accessible format for handouts and letters")
-        self._row(form, "accessible_format", "Accessible f&ormat:", self.fmt)
+        self.add_field("accessible_format", "Accessible f&ormat:", self.fmt, form)
         layout.addWidget(box)
         self.carer_box = box
 
@@ -173,14 +143,9 @@ class ChildForm(QDialog):
             tick.setAccessibleName(f"Consent: {label}")
             self.consent_boxes[value] = tick
             col.addWidget(tick)
-        self._row(form, "consent_kind", "Agreed to:", column)
-        self.given_on = QDateEdit()
-        self.given_on.setCalendarPopup(True)
-        self.given_on.setDisplayFormat("d MMM yyyy")
-        today = self.services.children.today()
-        self.given_on.setDate(QDate(today.year, today.month, today.day))
-        self.given_on.setAccessibleName("Date consent was given")
-        self._row(form, "given_on", "Date &given:", self.given_on)
+        self.add_field("consent_kind", "Agreed to:", column, form)
+        self.given_on = date_edit(self.services.children.today(), "Date consent was given")
+        self.add_field("given_on", "Date &given:", self.given_on, form)
         self.errors["given_by"] = self.errors["consent_kind"]
         layout.addWidget(box)
 
@@ -198,21 +163,6 @@ class ChildForm(QDialog):
         self.notes.setPlainText(record.diagnoses_notes)
 
     # ---- saving ----
-
-    def _clear_errors(self) -> None:
-        for error in self.errors.values():
-            error.clear_message()
-        self.summary.clear_message()
-
-    def show_error(self, field: str, message: str) -> None:
-        error = self.errors.get(field)
-        if error is None:
-            self.summary.show_message(message)
-            return
-        error.show_message(message)
-        widget = self.fields.get(field)
-        if widget is not None:
-            widget.setFocus()
 
     def _child_input(self) -> ChildInput:
         try:
@@ -235,39 +185,23 @@ class ChildForm(QDialog):
             status=self.status.currentData(),
         )
 
-    def save(self) -> None:
-        self._clear_errors()
-        try:
-            data = self._child_input()
-        except ValidationError as exc:
-            self.show_error(exc.field, exc.message)
-            return
+    def work(self) -> Callable[[], Saved]:
+        data = self._child_input()
         children = self.services.children
         if self.record is not None:
             child_id, version = self.record.id, self.record.version
-            work = lambda: children.update_child(child_id, data, expected_version=version)  # noqa: E731
-        else:
-            carers, consents = self._family_inputs()
-            if carers is None:
-                return
-            work = lambda: children.create_child(data, carers, consents)  # noqa: E731
-        self.buttons.setEnabled(False)
-        self.runner.run(
-            work,
-            on_done=self._saved,
-            on_error=self._failed,
-            changes=lambda saved: saved.changes,
-            progress_label="Saving…",
-            parent=self,
-        )
+            return lambda: children.update_child(child_id, data, expected_version=version)
+        carers, consents = self._family_inputs()
+        return lambda: children.create_child(data, carers, consents)
 
-    def _family_inputs(self) -> tuple[list[CarerInput] | None, list[tuple[str, str, dt.date]]]:
+    def _family_inputs(self) -> tuple[list[CarerInput], list[tuple[str, str, dt.date]]]:
         name = self.carer_name.text().strip()
         kinds = [k for k, box in self.consent_boxes.items() if box.isChecked()]
         if not name:
             if kinds:
-                self.show_error("carer_name", "Please enter the name of the carer giving consent.")
-                return None, []
+                raise ValidationError(
+                    "carer_name", "Please enter the name of the carer giving consent."
+                )
             return [], []
         carer = CarerInput(
             name=name,
@@ -281,17 +215,3 @@ class ChildForm(QDialog):
         )
         given_on = self.given_on.date().toPython()
         return [carer], [(kind, name, given_on) for kind in kinds]
-
-    def _saved(self, saved: Saved) -> None:
-        self.buttons.setEnabled(True)
-        self.saved.emit(saved)
-        self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self.show_error(error.field, error.message)
-        elif isinstance(error, DomainError):
-            self.summary.show_message(error.message)
-        else:
-            self.summary.show_message("The record could not be saved. Nothing was changed.")

@@ -50,6 +50,8 @@ class FormDialog(QDialog):
     """
 
     saved = Signal(object)
+    #: What the form says when the save failed for a reason that is not the user's.
+    failure_message = "That could not be saved. Nothing was changed."
 
     def __init__(
         self,
@@ -91,7 +93,11 @@ class FormDialog(QDialog):
         self.outer.addWidget(self.summary)
         self.outer.addWidget(self.buttons)
 
-    def add_field(self, field: str, label: str, widget: QWidget) -> QWidget:
+    def add_field(
+        self, field: str, label: str, widget: QWidget, form: QFormLayout | None = None
+    ) -> QWidget:
+        """Add a labelled row to `form` (this dialog's own form unless another is given)."""
+        target = self.form if form is None else form
         error = FieldError(field)
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -102,9 +108,9 @@ class FormDialog(QDialog):
         if label:
             caption = QLabel(label)
             caption.setBuddy(widget)
-            self.form.addRow(caption, holder)
+            target.addRow(caption, holder)
         else:
-            self.form.addRow(holder)
+            target.addRow(holder)
         self.errors[field] = error
         self.fields[field] = widget
         if not widget.accessibleName():
@@ -167,7 +173,7 @@ class FormDialog(QDialog):
         elif isinstance(error, DomainError):
             self.summary.show_message(error.message)
         else:
-            self.summary.show_message("That could not be saved. Nothing was changed.")
+            self.summary.show_message(self.failure_message)
 
 
 def changes_of(result: Any):
