@@ -105,6 +105,14 @@ def check_passphrase_strength(passphrase: str) -> None:
         )
 
 
+def check_new_passphrase(new: str, again: str) -> None:
+    """A new passphrase typed twice: strong enough (field "passphrase"), and the same both
+    times (field "again")."""
+    check_passphrase_strength(new)
+    if new != again:
+        raise ValidationError("again", "The two passphrases are not the same.")
+
+
 # Words that passphrases are most often built from, plus this service's own vocabulary, which
 # someone trying to open a lost laptop would try first.
 _COMMON_WORDS = frozenset(

@@ -29,13 +29,17 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
 from earlyyears_desktop.storage.errors import WrongPassphrase
 from earlyyears_desktop.storage.keyslots import KeySlotFile, normalise_passphrase
-from earlyyears_desktop.storage.vault import OpenVault, check_passphrase_strength
+from earlyyears_desktop.storage.vault import (
+    OpenVault,
+    check_new_passphrase,
+    check_passphrase_strength,
+)
 from earlyyears_desktop.ui.forms import FormDialog, confirm
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
 from earlyyears_desktop.ui.setup_wizard import passphrase_strength
-from earlyyears_desktop.ui.widgets import FieldError, heading
+from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit
 
 
 def add_practitioner(
@@ -276,13 +280,9 @@ class AddPractitionerDialog(QDialog):
         for value, label in Discipline.choices():
             self.discipline.addItem(label, value)
         form.addRow("&Discipline:", self.discipline)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Their passphrase")
+        self.passphrase = passphrase_edit("Their passphrase")
         form.addRow("Their &passphrase:", self.passphrase)
-        self.again = QLineEdit()
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again.setAccessibleName("Their passphrase again")
+        self.again = passphrase_edit("Their passphrase again")
         form.addRow("Type it &again:", self.again)
         layout.addLayout(form)
         self.error = FieldError("practitioner")
@@ -301,9 +301,7 @@ class AddPractitionerDialog(QDialog):
             if not name.strip():
                 raise ValidationError("name", "Please enter the practitioner's name.")
             role = check_role(self.role.currentData())
-            check_passphrase_strength(passphrase)
-            if passphrase != self.again.text():
-                raise ValidationError("passphrase", "The two passphrases are not the same.")
+            check_new_passphrase(passphrase, self.again.text())
         except ValidationError as exc:
             self.error.show_message(exc.message)
             return
@@ -345,9 +343,9 @@ class ChangePassphraseDialog(FormDialog):
             save_text="&Change passphrase",
         )
         self.vault = vault
-        self.current = self.add_field("current", "&Current passphrase:", _secret())
-        self.new = self.add_field("passphrase", "&New passphrase:", _secret())
-        self.again = self.add_field("again", "Type it &again:", _secret())
+        self.current = self.add_field("current", "&Current passphrase:", passphrase_edit())
+        self.new = self.add_field("passphrase", "&New passphrase:", passphrase_edit())
+        self.again = self.add_field("again", "Type it &again:", passphrase_edit())
         self.meter = QProgressBar()
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(False)
@@ -388,12 +386,6 @@ class ChangePassphraseDialog(FormDialog):
         for edit in (self.current, self.new, self.again):
             edit.clear()
         super().done(result)
-
-
-def _secret() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class NewRecoveryKeyDialog(QDialog):

@@ -26,11 +26,15 @@ from earlyyears_desktop.domain.enums import Discipline, Role
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.storage.keyslots import MIN_PASSPHRASE_LENGTH
-from earlyyears_desktop.storage.vault import CreatedVault, check_passphrase_strength
+from earlyyears_desktop.storage.vault import (
+    CreatedVault,
+    check_new_passphrase,
+    check_passphrase_strength,
+)
 from earlyyears_desktop.sync.device import DeviceSync
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
-from earlyyears_desktop.ui.widgets import FieldError
+from earlyyears_desktop.ui.widgets import FieldError, passphrase_edit
 
 CHECK_GROUP = 3  # which group of the recovery key the user types back
 
@@ -128,13 +132,9 @@ class PassphrasePage(QWizardPage):
             "remember are stronger than a short jumble: for example four words and a number."
         )
         layout = QFormLayout(self)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase = passphrase_edit("Passphrase")
         layout.addRow("&Passphrase:", self.passphrase)
-        self.again = QLineEdit()
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again.setAccessibleName("Passphrase again")
+        self.again = passphrase_edit("Passphrase again")
         layout.addRow("Type it &again:", self.again)
         self.meter = QProgressBar()
         self.meter.setRange(0, 100)
@@ -162,14 +162,10 @@ class PassphrasePage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            check_passphrase_strength(self.passphrase.text())
+            check_new_passphrase(self.passphrase.text(), self.again.text())
         except ValidationError as exc:
             self.error.show_message(exc.message)
-            self.passphrase.setFocus()
-            return False
-        if self.passphrase.text() != self.again.text():
-            self.error.show_message("The two passphrases are not the same.")
-            self.again.setFocus()
+            (self.again if exc.field == "again" else self.passphrase).setFocus()
             return False
         self.error.clear_message()
         return True

@@ -24,13 +24,13 @@ from earlyyears_desktop.domain.errors import DomainError, ValidationError
 from earlyyears_desktop.storage.errors import WrongPassphrase
 from earlyyears_desktop.storage.vault import (
     OpenVault,
-    check_passphrase_strength,
+    check_new_passphrase,
     open_vault,
     practitioner_for_recovery,
     unlock_choices,
 )
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import FieldError, heading
+from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +91,7 @@ class UnlockScreen(QWidget):
         self.who_label = QLabel("&Who are you:")
         self.who_label.setBuddy(self.who)
         form.addRow(self.who_label, self.who)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase = passphrase_edit("Passphrase")
         self.passphrase.returnPressed.connect(self.try_unlock)
         label = QLabel("&Passphrase:")
         label.setBuddy(self.passphrase)
@@ -293,13 +291,9 @@ class RecoveryDialog(QDialog):
         self.who = QComboBox()
         self.who.setAccessibleName("Whose passphrase")
         form.addRow("&Whose passphrase:", self.who)
-        self.new = QLineEdit()
-        self.new.setEchoMode(QLineEdit.EchoMode.Password)
-        self.new.setAccessibleName("New passphrase")
+        self.new = passphrase_edit("New passphrase")
         form.addRow("&New passphrase:", self.new)
-        self.again = QLineEdit()
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again.setAccessibleName("New passphrase again")
+        self.again = passphrase_edit("New passphrase again")
         form.addRow("Type it &again:", self.again)
         f2.addLayout(form)
         self.new_error = FieldError("passphrase")
@@ -366,14 +360,10 @@ class RecoveryDialog(QDialog):
     def _set_passphrase(self) -> None:
         new, again = self.new.text(), self.again.text()
         try:
-            check_passphrase_strength(new)
+            check_new_passphrase(new, again)
         except ValidationError as exc:
             self.new_error.show_message(exc.message)
-            self.new.setFocus()
-            return
-        if new != again:
-            self.new_error.show_message("The two passphrases are not the same.")
-            self.again.setFocus()
+            (self.again if exc.field == "again" else self.new).setFocus()
             return
         vault, practitioner_id = self.vault, self.who.currentData()
         if vault is None or not practitioner_id:

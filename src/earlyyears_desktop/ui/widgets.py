@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from earlyyears_desktop.ui.theme import ERROR_ROLE_STYLE
 
@@ -22,6 +22,15 @@ def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
     label.setAccessibleName(text)
     label.setWordWrap(True)
     return label
+
+
+def passphrase_edit(accessible_name: str = "") -> QLineEdit:
+    """A line edit that shows dots, never the passphrase typed into it."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    if accessible_name:
+        edit.setAccessibleName(accessible_name)
+    return edit
 
 
 class FieldError(QLabel):
