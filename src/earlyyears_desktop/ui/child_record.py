@@ -45,7 +45,14 @@ from earlyyears_desktop.services.observations import ObservationRow
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
 from earlyyears_desktop.ui.forms import confirm
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import FieldError, age_text, heading, long_date, short_date
+from earlyyears_desktop.ui.widgets import (
+    FieldError,
+    age_text,
+    heading,
+    long_date,
+    selectable_text,
+    short_date,
+)
 
 
 @dataclass(frozen=True)
@@ -216,11 +223,7 @@ class ChildRecordView(QScrollArea):
             ("setting", "Setting attended"),
             ("notes", "Diagnoses or notes"),
         ]:
-            value = QLabel()
-            value.setTextFormat(Qt.TextFormat.PlainText)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAccessibleName(caption)
+            value = selectable_text(caption)
             self.details.addRow(f"{caption}:", value)
             self.detail_labels[key] = value
         layout.addWidget(self.details_box)

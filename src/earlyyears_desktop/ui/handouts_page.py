@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -42,7 +42,7 @@ from earlyyears_desktop.handouts import (
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.ui.operations import OpRunner, Progress
-from earlyyears_desktop.ui.widgets import heading
+from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 #: printing renders each page as an image at this resolution (A4 at 300 dpi is 2480 x 3508)
 PRINT_DPI = 300
@@ -124,28 +124,16 @@ class HandoutsPage(QWidget):
         row.addWidget(self.make_button)
         layout.addLayout(row)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setAccessibleName("What happened")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = selectable_text("What happened")
         layout.addWidget(self.message)
 
-        self.skipped_label = QLabel("")
-        self.skipped_label.setWordWrap(True)
-        self.skipped_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.skipped_label.setAccessibleName("Children left out")
-        self.skipped_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.skipped_label = selectable_text("Children left out")
         self.skipped_label.hide()
         layout.addWidget(self.skipped_label)
 
         actions = QHBoxLayout()
-        self.print_button = QPushButton("&Print…")
-        self.print_button.setAccessibleName("Print the handouts")
-        self.print_button.clicked.connect(self.print_handouts)
-        self.save_button = QPushButton("Save &PDF…")
-        self.save_button.setAccessibleName("Save the handouts as a PDF")
-        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button = push_button("&Print…", "Print the handouts", self.print_handouts)
+        self.save_button = push_button("Save &PDF…", "Save the handouts as a PDF", self.save_pdf)
         actions.addWidget(self.print_button)
         actions.addWidget(self.save_button)
         actions.addStretch(1)

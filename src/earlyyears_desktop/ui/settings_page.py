@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QProgressBar,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -39,7 +38,7 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
 from earlyyears_desktop.ui.setup_wizard import passphrase_strength
-from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit
+from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit, push_button
 
 
 def add_practitioner(
@@ -131,9 +130,11 @@ class SettingsPage(QWidget):
         self.people.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
         people_layout.addWidget(self.people)
         row = QHBoxLayout()
-        self.add_button = QPushButton("A&dd a practitioner…")
-        self.add_button.setAccessibleName("Add a practitioner with their own passphrase")
-        self.add_button.clicked.connect(self.open_add_practitioner)
+        self.add_button = push_button(
+            "A&dd a practitioner…",
+            "Add a practitioner with their own passphrase",
+            self.open_add_practitioner,
+        )
         row.addWidget(self.add_button)
         row.addStretch(1)
         people_layout.addLayout(row)
@@ -151,12 +152,12 @@ class SettingsPage(QWidget):
         keys_intro.setWordWrap(True)
         keys_layout.addWidget(keys_intro)
         key_row = QHBoxLayout()
-        self.change_button = QPushButton("&Change my passphrase…")
-        self.change_button.setAccessibleName("Change my passphrase")
-        self.change_button.clicked.connect(self.open_change_passphrase)
-        self.recovery_button = QPushButton("Make a new &recovery key…")
-        self.recovery_button.setAccessibleName("Make a new recovery key")
-        self.recovery_button.clicked.connect(self.ask_new_recovery_key)
+        self.change_button = push_button(
+            "&Change my passphrase…", "Change my passphrase", self.open_change_passphrase
+        )
+        self.recovery_button = push_button(
+            "Make a new &recovery key…", "Make a new recovery key", self.ask_new_recovery_key
+        )
         key_row.addWidget(self.change_button)
         key_row.addWidget(self.recovery_button)
         key_row.addStretch(1)

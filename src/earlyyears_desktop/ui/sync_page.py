@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -47,7 +46,7 @@ from earlyyears_desktop.sync.device import (
 )
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import heading
+from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 _DIRECTION = {
     "export": "Sent to the central service",
@@ -114,12 +113,12 @@ class SyncPage(QWidget):
         for label in (self.enrolment_label, self.device_prints, self.central_prints):
             grid.addWidget(label)
         buttons = QHBoxLayout()
-        self.request_button = QPushButton("Create enrolment request…")
-        self.request_button.setAccessibleName("Create enrolment request")
-        self.request_button.clicked.connect(self.create_request)
-        self.response_button = QPushButton("Load enrolment response…")
-        self.response_button.setAccessibleName("Load enrolment response")
-        self.response_button.clicked.connect(self.load_response)
+        self.request_button = push_button(
+            "Create enrolment request…", "Create enrolment request", self.create_request
+        )
+        self.response_button = push_button(
+            "Load enrolment response…", "Load enrolment response", self.load_response
+        )
         buttons.addWidget(self.request_button)
         buttons.addWidget(self.response_button)
         buttons.addStretch(1)
@@ -133,14 +132,14 @@ class SyncPage(QWidget):
         self.unsynced_label.setAccessibleName("Changes waiting to be sent")
         self.last_export_label = QLabel("")
         self.last_export_label.setAccessibleName("Last export")
-        self.export_button = QPushButton("Export to folder or USB stick…")
-        self.export_button.setAccessibleName("Export to folder or USB stick")
-        self.export_button.clicked.connect(self.export)
+        self.export_button = push_button(
+            "Export to folder or USB stick…", "Export to folder or USB stick", self.export
+        )
         self.again_box = QCheckBox("Also send changes not yet confirmed (if a USB stick was lost)")
         self.again_box.setAccessibleName("Also send changes not yet confirmed")
-        self.import_button = QPushButton("Import return bundle…")
-        self.import_button.setAccessibleName("Import return bundle")
-        self.import_button.clicked.connect(self.import_bundle)
+        self.import_button = push_button(
+            "Import return bundle…", "Import return bundle", self.import_bundle
+        )
         box.addWidget(self.unsynced_label, 0, 0, 1, 3)
         box.addWidget(self.last_export_label, 1, 0, 1, 3)
         box.addWidget(self.export_button, 2, 0)
@@ -149,11 +148,7 @@ class SyncPage(QWidget):
         box.setColumnStretch(2, 1)
         layout.addWidget(exchange)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setAccessibleName("What happened")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = selectable_text("What happened")
         layout.addWidget(self.message)
 
         conflicts = QGroupBox("Changed here and centrally")
@@ -169,12 +164,14 @@ class SyncPage(QWidget):
         self.conflict_table = self._table(self.conflict_model, "Records changed in both places")
         cbox.addWidget(self.conflict_table)
         row = QHBoxLayout()
-        self.keep_button = QPushButton("Keep mine")
-        self.keep_button.setAccessibleName("Keep this laptop's version")
-        self.keep_button.clicked.connect(lambda: self.resolve(KEEP_MINE))
-        self.take_button = QPushButton("Take central's")
-        self.take_button.setAccessibleName("Take the central service's version")
-        self.take_button.clicked.connect(lambda: self.resolve(TAKE_CENTRAL))
+        self.keep_button = push_button(
+            "Keep mine", "Keep this laptop's version", lambda: self.resolve(KEEP_MINE)
+        )
+        self.take_button = push_button(
+            "Take central's",
+            "Take the central service's version",
+            lambda: self.resolve(TAKE_CENTRAL),
+        )
         row.addWidget(self.keep_button)
         row.addWidget(self.take_button)
         row.addStretch(1)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from earlyyears_desktop.ui.theme import ERROR_ROLE_STYLE
 
@@ -21,6 +22,24 @@ def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
     label.setFont(font)
     label.setAccessibleName(text)
     label.setWordWrap(True)
+    return label
+
+
+def push_button(text: str, accessible_name: str, on_click: Callable[[], object]) -> QPushButton:
+    """A button with the name a screen reader says and what a click does."""
+    button = QPushButton(text)
+    button.setAccessibleName(accessible_name)
+    button.clicked.connect(on_click)
+    return button
+
+
+def selectable_text(accessible_name: str) -> QLabel:
+    """Plain, wrapped text the user can select and copy: messages and read-only values."""
+    label = QLabel("")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setAccessibleName(accessible_name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
