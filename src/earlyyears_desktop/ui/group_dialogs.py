@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.domain.enums import Discipline
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
-from earlyyears_desktop.services.children import ChildFilter
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import (
     EnrolmentRow,
@@ -43,6 +42,7 @@ from earlyyears_desktop.services.groups import (
     StaffRow,
     VenueRow,
 )
+from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date, qdate
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import FieldError, long_date, short_date
@@ -376,7 +376,7 @@ class EnrolmentsDialog(QDialog):
             dialog.open()
 
 
-class EnrolChildDialog(FormDialog):
+class EnrolChildDialog(FormDialog, ChildSearch):
     """Find a child by name and enrol them from a date (and, if known, until a date)."""
 
     def __init__(
@@ -409,31 +409,11 @@ class EnrolChildDialog(FormDialog):
         self.add_field("ends_on", "", until)
         self.fields["ends_on"] = self.ends
         self.finish_layout()
-        self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self.find)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search_as_typed()
         self.search.setFocus()
 
-    def find(self) -> None:
-        text = self.search.text().strip()
-        if len(text) < 2:
-            self.results.clear()
-            return
-        children = self.services.children
-
-        def work() -> list[Any]:
-            return children.rows(children.search_ids(ChildFilter(text=text))[:30])
-
-        self.runner.run(work, on_done=self._show)
-
-    def _show(self, rows: list[Any]) -> None:
-        self.results.clear()
-        for row in rows:
-            item = QListWidgetItem(f"{row.display_name}  (born {short_date(row.date_of_birth)})")
-            item.setData(ID, row.id)
-            self.results.addItem(item)
-        if rows:
-            self.results.setCurrentRow(0)
+    def child_text(self, row: Any) -> str:
+        return f"{row.display_name}  (born {short_date(row.date_of_birth)})"
 
     def work(self) -> Callable[[], Any]:
         item = self.results.currentItem()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState, RegisterCard
-from earlyyears_desktop.services.children import ChildFilter
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.child_search import CHILD_ID, ChildSearch
 from earlyyears_desktop.ui.operations import OpRunner
 
 
@@ -91,7 +90,7 @@ class MarkDetailsDialog(QDialog):
         }
 
 
-class VisitorDialog(QDialog):
+class VisitorDialog(QDialog, ChildSearch):
     """Find a child who is not enrolled in this group, to add them to the register."""
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
@@ -115,34 +114,14 @@ class VisitorDialog(QDialog):
         layout.addWidget(self.search)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.buttons)
-        self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self._find)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search_as_typed()
 
-    def _find(self) -> None:
-        text = self.search.text().strip()
-        if len(text) < 2:
-            self.results.clear()
-            return
-        children = self.services.children
-
-        def work() -> list[Any]:
-            return children.rows(children.search_ids(ChildFilter(text=text))[:30])
-
-        self.runner.run(work, on_done=self._show)
-
-    def _show(self, rows: list[Any]) -> None:
-        self.results.clear()
-        for row in rows:
-            item = QListWidgetItem(f"{row.display_name}  ({row.date_of_birth:%d %b %Y})")
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            self.results.addItem(item)
-        if rows:
-            self.results.setCurrentRow(0)
+    def child_text(self, row: Any) -> str:
+        return f"{row.display_name}  ({row.date_of_birth:%d %b %Y})"
 
     def chosen_child_id(self) -> str | None:
         item = self.results.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        return item.data(CHILD_ID) if item else None
 
     def clear(self) -> None:
         self.search.clear()
