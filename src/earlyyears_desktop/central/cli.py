@@ -8,7 +8,6 @@ The passphrase comes from --passphrase-file, else $EARLYYEARS_CENTRAL_PASSPHRASE
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -29,6 +28,13 @@ from earlyyears_desktop.central.folder import (
     init_central,
     open_central,
 )
+from earlyyears_desktop.storage.passphrase_source import (
+    NoPassphrase,
+    PassphraseFileUnreadable,
+    PassphrasesDiffer,
+    add_passphrase_file_option,
+    read_passphrase_from,
+)
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
 
 PASSPHRASE_ENV = "EARLYYEARS_CENTRAL_PASSPHRASE"
@@ -41,35 +47,24 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_passphrase_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--passphrase-file",
-        metavar="FILE",
-        type=Path,
-        help=f"read the central passphrase from FILE (else ${PASSPHRASE_ENV}, else a prompt)",
-    )
+    add_passphrase_file_option(parser, PASSPHRASE_ENV, "central passphrase")
 
 
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
-    path: Path | None = getattr(args, "passphrase_file", None)
-    if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problem = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            raise UsageError(f"Cannot read the passphrase file {path}: {problem}.") from None
-        return text.removesuffix("\n").removesuffix("\r")
-    from_env = os.environ.get(PASSPHRASE_ENV)
-    if from_env:
-        return from_env
-    if not sys.stdin.isatty():
+    again = "Again, to check: " if confirm else None
+    try:
+        return read_passphrase_from(
+            args, PASSPHRASE_ENV, "Central passphrase: ", again_prompt=again
+        )
+    except PassphraseFileUnreadable as exc:
+        raise UsageError(exc.message) from None
+    except NoPassphrase:
         raise CentralError(
             f"No central passphrase: use --passphrase-file or set {PASSPHRASE_ENV}.",
             EXIT_WRONG_PASSPHRASE,
-        )
-    first = getpass.getpass("Central passphrase: ")
-    if confirm and getpass.getpass("Again, to check: ") != first:
-        raise UsageError("The two passphrases differ; nothing was created.")
-    return first
+        ) from None
+    except PassphrasesDiffer:
+        raise UsageError("The two passphrases differ; nothing was created.") from None
 
 
 def _unlock(central: CentralFolder, args: argparse.Namespace) -> KeyPair:
