@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from earlyyears_desktop.cli.json_output import add_json_option, print_json
 from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
 from earlyyears_desktop.domain.models import MODEL_BY_ENTITY
 
@@ -13,14 +13,14 @@ HELP = "counts of records, unsynced changes and the last export"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_vault_argument(parser)
-    parser.add_argument("--json", action="store_true", help="print stable JSON")
+    add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     with unlocked(args) as services:
         info = services.info()
     if args.json:
-        print(json.dumps(info.as_json(), sort_keys=True, indent=2, ensure_ascii=False))
+        print_json(info.as_json())
         return 0
     print(f"Team: {info.team_name}")
     for entity in sorted(MODEL_BY_ENTITY):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from earlyyears_desktop.cli.json_output import add_json_option, print_json
 from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
 
 HELP = "list sessions: id, group, date, status, present"
@@ -12,7 +12,7 @@ HELP = "list sessions: id, group, date, status, present"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_vault_argument(parser)
-    parser.add_argument("--json", action="store_true", help="print stable JSON")
+    add_json_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
             }
             for s in sessions
         ]
-        print(json.dumps(rows, sort_keys=True, indent=2, ensure_ascii=False))
+        print_json(rows)
         return 0
     for s in sessions:
         print(
