@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the app, its tests and its tools need. Run as root (CI) or through sudo.
 #   - Qt's runtime libraries (offscreen and X11), fonts with wide Unicode coverage
+#     (Droid Sans Fallback and WenQuanYi Zen Hei: Chinese, Japanese and Korean names in handouts)
 #   - python3-venv for the project's virtual environment
 #   - PostgreSQL, which the central service's tests start themselves
 #   - openssl (the bundle signature check), poppler-utils (PDF to pictures),
@@ -11,7 +12,7 @@ packages=(
     libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
     libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libnss3
-    fonts-dejavu-core fonts-noto-core
+    fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-wqy-zenhei fontconfig
     postgresql openssl poppler-utils xvfb xdotool imagemagick
 )
 if [ "$(id -u)" -eq 0 ]; then
