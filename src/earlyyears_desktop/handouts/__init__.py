@@ -9,6 +9,7 @@ from earlyyears_desktop.handouts.content import SkippedChild
 from earlyyears_desktop.handouts.document import (
     HandoutResult,
     IncludedChild,
+    NameWarning,
     RenderedHandouts,
     build_session_handouts,
     render_session_handouts,
@@ -28,6 +29,7 @@ __all__ = [
     "HandoutResult",
     "HandoutsCancelled",
     "IncludedChild",
+    "NameWarning",
     "NoHandouts",
     "RenderedHandouts",
     "SkippedChild",

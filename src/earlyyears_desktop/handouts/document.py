@@ -11,6 +11,7 @@ callbacks.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,10 @@ from earlyyears_desktop.handouts.layout import (
     possessive,
 )
 from earlyyears_desktop.handouts.pdf_file import write_pdf_atomically
+from earlyyears_desktop.handouts.scripts import draw_line, missing
 from earlyyears_desktop.services.container import Services
+
+log = logging.getLogger(__name__)
 
 #: the PDF's metadata says what the file is and nothing about whom
 PDF_TITLE = "Session handouts"
@@ -54,6 +58,17 @@ class IncludedChild:
 
 
 @dataclass(frozen=True)
+class NameWarning:
+    """A child whose name (or carer's name) has letters that no font on this computer can
+    draw: the handout is made, but those letters print as empty boxes."""
+
+    child_id: str
+    #: the name the child is known by, for the screen; never logged
+    name: str = field(repr=False)
+    characters: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class RenderedHandouts:
     """The PDF in memory, with who is in it and who was left out."""
 
@@ -61,6 +76,7 @@ class RenderedHandouts:
     pages: int
     children_included: tuple[IncludedChild, ...]
     children_skipped_with_reasons: tuple[SkippedChild, ...]
+    name_warnings: tuple[NameWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,7 @@ class HandoutResult:
     pages: int
     children_included: tuple[IncludedChild, ...]
     children_skipped_with_reasons: tuple[SkippedChild, ...]
+    name_warnings: tuple[NameWarning, ...] = ()
 
 
 def build_session_handouts(
@@ -92,6 +109,7 @@ def build_session_handouts(
         rendered.pages,
         rendered.children_included,
         rendered.children_skipped_with_reasons,
+        rendered.name_warnings,
     )
 
 
@@ -125,7 +143,23 @@ def render_session_handouts(
         IncludedChild(c.child_id, c.full_name, look.name)
         for c, look in zip(children, looks, strict=True)
     )
-    return RenderedHandouts(pdf, pages, included, content.skipped)
+    warnings = _name_warnings(children)
+    if warnings:
+        log.warning(
+            "%d of %d handouts have a name with letters no installed font can draw",
+            len(warnings),
+            len(children),
+        )
+    return RenderedHandouts(pdf, pages, included, content.skipped, warnings)
+
+
+def _name_warnings(children: tuple[ChildHandout, ...]) -> tuple[NameWarning, ...]:
+    found = []
+    for child in children:
+        characters = missing(f"{child.full_name}{child.first_name}{child.carer_name}")
+        if characters:
+            found.append(NameWarning(child.child_id, child.first_name, characters))
+    return tuple(found)
 
 
 class _Run:
@@ -211,15 +245,17 @@ def _template(look: Look, content: SessionContent, run: _Run) -> PageTemplate:
         canvas.setLineWidth(max(look.rule_width * 0.6, 0.6))
         canvas.line(look.margin, y + size * 1.6, width - look.margin, y + size * 1.6)
         canvas.setFillColor(look.muted)
-        canvas.setFont(BOLD if look.high_contrast else REGULAR, size)
-        canvas.drawString(look.margin, y, content.team_name or content.group_name)
+        font = BOLD if look.high_contrast else REGULAR
+        half = (width - 2 * look.margin) / 2
+        team = content.team_name or content.group_name
+        draw_line(canvas, look.margin, y, team, font, size, look.muted, width=half)
         child = run.child
         if child is not None:
             page = doc.page - run.first_page + 1
             label = f"{possessive(child.first_name)} handout"
             if page > 1:
                 label += f", page {page}"
-            canvas.drawRightString(width - look.margin, y, label)
+            draw_line(canvas, width / 2, y, label, font, size, look.muted, width=half, right=True)
         canvas.restoreState()
 
     return PageTemplate(id=look.name, frames=[frame], onPageEnd=footer, pagesize=A4)
@@ -228,6 +264,7 @@ def _template(look: Look, content: SessionContent, run: _Run) -> PageTemplate:
 __all__ = [
     "HandoutResult",
     "IncludedChild",
+    "NameWarning",
     "RenderedHandouts",
     "build_session_handouts",
     "render_session_handouts",

@@ -1,8 +1,9 @@
 """How a handout looks: the three looks (standard, large print, high contrast) and the
 flowables of one child's handout.
 
-Every piece of text from the vault goes through `_text()` (XML-escaped) before it reaches a
-Paragraph, so a note containing "<" or "&" prints as written.
+Every piece of text from the vault goes through `_text()` (XML-escaped, in display order, a
+font per script: see `scripts`) before it reaches a Paragraph, so a note containing "<" or "&"
+prints as written and a name in any script prints in a font that has its letters.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -20,7 +20,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -29,6 +28,7 @@ from reportlab.platypus import (
 from earlyyears_desktop.domain.enums import AccessibleFormat
 from earlyyears_desktop.handouts.content import ChildHandout, SessionContent
 from earlyyears_desktop.handouts.fonts import BOLD, REGULAR
+from earlyyears_desktop.handouts.scripts import markup, paragraph
 
 #: A4 less the margins
 PAGE_WIDTH = 210 * mm
@@ -202,7 +202,7 @@ def possessive(name: str) -> str:
 
 def _text(value: str) -> str:
     """Vault text made safe for a Paragraph, line breaks kept."""
-    return escape(value.strip()).replace("\n", "<br/>")
+    return markup(value)
 
 
 # ---- styles ----
@@ -381,15 +381,15 @@ def _band(content: SessionContent, look: Look, st: _Styles) -> Table:
     them in the standard look, below them in large print)."""
     when = long_date(content.date)
     span = time_span(content.start_time, content.end_time)
-    lines = [Paragraph(_text(content.group_name), st.band_title)]
-    lines.append(Paragraph(_text(f"{when}, {span}" if span else when), st.band))
+    lines = [paragraph(_text(content.group_name), st.band_title)]
+    lines.append(paragraph(_text(f"{when}, {span}" if span else when), st.band))
     if content.venue_name:
-        lines.append(Paragraph(_text(content.venue_name), st.band))
+        lines.append(paragraph(_text(content.venue_name), st.band))
     theme: list[Any] = []
     if content.theme:
         theme = [
-            Paragraph("Today’s theme", st.band_label),
-            Paragraph(_text(content.theme), st.band_theme),
+            paragraph("Today’s theme", st.band_label),
+            paragraph(_text(content.theme), st.band_theme),
         ]
     pad = 4 * mm if look.body_size < 14 else 6 * mm
     inner = look.frame_width - 2 * pad
@@ -412,15 +412,15 @@ def _band(content: SessionContent, look: Look, st: _Styles) -> Table:
 
 def _section(title: str, st: _Styles, look: Look, *, rule: bool = True) -> list[Any]:
     if not rule:
-        return [Paragraph(_text(title), st.heading)]
+        return [paragraph(_text(title), st.heading)]
     return [
-        Paragraph(_text(title), st.heading),
+        paragraph(_text(title), st.heading),
         Rule(look.rule_width, look.accent, look.body_size * 0.5),
     ]
 
 
 def _bullets(items: tuple[str, ...] | list[str], st: _Styles) -> list[Any]:
-    return [Paragraph(_text(item), st.bullet, bulletText="•") for item in items]
+    return [paragraph(_text(item), st.bullet, bulletText="•") for item in items]
 
 
 def child_story(
@@ -431,21 +431,21 @@ def child_story(
     first = child.first_name
     story: list[Any] = [Checkpoint(reached), _band(content, look, st)]
 
-    story.append(Paragraph(_text(child.full_name), st.title))
+    story.append(paragraph(_text(child.full_name), st.title))
     hello = (
         f"Thank you for coming to {_text(content.group_name)} today. Here is a little about "
         f"{_text(possessive(first))} session, and some ideas to try together at home."
     )
     if child.carer_name:
-        story.append(Paragraph(f"For {_text(child.carer_name)}", st.for_line))
-    story.append(Paragraph(hello, st.lead))
+        story.append(paragraph(f"For {_text(child.carer_name)}", st.for_line))
+    story.append(paragraph(hello, st.lead))
 
     story += _section("What we did", st, look)
     if content.activities:
         story += _bullets(list(content.activities), st)
     elif content.theme:
         story.append(
-            Paragraph(
+            paragraph(
                 f"Our theme was “{_text(content.theme)}”. We played, sang and explored "
                 "together, and there was time for a chat and a drink.",
                 st.body,
@@ -453,7 +453,7 @@ def child_story(
         )
     else:
         story.append(
-            Paragraph(
+            paragraph(
                 "We played, sang and explored together, and there was time for a chat and a drink.",
                 st.body,
             )
@@ -464,7 +464,7 @@ def child_story(
         story += _bullets(list(child.noticed), st)
     else:
         story.append(
-            Paragraph(
+            paragraph(
                 f"We loved having {_text(first)} with us today. If you would like to hear "
                 f"more about how {_text(first)} got on, please ask any of us.",
                 st.body,
@@ -479,7 +479,7 @@ def child_story(
                 *_section("When we meet next", st, look),
                 *_next(content, st),
                 Spacer(1, look.gap * 0.4),
-                Paragraph(_closing(child), st.small),
+                paragraph(_closing(child), st.small),
             ]
         )
     )
@@ -496,12 +496,12 @@ def _ideas(child: ChildHandout, look: Look, st: _Styles) -> list[Any]:
     rows: list[list[Any]] = []
     for n, idea in enumerate(child.ideas):
         cell = [
-            Paragraph(_text(idea.title), st.idea_title),
-            Paragraph(_text(idea.text), st.body),
+            paragraph(_text(idea.title), st.idea_title),
+            paragraph(_text(idea.text), st.body),
         ]
-        rows.append([[Paragraph(intro, st.body), *cell] if n == 0 else cell])
+        rows.append([[paragraph(intro, st.body), *cell] if n == 0 else cell])
     if not rows:
-        rows.append([Paragraph(intro, st.body)])
+        rows.append([paragraph(intro, st.body)])
     pad = 4 * mm if look.body_size < 14 else 5 * mm
     box = _box(rows, look, fill=look.soft, pad=pad, border=look.box_border)
     # The section moves to the next page rather than leave its heading at the foot of one;
@@ -515,13 +515,13 @@ def _next(content: SessionContent, st: _Styles) -> list[Any]:
     nxt = content.next_session
     if nxt is None:
         return [
-            Paragraph("We will let you know when the group meets next.", st.body),
+            paragraph("We will let you know when the group meets next.", st.body),
         ]
     span = time_span(nxt.start_time, nxt.end_time)
-    parts = [Paragraph(_text(long_date(nxt.date) + (f", {span}" if span else "")), st.strong)]
+    parts = [paragraph(_text(long_date(nxt.date) + (f", {span}" if span else "")), st.strong)]
     place = ", ".join(p for p in (content.venue_name, content.venue_address) if p)
     where = f"At {_text(place)}. " if place else ""
-    parts.append(Paragraph(f"{where}We look forward to seeing you.", st.body))
+    parts.append(paragraph(f"{where}We look forward to seeing you.", st.body))
     return parts
 
 
