@@ -64,6 +64,13 @@ def run(args: argparse.Namespace) -> int:
             "force (the Handouts page in the app lists who)."
         )
     print(line, file=sys.stderr)
+    if result.name_warnings:
+        names = ", ".join(w.name for w in result.name_warnings)
+        print(
+            f"Some names may not print correctly: {names} (a letter no font on this computer "
+            "has prints as an empty box).",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -262,10 +262,17 @@ class HandoutsPage(QWidget):
         self.document.load(self._buffer)
         made = len(rendered.children_included)
         pages = rendered.pages
-        self.message.setText(
+        text = (
             f"{made} handout{'s' if made != 1 else ''} on {pages} page{'s' if pages != 1 else ''}."
             " Check them below, then print or save."
         )
+        if rendered.name_warnings:
+            names = ", ".join(w.name for w in rendered.name_warnings)
+            text += (
+                f" Some names may not print correctly: {names}. A letter that no font on this "
+                "computer has shows as an empty box."
+            )
+        self.message.setText(text)
         self._show_skipped(rendered.children_skipped_with_reasons)
         self._enable()
 
