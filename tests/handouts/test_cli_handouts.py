@@ -84,3 +84,22 @@ def test_wrong_passphrase_is_exit_3(
     monkeypatch.setenv("EARLYYEARS_PASSPHRASE", "not the passphrase at all")
     args = ["--session", prepared.session_id, "--out", str(tmp_path / "h.pdf")]
     assert main(["handouts", str(vault_copy), *args]) == 3
+
+
+def test_names_that_may_not_print_are_named(
+    vault_copy: Path, prepared: Prepared, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from earlyyears_desktop.services.container import Services
+    from earlyyears_desktop.storage.vault import open_vault
+
+    from .script_names import add_child
+
+    vault = open_vault(vault_copy, PASSPHRASE)
+    try:
+        add_child(Services(vault), prepared.session_id, "Ava\U0003fffd", "Stone", "Jo Stone")
+    finally:
+        vault.lock()
+    out = tmp_path / "handouts.pdf"
+    code = main(["handouts", str(vault_copy), "--session", prepared.session_id, "--out", str(out)])
+    assert code == 0
+    assert "Some names may not print correctly: Ava\U0003fffd" in capsys.readouterr().err

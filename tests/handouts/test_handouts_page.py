@@ -105,3 +105,15 @@ def test_only_sessions_a_family_goes_home_from_are_offered(
 
 def test_main_window_loads_the_page() -> None:
     assert external_page_class("handouts") is HandoutsPage
+
+
+def test_names_that_may_not_print_are_shown(
+    qtbot, page: HandoutsPage, services: Services, prepared: Prepared
+) -> None:
+    from .script_names import add_child
+
+    add_child(services, prepared.session_id, "Ava\U0003fffd", "Stone", "Jo Stone")
+    page.reload()
+    qtbot.waitUntil(lambda: page.session_box.count() > 0)
+    _made(qtbot, page)
+    assert "Some names may not print correctly: Ava\U0003fffd." in page.message.text()
