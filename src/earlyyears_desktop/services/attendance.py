@@ -244,13 +244,14 @@ class AttendanceService:
                     "arrived_at": arrived_at,
                     "note": optional_text(note) if note is not None else None,
                 }
-                if (
-                    AttendanceStatus(status).attended
-                    and not clear_arrived_at
-                    and arrived_at is None
-                    and (live is None or live.arrived_at is None)
-                ):
+                attends = AttendanceStatus(status).attended
+                attended_before = live is not None and AttendanceStatus(live.status).attended
+                # The arrival is stamped when a child arrives, not again on a repeated mark
+                # (which must change nothing), and a child who did not come has none.
+                if attends and not clear_arrived_at and arrived_at is None and not attended_before:
                     wanted["arrived_at"] = local_now.time().replace(second=0, microsecond=0)
+                if not attends:
+                    clear_arrived_at = True
                 if record.deleted_at is not None:
                     record.deleted_at = None
                     record.came_with, record.note, record.arrived_at = "", "", None
@@ -338,6 +339,7 @@ def _enrolled(db: Session, child_id: str, session: GroupSession) -> bool:
                 Enrolment.group_id == session.group_id,
                 Enrolment.deleted_at.is_(None),
                 Enrolment.starts_on <= session.date,
+                or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= session.date),
             )
         ).first()
         is not None
