@@ -61,3 +61,46 @@ def test_a_child_whose_enrolment_ended_is_marked_only_as_a_visitor(
         services.attendance.mark(session_id, child, "present")
     marked = services.attendance.mark(session_id, child, "present", visitor=True)
     assert marked.changed
+
+
+def test_deleted_and_closed_children_leave_the_reports_and_the_follow_up_list(
+    demo: VaultUnderTest,
+) -> None:
+    from earlyyears_desktop.services.attendance_reports import AttendanceReports
+    from earlyyears_desktop.services.children import ChildInput
+    from earlyyears_desktop.services.demo import term_bounds
+
+    services = demo.services
+    reports = AttendanceReports(services.uow)
+    start, end, _ = term_bounds(dt.date.today())
+    flagged = reports.follow_up(start, end)
+    assert flagged, "the demo has a family who missed the last sessions"
+    chased = flagged[0].child_id
+
+    record = services.children.get_child(chased)
+    services.children.update_child(
+        chased,
+        ChildInput(
+            record.legal_given_names,
+            record.legal_family_name,
+            record.date_of_birth,
+            preferred_name=record.preferred_name,
+            nhs_number=record.nhs_number or "",
+            areas_of_need=record.areas_of_need,
+            status="closed",
+        ),
+    )
+    assert chased not in {r.child_id for r in reports.follow_up(start, end)}
+
+    services.children.delete_child(chased)
+    group_ids = {r.group_id for r in flagged}
+    for group_id in group_ids:
+        summary = reports.group_term(group_id, start, end)
+        assert chased not in {c.child_id for c in summary.children}
+
+
+def test_present_names_in_sessions_sort_with_accents_in_place(demo: VaultUnderTest) -> None:
+    for row in demo.services.groups.sessions():
+        from earlyyears_desktop.domain.rules import search_key
+
+        assert list(row.present) == sorted(row.present, key=search_key)

@@ -250,8 +250,8 @@ class AttendanceService:
                 # (which must change nothing), and a child who did not come has none.
                 if attends and not clear_arrived_at and arrived_at is None and not attended_before:
                     wanted["arrived_at"] = local_now.time().replace(second=0, microsecond=0)
-                if not attends:
-                    clear_arrived_at = True
+                if not attends and arrived_at is None:
+                    clear_arrived_at = True  # a time typed in on purpose is kept
                 if record.deleted_at is not None:
                     record.deleted_at = None
                     record.came_with, record.note, record.arrived_at = "", "", None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import or_, select
 
-from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
+from earlyyears_desktop.domain.enums import AttendanceStatus, ChildStatus, SessionStatus
 from earlyyears_desktop.domain.models import (
     Attendance,
     Carer,
@@ -176,7 +176,9 @@ class AttendanceReports:
             child_ids = {e.child_id for e in enrolments} | {m.child_id for m in marks}
             names = {
                 c.id: display_name(c.preferred_name, c.legal_given_names, c.legal_family_name)
-                for c in db.scalars(select(Child).where(Child.id.in_(list(child_ids))))
+                for c in db.scalars(
+                    select(Child).where(Child.id.in_(list(child_ids)), Child.deleted_at.is_(None))
+                )
             }
             group_name = group.name
         return _summarise(
@@ -233,12 +235,20 @@ class AttendanceReports:
             if group_id:
                 query = query.where(Group.id == group_id)
             group_ids = list(db.scalars(query))
+            # A closed or transferred child's family is not chased for attendance.
+            active = set(
+                db.scalars(
+                    select(Child.id).where(
+                        Child.status == ChildStatus.ACTIVE.value, Child.deleted_at.is_(None)
+                    )
+                )
+            )
         rows: list[FollowUp] = []
         flagged: list[tuple[GroupTermSummary, ChildSummary, tuple[str, ...]]] = []
         for gid in group_ids:
             summary = self.group_term(gid, start, end)
             for child in summary.children:
-                if child.visitor or child.enrolment_ended:
+                if child.visitor or child.enrolment_ended or child.child_id not in active:
                     continue
                 why: list[str] = []
                 if child.missed_in_a_row >= missed_in_a_row:

@@ -21,7 +21,7 @@ from earlyyears_desktop.domain.models import (
     Venue,
     utcnow,
 )
-from earlyyears_desktop.domain.rules import optional_text, required_name
+from earlyyears_desktop.domain.rules import optional_text, required_name, search_key
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
 
@@ -335,7 +335,7 @@ class GroupService:
                 EnrolmentRow(e.id, e.child_id, display_name(p, g, f), e.starts_on, e.ends_on)
                 for e, p, g, f in session.execute(query)
             ]
-        return sorted(rows, key=lambda r: (r.child_name.casefold(), r.starts_on))
+        return sorted(rows, key=lambda r: (search_key(r.child_name), r.starts_on))
 
     def update_enrolment(
         self, enrolment_id: str, starts_on: dt.date, ends_on: dt.date | None
@@ -489,7 +489,7 @@ class GroupService:
                 name = preferred or given.split(" ")[0]
                 present.setdefault(session_id, []).append((name, child_id))
             names = {
-                sid: tuple(n for n, _ in sorted(rows, key=lambda r: (r[0].casefold(), r)))
+                sid: tuple(n for n, _ in sorted(rows, key=lambda r: (search_key(r[0]), r)))
                 for sid, rows in present.items()
             }
             return [
