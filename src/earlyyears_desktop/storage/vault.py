@@ -237,6 +237,11 @@ class OpenVault:
         self._slots.save(self.paths.keyslots)
         return slot
 
+    def remove_passphrase_slot(self, slot_id: str) -> None:
+        """Take a passphrase slot away (its owner can no longer unlock with it)."""
+        self._slots.remove_slot(slot_id)
+        self._slots.save(self.paths.keyslots)
+
     def change_passphrase(
         self, practitioner_id: str, new_passphrase: str, params: KdfParams | None = None
     ) -> KeySlot:

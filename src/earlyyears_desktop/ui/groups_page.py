@@ -354,6 +354,11 @@ class GroupsPage(QWidget):
             self._select_session(view.session_id)
         self._enable_actions()
 
+    def flush_pending(self) -> None:
+        """Queue any unsaved notes of the open register (called before a lock)."""
+        if self.register_view is not None:
+            self.register_view.flush_pending()
+
     def _close_register(self) -> None:
         view, self.register_view = self.register_view, None
         if view is not None:

@@ -370,6 +370,12 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
+        # Typing still waiting to be saved (session notes) is queued before the worker is
+        # drained, so it is written while the vault is still open.
+        for page in self.pages.values():
+            flush = getattr(page, "flush_pending", None)
+            if callable(flush):
+                flush()
         self._drain()
         for page in self.pages.values():
             if isinstance(page, Page):

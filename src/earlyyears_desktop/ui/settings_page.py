@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.domain.enums import Discipline, Role
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.domain.models import new_id
+from earlyyears_desktop.domain.rules import required_name
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
 from earlyyears_desktop.storage.errors import WrongPassphrase
@@ -46,9 +48,20 @@ def add_practitioner(
 ) -> str:
     """A colleague with their own passphrase slot; runs on the database thread."""
     check_passphrase_strength(passphrase)
-    _, practitioner_id = services.practitioners.add(name, role, discipline)
+    required_name("name", name, "colleague's name")
+    check_role(role)
+    # The slot first, then the record naming it in one transaction; if the record cannot be
+    # written the slot goes again, so there is never a person who cannot unlock, nor a slot
+    # that names nobody.
+    practitioner_id = new_id()
     slot = services.vault.add_passphrase(practitioner_id, name.strip(), passphrase)
-    services.practitioners.set_key_slot(practitioner_id, slot.id)
+    try:
+        services.practitioners.add(
+            name, role, discipline, practitioner_id=practitioner_id, key_slot_id=slot.id
+        )
+    except BaseException:
+        services.vault.remove_passphrase_slot(slot.id)
+        raise
     return practitioner_id
 
 
