@@ -173,3 +173,12 @@ def test_children_sort_by_name_with_accented_letters_in_place(demo: VaultUnderTe
     assert firsts.index("Émile") < firsts.index("Freya")
     assert firsts.index("Łucja") < firsts.index("Mateus")
     assert firsts.index("Zoë") == len(firsts) - 1 or firsts[-1].startswith("Z")
+
+
+def test_a_file_named_as_the_vault_is_called_a_file(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    not_a_folder = tmp_path_factory.mktemp("file") / "notes.json"
+    not_a_folder.write_text("{}")
+    with pytest.raises(NotAVault, match="is a file, not a vault folder"):
+        open_vault(not_a_folder, PASSPHRASE)

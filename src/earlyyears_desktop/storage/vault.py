@@ -371,6 +371,8 @@ def open_vault(folder: Path, secret: str, *, practitioner_id: str | None = None)
     paths = VaultPaths(folder)
     if not folder.exists():
         raise NotAVault(f"There is no vault at {folder}: the folder does not exist.")
+    if not folder.is_dir():
+        raise NotAVault(f"{folder} is a file, not a vault folder.")
     slots = KeySlotFile.load(paths.keyslots)
     if not paths.database.is_file():
         raise NotAVault(f"The vault in {folder} has lost its database file.")
