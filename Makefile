@@ -5,15 +5,23 @@ BIN := $(VENV)/bin
 DEMO_VAULT ?= demo-vault
 DEMO_PASSPHRASE := demo-only passphrase 2026
 SYSTEM_STAMP := $(VENV)/.system-packages
+TEST_SYSTEM_STAMP := $(VENV)/.system-packages-test
 
 .PHONY: run test bench lint screenshots demo clean system-packages
 
-# Debian packages (Qt libraries, PostgreSQL for the central tests, openssl, fonts): once.
+# Debian packages: Qt's libraries and fonts to run; PostgreSQL, openssl and poppler for the
+# tests too. Installed once (as root, or through sudo), when something is missing.
 $(SYSTEM_STAMP):
-	@if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null || ! command -v pg_ctlcluster >/dev/null 2>&1 \
+	@if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null \
 	    || ! ldconfig -p | grep -q libxkbcommon-x11; then \
 	  bash scripts/install-system-packages.sh; fi
 	@mkdir -p $(VENV) && touch $@
+
+$(TEST_SYSTEM_STAMP): $(SYSTEM_STAMP)
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || ! command -v pdftotext >/dev/null \
+	    || ! command -v openssl >/dev/null; then \
+	  bash scripts/install-system-packages.sh test; fi
+	@touch $@
 
 system-packages: $(SYSTEM_STAMP)
 
@@ -25,7 +33,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python $(TEST_SYSTEM_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 

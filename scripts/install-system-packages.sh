@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the app, its tests and its tools need. Run as root (CI) or through sudo.
+#   install-system-packages.sh        what the app needs to run
+#   install-system-packages.sh test   that, and what the tests and tools need
 #   - Qt's runtime libraries (offscreen and X11), fonts with wide Unicode coverage
 #     (Droid Sans Fallback and WenQuanYi Zen Hei: Chinese, Japanese and Korean names in handouts)
 #   - python3-venv for the project's virtual environment
@@ -13,8 +15,10 @@ packages=(
     libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libnss3
     fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-wqy-zenhei fontconfig
-    postgresql openssl poppler-utils xvfb xdotool imagemagick
 )
+if [ "${1:-}" = "test" ]; then
+    packages+=(postgresql openssl poppler-utils xvfb xdotool imagemagick)
+fi
 if [ "$(id -u)" -eq 0 ]; then
     run=()
 elif command -v sudo >/dev/null 2>&1; then
