@@ -445,6 +445,19 @@ class SyncBundle(Base):
     outcome: Mapped[str] = mapped_column(String(300), default="")
 
 
+class SyncRecordVersion(Base):
+    """The version of one record this device knows the central service holds: what its next
+    export of that record is based on (`base_version`), and what "changed here since the last
+    sync" is measured against. Set when a return bundle confirms an exported version was
+    accepted, and when a central copy is applied. Local bookkeeping, never sent as a record."""
+
+    __tablename__ = "sync_record_versions"
+
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    central_version: Mapped[int] = mapped_column(Integer)
+
+
 class SyncConflict(Base):
     """A record changed here and centrally; both versions kept until a person resolves it."""
 
