@@ -38,6 +38,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,6 +60,7 @@ from earlyyears_desktop.domain.models import (
     SyncBundle,
     SyncConflict,
     Synced,
+    SyncRecordVersion,
     VaultSetting,
     utcnow,
 )
@@ -89,6 +91,7 @@ from .keys import (
     public_key_to_pem,
 )
 from .records import (
+    BASE_VERSION,
     CODECS,
     DecodedRecord,
     codec_for,
@@ -204,6 +207,11 @@ class NothingToExport(DomainError):
         self.held_back_children = held_back_children
 
 
+class ConcurrentExport(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Another export ran at the same time: export again.")
+
+
 def held_back_message(children: int) -> str:
     who = "1 child was" if children == 1 else f"{children} children were"
     return f"Records of {who} held back: no consent to share with the central service."
@@ -272,6 +280,8 @@ class ImportResult:
     unchanged: int = 0
     conflicts: int = 0
     acknowledged: int = 0
+    #: this device's exported records the central service received but kept aside (conflicts)
+    not_accepted: int = 0
     missing_sequences: tuple[int, ...] = ()
     revoked: bool = False
     revoked_reason: str = ""
@@ -290,11 +300,16 @@ class ImportResult:
             f"({self.inserted} new, {self.updated} updated), {self.unchanged} already up to date.",
             (
                 f"{self.acknowledged} of this device's changes were confirmed by the central "
-                "service."
+                "service as received."
                 if self.acknowledged
                 else "No further changes of this device were confirmed."
             ),
         ]
+        if self.not_accepted:
+            lines.append(
+                f"{self.not_accepted} of the records sent were not accepted: they were changed "
+                "centrally too, and the central service keeps both copies."
+            )
         if self.conflicts:
             lines.append(
                 f"{self.conflicts} records were changed both here and centrally: "
@@ -345,6 +360,8 @@ class SyncSummary:
     open_conflicts: int
 
 
+#: history rows of the export stream to an earlier central service (after re-enrolment)
+OLD_EXPORT: Final = "old-export"
 KEEP_MINE: Final = "keep-mine"
 TAKE_CENTRAL: Final = "take-central"
 
@@ -480,9 +497,9 @@ class DeviceSync:
                     "enrolment, load the response again and choose to replace it."
                 )
             if peer is not None and peer.central_id != response.central_id:
-                # Another central service: its streams start afresh.
-                for key in (_S_EXPORT_SEQ, _S_EXPORT_SHA):
-                    _set(session, key, "")
+                # Another central service: its streams start afresh, and it must get
+                # everything, whatever the previous one had confirmed.
+                _restart_streams(session)
             _put_key(session, _K_CENTRAL_SIGNING, signing_pem.encode("ascii"))
             _put_key(session, _K_CENTRAL_ENCRYPTION, encryption_pem.encode("ascii"))
             _set(session, _S_CENTRAL_ID, response.central_id)
@@ -565,6 +582,12 @@ class DeviceSync:
         try:
             with self.uow.write() as tx:
                 session = tx.session
+                # BEGIN IMMEDIATE: no other export can commit between this check and ours.
+                if (
+                    _get_int(session, _S_EXPORT_SEQ) != last_seq
+                    or _get(session, _S_CENTRAL_ID) != peer.central_id
+                ):
+                    raise ConcurrentExport()
                 included = _mark_exported(session, in_scope, sequence, collector.held_pairs)
                 outcome = f"{collector.sent} records"
                 if collector.held_back:
@@ -637,6 +660,7 @@ class DeviceSync:
         # The bundle keeps its verified file open for records(); close it when done.
         with bundle:
             acknowledged = _acknowledgements(bundle.extra)
+            not_accepted = _not_accepted(bundle.extra)
             revoked, revoked_reason = _revocation(bundle.extra)
 
             with self.uow.read() as session:
@@ -649,7 +673,10 @@ class DeviceSync:
                     session = tx.session
                     # Records may arrive in any order; foreign keys are checked once, at commit.
                     session.execute(text("PRAGMA defer_foreign_keys = ON"))
-                    acked = _apply_acknowledgements(session, acknowledged)
+                    # Acknowledgements first: they say which exported versions the central
+                    # service accepted (all but `not_accepted`), which the records below are
+                    # then compared with.
+                    acked, refused = _apply_acknowledgements(session, acknowledged, not_accepted)
                     applier = _Applier(session)
                     batch: list[DecodedRecord] = []
                     for record in bundle.records():
@@ -702,6 +729,7 @@ class DeviceSync:
                 unchanged=applier.unchanged,
                 conflicts=applier.conflicts,
                 acknowledged=acked,
+                not_accepted=refused,
                 missing_sequences=tuple(missing),
                 revoked=revoked,
                 revoked_reason=revoked_reason,
@@ -734,9 +762,9 @@ class DeviceSync:
             return views
 
     def resolve_conflict(self, conflict_id: str, choice: str) -> Changes:
-        """`KEEP_MINE`: this device's copy stays and is sent again (with a version above the
-        central one). `TAKE_CENTRAL`: the central copy replaces it and the pending local
-        changes of that record are marked superseded, so they are not sent."""
+        """`KEEP_MINE`: this device's copy stays and is sent again, as version central + 1
+        based on the central version. `TAKE_CENTRAL`: the central copy replaces it exactly and
+        the pending local changes of that record are marked superseded, so they are not sent."""
         if choice not in (KEEP_MINE, TAKE_CENTRAL):
             raise ValueError("choice must be KEEP_MINE or TAKE_CENTRAL")
         with self.uow.write(applying_sync=choice == TAKE_CENTRAL) as tx:
@@ -747,11 +775,16 @@ class DeviceSync:
             central = _decoded_central(conflict)
             if choice == KEEP_MINE:
                 local = session.get(central.model, conflict.record_id)
-                if local is not None and local.version <= conflict.central_version:
-                    # The unit of work adds one: the re-sent copy outranks the central one.
+                if local is not None:
+                    # Based on the central copy from now on: the unit of work makes this
+                    # version central + 1 and logs it, and the next export (base_version =
+                    # the central version) is accepted by the central service.
                     local.version = conflict.central_version
+                    local.updated_at = utcnow()  # a change even when the versions were equal
+                    _raise_synced(session, {(conflict.entity, conflict.record_id): central.version})
             else:
                 _Applier(session).write(central, session.get(central.model, central.id))
+                _raise_synced(session, {(conflict.entity, conflict.record_id): central.version})
                 session.execute(
                     update(ChangeLogEntry)
                     .where(
@@ -1002,13 +1035,23 @@ class _ExportCollector:
                 stored = column_codec is not None and is_temporal(column_codec)
                 columns.append(type_coerce(col, String) if stored else col)
             child_column = child if child is not None else literal(None)
+            synced = _SYNCED.c
             query = (
-                select(*columns, child_column)
-                .select_from(_PENDING.join(model_table, model_table.c.id == _PENDING.c.record_id))
+                select(*columns, child_column, synced.central_version)
+                .select_from(
+                    _PENDING.join(model_table, model_table.c.id == _PENDING.c.record_id).outerjoin(
+                        _SYNCED,
+                        and_(
+                            synced.entity == _PENDING.c.entity,
+                            synced.record_id == _PENDING.c.record_id,
+                        ),
+                    )
+                )
                 .where(_PENDING.c.entity == model.entity)
             )
             result = connection.execution_options(yield_per=_BATCH).execute(query)
             child_index = len(columns)
+            base_index = child_index + 1
             for row in result:
                 done += 1
                 child_id = row[child_index]
@@ -1018,7 +1061,9 @@ class _ExportCollector:
                     self.held_children.add(child_id or "")
                 else:
                     self.sent += 1
-                    yield encode(row)
+                    record = encode(row)
+                    record[BASE_VERSION] = row[base_index]
+                    yield record
                 if self._progress is not None and done % _PROGRESS_EVERY == 0:
                     self._progress(done, self._total)
         if self._progress is not None:
@@ -1167,7 +1212,38 @@ def _sequence_check(session: Session, bundle: VerifiedBundle, sender_key_id: str
     return list(range(last + 1, bundle.sequence))
 
 
-def _apply_acknowledgements(session: Session, acks: tuple[list[int], int | None]) -> int:
+def _not_accepted(extra: Mapping[str, object]) -> set[tuple[str, str, int]]:
+    """The exported versions the central service received but did not accept (conflicts)."""
+    items = extra.get("not_accepted", [])
+    problem = BundleRefused(
+        "The return bundle's not_accepted list is not a list of records.", "bad-manifest"
+    )
+    if not isinstance(items, list):
+        raise problem
+    found: set[tuple[str, str, int]] = set()
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"entity", "id", "version"}:
+            raise problem
+        entity, record_id, version = item["entity"], item["id"], item["version"]
+        if (
+            not isinstance(entity, str)
+            or not isinstance(record_id, str)
+            or isinstance(version, bool)
+            or not isinstance(version, int)
+        ):
+            raise problem
+        found.add((entity, record_id, version))
+    return found
+
+
+def _apply_acknowledgements(
+    session: Session,
+    acks: tuple[list[int], int | None],
+    not_accepted: set[tuple[str, str, int]] = frozenset(),  # type: ignore[assignment]
+) -> tuple[int, int]:
+    """Mark the entries of the acknowledged bundles received, and remember the versions the
+    central service accepted as its copies (`SyncRecordVersion`). Returns the number of
+    entries newly acknowledged and of exported records the central service did not accept."""
     sequences, through = acks
     conditions: list[ColumnElement[bool]] = []
     if sequences:
@@ -1175,18 +1251,78 @@ def _apply_acknowledgements(session: Session, acks: tuple[list[int], int | None]
     if through is not None:
         conditions.append(ChangeLogEntry.exported_seq <= through)
     if not conditions:
-        return 0
+        return 0, 0
+    newly = and_(
+        ChangeLogEntry.exported_seq.is_not(None),
+        ChangeLogEntry.acknowledged.is_(False),
+        or_(*conditions),
+    )
+    # A bundle carried each record once, at the newest version among its entries.
+    accepted: dict[tuple[str, str], int] = {}
+    refused = 0
+    for entity, record_id, version in session.execute(
+        select(ChangeLogEntry.entity, ChangeLogEntry.record_id, func.max(ChangeLogEntry.version))
+        .where(newly, ChangeLogEntry.exported_seq > 0)
+        .group_by(ChangeLogEntry.entity, ChangeLogEntry.record_id, ChangeLogEntry.exported_seq)
+    ):
+        if (entity, record_id, version) in not_accepted:
+            refused += 1
+            continue
+        key = (entity, record_id)
+        accepted[key] = max(int(version), accepted.get(key, 0))
+    _raise_synced(session, accepted)
     result = session.execute(
-        update(ChangeLogEntry)
-        .where(
-            ChangeLogEntry.exported_seq.is_not(None),
-            ChangeLogEntry.acknowledged.is_(False),
-            or_(*conditions),
-        )
-        .values(acknowledged=True),
+        update(ChangeLogEntry).where(newly).values(acknowledged=True),
         execution_options={"synchronize_session": False},
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount), refused  # type: ignore[attr-defined]
+
+
+_SYNCED: Final[Table] = SyncRecordVersion.__table__  # type: ignore[assignment]
+
+
+def _raise_synced(session: Session, versions: Mapping[tuple[str, str], int]) -> None:
+    """Record that the central service holds these versions (never lowering a known one)."""
+    if not versions:
+        return
+    statement = sqlite_insert(_SYNCED)
+    statement = statement.on_conflict_do_update(
+        index_elements=[_SYNCED.c.entity, _SYNCED.c.record_id],
+        set_={
+            "central_version": func.max(
+                _SYNCED.c.central_version, statement.excluded.central_version
+            )
+        },
+    )
+    rows = [{"entity": e, "record_id": r, "central_version": v} for (e, r), v in versions.items()]
+    for start in range(0, len(rows), _BATCH):
+        session.execute(statement, rows[start : start + _BATCH])
+
+
+def _restart_streams(session: Session) -> None:
+    """Enrolled with another central service: both streams start again at 1, every change is
+    to be sent again (what the previous central service received or accepted counts for
+    nothing with this one), and no record is known to be held centrally any more."""
+    for key in (
+        _S_EXPORT_SEQ,
+        _S_EXPORT_SHA,
+        _S_RETURN_KEY,
+        _S_RETURN_SEQ,
+        _S_RETURN_SHA,
+        _S_RETURN_GAPS,
+    ):
+        _set(session, key, "")
+    session.execute(
+        update(ChangeLogEntry).values(exported_seq=None, acknowledged=False),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(delete(SyncRecordVersion))
+    # The earlier stream's bundles stay in the history under their own name: export
+    # sequence numbers are unique per stream, and the new one starts at 1 again.
+    session.execute(
+        update(SyncBundle).where(SyncBundle.direction == "export").values(direction=OLD_EXPORT),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _practitioner_columns(model: type[Synced]) -> tuple[str, ...]:
@@ -1217,41 +1353,69 @@ class _Applier:
         session = self.session
         with session.no_autoflush:
             local: dict[tuple[str, str], Synced] = {}
-            pending: set[tuple[str, str]] = set()
+            synced: dict[tuple[str, str], int] = {}
+            unconfirmed: set[tuple[str, str]] = set()
             by_model: dict[type[Synced], list[str]] = {}
             for record in records:
                 by_model.setdefault(record.model, []).append(record.id)
             for model, ids in by_model.items():
                 for row in session.scalars(select(model).where(model.id.in_(ids))):
                     local[(model.entity, row.id)] = row
-                pending.update(
+                for record_id, version in session.execute(
+                    select(_SYNCED.c.record_id, _SYNCED.c.central_version).where(
+                        _SYNCED.c.entity == model.entity, _SYNCED.c.record_id.in_(ids)
+                    )
+                ):
+                    synced[(model.entity, record_id)] = int(version)
+                # Local changes not superseded by a central copy (for records of which no
+                # central version is known: then any such change is one the central service
+                # has not accepted).
+                unconfirmed.update(
                     (model.entity, record_id)
                     for record_id in session.scalars(
                         select(ChangeLogEntry.record_id).where(
                             ChangeLogEntry.entity == model.entity,
                             ChangeLogEntry.record_id.in_(ids),
-                            ChangeLogEntry.acknowledged.is_(False),
+                            or_(
+                                ChangeLogEntry.acknowledged.is_(False),
+                                ChangeLogEntry.exported_seq > 0,
+                            ),
                         )
                     )
                 )
+            now_synced: dict[tuple[str, str], int] = {}
             for record in records:
                 key = (record.entity, record.id)
                 here = local.get(key)
                 if here is None:
                     local[key] = self.write(record, None)
+                    now_synced[key] = record.version
                     self.inserted += 1
-                elif key not in pending:
-                    if record.version > here.version:
-                        self.write(record, here)
-                        self.updated += 1
-                    else:
+                    continue
+                base = synced.get(key)
+                changed_here = here.version > base if base is not None else key in unconfirmed
+                if changed_here:
+                    # Changed here since the last copy both sides share: never overwritten.
+                    older = base is not None and record.version <= base
+                    if older or not _differing_fields(here, record):
                         self.unchanged += 1
-                elif record.version < here.version or not _differing_fields(here, record):
+                    else:
+                        self._keep_conflict(record, here.version)
+                        self.conflicts += 1
+                    continue
+                known = here.version if base is None else base
+                if record.version < known:
+                    self.unchanged += 1  # an older central copy than one already known
+                elif record.version == here.version and not _differing_fields(here, record):
+                    now_synced[key] = record.version
                     self.unchanged += 1
                 else:
-                    self._keep_conflict(record, here.version)
-                    self.conflicts += 1
+                    # Newer, or the same number with other contents: the central copy.
+                    self.write(record, here)
+                    now_synced[key] = record.version
+                    self.updated += 1
         session.flush()
+        _raise_synced(session, now_synced)
 
     def write(self, record: DecodedRecord, local: Synced | None) -> Synced:
         """Store the central copy over `local` (or as a new row when `local` is None)."""
@@ -1365,10 +1529,12 @@ def _label(
 
 __all__ = [
     "KEEP_MINE",
+    "OLD_EXPORT",
     "RETURN_ENTITIES",
     "TAKE_CENTRAL",
     "AlreadyEnrolled",
     "BundleHistoryRow",
+    "ConcurrentExport",
     "ConflictView",
     "DeviceRevoked",
     "DeviceSync",

@@ -5,6 +5,10 @@ The record format (docs/bundle-format.md, section 8.1):
     {"changed_by_device": "...", "data": {...}, "deleted": false, "entity": "child",
      "id": "...", "version": 3}
 
+Export bundles add a seventh member, `base_version`: the version of the record the device
+knows the central service holds (the copy its change was made on), or null when the central
+service has never had it. Readers accept it, optional, in any record.
+
 `data` holds every other column of the model, exactly those, under their column names: dates
 as "YYYY-MM-DD", times as "HH:MM:SS", date-times as "YYYY-MM-DDTHH:MM:SS.ffffff" (UTC, no
 zone suffix), booleans, integers, strings and null. `deleted` is true exactly when
@@ -32,6 +36,8 @@ from .errors import BundleRefused
 RECORD_MEMBERS: Final = frozenset(
     {"entity", "id", "version", "deleted", "changed_by_device", "data"}
 )
+#: the one optional member: the version a change was based on (export bundles always send it)
+BASE_VERSION: Final = "base_version"
 #: columns that live at the top level of a record rather than in `data`
 TOP_LEVEL_COLUMNS: Final = ("id", "version", "changed_by_device")
 MAX_VERSION: Final = 2**53 - 1
@@ -289,6 +295,7 @@ class DecodedRecord:
     deleted: bool
     changed_by_device: str
     values: dict[str, object]
+    base_version: int | None = None
 
     @property
     def entity(self) -> str:
@@ -309,8 +316,15 @@ def decode_record(
     codec = codec_for(entity)
     if allowed_entities is not None and entity not in set(allowed_entities):
         raise _bad(f"The bundle holds {entity} records, which it may not carry.")
-    if set(record) != RECORD_MEMBERS:
+    if set(record) - {BASE_VERSION} != RECORD_MEMBERS:
         raise _bad(f"A {entity} record in the bundle has missing or unexpected members.")
+    base_version = record.get(BASE_VERSION)
+    if base_version is not None and (
+        isinstance(base_version, bool)
+        or not isinstance(base_version, int)
+        or not 1 <= base_version <= MAX_VERSION
+    ):
+        raise _bad(f"A {entity} record in the bundle has an invalid base_version.")
     record_id = record["id"]
     if not isinstance(record_id, str) or not 1 <= len(record_id) <= MAX_ID_LENGTH:
         raise _bad(f"A {entity} record in the bundle has an invalid id.")
@@ -356,7 +370,7 @@ def decode_record(
         raise _bad(
             f"A {entity} record in the bundle has a deleted flag that disagrees with deleted_at."
         )
-    return DecodedRecord(codec.model, record_id, version, deleted, device, values)
+    return DecodedRecord(codec.model, record_id, version, deleted, device, values, base_version)
 
 
 def data_of(record: DecodedRecord) -> dict[str, object]:
