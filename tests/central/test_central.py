@@ -342,6 +342,7 @@ def test_conflicting_edits_are_both_kept(central: CentralEnv) -> None:
             "kept_version": 2,
             "kind": "same-version",
             "record_id": "c1",
+            "status": "open",
         }
     ]
     opened = central.open()
@@ -577,6 +578,7 @@ def test_roster_goes_to_the_team_in_return_bundles(central: CentralEnv) -> None:
     assert bundle.extra == {
         "acknowledged_sequences": [1],
         "acknowledged_through": 1,
+        "not_accepted": [],
         "revoked": False,
         "revoked_reason": "",
     }

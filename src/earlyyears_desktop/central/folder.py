@@ -268,6 +268,11 @@ def open_central(folder: Path) -> CentralFolder:
     if stored != config.central_id:
         engine.dispose()
         raise CentralError("The database belongs to another central service, or is not set up.")
+    try:
+        _upgrade_schema(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise database_error(exc) from None
     return CentralFolder(folder, config, engine)
 
 
@@ -293,6 +298,8 @@ def init_central(
 ) -> CentralFolder:
     """Make a new central service folder with fresh keys and an empty database."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file; give a new or empty folder for the central service.")
     if (folder / CONFIG_NAME).exists():
         raise CentralError(f"There is already a central service in {folder}.")
     if folder.exists() and any(folder.iterdir()):
@@ -352,6 +359,27 @@ def init_central(
     return CentralFolder(folder, config, engine)
 
 
+#: 2: conflicts have a status (open / resolved) and the time they were resolved
+SCHEMA_VERSION: Final = "2"
+
+
+def _upgrade_schema(engine: Engine) -> None:
+    """Bring a database made by an earlier version of this program up to SCHEMA_VERSION."""
+    m = models.meta.c
+    with engine.begin() as conn:
+        version = conn.execute(
+            select(m.value).where(m.key == "schema_version")
+        ).scalar_one_or_none()
+        if version == "1":
+            conn.exec_driver_sql(
+                "ALTER TABLE conflicts ADD COLUMN status VARCHAR(20) NOT NULL DEFAULT 'open'"
+            )
+            conn.exec_driver_sql("ALTER TABLE conflicts ADD COLUMN resolved_at TIMESTAMP")
+            conn.execute(
+                models.meta.update().where(m.key == "schema_version").values(value=SCHEMA_VERSION)
+            )
+
+
 def _create_schema(engine: Engine, central_id: str) -> None:
     try:
         with engine.begin() as conn:
@@ -367,7 +395,7 @@ def _create_schema(engine: Engine, central_id: str) -> None:
                 models.meta.insert(),
                 [
                     {"key": "central_id", "value": central_id},
-                    {"key": "schema_version", "value": "1"},
+                    {"key": "schema_version", "value": SCHEMA_VERSION},
                     {"key": "roster_seq", "value": "0"},
                 ],
             )

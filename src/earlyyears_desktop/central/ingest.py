@@ -168,6 +168,13 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
     stamp = now.astimezone(UTC).replace(tzinfo=None)
     try:
         with central.engine.begin() as conn:
+            # One ingest per device at a time, before its stream state is read: a concurrent
+            # ingest of the bundle before this one commits first, so no false gap is recorded
+            # (a row lock on PostgreSQL; SQLite has a single writer anyway).
+            d = models.devices.c
+            conn.execute(
+                select(d.device_id).where(d.device_id == bundle.sender_id).with_for_update()
+            )
             if _already_ingested(conn, bundle):
                 result.outcome = "already-ingested"
                 return result

@@ -123,7 +123,8 @@ Index(
 )
 
 #: Two versions of one record that could not both win: the stored one is kept in `records`,
-#: the other here. Nothing is silently overwritten.
+#: the other here. Nothing is silently overwritten. `status` is "open" until the sender of the
+#: incoming copy sends a later copy that is accepted (made knowing the stored one): "resolved".
 conflicts = Table(
     "conflicts",
     metadata,
@@ -140,6 +141,8 @@ conflicts = Table(
     Column("incoming_data", Text, nullable=False),
     Column("bundle_id", String(36), nullable=True),
     Column("noticed_at", DateTime, nullable=False),
+    Column("status", String(20), nullable=False, default="open", server_default="open"),
+    Column("resolved_at", DateTime, nullable=True),
     Index("ix_conflicts_record", "entity", "record_id"),
 )
 

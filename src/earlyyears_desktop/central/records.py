@@ -1,14 +1,21 @@
 """Storing records generically, in batches: upsert by (entity, id), conflicts kept, never lost.
 
-Rules for one incoming record against the stored one (same entity and id):
+Each side counts its own edits, so a bigger version number alone says nothing about which copy
+is newer. An incoming record says which stored version its change was made on (`base_version`,
+null when the sender never had a central copy); against the stored one (same entity and id):
 
 * none stored -> insert;
-* higher version -> it replaces the stored one;
-* same version, same content (data and tombstone) -> nothing changes;
+* same version, same content (data and tombstone) -> nothing changes (a resend);
+* a higher version based on the stored one (`base_version` = stored version) -> it replaces the
+  stored one; so does a higher version from the sender whose copy is stored (the stored copy is
+  that sender's own earlier change, sent before it heard back);
 * same source, lower version -> an older state of what we already have: nothing changes;
-* otherwise (same or lower version with different content from another source, or a version
-  that collides with a centrally edited record) -> the stored record is kept and the incoming
-  one goes into `conflicts`, so both are kept and shown.
+* otherwise (based on an older version than the stored one, or on none while another copy is
+  stored) -> the stored record is kept and the incoming one goes into `conflicts`, so both are
+  kept and shown; return bundles tell the sender its copy was not accepted.
+
+A replacement from a sender closes that sender's open conflicts on the record (status
+"resolved"): its new copy was made knowing the stored one.
 
 Work is done in batches (select the stored rows for a batch of ids, then `executemany` inserts
 and updates), inside the caller's transaction, so a bundle is applied all or nothing.
@@ -31,6 +38,8 @@ BATCH_SIZE: Final = 5_000
 MAX_ID_LENGTH: Final = models.ID
 ROSTER_ALL_TEAMS: Final = "*"
 ATTENDANCE: Final = "attendance"
+CONFLICT_OPEN: Final = "open"
+CONFLICT_RESOLVED: Final = "resolved"
 
 
 def data_text(data: Mapping[str, object]) -> str:
@@ -47,6 +56,7 @@ class Incoming:
     changed_by_device: str
     data: str
     raw_data: Mapping[str, object]
+    base_version: int | None = None
 
 
 @dataclass
@@ -75,6 +85,7 @@ def parse_record(record: Mapping[str, object], default_device: str) -> Incoming:
     deleted = record.get("deleted", False)
     changed_by = record.get("changed_by_device", default_device)
     data = record.get("data", {})
+    base_version = record.get("base_version")
     if not isinstance(entity, str) or not 1 <= len(entity) <= MAX_ID_LENGTH:
         raise RecordProblem("a record has no valid entity")
     if not isinstance(record_id, str) or not 1 <= len(record_id) <= MAX_ID_LENGTH:
@@ -87,7 +98,13 @@ def parse_record(record: Mapping[str, object], default_device: str) -> Incoming:
         raise RecordProblem("a record's changed_by_device is not a valid id")
     if not isinstance(data, dict):
         raise RecordProblem("a record's data is not an object")
-    return Incoming(entity, record_id, version, deleted, changed_by, data_text(data), data)
+    if base_version is not None and (
+        isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 1
+    ):
+        raise RecordProblem("a record's base_version is not a version")
+    return Incoming(
+        entity, record_id, version, deleted, changed_by, data_text(data), data, base_version
+    )
 
 
 @dataclass
@@ -180,6 +197,7 @@ class RecordWriter:
             )
         changed: dict[tuple[str, str], Incoming] = {}
         conflict_rows: list[dict[str, Any]] = []
+        superseding: list[dict[str, Any]] = []
         for item in batch:
             key = (item.entity, item.record_id)
             self.counts.per_entity[item.entity] += 1
@@ -190,17 +208,23 @@ class RecordWriter:
                 self.counts.inserted += 1
                 continue
             same_content = current.data == item.data and current.deleted == item.deleted
-            if item.version > current.version:
+            own = current.source == self.source
+            if item.version == current.version and same_content:
+                self.counts.unchanged += 1
+            elif item.version > current.version and (
+                item.base_version == current.version
+                # The sender's own earlier copy, which it had not yet heard was accepted.
+                or (own and (item.base_version is None or item.base_version < current.version))
+            ):
                 state[key] = self._new_row(item, current, stored=current.stored)
                 changed[key] = item
+                superseding.append({"b_entity": item.entity, "b_record_id": item.record_id})
                 self.counts.updated += 1
-            elif item.version == current.version and same_content:
-                self.counts.unchanged += 1
-            elif same_content:
+            elif own and item.version < current.version:
+                self.counts.stale += 1
+            elif same_content and item.version < current.version:
                 # An older version whose content equals what we hold: nothing to keep.
                 self.counts.unchanged += 1
-            elif current.source == self.source and item.version < current.version:
-                self.counts.stale += 1
             else:
                 conflict_rows.append(self._conflict(item, current))
                 self.counts.conflicts += 1
@@ -211,6 +235,18 @@ class RecordWriter:
             _insert_records(self.conn, inserts)
         if updates:
             self.conn.execute(_UPDATE_RECORD, [_as_update(values) for values in updates])
+        if superseding:
+            self.conn.execute(
+                update(models.conflicts)
+                .where(
+                    _C.entity == bindparam("b_entity"),
+                    _C.record_id == bindparam("b_record_id"),
+                    _C.incoming_source == self.source,
+                    _C.status == CONFLICT_OPEN,
+                )
+                .values(status=CONFLICT_RESOLVED, resolved_at=self.now),
+                superseding,
+            )
         if conflict_rows:
             self.conn.execute(models.conflicts.insert(), conflict_rows)
         attendance = {k: v for k, v in changed.items() if k[0] == ATTENDANCE}
@@ -256,6 +292,8 @@ class RecordWriter:
             "incoming_data": item.data,
             "bundle_id": self.bundle_id,
             "noticed_at": self.now,
+            "status": CONFLICT_OPEN,
+            "resolved_at": None,
         }
 
     @staticmethod
@@ -322,6 +360,7 @@ def _short_text(value: object, limit: int = MAX_ID_LENGTH) -> str | None:
 
 
 _R = models.records.c
+_C = models.conflicts.c
 _UPDATE_RECORD = (
     update(models.records)
     .where(and_(_R.entity == bindparam("b_entity"), _R.record_id == bindparam("b_record_id")))

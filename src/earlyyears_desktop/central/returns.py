@@ -4,8 +4,10 @@ A return bundle is signed by the central service and encrypted to the device's e
 encryption key. It has its own sequence stream per device (with the previous manifest's hash),
 an expiry, and in `extra` what the device needs to know:
 
-    acknowledged_sequences  every export sequence accepted from the device's current key
-    acknowledged_through    the highest n such that 1..n were all accepted (0 if none)
+    acknowledged_sequences  every export sequence received from the device's current key
+    acknowledged_through    the highest n such that 1..n were all received (0 if none)
+    not_accepted            the records of those bundles that were received but not accepted
+                            (kept as open conflicts): [{"entity", "id", "version"}]
     revoked, revoked_reason whether the device's enrolment was revoked, and why
 
 Its records are the roster updates for the device's team (or for every team) that have not
@@ -30,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.errors import CentralError, UsageError
 from earlyyears_desktop.central.folder import CentralFolder, database_error
-from earlyyears_desktop.central.records import ROSTER_ALL_TEAMS
+from earlyyears_desktop.central.records import CONFLICT_OPEN, ROSTER_ALL_TEAMS
 from earlyyears_desktop.sync.bundle import write_bundle
 from earlyyears_desktop.sync.keys import KeyPair, load_encryption_public_key_pem
 
@@ -89,6 +91,23 @@ def acknowledgements(conn: Connection, signing_key_id: str) -> tuple[list[int], 
     return sequences, through
 
 
+def not_accepted(conn: Connection, signing_key_id: str) -> list[dict[str, object]]:
+    """The device's copies kept aside as open conflicts, from its current key's bundles."""
+    c = models.conflicts.c
+    a = models.accepted_bundles.c
+    rows = conn.execute(
+        select(c.entity, c.record_id, c.incoming_version)
+        .distinct()
+        .join(models.accepted_bundles, a.bundle_id == c.bundle_id)
+        .where(a.sender_key_id == signing_key_id, c.status == CONFLICT_OPEN)
+        .order_by(c.entity, c.record_id, c.incoming_version)
+    )
+    return [
+        {"entity": row.entity, "id": row.record_id, "version": int(row.incoming_version)}
+        for row in rows
+    ]
+
+
 def write_return(
     central: CentralFolder,
     keys: KeyPair,
@@ -132,6 +151,7 @@ def write_return(
             previous = None if stream is None else stream.last_manifest_sha256
             sent_through = 0 if stream is None or full else int(stream.roster_sent_through)
             sequences, through = acknowledgements(conn, device.signing_key_id)
+            refused_copies = not_accepted(conn, device.signing_key_id)
             records: list[dict[str, object]] = []
             highest = sent_through
             if not revoked:
@@ -159,6 +179,7 @@ def write_return(
                 extra={
                     "acknowledged_sequences": sequences,
                     "acknowledged_through": through,
+                    "not_accepted": refused_copies,
                     "revoked": revoked,
                     "revoked_reason": device.revoked_reason if revoked else "",
                 },

@@ -295,6 +295,8 @@ def load_roster(
                         changed_by_device=central_id,
                         data=text,
                         raw_data=data,
+                        # A central edit made on the copy stored now.
+                        base_version=None if previous is None else previous[0],
                     )
                 )
             writer.flush()

@@ -95,6 +95,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
             "incoming_version": int(row.incoming_version),
             "incoming_source": row.incoming_source,
             "bundle_id": row.bundle_id,
+            "status": row.status,
         }
         for row in conn.execute(select(models.conflicts).order_by(c.entity, c.record_id, c.id))
     ]
@@ -127,6 +128,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
             "records": sum(entry["total"] for entry in records.values()),
             "gaps": len(gaps),
             "conflicts": len(conflicts),
+            "conflicts_open": sum(1 for c in conflicts if c["status"] == "open"),
             "reconciliations": len(reconciliations),
             "quarantined": len(quarantined),
         },
@@ -217,12 +219,15 @@ def status_text(doc: dict[str, Any]) -> str:
     for gap in doc["gaps"]:
         missing = gap["from"] if gap["from"] == gap["to"] else f"{gap['from']}-{gap['to']}"
         lines.append(f"  {gap['device_id']}: sequence {missing} not received")
-    lines.append(f"Conflicts kept: {doc['totals']['conflicts']}")
+    lines.append(
+        f"Conflicts kept: {doc['totals']['conflicts']} ({doc['totals']['conflicts_open']} open)"
+    )
     for conflict in doc["conflicts"]:
         lines.append(
             f"  {conflict['entity']} {conflict['record_id']}: {conflict['kind']} "
             f"(kept v{conflict['kept_version']} from {conflict['kept_source']}, "
-            f"other v{conflict['incoming_version']} from {conflict['incoming_source']})"
+            f"other v{conflict['incoming_version']} from {conflict['incoming_source']}), "
+            f"{conflict['status']}"
         )
     lines.append(f"Attendance to reconcile: {doc['totals']['reconciliations']}")
     for item in doc["reconciliations"]:
