@@ -103,13 +103,34 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         raise CentralError(
             f"Cannot read the enrolment request {args.request}: {exc.strerror}."
         ) from None
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UsageError(f"There is no folder {out.parent} for the response.")
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder: give the name of the response file to write.")
+
+    def deliver(response: bytes) -> None:
+        try:
+            write_atomically(out, response)
+        except OSError as exc:
+            raise CentralError(
+                f"Cannot write the enrolment response {out}: {exc.strerror}; "
+                "the device was not enrolled."
+            ) from None
+        written.append(out)
+
+    written: list[Path] = []
     with _central(args) as central:
         keys = _unlock(central, args)
-        enrolled = enrol_device(central, keys, request_bytes, replace=args.replace)
-        out = Path(args.out)
-        if not out.parent.is_dir():
-            raise UsageError(f"There is no folder {out.parent} for the response.")
-        write_atomically(out, enrolled.response)
+        # Registration and the response file succeed or fail together.
+        try:
+            enrolled = enrol_device(
+                central, keys, request_bytes, replace=args.replace, deliver=deliver
+            )
+        except CentralError:
+            for path in written:  # written, but the registration did not commit
+                path.unlink(missing_ok=True)
+            raise
         request = enrolled.request
         verb = {"new": "enrolled", "again": "already enrolled", "replaced": "re-enrolled"}
         print(f"Device {request.device_id} {verb[enrolled.how]}; response written to {out}.")

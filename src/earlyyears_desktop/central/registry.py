@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -46,11 +47,14 @@ def enrol_device(
     *,
     replace: bool = False,
     now: datetime | None = None,
+    deliver: Callable[[bytes], None] | None = None,
 ) -> Enrolled:
     """Register the device of a checked request and build the signed response.
 
     The same request again (same device id, same keys) gives a fresh response. A device id
-    already enrolled with other keys, or a revoked device, needs `replace`.
+    already enrolled with other keys, or a revoked device, needs `replace`. `deliver` (writing
+    the response file) runs inside the registration's transaction: if it fails, the device is
+    not registered.
     """
     request = read_request(request_bytes)
     moment = now or datetime.now(UTC)
@@ -112,15 +116,17 @@ def enrol_device(
                 conn.execute(
                     update(models.devices).where(d.device_id == request.device_id).values(**values)
                 )
+            response = build_enrolment_response(
+                keys,
+                central_id=central.config.central_id,
+                central_name=central.config.name,
+                request=request,
+                now=moment,
+            )
+            if deliver is not None:
+                deliver(response)
     except SQLAlchemyError as exc:
         raise database_error(exc) from None
-    response = build_enrolment_response(
-        keys,
-        central_id=central.config.central_id,
-        central_name=central.config.name,
-        request=request,
-        now=moment,
-    )
     return Enrolled(request=request, response=response, how=how)
 
 

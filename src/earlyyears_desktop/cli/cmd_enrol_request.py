@@ -23,6 +23,11 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if not out.parent.is_dir():
         raise CommandError(f"The folder {out.parent} does not exist.", EXIT_USAGE)
+    if out.is_dir():
+        raise CommandError(
+            f"{out} is a folder: give the name of the file to write, e.g. {out / 'request.json'}.",
+            EXIT_USAGE,
+        )
     with unlocked(args) as services:
         fingerprints = DeviceSync(services).enrolment_request(out)
         device_id = services.vault.device_id

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         except NothingToExport as exc:
             if show_progress:
                 print(file=sys.stderr)
-            print(exc.message)
+            # stdout carries only the path of a bundle written; there is none.
+            print(exc.message, file=sys.stderr)
             return 0
     if show_progress:
         print(file=sys.stderr)
