@@ -83,6 +83,9 @@ def test_refusals_and_usage_errors(
     vault_dir: Path, central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     request, response = tmp_path / "req.json", tmp_path / "resp.json"
+    # --out a folder: one clear line and the usage exit code, not "unexpected error".
+    code, out, err = run(capsys, "enrol-request", str(vault_dir), "--out", str(tmp_path))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "is a folder" in err
     run(capsys, "enrol-request", str(vault_dir), "--out", str(request))
     (tmp_path / "junk.json").write_text("{not json")
     code, _, err = run(capsys, "enrol", str(vault_dir), str(tmp_path / "junk.json"))
