@@ -38,3 +38,110 @@ def test_groups_page_opens_today_and_clears_on_lock(qtbot, term, runner) -> None
     qtbot.wait(50)
     page.reload()
     qtbot.waitUntil(lambda: page.group_box.count() == 1, timeout=5000)
+
+
+def test_register_only_fits_a_whole_group_at_1366x768(qtbot, tmp_path, runner) -> None:
+    """F11 at the door: the register alone, cards in columns, every card of a group of 14
+    on screen at once, keys, marks and undo working as before; Esc brings the rest back."""
+    from earlyyears_desktop.services.container import Services
+    from earlyyears_desktop.ui.main_window import MainWindow
+    from earlyyears_desktop.ui.register_card import TOUCH_HEIGHT
+
+    from .conftest import PASSPHRASE, TODAY, make_services, populate_term
+
+    folder = tmp_path / "vault"
+    services = make_services(folder)
+    term = populate_term(services, count=14)
+    services.vault.lock()
+    window = MainWindow(folder, runner, services_factory=lambda v: Services(v, today=lambda: TODAY))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.unlock_screen.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(window.unlocked, timeout=10_000):
+        window.unlock_screen.try_unlock()
+    try:
+        window.show_page("groups")
+        page = window.page("groups")
+        qtbot.waitUntil(
+            lambda: page.register_view is not None and page.register_view.register is not None,
+            timeout=5000,
+        )
+        view = page.register_view
+        assert view.session_id == term.today_session and len(view.order) == 14
+        normal_columns = view.columns
+
+        # F11 from anywhere in the window (here the sections list has the keyboard).
+        window.nav.setFocus()
+        qtbot.keyClick(window.nav, Qt.Key.Key_F11)
+        assert page.focus_mode and view.focus_button.isChecked()
+        assert not window.sidebar.isVisible() and not page.left.isVisible()
+        assert not page.tabs.tabBar().isVisible() and not view.side.isVisible()
+        qtbot.waitUntil(lambda: view.columns >= 2, timeout=2000)
+        assert view.columns > normal_columns
+        qtbot.waitUntil(lambda: len(view.visible_cards()) >= 12, timeout=2000)
+        for card in view.cards.values():
+            for button in [*card.buttons.values(), card.details]:
+                assert button.height() >= TOUCH_HEIGHT
+
+        # The keyboard is on the register: P marks, Down moves a row, Ctrl+Z undoes.
+        assert view.hasFocus()
+        QTest.keyClick(view, Qt.Key.Key_P)
+        QTest.keyClick(view, Qt.Key.Key_Down)
+        assert view.current == view.columns
+        QTest.keyClick(view, Qt.Key.Key_L)
+        qtbot.waitUntil(lambda: not view._pending() and runner.running == 0, timeout=5000)
+        first, below = view.order[0], view.order[view.columns]
+        assert view.cards[first].saved.text() == "Saved ✓"
+        assert view.states[below].saved.status == "late"
+        QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not view._pending() and runner.running == 0, timeout=5000)
+        assert view.states[below].saved.status is None
+        assert view.states[first].saved.status == "present"
+
+        # Esc leaves; everything comes back, the register stays open.
+        QTest.keyClick(view, Qt.Key.Key_Escape)
+        assert not page.focus_mode and not view.focus_button.isChecked()
+        assert window.sidebar.isVisible() and page.left.isVisible() and view.side.isVisible()
+        assert page.register_view is view
+
+        # The button does the same; another page ends it; so does locking.
+        view.focus_button.click()
+        assert page.focus_mode and not window.sidebar.isVisible()
+        qtbot.keyClick(view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+        assert window.current_key == "children"
+        assert not page.focus_mode and window.sidebar.isVisible()
+        window.show_page("today")
+        qtbot.keyClick(window.nav, Qt.Key.Key_F11)  # from another page: opens the register
+        assert window.current_key == "groups" and page.focus_mode
+        window.lock()
+        assert window.sidebar.isVisible() or not window.workspace.isVisible()
+        window.unlock_screen.passphrase.setText(PASSPHRASE)
+        with qtbot.waitSignal(window.unlocked, timeout=10_000):
+            window.unlock_screen.try_unlock()
+        assert window.sidebar.isVisible()
+    finally:
+        window.lock()
+        window.idle.remove()
+
+
+def test_hiding_staff_and_notes_makes_room_for_a_second_column(qtbot, term, runner) -> None:
+    page = GroupsPage(term.services, runner)
+    qtbot.addWidget(page)
+    page.resize(1190, 690)  # the page's room in a 1366x768 window
+    page.show()
+    page.reload()
+    qtbot.waitUntil(
+        lambda: page.register_view is not None and page.register_view.register is not None,
+        timeout=5000,
+    )
+    view = page.register_view
+    assert view.side.isVisible() and view.side_button.isChecked()
+    before = view.columns
+    view.side_button.click()
+    assert not view.side.isVisible()
+    qtbot.waitUntil(lambda: view.columns > before, timeout=2000)
+    # Notes typed with the panel hidden are still saved.
+    view.notes.setPlainText("Fire drill at 10")
+    view.save_session_details()
+    qtbot.waitUntil(lambda: view.details_state.text() == "Saved ✓", timeout=5000)

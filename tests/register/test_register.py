@@ -109,7 +109,9 @@ def test_undo_by_key_and_button(qtbot, term, runner) -> None:
     qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
     wait_saved(qtbot, view)
     assert saved_marks(term)[name] is None
-    assert view.cards[view.order[0]].state.text() == "Not marked yet"
+    first = view.cards[view.order[0]]
+    assert first.state.text() == f"Expected with {first.info.expected_carer}"
+    assert not any(button.isChecked() for button in first.buttons.values())
     assert not view.undo_button.isEnabled()
 
 

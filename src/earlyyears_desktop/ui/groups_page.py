@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -65,10 +66,19 @@ def session_text(s: SessionRow) -> str:
 
 
 class GroupsPage(QWidget):
-    """Groups, sessions and the attendance register."""
+    """Groups, sessions and the attendance register.
+
+    "Register only" (the register's button, or F11 from the main window; Esc leaves it)
+    hides the groups and sessions, the tabs and the staff panel so that a whole group's cards
+    fit on a laptop screen at the door; the main window hides its sections list too.
+    """
+
+    #: "Register only" was turned on or off
+    focus_mode_changed = Signal(bool)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
+        self.focus_mode = False
         self.services = services
         self.runner = runner
         self._groups: list[GroupRow] = []
@@ -113,6 +123,7 @@ class GroupsPage(QWidget):
         self._open_timer.timeout.connect(self._open_current)
 
         left = QWidget()
+        self.left = left
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(group_label)
@@ -165,6 +176,12 @@ class GroupsPage(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
+        self._layout = layout
+        self._normal_margins = layout.contentsMargins()
+        self.leave_focus_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.leave_focus_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.leave_focus_shortcut.activated.connect(lambda: self.set_focus_mode(False))
+        self.leave_focus_shortcut.setEnabled(False)
         self._show_placeholder("loading")
         self._enable_actions()
         runner.changed.connect(self._changed)
@@ -192,6 +209,7 @@ class GroupsPage(QWidget):
     def clear_personal_data(self) -> None:
         self._epoch += 1  # results of work started before the lock are dropped
         self._open_timer.stop()
+        self.set_focus_mode(False)
         self._groups = []
         self._sessions = []
         self._loaded = False
@@ -209,12 +227,42 @@ class GroupsPage(QWidget):
         self._close_register()
         self._show_placeholder("loading")
 
+    def set_focus_mode(self, on: bool) -> None:
+        """ "Register only": hide the groups and sessions and the tabs, fold the staff panel
+        away. The register itself keeps its keys, marks and undo."""
+        on = bool(on) and self.register_view is not None
+        if on:
+            self.tabs.setCurrentWidget(self.stack)
+        self.left.setVisible(not on)
+        self.tabs.tabBar().setVisible(not on)
+        self.tabs.setDocumentMode(on)
+        margins = self._normal_margins
+        self._layout.setContentsMargins(
+            *(
+                (4, 4, 4, 4)
+                if on
+                else (margins.left(), margins.top(), margins.right(), margins.bottom())
+            )
+        )
+        self.leave_focus_shortcut.setEnabled(on)
+        if self.register_view is not None:
+            self.register_view.show_focus_mode(on)
+            if on:
+                self.register_view.setFocus()  # P, L, A, D, E straight away
+        changed = on != self.focus_mode
+        self.focus_mode = on
+        if changed:
+            self.focus_mode_changed.emit(on)
+
     def open_session(self, session_id: str, *, focus: bool = True) -> None:
         """Open a session's register (and, once it has loaded, show its group on the left)."""
         self._open_timer.stop()
         self._close_register()
         view = RegisterView(self.services, self.runner, session_id, self)
         view.loaded.connect(lambda: self._follow_group(view))
+        view.focus_mode_requested.connect(self.set_focus_mode)
+        if self.focus_mode:
+            view.show_focus_mode(True)
         self.register_view = view
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
@@ -371,6 +419,7 @@ class GroupsPage(QWidget):
 
     def _show_placeholder(self, why: str) -> None:
         self._placeholder_why = why
+        self.set_focus_mode(False)  # nothing to focus on: bring the lists back
         texts = {
             "loading": ("", "Reading the groups…", ""),
             "no-groups": (

@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         bold.setWeight(bold.Weight.DemiBold)
         width = max(QFontMetrics(bold).horizontalAdvance(s.title) for s in PAGES)
         sidebar = QWidget()
+        self.sidebar = sidebar
         sidebar.setObjectName("sidebar-panel")
         sidebar.setFixedWidth(width + 20 + 48)
         side = QVBoxLayout(sidebar)
@@ -242,6 +243,15 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.go_menu.addAction(action)
             self.go_actions.append(action)
+        self.go_menu.addSeparator()
+        self.focus_action = QAction("&Register only", self)
+        self.focus_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.focus_action.setToolTip(
+            "Today's register with nothing else around it (F11); F11 or Esc brings the rest back"
+        )
+        self.focus_action.triggered.connect(self.toggle_register_only)
+        self.go_menu.addAction(self.focus_action)
+        self.go_actions.append(self.focus_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -277,6 +287,7 @@ class MainWindow(QMainWindow):
     def show_locked(self) -> None:
         self.stack.setCurrentWidget(self.unlock_screen)
         self.workspace.hide()
+        self.sidebar.show()
         self.lock_action.setEnabled(False)
         for action in self.go_actions:
             action.setEnabled(False)
@@ -323,6 +334,10 @@ class MainWindow(QMainWindow):
                 )
             elif spec.key in _EXTERNAL_PAGES and (cls := external_page_class(spec.key)):
                 page = cls(services, runner)
+                focus_changed = getattr(page, "focus_mode_changed", None)
+                if focus_changed is not None:
+                    # "Register only": the sections list goes too, for the widest register.
+                    focus_changed.connect(lambda on: self.sidebar.setVisible(not on))
             else:
                 page = PlannedPage(spec.title, spec.will_hold)
             page.setObjectName(f"page-{spec.key}")
@@ -332,6 +347,10 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         if self.is_locked or key not in self.pages:
             return
+        if key != self.current_key:
+            leave = getattr(self.pages.get(self.current_key), "set_focus_mode", None)
+            if callable(leave):
+                leave(False)  # another page: "Register only" ends, the sections come back
         self.current_key = key
         row = next(i for i, s in enumerate(PAGES) if s.key == key)
         if self.nav.currentRow() != row:
@@ -355,6 +374,17 @@ class MainWindow(QMainWindow):
         page = self.pages.get("groups")
         if page is not None and hasattr(page, "open_session"):
             page.open_session(session_id)
+
+    def toggle_register_only(self) -> None:
+        """F11: the open register alone on the screen, or everything back."""
+        page = self.pages.get("groups")
+        if page is None or not hasattr(page, "set_focus_mode"):
+            return
+        if self.current_key != "groups":
+            self.show_page("groups")
+            page.set_focus_mode(True)
+        else:
+            page.set_focus_mode(not page.focus_mode)
 
     def open_child(self, child_id: str) -> None:
         self.show_page("children")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
 from earlyyears_desktop.domain.errors import DomainError
@@ -53,6 +54,9 @@ KEY_MARKS = {
     Qt.Key.Key_E: AttendanceStatus.LEFT_EARLY.value,
 }
 NOTES_SAVE_DELAY_MS = 1200
+#: the gap between cards, and the width of the staff-and-notes panel
+CARD_SPACING = 8
+SIDE_WIDTH = 260
 
 
 def human_error(error: BaseException) -> str:
@@ -103,6 +107,8 @@ class RegisterView(QWidget):
     loaded = Signal()
     #: an operation failed: the message shown to the user
     failed = Signal(str)
+    #: the "Register only" button was pressed: show only the register (True) or everything
+    focus_mode_requested = Signal(bool)
 
     def __init__(
         self,
@@ -130,23 +136,32 @@ class RegisterView(QWidget):
         self.details_dialog: MarkDetailsDialog | None = None
         self.visitor_dialog: VisitorDialog | None = None
         self.unmarked_at_end: tuple[RegisterCard, ...] | None = None
-        #: set on lock or when the page replaces this view: late results are then dropped
-        self.retired = False
+        self._retired = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
         runner.changed.connect(self._changed)
         if load:
             self.reload()
 
+    @property
+    def retired(self) -> bool:
+        """Set on lock or when the page replaces this view, and true once the widget is
+        gone (its page deleted): results that land late are then dropped."""
+        return self._retired or not isValid(self)
+
+    @retired.setter
+    def retired(self, value: bool) -> None:
+        self._retired = value
+
     # ---- layout ----
 
     def _build(self) -> None:
         self.title = QLabel(objectName="title")
-        self.title.setStyleSheet("font-size: 22px; font-weight: 600")
+        self.title.setStyleSheet("font-size: 20px; font-weight: 600")
         self.subtitle = QLabel()
         self.subtitle.setStyleSheet("font-size: 14px; color: #333")
         self.counts = QLabel()
-        self.counts.setStyleSheet("font-size: 18px")
+        self.counts.setStyleSheet("font-size: 16px")
         self.counts.setAccessibleName("Counts")
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -164,23 +179,53 @@ class RegisterView(QWidget):
         self.end_button = QPushButton("End session")
         self.end_button.setToolTip("Mark the session as held and list anyone not marked")
         self.end_button.clicked.connect(self.end_session)
-        for button in (self.undo_button, self.visitor_button, self.end_button):
+        self.side_button = QPushButton("Staff && notes")
+        self.side_button.setCheckable(True)
+        self.side_button.setChecked(True)
+        self.side_button.setAccessibleName("Show staff present and session notes")
+        self.side_button.setToolTip(
+            "Show or hide the staff present and the session notes (hiding them makes room "
+            "for more children)"
+        )
+        self.side_button.toggled.connect(self.set_side_visible)
+        self.focus_button = QPushButton("Register only")
+        self.focus_button.setCheckable(True)
+        self.focus_button.setAccessibleName("Register only")
+        self.focus_button.setToolTip(
+            "Show only the register, with more children on the screen (F11). "
+            "Press again, F11 or Esc to bring the lists back."
+        )
+        self.focus_button.toggled.connect(self.focus_mode_requested)
+        for button in (
+            self.undo_button,
+            self.visitor_button,
+            self.end_button,
+            self.side_button,
+            self.focus_button,
+        ):
             button.setMinimumHeight(40)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        header.addLayout(titles, 1)
-        header.addWidget(self.undo_button)
-        header.addWidget(self.visitor_button)
-        header.addWidget(self.end_button)
+        # Two rows: who and when, with the view buttons; the counts, with the actions.
+        titles = QHBoxLayout()
+        title_text = QVBoxLayout()
+        title_text.setSpacing(0)
+        title_text.addWidget(self.title)
+        title_text.addWidget(self.subtitle)
+        titles.addLayout(title_text, 1)
+        titles.addWidget(self.side_button)
+        titles.addWidget(self.focus_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.counts, 1)
+        actions.addWidget(self.undo_button)
+        actions.addWidget(self.visitor_button)
+        actions.addWidget(self.end_button)
 
         self.grid_host = QWidget()
         self.grid_host.setStyleSheet(CARD_STYLE)
         self.grid = QGridLayout(self.grid_host)
-        self.grid.setSpacing(10)
+        self.grid.setContentsMargins(2, 2, 2, 2)
+        self.grid.setSpacing(CARD_SPACING)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.scroll = _CardScroll()
         self.scroll.setWidgetResizable(True)
@@ -206,9 +251,9 @@ class RegisterView(QWidget):
         self._details_timer.timeout.connect(self.save_session_details)
         self._loading_details = False
 
-        side = QWidget()
-        side.setFixedWidth(270)
-        side_layout = QVBoxLayout(side)
+        self.side = QWidget()
+        self.side.setFixedWidth(SIDE_WIDTH)
+        side_layout = QVBoxLayout(self.side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(QLabel("<b>Staff present</b>"))
         side_layout.addWidget(self.staff_list, 1)
@@ -219,11 +264,12 @@ class RegisterView(QWidget):
 
         body = QHBoxLayout()
         body.addWidget(self.scroll, 1)
-        body.addWidget(side)
+        body.addWidget(self.side)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.counts)
+        layout.setSpacing(4)
+        layout.addLayout(titles)
+        layout.addLayout(actions)
         layout.addWidget(self.banner)
         layout.addLayout(body, 1)
 
@@ -308,10 +354,49 @@ class RegisterView(QWidget):
             self.grid.addWidget(self.cards[child_id], row, column)
 
     def _viewport_resized(self, width: int) -> None:
-        columns = max(1, (width - 20) // (CARD_MIN_WIDTH + 10))
+        margins = self.grid.contentsMargins()
+        room = width - margins.left() - margins.right() + CARD_SPACING
+        columns = max(1, room // (CARD_MIN_WIDTH + CARD_SPACING))
         if columns != self._columns:
             self._columns = columns
             self._lay_out_cards()
+
+    @property
+    def columns(self) -> int:
+        """Cards side by side: as many as the width holds."""
+        return self._columns
+
+    def set_side_visible(self, visible: bool) -> None:
+        """Show or hide the staff present and session notes (kept, and saved, when hidden)."""
+        self.side.setVisible(visible)
+        if self.side_button.isChecked() != visible:
+            self.side_button.blockSignals(True)
+            self.side_button.setChecked(visible)
+            self.side_button.blockSignals(False)
+
+    def show_focus_mode(self, on: bool) -> None:
+        """Reflect "Register only" (the page hides its lists): the button, and the staff and
+        notes folded away to make room (the "Staff & notes" button brings them back)."""
+        if self.focus_button.isChecked() != on:
+            self.focus_button.blockSignals(True)
+            self.focus_button.setChecked(on)
+            self.focus_button.blockSignals(False)
+        self.set_side_visible(not on)
+
+    def visible_cards(self) -> list[str]:
+        """Children whose whole card is on screen now, in register order."""
+        viewport = self.scroll.viewport()
+        area = viewport.rect()
+        seen = []
+        for child_id in self.order:
+            card = self.cards[child_id]
+            if not card.isVisible():
+                continue
+            top_left = card.mapTo(viewport, card.rect().topLeft())
+            bottom_right = card.mapTo(viewport, card.rect().bottomRight())
+            if area.contains(top_left) and area.contains(bottom_right):
+                seen.append(child_id)
+        return seen
 
     # ---- marking ----
 
@@ -395,7 +480,7 @@ class RegisterView(QWidget):
         if step is not None:
             step.done = True
             step.previous = result.previous
-        if state is None:
+        if state is None or self.retired:
             return
         state.pending -= 1
         state.saved = result.state
@@ -409,6 +494,8 @@ class RegisterView(QWidget):
         self, step: _UndoStep | None, error: BaseException, *, child_id: str | None = None
     ) -> None:
         child_id = child_id or (step.child_id if step else "")
+        if self.retired:
+            return
         if step is not None and step in self._undo:
             self._undo.remove(step)
             self.undo_button.setEnabled(bool(self._undo))

@@ -1,10 +1,22 @@
-"""One child's card on the register: name, the carer expected, the mark and its save state."""
+"""One child's card on the register, compact so that a whole group fits on a laptop screen.
+
+Two rows: the child's name with the carer expected (or, once marked, the mark, arrival time
+and who came) and the save state; then the five mark buttons and Details.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QPainter
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState, RegisterCard
@@ -21,29 +33,61 @@ SHORT_LABELS = {
     AttendanceStatus.DID_NOT_ATTEND: "DNA",
 }
 
-CARD_MIN_WIDTH = 340
-CARD_STYLE = """
-ChildCard { background: #ffffff; border: 2px solid #c9ced6; border-radius: 10px; }
-ChildCard[current="true"] { border: 4px solid #1f5fbf; }
-ChildCard[mark="present"] { background: #e3f4e6; }
-ChildCard[mark="late"] { background: #fff2d6; }
-ChildCard[mark="left_early"] { background: #efe6f7; }
-ChildCard[mark="apologies"] { background: #e8edf3; }
-ChildCard[mark="did_not_attend"] { background: #fbe3e3; }
-ChildCard[ended="true"] { background: #f2f2f2; }
-ChildCard QLabel#name { font-size: 20px; font-weight: 600; color: #111; }
-ChildCard QLabel#carer { font-size: 14px; color: #333; }
-ChildCard QLabel#state { font-size: 14px; color: #222; }
-ChildCard QLabel#saved { font-size: 14px; color: #1d6b2c; font-weight: 600; }
-ChildCard QLabel#saved[error="true"] { color: #a11b1b; }
-ChildCard QLabel#badge { font-size: 12px; color: #fff; background: #6b6f76;
-    border-radius: 6px; padding: 1px 6px; }
-ChildCard QPushButton { min-height: 44px; font-size: 14px; border: 1px solid #9aa3ad;
-    border-radius: 6px; background: #fafbfc; padding: 0 4px; }
-ChildCard QPushButton:checked { background: #1f5fbf; color: white; border-color: #1f5fbf; }
-ChildCard QPushButton:disabled { color: #999; }
-ChildCard QPushButton#details { min-height: 30px; font-size: 13px; }
+#: narrow enough for two cards side by side beside the staff panel, three in "Register only"
+CARD_MIN_WIDTH = 380
+#: every button on a card is at least this tall: a comfortable finger on a touch screen
+TOUCH_HEIGHT = 40
+CARD_STYLE = f"""
+ChildCard {{ background: #ffffff; border: 2px solid #c9ced6; border-radius: 8px; }}
+ChildCard[current="true"] {{ border: 3px solid #1f5fbf; background: #f3f7fe; }}
+ChildCard[mark="present"] {{ background: #e3f4e6; }}
+ChildCard[mark="late"] {{ background: #fff2d6; }}
+ChildCard[mark="left_early"] {{ background: #efe6f7; }}
+ChildCard[mark="apologies"] {{ background: #e8edf3; }}
+ChildCard[mark="did_not_attend"] {{ background: #fbe3e3; }}
+ChildCard[ended="true"] {{ background: #f2f2f2; }}
+ChildCard QLabel#name {{ font-size: 17px; font-weight: 600; color: #111; }}
+ChildCard QLabel#state {{ font-size: 13px; color: #333; }}
+ChildCard QLabel#saved {{ font-size: 13px; color: #1d6b2c; font-weight: 600; }}
+ChildCard QLabel#saved[error="true"] {{ color: #a11b1b; }}
+ChildCard QLabel#badge {{ font-size: 12px; color: #fff; background: #6b6f76;
+    border-radius: 6px; padding: 1px 6px; }}
+ChildCard QPushButton {{ min-height: {TOUCH_HEIGHT}px; font-size: 14px;
+    border: 1px solid #9aa3ad; border-radius: 6px; background: #fafbfc; padding: 0 6px; }}
+ChildCard QPushButton:checked {{ background: #1f5fbf; color: white; border-color: #1f5fbf; }}
+ChildCard QPushButton:disabled {{ color: #999; }}
+ChildCard QPushButton#details {{ font-size: 13px; color: #1f3f6f; }}
 """
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shows "…" when narrow; `text()` and the tooltip keep it all."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, **kwargs) -> None:
+        super().__init__(text, parent, **kwargs)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            self.foregroundRole(),
+        )
 
 
 class ChildCard(QFrame):
@@ -53,33 +97,39 @@ class ChildCard(QFrame):
     mark_requested = Signal(str, str)
     details_requested = Signal(str)
 
-    def __init__(self, card: RegisterCard, parent: QFrame | None = None) -> None:
+    def __init__(self, card: RegisterCard, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.child_id = card.child_id
         self.info = card
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setProperty("current", False)
         self.setMinimumWidth(CARD_MIN_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self.name = QLabel(card.display_name, objectName="name")
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.badge = QLabel(objectName="badge")
         self.badge.setVisible(False)
-        self.carer = QLabel(objectName="carer")
-        self.state = QLabel(objectName="state")
+        #: the carer expected, or once marked: the mark, arrival time, who came, a note
+        self.state = ElidedLabel(objectName="state")
+        self.state.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.saved = QLabel(objectName="saved")
         self.details = QPushButton("Details…", objectName="details")
         self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.details.setToolTip("Who came, arrival time and a note (Enter)")
+        self.details.setAccessibleName("Details")
         self.details.clicked.connect(lambda: self.details_requested.emit(self.child_id))
 
         top = QHBoxLayout()
-        top.addWidget(self.name, 1)
+        top.setSpacing(8)
+        top.addWidget(self.name)
+        top.addWidget(self.state, 1)
         top.addWidget(self.badge)
         top.addWidget(self.saved)
-        buttons = QGridLayout()
+        buttons = QHBoxLayout()
         buttons.setSpacing(4)
         self.buttons: dict[str, QPushButton] = {}
-        for column, (status, label, key) in enumerate(MARKS):
+        for status, label, key in MARKS:
             button = QPushButton(SHORT_LABELS.get(status, label))
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -88,32 +138,31 @@ class ChildCard(QFrame):
             button.clicked.connect(
                 lambda _checked=False, s=status.value: self.mark_requested.emit(self.child_id, s)
             )
-            buttons.addWidget(button, 0, column)
-            buttons.setColumnStretch(column, 3 if status == AttendanceStatus.APOLOGIES else 2)
+            buttons.addWidget(button, 3 if status == AttendanceStatus.APOLOGIES else 2)
             self.buttons[status.value] = button
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.state, 1)
-        bottom.addWidget(self.details)
+        buttons.addSpacing(4)
+        buttons.addWidget(self.details, 2)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(6)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setSpacing(4)
         layout.addLayout(top)
-        layout.addWidget(self.carer)
         layout.addLayout(buttons)
-        layout.addLayout(bottom)
 
         if card.is_visitor:
             self._badge("Visitor")
         elif card.enrolment_ended:
             self._badge("Enrolment ended")
             self.setProperty("ended", True)
-        expected = card.expected_carer
-        self.carer.setText(f"Expected with {expected}" if expected else "No carer recorded")
 
     def _badge(self, text: str) -> None:
         self.badge.setText(text)
         self.badge.setVisible(True)
+
+    def carer_text(self) -> str:
+        """What the card says before a mark: the carer to look out for at the door."""
+        expected = self.info.expected_carer
+        return f"Expected with {expected}" if expected else "No carer recorded"
 
     def show_mark(self, mark: MarkState, *, saving: bool, error: str = "") -> None:
         status = mark.status or ""
@@ -121,15 +170,16 @@ class ChildCard(QFrame):
             button.setChecked(value == status)
         parts = []
         if status:
-            parts.append(AttendanceStatus(status).label)
+            first = AttendanceStatus(status).label
             if mark.arrived_at and AttendanceStatus(status).attended:
-                parts.append(f"{mark.arrived_at:%H:%M}")
+                first += f" {mark.arrived_at:%H:%M}"
+            parts.append(first)
             if mark.came_with:
                 parts.append(f"with {mark.came_with}")
             if mark.note:
                 parts.append("note ✎")
         else:
-            parts.append("Not marked yet")
+            parts.append(self.carer_text())
         self.state.setText(" · ".join(parts))
         if error:
             self.saved.setText("Not saved ✗")
