@@ -19,6 +19,8 @@ from earlyyears_desktop.ui.setup_wizard import SetupWizard
 from earlyyears_desktop.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
+#: on a screen this size or smaller the window opens maximised (1366x768 laptops)
+SMALL_SCREEN = (1440, 900)
 
 
 def default_vault_folder() -> Path:
@@ -61,7 +63,17 @@ class Launcher:
 
     def show_window(self) -> None:
         self.window = MainWindow(self.folder, self.runner, self.preferences)
-        self.window.show()
+        screen = self.window.screen()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is not None and (
+            room.width() <= SMALL_SCREEN[0] or room.height() <= SMALL_SCREEN[1]
+        ):
+            # A laptop screen: every pixel counts at the door. The geometry is for a bare X
+            # server (a kiosk, no window manager), where "maximised" alone does nothing.
+            self.window.setGeometry(room)
+            self.window.showMaximized()
+        else:
+            self.window.show()
         self.window.unlock_screen.focus_passphrase()
 
 
