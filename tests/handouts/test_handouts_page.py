@@ -49,8 +49,12 @@ def test_make_preview_save_print_and_clear(
     qtbot.waitUntil(lambda: page.session_box.count() > 0)
     assert page.current_session().id == prepared.session_id  # newest first
     assert not page.print_button.isEnabled() and not page.save_button.isEnabled()
+    # Before anything is made the preview's place says what to do, not a blank grey box.
+    assert page.preview_stack.currentWidget() is page.empty_state
+    assert "press Make handouts" in page.empty_state.text()
 
     _made(qtbot, page)
+    assert page.preview_stack.currentWidget() is page.preview
     rendered = page._rendered
     assert rendered is not None
     assert page.document.pageCount() == rendered.pages
@@ -91,6 +95,7 @@ def test_make_preview_save_print_and_clear(
     assert page.skipped_label.text() == "" and not page.skipped_label.isVisible()
     assert page._rendered is None
     assert not page.print_button.isEnabled() and not page.save_button.isEnabled()
+    assert page.preview_stack.currentWidget() is page.empty_state
 
 
 def test_only_sessions_a_family_goes_home_from_are_offered(

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +47,15 @@ from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 #: printing renders each page as an image at this resolution (A4 at 300 dpi is 2480 x 3508)
 PRINT_DPI = 300
+#: what the preview's place says before any handouts are made
+EMPTY_PREVIEW = (
+    "No handouts made yet.\n\nChoose a session above and press Make handouts: the handouts "
+    "appear here to check before printing or saving."
+)
+NO_SESSIONS_PREVIEW = (
+    "No handouts to make yet.\n\nAfter a session, mark who came on its register (Groups & "
+    "sessions): the session then appears above."
+)
 
 
 def session_choice_text(s: SessionRow) -> str:
@@ -145,8 +155,24 @@ class HandoutsPage(QWidget):
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
         self.preview.setZoomMode(QPdfView.ZoomMode.FitInView)
         self.preview.setDocument(self.document)
-        layout.addWidget(self.preview, 1)
+        # Until there is a PDF, the preview's place says what to do (not a blank grey box).
+        self.empty_state = QLabel(EMPTY_PREVIEW)
+        self.empty_state.setAccessibleName("Preview of the handouts: nothing made yet")
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setStyleSheet(
+            "QLabel { border: 2px dashed #b8bec7; border-radius: 10px; color: #333;"
+            " font-size: 16px; padding: 24px; background: palette(base); }"
+        )
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(self.empty_state)
+        self.preview_stack.addWidget(self.preview)
+        layout.addWidget(self.preview_stack, 1)
         self._enable()
+
+    def _show_empty_state(self, text: str = "") -> None:
+        self.empty_state.setText(text or EMPTY_PREVIEW)
+        self.preview_stack.setCurrentWidget(self.empty_state)
 
     def _enable(self) -> None:
         has_session = self.session_box.count() > 0 and self.current_session() is not None
@@ -176,6 +202,7 @@ class HandoutsPage(QWidget):
         self._enable()
 
     def _forget_pdf(self) -> None:
+        self._show_empty_state()
         self.document.close()
         if self._buffer is not None:
             self._buffer.close()
@@ -207,6 +234,10 @@ class HandoutsPage(QWidget):
                 "There are no sessions to make handouts for yet: handouts are made after a "
                 "session, once children are marked as present on its register."
             )
+            if self._rendered is None:
+                self._show_empty_state(NO_SESSIONS_PREVIEW)
+        elif self._rendered is None:
+            self._show_empty_state()
         self._enable()
 
     def current_session(self) -> SessionRow | None:
@@ -230,6 +261,7 @@ class HandoutsPage(QWidget):
         self._forget_pdf()
         self.skipped_label.hide()
         self.message.setText("Making the handouts…")
+        self._show_empty_state("Making the handouts…")
         self.make_button.setEnabled(False)
         self._enable()
 
@@ -260,6 +292,7 @@ class HandoutsPage(QWidget):
         self._buffer.setData(self._bytes)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
+        self.preview_stack.setCurrentWidget(self.preview)
         made = len(rendered.children_included)
         pages = rendered.pages
         text = (
@@ -293,6 +326,8 @@ class HandoutsPage(QWidget):
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, NoHandouts):
             self._show_skipped(error.skipped)
+        if self._rendered is None:
+            self._show_empty_state()
         if isinstance(error, HandoutsCancelled):
             self.message.setText("Stopped: no handouts were made.")
         elif isinstance(error, DomainError):
