@@ -44,6 +44,22 @@ def test_wrong_passphrase_is_stated_and_slowed(qtbot, window, unlock):
     assert not window.is_locked
 
 
+def test_recovery_key_in_the_passphrase_field_points_to_forgotten(qtbot, window, unlock):
+    screen = window.unlock_screen
+    assert "Choose who you are" not in screen.intro.text()  # one person: no chooser
+    assert "Type your passphrase" in screen.intro.text()
+    for attempt in range(4):  # more than the free tries: none of them counts
+        screen.passphrase.setText(f"2ABCD-EFGHJ-KMNPQ-RSTUV-WXYZ2-34567-89ABC-DEFG{attempt + 2}")
+        qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "recovery key" in screen.message.text(), timeout=5000)
+        assert "Forgotten passphrase" in screen.message.text()
+        assert "not right" not in screen.message.text()
+    assert screen.failures == 0 and screen.waiting_seconds == 0
+    assert screen.passphrase.isEnabled() and screen.passphrase.text() == ""
+    unlock(window)
+    assert not window.is_locked
+
+
 def test_delay_grows():
     assert [delay_after(n, 5) for n in range(1, 7)] == [0, 0, 5, 10, 20, 40]
     assert delay_after(50) == 300
@@ -68,6 +84,7 @@ def test_add_practitioner_then_they_unlock(qtbot, window, unlock):
     window.lock()
     screen = window.unlock_screen
     assert screen.who.isVisible()
+    assert "Choose who you are" in screen.intro.text()
     screen.who.setCurrentIndex(screen.who.findText("Deepa Nair"))
     unlock(window, "kettle orange harbour 7")
     qtbot.waitUntil(lambda: "Deepa Nair" in window.who_label.text(), timeout=5000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
 from earlyyears_desktop.storage.errors import WrongPassphrase
+from earlyyears_desktop.storage.keyslots import looks_like_recovery_key
 from earlyyears_desktop.storage.vault import (
     OpenVault,
     check_new_passphrase,
@@ -39,6 +40,14 @@ FREE_ATTEMPTS = 3
 #: the first wait; each further failure doubles it, up to MAX_DELAY_SECONDS
 FIRST_DELAY_SECONDS = 5
 MAX_DELAY_SECONDS = 300
+
+INTRO_ONE = "The records on this laptop are encrypted. Type your passphrase to open them."
+INTRO_SEVERAL = (
+    "The records on this laptop are encrypted. Choose who you are and type your own passphrase."
+)
+RECOVERY_KEY_HERE = (
+    "That looks like the recovery key: use Forgotten passphrase… to set a new passphrase."
+)
 
 
 def delay_after(failures: int, first: int = FIRST_DELAY_SECONDS) -> int:
@@ -78,12 +87,9 @@ class UnlockScreen(QWidget):
         box.setMaximumWidth(560)
         form_box = QVBoxLayout(box)
         form_box.addWidget(heading("Early Years: unlock the records"))
-        intro = QLabel(
-            "The records on this laptop are encrypted. Choose who you are and type your "
-            "own passphrase."
-        )
-        intro.setWordWrap(True)
-        form_box.addWidget(intro)
+        self.intro = QLabel(INTRO_ONE)
+        self.intro.setWordWrap(True)
+        form_box.addWidget(self.intro)
 
         form = QFormLayout()
         self.who = QComboBox()
@@ -140,6 +146,7 @@ class UnlockScreen(QWidget):
         several = len(choices) > 1
         self.who.setVisible(several)
         self.who_label.setVisible(several)
+        self.intro.setText(INTRO_SEVERAL if several else INTRO_ONE)
 
     # ---- unlocking ----
 
@@ -170,7 +177,7 @@ class UnlockScreen(QWidget):
         self.runner.run(
             lambda: open_vault(folder, secret, practitioner_id=practitioner_id),
             on_done=self._opened,
-            on_error=self._failed,
+            on_error=lambda error: self._failed(error, secret),
             progress_label="Opening the records (this can take a moment after an update)…",
             parent=self,
         )
@@ -183,10 +190,14 @@ class UnlockScreen(QWidget):
         self._set_enabled(True)
         self.unlocked.emit(vault)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, secret: str = "") -> None:
         self._busy = False
         self.passphrase.clear()
-        if isinstance(error, WrongPassphrase):
+        if isinstance(error, WrongPassphrase) and looks_like_recovery_key(secret):
+            # The recovery key typed where the passphrase goes: say where it belongs. Not a
+            # wrong guess at the passphrase, so it adds no wait.
+            self.message.show_message(RECOVERY_KEY_HERE)
+        elif isinstance(error, WrongPassphrase):
             self.failures += 1
             wait = delay_after(self.failures, self.first_delay_seconds)
             text = "That passphrase is not right. Check Caps Lock and try again."
