@@ -157,3 +157,36 @@ def test_empty_list_says_what_to_do_next(qtbot, window, unlock):
     search(qtbot, page, "nobody by this name")
     assert page.model.rowCount() == 0
     assert page.empty_hint.isVisible() and "filters" in page.empty_hint.text()
+
+
+def test_names_are_not_cut_short_and_area_short_forms_are_explained(qtbot, window, unlock):
+    from earlyyears_desktop.ui.children_model import AREAS_COLUMN
+
+    unlock(window)
+    page = open_children(qtbot, window)
+    # Searching keeps the names stretched: the spare width goes to them, not to the last
+    # column, and every name in the list fits its column at 1366x768.
+    search(qtbot, page, "a")
+    table, header = page.table, page.table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for column in (0, 1):
+        assert header.sectionResizeMode(column) == header.ResizeMode.Stretch
+        widest = max(
+            metrics.horizontalAdvance(page.model.index(r, column).data())
+            for r in range(page.model.rowCount())
+        )
+        assert table.columnWidth(column) > widest
+    last = page.model.columnCount() - 1
+    assert table.columnWidth(last) < table.columnWidth(0) + table.columnWidth(1)
+    assert page.record.width() <= 420  # the record does not starve the list
+    # The short forms: a legend above the list, the full words on the column heading and
+    # on each cell.
+    for short, words in (("C&I", "communication and interaction"), ("S/P", "sensory")):
+        assert short in page.legend.text() and words in page.legend.text()
+    tip = page.model.headerData(
+        AREAS_COLUMN, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "SEMH social, emotional and mental health" in tip
+    row = next(r for r in range(page.model.rowCount()) if page.model.index(r, AREAS_COLUMN).data())
+    cell = page.model.index(row, AREAS_COLUMN)
+    assert len(cell.data(Qt.ItemDataRole.ToolTipRole)) > len(cell.data())

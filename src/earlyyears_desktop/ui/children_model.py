@@ -44,6 +44,15 @@ _AREA_SHORT = {
     AreaOfNeed.SENSORY_PHYSICAL.value: "S/P",
 }
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+AREAS_COLUMN = 5
+
+
+def area_legend(separator: str = " · ") -> str:
+    """The short forms in the Areas of need column, each with its full words."""
+    return separator.join(
+        f"{_AREA_SHORT[value]} {label.lower()}" for value, label in AreaOfNeed.choices()
+    )
+
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -150,6 +159,8 @@ class ChildrenModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section][0]
+            if role == Qt.ItemDataRole.ToolTipRole and section == AREAS_COLUMN:
+                return "Areas of need:\n" + area_legend("\n")
             if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section][1]:
                 return f"Sort by {COLUMNS[section][0].lower()}"
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:

@@ -29,11 +29,13 @@ from earlyyears_desktop.services.groups import GroupRow
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.child_form import ChildForm
 from earlyyears_desktop.ui.child_record import ChildRecordView, ChildView, read_child_view
-from earlyyears_desktop.ui.children_model import COLUMNS, PAGE_SIZE, ChildrenModel
+from earlyyears_desktop.ui.children_model import COLUMNS, PAGE_SIZE, ChildrenModel, area_legend
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import heading
 
 SEARCH_DEBOUNCE_MS = 150
+#: the child's record beside the list: narrowest and widest, in pixels
+RECORD_WIDTH = (320, 420)
 _CHILD_ENTITIES = ("child", "carer", "consent", "team_member", "observation", "support_plan")
 
 
@@ -94,7 +96,13 @@ class ChildrenPage(QWidget):
 
         self.count = QLabel("")
         self.count.setAccessibleName("Number of children found")
-        layout.addWidget(self.count)
+        self.legend = QLabel(area_legend())
+        self.legend.setAccessibleName("Areas of need: short forms")
+        self.legend.setToolTip("The short forms in the Areas of need column")
+        counts = QHBoxLayout()
+        counts.addWidget(self.count, 1)
+        counts.addWidget(self.legend)
+        layout.addLayout(counts)
         self.empty_hint = QLabel("")
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setAccessibleName("No children to show")
@@ -142,6 +150,7 @@ class ChildrenPage(QWidget):
         splitter.setSizes([800, 380])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
+        self._split_set = False
         layout.addWidget(splitter, 1)
         self._size_columns()
 
@@ -155,6 +164,17 @@ class ChildrenPage(QWidget):
         QShortcut(QKeySequence.StandardKey.New, self, self.add_child)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         runner.changed.connect(self._on_changes)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._split_set:
+            # The first time the page has its real width: the record takes about 30% of it
+            # (320-420 px) so that on a small screen the names in the list are not cut short.
+            self._split_set = True
+            total = sum(self.splitter.sizes())
+            record = max(RECORD_WIDTH[0], min(RECORD_WIDTH[1], int(total * 0.3)))
+            if total > record:
+                self.splitter.setSizes([total - record, record])
 
     def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()
