@@ -90,10 +90,23 @@ class AttendanceView(QWidget):
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
 
+        # Short headings (their full words in the tooltips) leave room for the children's names.
         self.children_table = _table(
-            ["Child", "Attended", "Apologies", "Did not attend", "Not marked", "Attendance"]
+            ["Child", "Attended", "Apologies", "DNA", "Not marked", "Rate"],
+            {
+                3: "Did not attend (no apologies given)",
+                4: "Sessions held with no mark for the child",
+                5: "Attendance: sessions attended of those held",
+            },
         )
-        self.follow_table = _table(["Child", "Carer", "Phone", "Why", "Last attended"])
+        self.follow_table = _table(
+            ["Child", "Carer", "Phone", "Why", "Last came"], {4: "Last attended"}, stretch=3
+        )
+        # The reasons wrap onto a second line rather than being cut short.
+        self.follow_table.setWordWrap(True)
+        self.follow_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.follow_title = QLabel("<b>To contact</b>")
 
         controls = QHBoxLayout()
@@ -118,6 +131,8 @@ class AttendanceView(QWidget):
         right_layout.addWidget(self.follow_table)
         lower.addWidget(left)
         lower.addWidget(right)
+        lower.setStretchFactor(0, 1)
+        lower.setStretchFactor(1, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -253,16 +268,22 @@ class AttendanceView(QWidget):
         self.headline.clear()
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(
+    headers: list[str], tooltips: dict[int, str] | None = None, stretch: int = 0
+) -> QTableWidget:
+    """A read-only table: column `stretch` takes the spare width, the others fit their
+    contents."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
+    for column, tip in (tooltips or {}).items():
+        table.horizontalHeaderItem(column).setToolTip(tip)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -271,4 +292,6 @@ def _fill(table: QTableWidget, row: int, values: list[object]) -> None:
         item = QTableWidgetItem(str(value))
         if isinstance(value, int):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        else:
+            item.setToolTip(str(value))  # the whole text where a narrow column cuts it
         table.setItem(row, column, item)
