@@ -51,6 +51,7 @@ from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 _DIRECTION = {
     "export": "Sent to the central service",
     "return": "Received from the central service",
+    "old-export": "Sent to the previous central service",
 }
 
 
