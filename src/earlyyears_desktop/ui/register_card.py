@@ -39,7 +39,7 @@ CARD_MIN_WIDTH = 380
 TOUCH_HEIGHT = 40
 CARD_STYLE = f"""
 ChildCard {{ background: #ffffff; border: 2px solid #c9ced6; border-radius: 8px; }}
-ChildCard[current="true"] {{ border: 3px solid #1f5fbf; background: #f3f7fe; }}
+ChildCard[current="true"] {{ border: 3px solid #1f5fbf; }}
 ChildCard[mark="present"] {{ background: #e3f4e6; }}
 ChildCard[mark="late"] {{ background: #fff2d6; }}
 ChildCard[mark="left_early"] {{ background: #efe6f7; }}
