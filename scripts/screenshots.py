@@ -115,6 +115,18 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
         lambda: groups.register_view is not None and groups.register_view.register is not None,
     )
     save(window, out, "groups")
+    # At the door: "Register only" (F11), with the first few children marked.
+    view = groups.register_view
+    for child_id, status in zip(
+        view.order[:4], ["present", "present", "late", "apologies"], strict=True
+    ):
+        view.mark_child(child_id, status)
+    wait_until(app, lambda: not view._pending() and runner.running == 0)
+    window.toggle_register_only()
+    settle(app, 0.3)
+    save(window, out, "register-only")
+    window.toggle_register_only()
+    settle(app)
     groups.edit_group()
     wait_until(app, lambda: groups.dialog is not None and groups.dialog.isVisible())
     save(groups.dialog, out, "group-dialog")
@@ -170,6 +182,11 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     settle(app)
     save(form, out, "child-form-validation")
     form.reject()
+
+    window.show_page("handouts")
+    handouts = window.page("handouts")
+    wait_until(app, lambda: handouts.session_box.count() > 0)
+    save(window, out, "handouts-empty")
 
     window.show_page("visits")
     settle(app)
