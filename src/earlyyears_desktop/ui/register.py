@@ -159,7 +159,7 @@ class RegisterView(QWidget):
         self.title = QLabel(objectName="title")
         self.title.setStyleSheet("font-size: 20px; font-weight: 600")
         self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("font-size: 14px; color: #333")
+        self.subtitle.setStyleSheet("font-size: 14px")  # the palette colour: high contrast too
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 16px")
         self.counts.setAccessibleName("Counts")

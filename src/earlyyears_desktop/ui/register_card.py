@@ -52,7 +52,7 @@ ChildCard QLabel#saved {{ font-size: 13px; color: #1d6b2c; font-weight: 600; }}
 ChildCard QLabel#saved[error="true"] {{ color: #a11b1b; }}
 ChildCard QLabel#badge {{ font-size: 12px; color: #fff; background: #6b6f76;
     border-radius: 6px; padding: 1px 6px; }}
-ChildCard QPushButton {{ min-height: {TOUCH_HEIGHT}px; font-size: 14px;
+ChildCard QPushButton {{ min-height: {TOUCH_HEIGHT}px; font-size: 14px; color: #111;
     border: 1px solid #9aa3ad; border-radius: 6px; background: #fafbfc; padding: 0 6px; }}
 ChildCard QPushButton:checked {{ background: #1f5fbf; color: white; border-color: #1f5fbf; }}
 ChildCard QPushButton:disabled {{ color: #999; }}
