@@ -189,6 +189,17 @@ def test_ended_enrolment_and_visitor(qtbot, term, runner) -> None:
     assert view.states[term.visitor_id].mark.status == "present"
     assert view.counts_now() == {"present": 1, "carers": 0, "expected": 5, "to_arrive": 5}
 
+    # A child whose enrolment ended who comes anyway is marked, as a visitor.
+    view.mark_child(leaving, "present")
+    wait_saved(qtbot, view)
+    assert view.states[leaving].error == ""
+    saved = next(
+        c
+        for c in term.services.attendance.register(term.today_session).cards
+        if c.child_id == leaving
+    )
+    assert saved.mark.status == "present" and saved.is_visitor
+
 
 def test_visitor_must_be_added_explicitly(term) -> None:
     with pytest.raises(ValidationError, match="visitor"):

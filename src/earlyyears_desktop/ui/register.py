@@ -438,6 +438,9 @@ class RegisterView(QWidget):
             # The details dialog's arrival time was cleared: remove it, fill none in.
             kwargs.pop("arrived_at")
             kwargs["clear_arrived_at"] = True
+        if state.info.enrolment_ended:
+            # No longer enrolled on this date: a child who comes anyway is a visitor.
+            kwargs["visitor"] = True
         self.runner.run(
             lambda: attendance.mark(session_id, child_id, status, **kwargs),
             on_done=lambda result: self._mark_saved(step, result),
