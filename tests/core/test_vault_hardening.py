@@ -96,29 +96,22 @@ def test_a_database_from_another_vault_is_reported_as_such(
         open_vault(fresh.folder, PASSPHRASE)
 
 
+def _secret_child() -> Child:
+    return Child(
+        id="not-unique",
+        legal_given_names="Wilhelmina-Secretname",
+        legal_family_name="Zzyzx",
+        date_of_birth=dt.date(2024, 1, 1),
+        search_key="",
+        status="active",
+    )
+
+
 def test_database_errors_do_not_carry_the_values_written(fresh: VaultUnderTest) -> None:
     with pytest.raises(IntegrityError) as caught, fresh.services.uow.write() as tx:
-        tx.session.add(
-            Child(
-                id="not-unique",
-                legal_given_names="Wilhelmina-Secretname",
-                legal_family_name="Zzyzx",
-                date_of_birth=dt.date(2024, 1, 1),
-                search_key="",
-                status="active",
-            )
-        )
+        tx.session.add(_secret_child())
         tx.session.flush()
-        tx.session.add(
-            Child(
-                id="not-unique",
-                legal_given_names="Wilhelmina-Secretname",
-                legal_family_name="Zzyzx",
-                date_of_birth=dt.date(2024, 1, 1),
-                search_key="",
-                status="active",
-            )
-        )
+        tx.session.add(_secret_child())
         tx.session.flush()
     assert "Secretname" not in str(caught.value)
 

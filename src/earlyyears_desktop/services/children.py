@@ -24,7 +24,6 @@ from earlyyears_desktop.domain.models import (
     Enrolment,
     SupportPlan,
     TeamMember,
-    utcnow,
 )
 from earlyyears_desktop.domain.rules import (
     check_date_of_birth,
@@ -33,7 +32,13 @@ from earlyyears_desktop.domain.rules import (
     required_name,
     search_key,
 )
-from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+from earlyyears_desktop.services.unit_of_work import (
+    Changes,
+    UnitOfWork,
+    assign_changed,
+    get_live,
+    mark_deleted,
+)
 
 
 @dataclass(frozen=True)
@@ -253,9 +258,7 @@ class ChildrenService:
                     "Please reopen it and make your change again."
                 )
             _refuse_duplicate_nhs(tx.session, values["nhs_number"], child_id)
-            for key, value in values.items():
-                if getattr(child, key) != value:
-                    setattr(child, key, value)
+            assign_changed(child, values)
         return Saved(tx.changes, child_id, warning)
 
     def get_child(self, child_id: str) -> ChildRecord:
@@ -297,7 +300,7 @@ class ChildrenService:
     def delete_child(self, child_id: str) -> Changes:
         """Mark a record deleted (a tombstone that syncs); erasure is a separate feature."""
         with self.uow.write() as tx:
-            get_live(tx.session, Child, child_id).deleted_at = utcnow()
+            mark_deleted(tx.session, Child, child_id)
         return tx.changes
 
     # ---- the list ----
@@ -415,14 +418,12 @@ class ChildrenService:
         values = _carer_values(data)
         with self.uow.write() as tx:
             carer = get_live(tx.session, Carer, carer_id)
-            for key, value in values.items():
-                if getattr(carer, key) != value:
-                    setattr(carer, key, value)
+            assign_changed(carer, values)
         return Saved(tx.changes, carer_id)
 
     def remove_carer(self, carer_id: str) -> Changes:
         with self.uow.write() as tx:
-            get_live(tx.session, Carer, carer_id).deleted_at = utcnow()
+            mark_deleted(tx.session, Carer, carer_id)
         return tx.changes
 
     # ---- consents ----
@@ -489,14 +490,12 @@ class ChildrenService:
             member = get_live(tx.session, TeamMember, member_id)
             if data.is_lead_professional and not member.is_lead_professional:
                 _clear_lead(tx.session, member.child_id)
-            for key, value in values.items():
-                if getattr(member, key) != value:
-                    setattr(member, key, value)
+            assign_changed(member, values)
         return Saved(tx.changes, member_id)
 
     def remove_team_member(self, member_id: str) -> Changes:
         with self.uow.write() as tx:
-            get_live(tx.session, TeamMember, member_id).deleted_at = utcnow()
+            mark_deleted(tx.session, TeamMember, member_id)
         return tx.changes
 
 

@@ -23,7 +23,13 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import optional_text, required_name, search_key
 from earlyyears_desktop.services.children import display_name
-from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+from earlyyears_desktop.services.unit_of_work import (
+    Changes,
+    UnitOfWork,
+    assign_changed,
+    get_live,
+    mark_deleted,
+)
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,7 @@ class GroupService:
                 tx.session.flush()
             else:
                 group = get_live(tx.session, Group, group_id)
-                _assign(group, **values)
+                assign_changed(group, values)
             for staff_id in remove_staff:
                 member = get_live(tx.session, GroupStaff, staff_id)
                 if member.group_id != group.id:
@@ -179,11 +185,13 @@ class GroupService:
     ) -> Changes:
         with self.uow.write() as tx:
             venue = get_live(tx.session, Venue, venue_id)
-            _assign(
+            assign_changed(
                 venue,
-                name=required_name("venue_name", name, "venue's name"),
-                address=optional_text(address),
-                access_notes=optional_text(access_notes),
+                {
+                    "name": required_name("venue_name", name, "venue's name"),
+                    "address": optional_text(address),
+                    "access_notes": optional_text(access_notes),
+                },
             )
         return tx.changes
 
@@ -202,7 +210,7 @@ class GroupService:
             group = get_live(tx.session, Group, group_id)
             if data.venue_id:
                 get_live(tx.session, Venue, data.venue_id)
-            _assign(group, **values)
+            assign_changed(group, values)
         return tx.changes
 
     def add_staff(
@@ -230,17 +238,19 @@ class GroupService:
     ) -> Changes:
         with self.uow.write() as tx:
             staff = get_live(tx.session, GroupStaff, staff_id)
-            _assign(
+            assign_changed(
                 staff,
-                name=required_name("staff_name", name, "staff member's name"),
-                discipline=_discipline(discipline),
-                visiting=visiting,
+                {
+                    "name": required_name("staff_name", name, "staff member's name"),
+                    "discipline": _discipline(discipline),
+                    "visiting": visiting,
+                },
             )
         return tx.changes
 
     def remove_staff(self, staff_id: str) -> Changes:
         with self.uow.write() as tx:
-            get_live(tx.session, GroupStaff, staff_id).deleted_at = utcnow()
+            mark_deleted(tx.session, GroupStaff, staff_id)
         return tx.changes
 
     def staff(self, group_id: str) -> list[StaffRow]:
@@ -343,9 +353,8 @@ class GroupService:
         if ends_on is not None and ends_on < starts_on:
             raise ValidationError("ends_on", "The enrolment ends before it starts.")
         with self.uow.write() as tx:
-            _assign(
-                get_live(tx.session, Enrolment, enrolment_id), starts_on=starts_on, ends_on=ends_on
-            )
+            enrolment = get_live(tx.session, Enrolment, enrolment_id)
+            assign_changed(enrolment, {"starts_on": starts_on, "ends_on": ends_on})
         return tx.changes
 
     def end_enrolment(self, enrolment_id: str, ends_on: dt.date) -> Changes:
@@ -436,9 +445,9 @@ class GroupService:
                     )
                 session.date = date
             if theme is not None:
-                _assign(session, theme=optional_text(theme))
+                assign_changed(session, {"theme": optional_text(theme)})
             if activities is not None:
-                _assign(session, activities=optional_text(activities))
+                assign_changed(session, {"activities": optional_text(activities)})
         return tx.changes
 
     def cancel_session(self, session_id: str, reason: str) -> Changes:
@@ -525,13 +534,6 @@ def _group_values(data: GroupInput) -> dict[str, object]:
         capacity=data.capacity,
         focus=optional_text(data.focus),
     )
-
-
-def _assign(record: object, **values: object) -> None:
-    """Set only what differs, so an unchanged save writes nothing and bumps no version."""
-    for key, value in values.items():
-        if getattr(record, key) != value:
-            setattr(record, key, value)
 
 
 def _discipline(value: str) -> str:

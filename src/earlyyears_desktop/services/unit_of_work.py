@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -294,4 +294,18 @@ def get_live(session: Session, model: type[R], record_id: str) -> R:
     if record is None or record.deleted_at is not None:
         what = model.entity.replace("_", " ")
         raise NotFound(f"That {what} is not in this vault.")
+    return record
+
+
+def assign_changed(record: Synced, values: Mapping[str, object]) -> None:
+    """Set only what differs, so an unchanged save writes nothing and bumps no version."""
+    for key, value in values.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+
+
+def mark_deleted(session: Session, model: type[R], record_id: str) -> R:
+    """Tombstone a live record (it syncs as deleted); NotFound if it is missing or gone."""
+    record = get_live(session, model, record_id)
+    record.deleted_at = utcnow()
     return record
