@@ -395,3 +395,30 @@ def test_observation_search_finds_a_new_note_and_skips_deleted_children(
         services.observations.add(ObservationInput(child, "Tomorrow", TODAY + dt.timedelta(days=1)))
     with pytest.raises(ValidationError, match="write the observation"):
         services.observations.add(ObservationInput(child, "   ", TODAY))
+
+
+def test_observation_search_by_word_start_finds_every_word_it_begins(
+    services: Services,
+) -> None:
+    child = services.children.create_child(_child()).id
+    ids = [
+        services.observations.add(ObservationInput(child, text, TODAY))[1]
+        for text in (
+            "Balanced on one foot by the Trampolinequartz",
+            "Balancing beam with Trampolinequartz help",
+            "Balance bike, and a snack",
+        )
+    ]
+    # Three indexed words begin with "balanc": all three notes, newest first.
+    assert [o.id for o in services.observations.search("balanc")] == ids[::-1]
+    assert [o.id for o in services.observations.search("balanc trampolinequ")] == ids[1::-1]
+    assert services.observations.search("balanc zzzyx") == []
+
+
+def test_observation_search_with_a_word_start_of_many_words(services: Services) -> None:
+    child = services.children.create_child(_child()).id
+    # More words begin with "quokk" than are expanded one by one: the prefix query serves.
+    letters = "abcdefghijklmnopqrstuvwxyzabcdefghij"
+    for n, letter in enumerate(letters):
+        services.observations.add(ObservationInput(child, f"Quokk{letter}{n} game", TODAY))
+    assert len(services.observations.search("quokk", limit=100)) == len(letters)
