@@ -1,5 +1,6 @@
-"""The Groups page's own screens: groups, enrolments, a term, a one-off session, cancelling;
-and the page's promise that the highlighted session is the open register."""
+"""The Groups page's own screens: groups, enrolments, a term, a one-off session, editing and
+cancelling a session; and the page's promise that the highlighted session is the open
+register."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.group_dialogs import (
     AddSessionDialog,
     CancelSessionDialog,
+    EditSessionDialog,
     EndEnrolmentDialog,
     EnrolChildDialog,
     EnrolmentsDialog,
     GroupDialog,
     ScheduleTermDialog,
+    qdate,
 )
 from earlyyears_desktop.ui.groups_page import GroupsPage
 
@@ -241,3 +244,102 @@ def test_one_off_session_and_cancelling(qtbot, term: Term, runner) -> None:
     dialog.reject()
     today = next(s for s in term.services.groups.sessions(on=TODAY))
     assert today.status == "planned"
+
+
+def open_edit_session(qtbot, page: GroupsPage) -> EditSessionDialog:
+    page.edit_session_button.click()
+    qtbot.waitUntil(
+        lambda: isinstance(page.dialog, EditSessionDialog) and page.dialog.isVisible(),
+        timeout=5000,
+    )
+    return page.dialog
+
+
+def test_edit_session_theme_and_activities(qtbot, term: Term, runner) -> None:
+    page = make_page(qtbot, term.services, runner)
+    loaded(qtbot, page)
+    assert page.current_session().id == term.today_session
+    dialog = open_edit_session(qtbot, page)
+    # Every field is labelled for a screen reader and reachable by its Alt key.
+    assert [dialog.fields[f].accessibleName() for f in ("date", "theme", "activities")] == [
+        "Date",
+        "Theme",
+        "Activities",
+    ]
+    assert dialog.date.isEnabled() and not dialog.date_note.isVisible()
+    assert dialog.theme.text() == "" and dialog.activities.toPlainText() == ""
+    QTest.keyClicks(dialog.theme, "Under the sea")
+    QTest.keyClicks(dialog.activities, "Sand and water trays")
+    QTest.keyClick(dialog.activities, Qt.Key.Key_Return)
+    QTest.keyClicks(dialog.activities, "Story sack: The Rainbow Fish")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+    saved = term.services.attendance.register(term.today_session)
+    assert saved.theme == "Under the sea"
+    assert saved.activities == "Sand and water trays\nStory sack: The Rainbow Fish"
+    assert saved.date == TODAY
+    # The session list and the open register's header follow.
+    qtbot.waitUntil(lambda: "Under the sea" in page.session_list.currentItem().text(), timeout=5000)
+    view = page.register_view
+    qtbot.waitUntil(lambda: "Theme: Under the sea" in view.subtitle.text(), timeout=5000)
+    assert "Activities: Sand and water trays; Story sack: The Rainbow Fish" in (
+        view.subtitle.text()
+    )
+    assert "Story sack" in view.subtitle.toolTip()
+    assert page.register_view is view  # the register stayed open: not rebuilt
+
+    # The same dialog shows what is saved, and moves a session with no marks to another day.
+    page.open_session(term.future_session)
+    loaded(qtbot, page)
+    future = page.current_session()
+    dialog = open_edit_session(qtbot, page)
+    dialog.date.setDate(qdate(future.date + dt.timedelta(days=1)))
+    dialog.theme.setText("Moved for the nativity")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    view = page.register_view
+    moved = future.date + dt.timedelta(days=1)
+    qtbot.waitUntil(lambda: view.register.date == moved, timeout=5000)
+    assert f"{moved:%A %d %B %Y}" in view.title.text()
+    qtbot.waitUntil(lambda: page.current_session().date == moved, timeout=5000)
+    assert highlighted(page) == future.id
+
+
+def test_edit_session_date_refused_with_marks(qtbot, term: Term, runner) -> None:
+    page = make_page(qtbot, term.services, runner)
+    loaded(qtbot, page)
+    dialog = open_edit_session(qtbot, page)
+    assert dialog.date.isEnabled()
+    # Meanwhile a child is marked (another laptop, the register): the date is now fixed.
+    runner.wait_for_idle()
+    term.services.attendance.mark(term.today_session, term.child_ids[0], "present")
+    dialog.date.setDate(qdate(TODAY + dt.timedelta(days=1)))
+    dialog.theme.setText("Half saved?")
+    dialog.activities.setPlainText("Nothing should be saved")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.errors["date"].isVisible(), timeout=5000)
+    assert "attendance marks" in dialog.errors["date"].text()
+    assert dialog.isVisible() and dialog.buttons.isEnabled()
+    # Nothing saved half-way: neither the date nor the theme and activities.
+    saved = term.services.attendance.register(term.today_session)
+    assert (saved.date, saved.theme, saved.activities) == (TODAY, "", "")
+    dialog.reject()
+
+    # Opened again, the date is disabled and says why; the theme can still change.
+    dialog = open_edit_session(qtbot, page)
+    assert not dialog.date.isEnabled()
+    assert dialog.date_note.isVisible() and "attendance marks" in dialog.date_note.text()
+    assert dialog.date.accessibleDescription() == dialog.date_note.text()
+    dialog.theme.setText("Bubbles")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    saved = term.services.attendance.register(term.today_session)
+    assert (saved.date, saved.theme) == (TODAY, "Bubbles")
+
+    # A held session's date is fixed too, with its own reason.
+    past = term.session_ids[0]
+    term.services.attendance.end_session(past)
+    held = EditSessionDialog(term.services, runner, term.services.attendance.register(past), page)
+    qtbot.addWidget(held)
+    assert not held.date.isEnabled() and "held" in held.date_note.text()

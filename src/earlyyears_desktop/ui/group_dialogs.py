@@ -1,5 +1,6 @@
 """The Groups page's dialogs: a group (venue, day, times, capacity, focus, staff), who is
-enrolled, a term of sessions, a one-off session, and cancelling a session."""
+enrolled, a term of sessions, a one-off session, a session's date, theme and planned
+activities, and cancelling a session."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from earlyyears_desktop.domain.enums import Discipline
+from earlyyears_desktop.domain.enums import Discipline, SessionStatus
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.services.attendance import Register
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import (
     EnrolmentRow,
@@ -626,6 +628,69 @@ class AddSessionDialog(FormDialog):
         return lambda: groups.add_session(group_id, date, theme, activities)
 
 
+class EditSessionDialog(FormDialog):
+    """A session's date, theme and planned activities, saved together or not at all.
+
+    The date of a session that has been held or has attendance marks is fixed: the field is
+    disabled and says why (the service refuses it too, should a mark arrive meanwhile).
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        runner: OpRunner,
+        session: Register,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            "Edit a session",
+            runner,
+            parent,
+            intro=f"{session.group_name} on {long_date(session.date)}: its date, theme and "
+            "planned activities (one per line; they go on the register and the handouts).",
+        )
+        self.services = services
+        self.session = session
+        self.date = self.add_field("date", "&Date:", date_edit(session.date, "Date"))
+        self.date_note = QLabel(date_fixed_reason(session))
+        self.date_note.setWordWrap(True)
+        self.date_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.date_note.setAccessibleName("Why the date cannot change")
+        self.date_note.setVisible(bool(self.date_note.text()))
+        self.form.addRow("", self.date_note)
+        if self.date_note.text():
+            self.date.setEnabled(False)
+            self.date.setToolTip(self.date_note.text())
+            self.date.setAccessibleDescription(self.date_note.text())
+        self.theme = self.add_field("theme", "&Theme:", QLineEdit(session.theme))
+        self.theme.setPlaceholderText("e.g. Under the sea")
+        self.activities = QPlainTextEdit(session.activities)
+        self.activities.setTabChangesFocus(True)
+        self.activities.setPlaceholderText("One activity per line, e.g. Sand and water trays")
+        self.activities.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.add_field("activities", "&Activities:", self.activities)
+        self.finish_layout()
+        self.theme.setFocus()
+
+    def work(self) -> Callable[[], Any]:
+        date = py_date(self.date)
+        moved = date if self.date.isEnabled() and date != self.session.date else None
+        theme, activities = self.theme.text(), self.activities.toPlainText()
+        groups, session_id = self.services.groups, self.session.session_id
+        return lambda: groups.update_session(
+            session_id, date=moved, theme=theme, activities=activities
+        )
+
+
+def date_fixed_reason(session: Register) -> str:
+    """Why a session's date cannot be moved ("" when it can)."""
+    if session.status == SessionStatus.HELD:
+        return "This session has been held: its date is fixed."
+    if any(card.mark.status for card in session.cards):
+        return "This session has attendance marks: its date cannot change."
+    return ""
+
+
 class CancelSessionDialog(FormDialog):
     def __init__(
         self,
@@ -663,6 +728,7 @@ def describe_error(error: BaseException) -> str:
 __all__ = [
     "AddSessionDialog",
     "CancelSessionDialog",
+    "EditSessionDialog",
     "EnrolmentsDialog",
     "GroupDialog",
     "ScheduleTermDialog",

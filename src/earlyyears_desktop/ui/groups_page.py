@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.enums import SessionStatus
+from earlyyears_desktop.services.attendance import Register
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupRow, SessionRow
 from earlyyears_desktop.services.unit_of_work import Changes
@@ -37,6 +38,7 @@ from earlyyears_desktop.ui.group_dialogs import (
     WEEKDAYS,
     AddSessionDialog,
     CancelSessionDialog,
+    EditSessionDialog,
     EnrolmentsDialog,
     GroupDialog,
     ScheduleTermDialog,
@@ -116,6 +118,11 @@ class GroupsPage(QWidget):
         self.add_session_button = self._button(
             "Add a sess&ion…", "Add a one-off session", self.add_session
         )
+        self.edit_session_button = self._button(
+            "E&dit session…",
+            "Edit the chosen session: date, theme, planned activities",
+            self.edit_session,
+        )
         self.cancel_button = self._button(
             "Cance&l session…", "Cancel the chosen session", self.cancel_session
         )
@@ -140,7 +147,8 @@ class GroupsPage(QWidget):
         session_buttons = QGridLayout()
         session_buttons.addWidget(self.schedule_button, 0, 0)
         session_buttons.addWidget(self.add_session_button, 0, 1)
-        session_buttons.addWidget(self.cancel_button, 1, 0, 1, 2)
+        session_buttons.addWidget(self.edit_session_button, 1, 0)
+        session_buttons.addWidget(self.cancel_button, 1, 1)
         left_layout.addLayout(session_buttons)
 
         self.stack = QStackedWidget()
@@ -460,6 +468,7 @@ class GroupsPage(QWidget):
         ):
             button.setEnabled(has_group)
         session = self.current_session()
+        self.edit_session_button.setEnabled(session is not None)
         self.cancel_button.setEnabled(
             session is not None and session.status == SessionStatus.PLANNED
         )
@@ -511,6 +520,24 @@ class GroupsPage(QWidget):
             dialog = AddSessionDialog(self.services, self.runner, group, self)
             dialog.saved.connect(lambda result: self.open_session(result[1], focus=False))
             self._open(dialog)
+
+    def edit_session(self) -> None:
+        """The highlighted session's date, theme and planned activities. Its register is read
+        first, for the activities and whether it has marks (which fix the date)."""
+        session = self.current_session()
+        if session is None:
+            return
+        epoch, attendance = self._epoch, self.services.attendance
+        self.runner.run(
+            lambda: attendance.register(session.id),
+            on_done=lambda register: self._edit_session_dialog(register, epoch),
+        )
+
+    def _edit_session_dialog(self, register: Register, epoch: int) -> None:
+        if epoch != self._epoch:
+            return  # locked meanwhile
+        # The list and the open register follow the saved change through runner.changed.
+        self._open(EditSessionDialog(self.services, self.runner, register, self))
 
     def cancel_session(self) -> None:
         session = self.current_session()

@@ -66,6 +66,19 @@ def human_error(error: BaseException) -> str:
     return "That could not be saved. Please try again."
 
 
+def activities_summary(planned: list[str], limit: int = 70) -> str:
+    """The planned activities on one line: as many as fit in about `limit` characters, then
+    how many more there are."""
+    shown: list[str] = []
+    for n, activity in enumerate(planned):
+        if not shown and len(activity) > limit:
+            activity = activity[: limit - 1].rstrip() + "…"
+        elif shown and len("; ".join([*shown, activity])) > limit:
+            return "; ".join(shown) + f" (+{len(planned) - n} more)"
+        shown.append(activity)
+    return "; ".join(shown)
+
+
 @dataclass
 class _CardState:
     info: RegisterCard
@@ -137,6 +150,7 @@ class RegisterView(QWidget):
         self.visitor_dialog: VisitorDialog | None = None
         self.unmarked_at_end: tuple[RegisterCard, ...] | None = None
         self._retired = False
+        self._own_changes: Changes | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
         runner.changed.connect(self._changed)
@@ -340,9 +354,14 @@ class RegisterView(QWidget):
         bits = [SessionStatus(register.status).label]
         if register.theme:
             bits.append(f"Theme: {register.theme}")
-        if register.activities:
-            bits.append(register.activities.splitlines()[0])
+        planned = [line.strip() for line in register.activities.splitlines() if line.strip()]
+        if planned:
+            bits.append(f"Activities: {activities_summary(planned)}")
         self.subtitle.setText(" · ".join(bits))
+        # The whole list, however long, for the mouse and the screen reader.
+        full = "Planned activities:\n" + "\n".join(planned) if planned else ""
+        self.subtitle.setToolTip(full)
+        self.subtitle.setAccessibleDescription(full)
 
     def _lay_out_cards(self) -> None:
         for column in range(self.grid.columnCount()):
@@ -574,7 +593,7 @@ class RegisterView(QWidget):
             lambda: attendance.end_session(session_id),
             on_done=self._ended,
             on_error=self._show_error,
-            changes=lambda result: result[0],
+            changes=lambda result: self._mine(result[0]),
         )
 
     def _ended(self, result: tuple[Changes, tuple[RegisterCard, ...]]) -> None:
@@ -646,7 +665,7 @@ class RegisterView(QWidget):
             lambda: attendance.set_session_details(session_id, staff_present=staff, notes=notes),
             on_done=lambda _c: self._details_said("Saved ✓"),
             on_error=lambda e: self._details_said(f"Not saved: {human_error(e)}"),
-            changes=lambda changes: changes,
+            changes=self._mine,
         )
 
     def _details_said(self, text: str) -> None:
@@ -755,6 +774,34 @@ class RegisterView(QWidget):
         # details made here are already on screen; a reload would only repeat them.
         if changes.touches("enrolment", "child", "carer") and not self._pending():
             self.reload()
+        elif self.session_id in changes.ids("session") and changes is not self._own_changes:
+            self._refresh_header()  # edited elsewhere ("Edit session…"): theme, activities
+
+    def _mine(self, changes: Changes) -> Changes:
+        """A change this view made itself (staff, notes, End session): already shown."""
+        self._own_changes = changes
+        return changes
+
+    def _refresh_header(self) -> None:
+        attendance, session_id = self.services.attendance, self.session_id
+        self.runner.run(
+            lambda: attendance.register(session_id),
+            on_done=self._header_read,
+            on_error=self._show_error,
+        )
+
+    def _header_read(self, register: Register) -> None:
+        if self.retired or self.register is None:
+            return
+        if register.date != self.register.date and not self._pending():
+            # Moved to another day (only possible with no marks): who is invited and
+            # whether it can be marked yet may differ, so the cards are built again.
+            self.show_register(register)
+        else:
+            self.register = replace(
+                self.register, theme=register.theme, activities=register.activities
+            )
+            self._show_title(self.register)
 
     def _pending(self) -> bool:
         return any(s.pending for s in self.states.values())
