@@ -104,3 +104,14 @@ def test_present_names_in_sessions_sort_with_accents_in_place(demo: VaultUnderTe
         from earlyyears_desktop.domain.rules import search_key
 
         assert list(row.present) == sorted(row.present, key=search_key)
+
+
+def test_a_group_has_one_session_a_day(demo: VaultUnderTest) -> None:
+    groups = demo.services.groups
+    today = [s for s in groups.sessions(on=dt.date.today()) if s.status != "cancelled"][0]
+    with pytest.raises(ValidationError, match="already has a session on that date"):
+        groups.add_session(today.group_id, today.date, "Second one")
+    later = [s for s in groups.sessions(group_id=today.group_id) if s.date > today.date]
+    with pytest.raises(ValidationError, match="already has a session on that date"):
+        groups.update_session(later[0].id, date=later[1].date)
+    assert groups.sessions(group_id=today.group_id)[-1].date == later[-1].date

@@ -414,6 +414,7 @@ class GroupService:
     ) -> tuple[Changes, str]:
         with self.uow.write() as tx:
             group = get_live(tx.session, Group, group_id)
+            _refuse_second_session_on(tx.session, group_id, date)
             session = GroupSession(
                 group_id=group_id,
                 date=date,
@@ -443,6 +444,7 @@ class GroupService:
                     raise ValidationError(
                         "date", "This session has attendance marks: its date cannot change."
                     )
+                _refuse_second_session_on(tx.session, session.group_id, date)
                 session.date = date
             if theme is not None:
                 assign_changed(session, {"theme": optional_text(theme)})
@@ -543,6 +545,19 @@ def _discipline(value: str) -> str:
         return Discipline(value).value
     except ValueError:
         raise ValidationError("discipline", "Please choose a discipline from the list.") from None
+
+
+def _refuse_second_session_on(session: Session, group_id: str, date: dt.date) -> None:
+    taken = session.scalars(
+        select(GroupSession.id).where(
+            GroupSession.group_id == group_id,
+            GroupSession.date == date,
+            GroupSession.deleted_at.is_(None),
+            GroupSession.status != SessionStatus.CANCELLED.value,
+        )
+    ).first()
+    if taken is not None:
+        raise ValidationError("date", "This group already has a session on that date.")
 
 
 def _has_marks(session: Session, session_id: str) -> bool:
