@@ -108,7 +108,7 @@ def test_present_names_in_sessions_sort_with_accents_in_place(demo: VaultUnderTe
 
 def test_a_group_has_one_session_a_day(demo: VaultUnderTest) -> None:
     groups = demo.services.groups
-    today = [s for s in groups.sessions(on=dt.date.today()) if s.status != "cancelled"][0]
+    today = next(s for s in groups.sessions(on=dt.date.today()) if s.status != "cancelled")
     with pytest.raises(ValidationError, match="already has a session on that date"):
         groups.add_session(today.group_id, today.date, "Second one")
     later = [s for s in groups.sessions(group_id=today.group_id) if s.date > today.date]
