@@ -244,3 +244,21 @@ def test_an_existing_loose_log_is_made_private(tmp_path: Path, umask: int) -> No
     assert saved.log_file == folder / LOG_FILE_NAME
     assert mode(folder) == 0o700
     assert mode(folder / LOG_FILE_NAME) == 0o600
+
+
+def test_new_folders_are_private_and_a_shared_folder_is_not_used(tmp_path: Path) -> None:
+    old_umask = os.umask(0)
+    try:
+        saved = record_incident(
+            _failure(), program="earlyyears", folder=tmp_path / "state" / "earlyyears" / "log"
+        )
+        shared = tmp_path / "shared"
+        shared.mkdir(mode=0o1777)
+        refused = record_incident(_failure(), program="earlyyears", folder=shared)
+    finally:
+        os.umask(old_umask)
+    assert saved.log_file == tmp_path / "state" / "earlyyears" / "log" / LOG_FILE_NAME
+    for folder in ("state", "state/earlyyears", "state/earlyyears/log"):
+        assert mode(tmp_path / folder) == 0o700
+    assert refused.log_file is None
+    assert mode(shared) == 0o1777 and not any(shared.iterdir())

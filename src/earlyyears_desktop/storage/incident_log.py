@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import platform
 import secrets
+import stat
 import sys
 import traceback
 from dataclasses import dataclass
@@ -249,7 +250,17 @@ class IncidentLog:
     def _make_folder(self) -> None:
         if self.folder.is_symlink():
             raise OSError(f"{self.folder} is a symbolic link")
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        missing = [self.folder, *self.folder.parents]
+        missing = [folder for folder in missing if not folder.exists()]
+        for folder in reversed(missing):  # each new folder private too, whatever the umask
+            try:
+                folder.mkdir(mode=0o700)
+            except FileExistsError:  # made by another process just now
+                continue
+            os.chmod(folder, 0o700)
+        if os.lstat(self.folder).st_mode & stat.S_ISVTX:
+            # A shared folder such as /tmp is no place for these, and is not ours to chmod.
+            raise OSError(f"{self.folder} is a shared folder")
         os.chmod(self.folder, 0o700)
 
     def _rotated(self, n: int) -> Path:
