@@ -24,10 +24,13 @@ from earlyyears_desktop.central.errors import (
     UsageError,
 )
 from earlyyears_desktop.central.folder import (
+    CONFIG_NAME,
+    LOGS_NAME,
     CentralFolder,
     init_central,
     open_central,
 )
+from earlyyears_desktop.storage.incident_log import record_incident, user_log_folder
 from earlyyears_desktop.storage.passphrase_source import (
     NoPassphrase,
     PassphraseFileUnreadable,
@@ -313,8 +316,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def incident_folder(args: argparse.Namespace | None) -> Path:
+    """CENTRAL/logs for a command on a central folder; the user's log folder otherwise
+    (before the folder is known, or when it is not a central service: `init` must still
+    find an empty folder empty)."""
+    central = getattr(args, "central", None)
+    if central is not None and (Path(central) / CONFIG_NAME).is_file():
+        return Path(central) / LOGS_NAME
+    return user_log_folder()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
         run = getattr(args, "run", None)
@@ -332,9 +346,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Stopped.", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: one line, no record contents
+        # Where it happened goes to the incident log: types and frames, never the message.
+        saved = record_incident(exc, program=PROG, folder=incident_folder(args))
         print(
             f"An unexpected error stopped the command ({type(exc).__name__}). "
-            "Nothing half-done was kept.",
+            f"Nothing half-done was kept.{saved.for_support()}",
             file=sys.stderr,
         )
         if os.environ.get("EARLYYEARS_DEBUG") == "1":

@@ -5,6 +5,7 @@
       keys.json         the private keys, wrapped with the central passphrase (0600)
       central.db        the SQLite database, unless central.json names a PostgreSQL URL
       quarantine/       copies of refused bundles
+      logs/             where unexpected errors happened, without any data (made when needed)
 
 The private keys are protected with the same key-slot machinery as a device vault
 (`storage.keyslots`): Argon2id turns the passphrase into a wrapping key and AES-256-GCM seals
@@ -53,6 +54,8 @@ CONFIG_NAME: Final = "central.json"
 KEYS_NAME: Final = "keys.json"
 DEFAULT_DB_NAME: Final = "central.db"
 QUARANTINE_NAME: Final = "quarantine"
+#: incidents of unexpected errors: types and frames, never data (storage.incident_log)
+LOGS_NAME: Final = "logs"
 CONFIG_FORMAT: Final = "earlyyears-central"
 CONFIG_VERSION: Final = 1
 #: A full database URL here overrides the one in central.json (and may carry a password).

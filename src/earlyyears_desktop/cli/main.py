@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from earlyyears_desktop import __version__
 from earlyyears_desktop.cli.errors import EXIT_OTHER, EXIT_USAGE, CommandError
 from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.storage.incident_log import record_incident
 from earlyyears_desktop.storage.process import harden_process
 
 # verb -> module; each module has HELP, configure(parser) and run(args) -> int.
@@ -71,9 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Stopped.", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: say so in one line, without any record's contents
+        # Where it happened goes to the incident log: types and frames, never the message.
+        saved = record_incident(exc, program="earlyyears")
         print(
             f"An unexpected error stopped the command ({type(exc).__name__}). "
-            "Records already saved are kept.",
+            f"Records already saved are kept.{saved.for_support()}",
             file=sys.stderr,
         )
         return EXIT_OTHER

@@ -6,14 +6,17 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
+from earlyyears_desktop.storage.incident_log import RecordedIncident, record_incident
 from earlyyears_desktop.storage.process import harden_process
 from earlyyears_desktop.storage.vault import is_vault
+from earlyyears_desktop.ui.incident_dialog import IncidentDialog
 from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
-from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.operations import PROGRAM, OpRunner
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.setup_wizard import SetupWizard
 from earlyyears_desktop.ui.theme import apply_theme
@@ -45,6 +48,8 @@ class Launcher:
         self.preferences = Preferences(folder)
         self.window: MainWindow | None = None
         self.wizard: SetupWizard | None = None
+        self.incident_dialog: IncidentDialog | None = None
+        self.runner.incident.connect(self.show_incident)
 
     def start(self) -> None:
         apply_theme(self.app, self.preferences.high_contrast)
@@ -76,6 +81,32 @@ class Launcher:
             self.window.show()
         self.window.unlock_screen.focus_passphrase()
 
+    def show_incident(self, recorded: RecordedIncident) -> None:
+        """The error dialog for a bug; a newer incident replaces one still on screen."""
+        if self.incident_dialog is not None:
+            self.incident_dialog.close()
+        parent = self.window if self.window is not None else self.wizard
+        dialog = IncidentDialog(recorded, parent)
+        dialog.finished.connect(lambda _result: self._forget_incident_dialog(dialog))
+        self.incident_dialog = dialog
+        dialog.show()
+
+    def _forget_incident_dialog(self, dialog: IncidentDialog) -> None:
+        if self.incident_dialog is dialog:
+            self.incident_dialog = None
+        dialog.deleteLater()
+
+    def report_unexpected(
+        self, kind: type[BaseException], error: BaseException, tb: TracebackType | None
+    ) -> None:
+        """sys.excepthook for errors escaping a slot on the GUI thread: the type on stderr,
+        types and frames to the incident log, and the error dialog."""
+        log.error("Unexpected error (%s). Records already saved are kept.", kind.__name__)
+        if error.__traceback__ is None:
+            error = error.with_traceback(tb)
+        # Written on the GUI thread: this is already a bug's path, and the entry is small.
+        self.show_incident(record_incident(error, program=PROGRAM))
+
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -88,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     folder = args.vault or default_vault_folder()
     launcher = Launcher(app, folder)
+    # After harden_process, which reports the type alone: the launcher adds the log and dialog.
+    sys.excepthook = launcher.report_unexpected
     launcher.start()
     code = app.exec()
     if launcher.window is not None:

@@ -9,6 +9,10 @@ for itself whether to refresh.
                on_done=self._saved, on_error=self._show_error, changes=lambda r: r.changes)
 
 A progress dialog appears only if the work takes longer than `PROGRESS_DELAY_MS`.
+
+A failure no screen explains in its own words (anything but `EXPLAINED_FAILURES`) is a bug: its
+types and frames go to the incident log from the worker thread, and `OpRunner.incident`
+tells the app, which offers the details for a support request (`ui/incident_dialog.py`).
 """
 
 from __future__ import annotations
@@ -22,9 +26,21 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.storage.incident_log import RecordedIncident, record_incident
+from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 600
+PROGRAM = "earlyyears-desktop"
+#: Failures the screens put in their own words (a refusal, a full or missing USB stick);
+#: anything else is a bug and is recorded as an incident.
+EXPLAINED_FAILURES: tuple[type[BaseException], ...] = (
+    DomainError,
+    OSError,
+    BundleRefused,
+    BundleCancelled,
+    EnrolmentRefused,
+)
 
 
 class Progress:
@@ -48,7 +64,8 @@ class _Relay(QObject):
     """Lives on the GUI thread; the worker emits, Qt queues the call across threads."""
 
     done = Signal(object)
-    failed = Signal(object)
+    #: the error, and its RecordedIncident when it was unexpected (else None)
+    failed = Signal(object, object)
     progress = Signal(int, int)
 
 
@@ -63,10 +80,14 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
+            recorded: RecordedIncident | None = None
+            if not isinstance(exc, EXPLAINED_FAILURES):
+                # Types and frames only, written here off the GUI thread: the message and the
+                # frames' values may hold a child's details and are never kept.
+                recorded = record_incident(exc, program=PROGRAM)
             if not isinstance(exc, DomainError):
-                # The type only: a traceback's frames and messages may hold a child's details.
                 log.error("Background work failed: %s", type(exc).__name__)
-            self._relay.failed.emit(exc)
+            self._relay.failed.emit(exc, recorded)
         else:
             self._relay.done.emit(result)
 
@@ -78,6 +99,8 @@ class OpRunner(QObject):
     changed = Signal(object)
     #: emitted when any operation starts or ends, with the number still running
     busy = Signal(int)
+    #: emitted on the GUI thread with a `RecordedIncident` when work failed unexpectedly
+    incident = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -145,13 +168,15 @@ class OpRunner(QObject):
             if on_done is not None:
                 on_done(result)
 
-        @Slot(object)
-        def failed(error: BaseException) -> None:
+        @Slot(object, object)
+        def failed(error: BaseException, recorded: RecordedIncident | None) -> None:
             finish()
             if on_error is not None:
                 on_error(error)
             else:
                 log.error("Unhandled background error: %s", type(error).__name__)
+            if recorded is not None:
+                self.incident.emit(recorded)
 
         relay.done.connect(done)
         relay.failed.connect(failed)
