@@ -259,6 +259,10 @@ def _check_sequence(conn: Connection, bundle: VerifiedBundle, result: IngestResu
     key_id = bundle.sender_key_id
     sequence = bundle.sequence
     last = conn.execute(select(func.max(a.sequence)).where(a.sender_key_id == key_id)).scalar()
+    last_sequence = int(last) if last is not None else 0
+    # Before the number is used in any query: it may not even fit the column.
+    if sequence - last_sequence - 1 > MAX_SEQUENCE_GAP:
+        raise _Refusal(sequence_too_far_ahead(sequence, last_sequence), "too-far-ahead")
     previous = None
     if sequence > 1:
         previous = conn.execute(
@@ -270,10 +274,7 @@ def _check_sequence(conn: Connection, bundle: VerifiedBundle, result: IngestResu
             "device's history has forked (for example restored from an old backup) (rollback).",
             "rollback",
         )
-    last_sequence = int(last) if last is not None else 0
     if sequence > last_sequence:
-        if sequence - last_sequence - 1 > MAX_SEQUENCE_GAP:
-            raise _Refusal(sequence_too_far_ahead(sequence, last_sequence), "too-far-ahead")
         if sequence > last_sequence + 1:
             first_missing, last_missing = last_sequence + 1, sequence - 1
             conn.execute(
