@@ -18,13 +18,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from earlyyears_desktop.domain.models import ChangeLogEntry, Child, GroupSession, SyncBundle
+from earlyyears_desktop.domain.models import (
+    ChangeLogEntry,
+    Child,
+    GroupSession,
+    SyncBundle,
+    VaultSetting,
+)
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.storage.vault import open_vault
+from earlyyears_desktop.sync.bundle import bundle_file_name
 from earlyyears_desktop.sync.device import DeviceSync, ExportInProgress
+from earlyyears_desktop.sync.export_reservation import BundleNameTaken
 
-from .conftest import TODAY, Central, enrol
+from .conftest import TODAY, Central, add_child, enrol
 
 ROUNDS = 4
 
@@ -247,3 +255,33 @@ def test_two_imports_of_one_return_bundle_at_once(
             "0 already up to date.",
             f"Return bundle {round_no + 1} was already imported, nothing changed.",
         ]
+
+
+def test_an_export_never_writes_over_a_file_it_did_not_make(
+    services: Services, central: Central, tmp_path: Path
+) -> None:
+    sync = enrol(services, central, tmp_path)
+    add_child(services, "Some", "Child")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    name = bundle_file_name("export", services.vault.device_id, 1)
+    someone_elses = usb / name
+    someone_elses.write_bytes(b"not ours")
+    with pytest.raises(BundleNameTaken, match=f"already holds a file named {name}"):
+        sync.export(usb)
+    assert someone_elses.read_bytes() == b"not ours"
+    assert [p.name for p in usb.iterdir()] == [name]
+    assert sync.unsynced_count() > 0
+    # An empty file reserved by an export that died (the process gone, its lock released)
+    # is taken over; the vault remembers the reservation.
+    someone_elses.unlink()
+    with services.uow.write() as tx:
+        tx.session.add(VaultSetting(key="sync.export.reserved_file", value=str(someone_elses)))
+    someone_elses.touch()
+    result = sync.export(usb)
+    assert result.path == someone_elses and result.sequence == 1
+    with central.open_export(result.path) as bundle:
+        assert bundle.sequence == 1
+    assert sync.unsynced_count() == 0
+    with services.uow.read() as session:
+        assert session.get(VaultSetting, "sync.export.reserved_file") is None
