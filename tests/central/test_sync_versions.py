@@ -43,6 +43,7 @@ from earlyyears_desktop.sync.device import (
     ExportInProgress,
     NothingToExport,
 )
+from earlyyears_desktop.sync.export_reservation import BundleNameTaken
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
 from earlyyears_desktop.sync.records import encode_record
 
@@ -375,7 +376,16 @@ def test_another_central_service_gets_everything(loop: Loop, tmp_path: Path) -> 
     try:
         other_keys = other.unlock(PASSPHRASE)
         loop.enrol(other, other_keys, replace=True)
-        path = loop.export()
+        # A new stream starts at 1 again: the first stream's bundle 1, still in the USB
+        # folder, is never written over (the export says so and writes nothing).
+        usb = loop.tmp / "usb"
+        before = {p.name: p.read_bytes() for p in usb.iterdir()}
+        with pytest.raises(BundleNameTaken):
+            loop.export()
+        assert {p.name: p.read_bytes() for p in usb.iterdir()} == before
+        fresh = tmp_path / "usb-for-the-other"
+        fresh.mkdir()
+        path = loop.sync.export(fresh).path
         assert path.name.endswith("-000001.eyb")  # a new stream
         result = ingest_bundle(other, other_keys, path)
         assert result.outcome == "ingested" and result.gap is None

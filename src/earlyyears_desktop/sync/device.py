@@ -160,7 +160,8 @@ _S_ENROLLED_AT = "sync.enrolled_at"
 _S_REVOKED = "sync.revoked_reason"
 _S_EXPORT_SEQ = "sync.export.last_sequence"
 _S_EXPORT_SHA = "sync.export.last_sha256"
-# The file an export is being written to (its sequence is last_sequence + 1), or "".
+# The file an export is being written to (its sequence is last_sequence + 1); absent or ""
+# when no export is under way.
 _S_EXPORT_RESERVED = "sync.export.reserved_file"
 _S_RETURN_KEY = "sync.return.sender_key_id"
 _S_RETURN_SEQ = "sync.return.last_sequence"
