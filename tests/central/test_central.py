@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.ingest import REVOKED_REASON
-from earlyyears_desktop.sync.bundle import TrustedSender, open_bundle, write_bundle
+from earlyyears_desktop.sync.bundle import (
+    MAX_SEQUENCE_GAP,
+    TrustedSender,
+    open_bundle,
+    write_bundle,
+)
 from earlyyears_desktop.sync.keys import KeyPair
 
 from .conftest import PASSPHRASE, CentralEnv, record
@@ -315,6 +320,55 @@ def test_gap_is_recorded_reported_and_filled(central: CentralEnv) -> None:
     status = central.status()
     assert status["gaps"] == []
     assert status["devices"][0]["acknowledged_through"] == 3  # type: ignore[index]
+
+
+def without_quarantine(status: dict[str, object]) -> dict[str, object]:
+    totals = status["totals"]
+    assert isinstance(totals, dict)
+    kept = {k: v for k, v in status.items() if k not in ("quarantined", "totals")}
+    return {**kept, "totals": {k: v for k, v in totals.items() if "quarantin" not in k}}
+
+
+@pytest.mark.parametrize("sequence", [10_000_000, 2**53 - 1])
+def test_a_bundle_far_ahead_is_refused_and_records_no_gap(
+    central: CentralEnv, sequence: int
+) -> None:
+    device = central.enrol("dev-a")
+    b1 = device.bundle(central.work, [record("child", "c1", legal_given_names="A")])
+    assert central.cli("ingest", central.folder, b1.path).code == 0
+    # Signed with the device's real key: only the sequence rule can stop it.
+    far = device.bundle(
+        central.work,
+        [record("child", "c2", legal_given_names="B")],
+        sequence=sequence,
+        previous="0" * 64,
+    )
+    before = central.status()
+    result = central.cli("ingest", central.folder, far.path)
+    assert result.code == 4, result.err
+    assert result.out == "" and result.err.count("\n") == 1
+    assert f"refused (too-far-ahead): This bundle's sequence number ({sequence})" in result.err
+    assert f"at most {MAX_SEQUENCE_GAP} bundles may be missing" in result.err
+    after = central.status()
+    assert after["gaps"] == [] and after["quarantined"][0]["code"] == "too-far-ahead"  # type: ignore[index]
+    assert without_quarantine(after) == without_quarantine(before)
+    # The first bundle a device sends may not start far ahead either.
+    other = central.enrol("dev-b")
+    first = other.bundle(central.work, [], sequence=sequence, previous="0" * 64)
+    assert central.cli("ingest", central.folder, first.path).code == 4
+    assert central.status()["gaps"] == []
+
+
+def test_a_gap_up_to_the_limit_is_one_range(central: CentralEnv) -> None:
+    device = central.enrol("dev-a")
+    b1 = device.bundle(central.work, [record("child", "c1", legal_given_names="A")])
+    assert central.cli("ingest", central.folder, b1.path).code == 0
+    last = MAX_SEQUENCE_GAP + 2
+    far = device.bundle(central.work, [], sequence=last, previous="0" * 64)
+    result = central.cli("ingest", central.folder, far.path)
+    assert result.code == 0, result.err
+    assert f"gap: sequence 2-{last - 1} not received yet" in result.out
+    assert central.status()["gaps"] == [{"device_id": "dev-a", "from": 2, "to": last - 1}]
 
 
 def test_conflicting_edits_are_both_kept(central: CentralEnv) -> None:

@@ -39,10 +39,11 @@ from earlyyears_desktop.sync.device import (
     KEEP_MINE,
     OLD_EXPORT,
     TAKE_CENTRAL,
-    ConcurrentExport,
     DeviceSync,
+    ExportInProgress,
     NothingToExport,
 )
+from earlyyears_desktop.sync.export_reservation import BundleNameTaken
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
 from earlyyears_desktop.sync.records import encode_record
 
@@ -291,11 +292,12 @@ def test_two_exports_at_once_never_share_a_sequence(
     children = [c for c in _children(loop)][:2]
     loop.edit_here(children[0], diagnoses_notes="edit A")
     original = device_module.write_bundle
-    other: list[Path] = []
+    refused: list[str] = []
 
     def meanwhile(*args: Any, **kwargs: Any) -> Any:
         monkeypatch.setattr(device_module, "write_bundle", original)
-        # The command line exports while the app is writing its bundle, after one more edit.
+        # The command line exports while the app is writing its bundle, after one more edit:
+        # it is told that an export is being written, and writes nothing.
         second = Services(open_vault(loop.tmp / "vault", DEMO_PASSPHRASE))
         try:
             with second.uow.write() as tx:
@@ -304,17 +306,22 @@ def test_two_exports_at_once_never_share_a_sequence(
                 child.diagnoses_notes = "edit B"
             out = loop.tmp / "usb2"
             out.mkdir()
-            other.append(DeviceSync(second).export(out).path)
+            with pytest.raises(ExportInProgress) as other:
+                DeviceSync(second).export(out)
+            refused.append(other.value.message)
+            assert list(out.iterdir()) == []
         finally:
             second.vault.lock()
         return original(*args, **kwargs)
 
     monkeypatch.setattr(device_module, "write_bundle", meanwhile)
-    with pytest.raises(ConcurrentExport, match="Another export ran at the same time"):
-        loop.export()
-    assert list((loop.tmp / "usb").glob("*-000002.eyb")) == []  # the loser's file is gone
-    [winner] = other
-    loop.ingest(winner)
+    first = loop.export()
+    assert refused and refused[0].startswith("Another export from this vault is being written")
+    second = loop.export()  # edit B, saved while the first was written, comes next
+    sequences = [int(p.name[-10:-4]) for p in (first, second)]
+    assert sequences[1] == sequences[0] + 1
+    loop.ingest(first)
+    loop.ingest(second)
     imported = loop.give_back()
     assert imported.not_accepted == 0
     with loop.services.uow.read() as session:
@@ -369,7 +376,16 @@ def test_another_central_service_gets_everything(loop: Loop, tmp_path: Path) -> 
     try:
         other_keys = other.unlock(PASSPHRASE)
         loop.enrol(other, other_keys, replace=True)
-        path = loop.export()
+        # A new stream starts at 1 again: the first stream's bundle 1, still in the USB
+        # folder, is never written over (the export says so and writes nothing).
+        usb = loop.tmp / "usb"
+        before = {p.name: p.read_bytes() for p in usb.iterdir()}
+        with pytest.raises(BundleNameTaken):
+            loop.export()
+        assert {p.name: p.read_bytes() for p in usb.iterdir()} == before
+        fresh = tmp_path / "usb-for-the-other"
+        fresh.mkdir()
+        path = loop.sync.export(fresh).path
         assert path.name.endswith("-000001.eyb")  # a new stream
         result = ingest_bundle(other, other_keys, path)
         assert result.outcome == "ingested" and result.gap is None

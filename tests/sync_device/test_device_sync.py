@@ -510,7 +510,7 @@ def test_gap_is_imported_and_recorded(services: Services, central: Central, tmp_
     central.return_bundle(tmp_path / "3.eyb")
     sync.import_return(tmp_path / "1.eyb")
     result = sync.import_return(tmp_path / "3.eyb")
-    assert result.missing_sequences == (2,)
+    assert result.missing == (2, 2)
     assert "2 never arrived" in result.message
     with pytest.raises(BundleRefused) as refused:
         sync.import_return(tmp_path / "2.eyb")  # never an older over a newer

@@ -32,7 +32,13 @@ from earlyyears_desktop.central.records import (
     parse_record,
     reserve_roster_seq,
 )
-from earlyyears_desktop.sync.bundle import TrustedSender, VerifiedBundle, open_bundle
+from earlyyears_desktop.sync.bundle import (
+    MAX_SEQUENCE_GAP,
+    TrustedSender,
+    VerifiedBundle,
+    open_bundle,
+    sequence_too_far_ahead,
+)
 from earlyyears_desktop.sync.canonical import canonical_dumps
 from earlyyears_desktop.sync.errors import BundleRefused
 from earlyyears_desktop.sync.keys import KeyPair, load_signing_public_key_pem
@@ -247,11 +253,16 @@ def _already_ingested(conn: Connection, bundle: VerifiedBundle) -> bool:
 
 
 def _check_sequence(conn: Connection, bundle: VerifiedBundle, result: IngestResult) -> None:
-    """Section 10: next in sequence, gap (recorded), gap filled late, or rollback (refused)."""
+    """Section 10: next in sequence, gap (recorded as one range), gap filled late, or refused:
+    rollback, or a sequence number more than MAX_SEQUENCE_GAP ahead (too-far-ahead)."""
     a = models.accepted_bundles.c
     key_id = bundle.sender_key_id
     sequence = bundle.sequence
     last = conn.execute(select(func.max(a.sequence)).where(a.sender_key_id == key_id)).scalar()
+    last_sequence = int(last) if last is not None else 0
+    # Before the number is used in any query: it may not even fit the column.
+    if sequence - last_sequence - 1 > MAX_SEQUENCE_GAP:
+        raise _Refusal(sequence_too_far_ahead(sequence, last_sequence), "too-far-ahead")
     previous = None
     if sequence > 1:
         previous = conn.execute(
@@ -263,7 +274,6 @@ def _check_sequence(conn: Connection, bundle: VerifiedBundle, result: IngestResu
             "device's history has forked (for example restored from an old backup) (rollback).",
             "rollback",
         )
-    last_sequence = int(last) if last is not None else 0
     if sequence > last_sequence:
         if sequence > last_sequence + 1:
             first_missing, last_missing = last_sequence + 1, sequence - 1

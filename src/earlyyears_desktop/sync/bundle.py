@@ -65,6 +65,9 @@ MAX_RECORD_SIZE: Final = 16 * 1024 * 1024
 # No ZIP64: every offset must fit in 32 bits, so the payload stays well under 4 GiB.
 MAX_PAYLOAD_SIZE: Final = 3 * 1024 * 1024 * 1024
 MAX_ID_LENGTH: Final = 200
+#: Receiver policy (section 10): at most this many bundles of a stream may be missing between
+#: the last one received and the next, so a sequence number can never jump far ahead.
+MAX_SEQUENCE_GAP: Final = 1000
 AEAD_TAG_SIZE: Final = 16
 FRAME_HEADER_SIZE: Final = 4
 DIGEST_SIZE: Final = 32
@@ -244,6 +247,15 @@ def bundle_file_name(kind: str, sender_id: str, sequence: int) -> str:
         raise ValueError("sequence starts at 1")
     sender = _SAFE_ID_CHARS.sub("", sender_id)[:8].lower() or "unknown"
     return f"EY-{kind}-{sender}-{sequence:06d}.eyb"
+
+
+def sequence_too_far_ahead(sequence: int, last: int) -> str:
+    """The line a receiver gives when refusing a bundle with code `too-far-ahead`."""
+    return (
+        f"This bundle's sequence number ({sequence}) is too far ahead of the last one "
+        f"received ({last}): at most {MAX_SEQUENCE_GAP} bundles may be missing in between, so "
+        "it is damaged or was not made by the sender's app."
+    )
 
 
 def chunk_info(manifest: Mapping[str, object], chunk_index: int, final: bool) -> bytes:

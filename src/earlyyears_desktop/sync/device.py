@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -69,17 +69,21 @@ from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork
 from earlyyears_desktop.storage.atomic_file import replace_atomically
 
 from .bundle import (
+    MAX_SEQUENCE_GAP,
     CancelledCallback,
     ProgressCallback,
     TrustedSender,
     VerifiedBundle,
+    WrittenBundle,
     bundle_file_name,
     open_bundle,
+    sequence_too_far_ahead,
     write_bundle,
 )
 from .canonical import canonical_dumps, canonical_loads
 from .enrolment_files import build_enrolment_request, parse_enrolment_response, request_sha256
 from .errors import BundleRefused
+from .export_reservation import ExportInProgress, create_exclusively, export_lock
 from .keys import (
     CipherSuite,
     EncryptionPublicKey,
@@ -156,6 +160,9 @@ _S_ENROLLED_AT = "sync.enrolled_at"
 _S_REVOKED = "sync.revoked_reason"
 _S_EXPORT_SEQ = "sync.export.last_sequence"
 _S_EXPORT_SHA = "sync.export.last_sha256"
+# The file an export is being written to (its sequence is last_sequence + 1); absent or ""
+# when no export is under way.
+_S_EXPORT_RESERVED = "sync.export.reserved_file"
 _S_RETURN_KEY = "sync.return.sender_key_id"
 _S_RETURN_SEQ = "sync.return.last_sequence"
 _S_RETURN_SHA = "sync.return.last_sha256"
@@ -210,6 +217,17 @@ class NothingToExport(DomainError):
 class ConcurrentExport(DomainError):
     def __init__(self) -> None:
         super().__init__("Another export ran at the same time: export again.")
+
+
+@dataclass(frozen=True)
+class _ExportReservation:
+    """What the first transaction of an export reserved (see `DeviceSync.export`)."""
+
+    sequence: int
+    path: Path
+    in_scope: ColumnElement[bool]
+    through: int
+    previous_sha: str | None
 
 
 def held_back_message(children: int) -> str:
@@ -282,7 +300,8 @@ class ImportResult:
     acknowledged: int = 0
     #: this device's exported records the central service received but kept aside (conflicts)
     not_accepted: int = 0
-    missing_sequences: tuple[int, ...] = ()
+    #: the return sequence numbers this bundle showed missing: (first, last), or None
+    missing: tuple[int, int] | None = None
     revoked: bool = False
     revoked_reason: str = ""
     changes: Changes = field(default_factory=Changes)
@@ -315,11 +334,15 @@ class ImportResult:
                 f"{self.conflicts} records were changed both here and centrally: "
                 "they are kept side by side for you to choose."
             )
-        if self.missing_sequences:
+        if self.missing is not None:
+            first, last = self.missing
+            which, them = (
+                (f"bundle {first}", "it")
+                if first == last
+                else (f"bundles {first} to {last}", "them")
+            )
             lines.append(
-                "Return bundles "
-                + ", ".join(str(s) for s in self.missing_sequences)
-                + " never arrived; ask for them to be sent again if they matter."
+                f"Return {which} never arrived; ask for {them} to be sent again if it matters."
             )
         if self.revoked:
             lines.append(
@@ -533,87 +556,39 @@ class DeviceSync:
 
         `again` also sends changes already exported but not yet acknowledged (a lost USB
         stick). `max_changes` limits how many change-log entries one bundle covers; the rest
-        wait for the next export. Raises NothingToExport rather than writing an empty bundle.
+        wait for the next export. Raises NothingToExport rather than writing an empty bundle,
+        and ExportInProgress while another export of this vault is being written.
+
+        Three steps, so that the write lock is never held while the bundle is written (the
+        register keeps saving marks): a short write transaction reserves the sequence number,
+        the changes covered and the file name (created empty, exclusively); the bundle is
+        written from a read transaction and renamed over that file; a second short write
+        transaction marks the changes exported, only once the bundle is complete on disk.
         """
         keys, peer = self._ready_to_export()
         folder = Path(out_folder)
         if not folder.is_dir():
             raise DomainError("The folder to export to does not exist.")
-        pending = _pending_condition(again)
-        with self.uow.read() as session:
-            through = _change_seq_through(session, pending, max_changes)
-            if through is None:
-                raise NothingToExport(0, 0)
-            in_scope = and_all(pending, ChangeLogEntry.seq <= through)
-            last_seq = _get_int(session, _S_EXPORT_SEQ)
-            last_sha = _get(session, _S_EXPORT_SHA) or None
-            head = session.execute(
-                select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-            ).first()
-            consenting = _consenting_children(session)
-            sequence = last_seq + 1
-            path = folder / bundle_file_name("export", self.device_id, sequence)
-            with _pending_records(session, in_scope) as counts:
-                collector = _ExportCollector(session, in_scope, consenting, progress, counts)
-                written = write_bundle(
-                    path,
-                    kind="export",
-                    sender_id=self.device_id,
-                    sender_signing_key=keys.signing,
-                    recipient_id=peer.central_id,
-                    recipient_public_key=peer.encryption_key,
-                    sequence=sequence,
-                    previous_bundle_sha256=last_sha if sequence > 1 else None,
-                    records=collector.records(),
-                    extra={
-                        "audit_head": {
-                            "seq": head.seq if head else 0,
-                            "hash": head.hash if head else "0" * 64,
-                        },
-                        "change_seq_through": through,
-                    },
-                    cancelled=cancelled,
-                    now=now,
+        with export_lock(self.services.vault.paths.folder):
+            reservation = self._reserve_export(folder, peer, again, max_changes)
+            try:
+                collector, written = self._write_export(
+                    reservation, keys, peer, progress, cancelled, now
                 )
-        if collector.sent == 0:
-            path.unlink(missing_ok=True)
-            raise NothingToExport(collector.held_back, len(collector.held_children))
+                if collector.sent == 0:
+                    raise NothingToExport(collector.held_back, len(collector.held_children))
+                included = self._record_export(reservation, peer, collector, written)
+            except BaseException:
+                # The file is this export's own (reserved above); a bundle this device does
+                # not remember sending must not be delivered.
+                reservation.path.unlink(missing_ok=True)
+                with contextlib.suppress(Exception):  # a reservation left is cleared next time
+                    self._release_export(reservation)
+                raise
         bundle_id = str(written.manifest["bundle_id"])
-        try:
-            with self.uow.write() as tx:
-                session = tx.session
-                # BEGIN IMMEDIATE: no other export can commit between this check and ours.
-                if (
-                    _get_int(session, _S_EXPORT_SEQ) != last_seq
-                    or _get(session, _S_CENTRAL_ID) != peer.central_id
-                ):
-                    raise ConcurrentExport()
-                included = _mark_exported(session, in_scope, sequence, collector.held_pairs)
-                outcome = f"{collector.sent} records"
-                if collector.held_back:
-                    outcome += f"; {collector.held_back} held back (no consent)"
-                session.add(
-                    SyncBundle(
-                        id=bundle_id,
-                        direction="export",
-                        sequence=sequence,
-                        manifest_sha256=written.manifest_sha256,
-                        file_name=path.name,
-                        record_count=collector.sent,
-                        at=utcnow(),
-                        outcome=outcome,
-                    )
-                )
-                _set(session, _S_EXPORT_SEQ, str(sequence))
-                _set(session, _S_EXPORT_SHA, written.manifest_sha256)
-                tx.audit_only("export", "bundle", bundle_id)
-        except BaseException:
-            # The bundle must not be delivered if this device does not remember sending it.
-            path.unlink(missing_ok=True)
-            raise
         return ExportResult(
-            path=path,
-            sequence=sequence,
+            path=reservation.path,
+            sequence=reservation.sequence,
             record_count=collector.sent,
             held_back=collector.held_back,
             held_back_children=len(collector.held_children),
@@ -621,6 +596,130 @@ class DeviceSync:
             manifest_sha256=written.manifest_sha256,
             changes_included=included,
         )
+
+    def _reserve_export(
+        self, folder: Path, peer: _CentralPeer, again: bool, max_changes: int | None
+    ) -> _ExportReservation:
+        """One short write transaction: the sequence number, the changes it covers and the
+        file name, created empty and exclusively (an existing file is never written over)."""
+        pending = _pending_condition(again)
+        created = False
+        path: Path | None = None
+        try:
+            with self.uow.write() as tx:
+                session = tx.session
+                if _get(session, _S_CENTRAL_ID) != peer.central_id:
+                    raise ConcurrentExport()  # enrolled elsewhere meanwhile
+                through = _change_seq_through(session, pending, max_changes)
+                if through is None:
+                    raise NothingToExport(0, 0)
+                last_seq = _get_int(session, _S_EXPORT_SEQ)
+                sequence = last_seq + 1
+                path = folder.absolute() / bundle_file_name("export", self.device_id, sequence)
+                # Under the export lock, a reservation still here was left by an export that
+                # died; the empty file it reserved under the same name is taken over.
+                stale = _get(session, _S_EXPORT_RESERVED)
+                created = create_exclusively(path, left_by_a_dead_export=stale == str(path))
+                _set(session, _S_EXPORT_RESERVED, str(path))
+                reservation = _ExportReservation(
+                    sequence=sequence,
+                    path=path,
+                    in_scope=and_all(pending, ChangeLogEntry.seq <= through),
+                    through=through,
+                    previous_sha=(_get(session, _S_EXPORT_SHA) or None) if sequence > 1 else None,
+                )
+        except BaseException:
+            if created and path is not None:
+                path.unlink(missing_ok=True)
+            raise
+        return reservation
+
+    def _write_export(
+        self,
+        reservation: _ExportReservation,
+        keys: KeyPair,
+        peer: _CentralPeer,
+        progress: ProgressCallback | None,
+        cancelled: CancelledCallback | None,
+        now: dt.datetime | None,
+    ) -> tuple[_ExportCollector, WrittenBundle]:
+        """Write the bundle from one read transaction (no write lock) over the reserved file."""
+        with self.uow.read() as session:
+            head = session.execute(
+                select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+            ).first()
+            consenting = _consenting_children(session)
+            with _pending_records(session, reservation.in_scope) as counts:
+                collector = _ExportCollector(
+                    session, reservation.in_scope, consenting, progress, counts
+                )
+                written = write_bundle(
+                    reservation.path,
+                    kind="export",
+                    sender_id=self.device_id,
+                    sender_signing_key=keys.signing,
+                    recipient_id=peer.central_id,
+                    recipient_public_key=peer.encryption_key,
+                    sequence=reservation.sequence,
+                    previous_bundle_sha256=reservation.previous_sha,
+                    records=collector.records(),
+                    extra={
+                        "audit_head": {
+                            "seq": head.seq if head else 0,
+                            "hash": head.hash if head else "0" * 64,
+                        },
+                        "change_seq_through": reservation.through,
+                    },
+                    cancelled=cancelled,
+                    now=now,
+                )
+        return collector, written
+
+    def _record_export(
+        self,
+        reservation: _ExportReservation,
+        peer: _CentralPeer,
+        collector: _ExportCollector,
+        written: WrittenBundle,
+    ) -> int:
+        """The bundle is complete on disk: mark its changes exported and release the number."""
+        bundle_id = str(written.manifest["bundle_id"])
+        with self.uow.write() as tx:
+            session = tx.session
+            if (
+                _get(session, _S_EXPORT_RESERVED) != str(reservation.path)
+                or _get_int(session, _S_EXPORT_SEQ) != reservation.sequence - 1
+                or _get(session, _S_CENTRAL_ID) != peer.central_id
+            ):
+                raise ConcurrentExport()
+            included = _mark_exported(
+                session, reservation.in_scope, reservation.sequence, collector.held_pairs
+            )
+            outcome = f"{collector.sent} records"
+            if collector.held_back:
+                outcome += f"; {collector.held_back} held back (no consent)"
+            session.add(
+                SyncBundle(
+                    id=bundle_id,
+                    direction="export",
+                    sequence=reservation.sequence,
+                    manifest_sha256=written.manifest_sha256,
+                    file_name=reservation.path.name,
+                    record_count=collector.sent,
+                    at=utcnow(),
+                    outcome=outcome,
+                )
+            )
+            _set(session, _S_EXPORT_SEQ, str(reservation.sequence))
+            _set(session, _S_EXPORT_SHA, written.manifest_sha256)
+            _clear(session, _S_EXPORT_RESERVED)
+            tx.audit_only("export", "bundle", bundle_id)
+        return included
+
+    def _release_export(self, reservation: _ExportReservation) -> None:
+        with self.uow.write() as tx:
+            if _get(tx.session, _S_EXPORT_RESERVED) == str(reservation.path):
+                _clear(tx.session, _S_EXPORT_RESERVED)
 
     def _ready_to_export(self) -> tuple[KeyPair, _CentralPeer]:
         with self.uow.read() as session:
@@ -663,14 +762,15 @@ class DeviceSync:
             not_accepted = _not_accepted(bundle.extra)
             revoked, revoked_reason = _revocation(bundle.extra)
 
-            with self.uow.read() as session:
-                if _already_imported(session, bundle):
-                    return ImportResult(bundle.bundle_id, bundle.sequence, replayed=True)
-                missing = _sequence_check(session, bundle, central_key_id)
-
             try:
+                # The replay and sequence checks and the apply are one write transaction
+                # (BEGIN IMMEDIATE): a second import of this bundle, or of another, waits for
+                # this one and then sees it.
                 with self.uow.write(applying_sync=True) as tx:
                     session = tx.session
+                    if _already_imported(session, bundle):
+                        return ImportResult(bundle.bundle_id, bundle.sequence, replayed=True)
+                    missing = _sequence_check(session, bundle, central_key_id)
                     # Records may arrive in any order; foreign keys are checked once, at commit.
                     session.execute(text("PRAGMA defer_foreign_keys = ON"))
                     # Acknowledgements first: they say which exported versions the central
@@ -693,14 +793,14 @@ class DeviceSync:
                     _set(session, _S_RETURN_SEQ, str(bundle.sequence))
                     _set(session, _S_RETURN_SHA, bundle.manifest_sha256)
                     if missing:
-                        known = [s for s in _get(session, _S_RETURN_GAPS).split(",") if s]
-                        _set(session, _S_RETURN_GAPS, ",".join([*known, *map(str, missing)]))
+                        gaps = [*_recorded_gaps(session), missing]
+                        _set(session, _S_RETURN_GAPS, _gaps_text(gaps))
                     outcome = (
                         f"{applier.inserted} new, {applier.updated} updated, "
                         f"{applier.conflicts} conflicts, {acked} acknowledged"
                     )
                     if missing:
-                        outcome += "; missing " + ", ".join(map(str, missing))
+                        outcome += "; missing " + _gaps_text([missing])
                     if revoked:
                         outcome += "; enrolment revoked"
                     session.add(
@@ -730,7 +830,7 @@ class DeviceSync:
                 conflicts=applier.conflicts,
                 acknowledged=acked,
                 not_accepted=refused,
-                missing_sequences=tuple(missing),
+                missing=missing,
                 revoked=revoked,
                 revoked_reason=revoked_reason,
                 changes=tx.changes,
@@ -876,6 +976,13 @@ def _set(session: Session, key: str, value: str) -> None:
         session.add(VaultSetting(key=key, value=value))
     else:
         row.value = value
+
+
+def _clear(session: Session, key: str) -> None:
+    """Remove a setting, leaving the vault as it was before the setting was first made."""
+    row = session.get(VaultSetting, key)
+    if row is not None:
+        session.delete(row)
 
 
 def _put_key(session: Session, name: str, key_bytes: bytes) -> None:
@@ -1190,8 +1297,11 @@ def _already_imported(session: Session, bundle: VerifiedBundle) -> bool:
     return False
 
 
-def _sequence_check(session: Session, bundle: VerifiedBundle, sender_key_id: str) -> list[int]:
-    """Section 10 of docs/bundle-format.md; returns the missing sequence numbers, if any."""
+def _sequence_check(
+    session: Session, bundle: VerifiedBundle, sender_key_id: str
+) -> tuple[int, int] | None:
+    """Section 10 of docs/bundle-format.md; returns the range of missing sequence numbers
+    (first, last), if any. A bundle further ahead than MAX_SEQUENCE_GAP is refused."""
     same_stream = _get(session, _S_RETURN_KEY) == sender_key_id
     last = _get_int(session, _S_RETURN_SEQ) if same_stream else 0
     last_sha = _get(session, _S_RETURN_SHA) if same_stream else ""
@@ -1208,8 +1318,25 @@ def _sequence_check(session: Session, bundle: VerifiedBundle, sender_key_id: str
                 "service's history has forked. Ask your administrator to look into it.",
                 "rollback",
             )
-        return []
-    return list(range(last + 1, bundle.sequence))
+        return None
+    if bundle.sequence - last - 1 > MAX_SEQUENCE_GAP:
+        raise BundleRefused(sequence_too_far_ahead(bundle.sequence, last), "too-far-ahead")
+    return (last + 1, bundle.sequence - 1)
+
+
+def _recorded_gaps(session: Session) -> list[tuple[int, int]]:
+    """The missing return sequence numbers kept so far, as ranges ("2,5-9"; before ranges,
+    one number per entry, which reads the same way)."""
+    ranges = []
+    for item in _get(session, _S_RETURN_GAPS).split(","):
+        first, _, last = item.partition("-")
+        if first.isdigit() and (not last or last.isdigit()):
+            ranges.append((int(first), int(last or first)))
+    return ranges
+
+
+def _gaps_text(ranges: Iterable[tuple[int, int]]) -> str:
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
 
 
 def _not_accepted(extra: Mapping[str, object]) -> set[tuple[str, str, int]]:
@@ -1306,6 +1433,7 @@ def _restart_streams(session: Session) -> None:
     for key in (
         _S_EXPORT_SEQ,
         _S_EXPORT_SHA,
+        _S_EXPORT_RESERVED,
         _S_RETURN_KEY,
         _S_RETURN_SEQ,
         _S_RETURN_SHA,
@@ -1540,6 +1668,7 @@ __all__ = [
     "DeviceSync",
     "EnrolResult",
     "EnrolmentState",
+    "ExportInProgress",
     "ExportResult",
     "Fingerprints",
     "ImportResult",

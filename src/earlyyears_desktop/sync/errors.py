@@ -16,8 +16,9 @@ REFUSAL_CODES: frozenset[str] = frozenset(
         "tampered",
         "expired",
         "bad-payload",
-        # Not raised by the reader: the receiver's sequence check (docs, section 10) uses it.
+        # Not raised by the reader: the receiver's sequence check (docs, section 10) uses these.
         "rollback",
+        "too-far-ahead",
     }
 )
 
