@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import unicodedata
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,11 @@ from earlyyears_desktop.storage.keyslots import (
     derive_wrapping_key,
     normalise_passphrase,
 )
+from earlyyears_desktop.sync.bundle import TrustedSender, chunk_info, open_bundle
+from earlyyears_desktop.sync.canonical import canonical_dumps
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair, key_id
 from earlyyears_desktop.sync.record_schema import REGENERATE, document_block, render_record_schema
+from earlyyears_desktop.sync.records import decode_record
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bundle-format.md"
 
@@ -121,3 +126,65 @@ def test_the_key_slot_example_opens_with_the_projects_code(tmp_path: Path) -> No
     assert keys.encryption_key_id.startswith("2796da128087")
     with pytest.raises(WrongPassphrase):
         slots.unwrap(normalise_passphrase("another passphrase"), slots.passphrase_slots())
+
+
+def test_the_worked_bundle_is_read_by_the_projects_reader_and_its_records_pass(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "example.eyb"
+    data = base64.b64decode(
+        "".join(_between("example-bundle-begin", "example-bundle-end").split()), validate=True
+    )
+    path.write_bytes(data)
+    shown_records = [
+        json.loads(line)
+        for line in _between("example-records-begin", "example-records-end").splitlines()
+    ]
+    shown_manifest = _between("example-manifest-begin", "example-manifest-end").encode("utf-8")
+    doc = DOC.read_text(encoding="utf-8")
+
+    def seed(label: str) -> bytes:
+        return hashlib.sha256(label.encode()).digest()
+
+    device_key = ed25519.Ed25519PrivateKey.from_private_bytes(
+        seed("earlyyears example device signing key")
+    ).public_key()
+    central_key = x25519.X25519PrivateKey.from_private_bytes(
+        seed("earlyyears example central encryption key")
+    )
+    with open_bundle(
+        path,
+        trusted_senders={key_id(device_key): TrustedSender("device-0001-example", device_key)},
+        recipient_private_key=central_key,
+        recipient_id="central-example-la",
+        expected_kind="export",
+        now=datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
+    ) as bundle:
+        records = list(bundle.records())
+        assert bundle.manifest_bytes == shown_manifest
+        assert f"`{bundle.manifest_sha256}`" in doc
+        manifest = bundle.manifest
+    # What the document shows is what the file holds, byte for byte.
+    assert records == shown_records
+    stream = b"".join(canonical_dumps(r) + b"\n" for r in records)
+    assert f"one chunk, {len(stream)} bytes" in doc
+    assert f"`manifest.json` ({len(shown_manifest)} bytes" in doc
+    signature = data[30 + 13 + len(shown_manifest) + 30 + 12 :][:64]
+    assert f"\n{signature.hex()}\n" in doc
+    assert chunk_info(manifest, 0, True).decode() in doc
+    assert f"`payload.hpke` is {manifest['payload_size']} bytes" in doc
+    assert f"The whole bundle file ({len(data)} bytes)" in doc
+    assert data[: 30 + 13].hex() == _first_local_header_shown(doc)
+    # Every record satisfies section 8.1 and 8.2 as the reference reader checks them, with
+    # what an export bundle MUST carry: base_version, and changed_by_device.
+    for record in records:
+        assert "base_version" in record and record["changed_by_device"] == "device-0001-example"
+        decode_record(record)
+    consent = next(r for r in records if r["entity"] == "consent")
+    assert consent["data"]["kind"] == "share_with_central"  # type: ignore[index]
+
+
+def _first_local_header_shown(doc: str) -> str:
+    after = doc.split("The first local header, in hex", 1)[1]
+    block = after.split("```", 2)[1]
+    return "".join(block.split())
