@@ -11,10 +11,11 @@ file again changes nothing. See docs/central-service.md for the format and an ex
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import json
 import re
 import uuid
+from array import array
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -89,16 +90,27 @@ class RosterRefused(CentralError):
     pass
 
 
+#: (record index, field or None) -> "FILE line L" (or "record N" for a list given in code)
+Locate = Callable[[int, str | None], str]
+
+
+def _record_number(index: int, _field: str | None = None) -> str:
+    return f"record {index + 1}"
+
+
 @dataclass(frozen=True)
 class RosterItem:
     entity: str
     record_id: str
     data: dict[str, object]
     deleted: bool
-    #: where the record is, for messages: "FILE line L", or "record N" for a list given in code
-    where: str = ""
-    #: where each reference field (child_id, ...) is, for messages
-    where_field: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: its position in the file (0-based), and how to turn a position into "FILE line L"
+    index: int = 0
+    locate: Locate = _record_number
+
+    def where(self, field: str | None = None) -> str:
+        """Where the record (or one of its fields) is, for messages."""
+        return self.locate(self.index, field)
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,8 @@ class RosterText:
         self.name = name
         self.text = text
         self.spans = _element_spans(text)
+        # Offsets of the line feeds, so a line number is a binary search, not a count.
+        self._line_feeds = array("q", (match.start() for match in re.finditer("\n", text)))
 
     def where(self, index: int, field: str | None = None) -> str:
         """ "FILE line L" for record `index` (0-based), at `field` when it can be found."""
@@ -129,7 +143,7 @@ class RosterText:
             key = re.compile(f'"{re.escape(field)}"\\s*:').search(self.text, search_from, end)
             if key is not None:
                 position = key.start()
-        return f"{self.name} line {self.text.count(chr(10), 0, position) + 1}"
+        return f"{self.name} line {bisect.bisect_left(self._line_feeds, position) + 1}"
 
 
 def _element_spans(text: str) -> list[tuple[int, int]]:
@@ -170,9 +184,6 @@ def read_roster_file(path: Path, now: datetime | None = None) -> list[RosterItem
     return check_roster(doc, now, source=source)
 
 
-Locate = Callable[[int, str | None], str]
-
-
 def check_roster(
     doc: object, now: datetime | None = None, *, source: RosterText | None = None
 ) -> list[RosterItem]:
@@ -195,10 +206,6 @@ def check_roster(
         seen[key] = index
         items.append(item)
     return items
-
-
-def _record_number(index: int, _field: str | None = None) -> str:
-    return f"record {index + 1}"
 
 
 def _refused(where: str, field: str | None, problem: str) -> RosterRefused:
@@ -255,8 +262,7 @@ def _check_item(index: int, raw: object, now: datetime, locate: Locate) -> Roste
         )
     except BundleRefused as exc:  # pragma: no cover - every field was checked above
         raise bad(None, exc.reason.removeprefix(f"A {entity} record in the bundle ")) from None
-    where_field = {name: locate(index, name) for name in REFERENCES if name in data}
-    return RosterItem(entity, record_id, full, deleted, locate(index, None), where_field)
+    return RosterItem(entity, record_id, full, deleted, index, locate)
 
 
 def _checked_fields(entity: str, given: Mapping[str, object], today: date) -> dict[str, object]:
@@ -470,5 +476,4 @@ def _check_references(conn: Connection, items: list[RosterItem]) -> None:
         for name, target in REFERENCES.items():
             value = item.data.get(name)
             if isinstance(value, str) and (target, value) in wanted - found:
-                where = item.where_field.get(name, item.where)
-                raise _refused(where, name, f"names a {target} that is not known here")
+                raise _refused(item.where(name), name, f"names a {target} that is not known here")
