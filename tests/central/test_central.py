@@ -522,7 +522,7 @@ ROSTER = [
         "entity": "consent",
         "data": {
             "child_id": "0b5e2f43-5b63-4a43-9f0e-3d8c2a1e0001",
-            "kind": "share_central",
+            "kind": "share_with_central",
             "given_by": "Zuzana Nováková",
             "given_on": "2025-02-01",
         },
@@ -547,15 +547,15 @@ ROSTER = [
 def test_roster_with_a_bad_record_loads_nothing(central: CentralEnv) -> None:
     bad = [*ROSTER[:3], {"entity": "carer", "data": {"child_id": ROSTER[0]["id"]}}]
     path = central.work / "roster.json"
-    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(bad, ensure_ascii=False, indent=1), encoding="utf-8")
     result = central.cli("roster", central.folder, path)
     assert result.code == 1
-    assert "record 4 (carer)" in result.err and "'name'" in result.err
-    assert "Nothing was loaded" in result.err
+    assert f"{path} line 31: field name: required" in result.err  # where record 4 starts
+    assert "nothing was loaded" in result.err
     assert "Nováková" not in result.err
     assert _records(central) == {}
     for broken, expected in (
-        ([{"entity": "dragon", "data": {}}], "entity must be one of"),
+        ([{"entity": "dragon", "data": {}}], "field entity: must be one of"),
         (
             [
                 {
@@ -570,7 +570,7 @@ def test_roster_with_a_bad_record_loads_nothing(central: CentralEnv) -> None:
             "date_of_birth",
         ),
         ([{"entity": "carer", "data": {"child_id": "nobody", "name": "X"}}], "not known here"),
-        ([{"entity": "venue", "data": {"name": "Hall", "colour": "red"}}], "unknown field"),
+        ([{"entity": "venue", "data": {"name": "Hall", "colour": "red"}}], "no such field"),
         ({"entity": "venue"}, "JSON list"),
     ):
         path.write_text(json.dumps(broken), encoding="utf-8")

@@ -25,6 +25,25 @@ def _run(*argv: str | os.PathLike[str], env: dict[str, str]) -> subprocess.Compl
     return result
 
 
+def _strategies_titled(title: str, vault: Path, env: dict[str, str]) -> int:
+    """How many live strategies with this title the laptop's vault holds (read in a child
+    process, as the other steps are)."""
+    script = (
+        "import sys\n"
+        "from sqlalchemy import func, select\n"
+        "from earlyyears_desktop.domain.models import Strategy\n"
+        "from earlyyears_desktop.storage.vault import open_vault\n"
+        "vault = open_vault(__import__('pathlib').Path(sys.argv[1]), sys.argv[2])\n"
+        "with vault.engine.connect() as conn:\n"
+        "    print(conn.execute(select(func.count()).select_from(Strategy.__table__).where(\n"
+        "        Strategy.title == sys.argv[3], Strategy.deleted_at.is_(None))).scalar_one())\n"
+        "vault.lock()\n"
+    )
+    done = _run(sys.executable, "-c", script, vault, DEVICE_PASSPHRASE, title, env=env)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.strip())
+
+
 def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None) -> None:
     env = {
         **os.environ,
@@ -95,6 +114,11 @@ def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None
     )
     done = _run(*central, "roster", folder, roster, "--team", team, env=env)
     assert done.returncode == 0, done.stderr
+    # The same file again changes nothing: the carer and the strategy, given without ids, get
+    # ids derived from their content, so they are not stored (and sent) a second time.
+    done = _run(*central, "roster", folder, roster, "--team", team, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "0 new, 0 updated, 3 unchanged" in done.stdout, done.stdout
 
     returns = tmp_path / "returns"
     returns.mkdir()
@@ -110,6 +134,15 @@ def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None
     done = _run(*device, "import", vault, back, env=env)
     assert done.returncode == 0, done.stderr
     assert "already imported" in done.stdout  # the same return bundle again changes nothing
+    # Loading the roster once more after the laptop has it sends it nothing new.
+    done = _run(*central, "roster", folder, roster, "--team", team, env=env)
+    assert "0 new, 0 updated, 3 unchanged" in done.stdout, done.stdout
+    done = _run(*central, "return", folder, "--device", device_id, "--out", returns, env=env)
+    assert done.returncode == 0, done.stderr
+    done = _run(*device, "import", vault, Path(done.stdout.strip()), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "records applied" not in done.stdout or "0 records applied" in done.stdout, done.stdout
+    assert _strategies_titled("Objects of reference", vault, env) == 1
 
     done = _run(*central, "status", folder, "--json", env=env)
     assert done.returncode == 0, done.stderr
@@ -120,7 +153,7 @@ def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None
         1,
         1,
     )
-    assert dev["return_bundles_written"] == 1
+    assert dev["return_bundles_written"] == 2
     assert status["quarantined"] == [] and status["gaps"] == []
     assert status["records"]["child"]["total"] >= 2
     for name in ("Ffion", "Súilleabháin", "Siobhán"):

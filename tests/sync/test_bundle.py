@@ -1039,4 +1039,4 @@ def test_worked_example_in_the_documentation_still_opens(tmp_path: Path) -> None
         now=NOW,
     ) as opened:
         assert opened.manifest_sha256 in docs
-        assert [r["id"] for r in opened.records()] == ["c-0001", "a-0042"]
+        assert [r["entity"] for r in opened.records()] == ["child", "consent"]

@@ -1,20 +1,25 @@
 """Centrally authored records (the roster): new referrals, groups, sessions, strategies.
 
 A roster file is a JSON list of {"entity": ..., "id": ... (optional), "data": {...},
-"deleted": false (optional)}. The whole file is checked before anything is stored; one bad
-record refuses the file and nothing is loaded. Messages name the record's position, entity
-and field, never its contents. See docs/central-service.md for the format and an example.
+"deleted": false (optional)}. The whole file is checked before anything is stored - every
+field against the device's data model (type, length, nullability) and the domain's rules
+(vocabularies such as consent kinds, dates of birth, NHS numbers, dates in order) - and one bad
+record refuses the file: nothing is loaded. Messages name the file, the line and the field,
+never a value. A record without an id gets one derived from its content, so loading the same
+file again changes nothing. See docs/central-service.md for the format and an example.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import uuid
+from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Final
 
@@ -33,16 +38,28 @@ from earlyyears_desktop.central.records import (
     reserve_roster_seq,
 )
 from earlyyears_desktop.central.returns import RETURN_ENTITIES
-from earlyyears_desktop.domain.rules import search_key
+from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.domain.rules import (
+    check_capacity,
+    check_date_of_birth,
+    check_email,
+    check_times_in_order,
+    check_weekday,
+    normalise_nhs_number,
+    search_key,
+)
+from earlyyears_desktop.domain.vocabularies import vocabulary_for
 from earlyyears_desktop.sync.canonical import CanonicalJSONError, canonical_dumps, parse_strict_json
 from earlyyears_desktop.sync.errors import BundleRefused
-from earlyyears_desktop.sync.records import codec_for, decode_record
+from earlyyears_desktop.sync.records import InvalidValue, codec_for, decode_record
 
 MAX_ROSTER_FILE: Final = 64 * 1024 * 1024
 #: Devices keep record ids (UUIDs) of at most 36 characters.
 MAX_RECORD_ID: Final = 36
 #: Filled in by the central service, not by the roster file.
 TIMESTAMPS: Final = ("created_at", "updated_at", "deleted_at")
+#: The ids of records given without one: uuid5 of this namespace and the record's content.
+ROSTER_ID_NAMESPACE: Final = uuid.UUID("6f0d3c52-1e7a-5b8e-9c4d-2a7f1e0b3d95")
 
 #: Fields each entity must have (non-empty), as in the device's data model.
 REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
@@ -57,9 +74,6 @@ REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
     "session": ("group_id", "date"),
     "strategy": ("title",),
 }
-DATE_FIELDS: Final = frozenset(
-    {"date_of_birth", "given_on", "withdrawn_on", "starts_on", "ends_on", "date"}
-)
 #: Reference fields and the entity they must name (in the file or already stored).
 REFERENCES: Final[Mapping[str, str]] = {
     "child_id": "child",
@@ -67,7 +81,7 @@ REFERENCES: Final[Mapping[str, str]] = {
     "venue_id": "venue",
 }
 _ITEM_KEYS: Final = frozenset({"entity", "id", "data", "deleted"})
-_DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 assert set(REQUIRED) == set(RETURN_ENTITIES)
 
@@ -76,12 +90,27 @@ class RosterRefused(CentralError):
     pass
 
 
+#: (record index, field or None) -> "FILE line L" (or "record N" for a list given in code)
+Locate = Callable[[int, str | None], str]
+
+
+def _record_number(index: int, _field: str | None = None) -> str:
+    return f"record {index + 1}"
+
+
 @dataclass(frozen=True)
 class RosterItem:
     entity: str
     record_id: str
     data: dict[str, object]
     deleted: bool
+    #: its position in the file (0-based), and how to turn a position into "FILE line L"
+    index: int = 0
+    locate: Locate = _record_number
+
+    def where(self, field: str | None = None) -> str:
+        """Where the record (or one of its fields) is, for messages."""
+        return self.locate(self.index, field)
 
 
 @dataclass(frozen=True)
@@ -92,7 +121,51 @@ class RosterLoaded:
     unchanged: int
 
 
-def read_roster_file(path: Path) -> list[RosterItem]:
+class RosterText:
+    """Where each record, and each field in it, starts in a roster file (for messages)."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self.spans = _element_spans(text)
+        # Offsets of the line feeds, so a line number is a binary search, not a count.
+        self._line_feeds = array("q", (match.start() for match in re.finditer("\n", text)))
+
+    def where(self, index: int, field: str | None = None) -> str:
+        """ "FILE line L" for record `index` (0-based), at `field` when it can be found."""
+        start, end = self.spans[index]
+        position = start
+        if field is not None:
+            search_from = start
+            if field not in _ITEM_KEYS:
+                data = re.compile(r'"data"\s*:').search(self.text, start, end)
+                search_from = data.end() if data else start
+            key = re.compile(f'"{re.escape(field)}"\\s*:').search(self.text, search_from, end)
+            if key is not None:
+                position = key.start()
+        return f"{self.name} line {bisect.bisect_left(self._line_feeds, position) + 1}"
+
+
+def _element_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each element of the top-level JSON array in `text`."""
+    decoder = json.JSONDecoder()
+    i = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+    if text[i : i + 1] != "[":
+        return []
+    i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    spans: list[tuple[int, int]] = []
+    if text[i : i + 1] == "]":
+        return spans
+    while True:
+        _value, end = decoder.raw_decode(text, i)
+        spans.append((i, end))
+        i = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text[i : i + 1] != ",":
+            return spans
+        i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+
+
+def read_roster_file(path: Path, now: datetime | None = None) -> list[RosterItem]:
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_ROSTER_FILE + 1)
@@ -104,72 +177,79 @@ def read_roster_file(path: Path) -> list[RosterItem]:
         doc = parse_strict_json(raw)
     except CanonicalJSONError:
         raise RosterRefused(
-            "The roster file is not valid JSON (or holds decimal numbers or repeated keys); "
-            "nothing was loaded."
+            f"{path}: not valid JSON (or holds decimal numbers or repeated keys). "
+            "The roster file was refused; nothing was loaded."
         ) from None
-    return check_roster(doc)
+    source = RosterText(str(path), raw.decode("utf-8")) if isinstance(doc, list) else None
+    return check_roster(doc, now, source=source)
 
 
-def check_roster(doc: object, now: datetime | None = None) -> list[RosterItem]:
+def check_roster(
+    doc: object, now: datetime | None = None, *, source: RosterText | None = None
+) -> list[RosterItem]:
+    """Every record of a roster document checked and completed; RosterRefused at the first fault.
+
+    `now` is the moment the dates are checked against (a date of birth in the future...).
+    """
     if not isinstance(doc, list):
         raise RosterRefused("The roster file must hold a JSON list of records; nothing was loaded.")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
+    locate: Locate = source.where if source is not None else _record_number
     items: list[RosterItem] = []
-    seen: set[tuple[str, str]] = set()
-    for index, raw in enumerate(doc, start=1):
-        item = _check_item(index, raw, moment)
+    seen: dict[tuple[str, str], int] = {}
+    for index, raw in enumerate(doc):
+        item = _check_item(index, raw, moment, locate)
         key = (item.entity, item.record_id)
         if key in seen:
-            raise _bad(index, item.entity, "its id appears twice in the file")
-        seen.add(key)
+            first = locate(seen[key], None)
+            raise _refused(locate(index, "id"), "id", f"the same record is also at {first}")
+        seen[key] = index
         items.append(item)
     return items
 
 
-def _check_item(index: int, raw: object, now: datetime) -> RosterItem:
+def _refused(where: str, field: str | None, problem: str) -> RosterRefused:
+    at = f"{where}: field {field}" if field else where
+    return RosterRefused(f"{at}: {problem}. The roster file was refused; nothing was loaded.")
+
+
+def _check_item(index: int, raw: object, now: datetime, locate: Locate) -> RosterItem:
+    def bad(field: str | None, problem: str) -> RosterRefused:
+        return _refused(locate(index, field), field, problem)
+
     if not isinstance(raw, dict):
-        raise _bad(index, None, "it is not a JSON object")
+        raise bad(None, "a record must be a JSON object")
     entity = raw.get("entity")
     if not isinstance(entity, str) or entity not in REQUIRED:
-        raise _bad(index, None, f"entity must be one of: {', '.join(sorted(REQUIRED))}")
-    unknown = set(raw) - _ITEM_KEYS
+        raise bad("entity", f"must be one of: {', '.join(sorted(REQUIRED))}")
+    unknown = sorted(set(raw) - _ITEM_KEYS)
     if unknown:
-        raise _bad(index, entity, f"unknown member(s): {', '.join(sorted(unknown))}")
+        raise bad(unknown[0], "not a member of a roster record (entity, id, data, deleted)")
     record_id = raw.get("id")
-    if record_id is None:
-        record_id = str(uuid.uuid4())
-    elif not isinstance(record_id, str) or not 1 <= len(record_id) <= MAX_RECORD_ID:
-        raise _bad(index, entity, f"id must be text of 1 to {MAX_RECORD_ID} characters")
+    if record_id is not None and (
+        not isinstance(record_id, str) or not 1 <= len(record_id) <= MAX_RECORD_ID
+    ):
+        raise bad("id", f"must be text of 1 to {MAX_RECORD_ID} characters")
     deleted = raw.get("deleted", False)
     if not isinstance(deleted, bool):
-        raise _bad(index, entity, "deleted must be true or false")
-    data = raw.get("data")
-    if not isinstance(data, dict):
-        raise _bad(index, entity, "data must be a JSON object")
-    for name in REQUIRED[entity]:
-        value = data.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise _bad(index, entity, f"required field {name!r} is missing or empty")
-    for name in DATE_FIELDS & set(data):
-        value = data[name]
-        if value is None and name not in REQUIRED[entity]:
-            continue
-        if not isinstance(value, str) or not _is_date(value):
-            raise _bad(index, entity, f"field {name!r} must be a date written YYYY-MM-DD")
-    for name in REFERENCES:
-        value = data.get(name)
-        if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= models.ID):
-            raise _bad(index, entity, f"field {name!r} must be a record id")
+        raise bad("deleted", "must be true or false")
+    given = raw.get("data")
+    if not isinstance(given, dict):
+        raise bad("data", "must be a JSON object")
     try:
-        canonical_dumps(data)
+        content = canonical_dumps({"data": given, "entity": entity})
     except CanonicalJSONError:
-        raise _bad(index, entity, "data holds a value that cannot be synchronised") from None
+        raise bad("data", "holds a value that cannot be synchronised") from None
     try:
-        full = complete_data(entity, data, deleted, now)
-    except ValueError as exc:
-        raise _bad(index, entity, str(exc)) from None
+        data = _checked_fields(entity, given, now.date())
+    except ValidationError as exc:
+        raise bad(exc.field, exc.message.rstrip(".")) from None
+    if record_id is None:
+        # The same content always gets the same id: loading a file twice changes nothing.
+        record_id = str(uuid.uuid5(ROSTER_ID_NAMESPACE, content.decode("utf-8")))
+    full = complete_data(entity, data, deleted, now)
     try:
-        # The device's own record check: every column, with its type, length and nullability.
+        # The device's own record check, on the completed record: what a device will accept.
         decode_record(
             {
                 "entity": entity,
@@ -180,10 +260,83 @@ def _check_item(index: int, raw: object, now: datetime) -> RosterItem:
                 "data": full,
             }
         )
-    except BundleRefused as exc:
-        problem = exc.reason.removeprefix(f"A {entity} record in the bundle ").rstrip(".")
-        raise _bad(index, entity, problem) from None
-    return RosterItem(entity, record_id, full, deleted)
+    except BundleRefused as exc:  # pragma: no cover - every field was checked above
+        raise bad(None, exc.reason.removeprefix(f"A {entity} record in the bundle ")) from None
+    return RosterItem(entity, record_id, full, deleted, index, locate)
+
+
+def _checked_fields(entity: str, given: Mapping[str, object], today: date) -> dict[str, object]:
+    """The file's fields, each checked against the data model and the domain's rules.
+
+    ValidationError(field, message) names the first field at fault.
+    """
+    codec = codec_for(entity)
+    columns = {column.name: column for column in codec.data_columns}
+    data = dict(given)
+    if entity == "child" and isinstance(data.get("nhs_number"), str):
+        # Written with spaces or without, kept as the ten digits (as the app does).
+        data["nhs_number"] = normalise_nhs_number(str(data["nhs_number"]))
+    values: dict[str, object] = {}
+    for name, value in data.items():
+        if name in TIMESTAMPS:
+            continue  # set by the central service
+        column = columns.get(name)
+        if column is None:
+            raise ValidationError(name, f"a {entity} record has no such field")
+        try:
+            values[name] = column.check(value)
+        except InvalidValue as exc:
+            raise ValidationError(name, str(exc)) from None
+        vocabulary = vocabulary_for(entity, name)
+        if vocabulary is not None and isinstance(value, str):
+            problem = vocabulary.problem(value)
+            if problem is not None:
+                raise ValidationError(name, problem)
+    for name in REQUIRED[entity]:
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValidationError(name, "required, and must not be empty")
+    _check_rules(entity, values, today)
+    return {name: value for name, value in data.items() if name not in TIMESTAMPS}
+
+
+def _check_rules(entity: str, values: Mapping[str, object], today: date) -> None:
+    """The domain's rules for one record, as the app's own forms apply them."""
+
+    def day(name: str) -> date | None:
+        value = values.get(name)
+        return value if isinstance(value, date) else None
+
+    def clock(name: str) -> time | None:
+        value = values.get(name)
+        return value if isinstance(value, time) else None
+
+    if entity == "child":
+        check_date_of_birth(day("date_of_birth"), today)
+    if entity in ("carer", "team_member") and isinstance(values.get("email"), str):
+        check_email(str(values["email"]))
+    if entity == "consent":
+        given_on, withdrawn_on = day("given_on"), day("withdrawn_on")
+        if given_on is not None and given_on > today:
+            raise ValidationError("given_on", "The consent date is in the future.")
+        if withdrawn_on is not None and given_on is not None and withdrawn_on < given_on:
+            raise ValidationError(
+                "withdrawn_on", "Consent cannot be withdrawn before the date it was given."
+            )
+        if withdrawn_on is not None and withdrawn_on > today:
+            raise ValidationError("withdrawn_on", "The withdrawal date is in the future.")
+    if entity == "group":
+        weekday = values.get("weekday")
+        capacity = values.get("capacity")
+        check_weekday(weekday if isinstance(weekday, int) else None)
+        check_times_in_order(clock("start_time"), clock("end_time"), "The group")
+        check_capacity(capacity if isinstance(capacity, int) else None)
+    if entity == "session":
+        check_times_in_order(clock("start_time"), clock("end_time"), "The session")
+    if entity == "enrolment":
+        starts_on, ends_on = day("starts_on"), day("ends_on")
+        if starts_on is not None and ends_on is not None and ends_on < starts_on:
+            raise ValidationError("ends_on", "The enrolment ends before it starts.")
 
 
 def complete_data(
@@ -195,9 +348,6 @@ def complete_data(
     defaults, the timestamps, and a child's folded search key.
     """
     codec = codec_for(entity)
-    unknown = set(given) - codec.data_names - set(TIMESTAMPS)
-    if unknown:
-        raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
     table = codec.model.__table__
     data: dict[str, object] = {}
     for column in codec.data_columns:
@@ -215,21 +365,6 @@ def complete_data(
         names = (data.get(n) for n in ("legal_given_names", "legal_family_name", "preferred_name"))
         data["search_key"] = search_key(" ".join(n for n in names if isinstance(n, str)))
     return data
-
-
-def _is_date(value: str) -> bool:
-    if not _DATE_RE.match(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _bad(index: int, entity: str | None, problem: str) -> RosterRefused:
-    what = f"record {index}" + (f" ({entity})" if entity else "")
-    return RosterRefused(f"The roster file was refused, {what}: {problem}. Nothing was loaded.")
 
 
 def load_roster(
@@ -337,10 +472,8 @@ def _check_references(conn: Connection, items: list[RosterItem]) -> None:
             )
         ):
             found.add((row.entity, row.record_id))
-    for index, item in enumerate(items, start=1):
+    for item in items:
         for name, target in REFERENCES.items():
             value = item.data.get(name)
             if isinstance(value, str) and (target, value) in wanted - found:
-                raise _bad(
-                    index, item.entity, f"field {name!r} names a {target} that is not known here"
-                )
+                raise _refused(item.where(name), name, f"names a {target} that is not known here")

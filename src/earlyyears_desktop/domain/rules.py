@@ -94,3 +94,28 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
+
+
+def check_weekday(weekday: int | None) -> None:
+    """A group's day of the week: 0 (Monday) to 6 (Sunday), or not set."""
+    if weekday is not None and not 0 <= weekday <= 6:
+        raise ValidationError("weekday", "Please choose a day of the week.")
+
+
+def check_times_in_order(start: dt.time | None, end: dt.time | None, what: str) -> None:
+    """`what` ("The group") must end after it starts, when both times are set."""
+    if start is not None and end is not None and end <= start:
+        raise ValidationError("end_time", f"{what} ends before it starts.")
+
+
+def check_capacity(capacity: int | None) -> None:
+    if capacity is not None and capacity < 1:
+        raise ValidationError("capacity", "The capacity must be at least one child.")
+
+
+def check_email(value: str) -> str:
+    """An email address that looks like one, or "" for none."""
+    email = optional_text(value)
+    if email and ("@" not in email or " " in email):
+        raise ValidationError("email", "The email address does not look right.")
+    return email

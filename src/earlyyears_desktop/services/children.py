@@ -27,6 +27,7 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import (
     check_date_of_birth,
+    check_email,
     normalise_nhs_number,
     optional_text,
     required_name,
@@ -525,9 +526,7 @@ def _carer_values(data: CarerInput) -> dict[str, object]:
         raise ValidationError(
             "accessible_format", "Please choose a format from the list."
         ) from None
-    email = optional_text(data.email)
-    if email and ("@" not in email or " " in email):
-        raise ValidationError("email", "The email address does not look right.")
+    email = check_email(data.email)
     return dict(
         name=required_name("carer_name", data.name, "carer's name"),
         relationship=optional_text(data.relationship),

@@ -21,7 +21,14 @@ from earlyyears_desktop.domain.models import (
     Venue,
     utcnow,
 )
-from earlyyears_desktop.domain.rules import optional_text, required_name, search_key
+from earlyyears_desktop.domain.rules import (
+    check_capacity,
+    check_times_in_order,
+    check_weekday,
+    optional_text,
+    required_name,
+    search_key,
+)
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.unit_of_work import (
     Changes,
@@ -521,12 +528,9 @@ class GroupService:
 
 
 def _group_values(data: GroupInput) -> dict[str, object]:
-    if data.weekday is not None and not 0 <= data.weekday <= 6:
-        raise ValidationError("weekday", "Please choose a day of the week.")
-    if data.start_time and data.end_time and data.end_time <= data.start_time:
-        raise ValidationError("end_time", "The group ends before it starts.")
-    if data.capacity is not None and data.capacity < 1:
-        raise ValidationError("capacity", "The capacity must be at least one child.")
+    check_weekday(data.weekday)
+    check_times_in_order(data.start_time, data.end_time, "The group")
+    check_capacity(data.capacity)
     return dict(
         name=required_name("group_name", data.name, "group's name"),
         venue_id=data.venue_id,

@@ -51,8 +51,8 @@ Encoder = Callable[[Any], object]
 Decoder = Callable[[object], object]
 
 
-class _Invalid(ValueError):
-    pass
+class InvalidValue(ValueError):
+    """A column value of the wrong type or form; `str()` says what is wrong, never the value."""
 
 
 def _encode_date(value: dt.date) -> str:
@@ -75,43 +75,54 @@ def _encode_plain(value: Any) -> object:
 
 def _decode_date(value: object) -> dt.date:
     if not isinstance(value, str) or not _DATE_RE.match(value):
-        raise _Invalid("not a date")
+        raise InvalidValue("not a date written YYYY-MM-DD")
     return dt.date.fromisoformat(value)
 
 
 def _decode_time(value: object) -> dt.time:
     if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise _Invalid("not a time")
+        raise InvalidValue("not a time written HH:MM:SS")
     return dt.time.fromisoformat(value)
 
 
 def _decode_datetime(value: object) -> dt.datetime:
     if not isinstance(value, str) or not _DATETIME_RE.match(value):
-        raise _Invalid("not a date-time")
+        raise InvalidValue("not a date-time written YYYY-MM-DDTHH:MM:SS.ffffff")
     return dt.datetime.fromisoformat(value)
 
 
 def _decode_bool(value: object) -> bool:
     if not isinstance(value, bool):
-        raise _Invalid("not a boolean")
+        raise InvalidValue("not a boolean")
     return value
 
 
 def _decode_int(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Invalid("not an integer")
+        raise InvalidValue("not an integer")
     return value
 
 
 def _text_decoder(max_length: int | None) -> Decoder:
     def decode(value: object) -> str:
         if not isinstance(value, str):
-            raise _Invalid("not a string")
+            raise InvalidValue("not a string")
         if max_length is not None and len(value) > max_length:
-            raise _Invalid("too long")
+            raise InvalidValue(f"too long ({max_length} characters at most)")
         return value
 
     return decode
+
+
+#: how each kind of column is written in `data` (docs/bundle-format.md, section 8.1)
+JSON_FORMS: Final[Mapping[str, str]] = {
+    "date": "string `YYYY-MM-DD`",
+    "time": "string `HH:MM:SS`",
+    "datetime": "string `YYYY-MM-DDTHH:MM:SS.ffffff`",
+    "boolean": "boolean",
+    "integer": "integer",
+    "text": "string",
+}
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,23 @@ class ColumnCodec:
     nullable: bool
     encode: Encoder
     decode: Decoder
+    #: a key of JSON_FORMS
+    kind: str
+    #: for text: the most characters it may hold (None: no limit)
+    max_length: int | None
+
+    def check(self, value: object) -> object:
+        """The column's value decoded from its JSON form; InvalidValue if it has none."""
+        if value is None:
+            if not self.nullable:
+                raise InvalidValue("must not be null")
+            return None
+        try:
+            return self.decode(value)
+        except InvalidValue:
+            raise
+        except ValueError:
+            raise InvalidValue(f"not a valid {self.kind}") from None
 
 
 @dataclass(frozen=True)
@@ -144,21 +172,23 @@ def _column_codec(column: Column[Any]) -> ColumnCodec:
     encode: Encoder
     decode: Decoder
     # DateTime before Date: neither subclasses the other in SQLAlchemy, but be explicit.
+    max_length: int | None = None
     if isinstance(kind, DateTime):
-        encode, decode = _encode_datetime, _decode_datetime
+        encode, decode, name = _encode_datetime, _decode_datetime, "datetime"
     elif isinstance(kind, Date):
-        encode, decode = _encode_date, _decode_date
+        encode, decode, name = _encode_date, _decode_date, "date"
     elif isinstance(kind, Time):
-        encode, decode = _encode_time, _decode_time
+        encode, decode, name = _encode_time, _decode_time, "time"
     elif isinstance(kind, Boolean):
-        encode, decode = _encode_plain, _decode_bool
+        encode, decode, name = _encode_plain, _decode_bool, "boolean"
     elif isinstance(kind, Integer):
-        encode, decode = _encode_plain, _decode_int
+        encode, decode, name = _encode_plain, _decode_int, "integer"
     elif isinstance(kind, (String, Text)):
-        encode, decode = _encode_plain, _text_decoder(getattr(kind, "length", None))
+        max_length = getattr(kind, "length", None)
+        encode, decode, name = _encode_plain, _text_decoder(max_length), "text"
     else:  # pragma: no cover - a new column type must be given a record encoding first
         raise TypeError(f"no record encoding for column {column.name} of type {kind!r}")
-    return ColumnCodec(column.name, bool(column.nullable), encode, decode)
+    return ColumnCodec(column.name, bool(column.nullable), encode, decode, name, max_length)
 
 
 def _model_codec(model: type[Synced]) -> ModelCodec:
@@ -355,14 +385,11 @@ def decode_record(
     }
     for column in codec.data_columns:
         raw = data[column.name]
-        if raw is None:
-            if not column.nullable:
-                raise _bad(f"A {entity} record in the bundle has no value for {column.name}.")
-            values[column.name] = None
-            continue
+        if raw is None and not column.nullable:
+            raise _bad(f"A {entity} record in the bundle has no value for {column.name}.")
         try:
-            values[column.name] = column.decode(raw)
-        except (_Invalid, ValueError):
+            values[column.name] = column.check(raw)
+        except InvalidValue:
             raise _bad(
                 f"A {entity} record in the bundle has an invalid value for {column.name}."
             ) from None
