@@ -107,17 +107,18 @@ def _begin_immediate(raw: Any, notify: Notify, busy_wait_seconds: float) -> None
     except sqlcipher3.OperationalError as exc:
         if not is_busy(exc):
             raise
-    longer_ms = max(int(busy_wait_seconds * 1000) - FIRST_WAIT_MS, 0)
+    total_ms = int(busy_wait_seconds * 1000)
+    longer_ms = max(total_ms - FIRST_WAIT_MS, 0)
     notify(
         "The central service's database is busy: another ingest (or another "
-        f"earlyyears-central command) is writing to it. Waiting up to {_duration(longer_ms)}..."
+        f"earlyyears-central command) is writing to it. Waiting up to {_duration(total_ms)}..."
     )
     raw.execute(f"PRAGMA busy_timeout = {longer_ms}").fetchall()
     try:
         raw.execute("BEGIN IMMEDIATE")
     except sqlcipher3.OperationalError as exc:
         if is_busy(exc):
-            raise DatabaseBusy(_duration(longer_ms + FIRST_WAIT_MS)) from None
+            raise DatabaseBusy(_duration(total_ms)) from None
         raise
     finally:
         raw.execute(f"PRAGMA busy_timeout = {FIRST_WAIT_MS}").fetchall()
@@ -143,6 +144,10 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
     for leftover in folder.glob(f"*{path.name}.encrypting-*"):
         leftover.unlink(missing_ok=True)  # an interrupted earlier attempt's encrypted copy
     encrypted = folder / f"{path.name}.encrypting-{os.getpid()}"
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+    # SQLite removes a WAL it has checkpointed when the last connection closes; held open
+    # here, its blocks can still be overwritten afterwards.
+    held = [fd for fd in (_open_existing(companion) for companion in companions) if fd >= 0]
     plaintext = create_engine(
         "sqlite://",
         creator=lambda: sqlcipher3.connect(str(path), isolation_level=None),
@@ -162,22 +167,29 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
                 "The central service's database could not be encrypted (the encrypted copy "
                 "did not open); it was left as it was."
             ) from None
-        for suffix in ("-wal", "-shm", "-journal"):
-            wipe_and_remove(path.with_name(path.name + suffix))
-        plain_fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
-        try:
-            os.replace(encrypted, path)
-            fsync_dir(folder)
-            _overwrite(plain_fd)
-        finally:
-            os.close(plain_fd)
+        for companion in companions:
+            wipe_and_remove(companion)
+        held.append(os.open(path, os.O_RDWR | os.O_NOFOLLOW))
+        os.replace(encrypted, path)
+        fsync_dir(folder)
+        for fd in held:
+            _overwrite(fd)
     except sqlcipher3.Error:
         raise CentralError(
             "The central service's database could not be encrypted (it is damaged or in "
             "use); it was left as it was."
         ) from None
     finally:
+        for fd in held:
+            os.close(fd)
         encrypted.unlink(missing_ok=True)
+
+
+def _open_existing(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return -1
 
 
 def wipe_and_remove(path: Path) -> None:
