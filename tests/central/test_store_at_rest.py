@@ -72,6 +72,25 @@ def _umask(mask: int) -> Iterator[None]:
         os.umask(old)
 
 
+def _new_central(
+    tmp_path: Path, central_cli: Callable[..., Run], where: str
+) -> tuple[CentralEnv, Path]:
+    """A new central folder whose store is in it or at an absolute path elsewhere."""
+    folder = tmp_path / "central"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    args: list[object] = ["init", folder]
+    store = folder / "central.db"
+    if where == "absolute path":
+        store = elsewhere / "store.db"
+        args += ["--db", f"sqlite:///{store}"]
+    result = central_cli(*args)
+    assert result.code == 0, result.err
+    work = tmp_path / "work"
+    work.mkdir()
+    return CentralEnv(folder, work, central_cli), store
+
+
 # --- encrypted ---------------------------------------------------------------------------------
 
 
@@ -105,17 +124,9 @@ def test_the_store_holds_no_name_or_nhs_number_in_plaintext(central: CentralEnv)
 def test_every_file_of_the_store_is_private_whatever_the_umask(
     tmp_path: Path, central_cli: Callable[..., Run], mask: int, where: str
 ) -> None:
-    folder = tmp_path / "central"
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    args: list[object] = ["init", folder]
-    if where == "absolute path":
-        args += ["--db", f"sqlite:///{elsewhere / 'store.db'}"]
     with _umask(mask):
-        assert central_cli(*args).code == 0
-        work = tmp_path / "work"
-        work.mkdir()
-        central = CentralEnv(folder, work, central_cli)
+        central, store = _new_central(tmp_path, central_cli, where)
+        folder, work, elsewhere = central.folder, central.work, tmp_path / "elsewhere"
         device = central.enrol("dev-a")
         good = device.bundle(work, [_child()])
         refused = work / "garbage.eyb"
@@ -128,8 +139,8 @@ def test_every_file_of_the_store_is_private_whatever_the_umask(
                 conn.execute(select(models.meta.c.key)).all()
                 files = _files_under(folder, elsewhere)
                 names = {p.name for p in files}
-                store = "store.db" if where == "absolute path" else "central.db"
-                assert {store, f"{store}-wal", f"{store}-shm", "keys.json"} <= names
+                wal, shm = f"{store.name}-wal", f"{store.name}-shm"
+                assert {store.name, wal, shm, "keys.json"} <= names
                 assert any(p.parent.name == "quarantine" for p in files)
                 for path in files:
                     assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
@@ -253,17 +264,8 @@ def _make_it_an_old_folder(central: CentralEnv, store: Path) -> None:
 def test_an_old_plaintext_store_is_encrypted_in_place_and_keeps_its_data(
     tmp_path: Path, central_cli: Callable[..., Run], where: str
 ) -> None:
-    folder = tmp_path / "central"
-    args: list[object] = ["init", folder]
-    store = folder / "central.db"
-    if where == "absolute path":
-        store = tmp_path / "elsewhere" / "store.db"
-        store.parent.mkdir()
-        args += ["--db", f"sqlite:///{store}"]
-    assert central_cli(*args).code == 0
-    work = tmp_path / "work"
-    work.mkdir()
-    central = CentralEnv(folder, work, central_cli)
+    central, store = _new_central(tmp_path, central_cli, where)
+    folder, work = central.folder, central.work
     device = central.enrol("dev-a")
     bundle = device.bundle(work, [_child()])
     assert central.cli("ingest", folder, bundle.path).code == 0
