@@ -71,10 +71,9 @@ def measure_ingest_100k(
 
 def time_ingest(bundle: Path, central_dir: Path, passphrase: str) -> tuple[float, str]:
     started = time.perf_counter()
-    central = open_central(central_dir)
+    central = open_central(central_dir, passphrase)
     try:
-        keys = central.unlock(passphrase)
-        result = ingest_bundle(central, keys, bundle)
+        result = ingest_bundle(central, central.keys, bundle)
     finally:
         central.close()
     seconds = time.perf_counter() - started
@@ -103,7 +102,7 @@ def _measure_context(context: Any) -> float:
         suite=CipherSuite.X25519,
     )
     try:
-        keys = central.unlock(BENCH_PASSPHRASE)
+        keys = central.keys
         sync = DeviceSync(context.services)
         request = work / "request.json"
         sync.enrolment_request(request)
@@ -213,7 +212,7 @@ def make_central_with_device(
         suite=CipherSuite.X25519,
     )
     try:
-        keys = central.unlock(passphrase)
+        keys = central.keys
         request = build_enrolment_request(
             device,
             device_id=device_id,

@@ -236,7 +236,7 @@ class CentralEnv:
     cli: Callable[..., Run]
 
     def open(self) -> CentralFolder:
-        return open_central(self.folder)
+        return open_central(self.folder, PASSPHRASE)
 
     def enrol(
         self, device_id: str, team: str = "North Team", keys: KeyPair | None = None

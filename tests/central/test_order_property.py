@@ -83,7 +83,7 @@ def test_any_delivery_order_gives_the_same_state(
         order = order + list(range(BUNDLES))  # every bundle arrives at least once
         folder = base / f"c-{uuid.uuid4().hex}"
         shutil.copytree(template, folder)
-        central = open_central(folder)
+        central = open_central(folder, PASSPHRASE)
         try:
             keys = central.unlock(PASSPHRASE)
             outcomes = [ingest_bundle(central, keys, paths[i]).outcome for i in order]

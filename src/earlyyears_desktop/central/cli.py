@@ -2,7 +2,8 @@
 
 Every failure is one line on stderr and an exit code: 2 usage, 3 wrong or missing central
 passphrase, 4 a bundle or enrolment request refused, 1 anything else; never a traceback.
-The passphrase comes from --passphrase-file, else $EARLYYEARS_CENTRAL_PASSPHRASE, else a prompt.
+Every command takes the central passphrase (it unlocks the keys and the SQLite store), from
+--passphrase-file, else $EARLYYEARS_CENTRAL_PASSPHRASE, else a prompt.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from earlyyears_desktop.central.folder import (
     CentralFolder,
     init_central,
     open_central,
+    read_config,
 )
 from earlyyears_desktop.storage.incident_log import record_incident, user_log_folder
 from earlyyears_desktop.storage.passphrase_source import (
@@ -38,7 +40,7 @@ from earlyyears_desktop.storage.passphrase_source import (
     add_passphrase_file_option,
     read_passphrase_from,
 )
-from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
+from earlyyears_desktop.sync.keys import CipherSuite
 
 PASSPHRASE_ENV = "EARLYYEARS_CENTRAL_PASSPHRASE"
 PROG = "earlyyears-central"
@@ -70,8 +72,9 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
         raise UsageError("The two passphrases differ; nothing was created.") from None
 
 
-def _unlock(central: CentralFolder, args: argparse.Namespace) -> KeyPair:
-    return central.unlock(read_passphrase(args))
+def _say(line: str) -> None:
+    """What the central service does on the way (a store encrypted, a wait): to stderr."""
+    print(line, file=sys.stderr, flush=True)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -81,7 +84,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     suite = CipherSuite.MLKEM768_X25519 if args.suite == "mlkem768-x25519" else CipherSuite.X25519
     passphrase = read_passphrase(args, confirm=True)
     central = init_central(
-        args.central, passphrase=passphrase, name=args.name, database_url=args.db, suite=suite
+        args.central,
+        passphrase=passphrase,
+        name=args.name,
+        database_url=args.db,
+        suite=suite,
+        notify=_say,
     )
     try:
         config = central.config
@@ -124,7 +132,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
     written: list[Path] = []
     with _central(args) as central:
-        keys = _unlock(central, args)
+        keys = central.keys
         # Registration and the response file succeed or fail together.
         try:
             enrolled = enrol_device(
@@ -149,7 +157,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from earlyyears_desktop.central.ingest import ingest_bundle
 
     with _central(args) as central:
-        keys = _unlock(central, args)
+        keys = central.keys
         refused = failed = False
         for path in args.bundles:
             try:
@@ -172,10 +180,9 @@ def cmd_return(args: argparse.Namespace) -> int:
     from earlyyears_desktop.central.returns import write_return
 
     with _central(args) as central:
-        keys = _unlock(central, args)
         written = write_return(
             central,
-            keys,
+            central.keys,
             args.device,
             Path(args.out),
             expires_in_days=args.expires_in_days,
@@ -233,14 +240,16 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 class _central:
-    """Open the central folder for a command and always release the database."""
+    """Open the central folder with the passphrase for a command; always release the database."""
 
     def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
         self.folder = Path(args.central)
         self.central: CentralFolder | None = None
 
     def __enter__(self) -> CentralFolder:
-        self.central = open_central(self.folder)
+        read_config(self.folder)  # not a central folder: say so before asking for a passphrase
+        self.central = open_central(self.folder, read_passphrase(self.args), notify=_say)
         return self.central
 
     def __exit__(self, *_exc: object) -> None:
@@ -306,13 +315,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("roster", "load centrally authored records from a JSON file", cmd_roster)
     p.add_argument("file", metavar="FILE.json", type=Path)
     p.add_argument("--team", metavar="TEAM", help="the team they are for (default: every team)")
+    _add_passphrase_option(p)
 
     p = verb("status", "devices, bundles, records, gaps, conflicts, quarantine", cmd_status)
     p.add_argument("--json", action="store_true", help="stable JSON (sorted keys and lists)")
+    _add_passphrase_option(p)
 
     p = verb("revoke", "revoke a device: its later bundles are refused", cmd_revoke)
     p.add_argument("device_id", metavar="DEVICE_ID")
     p.add_argument("--reason", default="", help="told to the device in its next return bundle")
+    _add_passphrase_option(p)
     return parser
 
 

@@ -39,3 +39,15 @@ class Refused(CentralError):
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message, EXIT_REFUSED)
         self.code = code
+
+
+class DatabaseBusy(CentralError):
+    """Another command held the central database's write lock for longer than we waited."""
+
+    def __init__(self, waited: str | None = None) -> None:
+        how_long = f" for more than {waited}" if waited else ""
+        super().__init__(
+            "Another ingest (or another earlyyears-central command) is holding the central "
+            f"service's database{how_long}; this command changed nothing. Run it again when "
+            "the other has finished."
+        )

@@ -2,15 +2,19 @@
 
     CENTRAL/            (0700)
       central.json      id, name, database URL (never a password), public keys, cipher suite
-      keys.json         the private keys, wrapped with the central passphrase (0600)
-      central.db        the SQLite database, unless central.json names a PostgreSQL URL
-      quarantine/       copies of refused bundles
+      keys.json         the private keys and the database key, wrapped with the central
+                        passphrase (0600)
+      central.db        the SQLite database (SQLCipher, 0600), unless central.json names a
+                        PostgreSQL URL
+      quarantine/       copies of refused bundles (0700, capped)
       logs/             where unexpected errors happened, without any data (made when needed)
 
 The private keys are protected with the same key-slot machinery as a device vault
 (`storage.keyslots`): Argon2id turns the passphrase into a wrapping key and AES-256-GCM seals
-the raw private key bytes (signing seed || encryption key), with the central id bound in as
-associated data. Nothing here implements cryptography of its own.
+the raw key bytes (signing seed || encryption key || database key), with the central id bound
+in as associated data. Nothing here implements cryptography of its own. A folder made before
+the database key existed has no database key in keys.json: it is added, and a plaintext
+central.db encrypted, on the first use with the passphrase (`central.store`).
 """
 
 from __future__ import annotations
@@ -18,29 +22,45 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from earlyyears_desktop.central import models
-from earlyyears_desktop.central.errors import CentralError, UsageError, WrongCentralPassphrase
-from earlyyears_desktop.storage.errors import NotAVault, WrongPassphrase
+from earlyyears_desktop.central.errors import (
+    CentralError,
+    DatabaseBusy,
+    UsageError,
+    WrongCentralPassphrase,
+)
+from earlyyears_desktop.central.store import (
+    DEFAULT_BUSY_WAIT_SECONDS,
+    Notify,
+    encrypt_in_place,
+    is_busy,
+    is_plaintext_sqlite,
+    open_sqlite_store,
+    store_lock,
+)
+from earlyyears_desktop.storage.errors import NotAVault, VaultDamaged, WrongPassphrase
 from earlyyears_desktop.storage.keyslots import (
     MIN_PASSPHRASE_LENGTH,
     KdfParams,
+    KeySlot,
     KeySlotFile,
     normalise_passphrase,
     write_atomically,
 )
 from earlyyears_desktop.sync.keys import (
     ED25519_RAW_LEN,
+    HYBRID_PRIVATE_RAW_LEN,
+    X25519_RAW_LEN,
     CipherSuite,
     EncryptionPublicKey,
     KeyPair,
@@ -64,6 +84,12 @@ DB_URL_ENV: Final = "EARLYYEARS_CENTRAL_DB_URL"
 FAST_KDF_ENV: Final = "EARLYYEARS_TEST_FAST_KDF"
 #: The relative SQLite URL meaning "central.db inside the folder", wherever the folder is.
 DEFAULT_DB_URL: Final = f"sqlite:///{DEFAULT_DB_NAME}"
+#: The SQLCipher key of the SQLite store, sealed in keys.json after the private keys.
+DATABASE_KEY_BYTES: Final = 32
+#: What the quarantine keeps at most; a refused file past these is recorded but not copied.
+QUARANTINE_MAX_FILE_BYTES: Final = 64 * 1024 * 1024
+QUARANTINE_MAX_FILES: Final = 1_000
+QUARANTINE_MAX_TOTAL_BYTES: Final = 1024 * 1024 * 1024
 
 
 def kdf_params() -> KdfParams:
@@ -184,28 +210,37 @@ def localise(url: URL, folder: Path) -> URL:
     return url
 
 
-def make_central_engine(url: URL) -> Engine:
+def make_central_engine(
+    url: URL,
+    database_key: bytes | None,
+    *,
+    notify: Notify,
+    busy_wait_seconds: float = DEFAULT_BUSY_WAIT_SECONDS,
+) -> Engine:
+    """SQLite: the SQLCipher store keyed with `database_key`; PostgreSQL: a plain engine."""
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, poolclass=NullPool)
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy's "begin" below start transactions, as BEGIN IMMEDIATE: a writer
-            # takes the write lock at once instead of failing to upgrade a read lock later.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA busy_timeout = 10000")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
+        if database_key is None:
+            raise CentralError("The central service's key file holds no database key.")
+        return open_sqlite_store(
+            Path(url.database or ""),
+            database_key,
+            notify=notify,
+            busy_wait_seconds=busy_wait_seconds,
+        )
     return create_engine(url, pool_pre_ping=True)
+
+
+def _say_nothing(_line: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class QuarantineLimits:
+    """How much of the refused files the quarantine folder keeps (see `ingest._quarantine`)."""
+
+    max_file_bytes: int = QUARANTINE_MAX_FILE_BYTES
+    max_files: int = QUARANTINE_MAX_FILES
+    max_total_bytes: int = QUARANTINE_MAX_TOTAL_BYTES
 
 
 @dataclass
@@ -213,6 +248,9 @@ class CentralFolder:
     folder: Path
     config: CentralConfig
     engine: Engine
+    #: The private keys, unwrapped with the central passphrase when the folder was opened.
+    keys: KeyPair
+    quarantine_limits: QuarantineLimits = field(default_factory=QuarantineLimits)
 
     @property
     def quarantine_dir(self) -> Path:
@@ -223,31 +261,94 @@ class CentralFolder:
 
     def unlock(self, passphrase: str) -> KeyPair:
         """The central private keys; WrongCentralPassphrase if the passphrase is not right."""
-        try:
-            slots = KeySlotFile.load(self.folder / KEYS_NAME)
-        except NotAVault:
-            raise CentralError(
-                f"The central service's key file in {self.folder} is missing or damaged."
-            ) from None
-        if slots.vault_id != self.config.central_id:
-            raise CentralError("The central service's key file belongs to another service.")
-        try:
-            _slot, secret = slots.unwrap(normalise_passphrase(passphrase), slots.passphrase_slots())
-        except WrongPassphrase:
-            raise WrongCentralPassphrase() from None
-        keys = KeyPair.from_private_bytes(
-            secret[:ED25519_RAW_LEN], secret[ED25519_RAW_LEN:], self.config.suite
-        )
-        if (
-            keys.signing_key_id != self.config.signing_key_id
-            or keys.encryption_key_id != self.config.encryption_key_id
-        ):
-            raise CentralError("The central service's key file does not match central.json.")
-        return keys
+        return _unwrap_key_store(self.folder, self.config, passphrase).keys
 
 
-def open_central(folder: Path) -> CentralFolder:
-    """Read central.json and connect to the database it names (checking it is ours)."""
+@dataclass(frozen=True)
+class _KeyStore:
+    """keys.json opened with the passphrase."""
+
+    slots: KeySlotFile
+    slot: KeySlot
+    keys: KeyPair
+    database_key: bytes | None
+
+
+def _unwrap_key_store(folder: Path, config: CentralConfig, passphrase: str) -> _KeyStore:
+    try:
+        slots = KeySlotFile.load(folder / KEYS_NAME)
+    except NotAVault:
+        raise CentralError(
+            f"The central service's key file in {folder} is missing or damaged."
+        ) from None
+    if slots.vault_id != config.central_id:
+        raise CentralError("The central service's key file belongs to another service.")
+    try:
+        slot, secret = slots.unwrap(normalise_passphrase(passphrase), slots.passphrase_slots())
+    except WrongPassphrase:
+        raise WrongCentralPassphrase() from None
+    keys_length = ED25519_RAW_LEN + (
+        HYBRID_PRIVATE_RAW_LEN if config.suite is CipherSuite.MLKEM768_X25519 else X25519_RAW_LEN
+    )
+    # Folders made before the store was encrypted seal the private keys alone.
+    if len(secret) not in (keys_length, keys_length + DATABASE_KEY_BYTES):
+        raise CentralError("The central service's key file does not match central.json.")
+    keys = KeyPair.from_private_bytes(
+        secret[:ED25519_RAW_LEN], secret[ED25519_RAW_LEN:keys_length], config.suite
+    )
+    if (
+        keys.signing_key_id != config.signing_key_id
+        or keys.encryption_key_id != config.encryption_key_id
+    ):
+        raise CentralError("The central service's key file does not match central.json.")
+    return _KeyStore(slots, slot, keys, secret[keys_length:] or None)
+
+
+def _seal_keys(
+    slots: KeySlotFile, passphrase: str, keys: KeyPair, database_key: bytes, params: KdfParams
+) -> KeySlot:
+    return slots.add_slot(
+        keys.signing_private_bytes() + keys.encryption_private_bytes() + database_key,
+        normalise_passphrase(passphrase),
+        kind="passphrase",
+        params=params,
+        label="central passphrase",
+    )
+
+
+def _database_key_for(
+    folder: Path,
+    config: CentralConfig,
+    passphrase: str,
+    store: _KeyStore,
+    path: Path,
+    notify: Notify,
+) -> bytes:
+    """The SQLite store's key, first adding it and encrypting a plaintext store if need be."""
+    if store.database_key is not None and not is_plaintext_sqlite(path):
+        return store.database_key
+    with store_lock(folder):
+        if store.database_key is None:
+            # Another command may have added it meanwhile: read the key file again.
+            store = _unwrap_key_store(folder, config, passphrase)
+        key = store.database_key
+        if key is None:
+            key = os.urandom(DATABASE_KEY_BYTES)
+            store.slots.remove_slot(store.slot.id)
+            _seal_keys(store.slots, passphrase, store.keys, key, store.slot.params)
+            store.slots.save(folder / KEYS_NAME)
+        if is_plaintext_sqlite(path):
+            encrypt_in_place(path, key)
+            notify(
+                f"The central service's database {path.name} was not encrypted: it has been "
+                "encrypted in place with a key kept in the central key store, and the "
+                "unencrypted file overwritten and removed."
+            )
+        return key
+
+
+def read_config(folder: Path) -> CentralConfig:
+    """central.json of a central folder (CentralError if `folder` is not one)."""
     folder = Path(folder)
     config_path = folder / CONFIG_NAME
     try:
@@ -258,29 +359,64 @@ def open_central(folder: Path) -> CentralFolder:
         ) from None
     except (OSError, ValueError):
         raise CentralError(f"The central service's {CONFIG_NAME} in {folder} is damaged.") from None
-    config = CentralConfig.from_json(doc, folder)
-    engine = make_central_engine(resolve_database_url(config.database_url, folder))
+    return CentralConfig.from_json(doc, folder)
+
+
+def open_central(
+    folder: Path,
+    passphrase: str,
+    *,
+    notify: Notify = _say_nothing,
+    busy_wait_seconds: float = DEFAULT_BUSY_WAIT_SECONDS,
+) -> CentralFolder:
+    """Unlock the central keys and connect to the database central.json names (if ours).
+
+    WrongCentralPassphrase if the passphrase is not right. `notify` is told, in one line for
+    people, what is done on the way (a plaintext store encrypted, a wait for a busy store).
+    """
+    folder = Path(folder)
+    config = read_config(folder)
+    store = _unwrap_key_store(folder, config, passphrase)
+    url = resolve_database_url(config.database_url, folder)
+    database_key = None
+    if url.get_backend_name() == "sqlite":
+        database_key = _database_key_for(
+            folder, config, passphrase, store, Path(url.database or ""), notify
+        )
+    engine = make_central_engine(
+        url, database_key, notify=notify, busy_wait_seconds=busy_wait_seconds
+    )
     try:
         with engine.connect() as conn:
             stored = conn.execute(
                 select(models.meta.c.value).where(models.meta.c.key == "central_id")
             ).scalar_one_or_none()
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise database_error(exc) from None
-    if stored != config.central_id:
-        engine.dispose()
-        raise CentralError("The database belongs to another central service, or is not set up.")
-    try:
+        if stored != config.central_id:
+            raise CentralError("The database belongs to another central service, or is not set up.")
         _upgrade_schema(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise database_error(exc) from None
-    return CentralFolder(folder, config, engine)
+    except VaultDamaged:
+        engine.dispose()
+        raise _not_our_database() from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return CentralFolder(folder, config, engine, store.keys)
+
+
+def _not_our_database() -> CentralError:
+    return CentralError(
+        "The central service's database does not open with its key: it belongs to another "
+        "central service, or it is damaged."
+    )
 
 
 def database_error(exc: SQLAlchemyError) -> CentralError:
     """One line about a database failure, without echoing SQL or parameters (record data)."""
+    if isinstance(exc, OperationalError) and is_busy(exc):
+        return DatabaseBusy()
     if isinstance(exc, OperationalError):
         return CentralError(
             "The central service's database cannot be reached or used "
@@ -298,6 +434,7 @@ def init_central(
     name: str,
     database_url: str | None,
     suite: CipherSuite,
+    notify: Notify = _say_nothing,
 ) -> CentralFolder:
     """Make a new central service folder with fresh keys and an empty database."""
     folder = Path(folder)
@@ -329,18 +466,20 @@ def init_central(
     created = not folder.exists()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
+    # The key of the SQLite store; kept for a PostgreSQL one too, unused, so that every key
+    # file made from now on has the same shape.
+    database_key = os.urandom(DATABASE_KEY_BYTES)
     # The full URL (maybe with a password) is used to create the tables, never stored.
-    engine = make_central_engine(localise(check_database_url(given_url), folder))
+    engine = make_central_engine(
+        localise(check_database_url(given_url), folder), database_key, notify=notify
+    )
     try:
-        _create_schema(engine, central_id)
+        try:
+            _create_schema(engine, central_id)
+        except VaultDamaged:
+            raise _not_our_database() from None
         slots = KeySlotFile(vault_id=central_id)
-        slots.add_slot(
-            keys.signing_private_bytes() + keys.encryption_private_bytes(),
-            normalise_passphrase(passphrase),
-            kind="passphrase",
-            params=kdf_params(),
-            label="central passphrase",
-        )
+        _seal_keys(slots, passphrase, keys, database_key, kdf_params())
         slots.save(folder / KEYS_NAME)
         (folder / QUARANTINE_NAME).mkdir(mode=0o700, exist_ok=True)
         write_atomically(
@@ -359,7 +498,7 @@ def init_central(
                     path.unlink()
             folder.rmdir()
         raise
-    return CentralFolder(folder, config, engine)
+    return CentralFolder(folder, config, engine, keys)
 
 
 #: 2: conflicts have a status (open / resolved) and the time they were resolved

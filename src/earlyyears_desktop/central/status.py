@@ -235,5 +235,6 @@ def status_text(doc: dict[str, Any]) -> str:
         lines.append(f"  session {item['session_id']} child {item['child_id']}: {devices}")
     lines.append(f"Quarantined: {doc['totals']['quarantined']}")
     for item in doc["quarantined"]:
-        lines.append(f"  {item['file']} ({item['code']}): {item['reason']}")
+        kept = item["file"] or "(no copy kept)"
+        lines.append(f"  {kept} ({item['code']}): {item['reason']}")
     return "\n".join(lines) + "\n"

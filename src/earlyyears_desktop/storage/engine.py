@@ -73,7 +73,18 @@ def make_engine(path: Path, key_source: Callable[[], bytes]) -> Engine:
     (the source raises) an engine that someone still holds cannot open a connection.
     Statement parameters are hidden from error messages: they may be a child's name.
     """
-    engine = create_engine(
+    engine = make_sqlcipher_engine(path, key_source)
+    _begin_explicitly(engine)
+    return engine
+
+
+def make_sqlcipher_engine(path: Path, key_source: Callable[[], bytes]) -> Engine:
+    """The keyed engine of `make_engine` without its way of beginning transactions.
+
+    The central service's store uses this with a "begin" of its own (it waits longer for a
+    busy database and says so); a caller must add one, as the driver is in autocommit mode.
+    """
+    return create_engine(
         "sqlite://",
         creator=lambda: connect(path, key_source()),
         module=sqlcipher3.dbapi2,
@@ -82,8 +93,6 @@ def make_engine(path: Path, key_source: Callable[[], bytes]) -> Engine:
         pool_size=2,
         max_overflow=2,
     )
-    _begin_explicitly(engine)
-    return engine
 
 
 def _begin_explicitly(engine: Engine) -> None:
