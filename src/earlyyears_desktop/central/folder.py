@@ -30,7 +30,8 @@ from sqlalchemy.pool import NullPool
 
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.errors import CentralError, UsageError, WrongCentralPassphrase
-from earlyyears_desktop.storage.errors import NotAVault, WrongPassphrase
+from earlyyears_desktop.storage.errors import NotAVault, VaultInaccessible, WrongPassphrase
+from earlyyears_desktop.storage.file_limits import FileTooLarge, read_small_file
 from earlyyears_desktop.storage.keyslots import (
     MIN_PASSPHRASE_LENGTH,
     KdfParams,
@@ -53,6 +54,8 @@ CONFIG_NAME: Final = "central.json"
 KEYS_NAME: Final = "keys.json"
 DEFAULT_DB_NAME: Final = "central.db"
 QUARANTINE_NAME: Final = "quarantine"
+#: central.json holds an id, a name, a URL and two public keys: a few kilobytes.
+MAX_CONFIG_FILE: Final = 1 << 20
 CONFIG_FORMAT: Final = "earlyyears-central"
 CONFIG_VERSION: Final = 1
 #: A full database URL here overrides the one in central.json (and may carry a password).
@@ -222,6 +225,8 @@ class CentralFolder:
         """The central private keys; WrongCentralPassphrase if the passphrase is not right."""
         try:
             slots = KeySlotFile.load(self.folder / KEYS_NAME)
+        except VaultInaccessible as exc:
+            raise UsageError(exc.message) from None
         except NotAVault:
             raise CentralError(
                 f"The central service's key file in {self.folder} is missing or damaged."
@@ -248,12 +253,14 @@ def open_central(folder: Path) -> CentralFolder:
     folder = Path(folder)
     config_path = folder / CONFIG_NAME
     try:
-        doc = json.loads(config_path.read_bytes())
+        doc = json.loads(read_small_file(config_path, MAX_CONFIG_FILE))
     except FileNotFoundError:
         raise CentralError(
             f"{folder} is not a central service folder (run earlyyears-central init)."
         ) from None
-    except (OSError, ValueError):
+    except PermissionError:
+        raise UsageError(f"permission denied: {config_path}") from None
+    except (OSError, ValueError, RecursionError, FileTooLarge):
         raise CentralError(f"The central service's {CONFIG_NAME} in {folder} is damaged.") from None
     config = CentralConfig.from_json(doc, folder)
     engine = make_central_engine(resolve_database_url(config.database_url, folder))
