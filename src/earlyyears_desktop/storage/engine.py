@@ -25,6 +25,10 @@ NOT_THIS_VAULT = (
     "The vault's database is not a vault, or damaged: it does not match its key-slot file."
 )
 
+# Before the key: SQLCipher would otherwise print its own lines on stderr ("hmac check
+# failed") for a file that is not this vault's database, beside the one line we print.
+_QUIET = "PRAGMA cipher_log_level = NONE"
+
 # Applied after the key, in this order, on every connection.
 _PRAGMAS = (
     "PRAGMA cipher_memory_security = ON",
@@ -48,6 +52,7 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
         path.touch(mode=0o600)
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
+        conn.execute(_QUIET).fetchall()
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -73,6 +78,7 @@ def stored_vault_id(path: Path, key: bytes) -> str | None:
         return None  # SQLite would take it for a new database and write one
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
+        conn.execute(_QUIET).fetchall()
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("PRAGMA query_only = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
