@@ -18,10 +18,16 @@ import sys
 import earlyyears_desktop
 
 
+# Imported only when first used (SQLAlchemy's SQLite dialect asks for sqlite3 on connect).
+_IMPORTED_LATER = ("sqlite3",)
+
+
 def _import_everything_but_the_gui() -> None:
     for module in pkgutil.walk_packages(earlyyears_desktop.__path__, "earlyyears_desktop."):
         if not module.name.startswith("earlyyears_desktop.ui"):
             importlib.import_module(module.name)
+    for name in _IMPORTED_LATER:
+        importlib.import_module(name)
 
 
 def main() -> int:
