@@ -17,7 +17,6 @@ import sys
 
 import earlyyears_desktop
 
-
 # Imported only when first used (SQLAlchemy's SQLite dialect asks for sqlite3 on connect).
 _IMPORTED_LATER = ("sqlite3",)
 
