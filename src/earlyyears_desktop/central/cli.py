@@ -40,6 +40,7 @@ from earlyyears_desktop.storage.passphrase_source import (
     add_passphrase_file_option,
     read_passphrase_from,
 )
+from earlyyears_desktop.storage.process import harden_process
 from earlyyears_desktop.sync.keys import CipherSuite
 
 PASSPHRASE_ENV = "EARLYYEARS_CENTRAL_PASSPHRASE"
@@ -105,15 +106,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from earlyyears_desktop.central.registry import enrol_device
+    from earlyyears_desktop.central.registry import enrol_device, read_request_file
     from earlyyears_desktop.storage.keyslots import write_atomically
 
-    try:
-        request_bytes = Path(args.request).read_bytes()
-    except OSError as exc:
-        raise CentralError(
-            f"Cannot read the enrolment request {args.request}: {exc.strerror}."
-        ) from None
+    request_bytes = read_request_file(Path(args.request))
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UsageError(f"There is no folder {out.parent} for the response.")
@@ -341,6 +337,7 @@ def incident_folder(args: argparse.Namespace | None) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args: argparse.Namespace | None = None
+    harden_process()  # the central private keys and decrypted records are in this memory
     try:
         args = build_parser().parse_args(argv)
         run = getattr(args, "run", None)

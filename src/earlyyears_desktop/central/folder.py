@@ -48,7 +48,13 @@ from earlyyears_desktop.central.store import (
     open_sqlite_store,
     store_lock,
 )
-from earlyyears_desktop.storage.errors import NotAVault, VaultDamaged, WrongPassphrase
+from earlyyears_desktop.storage.errors import (
+    NotAVault,
+    VaultDamaged,
+    VaultInaccessible,
+    WrongPassphrase,
+)
+from earlyyears_desktop.storage.file_limits import FileTooLarge, read_small_file
 from earlyyears_desktop.storage.keyslots import (
     MIN_PASSPHRASE_LENGTH,
     KdfParams,
@@ -76,6 +82,8 @@ DEFAULT_DB_NAME: Final = "central.db"
 QUARANTINE_NAME: Final = "quarantine"
 #: incidents of unexpected errors: types and frames, never data (storage.incident_log)
 LOGS_NAME: Final = "logs"
+#: central.json holds an id, a name, a URL and two public keys: a few kilobytes.
+MAX_CONFIG_FILE: Final = 1 << 20
 CONFIG_FORMAT: Final = "earlyyears-central"
 CONFIG_VERSION: Final = 1
 #: A full database URL here overrides the one in central.json (and may carry a password).
@@ -277,6 +285,8 @@ class _KeyStore:
 def _unwrap_key_store(folder: Path, config: CentralConfig, passphrase: str) -> _KeyStore:
     try:
         slots = KeySlotFile.load(folder / KEYS_NAME)
+    except VaultInaccessible as exc:
+        raise UsageError(exc.message) from None
     except NotAVault:
         raise CentralError(
             f"The central service's key file in {folder} is missing or damaged."
@@ -352,12 +362,14 @@ def read_config(folder: Path) -> CentralConfig:
     folder = Path(folder)
     config_path = folder / CONFIG_NAME
     try:
-        doc = json.loads(config_path.read_bytes())
+        doc = json.loads(read_small_file(config_path, MAX_CONFIG_FILE))
     except FileNotFoundError:
         raise CentralError(
             f"{folder} is not a central service folder (run earlyyears-central init)."
         ) from None
-    except (OSError, ValueError):
+    except PermissionError:
+        raise UsageError(f"permission denied: {config_path}") from None
+    except (OSError, ValueError, RecursionError, FileTooLarge):
         raise CentralError(f"The central service's {CONFIG_NAME} in {folder} is damaged.") from None
     return CentralConfig.from_json(doc, folder)
 

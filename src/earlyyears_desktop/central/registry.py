@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +17,7 @@ from earlyyears_desktop.sync.enrolment_files import (
     EnrolmentRequest,
     build_enrolment_response,
     parse_enrolment_request,
+    read_enrolment_file,
 )
 from earlyyears_desktop.sync.errors import EnrolmentRefused
 from earlyyears_desktop.sync.keys import KeyPair, public_key_to_pem
@@ -31,13 +33,25 @@ class Enrolled:
     how: str
 
 
+def read_request_file(path: Path) -> bytes:
+    """The request file's bytes, read with the enrolment file size cap (never more)."""
+    try:
+        return read_enrolment_file(path)
+    except EnrolmentRefused as exc:
+        raise _refused(exc) from None
+    except OSError as exc:
+        raise CentralError(f"Cannot read the enrolment request {path}: {exc.strerror}.") from None
+
+
 def read_request(data: bytes) -> EnrolmentRequest:
     try:
         return parse_enrolment_request(data)
     except EnrolmentRefused as exc:
-        raise Refused(
-            f"The enrolment request was refused ({exc.code}): {exc.reason}", exc.code
-        ) from None
+        raise _refused(exc) from None
+
+
+def _refused(exc: EnrolmentRefused) -> Refused:
+    return Refused(f"The enrolment request was refused ({exc.code}): {exc.reason}", exc.code)
 
 
 def enrol_device(

@@ -8,7 +8,7 @@ from earlyyears_desktop.cli.errors import EXIT_USAGE, CommandError
 from earlyyears_desktop.cli.passphrase import add_passphrase_option, read_passphrase
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.demo import create_demo_vault
-from earlyyears_desktop.storage.errors import VaultExists
+from earlyyears_desktop.storage.errors import VaultExists, VaultInaccessible
 
 HELP = "create a vault with realistic fictional data"
 
@@ -24,9 +24,7 @@ def run(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, "Passphrase for the demo vault: ")
     try:
         created = create_demo_vault(Path(args.vault), passphrase)
-    except VaultExists as exc:
-        raise CommandError(exc.message, EXIT_USAGE) from None
-    except ValidationError as exc:
+    except (VaultExists, VaultInaccessible, ValidationError) as exc:
         raise CommandError(exc.message, EXIT_USAGE) from None
     info = created.summary
     created.vault.lock()

@@ -10,8 +10,13 @@ from pathlib import Path
 from earlyyears_desktop.cli.errors import EXIT_LOCKED, EXIT_USAGE, CommandError
 from earlyyears_desktop.cli.passphrase import add_passphrase_option, read_passphrase
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.storage.errors import NotAVault, VaultLocked, WrongPassphrase
-from earlyyears_desktop.storage.vault import open_vault
+from earlyyears_desktop.storage.errors import (
+    NotAVault,
+    VaultInaccessible,
+    VaultLocked,
+    WrongPassphrase,
+)
+from earlyyears_desktop.storage.vault import check_vault_folder, open_vault
 
 
 def add_vault_argument(parser: argparse.ArgumentParser) -> None:
@@ -22,12 +27,11 @@ def add_vault_argument(parser: argparse.ArgumentParser) -> None:
 @contextmanager
 def unlocked(args: argparse.Namespace) -> Iterator[Services]:
     folder: Path = args.vault
-    if not folder.exists():
-        raise CommandError(f"There is no vault at {folder}: the folder does not exist.", EXIT_USAGE)
-    passphrase = read_passphrase(args)
     try:
-        vault = open_vault(folder, passphrase)
-    except NotAVault as exc:
+        # Before asking for a passphrase: a folder that cannot be a vault is said at once.
+        check_vault_folder(folder)
+        vault = open_vault(folder, read_passphrase(args))
+    except (NotAVault, VaultInaccessible) as exc:
         raise CommandError(exc.message, EXIT_USAGE) from None
     except (WrongPassphrase, VaultLocked) as exc:
         raise CommandError(exc.message, EXIT_LOCKED) from None

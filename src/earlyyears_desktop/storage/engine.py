@@ -21,6 +21,13 @@ from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.storage.errors import VaultDamaged
 
 BUSY_TIMEOUT_MS = 10_000
+NOT_THIS_VAULT = (
+    "The vault's database is not a vault, or damaged: it does not match its key-slot file."
+)
+
+# Before the key: SQLCipher would otherwise print its own lines on stderr ("hmac check
+# failed") for a file that is not this vault's database, beside the one line we print.
+_QUIET = "PRAGMA cipher_log_level = NONE"
 
 # Applied after the key, in this order, on every connection.
 _PRAGMAS = (
@@ -45,13 +52,12 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
         path.touch(mode=0o600)
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
+        conn.execute(_QUIET).fetchall()
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError:
-            raise VaultDamaged(
-                "The vault's database does not match its key-slot file, or it is damaged."
-            ) from None
+            raise VaultDamaged(NOT_THIS_VAULT) from None
         for pragma in _PRAGMAS:
             conn.execute(pragma).fetchall()
         # The observation index's triggers fold text with the same rule as name search.
@@ -60,6 +66,28 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
         conn.close()
         raise
     return conn
+
+
+def stored_vault_id(path: Path, key: bytes) -> str | None:
+    """The vault id written in the database at `path`, read without changing any file.
+
+    None when the file does not open with `key`, is empty, or holds no vault id: then it is
+    not this vault's database, and nothing (no migration, no journal mode) may touch it.
+    """
+    if path.stat().st_size == 0:
+        return None  # SQLite would take it for a new database and write one
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(_QUIET).fetchall()
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        row = conn.execute("SELECT value FROM vault_settings WHERE key = 'vault_id'").fetchone()
+    except sqlcipher3.DatabaseError:  # not SQLCipher with this key, or no such table
+        return None
+    finally:
+        conn.close()
+    return str(row[0]) if row is not None else None
 
 
 def _fold(text: str | None) -> str | None:

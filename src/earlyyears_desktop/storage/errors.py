@@ -31,3 +31,19 @@ class VaultExists(VaultError):
 
 class VaultDamaged(VaultError):
     pass
+
+
+class VaultInaccessible(VaultError):
+    """The path cannot be used as given: permission denied, or a file where a folder belongs.
+
+    The message names the path and says which, so the person can fix it; it is never called
+    "damaged", because nothing is.
+    """
+
+    @classmethod
+    def permission_denied(cls, path: object) -> VaultInaccessible:
+        return cls(f"permission denied: {path}")
+
+    @classmethod
+    def not_a_folder(cls, path: object) -> VaultInaccessible:
+        return cls(f"{path} is a file, not a folder")

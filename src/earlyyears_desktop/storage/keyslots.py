@@ -27,7 +27,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from earlyyears_desktop.storage.atomic_file import replace_atomically
-from earlyyears_desktop.storage.errors import NotAVault, WrongPassphrase
+from earlyyears_desktop.storage.errors import NotAVault, VaultInaccessible, WrongPassphrase
+from earlyyears_desktop.storage.file_limits import FileTooLarge, read_small_file
 
 FORMAT = "earlyyears-vault-keyslots"
 FORMAT_VERSION = 1
@@ -40,6 +41,25 @@ _RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _RECOVERY_GROUPS = 8
 _RECOVERY_GROUP_LEN = 5
 
+# What a key-slot file may hold. A file outside these bounds is damaged (or tampered with):
+# it is refused before any of it costs much time or memory.
+MAX_KEYSLOT_FILE = 1 << 20  # 1 MiB: a slot is about 600 bytes
+MAX_SLOTS = 1_000
+MAX_ID_LENGTH = 100
+MAX_LABEL_LENGTH = 200
+MAX_WRAPPED_BYTES = 4_096
+SALT_BYTES = (8, 64)
+NONCE_BYTES = 12
+
+# The Argon2id costs a slot may ask for: what unlocks within about 5 s and 1.1 GB on the
+# machines this runs on. Filling the memory the first time costs about two passes over it,
+# so the time is about memory x (iterations + 2). Calibration stays inside these bounds
+# (it never goes above 256 MiB); tests use 8 MiB and one pass.
+MIN_MEMORY_KIB = 8_192
+MAX_MEMORY_KIB = 1_048_576  # 1 GiB
+MAX_LANES = 16
+MAX_KDF_COST_KIB = 3 * 1_048_576  # memory_kib x (iterations + 2)
+
 
 @dataclass(frozen=True)
 class KdfParams:
@@ -48,6 +68,21 @@ class KdfParams:
     memory_kib: int = 262_144
     iterations: int = 3
     lanes: int = 4
+
+    @property
+    def cost_kib(self) -> int:
+        """About how long a derivation takes, in KiB-passes (see MAX_KDF_COST_KIB)."""
+        return self.memory_kib * (self.iterations + 2)
+
+    @property
+    def within_limits(self) -> bool:
+        """True when a slot with these costs opens in seconds, within the memory cap."""
+        return (
+            MIN_MEMORY_KIB <= self.memory_kib <= MAX_MEMORY_KIB
+            and 1 <= self.lanes <= MAX_LANES
+            and self.iterations >= 1
+            and self.cost_kib <= MAX_KDF_COST_KIB
+        )
 
     @classmethod
     def for_tests(cls) -> KdfParams:
@@ -67,7 +102,9 @@ class KdfParams:
         if elapsed < target_seconds:
             scale = target_seconds / max(elapsed, 1e-3)
             params = replace(params, iterations=max(3, round(params.iterations * scale)))
-        return params
+        # A very fast machine must not write a slot that a slower one refuses to open.
+        most = MAX_KDF_COST_KIB // params.memory_kib - 2
+        return replace(params, iterations=min(params.iterations, most))
 
 
 def _time_kdf(params: KdfParams) -> float:
@@ -138,29 +175,35 @@ class KeySlot:
         }
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> KeySlot:
-        kdf, wrap = raw["kdf"], raw["wrap"]
-        if kdf["name"] != "argon2id" or wrap["alg"] != "AES-256-GCM":
+    def from_json(cls, raw: object) -> KeySlot:
+        """One slot as `to_json` writes it; ValueError for anything else, costs included."""
+        slot = _mapping(raw)
+        kdf, wrap = _mapping(slot.get("kdf")), _mapping(slot.get("wrap"))
+        if kdf.get("name") != "argon2id" or wrap.get("alg") != "AES-256-GCM":
             raise ValueError("unknown key slot algorithm")
-        params = KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]))
-        # Refuse costs no real slot has: a tampered file must not exhaust memory or crash.
-        if not (
-            8_192 <= params.memory_kib <= 4_194_304
-            and 1 <= params.iterations <= 64
-            and 1 <= params.lanes <= 16
-        ):
+        params = KdfParams(
+            _integer(kdf.get("memory_kib")),
+            _integer(kdf.get("iterations")),
+            _integer(kdf.get("lanes")),
+        )
+        # Refuse costs no real slot has: a tampered file must not take minutes or gigabytes.
+        if not params.within_limits:
             raise ValueError("key slot parameters out of range")
-        if raw["kind"] not in ("passphrase", "recovery"):
+        kind = slot.get("kind")
+        if kind != "passphrase" and kind != "recovery":
             raise ValueError("unknown key slot kind")
+        practitioner_id = slot.get("practitioner_id")
         return cls(
-            id=str(raw["id"]),
-            kind=raw["kind"],
-            practitioner_id=raw.get("practitioner_id"),
-            label=str(raw.get("label", "")),
-            salt=_unb64(kdf["salt"]),
+            id=_text(slot.get("id"), MAX_ID_LENGTH),
+            kind=kind,
+            practitioner_id=None
+            if practitioner_id is None
+            else _text(practitioner_id, MAX_ID_LENGTH),
+            label=_text(slot.get("label", ""), MAX_LABEL_LENGTH, allow_empty=True),
+            salt=_unb64(kdf.get("salt"), *SALT_BYTES),
             params=params,
-            nonce=_unb64(wrap["nonce"]),
-            wrapped_key=_unb64(wrap["ciphertext"]),
+            nonce=_unb64(wrap.get("nonce"), NONCE_BYTES, NONCE_BYTES),
+            wrapped_key=_unb64(wrap.get("ciphertext"), 16, MAX_WRAPPED_BYTES),
         )
 
 
@@ -243,21 +286,43 @@ class KeySlotFile:
 
     @classmethod
     def load(cls, path: Path) -> KeySlotFile:
+        """Read and check a key-slot file (a vault's keyslots.json, the central keys.json).
+
+        The one reader of these files: it reads at most MAX_KEYSLOT_FILE bytes, refuses
+        nesting, numbers and costs that no real file holds, and raises NotAVault saying the
+        file is damaged (or VaultInaccessible when it may not be read), never anything else.
+        """
         try:
-            doc = json.loads(path.read_bytes())
+            data = read_small_file(path, MAX_KEYSLOT_FILE)
         except FileNotFoundError:
             raise NotAVault(f"{path.parent} is not a vault: it has no key-slot file.") from None
-        except (OSError, ValueError):
+        except PermissionError:
+            raise VaultInaccessible.permission_denied(path) from None
+        except (OSError, FileTooLarge):
             raise NotAVault(f"The vault's key-slot file in {path.parent} is damaged.") from None
+        return cls.from_bytes(data, path.parent)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, folder: Path) -> KeySlotFile:
+        damaged = NotAVault(f"The vault's key-slot file in {folder} is damaged.")
+        try:
+            doc = json.loads(data, parse_float=_no_fraction, parse_constant=_no_fraction)
+        except (ValueError, RecursionError):
+            # ValueError: not UTF-8, not JSON, a fraction, an integer of thousands of digits.
+            # RecursionError: nested deeper than the parser goes (thousands of levels).
+            raise damaged from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise NotAVault(f"{path.parent} is not a vault: its key-slot file is not ours.")
+            raise NotAVault(f"{folder} is not a vault: its key-slot file is not ours.")
         if doc.get("format_version") != FORMAT_VERSION:
             raise NotAVault("The vault's key slots were written by a newer version of the app.")
         try:
-            slots = [KeySlot.from_json(s) for s in doc["slots"]]
-            return cls(vault_id=str(doc["vault_id"]), slots=slots)
-        except (KeyError, TypeError, ValueError):
-            raise NotAVault(f"The vault's key-slot file in {path.parent} is damaged.") from None
+            raw_slots = doc.get("slots")
+            if not isinstance(raw_slots, list) or len(raw_slots) > MAX_SLOTS:
+                raise ValueError("slots")
+            slots = [KeySlot.from_json(s) for s in raw_slots]
+            return cls(vault_id=_text(doc.get("vault_id"), MAX_ID_LENGTH), slots=slots)
+        except ValueError:
+            raise damaged from None
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -279,5 +344,34 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+def _unb64(value: object, shortest: int, longest: int) -> bytes:
+    if not isinstance(value, str) or len(value) > 2 * longest + 4:
+        raise ValueError("not base64 of the right length")
+    data = base64.b64decode(value.encode("ascii", errors="replace"), validate=True)
+    if not shortest <= len(data) <= longest:
+        raise ValueError("not base64 of the right length")
+    return data
+
+
+def _mapping(value: object) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise ValueError("not an object")
+    return value
+
+
+def _integer(value: object) -> int:
+    # bool is an int in Python; JSON's true is not a cost.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("not a whole number")
+    return value
+
+
+def _text(value: object, longest: int, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str) or len(value) > longest or not (value or allow_empty):
+        raise ValueError("not text of the right length")
+    return value
+
+
+def _no_fraction(_text: str) -> object:
+    # A key-slot file holds whole numbers only: 1e400 would become infinity.
+    raise ValueError("not a whole number")

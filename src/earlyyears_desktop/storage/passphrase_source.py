@@ -12,6 +12,11 @@ import os
 import sys
 from pathlib import Path
 
+from earlyyears_desktop.storage.file_limits import FileTooLarge, describe_size, read_small_file
+
+#: A passphrase file holds one line; anything longer is a mistake (or /dev/zero).
+MAX_PASSPHRASE_FILE = 4096
+
 
 class PassphraseFileUnreadable(Exception):
     def __init__(self, path: Path, problem: str) -> None:
@@ -50,7 +55,11 @@ def read_passphrase_from(
     path: Path | None = getattr(args, "passphrase_file", None)
     if path is not None:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_small_file(path, MAX_PASSPHRASE_FILE).decode("utf-8")
+        except FileTooLarge:
+            size = describe_size(MAX_PASSPHRASE_FILE)
+            too_large = f"it holds more than {size}, so it is not a passphrase"
+            raise PassphraseFileUnreadable(path, too_large) from None
         except (OSError, UnicodeDecodeError) as exc:
             problem = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             raise PassphraseFileUnreadable(path, str(problem)) from None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,8 +26,19 @@ from sqlalchemy.orm import Session
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Practitioner, VaultSetting
 from earlyyears_desktop.storage import migrations
-from earlyyears_desktop.storage.engine import export_copy, make_engine
-from earlyyears_desktop.storage.errors import NotAVault, VaultDamaged, VaultExists, VaultLocked
+from earlyyears_desktop.storage.engine import (
+    NOT_THIS_VAULT,
+    export_copy,
+    make_engine,
+    stored_vault_id,
+)
+from earlyyears_desktop.storage.errors import (
+    NotAVault,
+    VaultDamaged,
+    VaultExists,
+    VaultInaccessible,
+    VaultLocked,
+)
 from earlyyears_desktop.storage.keyslots import (
     DATA_KEY_BYTES,
     MIN_PASSPHRASE_LENGTH,
@@ -63,6 +75,32 @@ class VaultPaths:
 
 def is_vault(folder: Path) -> bool:
     return (folder / KEYSLOTS_NAME).is_file()
+
+
+def check_vault_folder(folder: Path) -> None:
+    """Refuse, saying why, a vault folder that cannot be used: missing, a file, or one this
+    user may not read and write (SQLite writes its journal beside the database)."""
+    try:
+        mode = folder.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise NotAVault(f"There is no vault at {folder}: the folder does not exist.") from None
+    except PermissionError:
+        raise VaultInaccessible.permission_denied(folder) from None
+    if not stat.S_ISDIR(mode):
+        raise NotAVault(f"{folder} is a file, not a vault folder.")
+    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise VaultInaccessible.permission_denied(folder)
+
+
+def _check_database_file(database: Path) -> None:
+    try:
+        mode = database.stat().st_mode
+    except FileNotFoundError:
+        raise NotAVault(f"The vault in {database.parent} has lost its database file.") from None
+    if not stat.S_ISREG(mode):
+        raise VaultDamaged(NOT_THIS_VAULT)
+    if not os.access(database, os.R_OK | os.W_OK):
+        raise VaultInaccessible.permission_denied(database)
 
 
 @dataclass(frozen=True)
@@ -318,15 +356,28 @@ def create_vault(
     """
     folder = Path(folder)
     paths = VaultPaths(folder)
-    if is_vault(folder) or paths.database.exists():
+    try:
+        is_file, exists = folder.is_file(), is_vault(folder) or paths.database.exists()
+    except PermissionError:
+        raise VaultInaccessible.permission_denied(folder) from None
+    if is_file:
+        raise VaultInaccessible.not_a_folder(folder)
+    if exists:
         raise VaultExists(f"There is already a vault in {folder}.")
     check_passphrase_strength(passphrase)
     params = params or _default_params()
     created_folder = not folder.exists()
     # Only this user may read the folder: the files are encrypted, but their sizes and
     # times are still nobody else's business.
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    except PermissionError as exc:
+        raise VaultInaccessible.permission_denied(exc.filename or folder) from None
+    except (FileExistsError, NotADirectoryError) as exc:  # a file on the way to the folder
+        raise VaultInaccessible.not_a_folder(exc.filename or folder) from None
+    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise VaultInaccessible.permission_denied(folder)
     data_key = os.urandom(DATA_KEY_BYTES)
     slots = KeySlotFile(vault_id=str(uuid.uuid4()))
     slot = slots.add_slot(
@@ -369,24 +420,22 @@ def open_vault(folder: Path, secret: str, *, practitioner_id: str | None = None)
     """Unlock with a passphrase (or a recovery key), migrating the schema if needed."""
     folder = Path(folder)
     paths = VaultPaths(folder)
-    if not folder.exists():
-        raise NotAVault(f"There is no vault at {folder}: the folder does not exist.")
-    if not folder.is_dir():
-        raise NotAVault(f"{folder} is a file, not a vault folder.")
+    check_vault_folder(folder)
     slots = KeySlotFile.load(paths.keyslots)
-    if not paths.database.is_file():
-        raise NotAVault(f"The vault in {folder} has lost its database file.")
+    _check_database_file(paths.database)
     candidates = slots.passphrase_slots(practitioner_id)
     material = normalise_passphrase(secret)
     if practitioner_id is None and looks_like_recovery_key(secret):
         candidates = slots.recovery_slots()
         material = normalise_recovery_key(secret)
     slot, key = slots.unwrap(material, candidates)
+    # Before anything may write to it (the journal mode, a migration): an empty or foreign
+    # file is refused as it is, and every file is left as it was.
+    if stored_vault_id(paths.database, key) != slots.vault_id:
+        raise VaultDamaged(NOT_THIS_VAULT)
     vault = OpenVault(paths, key, slots, slot)
     try:
         _migrate(vault)
-        if vault.setting("vault_id") != slots.vault_id:
-            raise VaultDamaged("The vault's database does not belong to its key-slot file.")
         vault.device_id = vault.setting("device_id")
     except BaseException:
         vault.lock()

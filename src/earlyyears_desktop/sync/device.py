@@ -81,7 +81,12 @@ from .bundle import (
     write_bundle,
 )
 from .canonical import canonical_dumps, canonical_loads
-from .enrolment_files import build_enrolment_request, parse_enrolment_response, request_sha256
+from .enrolment_files import (
+    build_enrolment_request,
+    parse_enrolment_response,
+    read_enrolment_file,
+    request_sha256,
+)
 from .errors import BundleRefused
 from .export_reservation import ExportInProgress, create_exclusively, export_lock
 from .keys import (
@@ -497,7 +502,7 @@ class DeviceSync:
                 "Create an enrolment request first: this device has no keys to enrol yet."
             )
         try:
-            data = Path(response_path).read_bytes()
+            data = read_enrolment_file(Path(response_path))
         except OSError:
             raise DomainError("The enrolment response file could not be read.") from None
         response = parse_enrolment_response(

@@ -14,10 +14,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from earlyyears_desktop.storage.file_limits import FileTooLarge, describe_size, read_small_file
 
 from .canonical import (
     CanonicalJSONError,
@@ -121,6 +124,22 @@ class EnrolmentResponse:
     @property
     def central_encryption_fingerprint(self) -> str:
         return fingerprint(self.central_encryption_key_id)
+
+
+def read_enrolment_file(path: Path) -> bytes:
+    """An enrolment request or response file's bytes, reading no more than the size cap.
+
+    A larger file (or /dev/zero) is refused after MAX_ENROLMENT_FILE_SIZE + 1 bytes, as
+    EnrolmentRefused "not-an-enrolment-file"; OSError is raised as it comes.
+    """
+    try:
+        return read_small_file(path, MAX_ENROLMENT_FILE_SIZE)
+    except FileTooLarge:
+        raise EnrolmentRefused(
+            f"The file holds more than {describe_size(MAX_ENROLMENT_FILE_SIZE)}: "
+            "too large to be an enrolment file.",
+            "not-an-enrolment-file",
+        ) from None
 
 
 def request_sha256(data: bytes) -> str:

@@ -1,0 +1,173 @@
+"""Hostile or broken input, run through the real command lines in a subprocess.
+
+Each command runs under a memory ceiling (RLIMIT_AS) and a CPU ceiling, so a regression that
+reads /dev/zero whole or derives a 4 GiB Argon2id key fails the test instead of eating the
+machine; the child's peak resident memory (from wait4) is checked against 200 MB. The
+wall-clock timeout is only a safety net, never an assertion.
+
+Permission tests run the command as an unprivileged user when the suite runs as root (as
+CI does): root reads every file whatever its mode. Like the PostgreSQL fixture in
+tests/central/conftest.py, the user is `nobody` (or $EARLYYEARS_TEST_USER).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from earlyyears_desktop.services.container import set_up_vault
+from earlyyears_desktop.storage.keyslots import KdfParams
+
+PASSPHRASE = "correct horse battery staple"
+CENTRAL_PASSPHRASE = "central passphrase for tests only"
+MEMORY_CEILING = 400 << 20  # address space: the commands run in about 90 MB resident
+PEAK_RSS_LIMIT_MB = 200
+CPU_SECONDS = 60
+SAFETY_NET_SECONDS = 180
+
+DEVICE = "earlyyears_desktop.cli.main"
+CENTRAL = "earlyyears_desktop.central.cli"
+_AS_USER = Path(__file__).with_name("as_user.py")
+
+
+@dataclass(frozen=True)
+class Finished:
+    code: int
+    out: str
+    err: str
+    peak_rss_mb: int
+
+    def one_line(self, code: int) -> str:
+        """The single stderr line of a command that failed with `code`, within the limits."""
+        assert self.code == code, (self.code, self.err)
+        assert "Traceback" not in self.err
+        lines = self.err.splitlines()
+        assert len(lines) == 1, self.err
+        assert self.peak_rss_mb < PEAK_RSS_LIMIT_MB, self.peak_rss_mb
+        return lines[0]
+
+
+def _ceilings() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CEILING, MEMORY_CEILING))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def run(
+    module: str,
+    *args: str | os.PathLike[str],
+    as_user: tuple[int, int] | None = None,
+    env: dict[str, str] | None = None,
+) -> Finished:
+    """`python -m MODULE ARGS...` (as `as_user`, if given) under the ceilings above."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EARLYYEARS_")}
+    clean |= {
+        "EARLYYEARS_TEST_FAST_KDF": "1",
+        "EARLYYEARS_PASSPHRASE": PASSPHRASE,
+        "EARLYYEARS_CENTRAL_PASSPHRASE": CENTRAL_PASSPHRASE,
+    }
+    clean |= env or {}
+    argv = [str(a) for a in args]
+    if as_user is None:
+        command = [sys.executable, "-m", module, *argv]
+    else:
+        command = [sys.executable, str(_AS_USER), str(as_user[0]), str(as_user[1]), module, *argv]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=clean,
+            preexec_fn=_ceilings,  # the ceilings apply to the command only
+        )
+        status, usage = _wait(child)
+        out.seek(0)
+        err.seek(0)
+        return Finished(
+            os.waitstatus_to_exitcode(status), out.read(), err.read(), usage.ru_maxrss // 1024
+        )
+
+
+def _wait(child: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:
+    deadline = time.monotonic() + SAFETY_NET_SECONDS
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            child.returncode = os.waitstatus_to_exitcode(status)
+            return status, usage
+        if time.monotonic() > deadline:
+            child.send_signal(signal.SIGKILL)
+            _pid, _status, _usage = os.wait4(child.pid, 0)
+            child.returncode = -9
+            pytest.fail(f"{child.args!r} still running after {SAFETY_NET_SECONDS} s")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def home() -> Iterator[Path]:
+    """A private folder outside pytest's (which is root's and 0700 when run as root)."""
+    base = Path(tempfile.mkdtemp(prefix="ey-limits-"))
+    yield base
+    for path in [base, *base.rglob("*")]:  # a test may have taken permissions away
+        if not path.is_symlink():
+            path.chmod(0o700)
+    shutil.rmtree(base)
+
+
+@pytest.fixture
+def vault(home: Path) -> Path:
+    """A locked vault with one practitioner (cheap Argon2id)."""
+    folder = home / "vault"
+    set_up_vault(
+        folder,
+        team_name="Test Early Years Team",
+        practitioner_name="Amira Haddad",
+        role="group_leader",
+        passphrase=PASSPHRASE,
+        params=KdfParams.for_tests(),
+    ).vault.lock()
+    return folder
+
+
+@pytest.fixture
+def central(home: Path) -> Path:
+    """A central service folder on SQLite (cheap Argon2id)."""
+    folder = home / "central"
+    made = run(CENTRAL, "init", folder, "--name", "Example County Council")
+    assert made.code == 0, made.err
+    return folder
+
+
+@pytest.fixture
+def unprivileged() -> Callable[[Path], tuple[int, int] | None]:
+    """Give a folder to the user the command will run as; returns whom to run as.
+
+    As root: the folder tree is handed to an unprivileged user and the command runs as that
+    user. Otherwise the tests already run unprivileged: None (run as we are).
+    """
+    if os.geteuid() != 0:
+        return lambda _folder: None
+    name = os.environ.get("EARLYYEARS_TEST_USER", "nobody")
+    try:
+        account = pwd.getpwnam(name)
+    except KeyError:
+        pytest.fail(f"running as root, and there is no {name!r} user to run the commands as")
+
+    def hand_over(folder: Path) -> tuple[int, int]:
+        for path in [folder, *folder.rglob("*")]:
+            os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
+        return account.pw_uid, account.pw_gid
+
+    return hand_over
