@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from earlyyears_desktop.central import models
 from earlyyears_desktop.central.errors import DatabaseBusy
 from earlyyears_desktop.central.folder import open_central
 from earlyyears_desktop.central.ingest import ingest_bundle
+from earlyyears_desktop.central.records import RecordWriter, parse_record
 from earlyyears_desktop.storage.keyslots import KdfParams, KeySlotFile, normalise_passphrase
 from earlyyears_desktop.sync.keys import ED25519_RAW_LEN, X25519_RAW_LEN
 
@@ -368,3 +370,53 @@ def test_a_store_held_too_long_says_another_ingest_holds_it(central: CentralEnv)
     assert "cannot be reached" not in message
     assert len(said) == 1 and "Waiting up to 3 seconds" in said[0]
     assert central.status()["totals"]["bundles_accepted"] == 0  # type: ignore[index]
+
+
+# --- bulk work ---------------------------------------------------------------------------------
+
+_SQLITE_OK = 0
+_SQLITE_SELECT = 21  # the authorizer's action code for a SELECT being prepared
+
+
+@sqlite_only
+def test_an_ingest_batch_select_is_prepared_afresh_for_every_batch(central: CentralEnv) -> None:
+    """No batch select stays prepared, holding its ids, while the batch's inserts run.
+
+    A statement kept in the driver's cache keeps the values last bound to it; thousands of
+    ids fill the connection's small-allocation pool, and every later allocation then takes
+    the memory-security path (locked and wiped), which made inserts 5-10 times slower. The
+    authorizer runs when a statement is prepared, never when a cached one is reused, so two
+    identical batch selects must be seen twice.
+    """
+    opened = central.open()
+    prepared: list[int] = []
+
+    def authorizer(action: int, *_args: object) -> int:
+        if action == _SQLITE_SELECT:
+            prepared.append(action)
+        return _SQLITE_OK
+
+    try:
+        with opened.engine.begin() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.set_authorizer(authorizer)
+            try:
+                writer = RecordWriter(
+                    conn,
+                    source="dev-a",
+                    central_id=opened.config.central_id,
+                    bundle_id=None,
+                    roster_seq=1,
+                    now=datetime(2025, 3, 1, 10, 15, tzinfo=UTC),
+                )
+                for batch in (["c1", "c2", "c3"], ["c4", "c5", "c6"]):  # the same SQL text
+                    for record_id in batch:
+                        writer.add(parse_record(_child(record_id), "dev-a"))
+                    writer.flush()
+            finally:
+                raw.set_authorizer(None)
+        assert writer.counts.inserted == 6
+        assert len(prepared) == 2
+    finally:
+        opened.close()

@@ -81,8 +81,12 @@ def store_lock(folder: Path) -> Iterator[None]:
 def open_sqlite_store(
     path: Path, key: bytes, *, notify: Notify, busy_wait_seconds: float
 ) -> Engine:
-    """An engine on the encrypted store whose transactions wait patiently for the write lock."""
-    engine = make_sqlcipher_engine(path, lambda: key)
+    """An engine on the encrypted store whose transactions wait patiently for the write lock.
+
+    Statements are not cached: an ingest's batch selects bind thousands of ids, which a
+    cached statement would keep, slowing every later insert (`make_sqlcipher_engine`).
+    """
+    engine = make_sqlcipher_engine(path, lambda: key, cache_statements=False)
 
     @event.listens_for(engine, "connect")
     def _quiet_wait(dbapi_connection: Any, _record: Any) -> None:
