@@ -9,8 +9,8 @@ TEST_SYSTEM_STAMP := $(VENV)/.system-packages-test
 
 .PHONY: run test bench lint screenshots demo clean system-packages
 
-# Debian packages: Qt's libraries and fonts to run; PostgreSQL, openssl and poppler for the
-# tests too. Installed once (as root, or through sudo), when something is missing.
+# Debian packages: Qt's libraries and fonts to run; PostgreSQL, openssl, poppler and faketime
+# for the tests too. Installed once (as root, or through sudo), when something is missing.
 $(SYSTEM_STAMP):
 	@if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null \
 	    || ! ldconfig -p | grep -q libxkbcommon-x11; then \
@@ -19,7 +19,7 @@ $(SYSTEM_STAMP):
 
 $(TEST_SYSTEM_STAMP): $(SYSTEM_STAMP)
 	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || ! command -v pdftotext >/dev/null \
-	    || ! command -v openssl >/dev/null; then \
+	    || ! command -v openssl >/dev/null || ! command -v faketime >/dev/null; then \
 	  bash scripts/install-system-packages.sh test; fi
 	@touch $@
 

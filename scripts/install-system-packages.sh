@@ -8,6 +8,7 @@
 #   - PostgreSQL, which the central service's tests start themselves
 #   - openssl (the bundle signature check), poppler-utils (PDF to pictures),
 #     xvfb, xdotool and imagemagick (screenshots of the real windows)
+#   - faketime, to run the tests on another date (they must pass whatever the date)
 set -euo pipefail
 packages=(
     python3-venv python3-dev build-essential
@@ -17,7 +18,7 @@ packages=(
     fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-wqy-zenhei fontconfig
 )
 if [ "${1:-}" = "test" ]; then
-    packages+=(postgresql openssl poppler-utils xvfb xdotool imagemagick)
+    packages+=(postgresql openssl poppler-utils xvfb xdotool imagemagick faketime)
 fi
 if [ "$(id -u)" -eq 0 ]; then
     run=()

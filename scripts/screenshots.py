@@ -24,6 +24,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.main_window import MainWindow
@@ -33,6 +35,9 @@ from earlyyears_desktop.ui.setup_wizard import SetupWizard
 from earlyyears_desktop.ui.theme import apply_theme
 
 SIZE = (1366, 768)
+#: the day the pictures show: a Wednesday in term, when Little Steps meets (the same pictures
+#: whatever day they are taken)
+PICTURE_DAY = dt.date(2026, 11, 25)
 
 
 def wait_until(app: QApplication, done: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -87,9 +92,13 @@ def wizard_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> N
 
 def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> None:
     folder = tmp / "demo-vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests())
+    demo = create_demo_vault(
+        folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=PICTURE_DAY
+    )
     demo.vault.lock()
-    window = MainWindow(folder, runner)
+    window = MainWindow(
+        folder, runner, services_factory=lambda v: Services(v, clock=Clock.fixed(PICTURE_DAY))
+    )
     window.resize(*SIZE)
     window.show()
     settle(app)
@@ -174,7 +183,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     form = children.new_form
     form.given.setText("Nia")
     form.family.setText("Brennan")
-    future = dt.date.today() + dt.timedelta(days=40)
+    future = PICTURE_DAY + dt.timedelta(days=40)
     form.dob.setText(future.strftime("%d/%m/%Y"))
     form.save()
     wait_until(app, lambda: form.errors["date_of_birth"].isVisible())

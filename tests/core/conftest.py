@@ -3,10 +3,14 @@
 Argon2id runs with `KdfParams.for_tests()` here so that a vault opens in milliseconds; one
 test in test_vault.py uses the real calibrated parameters. The demo vault is built once per
 test session and copied for each test that asks for one (building it takes a few seconds).
+
+No test here reads the wall clock: the demo is built for TODAY and every vault's services read a
+clock fixed on it, so the suite passes whatever the date (try it under `faketime`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ import pytest
 from alembic import command
 
 from earlyyears_desktop.domain.enums import Role
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage import migrations
@@ -24,6 +29,13 @@ from earlyyears_desktop.storage.vault import OpenVault, open_vault
 
 PASSPHRASE = "correct horse battery staple"
 FAST = KdfParams.for_tests()
+#: the day the core tests run on: a Wednesday in the demo's autumn term, when Little Steps meets
+TODAY = dt.date(2026, 11, 25)
+
+
+def services_on_test_day(vault: OpenVault) -> Services:
+    """The services of an open vault, their clock fixed on TODAY."""
+    return Services(vault, clock=Clock.fixed(TODAY))
 
 
 @dataclass
@@ -42,7 +54,7 @@ class VaultUnderTest:
     def reopen(self, secret: str | None = None) -> Services:
         """Lock the vault and open it again (with the passphrase unless told otherwise)."""
         self.vault.lock()
-        self.services = Services(open_vault(self.folder, secret or self.passphrase))
+        self.services = services_on_test_day(open_vault(self.folder, secret or self.passphrase))
         return self.services
 
 
@@ -73,7 +85,7 @@ def fresh(tmp_path: Path) -> Iterator[VaultUnderTest]:
         params=FAST,
     )
     handle = VaultUnderTest(
-        tmp_path / "vault", PASSPHRASE, created.recovery_key, Services(created.vault)
+        tmp_path / "vault", PASSPHRASE, created.recovery_key, services_on_test_day(created.vault)
     )
     yield handle
     handle.vault.lock()
@@ -89,7 +101,7 @@ def services(fresh: VaultUnderTest) -> Services:
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A demo vault built once, locked; tests get copies of it."""
     folder = tmp_path_factory.mktemp("demo-template") / "vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=FAST)
+    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=FAST, today=TODAY)
     demo.vault.lock()
     return folder, demo.recovery_key
 
@@ -101,7 +113,10 @@ def demo(demo_template: tuple[Path, str], tmp_path: Path) -> Iterator[VaultUnder
     folder = tmp_path / "demo-vault"
     shutil.copytree(template, folder)
     handle = VaultUnderTest(
-        folder, DEMO_PASSPHRASE, recovery_key, Services(open_vault(folder, DEMO_PASSPHRASE))
+        folder,
+        DEMO_PASSPHRASE,
+        recovery_key,
+        services_on_test_day(open_vault(folder, DEMO_PASSPHRASE)),
     )
     yield handle
     handle.vault.lock()

@@ -1,6 +1,7 @@
 """Child process for test_durability: records attendance marks until it is killed.
 
-Usage: python durability_writer.py VAULT_DIR SEED   (passphrase in EARLYYEARS_PASSPHRASE)
+Usage: python durability_writer.py VAULT_DIR SEED TODAY   (passphrase in EARLYYEARS_PASSPHRASE;
+TODAY, as YYYY-MM-DD, is the day the services' clock reads, the test's own, never the wall clock)
 
 Before each mark it prints `intent SESSION CHILD STATUS`; once `AttendanceService.mark` has
 returned (the commit is durable) it prints `ack ATTENDANCE_ID SESSION CHILD STATUS`, and
@@ -10,6 +11,7 @@ STATUS `-` means the mark was cleared.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import sys
@@ -19,6 +21,7 @@ from sqlalchemy import select
 
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.domain.models import Attendance
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.vault import open_vault
 
@@ -26,9 +29,11 @@ STATUSES = [s.value for s in AttendanceStatus]
 
 
 def main() -> int:
-    folder, seed = Path(sys.argv[1]), int(sys.argv[2])
+    folder, seed, today = Path(sys.argv[1]), int(sys.argv[2]), dt.date.fromisoformat(sys.argv[3])
     rng = random.Random(seed)
-    services = Services(open_vault(folder, os.environ["EARLYYEARS_PASSPHRASE"]))
+    services = Services(
+        open_vault(folder, os.environ["EARLYYEARS_PASSPHRASE"]), clock=Clock.fixed(today)
+    )
     with services.uow.read() as session:
         marks = {
             (a.session_id, a.child_id): a.status

@@ -1,6 +1,7 @@
 """Child process for test_plaintext: a realistic session of work, then waits while open.
 
-Usage: python plaintext_workload.py VAULT_DIR   (passphrase in EARLYYEARS_PASSPHRASE)
+Usage: python plaintext_workload.py VAULT_DIR TODAY   (passphrase in EARLYYEARS_PASSPHRASE;
+TODAY, as YYYY-MM-DD, is the day the services' clock reads)
 
 Prints `open` once the work is committed and the vault is still open (WAL present), waits
 for a line on stdin, locks the vault and prints `closed`.
@@ -17,6 +18,7 @@ from sqlalchemy import text
 
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.children import CarerInput, ChildFilter, ChildInput
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
@@ -29,8 +31,10 @@ MARKER_WORDS = ("Snorklewhistle", "Gribbleflumpery", "Quaxelbrindle")
 
 
 def main() -> int:
-    services = Services(open_vault(Path(sys.argv[1]), os.environ["EARLYYEARS_PASSPHRASE"]))
-    today = dt.date.today()
+    today = dt.date.fromisoformat(sys.argv[2])
+    services = Services(
+        open_vault(Path(sys.argv[1]), os.environ["EARLYYEARS_PASSPHRASE"]), clock=Clock.fixed(today)
+    )
     saved = services.children.create_child(
         ChildInput(
             MARKER_CHILD[0],

@@ -9,11 +9,11 @@ import pytest
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.container import Services
 
-from .conftest import VaultUnderTest
+from .conftest import TODAY, VaultUnderTest
 
 
 def _todays_register(services: Services) -> tuple[str, list[str]]:
-    today = [s for s in services.groups.sessions(on=dt.date.today()) if s.status != "cancelled"]
+    today = [s for s in services.groups.sessions(on=TODAY) if s.status != "cancelled"]
     session_id = today[0].id
     cards = services.attendance.register(session_id).cards
     return session_id, [c.child_id for c in cards if not c.enrolment_ended]
@@ -56,7 +56,7 @@ def test_a_child_whose_enrolment_ended_is_marked_only_as_a_visitor(
         enrolment = session.scalars(
             select(Enrolment).where(Enrolment.child_id == child, Enrolment.deleted_at.is_(None))
         ).one()
-    services.groups.end_enrolment(enrolment.id, dt.date.today() - dt.timedelta(days=1))
+    services.groups.end_enrolment(enrolment.id, TODAY - dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="visitor"):
         services.attendance.mark(session_id, child, "present")
     marked = services.attendance.mark(session_id, child, "present", visitor=True)
@@ -71,8 +71,8 @@ def test_deleted_and_closed_children_leave_the_reports_and_the_follow_up_list(
     from earlyyears_desktop.services.demo import term_bounds
 
     services = demo.services
-    reports = AttendanceReports(services.uow)
-    start, end, _ = term_bounds(dt.date.today())
+    reports = AttendanceReports(services.uow, services.attendance.today)
+    start, end, _ = term_bounds(TODAY)
     flagged = reports.follow_up(start, end)
     assert flagged, "the demo has a family who missed the last sessions"
     chased = flagged[0].child_id
@@ -108,7 +108,7 @@ def test_present_names_in_sessions_sort_with_accents_in_place(demo: VaultUnderTe
 
 def test_a_group_has_one_session_a_day(demo: VaultUnderTest) -> None:
     groups = demo.services.groups
-    today = next(s for s in groups.sessions(on=dt.date.today()) if s.status != "cancelled")
+    today = next(s for s in groups.sessions(on=TODAY) if s.status != "cancelled")
     with pytest.raises(ValidationError, match="already has a session on that date"):
         groups.add_session(today.group_id, today.date, "Second one")
     later = [s for s in groups.sessions(group_id=today.group_id) if s.date > today.date]

@@ -17,7 +17,7 @@ from earlyyears_desktop.domain.models import Attendance
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.vault import open_vault
 
-from .conftest import VaultUnderTest
+from .conftest import TODAY, VaultUnderTest, services_on_test_day
 
 WRITER = Path(__file__).with_name("durability_writer.py")
 
@@ -35,7 +35,7 @@ def _live_marks(services: Services) -> dict[tuple[str, str], tuple[str, str]]:
 def _run_writer_and_kill(folder: Path, passphrase: str, seed: int, acks_before_kill: int):  # type: ignore[no-untyped-def]
     env = {**os.environ, "EARLYYEARS_PASSPHRASE": passphrase}
     proc = subprocess.Popen(
-        [sys.executable, str(WRITER), str(folder), str(seed)],
+        [sys.executable, str(WRITER), str(folder), str(seed), TODAY.isoformat()],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -89,7 +89,7 @@ def test_killed_writer_keeps_every_acknowledged_mark(demo: VaultUnderTest, round
                 in_flight = None
         assert acked_ids, "the writer acknowledged nothing"
 
-        services = Services(open_vault(demo.folder, demo.passphrase))
+        services = services_on_test_day(open_vault(demo.folder, demo.passphrase))
         try:
             found = _live_marks(services)
             for pair, status in expected.items():

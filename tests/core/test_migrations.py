@@ -11,14 +11,13 @@ from sqlalchemy import Connection, select, text
 
 from earlyyears_desktop.domain.models import Observation
 from earlyyears_desktop.services.children import ChildInput
-from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.services.unit_of_work import GENESIS_HASH, audit_hash
 from earlyyears_desktop.storage import migrations
 from earlyyears_desktop.storage.engine import make_engine
 from earlyyears_desktop.storage.vault import open_vault
 
-from .conftest import VaultUnderTest, downgrade
+from .conftest import TODAY, VaultUnderTest, downgrade, services_on_test_day
 
 OLD_WORDS = "Wobblyjellyfish explored the Marmaladecrumble tray at revision one"
 
@@ -31,10 +30,10 @@ def _vault_at_first_revision(fresh: VaultUnderTest) -> tuple[str, str]:
     (0003), so the upgrade must rebuild the index from what the tables hold.
     """
     saved = fresh.services.children.create_child(
-        ChildInput("Ngozi", "Okafor", dt.date.today() - dt.timedelta(days=900))
+        ChildInput("Ngozi", "Okafor", TODAY - dt.timedelta(days=900))
     )
     _, observation = fresh.services.observations.add(
-        ObservationInput(saved.id, OLD_WORDS, dt.date.today() - dt.timedelta(days=3))
+        ObservationInput(saved.id, OLD_WORDS, TODAY - dt.timedelta(days=3))
     )
     downgrade(fresh.vault, "0001")
     assert migrations.current_revision(fresh.vault.engine) == "0001"
@@ -70,7 +69,7 @@ def test_old_vault_upgrades_with_data_intact(fresh: VaultUnderTest) -> None:
     child_id, observation_id = _vault_at_first_revision(fresh)
     assert not (fresh.folder / "backups").exists()
 
-    services = Services(open_vault(fresh.folder, fresh.passphrase))
+    services = services_on_test_day(open_vault(fresh.folder, fresh.passphrase))
     fresh.services = services
     assert migrations.current_revision(services.vault.engine) == migrations.head_revision()
     assert services.children.get_child(child_id).legal_given_names == "Ngozi"
@@ -83,7 +82,7 @@ def test_old_vault_upgrades_with_data_intact(fresh: VaultUnderTest) -> None:
 
     # New observations are indexed by the triggers from here on.
     _, newer = services.observations.add(
-        ObservationInput(child_id, "Marmaladecrumble again today", dt.date.today())
+        ObservationInput(child_id, "Marmaladecrumble again today", TODAY)
     )
     assert {o.id for o in services.observations.search("marmaladecrumble")} == {
         observation_id,
@@ -136,7 +135,7 @@ def test_a_failed_upgrade_leaves_the_vault_as_it_was(
         open_vault(fresh.folder, fresh.passphrase)
     monkeypatch.undo()
 
-    services = Services(open_vault(fresh.folder, fresh.passphrase))
+    services = services_on_test_day(open_vault(fresh.folder, fresh.passphrase))
     fresh.services = services
     with services.vault.engine.connect() as conn:
         tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())

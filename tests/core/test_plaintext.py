@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.vault import open_vault
 
-from .conftest import VaultUnderTest, downgrade, files_in
+from .conftest import TODAY, VaultUnderTest, downgrade, files_in, services_on_test_day
 from .plaintext_workload import MARKER_CARER, MARKER_CHILD, MARKER_NHS, MARKER_WORDS
 
 WORKLOAD = Path(__file__).with_name("plaintext_workload.py")
@@ -64,7 +63,7 @@ def test_no_plaintext_in_any_file_while_open_and_after_close(
         "SQLITE_TMPDIR": str(private_tmp),
     }
     proc = subprocess.Popen(
-        [sys.executable, str(WORKLOAD), str(demo.folder)],
+        [sys.executable, str(WORKLOAD), str(demo.folder), TODAY.isoformat()],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -91,7 +90,7 @@ def test_no_plaintext_in_any_file_while_open_and_after_close(
     assert list(private_tmp.iterdir()) == []
 
     # The marker really is in the vault: the scan looked for something that is there.
-    services = Services(open_vault(demo.folder, demo.passphrase))
+    services = services_on_test_day(open_vault(demo.folder, demo.passphrase))
     demo.services = services
     assert services.observations.search(MARKER_WORDS[0])
     assert services.children.search_ids()

@@ -26,9 +26,8 @@ from earlyyears_desktop.services.demo import nhs_number_with_check_digit
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
 
-from .conftest import VaultUnderTest
+from .conftest import TODAY, VaultUnderTest
 
-TODAY = dt.date.today()
 TODDLER = TODAY - dt.timedelta(days=800)
 VALID_NHS = "9434765919"  # the NHS's own worked example
 

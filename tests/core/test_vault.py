@@ -23,7 +23,7 @@ from earlyyears_desktop.storage.errors import (
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
 
-from .conftest import FAST, PASSPHRASE, VaultUnderTest, files_in
+from .conftest import FAST, PASSPHRASE, TODAY, VaultUnderTest, files_in
 
 SECOND_PASSPHRASE = "Deepa's own passphrase, 2026"
 
@@ -301,9 +301,9 @@ def test_writing_after_a_recovery_unlock_is_not_a_database_error(fresh: VaultUnd
     from earlyyears_desktop.services.observations import ObservationInput
 
     child = fresh.services.children.create_child(
-        ChildInput("Ffion", "Llewellyn", dt.date.today() - dt.timedelta(days=700))
+        ChildInput("Ffion", "Llewellyn", TODAY - dt.timedelta(days=700))
     ).id
     services = fresh.reopen(fresh.recovery_key)
     with pytest.raises(DomainError, match="recovery key"):
-        services.observations.add(ObservationInput(child, "Waved bye-bye", dt.date.today()))
+        services.observations.add(ObservationInput(child, "Waved bye-bye", TODAY))
     assert services.observations.for_child(child) == []

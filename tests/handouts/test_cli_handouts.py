@@ -9,7 +9,7 @@ import pytest
 
 from earlyyears_desktop.cli.main import main
 
-from .conftest import INCLUDED, PASSPHRASE, Prepared, pdf_text
+from .conftest import INCLUDED, PASSPHRASE, TODAY, Prepared, pdf_text
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +96,13 @@ def test_names_that_may_not_print_are_named(
 
     vault = open_vault(vault_copy, PASSPHRASE)
     try:
-        add_child(Services(vault), prepared.session_id, "Ava\U0003fffd", "Stone", "Jo Stone")
+        add_child(
+            Services(vault, today=lambda: TODAY),
+            prepared.session_id,
+            "Ava\U0003fffd",
+            "Stone",
+            "Jo Stone",
+        )
     finally:
         vault.lock()
     out = tmp_path / "handouts.pdf"

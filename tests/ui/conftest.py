@@ -1,4 +1,8 @@
-"""GUI tests: real widgets offscreen, real SQLCipher vaults in temporary folders."""
+"""GUI tests: real widgets offscreen, real SQLCipher vaults in temporary folders.
+
+The demo is built for TODAY and the window's services read a clock fixed on it: no test here
+reads the wall clock.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["EARLYYEARS_TEST_FAST_KDF"] = "1"
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,17 +20,27 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
+from earlyyears_desktop.storage.vault import OpenVault
 
 PASSPHRASE = DEMO_PASSPHRASE
+#: the day the GUI tests run on: a Wednesday in the demo's autumn term, when Little Steps meets
+TODAY = dt.date(2026, 11, 25)
+
+
+def services_on_test_day(vault: OpenVault) -> Services:
+    """What the main window builds on unlock, its clock fixed on TODAY."""
+    return Services(vault, clock=Clock.fixed(TODAY))
 
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo vault per run (it takes seconds to make); each test gets its own copy."""
     folder = tmp_path_factory.mktemp("template") / "vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests())
+    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=TODAY)
     demo.vault.lock()
     return folder
 
@@ -51,7 +66,7 @@ def window(qtbot, demo_vault: Path, runner) -> Iterator[object]:
     """The main window on a demo vault, still locked."""
     from earlyyears_desktop.ui.main_window import MainWindow
 
-    win = MainWindow(demo_vault, runner)
+    win = MainWindow(demo_vault, runner, services_factory=services_on_test_day)
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()

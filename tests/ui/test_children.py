@@ -10,6 +10,8 @@ from PySide6.QtTest import QAbstractItemModelTester
 from earlyyears_desktop.ui.child_form import ChildForm
 from earlyyears_desktop.ui.children_page import ChildrenPage
 
+from .conftest import TODAY
+
 
 def open_children(qtbot, win) -> ChildrenPage:
     qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
@@ -110,7 +112,7 @@ def test_validation_messages_beside_fields(qtbot, window, unlock):
     assert "date of birth" in form.errors["date_of_birth"].text()
     assert not form.errors["legal_given_names"].isVisible()
 
-    future = dt.date.today() + dt.timedelta(days=30)
+    future = window.services.children.today() + dt.timedelta(days=30)
     form.dob.setText(future.strftime("%d/%m/%Y"))
     form.buttons.accepted.emit()
     qtbot.waitUntil(
@@ -147,7 +149,7 @@ def test_withdraw_consent(qtbot, window, unlock):
         dialog.buttons.accepted.emit()
     after = page.record.view.record.consents
     assert sum(c.in_force for c in after) == before - 1
-    assert any(c.withdrawn_on == dt.date.today() for c in after)
+    assert any(c.withdrawn_on == TODAY for c in after)
 
 
 def test_empty_list_says_what_to_do_next(qtbot, window, unlock):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -47,5 +45,4 @@ def test_a_colleague_whose_record_cannot_be_written_leaves_no_key_slot(
     after = [s.id for s in KeySlotFile.load(window.vault_folder / "keyslots.json").slots]
     assert after == before
     assert [c.label for c in unlock_choices(window.vault_folder)] == ["Amira Haddad"]
-    assert dt.date.today()  # the vault is still open and usable
     assert services.children.search_ids()

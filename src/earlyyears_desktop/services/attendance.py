@@ -21,6 +21,7 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import optional_text
 from earlyyears_desktop.services.children import display_name
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
 
 
@@ -100,12 +101,12 @@ class Register:
 
 
 class AttendanceService:
-    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self.uow = uow
-        self._today = today
+        self.clock = clock or Clock()
 
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self.clock.today()
 
     def register(self, session_id: str) -> Register:
         """Everyone invited to the session (and anyone marked), with their marks."""
@@ -210,11 +211,14 @@ class AttendanceService:
                 status = AttendanceStatus(status).value
             except ValueError:
                 raise ValidationError("status", "That is not an attendance mark.") from None
-        local_now = now or dt.datetime.now()
+        # One reading of the clock for the whole mark: the day the rule checks and the arrival
+        # time stamped can never fall either side of midnight.
+        moment = self.clock.now()
+        local_now = now or moment
         with self.uow.write() as tx:
             db = tx.session
             session = get_live(db, GroupSession, session_id)
-            _check_markable(session, self.today())
+            _check_markable(session, moment.date())
             get_live(db, Child, child_id)
             record = db.scalars(
                 select(Attendance).where(

@@ -127,9 +127,10 @@ class FollowUp:
 
 
 class AttendanceReports:
-    """Read-only reports over the vault; `today` is the attendance service's clock."""
+    """Read-only reports over the vault; `today` is the attendance service's clock (there
+    is no default: a report that read the wall clock could disagree with the register)."""
 
-    def __init__(self, uow: UnitOfWork, today: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(self, uow: UnitOfWork, today: Callable[[], dt.date]) -> None:
         self.uow = uow
         self.today = today
 

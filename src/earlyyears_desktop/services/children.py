@@ -33,6 +33,7 @@ from earlyyears_desktop.domain.rules import (
     required_name,
     search_key,
 )
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.unit_of_work import (
     Changes,
     UnitOfWork,
@@ -189,12 +190,12 @@ def display_name(preferred: str, given: str, family: str) -> str:
 
 
 class ChildrenService:
-    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self.uow = uow
-        self._today = today
+        self.clock = clock or Clock()
 
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self.clock.today()
 
     # ---- children ----
 

@@ -19,6 +19,7 @@ from earlyyears_desktop.domain.models import (
 from earlyyears_desktop.services.attendance import AttendanceService
 from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
 from earlyyears_desktop.services.children import ChildrenService
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.groups import GroupService
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
@@ -50,16 +51,26 @@ class VaultInfo:
 class Services:
     """Everything the GUI, the CLI and the tests may ask of an unlocked vault."""
 
-    def __init__(self, vault: OpenVault, today: Callable[[], dt.date] | None = None) -> None:
+    def __init__(
+        self,
+        vault: OpenVault,
+        today: Callable[[], dt.date] | None = None,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        """`clock` is what every service reads the date and time from (the wall clock unless
+        given); `today` is a shorthand for a clock fixed on that day."""
         self.vault = vault
         self.uow = UnitOfWork(vault.engine, Actor(vault.practitioner_id or "", vault.device_id))
-        fixed = today() if today else None
+        if clock is None:
+            clock = Clock.fixed(today()) if today else Clock()
+        self.clock = clock
         self.practitioners = PractitionerService(self.uow)
-        self.children = ChildrenService(self.uow, fixed)
-        self.groups = GroupService(self.uow, fixed)
-        self.attendance = AttendanceService(self.uow, fixed)
-        self.observations = ObservationService(self.uow, fixed)
-        self.support = SupportService(self.uow, fixed)
+        self.children = ChildrenService(self.uow, clock)
+        self.groups = GroupService(self.uow, clock)
+        self.attendance = AttendanceService(self.uow, clock)
+        self.observations = ObservationService(self.uow, clock)
+        self.support = SupportService(self.uow, clock)
 
     @property
     def actor(self) -> Actor:

@@ -23,6 +23,7 @@ from earlyyears_desktop.domain.enums import (
 )
 from earlyyears_desktop.domain.models import GroupSession
 from earlyyears_desktop.services.children import CarerInput, ChildInput, TeamMemberInput
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
@@ -184,16 +185,34 @@ def fictional_nhs_number(rng: random.Random) -> str:
             return number
 
 
-def term_bounds(today: dt.date) -> tuple[dt.date, dt.date, list[dt.date]]:
-    """The school term around `today`, with its half-term week."""
-    year = today.year
-    if today.month >= 9:
-        start, end, half = dt.date(year, 9, 3), dt.date(year, 12, 18), dt.date(year, 10, 26)
-    elif today.month >= 4:
-        start, end, half = dt.date(year, 4, 20), dt.date(year, 7, 21), dt.date(year, 5, 25)
-    else:
-        start, end, half = dt.date(year, 1, 5), dt.date(year, 3, 27), dt.date(year, 2, 16)
-    return start, end, [half + dt.timedelta(days=i) for i in range(5)]
+# (month, day) of each term's first day, last day and half-term Monday-ish, in year order
+_TERMS = (((1, 5), (3, 27), (2, 16)), ((4, 20), (7, 21), (5, 25)), ((9, 3), (12, 18), (10, 26)))
+
+Term = tuple[dt.date, dt.date, list[dt.date]]
+
+
+def _terms_from(year: int) -> list[Term]:
+    """The demo's terms from the start of `year` to the end of the next, in order."""
+    return [
+        (
+            dt.date(y, *first),
+            dt.date(y, *last),
+            [dt.date(y, *half) + dt.timedelta(days=i) for i in range(5)],
+        )
+        for y in (year, year + 1)
+        for first, last, half in _TERMS
+    ]
+
+
+def term_bounds(today: dt.date) -> Term:
+    """The school term around `today`, with its half-term week: the term `today` falls in, or
+    in a holiday the last term before it."""
+    return [t for t in _terms_from(today.year - 1) if t[0] <= today][-1]
+
+
+def next_term(today: dt.date) -> Term:
+    """The first term that starts after `today`."""
+    return next(t for t in _terms_from(today.year) if t[0] > today)
 
 
 def create_demo_vault(
@@ -208,12 +227,17 @@ def create_demo_vault(
         passphrase=passphrase,
         params=params,
     )
-    services = Services(created.vault)
-    summary = populate(services, today or dt.date.today())
+    # The whole demo is built for one day, read once: a build that runs past midnight (or a
+    # test asking for another day) still has its term, marks and reviews around that day.
+    day = today or Clock().today()
+    services = Services(created.vault, clock=Clock.fixed(day))
+    summary = populate(services)
     return DemoVault(created.vault, created.recovery_key, summary)
 
 
-def populate(services: Services, today: dt.date, seed: int = 20261126) -> str:
+def populate(services: Services, seed: int = 20261126) -> str:
+    """Fill a vault with the demo, around the day the services' clock reads."""
+    today = services.clock.today()
     rng = random.Random(seed)
     start, end, half_term = term_bounds(today)
     groups = services.groups
@@ -227,11 +251,14 @@ def populate(services: Services, today: dt.date, seed: int = 20261126) -> str:
         "Market Square, Bicester",
         "Lift to the first floor; quiet room available.",
     )
+    # Little Steps meets on today's weekday (so on a term day the register is open), or on a
+    # Monday when today is a weekend; Chatterbox two weekdays later.
+    weekday = today.weekday() if today.weekday() < 5 else 0
     _, little_steps = groups.add_group(
         GroupInput(
             "Little Steps",
             hall,
-            weekday=today.weekday(),
+            weekday=weekday,
             start_time=dt.time(9, 30),
             end_time=dt.time(11, 0),
             capacity=14,
@@ -242,7 +269,7 @@ def populate(services: Services, today: dt.date, seed: int = 20261126) -> str:
         GroupInput(
             "Chatterbox",
             centre,
-            weekday=(today.weekday() + 2) % 5,
+            weekday=(weekday + 2) % 5,
             start_time=dt.time(13, 30),
             end_time=dt.time(15, 0),
             capacity=12,
@@ -374,6 +401,12 @@ def populate(services: Services, today: dt.date, seed: int = 20261126) -> str:
     for group_id in (little_steps, chatterbox):
         _, ids = groups.schedule_term(group_id, start, end, skip=half_term, themes=themes)
         session_ids[group_id] = ids
+    if end - today < dt.timedelta(days=7):
+        # The term is over (or ends this week): the next one is planned already, so the
+        # Today page and the register have a next session to show over the holiday.
+        first, last, half = next_term(today)
+        for group_id in (little_steps, chatterbox):
+            groups.schedule_term(group_id, first, last, skip=half, themes=themes)
     rows = {s.id: s for s in groups.sessions()}
     attendance = services.attendance
     statuses = [AttendanceStatus.PRESENT] * 12 + [
@@ -519,4 +552,12 @@ def populate(services: Services, today: dt.date, seed: int = 20261126) -> str:
     )
 
 
-__all__ = ["DEMO_PASSPHRASE", "DemoVault", "GroupSession", "create_demo_vault", "populate"]
+__all__ = [
+    "DEMO_PASSPHRASE",
+    "DemoVault",
+    "GroupSession",
+    "create_demo_vault",
+    "next_term",
+    "populate",
+    "term_bounds",
+]

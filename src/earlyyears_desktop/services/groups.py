@@ -30,6 +30,7 @@ from earlyyears_desktop.domain.rules import (
     search_key,
 )
 from earlyyears_desktop.services.children import display_name
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.unit_of_work import (
     Changes,
     UnitOfWork,
@@ -112,12 +113,12 @@ class EnrolmentRow:
 
 
 class GroupService:
-    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self.uow = uow
-        self._today = today
+        self.clock = clock or Clock()
 
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self.clock.today()
 
     # ---- venues and groups ----
 
@@ -471,6 +472,19 @@ class GroupService:
             session.status = SessionStatus.CANCELLED.value
             session.cancel_reason = required_name("cancel_reason", reason, "reason")
         return tx.changes
+
+    def next_sessions(self, after: dt.date) -> list[SessionRow]:
+        """The sessions on the first day after `after` that has one not cancelled (none if no
+        session is planned later): what the Today page offers on a holiday or a weekend."""
+        with self.uow.read() as session:
+            day = session.scalar(
+                select(func.min(GroupSession.date)).where(
+                    GroupSession.deleted_at.is_(None),
+                    GroupSession.status != SessionStatus.CANCELLED.value,
+                    GroupSession.date > after,
+                )
+            )
+        return self.sessions(on=day) if day is not None else []
 
     def sessions(
         self, *, group_id: str | None = None, on: dt.date | None = None

@@ -13,6 +13,7 @@ from earlyyears_desktop.domain.enums import AreaOfNeed, ObservationContext
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Child, Observation
 from earlyyears_desktop.domain.rules import optional_text, search_key
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
 
 
@@ -42,15 +43,15 @@ class ObservationRow:
 
 
 class ObservationService:
-    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self.uow = uow
-        self._today = today
+        self.clock = clock or Clock()
 
     def add(self, data: ObservationInput) -> tuple[Changes, str]:
         body = optional_text(data.text)
         if not body:
             raise ValidationError("text", "Please write the observation.")
-        if data.observed_on > (self._today or dt.date.today()):
+        if data.observed_on > self.clock.today():
             raise ValidationError("observed_on", "The observation date is in the future.")
         try:
             context = ObservationContext(data.context).value

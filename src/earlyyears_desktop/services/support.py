@@ -23,6 +23,7 @@ from earlyyears_desktop.domain.models import (
     VisitTargetProgress,
 )
 from earlyyears_desktop.domain.rules import optional_text, required_name
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
 
 
@@ -49,12 +50,12 @@ class VisitDueRow:
 
 
 class SupportService:
-    def __init__(self, uow: UnitOfWork, today: dt.date | None = None) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self.uow = uow
-        self._today = today
+        self.clock = clock or Clock()
 
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self.clock.today()
 
     # ---- strategies ----
 

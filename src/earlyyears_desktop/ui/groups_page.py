@@ -2,8 +2,8 @@
 the right, and the follow-up list and term summary for the group leader.
 
 The session highlighted on the left is always the one whose register is open on the right.
-On opening, today's session (of whichever group has one) is chosen; otherwise the group's
-next session.
+On opening, today's session (of whichever group has one) is chosen; on a day with none (a
+holiday, a weekend) the group that meets next, at its next session.
 """
 
 from __future__ import annotations
@@ -207,7 +207,9 @@ class GroupsPage(QWidget):
         epoch, groups = self._epoch, self.services.groups
 
         def work() -> tuple[list[GroupRow], list[SessionRow]]:
-            return groups.groups(), groups.sessions(on=groups.today())
+            today = groups.today()
+            soonest = groups.sessions(on=today) or groups.next_sessions(after=today)
+            return groups.groups(), soonest
 
         self.runner.run(
             work,
@@ -283,6 +285,7 @@ class GroupsPage(QWidget):
     # ---- groups ----
 
     def _show_groups(self, groups: list[GroupRow], today: list[SessionRow]) -> None:
+        """`today`: today's sessions, or on a day without any the next day's."""
         self._loaded = True
         self._groups = groups
         current = self._want_group or self.group_box.currentData()

@@ -544,7 +544,8 @@ class RegisterView(QWidget):
             return
         self._choose(child_id)
         state = self.states[child_id]
-        dialog = MarkDetailsDialog(state.info, state.mark, self)
+        now = self.services.clock.now().time()
+        dialog = MarkDetailsDialog(state.info, state.mark, now, self)
         self.details_dialog = dialog
 
         def save() -> None:

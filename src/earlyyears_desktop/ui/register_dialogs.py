@@ -30,7 +30,14 @@ from earlyyears_desktop.ui.operations import OpRunner
 class MarkDetailsDialog(QDialog):
     """Mark, who came with the child, arrival time and a note. Saving is the register's job."""
 
-    def __init__(self, card: RegisterCard, mark: MarkState, parent: QWidget | None = None):
+    def __init__(
+        self,
+        card: RegisterCard,
+        mark: MarkState,
+        now: dt.time,
+        parent: QWidget | None = None,
+    ):
+        """`now` is the services' clock's time, offered as the arrival time of a new mark."""
         super().__init__(parent)
         self.setWindowTitle("Attendance details")
         self.setMinimumWidth(420)
@@ -53,7 +60,7 @@ class MarkDetailsDialog(QDialog):
         self.arrived = QTimeEdit()
         self.arrived.setDisplayFormat("HH:mm")
         self.arrived.setAccessibleName("Arrival time")
-        time = mark.arrived_at or dt.datetime.now().time()
+        time = mark.arrived_at or now
         self.arrived.setTime(QTime(time.hour, time.minute))
         self.has_time.setChecked(mark.arrived_at is not None or mark.status is None)
         self.arrived.setEnabled(self.has_time.isChecked())

@@ -1,4 +1,5 @@
-"""Today: the sessions on today, home visits coming up, and support plan reviews due."""
+"""Today: the sessions on today (or, on a day without one, the next), home visits coming up,
+and support plan reviews due."""
 
 from __future__ import annotations
 
@@ -43,11 +44,16 @@ class TodaySummary:
     sessions: tuple[SessionRow, ...]
     visits: tuple[DueItem, ...]
     reviews: tuple[DueItem, ...]
+    #: on a day with no session held (a holiday, a weekend): the sessions of the next day
+    #: that has one, so the page says when the group meets again
+    next_sessions: tuple[SessionRow, ...] = ()
 
 
 def read_today(services: Services) -> TodaySummary:
     today = services.groups.today()
     sessions = services.groups.sessions(on=today)
+    meets_today = any(s.status != SessionStatus.CANCELLED for s in sessions)
+    upcoming = () if meets_today else tuple(services.groups.next_sessions(after=today))
     visits = services.support.visits_due(today, today + dt.timedelta(days=VISITS_AHEAD_DAYS))
     plans = services.support.plans_due(today + dt.timedelta(days=REVIEWS_AHEAD_DAYS))
     ids = list({*(v.child_id for v in visits), *(p.child_id for p in plans)})
@@ -65,6 +71,7 @@ def read_today(services: Services) -> TodaySummary:
             for p in plans
             if p.child_id in names
         ),
+        upcoming,
     )
 
 
@@ -166,20 +173,32 @@ class TodayPage(QWidget):
         self.summary = summary
         self.title.setText(f"Today, {long_date(summary.today)}")
         self._clear_sessions()
-        if not summary.sessions:
-            empty = _hint()
-            empty.setText(
-                "No group sessions today. To plan a term, open Groups & sessions (Ctrl+2): "
-                "add a group, then schedule its sessions."
-            )
-            self.sessions_layout.addWidget(empty)
         for s in summary.sessions:
             self.sessions_layout.addWidget(self._session_row(s))
+        if summary.next_sessions:
+            when = long_date(summary.next_sessions[0].date)
+            self.sessions_layout.addWidget(
+                self._note(
+                    f"No group session today. The next is on {when}:"
+                    if not summary.sessions
+                    else f"The next group session is on {when}:"
+                )
+            )
+            for s in summary.next_sessions:
+                self.sessions_layout.addWidget(self._session_row(s))
+        elif not summary.sessions:
+            self.sessions_layout.addWidget(
+                self._note(
+                    "No group sessions today. To plan a term, open Groups & sessions (Ctrl+2): "
+                    "add a group, then schedule its sessions."
+                )
+            )
         self._fill(
             self.visits,
             self.visits_empty,
             summary.visits,
             f"No home visits planned in the next {VISITS_AHEAD_DAYS} days.",
+            summary.today,
             overdue_word="",
         )
         self._fill(
@@ -187,9 +206,19 @@ class TodayPage(QWidget):
             self.reviews_empty,
             summary.reviews,
             "No support plan reviews due in the next 4 weeks.",
+            summary.today,
             overdue_word="overdue",
         )
         self.loaded.emit()
+
+    @staticmethod
+    def _note(text: str) -> QLabel:
+        """A sentence among the session rows. Never hidden by hand: the layout shows it with
+        the rows (an explicitly hidden label would stay hidden once added)."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
 
     def _session_row(self, s: SessionRow) -> QWidget:
         row = QWidget()
@@ -212,10 +241,15 @@ class TodayPage(QWidget):
         return row
 
     def _fill(
-        self, widget: QListWidget, empty_label: QLabel, items, empty: str, overdue_word: str
+        self,
+        widget: QListWidget,
+        empty_label: QLabel,
+        items,
+        empty: str,
+        today: dt.date,
+        overdue_word: str,
     ) -> None:
         widget.clear()
-        today = self.summary.today if self.summary else dt.date.today()
         for item in items:
             late = f" ({overdue_word})" if overdue_word and item.on < today else ""
             text = f"{short_date(item.on)}{late} · {item.child_name} · {item.what}"
