@@ -166,3 +166,25 @@ def test_loads_refuses_duplicate_keys_nested_and_escaped() -> None:
     for data in (b'{"a":{"b":1,"b":1}}', b'[{"a":1,"a":1}]', b'{"a":1,"\\u0061":1}'):
         with pytest.raises(CanonicalJSONError):
             canonical_loads(data)
+
+
+@pytest.mark.parametrize("depth", [1, 63, 64, 65, 66, 67, 200])
+def test_loads_nesting_limit_matches_the_strict_reference(depth: int) -> None:
+    for data in (b"[" * depth + b"]" * depth, b'{"a":' * depth + b"1" + b"}" * depth):
+        try:
+            expected = _strict_reference_loads(data)
+        except CanonicalJSONError:
+            with pytest.raises(CanonicalJSONError):
+                canonical_loads(data)
+            continue
+        assert canonical_loads(data) == expected
+
+
+@pytest.mark.parametrize("number", [MAX_SAFE_INTEGER, MAX_SAFE_INTEGER + 1, 2**64])
+def test_loads_integer_range_matches_the_strict_reference(number: int) -> None:
+    for data in (str(number).encode(), f"[-{number}]".encode(), f'{{"v":{number}}}'.encode()):
+        if number > MAX_SAFE_INTEGER:
+            with pytest.raises(CanonicalJSONError):
+                canonical_loads(data)
+        else:
+            assert canonical_loads(data) == _strict_reference_loads(data)
