@@ -851,6 +851,24 @@ def test_file_replaced_on_disk_after_verification_is_not_read(
     assert len(list(open_export(path, device, central).records())) == 7
 
 
+def test_records_decode_the_verified_lines_without_checking_them_again(
+    tmp_path: Path, device: KeyPair, central: KeyPair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every frame is matched to its digest from verification before it is decrypted again,
+    # so its lines are the ones already checked: records() only decodes them (a second
+    # canonical check of 100,000 records was most of an ingest's time).
+    path = tmp_path / "b.eyb"
+    records = make_records(300, size=300)
+    write_export(path, device, central, records)
+    with open_export(path, device, central) as opened:
+
+        def checked_again(_line: bytes) -> object:
+            raise AssertionError("records() checked canonical form a second time")
+
+        monkeypatch.setattr(bundle_module, "canonical_loads", checked_again)
+        assert list(opened.records()) == records
+
+
 def test_verified_bundle_is_a_context_manager(
     tmp_path: Path, device: KeyPair, central: KeyPair
 ) -> None:

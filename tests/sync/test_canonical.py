@@ -117,3 +117,74 @@ def test_timestamps_are_utc_whole_seconds() -> None:
             parse_timestamp(bad)
     with pytest.raises(ValueError):
         format_timestamp(datetime(2024, 5, 1))
+
+
+def _strict_reference_loads(data: bytes) -> object:
+    """canonical_loads as first written: strict parse, then re-encode and compare."""
+    value = parse_strict_json(data)
+    if canonical_dumps(value) != data:
+        raise CanonicalJSONError("JSON is not in canonical form")
+    return value
+
+
+def _near_canonical(draw: st.DrawFn) -> bytes:
+    data = bytearray(canonical_dumps(draw(json_values)))
+    for _ in range(draw(st.integers(0, 3))):
+        edit = draw(st.sampled_from(["flip", "cut", "insert", "duplicate"]))
+        if edit == "duplicate":
+            data = bytearray(b'{"a":' + bytes(data) + b',"a":' + bytes(data) + b"}")
+        elif edit == "insert":
+            at = draw(st.integers(0, len(data)))
+            data[at:at] = draw(st.sampled_from([b" ", b".5", b"0", b'"', b"\\", b"}", b"\xff"]))
+        elif data:
+            at = draw(st.integers(0, len(data) - 1))
+            if edit == "flip":
+                data[at] ^= 1 << draw(st.integers(0, 7))
+            else:
+                del data[at]
+    return bytes(data)
+
+
+near_canonical = st.composite(_near_canonical)()
+
+
+@given(st.one_of(near_canonical, st.binary(max_size=64)))
+def test_loads_gives_exactly_what_the_strict_reference_gives(data: bytes) -> None:
+    # canonical_loads takes a quicker path for canonical bytes; it must accept and refuse
+    # exactly the same bytes as the strict parse-then-compare, and return the same value.
+    try:
+        expected = _strict_reference_loads(data)
+    except CanonicalJSONError:
+        with pytest.raises(CanonicalJSONError):
+            canonical_loads(data)
+        return
+    assert canonical_loads(data) == expected
+    assert canonical_dumps(canonical_loads(data)) == data
+
+
+def test_loads_refuses_duplicate_keys_nested_and_escaped() -> None:
+    for data in (b'{"a":{"b":1,"b":1}}', b'[{"a":1,"a":1}]', b'{"a":1,"\\u0061":1}'):
+        with pytest.raises(CanonicalJSONError):
+            canonical_loads(data)
+
+
+@pytest.mark.parametrize("depth", [1, 63, 64, 65, 66, 67, 200])
+def test_loads_nesting_limit_matches_the_strict_reference(depth: int) -> None:
+    for data in (b"[" * depth + b"]" * depth, b'{"a":' * depth + b"1" + b"}" * depth):
+        try:
+            expected = _strict_reference_loads(data)
+        except CanonicalJSONError:
+            with pytest.raises(CanonicalJSONError):
+                canonical_loads(data)
+            continue
+        assert canonical_loads(data) == expected
+
+
+@pytest.mark.parametrize("number", [MAX_SAFE_INTEGER, MAX_SAFE_INTEGER + 1, 2**64])
+def test_loads_integer_range_matches_the_strict_reference(number: int) -> None:
+    for data in (str(number).encode(), f"[-{number}]".encode(), f'{{"v":{number}}}'.encode()):
+        if number > MAX_SAFE_INTEGER:
+            with pytest.raises(CanonicalJSONError):
+                canonical_loads(data)
+        else:
+            assert canonical_loads(data) == _strict_reference_loads(data)

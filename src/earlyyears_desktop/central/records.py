@@ -44,7 +44,11 @@ CONFLICT_RESOLVED: Final = "resolved"
 
 def data_text(data: Mapping[str, object]) -> str:
     """Canonical JSON text of a record's data (the bundle format's encoding)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _DATA_ENCODER.encode(data)
+
+
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds per call.
+_DATA_ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import struct
@@ -143,6 +144,11 @@ class VerifiedBundle:
     so a file modified in place in between makes `records()` raise BundleRefused("tampered"),
     possibly after some records were yielded. The caller therefore imports inside one
     transaction and rolls back on any exception.
+
+    Because every frame must match its digest before it is decrypted, each plaintext chunk
+    is the very one verification decrypted, whose lines were all checked to be canonical JSON
+    objects with an entity name; `records()` therefore only decodes them, without checking
+    canonical form again.
     """
 
     path: Path
@@ -233,7 +239,7 @@ class VerifiedBundle:
         chunks = _iter_plaintext_chunks(
             self._file, self._layout, self.manifest, self._private_key, self._frame_digests, None
         )
-        yield from _iter_records(chunks, None)
+        yield from _iter_records(chunks, None, checked=True)
 
 
 # --- names and HPKE info ----------------------------------------------------------------------
@@ -958,9 +964,13 @@ def _iter_plaintext_chunks(
 
 
 def _iter_records(
-    chunks: Iterable[bytes], counts: Counter[str] | None
+    chunks: Iterable[bytes], counts: Counter[str] | None, *, checked: bool = False
 ) -> Iterator[dict[str, object]]:
-    """Reassemble JSON Lines that may span chunks; each line must be a canonical JSON object."""
+    """Reassemble JSON Lines that may span chunks; each line must be a canonical JSON object.
+
+    `checked` says the chunks are byte for byte those of a pass that already checked every
+    line (their frame digests matched): lines are then only decoded (see `VerifiedBundle`).
+    """
     pending = bytearray()
     for chunk in chunks:
         pending += chunk
@@ -973,7 +983,8 @@ def _iter_records(
             # the chunk that ends it could otherwise be up to two chunks long.
             if newline + 1 - start > MAX_RECORD_SIZE:
                 raise _record_too_large()
-            yield _parse_record(bytes(pending[start:newline]), counts)
+            line = bytes(pending[start:newline])
+            yield _decode_checked_record(line) if checked else _parse_record(line, counts)
             start = newline + 1
         del pending[:start]
         if len(pending) >= MAX_RECORD_SIZE:
@@ -984,6 +995,27 @@ def _iter_records(
 
 def _record_too_large() -> BundleRefused:
     return BundleRefused("A record in the bundle is larger than allowed.", "bad-payload")
+
+
+def _decode_checked_record(line: bytes) -> dict[str, object]:
+    """A line that `_parse_record` already accepted, in bytes equal to those it was given.
+
+    Canonical JSON is plain JSON with no duplicate keys, so the standard decoder gives the
+    same object; the record's shape is checked again all the same, as cheap insurance.
+    """
+    try:
+        record = _PLAIN_DECODER.decode(line.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise BundleRefused("A record in the bundle is not well formed.", "bad-payload") from None
+    if not isinstance(record, dict):
+        raise BundleRefused("A record in the bundle is not well formed.", "bad-payload")
+    entity = record.get("entity")
+    if not isinstance(entity, str) or not _is_id(entity):
+        raise BundleRefused("A record in the bundle has no entity name.", "bad-payload")
+    return record
+
+
+_PLAIN_DECODER: Final = json.JSONDecoder()
 
 
 def _parse_record(line: bytes, counts: Counter[str] | None) -> dict[str, object]:
