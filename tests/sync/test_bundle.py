@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import json
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +28,7 @@ from earlyyears_desktop.sync.bundle import (
 )
 from earlyyears_desktop.sync.canonical import canonical_dumps
 from earlyyears_desktop.sync.errors import REFUSAL_CODES, BundleCancelled, BundleRefused
-from earlyyears_desktop.sync.keys import CipherSuite, KeyPair, key_id, public_key_to_pem
+from earlyyears_desktop.sync.keys import CipherSuite, KeyPair, public_key_to_pem
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 SECRET = "Zebedee-Private-Name"
@@ -1030,31 +1028,3 @@ class _no_warning:
 
     def __exit__(self, *args: object) -> None:
         return None
-
-
-def test_worked_example_in_the_documentation_still_opens(tmp_path: Path) -> None:
-    docs = DOCS.read_text(encoding="utf-8")
-    block = docs.split("<!-- example-bundle-begin -->")[1].split("<!-- example-bundle-end -->")[0]
-    encoded = "".join(line for line in block.splitlines() if not line.startswith("```"))
-    path = tmp_path / "example.eyb"
-    path.write_bytes(base64.b64decode(encoded))
-
-    def seed(label: str) -> bytes:
-        return hashlib.sha256(label.encode()).digest()
-
-    device_key = ed25519.Ed25519PrivateKey.from_private_bytes(
-        seed("earlyyears example device signing key")
-    ).public_key()
-    central_key = x25519.X25519PrivateKey.from_private_bytes(
-        seed("earlyyears example central encryption key")
-    )
-    with open_bundle(
-        path,
-        trusted_senders={key_id(device_key): TrustedSender("device-0001-example", device_key)},
-        recipient_private_key=central_key,
-        recipient_id="central-example-la",
-        expected_kind="export",
-        now=NOW,
-    ) as opened:
-        assert opened.manifest_sha256 in docs
-        assert [r["entity"] for r in opened.records()] == ["child", "consent"]

@@ -1007,12 +1007,17 @@ def _decode_checked_record(line: bytes) -> dict[str, object]:
         record = _PLAIN_DECODER.decode(line.decode("utf-8"))
     except (ValueError, RecursionError):
         raise BundleRefused("A record in the bundle is not well formed.", "bad-payload") from None
+    return _record_with_entity(record)[0]
+
+
+def _record_with_entity(record: object) -> tuple[dict[str, object], str]:
+    """`record` and its entity name, if it is an object naming one; else the bundle is refused."""
     if not isinstance(record, dict):
         raise BundleRefused("A record in the bundle is not well formed.", "bad-payload")
     entity = record.get("entity")
     if not isinstance(entity, str) or not _is_id(entity):
         raise BundleRefused("A record in the bundle has no entity name.", "bad-payload")
-    return record
+    return record, entity
 
 
 _PLAIN_DECODER: Final = json.JSONDecoder()
@@ -1023,14 +1028,10 @@ def _parse_record(line: bytes, counts: Counter[str] | None) -> dict[str, object]
         record = canonical_loads(line)
     except CanonicalJSONError:
         raise BundleRefused("A record in the bundle is not well formed.", "bad-payload") from None
-    if not isinstance(record, dict):
-        raise BundleRefused("A record in the bundle is not well formed.", "bad-payload")
-    entity = record.get("entity")
-    if not isinstance(entity, str) or not _is_id(entity):
-        raise BundleRefused("A record in the bundle has no entity name.", "bad-payload")
+    checked, entity = _record_with_entity(record)
     if counts is not None:
         counts[entity] += 1
-    return record
+    return checked
 
 
 # --- manifest validation ----------------------------------------------------------------------
