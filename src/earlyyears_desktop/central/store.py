@@ -19,9 +19,8 @@ the database (`DatabaseBusy`), not that the database cannot be reached.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,6 +32,7 @@ from sqlalchemy.pool import NullPool
 from earlyyears_desktop.central.errors import CentralError, DatabaseBusy
 from earlyyears_desktop.storage.engine import connect, export_copy, make_sqlcipher_engine
 from earlyyears_desktop.storage.errors import VaultDamaged
+from earlyyears_desktop.storage.file_lock import held_lock
 from earlyyears_desktop.storage.keyslots import fsync_dir
 
 #: How long a transaction waits quietly for the write lock before saying it is waiting.
@@ -67,15 +67,9 @@ def is_plaintext_sqlite(path: Path) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def store_lock(folder: Path) -> Iterator[None]:
+def store_lock(folder: Path) -> contextlib.AbstractContextManager[None]:
     """One process at a time prepares the store (other central commands wait here)."""
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    return held_lock(folder / LOCK_NAME, wait=True)
 
 
 def open_sqlite_store(

@@ -13,13 +13,13 @@ ever replaces or removes a file it created itself.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
 from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.storage.file_lock import held_lock
 
 LOCK_NAME: Final = "export.lock"
 
@@ -43,20 +43,11 @@ class BundleNameTaken(DomainError):
 @contextlib.contextmanager
 def export_lock(vault_folder: Path) -> Iterator[None]:
     """Hold this vault's export lock, or raise ExportInProgress at once if another has it."""
-    fd = os.open(vault_folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
-        os.fchmod(fd, 0o600)  # an empty file, but private like every file the app writes
-        try:
-            # One lock per open file: two exports in one process exclude each other too.
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ExportInProgress() from None
-        try:
+        with held_lock(vault_folder / LOCK_NAME, wait=False):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    except BlockingIOError:
+        raise ExportInProgress() from None
 
 
 def create_exclusively(path: Path, *, left_by_a_dead_export: bool = False) -> bool:
