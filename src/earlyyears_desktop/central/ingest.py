@@ -38,7 +38,7 @@ from earlyyears_desktop.central.records import (
     parse_record,
     reserve_roster_seq,
 )
-from earlyyears_desktop.storage.keyslots import fsync_dir
+from earlyyears_desktop.storage.atomic_file import fsync_dir
 from earlyyears_desktop.sync.bundle import (
     MAX_MANIFEST_SIZE,
     MAX_PAYLOAD_SIZE,

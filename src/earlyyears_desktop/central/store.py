@@ -30,10 +30,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from earlyyears_desktop.central.errors import CentralError, DatabaseBusy
+from earlyyears_desktop.storage.atomic_file import fsync_dir
 from earlyyears_desktop.storage.engine import connect, export_copy, make_sqlcipher_engine
 from earlyyears_desktop.storage.errors import VaultDamaged
 from earlyyears_desktop.storage.file_lock import held_lock
-from earlyyears_desktop.storage.keyslots import fsync_dir
 
 #: How long a transaction waits quietly for the write lock before saying it is waiting.
 FIRST_WAIT_MS: Final = 2_000

@@ -26,7 +26,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from earlyyears_desktop.storage.atomic_file import replace_atomically
+from earlyyears_desktop.storage.atomic_file import fsync_dir, replace_atomically
 from earlyyears_desktop.storage.errors import NotAVault, VaultInaccessible, WrongPassphrase
 from earlyyears_desktop.storage.file_limits import FileTooLarge, read_small_file
 
@@ -330,14 +330,6 @@ def write_atomically(path: Path, data: bytes) -> None:
     replace_atomically(path, data, prefix=f".{path.name}.", suffix=".tmp")
     # Unlike sync_folder, a folder that cannot be synced is raised here, as it always was.
     fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _b64(data: bytes) -> str:
