@@ -121,6 +121,26 @@ def test_add_practitioner_takes_the_slot_back_when_the_record_is_refused(
         unlock(fresh.folder, DEEPA)
 
 
+def test_add_practitioner_takes_the_slot_back_when_the_record_write_fails(
+    fresh: VaultUnderTest, unlocked: UnlockedVault
+) -> None:
+    """Not a refusal but a failure at the moment of writing (moved here from the GUI tests)."""
+    services = unlocked.services
+    slots = _slot_ids(fresh.folder)
+
+    class Refusing(type(services.practitioners)):  # type: ignore[misc]
+        def add(self, *args: object, **kwargs: object) -> None:
+            raise OSError("disk full")
+
+    services.practitioners = Refusing(services.uow)
+    with pytest.raises(OSError):
+        unlocked.accounts.add_practitioner(
+            "Tomasz Nowak", "therapist", "", "willow bridge copper 42", params=FAST
+        )
+    assert _slot_ids(fresh.folder) == slots
+    assert [c.label for c in unlock_choices(fresh.folder)] == ["Amira Haddad"]
+
+
 def test_add_practitioner_when_the_slot_write_fails(
     fresh: VaultUnderTest, unlocked: UnlockedVault
 ) -> None:
