@@ -1,4 +1,5 @@
-"""The layers: Qt only in ui/, and imports pointing inward (import-linter)."""
+"""The layers: Qt only in ui/, ui/ reaching storage only through services, and imports
+pointing inward (import-linter)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,20 @@ def test_nothing_outside_ui_imports_qt() -> None:
     assert offenders == []
 
 
+def test_the_ui_imports_no_storage_module() -> None:
+    """The screens reach the vault, its key slots and the logs through services/ only: what
+    they are handed and the errors they catch are services' (import-linter says it too)."""
+    offenders = []
+    checked = 0
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        checked += 1
+        for module in _imported_modules(path):
+            if module.split(".")[:2] == ["earlyyears_desktop", "storage"]:
+                offenders.append(f"{path.relative_to(PACKAGE)}: {module}")
+    assert checked > 20
+    assert offenders == []
+
+
 def test_importing_the_core_does_not_load_qt() -> None:
     code = (
         "import sys\n"
@@ -63,3 +78,5 @@ def test_import_linter_contracts_are_kept() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "0 broken" in result.stdout
+    assert "Layers point inward KEPT" in result.stdout
+    assert "The UI reaches storage only through services KEPT" in result.stdout

@@ -43,7 +43,7 @@ def test_groups_page_opens_today_and_clears_on_lock(qtbot, term, runner) -> None
 def test_register_only_fits_a_whole_group_at_1366x768(qtbot, tmp_path, runner) -> None:
     """F11 at the door: the register alone, cards in columns, every card of a group of 14
     on screen at once, keys, marks and undo working as before; Esc brings the rest back."""
-    from earlyyears_desktop.services.container import Services
+    from earlyyears_desktop.services.clock import Clock
     from earlyyears_desktop.ui.main_window import MainWindow
     from earlyyears_desktop.ui.register_card import TOUCH_HEIGHT
 
@@ -53,7 +53,7 @@ def test_register_only_fits_a_whole_group_at_1366x768(qtbot, tmp_path, runner) -
     services = make_services(folder)
     term = populate_term(services, count=14)
     services.vault.lock()
-    window = MainWindow(folder, runner, services_factory=lambda v: Services(v, today=lambda: TODAY))
+    window = MainWindow(folder, runner, clock=Clock.fixed(TODAY))
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()

@@ -21,19 +21,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
-from earlyyears_desktop.storage.vault import OpenVault
 
 PASSPHRASE = DEMO_PASSPHRASE
 #: the day the GUI tests run on: a Wednesday in the demo's autumn term, when Little Steps meets
 TODAY = dt.date(2026, 11, 25)
-
-
-def services_on_test_day(vault: OpenVault) -> Services:
-    """What the main window builds on unlock, its clock fixed on TODAY."""
-    return Services(vault, clock=Clock.fixed(TODAY))
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +59,8 @@ def window(qtbot, demo_vault: Path, runner) -> Iterator[object]:
     """The main window on a demo vault, still locked."""
     from earlyyears_desktop.ui.main_window import MainWindow
 
-    win = MainWindow(demo_vault, runner, services_factory=services_on_test_day)
+    # The services the window gets on unlock read a clock fixed on TODAY.
+    win = MainWindow(demo_vault, runner, clock=Clock.fixed(TODAY))
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()

@@ -35,12 +35,12 @@ def test_lock_now_clears_views_and_disposes_engine(qtbot, window, unlock):
     qtbot.waitUntil(lambda: page.record.view is not None, timeout=5000)
     name = page.record.view.record.legal_family_name
     assert name in visible_text(window)
-    vault = window.vault
+    opened = window.opened
     model = page.model
 
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
 
-    assert window.is_locked and vault.is_locked
+    assert window.is_locked and opened.is_locked
     assert model.rowCount() == 0
     assert window.stack.currentWidget() is window.unlock_screen
     assert not window.workspace.isVisible()
@@ -61,10 +61,10 @@ def test_unlock_returns_to_the_same_page(qtbot, window, unlock):
 def test_auto_lock_after_idle(qtbot, window, unlock):
     unlock(window)
     window.set_auto_lock_ms(300)
-    vault = window.vault
+    opened = window.opened
     with qtbot.waitSignal(window.locked, timeout=5000):
         pass
-    assert vault.is_locked
+    assert opened.is_locked
     assert window.stack.currentWidget() is window.unlock_screen
 
 

@@ -1,12 +1,10 @@
-"""Locking keeps what was typed, and adding a colleague never leaves half a person."""
+"""Locking keeps what was typed.
+
+(Adding a colleague never leaves half a person: tests/core/test_accounts.py.)"""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
-
-from earlyyears_desktop.storage.keyslots import KeySlotFile
-from earlyyears_desktop.storage.vault import unlock_choices
 
 
 def test_session_notes_typed_just_before_a_lock_are_saved(qtbot, window, unlock) -> None:
@@ -24,25 +22,3 @@ def test_session_notes_typed_just_before_a_lock_are_saved(qtbot, window, unlock)
     services = window.services
     register = services.attendance.register(session_id)
     assert register.notes == "Parents asked for the song sheet - print it for next week"
-
-
-def test_a_colleague_whose_record_cannot_be_written_leaves_no_key_slot(
-    qtbot, window, unlock
-) -> None:
-    from earlyyears_desktop.ui.settings_page import add_practitioner
-
-    unlock(window)
-    services = window.services
-    before = [s.id for s in KeySlotFile.load(window.vault_folder / "keyslots.json").slots]
-
-    class Refusing(type(services.practitioners)):  # a real failure at the moment of writing
-        def add(self, *args, **kwargs):
-            raise OSError("disk full")
-
-    services.practitioners = Refusing(services.uow)
-    with pytest.raises(OSError):
-        add_practitioner(services, "Tomasz Nowak", "therapist", "", "willow bridge copper 42")
-    after = [s.id for s in KeySlotFile.load(window.vault_folder / "keyslots.json").slots]
-    assert after == before
-    assert [c.label for c in unlock_choices(window.vault_folder)] == ["Amira Haddad"]
-    assert services.children.search_ids()

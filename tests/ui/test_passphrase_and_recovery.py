@@ -68,7 +68,7 @@ def test_change_my_passphrase(qtbot, window, unlock, demo_vault):
 
 def test_new_recovery_key_replaces_the_old_one(qtbot, window, unlock, demo_vault):
     unlock(window)
-    old_key = window.vault.new_recovery_key()  # a key this test knows
+    old_key = window.opened.accounts.new_recovery_key().key  # a key this test knows
     page = open_settings(window)
     page.recovery_button.click()
     box = page.dialog

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWizard
 
 from earlyyears_desktop.storage.vault import is_vault, open_vault, unlock_choices
-from earlyyears_desktop.ui.setup_wizard import CHECK_GROUP, SetupWizard, passphrase_strength
+from earlyyears_desktop.ui.passphrase_fields import passphrase_strength
+from earlyyears_desktop.ui.setup_wizard import CHECK_GROUP, SetupWizard
 
 
 def test_strength_meter_words():
@@ -68,14 +69,13 @@ def test_setup_wizard_end_to_end(qtbot, tmp_path, runner):
     with qtbot.waitSignal(wizard.vault_ready, timeout=5000) as ready:
         finish.click()
     created = ready.args[0]
-    assert created.vault.practitioner_id
-    assert not created.vault.is_locked
+    assert created.unlocked.practitioner_id
+    assert not created.unlocked.is_locked
     # The device keys were made with the vault, ready for enrolment.
-    from earlyyears_desktop.services.container import Services
     from earlyyears_desktop.sync.device import DeviceSync
 
-    assert DeviceSync(Services(created.vault)).device_keys() is not None
-    created.vault.lock()
+    assert DeviceSync(created.unlocked.services).device_keys() is not None
+    created.unlocked.lock()
 
     # The vault opens with the passphrase and with the recovery key.
     assert [c.label for c in unlock_choices(folder)] == ["Amira Haddad"]

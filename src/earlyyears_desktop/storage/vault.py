@@ -264,6 +264,7 @@ class OpenVault:
         self, practitioner_id: str, label: str, passphrase: str, params: KdfParams | None = None
     ) -> KeySlot:
         check_passphrase_strength(passphrase)
+        before = list(self._slots.slots)
         slot = self._slots.add_slot(
             self._data_key(),
             normalise_passphrase(passphrase),
@@ -272,13 +273,14 @@ class OpenVault:
             practitioner_id=practitioner_id,
             label=label,
         )
-        self._slots.save(self.paths.keyslots)
+        self._save_slots(before)
         return slot
 
     def remove_passphrase_slot(self, slot_id: str) -> None:
         """Take a passphrase slot away (its owner can no longer unlock with it)."""
+        before = list(self._slots.slots)
         self._slots.remove_slot(slot_id)
-        self._slots.save(self.paths.keyslots)
+        self._save_slots(before)
 
     def change_passphrase(
         self, practitioner_id: str, new_passphrase: str, params: KdfParams | None = None
@@ -287,6 +289,7 @@ class OpenVault:
         check_passphrase_strength(new_passphrase)
         old = self._slots.passphrase_slots(practitioner_id)
         label = old[0].label if old else ""
+        before = list(self._slots.slots)
         slot = self._slots.add_slot(
             self._data_key(),
             normalise_passphrase(new_passphrase),
@@ -297,7 +300,7 @@ class OpenVault:
         )
         for s in old:
             self._slots.remove_slot(s.id)
-        self._slots.save(self.paths.keyslots)
+        self._save_slots(before)
         if self.practitioner_id == practitioner_id:
             self.slot = slot
         return slot
@@ -305,6 +308,7 @@ class OpenVault:
     def new_recovery_key(self, params: KdfParams | None = None) -> str:
         """Replace the recovery key; the old one stops working."""
         recovery = new_recovery_key()
+        before = list(self._slots.slots)
         for s in self._slots.recovery_slots():
             self._slots.remove_slot(s.id)
         self._slots.add_slot(
@@ -313,8 +317,17 @@ class OpenVault:
             kind="recovery",
             params=params or _default_params(),
         )
-        self._slots.save(self.paths.keyslots)
+        self._save_slots(before)
         return recovery
+
+    def _save_slots(self, before: list[KeySlot]) -> None:
+        """Write the key-slot file; if it cannot be written, the slots in memory go back to
+        what the file holds, so a later save never writes a slot whose own change failed."""
+        try:
+            self._slots.save(self.paths.keyslots)
+        except BaseException:
+            self._slots.slots = before
+            raise
 
     def backup_database(self, target: Path) -> None:
         """An encrypted copy of the database under the same data key."""

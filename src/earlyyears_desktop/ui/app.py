@@ -11,9 +11,9 @@ from types import TracebackType
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
-from earlyyears_desktop.storage.incident_log import RecordedIncident, record_incident
-from earlyyears_desktop.storage.process import harden_process
-from earlyyears_desktop.storage.vault import is_vault
+from earlyyears_desktop.services.accounts import harden_process
+from earlyyears_desktop.services.first_run import SetUp, needs_set_up
+from earlyyears_desktop.services.incidents import RecordedIncident, record_incident
 from earlyyears_desktop.ui.incident_dialog import IncidentDialog
 from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
 from earlyyears_desktop.ui.operations import PROGRAM, OpRunner
@@ -53,7 +53,7 @@ class Launcher:
 
     def start(self) -> None:
         apply_theme(self.app, self.preferences.high_contrast)
-        if is_vault(self.folder):
+        if not needs_set_up(self.folder):
             self.show_window()
         else:
             self.wizard = SetupWizard(self.folder, self.runner)
@@ -61,10 +61,10 @@ class Launcher:
             self.wizard.rejected.connect(self.app.quit)
             self.wizard.show()
 
-    def _set_up(self, created) -> None:
+    def _set_up(self, created: SetUp) -> None:
         self.show_window()
         assert self.window is not None
-        self.window.enter(created.vault)
+        self.window.enter(created.unlocked)
 
     def show_window(self) -> None:
         self.window = MainWindow(self.folder, self.runner, self.preferences)
@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     QApplication.setApplicationName(APP_TITLE)
     QApplication.setOrganizationName("")
     # No application display name: Qt would append it to every title ("…: Today — Early Years").
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     folder = args.vault or default_vault_folder()
     launcher = Launcher(app, folder)
     # After harden_process, which reports the type alone: the launcher adds the log and dialog.

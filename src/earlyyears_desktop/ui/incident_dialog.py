@@ -1,6 +1,6 @@
 """The error dialog for a bug: what happened, where the details are, and "Copy details".
 
-The details are the incident as the log keeps it (`storage.incident_log`): an id, the time,
+The details are the incident as the log keeps it (`services.incidents`): an id, the time,
 the version, the error types and where in the program they happened. No names, no message, no
 record contents, so they can be pasted into an email to support as they are.
 """
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from earlyyears_desktop.storage.incident_log import RecordedIncident
+from earlyyears_desktop.services.incidents import RecordedIncident
 
 TITLE = "Something went wrong"
 

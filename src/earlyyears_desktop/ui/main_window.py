@@ -5,12 +5,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -26,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from earlyyears_desktop.services.accounts import UnlockedVault
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, VaultInfo
-from earlyyears_desktop.storage.vault import OpenVault
 from earlyyears_desktop.ui.children_page import ChildrenPage
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
@@ -138,10 +138,17 @@ def external_page_class(key: str) -> type | None:
     except Exception as exc:  # a half-written module must not stop the app opening
         log.warning("Page module %s could not be loaded: %s", module_name, type(exc).__name__)
         return None
-    cls = getattr(module, class_name, None)
+    cls: type | None = getattr(module, class_name, None)
     if cls is None or not all(hasattr(cls, m) for m in ("clear_personal_data", "reload")):
         return None
     return cls
+
+
+def the_app() -> QApplication:
+    """The running application (a QApplication: this is the GUI)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
 
 
 class MainWindow(QMainWindow):
@@ -153,15 +160,18 @@ class MainWindow(QMainWindow):
         vault_folder: Path,
         runner: OpRunner,
         preferences: Preferences | None = None,
-        services_factory: Callable[[OpenVault], Services] = Services,
         parent: QWidget | None = None,
+        *,
+        clock: Clock | None = None,
     ) -> None:
+        """`clock` is what the unlocked vault's services read the date from (the wall clock
+        unless given)."""
         super().__init__(parent)
         self.vault_folder = Path(vault_folder)
         self.runner = runner
         self.preferences = preferences or Preferences(self.vault_folder)
-        self.services_factory = services_factory
-        self.vault: OpenVault | None = None
+        #: the open vault's services and account actions while unlocked
+        self.opened: UnlockedVault | None = None
         self.services: Services | None = None
         self.pages: dict[str, QWidget] = {}
         self.current_key = "today"
@@ -173,7 +183,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.unlock_screen = UnlockScreen(
-            self.vault_folder, runner, self.preferences.last_practitioner_id
+            self.vault_folder, runner, self.preferences.last_practitioner_id, clock=clock
         )
         self.unlock_screen.unlocked.connect(self.enter)
         self.stack.addWidget(self.unlock_screen)
@@ -214,11 +224,11 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_status_bar()
-        self.idle = IdleWatcher(QApplication.instance(), self._auto_lock_ms(), self)
+        self.idle = IdleWatcher(the_app(), self._auto_lock_ms(), self)
         self.idle.idle.connect(lambda: self.lock())
         runner.changed.connect(self._on_changes)
         self._watched: set[object] = set()
-        QGuiApplication.instance().focusWindowChanged.connect(self._focus_window_changed)
+        the_app().focusWindowChanged.connect(self._focus_window_changed)
         self.show_locked()
 
     # ---- chrome ----
@@ -282,7 +292,7 @@ class MainWindow(QMainWindow):
 
     @property
     def is_locked(self) -> bool:
-        return self.vault is None
+        return self.opened is None
 
     def show_locked(self) -> None:
         self.stack.setCurrentWidget(self.unlock_screen)
@@ -295,11 +305,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_TITLE}: locked")
         self.unlock_screen.reset()
 
-    def enter(self, vault: OpenVault) -> None:
+    def enter(self, unlocked: UnlockedVault) -> None:
         """Show the workspace for an unlocked vault, on the page the user was last on."""
-        self.vault = vault
-        self.services = self.services_factory(vault)
-        self.preferences.last_practitioner_id = vault.practitioner_id or ""
+        self.opened = unlocked
+        self.services = unlocked.services
+        self.preferences.last_practitioner_id = unlocked.practitioner_id or ""
         self._build_pages()
         self.stack.setCurrentWidget(self.workspace)
         self.workspace.show()
@@ -315,8 +325,9 @@ class MainWindow(QMainWindow):
         self.unlocked.emit()
 
     def _build_pages(self) -> None:
-        services, runner = self.services, self.runner
-        assert services is not None
+        unlocked, runner = self.opened, self.runner
+        assert unlocked is not None
+        services = unlocked.services
         for spec in PAGES:
             page: QWidget
             if spec.key == "today":
@@ -327,11 +338,9 @@ class MainWindow(QMainWindow):
             elif spec.key == "children":
                 page = ChildrenPage(services, runner)
             elif spec.key == "settings":
-                page = SettingsPage(services, runner, self.preferences)
+                page = SettingsPage(services, unlocked.accounts, runner, self.preferences)
                 page.auto_lock_changed.connect(lambda m: self.idle.set_timeout_ms(m * 60_000))
-                page.high_contrast_changed.connect(
-                    lambda on: apply_theme(QApplication.instance(), on)
-                )
+                page.high_contrast_changed.connect(lambda on: apply_theme(the_app(), on))
             elif spec.key in _EXTERNAL_PAGES and (cls := external_page_class(spec.key)):
                 page = cls(services, runner)
                 focus_changed = getattr(page, "focus_mode_changed", None)
@@ -360,7 +369,8 @@ class MainWindow(QMainWindow):
         self.page_stack.setCurrentWidget(page)
         title = PAGES[row].title
         self.setWindowTitle(f"{APP_TITLE}: {title}")
-        page.reload()
+        if isinstance(page, Page):
+            page.reload()
 
     def _nav_changed(self, row: int) -> None:
         if 0 <= row < len(PAGES) and not self.is_locked:
@@ -384,7 +394,7 @@ class MainWindow(QMainWindow):
             self.show_page("groups")
             page.set_focus_mode(True)
         else:
-            page.set_focus_mode(not page.focus_mode)
+            page.set_focus_mode(not getattr(page, "focus_mode", False))
 
     def open_child(self, child_id: str) -> None:
         self.show_page("children")
@@ -394,7 +404,7 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Hide and forget everything personal, drain the worker, close the vault."""
-        if self.vault is None:
+        if self.opened is None:
             return
         self.idle.stop()
         for dialog in self.findChildren(QDialog):
@@ -423,8 +433,8 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(-1)
         self.nav.blockSignals(False)
-        vault, self.vault, self.services = self.vault, None, None
-        vault.lock()
+        unlocked, self.opened, self.services = self.opened, None, None
+        unlocked.lock()
         log.info("Vault locked")
         self.show_locked()
         self.locked.emit()
@@ -466,11 +476,11 @@ class MainWindow(QMainWindow):
         if info.team_name:
             self.setWindowTitle(f"{APP_TITLE}: {PAGES[self.nav.currentRow()].title}")
 
-    def _on_changes(self, _changes) -> None:
+    def _on_changes(self, _changes: object) -> None:
         if not self.is_locked:
             self.refresh_status()
 
-    def _focus_window_changed(self, window) -> None:
+    def _focus_window_changed(self, window: QWindow | None) -> None:
         """Watch each dialog that takes the keyboard: when it closes, hand the keyboard back
         to this window explicitly. A window manager normally does that; without one (a bare
         X server, some kiosk sessions) the keys, Ctrl+1..9 included, went nowhere until a
@@ -489,8 +499,8 @@ class MainWindow(QMainWindow):
         if self.isVisible() and QApplication.activeModalWidget() is None:
             self.activateWindow()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.lock()
         self.idle.remove()
-        QGuiApplication.instance().focusWindowChanged.disconnect(self._focus_window_changed)
+        the_app().focusWindowChanged.disconnect(self._focus_window_changed)
         super().closeEvent(event)

@@ -25,8 +25,8 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.services.incidents import RecordedIncident, record_incident
 from earlyyears_desktop.services.unit_of_work import Changes
-from earlyyears_desktop.storage.incident_log import RecordedIncident, record_incident
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
 
 log = logging.getLogger(__name__)

@@ -3,92 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QProgressBar,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from earlyyears_desktop.domain.enums import Discipline, Role
-from earlyyears_desktop.domain.errors import DomainError, ValidationError
-from earlyyears_desktop.domain.models import new_id
-from earlyyears_desktop.domain.rules import required_name
+from earlyyears_desktop.domain.enums import Discipline
+from earlyyears_desktop.services.accounts import (
+    Accounts,
+    DomainError,
+    NewRecoveryKey,
+    ValidationError,
+)
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
-from earlyyears_desktop.storage.errors import WrongPassphrase
-from earlyyears_desktop.storage.keyslots import KeySlotFile, normalise_passphrase
-from earlyyears_desktop.storage.vault import (
-    OpenVault,
-    check_new_passphrase,
-    check_passphrase_strength,
-)
 from earlyyears_desktop.ui.forms import FormDialog, confirm
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
-from earlyyears_desktop.ui.setup_wizard import passphrase_strength
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit, push_button
 
-
-def add_practitioner(
-    services: Services, name: str, role: str, discipline: str, passphrase: str
-) -> str:
-    """A colleague with their own passphrase slot; runs on the database thread."""
-    check_passphrase_strength(passphrase)
-    required_name("name", name, "colleague's name")
-    check_role(role)
-    # The slot first, then the record naming it in one transaction; if the record cannot be
-    # written the slot goes again, so there is never a person who cannot unlock, nor a slot
-    # that names nobody.
-    practitioner_id = new_id()
-    slot = services.vault.add_passphrase(practitioner_id, name.strip(), passphrase)
-    try:
-        services.practitioners.add(
-            name, role, discipline, practitioner_id=practitioner_id, key_slot_id=slot.id
-        )
-    except BaseException:
-        services.vault.remove_passphrase_slot(slot.id)
-        raise
-    return practitioner_id
-
-
-def change_own_passphrase(vault: OpenVault, current: str, new: str, again: str) -> None:
-    """Check the current passphrase, then rewrap the key; runs on the database thread."""
-    practitioner_id = vault.practitioner_id
-    if not practitioner_id:
-        raise DomainError(
-            "The records were opened with the recovery key: lock them and unlock with your "
-            "own passphrase to change it."
-        )
-    slots = KeySlotFile.load(vault.paths.keyslots)
-    try:
-        slots.unwrap(normalise_passphrase(current), slots.passphrase_slots(practitioner_id))
-    except WrongPassphrase:
-        raise ValidationError("current", "That is not your current passphrase.") from None
-    check_passphrase_strength(new)
-    if new != again:
-        raise ValidationError("again", "The two new passphrases are not the same.")
-    if new == current:
-        raise ValidationError("passphrase", "The new passphrase is the same as the current one.")
-    vault.change_passphrase(practitioner_id, new)
-
-
-def make_recovery_key(vault: OpenVault) -> tuple[str, str]:
-    """A new recovery key (the old one stops working) and the team's name, for printing."""
-    return vault.new_recovery_key(), vault.setting("team_name")
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrintDialog
 
 
 class SettingsPage(QWidget):
@@ -98,13 +47,16 @@ class SettingsPage(QWidget):
     def __init__(
         self,
         services: Services,
+        accounts: Accounts,
         runner: OpRunner,
         preferences: Preferences,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
+        self.accounts = accounts
         self.runner = runner
+        self.dialog: QWidget | None = None
         self.preferences = preferences
         self.setAccessibleName("Settings")
         layout = QVBoxLayout(self)
@@ -207,7 +159,7 @@ class SettingsPage(QWidget):
     # ---- passphrase and recovery key ----
 
     def open_change_passphrase(self) -> None:
-        dialog = ChangePassphraseDialog(self.services.vault, self.runner, self)
+        dialog = ChangePassphraseDialog(self.accounts, self.runner, self)
         dialog.saved.connect(
             lambda _r: self.key_message.setText(
                 "Your passphrase is changed. Use the new one next time you unlock."
@@ -217,25 +169,26 @@ class SettingsPage(QWidget):
         self.dialog = dialog
 
     def ask_new_recovery_key(self) -> None:
-        vault = self.services.vault
         self.dialog = confirm(
             self,
             "Make a new recovery key",
             "The current recovery key will stop working at once, including any printed copy. "
             "The new key is shown once: have paper or a printer ready.",
             "&Make a new key",
-            lambda: self.runner.run(
-                lambda: make_recovery_key(vault),
-                on_done=self._show_recovery_key,
-                on_error=self._recovery_failed,
-                progress_label="Making a new recovery key…",
-                parent=self,
-            ),
+            self._make_recovery_key,
         )
 
-    def _show_recovery_key(self, result: tuple[str, str]) -> None:
-        key, team = result
-        dialog = NewRecoveryKeyDialog(key, team, self)
+    def _make_recovery_key(self) -> None:
+        self.runner.run(
+            self.accounts.new_recovery_key,
+            on_done=self._show_recovery_key,
+            on_error=self._recovery_failed,
+            progress_label="Making a new recovery key…",
+            parent=self,
+        )
+
+    def _show_recovery_key(self, made: NewRecoveryKey) -> None:
+        dialog = NewRecoveryKeyDialog(made.key, made.team_name, self)
         self.key_message.setText("A new recovery key was made. The old one no longer works.")
         dialog.open()
         self.dialog = dialog
@@ -245,7 +198,7 @@ class SettingsPage(QWidget):
         self.key_message.setText(f"No new recovery key was made. {message}")
 
     def open_add_practitioner(self) -> None:
-        dialog = AddPractitionerDialog(self.services, self.runner, self._added, self)
+        dialog = AddPractitionerDialog(self.accounts, self.runner, self._added, self)
         dialog.open()
         self.dialog = dialog
 
@@ -260,13 +213,13 @@ class SettingsPage(QWidget):
 class AddPractitionerDialog(QDialog):
     def __init__(
         self,
-        services: Services,
+        accounts: Accounts,
         runner: OpRunner,
         on_added: Callable[[str], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.accounts = accounts
         self.runner = runner
         self.on_added = on_added
         self.setWindowTitle("Add a practitioner")
@@ -280,50 +233,46 @@ class AddPractitionerDialog(QDialog):
         text.setWordWrap(True)
         layout.addWidget(text)
         form = QFormLayout()
-        self.name = QLineEdit()
-        self.name.setAccessibleName("Name")
-        form.addRow("&Name:", self.name)
-        self.role = QComboBox()
-        self.role.setAccessibleName("Role")
-        for value, label in Role.choices():
-            self.role.addItem(label, value)
-        form.addRow("&Role:", self.role)
-        self.discipline = QComboBox()
-        self.discipline.setAccessibleName("Discipline")
-        self.discipline.addItem("(not given)", "")
-        for value, label in Discipline.choices():
-            self.discipline.addItem(label, value)
-        form.addRow("&Discipline:", self.discipline)
-        self.passphrase = passphrase_edit("Their passphrase")
-        form.addRow("Their &passphrase:", self.passphrase)
-        self.again = passphrase_edit("Their passphrase again")
-        form.addRow("Type it &again:", self.again)
+        self.person = PractitionerFields(rows_of(form), yours=False)
+        self.name = self.person.name
+        self.passphrase_fields = PassphraseFields(
+            rows_of(form),
+            label="Their &passphrase:",
+            name="Their passphrase",
+            strength_name="Strength of their passphrase",
+        )
+        self.passphrase, self.again = (
+            self.passphrase_fields.passphrase,
+            self.passphrase_fields.again,
+        )
         layout.addLayout(form)
         self.error = FieldError("practitioner")
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Add")
+        add = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert add is not None
+        add.setText("&Add")
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
     def _save(self) -> None:
-        name, passphrase = self.name.text(), self.passphrase.text()
+        name = self.name.text()
         try:
             if not name.strip():
                 raise ValidationError("name", "Please enter the practitioner's name.")
-            role = check_role(self.role.currentData())
-            check_new_passphrase(passphrase, self.again.text())
+            role = check_role(self.person.role_value)
+            passphrase = self.passphrase_fields.checked()
         except ValidationError as exc:
             self.error.show_message(exc.message)
             return
-        discipline = self.discipline.currentData()
-        services = self.services
+        discipline = self.person.discipline_value
+        accounts = self.accounts
         self.buttons.setEnabled(False)
         self.runner.run(
-            lambda: add_practitioner(services, name, role, discipline, passphrase),
+            lambda: accounts.add_practitioner(name, role, discipline, passphrase),
             on_done=lambda _id: self._done(name.strip()),
             on_error=self._failed,
             progress_label="Adding the practitioner…",
@@ -331,8 +280,7 @@ class AddPractitionerDialog(QDialog):
         )
 
     def _done(self, name: str) -> None:
-        self.passphrase.clear()
-        self.again.clear()
+        self.passphrase_fields.clear()
         self.accept()
         self.on_added(name)
 
@@ -347,7 +295,7 @@ class AddPractitionerDialog(QDialog):
 class ChangePassphraseDialog(FormDialog):
     """My own passphrase: the current one, the new one twice, with its strength shown."""
 
-    def __init__(self, vault: OpenVault, runner: OpRunner, parent: QWidget | None = None):
+    def __init__(self, accounts: Accounts, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(
             "Change my passphrase",
             runner,
@@ -356,42 +304,32 @@ class ChangePassphraseDialog(FormDialog):
             "them changes. Colleagues' passphrases and the recovery key keep working.",
             save_text="&Change passphrase",
         )
-        self.vault = vault
-        self.current = self.add_field("current", "&Current passphrase:", passphrase_edit())
-        self.new = self.add_field("passphrase", "&New passphrase:", passphrase_edit())
-        self.again = self.add_field("again", "Type it &again:", passphrase_edit())
-        self.meter = QProgressBar()
-        self.meter.setRange(0, 100)
-        self.meter.setTextVisible(False)
-        self.meter.setAccessibleName("Strength of the new passphrase")
-        self.form.addRow("Strength:", self.meter)
-        self.verdict = QLabel("")
-        self.verdict.setWordWrap(True)
-        self.verdict.setAccessibleName("Strength of the new passphrase in words")
-        self.form.addRow(self.verdict)
-        self.new.textChanged.connect(self._rate)
+        self.accounts = accounts
+        self.current = passphrase_edit()
+        self.add_field("current", "&Current passphrase:", self.current)
+        self.passphrase_fields = PassphraseFields(
+            self.add_field,
+            label="&New passphrase:",
+            name="New passphrase",
+            strength_name="Strength of the new passphrase",
+        )
+        self.new, self.again = self.passphrase_fields.passphrase, self.passphrase_fields.again
+        self.meter, self.verdict = self.passphrase_fields.meter, self.passphrase_fields.verdict
         self.finish_layout()
-        self._rate("")
         self.current.setFocus()
 
-    def _rate(self, text: str) -> None:
-        score, words = passphrase_strength(text)
-        self.meter.setValue(score)
-        self.meter.setAccessibleDescription(words)
-        self.verdict.setText(words if text else "")
-
-    def work(self):
-        vault, current, new, again = (
-            self.vault,
+    def work(self) -> Callable[[], None]:
+        accounts, current, new, again = (
+            self.accounts,
             self.current.text(),
             self.new.text(),
             self.again.text(),
         )
         if not current:
             raise ValidationError("current", "Please type your current passphrase.")
-        return lambda: change_own_passphrase(vault, current, new, again)
+        return lambda: accounts.change_own_passphrase(current, new, again)
 
-    def _saved(self, result) -> None:
+    def _saved(self, result: object) -> None:
         for edit in (self.current, self.new, self.again):
             edit.clear()
         super()._saved(result)
@@ -411,7 +349,7 @@ class NewRecoveryKeyDialog(QDialog):
         self.setAccessibleName("Your new recovery key")
         self.setMinimumWidth(520)
         self._key, self._team = recovery_key, team_name
-        self.print_dialog = None
+        self.print_dialog: QPrintDialog | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Your new recovery key", 2))
         text = QLabel(

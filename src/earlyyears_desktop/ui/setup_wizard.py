@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,45 +21,22 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from earlyyears_desktop.domain.enums import Discipline, Role
-from earlyyears_desktop.domain.errors import DomainError, ValidationError
-from earlyyears_desktop.services.container import Services, set_up_vault
-from earlyyears_desktop.storage.keyslots import MIN_PASSPHRASE_LENGTH
-from earlyyears_desktop.storage.vault import (
-    CreatedVault,
-    check_new_passphrase,
-    check_passphrase_strength,
+from earlyyears_desktop.services.accounts import (
+    MIN_PASSPHRASE_LENGTH,
+    DomainError,
+    ValidationError,
 )
+from earlyyears_desktop.services.first_run import SetUp, set_up
 from earlyyears_desktop.sync.device import DeviceSync
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
-from earlyyears_desktop.ui.widgets import FieldError, passphrase_edit
+from earlyyears_desktop.ui.widgets import FieldError
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrintDialog
 
 CHECK_GROUP = 3  # which group of the recovery key the user types back
-
-
-def passphrase_strength(passphrase: str) -> tuple[int, str]:
-    """A rough score 0-100 and a word for it; the hard minimum is check_passphrase_strength."""
-    try:
-        check_passphrase_strength(passphrase)
-    except ValidationError as exc:
-        return min(len(passphrase) * 3, 25), exc.message
-    pool = 0
-    if any(c.islower() for c in passphrase):
-        pool += 26
-    if any(c.isupper() for c in passphrase):
-        pool += 26
-    if any(c.isdigit() for c in passphrase):
-        pool += 10
-    if any(not c.isalnum() for c in passphrase):
-        pool += 20
-    bits = len(passphrase) * math.log2(max(pool, 2)) * min(len(set(passphrase)) / 8, 1)
-    score = int(min(bits, 100))
-    if score < 50:
-        return score, "Acceptable, but a longer passphrase would be safer: try four or five words."
-    if score < 75:
-        return score, "Good."
-    return score, "Strong."
 
 
 def _label(text: str) -> QLabel:
@@ -104,20 +80,12 @@ class PractitionerPage(QWizardPage):
             "in Settings, each with their own passphrase."
         )
         layout = QFormLayout(self)
-        self.name = QLineEdit()
-        self.name.setAccessibleName("Your name")
-        layout.addRow("Your &name:", self.name)
-        self.role = QComboBox()
-        self.role.setAccessibleName("Your role")
-        for value, label in Role.choices():
-            self.role.addItem(label, value)
-        layout.addRow("&Role:", self.role)
-        self.discipline = QComboBox()
-        self.discipline.setAccessibleName("Your discipline")
-        self.discipline.addItem("(not given)", "")
-        for value, label in Discipline.choices():
-            self.discipline.addItem(label, value)
-        layout.addRow("&Discipline:", self.discipline)
+        self.person = PractitionerFields(rows_of(layout), yours=True)
+        self.name, self.role, self.discipline = (
+            self.person.name,
+            self.person.role,
+            self.person.discipline,
+        )
         self.error = FieldError("name")
         layout.addRow(self.error)
         self.registerField("name*", self.name)
@@ -132,47 +100,34 @@ class PassphrasePage(QWizardPage):
             "remember are stronger than a short jumble: for example four words and a number."
         )
         layout = QFormLayout(self)
-        self.passphrase = passphrase_edit("Passphrase")
-        layout.addRow("&Passphrase:", self.passphrase)
-        self.again = passphrase_edit("Passphrase again")
-        layout.addRow("Type it &again:", self.again)
-        self.meter = QProgressBar()
-        self.meter.setRange(0, 100)
-        self.meter.setTextVisible(False)
-        self.meter.setAccessibleName("Passphrase strength")
-        layout.addRow("Strength:", self.meter)
-        self.verdict = _label("")
-        self.verdict.setAccessibleName("Passphrase strength in words")
-        layout.addRow(self.verdict)
+        self.passphrase_fields = PassphraseFields(
+            rows_of(layout),
+            label="&Passphrase:",
+            name="Passphrase",
+            strength_name="Passphrase strength",
+        )
+        self.passphrase = self.passphrase_fields.passphrase
+        self.again = self.passphrase_fields.again
         self.error = FieldError("passphrase")
         layout.addRow(self.error)
-        self.passphrase.textChanged.connect(self._rate)
         self.passphrase.textChanged.connect(self.completeChanged)
         self.again.textChanged.connect(self.completeChanged)
-        self._rate("")
-
-    def _rate(self, text: str) -> None:
-        score, words = passphrase_strength(text)
-        self.meter.setValue(score)
-        self.meter.setAccessibleDescription(words)
-        self.verdict.setText(words if text else "")
 
     def isComplete(self) -> bool:
         return bool(self.passphrase.text()) and bool(self.again.text())
 
     def validatePage(self) -> bool:
         try:
-            check_new_passphrase(self.passphrase.text(), self.again.text())
+            self.passphrase_fields.checked()
         except ValidationError as exc:
             self.error.show_message(exc.message)
-            (self.again if exc.field == "again" else self.passphrase).setFocus()
+            self.passphrase_fields.focus(exc.field)
             return False
         self.error.clear_message()
         return True
 
     def cleanupPage(self) -> None:
-        self.passphrase.clear()
-        self.again.clear()
+        self.passphrase_fields.clear()
 
 
 class CreatePage(QWizardPage):
@@ -238,7 +193,7 @@ class RecoveryKeyPage(QWizardPage):
         print_row.addWidget(self.print_button)
         print_row.addStretch(1)
         layout.addLayout(print_row)
-        self.print_dialog = None
+        self.print_dialog: QPrintDialog | None = None
         layout.addWidget(
             _label(
                 "Write it down on paper, or print it, now. Keep it somewhere safe and away "
@@ -308,7 +263,7 @@ def _ordinal(n: int) -> str:
 
 
 class SetupWizard(QWizard):
-    """Emits `vault_ready(CreatedVault)` when finished; the vault is then open."""
+    """Emits `vault_ready(SetUp)` when finished; the vault is then open."""
 
     vault_ready = Signal(object)
 
@@ -316,7 +271,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.folder = Path(folder)
         self.runner = runner
-        self.created: CreatedVault | None = None
+        self.created: SetUp | None = None
         self._creating = False
         self.setWindowTitle("Early Years: first-time setup")
         self.setAccessibleName("First-time setup")
@@ -346,12 +301,12 @@ class SetupWizard(QWizard):
         folder = self.folder
         team = self.team_page.team.text()
         name = self.practitioner_page.name.text()
-        role = self.practitioner_page.role.currentData()
-        discipline = self.practitioner_page.discipline.currentData()
+        role = self.practitioner_page.person.role_value
+        discipline = self.practitioner_page.person.discipline_value
         passphrase = self.passphrase_page.passphrase.text()
 
-        def create() -> CreatedVault:
-            created = set_up_vault(
+        def create() -> SetUp:
+            created = set_up(
                 folder,
                 team_name=team,
                 practitioner_name=name,
@@ -361,7 +316,7 @@ class SetupWizard(QWizard):
             )
             # The device's signing and encryption keys, kept inside the new vault, ready for
             # enrolment with the central service.
-            DeviceSync(Services(created.vault)).device_keys(create=True)
+            DeviceSync(created.unlocked.services).device_keys(create=True)
             return created
 
         self.runner.run(
@@ -370,11 +325,10 @@ class SetupWizard(QWizard):
             on_error=self._failed,
         )
 
-    def _created(self, created: CreatedVault) -> None:
+    def _created(self, created: SetUp) -> None:
         self._creating = False
         self.created = created
-        self.passphrase_page.passphrase.clear()
-        self.passphrase_page.again.clear()
+        self.passphrase_page.passphrase_fields.clear()
         self.create_page.finished()
         if self.currentPage() is self.create_page:
             self.next()
@@ -403,5 +357,5 @@ class SetupWizard(QWizard):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            self.created.vault.lock()
+            self.created.unlocked.lock()
         super().reject()

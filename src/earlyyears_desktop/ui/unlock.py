@@ -20,17 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from earlyyears_desktop.domain.errors import DomainError, ValidationError
-from earlyyears_desktop.storage.errors import WrongPassphrase
-from earlyyears_desktop.storage.keyslots import looks_like_recovery_key
-from earlyyears_desktop.storage.vault import (
-    OpenVault,
-    check_new_passphrase,
-    open_vault,
-    practitioner_for_recovery,
+from earlyyears_desktop.services.accounts import (
+    DomainError,
+    RecoveryUnlock,
+    UnlockedVault,
+    ValidationError,
+    WrongPassphrase,
+    looks_like_recovery_key,
+    unlock,
     unlock_choices,
+    unlock_with_recovery_key,
 )
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, rows_of
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit
 
 log = logging.getLogger(__name__)
@@ -54,11 +57,15 @@ def delay_after(failures: int, first: int = FIRST_DELAY_SECONDS) -> int:
     """Seconds to wait after `failures` wrong passphrases in a row."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return min(first * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+    doublings = failures - FREE_ATTEMPTS
+    return min(first * int(2**doublings), MAX_DELAY_SECONDS)
 
 
 class UnlockScreen(QWidget):
-    """Emits `unlocked(OpenVault)`; the key derivation runs on the database thread."""
+    """Emits `unlocked(UnlockedVault)`; the key derivation runs on the database thread.
+
+    `clock` is what the unlocked vault's services read the date from (the wall clock unless
+    given)."""
 
     unlocked = Signal(object)
 
@@ -68,13 +75,17 @@ class UnlockScreen(QWidget):
         runner: OpRunner,
         last_practitioner_id: str = "",
         parent: QWidget | None = None,
+        *,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(parent)
         self.folder = Path(folder)
         self.runner = runner
+        self.clock = clock
         self.failures = 0
         self.first_delay_seconds = FIRST_DELAY_SECONDS
         self._wait_left = 0
+        self._wait_text = ""
         self._busy = False
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
@@ -169,26 +180,26 @@ class UnlockScreen(QWidget):
         if not secret:
             self.message.show_message("Please type your passphrase.")
             return
-        practitioner_id = self.who.currentData()
+        practitioner_id: str | None = self.who.currentData()
         self._busy = True
         self._set_enabled(False)
         self.message.show_message("Checking…")
-        folder = self.folder
+        folder, clock = self.folder, self.clock
         self.runner.run(
-            lambda: open_vault(folder, secret, practitioner_id=practitioner_id),
+            lambda: unlock(folder, secret, practitioner_id=practitioner_id, clock=clock),
             on_done=self._opened,
             on_error=lambda error: self._failed(error, secret),
             progress_label="Opening the records (this can take a moment after an update)…",
             parent=self,
         )
 
-    def _opened(self, vault: OpenVault) -> None:
+    def _opened(self, unlocked: UnlockedVault) -> None:
         self._busy = False
         self.failures = 0
         self.passphrase.clear()
         self.message.clear_message()
         self._set_enabled(True)
-        self.unlocked.emit(vault)
+        self.unlocked.emit(unlocked)
 
     def _failed(self, error: BaseException, secret: str = "") -> None:
         self._busy = False
@@ -267,7 +278,7 @@ class RecoveryDialog(QDialog):
         super().__init__(parent)
         self.folder = folder
         self.runner = runner
-        self.vault: OpenVault | None = None
+        self.unlocked: UnlockedVault | None = None
         self.setWindowTitle("Early Years: forgotten passphrase")
         self.setAccessibleName("Forgotten passphrase")
         self.setMinimumWidth(520)
@@ -302,10 +313,13 @@ class RecoveryDialog(QDialog):
         self.who = QComboBox()
         self.who.setAccessibleName("Whose passphrase")
         form.addRow("&Whose passphrase:", self.who)
-        self.new = passphrase_edit("New passphrase")
-        form.addRow("&New passphrase:", self.new)
-        self.again = passphrase_edit("New passphrase again")
-        form.addRow("Type it &again:", self.again)
+        self.passphrase_fields = PassphraseFields(
+            rows_of(form),
+            label="&New passphrase:",
+            name="New passphrase",
+            strength_name="Strength of the new passphrase",
+        )
+        self.new, self.again = self.passphrase_fields.passphrase, self.passphrase_fields.again
         f2.addLayout(form)
         self.new_error = FieldError("passphrase")
         f2.addWidget(self.new_error)
@@ -315,7 +329,9 @@ class RecoveryDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok is not None
+        self.ok = ok
         self.ok.setText("&Continue")
         self.buttons.accepted.connect(self._next)
         self.buttons.rejected.connect(self.reject)
@@ -333,26 +349,19 @@ class RecoveryDialog(QDialog):
         self.ok.setEnabled(False)
         self.key_error.show_message("Checking…")
         folder = self.folder
+        self.runner.run(
+            lambda: unlock_with_recovery_key(folder, key),
+            on_done=self._key_ok,
+            on_error=self._key_wrong,
+            parent=self,
+        )
 
-        def work() -> tuple[OpenVault, list[tuple[str, str]]]:
-            vault = open_vault(folder, key)
-            if vault.slot is None or vault.slot.kind != "recovery":
-                vault.lock()
-                raise WrongPassphrase("That is a passphrase, not the recovery key.")
-            try:
-                return vault, practitioner_for_recovery(vault)
-            except BaseException:
-                vault.lock()
-                raise
-
-        self.runner.run(work, on_done=self._key_ok, on_error=self._key_wrong, parent=self)
-
-    def _key_ok(self, result: tuple[OpenVault, list[tuple[str, str]]]) -> None:
-        self.vault, people = result
+    def _key_ok(self, result: RecoveryUnlock) -> None:
+        self.unlocked = result.unlocked
         self.key.clear()
         self.key_error.clear_message()
-        for practitioner_id, name in people:
-            self.who.addItem(name, practitioner_id)
+        for person in result.practitioners:
+            self.who.addItem(person.name, person.practitioner_id)
         self.steps.setCurrentIndex(1)
         self.ok.setText("&Set passphrase")
         self.ok.setEnabled(True)
@@ -369,21 +378,22 @@ class RecoveryDialog(QDialog):
         self.key.setFocus()
 
     def _set_passphrase(self) -> None:
-        new, again = self.new.text(), self.again.text()
+        again = self.again.text()
         try:
-            check_new_passphrase(new, again)
+            new = self.passphrase_fields.checked()
         except ValidationError as exc:
             self.new_error.show_message(exc.message)
-            (self.again if exc.field == "again" else self.new).setFocus()
+            self.passphrase_fields.focus(exc.field)
             return
-        vault, practitioner_id = self.vault, self.who.currentData()
-        if vault is None or not practitioner_id:
+        unlocked, practitioner_id = self.unlocked, self.who.currentData()
+        if unlocked is None or not practitioner_id:
             return
+        accounts = unlocked.accounts
         self.ok.setEnabled(False)
         self.new_error.show_message("Saving…")
         self.runner.run(
-            lambda: vault.change_passphrase(practitioner_id, new),
-            on_done=lambda _slot: self._done(practitioner_id),
+            lambda: accounts.set_passphrase_after_recovery(practitioner_id, new, again),
+            on_done=lambda _none: self._done(practitioner_id),
             on_error=self._set_failed,
             progress_label="Saving the new passphrase…",
             parent=self,
@@ -396,15 +406,14 @@ class RecoveryDialog(QDialog):
 
     def _done(self, practitioner_id: str) -> None:
         self._drop_vault()
-        self.new.clear()
-        self.again.clear()
+        self.passphrase_fields.clear()
         self.passphrase_set.emit(practitioner_id)
         self.accept()
 
     def _drop_vault(self) -> None:
-        if self.vault is not None:
-            vault, self.vault = self.vault, None
-            self.runner.run(vault.lock)
+        if self.unlocked is not None:
+            unlocked, self.unlocked = self.unlocked, None
+            self.runner.run(unlocked.lock)
 
     def reject(self) -> None:
         self._drop_vault()
