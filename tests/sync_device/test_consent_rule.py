@@ -16,9 +16,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from earlyyears_desktop.domain.enums import ConsentKind
-from earlyyears_desktop.domain.models import Attendance, Consent, Group, GroupSession
+from earlyyears_desktop.domain.models import (
+    MODEL_BY_ENTITY,
+    Attendance,
+    ChangeLogEntry,
+    Child,
+    Consent,
+    Group,
+    GroupSession,
+)
 from earlyyears_desktop.handouts.content import read_session
 from earlyyears_desktop.services.container import Services
 
@@ -93,3 +102,76 @@ def test_equally_latest_consents_count_as_refused_everywhere(
     # Consent records go anyway, so the central service learns of the refusal.
     consents_sent = [r["data"]["child_id"] for r in records if r["entity"] == "consent"]
     assert consents_sent.count(refused) == len(KINDS) * len(given)
+
+
+# --- the export filter against the foreign keys -------------------------------------------------
+
+
+def children_of_every_record(services: Services) -> dict[tuple[str, str], set[str]]:
+    """(entity, id) -> the children the record reaches through its foreign keys, worked out
+    from the metadata of domain/models.py alone (not from the registry)."""
+    by_table = {model.__tablename__: model for model in MODEL_BY_ENTITY.values()}
+    rows: dict[str, dict[str, dict[str, object]]] = {}
+    with services.uow.read() as session:
+        for name, model in by_table.items():
+            table = model.__table__
+            rows[name] = {
+                str(row["id"]): dict(row) for row in session.execute(select(table)).mappings()
+            }
+
+    def reached(table_name: str, record_id: str) -> set[str]:
+        if table_name == Child.__tablename__:
+            return {record_id}
+        found: set[str] = set()
+        row = rows[table_name][record_id]
+        for column in by_table[table_name].__table__.columns:
+            for fk in column.foreign_keys:
+                target = fk.column.table.name
+                value = row[column.name]
+                if isinstance(value, str) and value in rows.get(target, {}):
+                    found |= reached(target, value)
+        return found
+
+    return {
+        (by_table[name].entity, record_id): reached(name, record_id)
+        for name, records in rows.items()
+        for record_id in records
+    }
+
+
+def test_the_export_holds_back_every_record_that_reaches_a_child_without_consent(
+    demo: Services, central: Central, usb: Path, tmp_path: Path
+) -> None:
+    reached = children_of_every_record(demo)
+    # The demo child whose records are of the most kinds loses its consent to share.
+    kinds: dict[str, set[str]] = {}
+    for (entity, _id), children in reached.items():
+        for child_id in children:
+            kinds.setdefault(child_id, set()).add(entity)
+    child = max(sorted(kinds), key=lambda c: len(kinds[c]))
+    assert kinds[child] >= {"child", "carer", "attendance", "observation", "plan_review"}
+    consent = next(
+        c
+        for c in demo.children.get_child(child).consents
+        if c.kind == ConsentKind.SHARE_WITH_CENTRAL.value and c.in_force
+    )
+    demo.children.withdraw_consent(consent.id, TODAY)
+
+    result = enrol(demo, central, tmp_path).export(usb)
+    sent = {(r["entity"], r["id"]) for r in central.open_export(result.path).records()}
+    of_child = {key for key, children in reached.items() if child in children}
+    # Only the consent records of that child go (so the central service learns of it)...
+    assert {entity for entity, _id in sent & of_child} == {"consent"}
+    # ...and every other record that reaches the child stays on the laptop, whatever its kind.
+    held = of_child - {key for key in of_child if key[0] == "consent"}
+    assert result.held_back == len(held)
+    with demo.uow.read() as session:
+        waiting = {
+            (entity, record_id)
+            for entity, record_id in session.execute(
+                select(ChangeLogEntry.entity, ChangeLogEntry.record_id).where(
+                    ChangeLogEntry.exported_seq.is_(None)
+                )
+            )
+        }
+    assert waiting == held
