@@ -8,6 +8,10 @@ child-linked set (so from the consent rule), or a synchronised model with no ent
 
 from __future__ import annotations
 
+import itertools
+import re
+from pathlib import Path
+
 from sqlalchemy import Table
 from sqlalchemy.orm import DeclarativeBase
 
@@ -178,3 +182,38 @@ def test_names_for_people() -> None:
     for entry in RECORD_TYPES:
         assert entry.singular and entry.plural and entry.singular != entry.plural, entry.entity
         assert "_" not in entry.singular + entry.plural
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _names(text: str) -> list[str]:
+    return re.findall(r"[a-z_]+", text)
+
+
+def test_the_documented_lists_are_the_registry() -> None:
+    """docs/bundle-format.md 8.1 and docs/central-service.md name the same record types."""
+    bundle_format = " ".join((DOCS / "bundle-format.md").read_text(encoding="utf-8").split())
+    held = re.search(
+        r"Records belonging to a child \(([^)]*)\) are \*\*held back\*\*", bundle_format
+    )
+    assert held, "docs/bundle-format.md 8.1 no longer lists the records held back"
+    assert set(_names(held.group(1))) == record_types.CHILD_LINKED
+    carried = re.search(
+        r"Return bundles \(central service to device\) carry only (.*?) records;", bundle_format
+    )
+    assert carried, "docs/bundle-format.md 8.1 no longer lists what return bundles carry"
+    assert set(re.findall(r"`([a-z_]+)`", carried.group(1))) == set(record_types.RETURN_ENTITIES)
+
+    central = " ".join((DOCS / "central-service.md").read_text(encoding="utf-8").split())
+    order = re.search(r"comes after those it refers to \(([^)]*)\)", central)
+    assert order, "docs/central-service.md no longer gives the order of a return bundle"
+    assert tuple(_names(order.group(1))) == record_types.RETURN_ENTITIES
+    lines = (DOCS / "central-service.md").read_text(encoding="utf-8").splitlines()
+    header = lines.index("| entity | required fields |")
+    rows = itertools.takewhile(lambda line: line.startswith("|"), lines[header + 2 :])
+    table = {}
+    for row in rows:
+        entity, fields = (cell.strip() for cell in row.strip("|").split("|"))
+        table[entity.strip("`")] = tuple(_names(fields))
+    assert table == dict(record_types.ROSTER_REQUIRED)
