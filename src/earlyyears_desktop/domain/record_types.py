@@ -14,7 +14,7 @@ Adding a record type: docs/architecture.md, "Adding a record type".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -353,10 +353,6 @@ def record_type_of(model: type[Synced]) -> RecordType:
         return _BY_MODEL[model]
     except KeyError:
         raise UnknownRecordType(f"{model.__name__} has no entry in the registry") from None
-
-
-def entities(types: Iterable[RecordType]) -> tuple[str, ...]:
-    return tuple(t.entity for t in types)
 
 
 #: the types that go to the central service
