@@ -33,24 +33,15 @@ from earlyyears_desktop.central import models
 from earlyyears_desktop.central.errors import CentralError, UsageError
 from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.records import CONFLICT_OPEN, ROSTER_ALL_TEAMS
+from earlyyears_desktop.domain import record_types
 from earlyyears_desktop.sync.bundle import write_bundle
 from earlyyears_desktop.sync.keys import KeyPair, load_encryption_public_key_pem
 
 #: Entities a return bundle may carry (the roster and the strategy library), in the order
 #: they are written: a record comes after the records it refers to (carer after child,
-#: session after group), so a device can apply them one by one with foreign keys on.
-RETURN_ENTITIES: Final = (
-    "venue",
-    "group",
-    "strategy",
-    "child",
-    "carer",
-    "consent",
-    "team_member",
-    "group_staff",
-    "enrolment",
-    "session",
-)
+#: session after group), so a device can apply them one by one with foreign keys on. The
+#: registry (domain/record_types.py) says which they are, and its order is foreign-key order.
+RETURN_ENTITIES: Final = record_types.RETURN_ENTITIES
 _ORDER: Final = {entity: index for index, entity in enumerate(RETURN_ENTITIES)}
 DEFAULT_EXPIRY_DAYS: Final = 30
 MAX_EXPIRY_DAYS: Final = 366

@@ -37,8 +37,8 @@ from earlyyears_desktop.central.records import (
     data_text,
     reserve_roster_seq,
 )
-from earlyyears_desktop.central.returns import RETURN_ENTITIES
 from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.domain.record_types import ROSTER_REQUIRED
 from earlyyears_desktop.domain.rules import (
     check_capacity,
     check_date_of_birth,
@@ -61,19 +61,10 @@ TIMESTAMPS: Final = ("created_at", "updated_at", "deleted_at")
 #: The ids of records given without one: uuid5 of this namespace and the record's content.
 ROSTER_ID_NAMESPACE: Final = uuid.UUID("6f0d3c52-1e7a-5b8e-9c4d-2a7f1e0b3d95")
 
-#: Fields each entity must have (non-empty), as in the device's data model.
-REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
-    "child": ("legal_given_names", "legal_family_name", "date_of_birth"),
-    "carer": ("child_id", "name"),
-    "consent": ("child_id", "kind", "given_on"),
-    "team_member": ("child_id", "name"),
-    "venue": ("name",),
-    "group": ("name",),
-    "group_staff": ("group_id", "name"),
-    "enrolment": ("child_id", "group_id", "starts_on"),
-    "session": ("group_id", "date"),
-    "strategy": ("title",),
-}
+#: Fields each entity must have (non-empty), as in the device's data model; its keys are the
+#: entities a roster may hold: those the central service may send back (the registry,
+#: domain/record_types.py).
+REQUIRED: Final[Mapping[str, tuple[str, ...]]] = ROSTER_REQUIRED
 #: Reference fields and the entity they must name (in the file or already stored).
 REFERENCES: Final[Mapping[str, str]] = {
     "child_id": "child",
@@ -82,8 +73,6 @@ REFERENCES: Final[Mapping[str, str]] = {
 }
 _ITEM_KEYS: Final = frozenset({"entity", "id", "data", "deleted"})
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-
-assert set(REQUIRED) == set(RETURN_ENTITIES)
 
 
 class RosterRefused(CentralError):

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from earlyyears_desktop.domain.enums import (
     AccessibleFormat,
     AttendanceStatus,
-    ConsentKind,
     SessionStatus,
     StrategyProgress,
 )
@@ -25,7 +24,6 @@ from earlyyears_desktop.domain.models import (
     Carer,
     Child,
     ChildStrategy,
-    Consent,
     Enrolment,
     Group,
     GroupSession,
@@ -33,9 +31,11 @@ from earlyyears_desktop.domain.models import (
     Strategy,
     Venue,
 )
+from earlyyears_desktop.domain.record_types import family_consent_kind
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.handouts.errors import UnknownSession
 from earlyyears_desktop.services.children import display_name
+from earlyyears_desktop.services.consent import children_with_consent
 from earlyyears_desktop.services.container import Services
 
 ATTENDED = tuple(s.value for s in AttendanceStatus if s.attended)
@@ -204,20 +204,9 @@ def _main_carers(db: Session, ids: list[str]) -> dict[str, Carer]:
 
 
 def _handout_consent(db: Session, ids: list[str]) -> set[str]:
-    """Children whose latest handouts consent is given and not withdrawn (the same rule as
-    `ChildRecord.consent_in_force`)."""
-    latest: dict[str, Consent] = {}
-    for consent in db.scalars(
-        select(Consent)
-        .where(
-            Consent.child_id.in_(ids),
-            Consent.kind == ConsentKind.HANDOUTS.value,
-            Consent.deleted_at.is_(None),
-        )
-        .order_by(Consent.given_on, Consent.created_at)
-    ):
-        latest[consent.child_id] = consent
-    return {cid for cid, c in latest.items() if c.given and c.withdrawn_on is None}
+    """Children whose consent to personalised handouts is in force (services/consent.py; the
+    kind is the registry's consent for family documents)."""
+    return children_with_consent(db, family_consent_kind(), ids)
 
 
 def _noticed(db: Session, session_id: str, ids: list[str]) -> dict[str, tuple[str, ...]]:

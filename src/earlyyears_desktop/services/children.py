@@ -34,6 +34,11 @@ from earlyyears_desktop.domain.rules import (
     search_key,
 )
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.consent import (
+    children_with_consent,
+    given_and_not_withdrawn,
+    kinds_in_force,
+)
 from earlyyears_desktop.services.unit_of_work import (
     Changes,
     UnitOfWork,
@@ -127,7 +132,8 @@ class ConsentRow:
 
     @property
     def in_force(self) -> bool:
-        return self.given and self.withdrawn_on is None
+        """This consent, on its own, is given and not withdrawn (so it can be withdrawn)."""
+        return given_and_not_withdrawn(self.given, self.withdrawn_on)
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,8 @@ class ChildRecord:
     carers: tuple[CarerRow, ...] = ()
     consents: tuple[ConsentRow, ...] = ()
     team: tuple[TeamMemberRow, ...] = ()
+    #: the kinds of consent in force (services/consent.py)
+    consents_in_force: frozenset[str] = frozenset()
 
     @property
     def display_name(self) -> str:
@@ -168,8 +176,7 @@ class ChildRecord:
         return next((m for m in self.team if m.is_lead_professional), None)
 
     def consent_in_force(self, kind: str) -> bool:
-        latest = [c for c in self.consents if c.kind == kind]
-        return bool(latest) and latest[-1].in_force
+        return kind in self.consents_in_force
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,7 @@ class ChildrenService:
                 carers=tuple(_carer_row(c) for c in carers),
                 consents=tuple(_consent_row(c) for c in consents),
                 team=tuple(_team_row(m) for m in team),
+                consents_in_force=kinds_in_force(consents),
             )
 
     def delete_child(self, child_id: str) -> Changes:
@@ -460,19 +468,9 @@ class ChildrenService:
         return Saved(tx.changes, consent_id)
 
     def consent_in_force(self, child_id: str, kind: str) -> bool:
-        """True when the most recent consent of that kind is given and not withdrawn."""
+        """True when the child's latest consent of that kind is given and not withdrawn."""
         with self.uow.read() as session:
-            latest = session.scalars(
-                select(Consent)
-                .where(
-                    Consent.child_id == child_id,
-                    Consent.kind == kind,
-                    Consent.deleted_at.is_(None),
-                )
-                .order_by(Consent.given_on.desc(), Consent.created_at.desc())
-                .limit(1)
-            ).first()
-            return bool(latest and latest.given and latest.withdrawn_on is None)
+            return child_id in children_with_consent(session, kind, [child_id])
 
     # ---- team around the child ----
 

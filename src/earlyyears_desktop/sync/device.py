@@ -42,6 +42,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from earlyyears_desktop.domain import record_types
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.domain.errors import DomainError, NotFound
 from earlyyears_desktop.domain.models import (
@@ -50,13 +51,10 @@ from earlyyears_desktop.domain.models import (
     Base,
     ChangeLogEntry,
     Child,
-    Consent,
     DeviceKey,
     Group,
     GroupSession,
-    HomeVisit,
     Practitioner,
-    SupportPlan,
     SyncBundle,
     SyncConflict,
     Synced,
@@ -65,6 +63,7 @@ from earlyyears_desktop.domain.models import (
     utcnow,
 )
 from earlyyears_desktop.services.children import display_name
+from earlyyears_desktop.services.consent import child_id_column, children_with_consent
 from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork
 from earlyyears_desktop.storage.atomic_file import replace_atomically
 
@@ -114,42 +113,8 @@ from .records import (
 if TYPE_CHECKING:
     from earlyyears_desktop.services.container import Services
 
-#: entities a return bundle may carry (agreed with the central service)
-RETURN_ENTITIES: Final = frozenset(
-    {
-        "child",
-        "carer",
-        "consent",
-        "team_member",
-        "venue",
-        "group",
-        "group_staff",
-        "enrolment",
-        "session",
-        "strategy",
-    }
-)
-#: records that belong to one child and need that child's consent to be shared centrally
-CHILD_LINKED: Final = frozenset(
-    {
-        "child",
-        "carer",
-        "consent",
-        "team_member",
-        "attendance",
-        "observation",
-        "child_strategy",
-        "home_visit",
-        "teaching_target",
-        "visit_target_progress",
-        "support_plan",
-        "plan_outcome",
-        "plan_review",
-        "enrolment",
-    }
-)
-#: sent even without consent, so the central service learns that consent was refused
-ALWAYS_SENT: Final = frozenset({"consent"})
+#: entities a return bundle may carry (the registry: domain/record_types.py)
+RETURN_ENTITIES: Final = frozenset(record_types.RETURN_ENTITIES)
 
 #: columns that say when, not what: left out when deciding whether two copies differ
 _BOOKKEEPING: Final = frozenset({"created_at", "updated_at"})
@@ -1063,46 +1028,21 @@ def _change_seq_through(
 
 
 def _consenting_children(session: Session) -> set[str]:
-    """Children whose latest share-with-central consent is given and not withdrawn."""
-    latest: dict[str, bool] = {}
-    rows = session.execute(
-        select(Consent.child_id, Consent.given, Consent.withdrawn_on)
-        .where(
-            Consent.kind == ConsentKind.SHARE_WITH_CENTRAL.value,
-            Consent.deleted_at.is_(None),
-        )
-        .order_by(Consent.child_id, Consent.given_on, Consent.created_at)
-    )
-    for child_id, given, withdrawn_on in rows:
-        latest[child_id] = bool(given) and withdrawn_on is None
-    return {child_id for child_id, in_force in latest.items() if in_force}
+    """Children whose share-with-central consent is in force (services/consent.py)."""
+    return children_with_consent(session, ConsentKind.SHARE_WITH_CENTRAL)
 
 
 def _export_order() -> list[type[Synced]]:
     """Parents before children (by foreign keys), so a reader can insert in stream order."""
-    by_table = {model.__tablename__: model for model in SYNCED_MODELS}
+    by_table = {t.model.__tablename__: t.model for t in record_types.SYNCED_TYPES}
     return [by_table[t.name] for t in Base.metadata.sorted_tables if t.name in by_table]
 
 
 def _child_expression(model: type[Synced]) -> ColumnElement[Any] | None:
-    if model.entity not in CHILD_LINKED or model.entity in ALWAYS_SENT:
+    """The child whose consent a record needs (None: sent without consent), per the registry."""
+    if not record_types.record_type_of(model).needs_central_consent:
         return None
-    columns = model.__table__.c
-    if model is Child:
-        return columns.id
-    if "child_id" in columns:
-        return columns.child_id
-    if "home_visit_id" in columns:
-        return (
-            select(HomeVisit.child_id)
-            .where(HomeVisit.id == columns.home_visit_id)
-            .scalar_subquery()
-        )
-    if "plan_id" in columns:
-        return (
-            select(SupportPlan.child_id).where(SupportPlan.id == columns.plan_id).scalar_subquery()
-        )
-    raise TypeError(f"no child link known for {model.entity}")  # pragma: no cover
+    return child_id_column(model)
 
 
 class _ExportCollector:

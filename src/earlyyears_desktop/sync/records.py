@@ -30,6 +30,7 @@ from typing import Any, Final
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, Text, Time
 
 from earlyyears_desktop.domain.models import MODEL_BY_ENTITY, Synced
+from earlyyears_desktop.domain.record_types import record_type
 
 from .errors import BundleRefused
 
@@ -201,8 +202,11 @@ def _model_codec(model: type[Synced]) -> ModelCodec:
     return ModelCodec(model, columns, frozenset(c.name for c in columns))
 
 
+#: every record type that syncs (the registry: domain/record_types.py), in the models' order
 CODECS: Final[dict[str, ModelCodec]] = {
-    entity: _model_codec(model) for entity, model in MODEL_BY_ENTITY.items()
+    entity: _model_codec(model)
+    for entity, model in MODEL_BY_ENTITY.items()
+    if record_type(entity).syncs
 }
 
 
