@@ -52,7 +52,7 @@ from .device_results import (
 )
 from .export import export_bundle
 from .export_reservation import ExportInProgress
-from .history import bundle_history, sync_summary, unsynced_count
+from .history import bundle_history, held_back_types, sync_summary, unsynced_count
 from .keys import KeyPair
 from .return_import import import_return
 from .sharing import RETURN_ENTITIES
@@ -140,6 +140,10 @@ class DeviceSync:
 
     def summary(self) -> SyncSummary:
         return sync_summary(self.services)
+
+    def held_back_types(self) -> dict[str, int]:
+        """Records per entity type held back until the central service accepts the type."""
+        return held_back_types(self.services)
 
 
 __all__ = [

@@ -42,6 +42,7 @@ from .stream_state import (
     read_setting,
     restart_streams,
     store_key,
+    write_accepted_entities,
     write_setting,
 )
 
@@ -164,6 +165,7 @@ def enrol(
         write_setting(session, S_CENTRAL_NAME, response.central_name)
         write_setting(session, S_ENROLLED_AT, utcnow().replace(microsecond=0).isoformat() + "Z")
         write_setting(session, S_REVOKED, "")
+        write_accepted_entities(session, response.accepted_entities)
         tx.audit_only("enrolled", "device", services.vault.device_id)
     return EnrolResult(
         central_id=response.central_id,

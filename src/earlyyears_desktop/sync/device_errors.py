@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from earlyyears_desktop.domain.errors import DomainError
+
+from .entity_types import held_back_types_message
 
 
 class NotEnrolled(DomainError):
@@ -27,17 +31,27 @@ class AlreadyEnrolled(DomainError):
 
 
 class NothingToExport(DomainError):
-    def __init__(self, held_back: int, held_back_children: int) -> None:
+    def __init__(
+        self,
+        held_back: int,
+        held_back_children: int,
+        held_back_types: Mapping[str, int] | None = None,
+    ) -> None:
         message = "Nothing to export: every change has already been exported."
+        if held_back or held_back_types:
+            message = "Nothing to export."
         if held_back:
-            message = (
-                "Nothing to export. "
+            message += (
+                " "
                 + held_back_message(held_back_children)
                 + " Their changes stay waiting until consent is recorded."
             )
+        if held_back_types:
+            message += " " + held_back_types_message(held_back_types)
         super().__init__(message)
         self.held_back = held_back
         self.held_back_children = held_back_children
+        self.held_back_types = dict(held_back_types or {})
 
 
 class ConcurrentExport(DomainError):

@@ -9,6 +9,7 @@ from pathlib import Path
 from earlyyears_desktop.services.unit_of_work import Changes
 
 from .device_errors import held_back_message
+from .entity_types import held_back_types_message, plural_name
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,17 @@ class ExportResult:
     bundle_id: str = ""
     manifest_sha256: str = ""
     changes_included: int = 0
+    #: (entity, records) of the types the central service has not announced it accepts:
+    #: held back, not counted in `held_back`, sent once it does
+    held_back_types: tuple[tuple[str, int], ...] = ()
 
     @property
     def message(self) -> str:
         lines = [f"Wrote export bundle {self.sequence} with {self.record_count} records."]
         if self.held_back:
             lines.append(held_back_message(self.held_back_children))
+        if self.held_back_types:
+            lines.append(held_back_types_message(dict(self.held_back_types)))
         return "\n".join(lines)
 
 
@@ -77,6 +83,9 @@ class ImportResult:
     missing: tuple[int, int] | None = None
     revoked: bool = False
     revoked_reason: str = ""
+    #: entity types the central service accepts from now on (records of them held back so
+    #: far go with the next export)
+    now_accepted: tuple[str, ...] = ()
     changes: Changes = field(default_factory=Changes)
 
     @property
@@ -117,6 +126,11 @@ class ImportResult:
             lines.append(
                 f"Return {which} never arrived; ask for {them} to be sent again if it matters."
             )
+        if self.now_accepted:
+            names = ", ".join(plural_name(entity) for entity in self.now_accepted)
+            lines.append(
+                f"The central service now accepts {names}: those held back go with the next export."
+            )
         if self.revoked:
             lines.append(
                 f"The central service has revoked this device's enrolment: {self.revoked_reason}."
@@ -154,3 +168,10 @@ class SyncSummary:
     awaiting_acknowledgement: int
     last_export: dt.datetime | None
     open_conflicts: int
+    #: (entity, records) with changes waiting for the central service to accept their type
+    held_back_types: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def held_back_types_message(self) -> str:
+        """The line saying so, or "" when nothing waits for that."""
+        return held_back_types_message(dict(self.held_back_types)) if self.held_back_types else ""

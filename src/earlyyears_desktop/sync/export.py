@@ -57,6 +57,7 @@ from .stream_state import (
     clear_setting,
     load_device_keys,
     load_peer,
+    read_accepted_entities,
     read_int_setting,
     read_setting,
     write_setting,
@@ -106,7 +107,9 @@ def export_bundle(
                 services, reservation, keys, peer, progress, cancelled, now
             )
             if collector.sent == 0:
-                raise NothingToExport(collector.held_back, len(collector.held_children))
+                raise NothingToExport(
+                    collector.held_back, len(collector.held_children), collector.held_types
+                )
             included = _record_export(services, reservation, peer, collector, written)
         except BaseException:
             # The file is this export's own (reserved above); a bundle this device does
@@ -125,6 +128,7 @@ def export_bundle(
         bundle_id=bundle_id,
         manifest_sha256=written.manifest_sha256,
         changes_included=included,
+        held_back_types=tuple(collector.held_types.items()),
     )
 
 
@@ -185,8 +189,11 @@ def _write_export(
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
         consenting = consenting_children(session)
+        accepted = read_accepted_entities(session)
         with pending_records(session, reservation.in_scope) as counts:
-            collector = ExportCollector(session, reservation.in_scope, consenting, progress, counts)
+            collector = ExportCollector(
+                session, reservation.in_scope, consenting, progress, counts, accepted
+            )
             written = write_bundle(
                 reservation.path,
                 kind="export",
@@ -227,12 +234,18 @@ def _record_export(
             or read_setting(session, S_CENTRAL_ID) != peer.central_id
         ):
             raise ConcurrentExport()
-        included = mark_exported(
-            session, reservation.in_scope, reservation.sequence, collector.held_pairs
-        )
+        in_scope = reservation.in_scope
+        if collector.held_types:
+            # Their changes stay pending, to be sent once the central service accepts them.
+            in_scope = and_all(in_scope, ChangeLogEntry.entity.not_in(sorted(collector.held_types)))
+        included = mark_exported(session, in_scope, reservation.sequence, collector.held_pairs)
         outcome = f"{collector.sent} records"
         if collector.held_back:
             outcome += f"; {collector.held_back} held back (no consent)"
+        if collector.held_types:
+            held = sum(collector.held_types.values())
+            kinds = ", ".join(collector.held_types)
+            outcome += f"; {held} held back (not accepted centrally yet: {kinds})"
         session.add(
             SyncBundle(
                 id=bundle_id,

@@ -45,7 +45,11 @@ def export_order() -> list[type[Synced]]:
 
 class ExportCollector:
     """Streams the current rows of the records with pending changes, holding back records of
-    children without consent; remembers only what was held back (normally little)."""
+    children without consent; remembers only what was held back (normally little).
+
+    Records of an entity type the central service has not announced it accepts are not read
+    at all: `held_types` counts them per type, and their changes stay pending.
+    """
 
     def __init__(
         self,
@@ -54,13 +58,15 @@ class ExportCollector:
         consenting: set[str],
         progress: ProgressCallback | None,
         counts: Mapping[str, int],
+        accepted: frozenset[str],
     ) -> None:
         self._session = session
         self._in_scope = in_scope
         self._consenting = consenting
         self._progress = progress
-        self._counts = counts
-        self._total = sum(counts.values())
+        self.held_types = {e: n for e, n in sorted(counts.items()) if e not in accepted}
+        self._counts = {e: n for e, n in counts.items() if e in accepted}
+        self._total = sum(self._counts.values())
         self.sent = 0
         self.held_back = 0
         self.held_pairs: list[tuple[str, str]] = []

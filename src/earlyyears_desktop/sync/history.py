@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.models import ChangeLogEntry, SyncBundle, SyncConflict
 
 from .device_enrolment import enrolment_state
 from .device_results import BundleHistoryRow, SyncSummary
+from .stream_state import read_accepted_entities
 
 if TYPE_CHECKING:
     from earlyyears_desktop.services.container import Services
@@ -64,4 +66,29 @@ def sync_summary(services: Services) -> SyncSummary:
         conflicts = session.scalar(
             select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
         )
-    return SyncSummary(state, unsynced or 0, awaiting or 0, last, conflicts or 0)
+        held = _held_back_types(session)
+    return SyncSummary(
+        state, unsynced or 0, awaiting or 0, last, conflicts or 0, tuple(held.items())
+    )
+
+
+def held_back_types(services: Services) -> dict[str, int]:
+    """Records, per entity type, whose changes wait for the central service to accept the
+    type (it has not announced it); empty when nothing waits."""
+    with services.uow.read() as session:
+        return _held_back_types(session)
+
+
+def _held_back_types(session: Session) -> dict[str, int]:
+    accepted = read_accepted_entities(session)
+    rows = session.execute(
+        select(ChangeLogEntry.entity, func.count(ChangeLogEntry.record_id.distinct()))
+        .where(
+            ChangeLogEntry.exported_seq.is_(None),
+            ChangeLogEntry.acknowledged.is_(False),
+            ChangeLogEntry.entity.not_in(sorted(accepted)),
+        )
+        .group_by(ChangeLogEntry.entity)
+        .order_by(ChangeLogEntry.entity)
+    )
+    return {str(entity): int(count) for entity, count in rows}

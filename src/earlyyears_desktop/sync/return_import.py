@@ -28,6 +28,12 @@ from .bundle import (
 )
 from .device_errors import NotEnrolled
 from .device_results import ImportResult
+from .entity_types import (
+    FORMAT_1_ENTITY_TYPES,
+    BadAnnouncement,
+    parse_accepted_entities,
+    synced_entity_types,
+)
 from .errors import BundleRefused
 from .keys import key_id
 from .records import DecodedRecord, decode_record
@@ -42,8 +48,10 @@ from .stream_state import (
     load_device_keys,
     load_peer,
     raise_synced,
+    read_accepted_entities,
     read_int_setting,
     read_setting,
+    write_accepted_entities,
     write_setting,
 )
 
@@ -80,6 +88,7 @@ def import_return(
         acknowledged = _acknowledgements(bundle.extra)
         not_accepted = _not_accepted(bundle.extra)
         revoked, revoked_reason = _revocation(bundle.extra)
+        accepted = _accepted_entities(bundle.extra)
 
         try:
             # The replay and sequence checks and the apply are one write transaction
@@ -108,6 +117,11 @@ def import_return(
                     write_setting(session, S_REVOKED, revoked_reason)
                 elif "revoked" in bundle.extra:
                     write_setting(session, S_REVOKED, "")
+                before = read_accepted_entities(session)
+                write_accepted_entities(session, accepted)
+                now_accepted = sorted(
+                    ((accepted or FORMAT_1_ENTITY_TYPES) - before) & synced_entity_types()
+                )
                 write_setting(session, S_RETURN_KEY, central_key_id)
                 write_setting(session, S_RETURN_SEQ, str(bundle.sequence))
                 write_setting(session, S_RETURN_SHA, bundle.manifest_sha256)
@@ -152,6 +166,7 @@ def import_return(
             missing=missing,
             revoked=revoked,
             revoked_reason=revoked_reason,
+            now_accepted=tuple(now_accepted),
             changes=tx.changes,
         )
 
@@ -185,6 +200,20 @@ def _revocation(extra: Mapping[str, object]) -> tuple[bool, str]:
     if revoked and not reason:
         reason = "no reason was given"
     return revoked, reason if revoked else ""
+
+
+def _accepted_entities(extra: Mapping[str, object]) -> frozenset[str] | None:
+    """The entity types the central service announces it accepts; None when it does not say
+    (a central service of format revision 1.0: those of format version 1 are assumed)."""
+    if "accepted_entities" not in extra:
+        return None
+    try:
+        return parse_accepted_entities(extra["accepted_entities"])
+    except BadAnnouncement:
+        raise BundleRefused(
+            "The return bundle's accepted_entities is not a list of entity names.",
+            "bad-manifest",
+        ) from None
 
 
 def _already_imported(session: Session, bundle: VerifiedBundle) -> bool:

@@ -25,7 +25,9 @@ from earlyyears_desktop.domain.models import (
     utcnow,
 )
 
+from .canonical import canonical_dumps, canonical_loads
 from .device_results import Fingerprints
+from .entity_types import FORMAT_1_ENTITY_TYPES, announcement, parse_accepted_entities
 from .keys import (
     CipherSuite,
     EncryptionPublicKey,
@@ -56,6 +58,9 @@ S_RETURN_SHA = "sync.return.last_sha256"
 S_RETURN_GAPS = "sync.return.missing"
 # SHA-256 of the latest enrolment request written: the only one a response may answer.
 S_PENDING_REQUEST = "sync.enrolment.request_sha256"
+# The entity types the central service last announced it accepts, as a JSON list; absent or
+# "" when it announced none (then those of format version 1 are assumed).
+S_ACCEPTED_ENTITIES = "sync.central.accepted_entities"
 # DeviceKey names
 K_SIGNING = "device.signing"
 K_ENCRYPTION = "device.encryption"
@@ -136,6 +141,21 @@ def load_peer(session: Session) -> CentralPeer | None:
     )
 
 
+def read_accepted_entities(session: Session) -> frozenset[str]:
+    """The entity types the central service accepts, as it last announced them (those of
+    format version 1 when it never did)."""
+    stored = read_setting(session, S_ACCEPTED_ENTITIES)
+    if not stored:
+        return FORMAT_1_ENTITY_TYPES
+    return parse_accepted_entities(canonical_loads(stored.encode("utf-8")))
+
+
+def write_accepted_entities(session: Session, types: frozenset[str] | None) -> None:
+    """Keep the central service's latest announcement (None: it announced none)."""
+    value = "" if types is None else canonical_dumps(announcement(types)).decode("utf-8")
+    write_setting(session, S_ACCEPTED_ENTITIES, value)
+
+
 def fingerprints_of(keys: KeyPair) -> Fingerprints:
     return Fingerprints(keys.signing_fingerprint, keys.encryption_fingerprint)
 
@@ -173,6 +193,7 @@ def restart_streams(session: Session) -> None:
         S_RETURN_SEQ,
         S_RETURN_SHA,
         S_RETURN_GAPS,
+        S_ACCEPTED_ENTITIES,
     ):
         write_setting(session, key, "")
     session.execute(
