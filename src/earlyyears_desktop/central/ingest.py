@@ -214,6 +214,19 @@ def _peek_sender_key_id(path: Path) -> str | None:
         return None
 
 
+def _check_entity_types(central: CentralFolder, bundle: VerifiedBundle) -> None:
+    """A bundle with records of a type this service does not accept (has not announced) is
+    refused whole: a device that follows the announcements never sends one."""
+    unknown = set(bundle.record_counts) - central.config.accepted_entity_types
+    if unknown:
+        raise _Refusal(
+            "The bundle holds records of a kind this central service does not accept: "
+            + ", ".join(sorted(unknown))
+            + ".",
+            "bad-payload",
+        )
+
+
 def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> IngestResult:
     result = IngestResult(
         path=bundle.path,
@@ -235,6 +248,7 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
             if _already_ingested(conn, bundle):
                 result.outcome = "already-ingested"
                 return result
+            _check_entity_types(central, bundle)
             _check_sequence(conn, bundle, result)
             conn.execute(
                 insert(models.accepted_bundles).values(
