@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from earlyyears_desktop.cli.main import main
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.sync.device import DeviceSync
 from earlyyears_desktop.sync.entity_types import FORMAT_1_ENTITY_TYPES, synced_entity_types
 from earlyyears_desktop.sync.errors import BundleRefused, EnrolmentRefused
 
-from .conftest import TODAY, Central, add_child, enrol
+from .conftest import PASSPHRASE, TODAY, Central, add_child, enrol
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bundle-format.md"
 WITHOUT_OBSERVATIONS = sorted(FORMAT_1_ENTITY_TYPES - {"observation"})
@@ -122,3 +123,33 @@ def test_the_response_signature_covers_the_announcement(
         sync.enrol(response)
     assert refused.value.code == "bad-signature"
     assert not sync.state().enrolled
+
+
+def test_info_and_the_export_command_say_what_is_held_back(
+    services: Services,
+    central: Central,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    enrol_announcing(services, central, tmp_path, WITHOUT_OBSERVATIONS)
+    observe(services, add_child(services, "Robin", "Example"))
+    folder = services.vault.paths.folder
+    services.vault.lock()
+    monkeypatch.setenv("EARLYYEARS_PASSPHRASE", PASSPHRASE)
+    line = "1 record of 1 kind is held back until the central service accepts it: observations."
+
+    assert main(["info", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert line in out.splitlines() and err == ""
+    assert main(["info", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["held_back_until_accepted"] == {"observation": 1}
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    assert main(["export", str(folder), "--out", str(usb)]) == 0
+    out, err = capsys.readouterr()
+    assert Path(out.strip()).parent == usb and line in err.splitlines()
+    assert main(["export", str(folder), "--out", str(usb)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("Nothing to export.") and line in err
