@@ -186,11 +186,13 @@ def test_a_central_service_refuses_a_type_it_does_not_accept(central: CentralEnv
         [
             record("child", "c1", legal_given_names="Sam"),
             record(LACKING, "o1", child_id="c1", text="stacked three bricks"),
+            record("dragon\nInjected line", "d1"),
         ],
     )
     result = central.cli("ingest", central.folder, bundle.path)
     assert result.code == 4
-    assert "does not accept: observation" in result.out + result.err
+    assert "does not accept: (unnamed), observation." in result.out + result.err
+    assert "Injected" not in result.out + result.err
     assert central.status()["records"] == {}
 
 

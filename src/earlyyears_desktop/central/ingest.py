@@ -54,6 +54,7 @@ from earlyyears_desktop.sync.keys import KeyPair, load_signing_public_key_pem
 
 REVOKED_REASON: Final = "This device's enrolment was revoked; its bundles are not accepted."
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+_ENTITY_NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
 #: No bundle is larger: the payload's limit, the manifest's and room for the zip's own records.
 MAX_BUNDLE_BYTES: Final = MAX_PAYLOAD_SIZE + 2 * MAX_MANIFEST_SIZE + 1024 * 1024
 _COPY_BLOCK: Final = 1024 * 1024
@@ -219,9 +220,11 @@ def _check_entity_types(central: CentralFolder, bundle: VerifiedBundle) -> None:
     refused whole: a device that follows the announcements never sends one."""
     unknown = set(bundle.record_counts) - central.config.accepted_entity_types
     if unknown:
+        # A sender's entity names go into a line for people only when they look like names.
+        shown = sorted(name if _ENTITY_NAME.fullmatch(name) else "(unnamed)" for name in unknown)
         raise _Refusal(
             "The bundle holds records of a kind this central service does not accept: "
-            + ", ".join(sorted(unknown))
+            + ", ".join(dict.fromkeys(shown))
             + ".",
             "bad-payload",
         )
