@@ -18,6 +18,7 @@ from earlyyears_desktop.sync.bundle import (
     open_bundle,
     write_bundle,
 )
+from earlyyears_desktop.sync.entity_types import synced_entity_types
 from earlyyears_desktop.sync.keys import KeyPair
 
 from .conftest import PASSPHRASE, CentralEnv, record
@@ -635,6 +636,7 @@ def test_roster_goes_to_the_team_in_return_bundles(central: CentralEnv) -> None:
         "not_accepted": [],
         "revoked": False,
         "revoked_reason": "",
+        "accepted_entities": sorted(synced_entity_types()),
     }
     assert bundle.sequence == 1 and bundle.expires_at is not None
     from earlyyears_desktop.sync.records import decode_record

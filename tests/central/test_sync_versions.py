@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import earlyyears_desktop.sync.device as device_module
+import earlyyears_desktop.sync.export as export_module
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.folder import CentralFolder, init_central
 from earlyyears_desktop.central.ingest import ingest_bundle
@@ -291,11 +291,11 @@ def test_two_exports_at_once_never_share_a_sequence(
 ) -> None:
     children = [c for c in _children(loop)][:2]
     loop.edit_here(children[0], diagnoses_notes="edit A")
-    original = device_module.write_bundle
+    original = export_module.write_bundle
     refused: list[str] = []
 
     def meanwhile(*args: Any, **kwargs: Any) -> Any:
-        monkeypatch.setattr(device_module, "write_bundle", original)
+        monkeypatch.setattr(export_module, "write_bundle", original)
         # The command line exports while the app is writing its bundle, after one more edit:
         # it is told that an export is being written, and writes nothing.
         second = Services(open_vault(loop.tmp / "vault", DEMO_PASSPHRASE))
@@ -314,7 +314,7 @@ def test_two_exports_at_once_never_share_a_sequence(
             second.vault.lock()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(device_module, "write_bundle", meanwhile)
+    monkeypatch.setattr(export_module, "write_bundle", meanwhile)
     first = loop.export()
     assert refused and refused[0].startswith("Another export from this vault is being written")
     second = loop.export()  # edit B, saved while the first was written, comes next

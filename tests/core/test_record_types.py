@@ -27,7 +27,7 @@ from earlyyears_desktop.domain.record_types import (
     record_type_of,
 )
 from earlyyears_desktop.services.consent import child_id_column
-from earlyyears_desktop.sync import device
+from earlyyears_desktop.sync import sharing
 from earlyyears_desktop.sync.records import CODECS
 
 CHILDREN = Child.__table__.name
@@ -125,7 +125,7 @@ def test_the_export_filter_reads_the_registry() -> None:
     assert set(CODECS) == {t.entity for t in RECORD_TYPES if t.syncs}
     assert {"consent"} == record_types.ALWAYS_SENT
     for entry in RECORD_TYPES:
-        expression = device._child_expression(entry.model)
+        expression = sharing.child_expression(entry.model)
         assert (expression is not None) == entry.needs_central_consent, entry.entity
         assert (child_id_column(entry.model) is not None) == entry.child_linked, entry.entity
 
@@ -146,7 +146,7 @@ def test_returns_and_the_roster_read_the_registry() -> None:
         "enrolment",
         "session",
     )
-    assert set(returned) == device.RETURN_ENTITIES
+    assert set(returned) == sharing.RETURN_ENTITIES
     required = {t.entity: t.roster_required for t in RECORD_TYPES if t.returned}
     assert dict(roster.REQUIRED) == required
 

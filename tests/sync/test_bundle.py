@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from earlyyears_desktop.sync import bundle as bundle_module
+from earlyyears_desktop.sync import container as container_module
+from earlyyears_desktop.sync import payload as payload_module
 from earlyyears_desktop.sync.bundle import (
     TrustedSender,
     VerifiedBundle,
@@ -156,7 +158,7 @@ def repack(
     )
     manifest_bytes = encode(manifest)
     with open(target, "wb") as out:
-        bundle_module._write_container(
+        container_module.write_container(
             out,
             manifest_bytes,
             signer.signing.sign(manifest_bytes),
@@ -622,7 +624,7 @@ def test_tiny_chunks_are_refused_before_decryption(
     def no_decryption(*args: object) -> Iterator[bytes]:
         raise AssertionError("nothing may be decrypted before the manifest is checked")
 
-    monkeypatch.setattr(bundle_module, "_iter_plaintext_chunks", no_decryption)
+    monkeypatch.setattr(bundle_module, "iter_plaintext_chunks", no_decryption)
     exc = refusal(lambda: open_export(bad, device, central))
     assert exc.code == "bad-manifest"
     assert "chunk_size" in exc.reason
@@ -645,7 +647,7 @@ def test_chunk_count_must_fit_payload_size_before_decryption(
     def no_decryption(*args: object) -> Iterator[bytes]:
         raise AssertionError("nothing may be decrypted before the manifest is checked")
 
-    monkeypatch.setattr(bundle_module, "_iter_plaintext_chunks", no_decryption)
+    monkeypatch.setattr(bundle_module, "iter_plaintext_chunks", no_decryption)
     exc = refusal(lambda: open_export(bad, device, central))
     assert exc.code == "bad-manifest"
     assert "chunk_count" in exc.reason
@@ -863,7 +865,7 @@ def test_records_decode_the_verified_lines_without_checking_them_again(
         def checked_again(_line: bytes) -> object:
             raise AssertionError("records() checked canonical form a second time")
 
-        monkeypatch.setattr(bundle_module, "canonical_loads", checked_again)
+        monkeypatch.setattr(payload_module, "canonical_loads", checked_again)
         assert list(opened.records()) == records
 
 

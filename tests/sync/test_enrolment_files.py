@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from earlyyears_desktop.sync.enrolment_files import (
     EnrolmentRequest,
+    EnrolmentResponse,
     build_enrolment_request,
     build_enrolment_response,
     parse_enrolment_request,
@@ -115,6 +116,36 @@ def test_response_round_trip(device: KeyPair, central: KeyPair) -> None:
     assert response.central_signing_fingerprint == fingerprint(central.signing_key_id)
     assert response.device_signing_key_id == device.signing_key_id
     assert response.accepted_at == NOW
+
+
+def test_response_may_announce_the_accepted_entity_types(device: KeyPair, central: KeyPair) -> None:
+    request_bytes = make_request(device)
+    request = parse_enrolment_request(request_bytes)
+
+    def respond(accepted: list[str] | None) -> bytes:
+        return build_enrolment_response(
+            central,
+            central_id="central-la",
+            central_name="Example LA",
+            request=request,
+            now=NOW,
+            accepted_entities=accepted,
+        )
+
+    def parse(data: bytes) -> EnrolmentResponse:
+        return parse_enrolment_response(
+            data, device_id="device-0001", device_keys=device, request=request_bytes
+        )
+
+    announced = respond(["consent", "child"])
+    assert json.loads(announced)["accepted_entities"] == ["child", "consent"]
+    response = parse(announced)
+    assert response.accepted_entities == frozenset({"child", "consent"})
+    assert parse(respond(None)).accepted_entities is None
+    # Signed like every other member; any other new member is still refused.
+    refused(lambda: parse(edit(announced, accepted_entities=["child"])), "bad-signature")
+    refused(lambda: parse(edit(announced, referrals_accepted=True)), "bad-enrolment-file")
+    refused(lambda: parse(edit(announced, accepted_entities="child")), "bad-enrolment-file")
 
 
 def test_hybrid_suite_keys_travel_as_two_pem_blocks() -> None:

@@ -61,7 +61,12 @@ class Central:
     sequence: int = 0
     previous: str | None = None
 
-    def respond(self, request_path: Path, response_path: Path) -> None:
+    def respond(
+        self,
+        request_path: Path,
+        response_path: Path,
+        accepted_entities: Iterable[str] | None = None,
+    ) -> None:
         request = parse_enrolment_request(request_path.read_bytes())
         self.device_id = request.device_id
         self.device_signing_key = request.signing_public_key
@@ -73,6 +78,7 @@ class Central:
                 central_name=self.name,
                 request=request,
                 now=now(),
+                accepted_entities=accepted_entities,
             )
         )
 
@@ -103,6 +109,7 @@ class Central:
         signing_keys: KeyPair | None = None,
         recipient_key: object = None,
         recipient_id: str | None = None,
+        accepted_entities: object = None,
     ) -> WrittenBundle:
         """Write the next return bundle (or one with the given sequence/previous hash)."""
         seq = sequence if sequence is not None else self.sequence + 1
@@ -118,6 +125,8 @@ class Central:
         }
         if through is not None:
             extra["acknowledged_through"] = through
+        if accepted_entities is not None:
+            extra["accepted_entities"] = accepted_entities
         written = write_bundle(
             out,
             kind="return",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +63,12 @@ from earlyyears_desktop.storage.keyslots import (
     KeySlotFile,
     normalise_passphrase,
     write_atomically,
+)
+from earlyyears_desktop.sync.entity_types import (
+    BadAnnouncement,
+    announcement,
+    parse_accepted_entities,
+    synced_entity_types,
 )
 from earlyyears_desktop.sync.keys import (
     ED25519_RAW_LEN,
@@ -118,6 +125,16 @@ class CentralConfig(PublicKeyIds):
     suite: CipherSuite
     signing_public_key_pem: str
     encryption_public_key_pem: str
+    #: The entity types this service accepts in export bundles, when central.json narrows
+    #: them; None: every type it knows (`synced_entity_types`).
+    accepted_entities: frozenset[str] | None = None
+
+    @property
+    def accepted_entity_types(self) -> frozenset[str]:
+        """What the service announces to devices and accepts from them."""
+        if self.accepted_entities is None:
+            return synced_entity_types()
+        return self.accepted_entities
 
     @property
     def signing_public_key(self) -> ed25519.Ed25519PublicKey:
@@ -128,7 +145,7 @@ class CentralConfig(PublicKeyIds):
         return load_encryption_public_key_pem(self.encryption_public_key_pem)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "format": CONFIG_FORMAT,
             "format_version": CONFIG_VERSION,
             "central_id": self.central_id,
@@ -140,6 +157,9 @@ class CentralConfig(PublicKeyIds):
             "signing_key_id": self.signing_key_id,
             "encryption_key_id": self.encryption_key_id,
         }
+        if self.accepted_entities is not None:
+            doc["accepted_entities"] = announcement(self.accepted_entities)
+        return doc
 
     @classmethod
     def from_json(cls, doc: object, folder: Path) -> CentralConfig:
@@ -156,6 +176,7 @@ class CentralConfig(PublicKeyIds):
                 suite=CipherSuite.from_manifest_value(doc["cipher_suite"]),
                 signing_public_key_pem=str(doc["signing_public_key_pem"]),
                 encryption_public_key_pem=str(doc["encryption_public_key_pem"]),
+                accepted_entities=_accepted_entities(doc, folder),
             )
             # The public keys must load; a damaged file is better found now than mid-ingest.
             config.signing_key_id  # noqa: B018
@@ -163,6 +184,26 @@ class CentralConfig(PublicKeyIds):
         except (KeyError, TypeError, ValueError):
             raise damaged from None
         return config
+
+
+def _accepted_entities(doc: Mapping[str, object], folder: Path) -> frozenset[str] | None:
+    """central.json's optional `accepted_entities`: a list of entity types this software
+    knows (a narrower set makes the service refuse, and devices hold back, the others)."""
+    if "accepted_entities" not in doc:
+        return None
+    try:
+        accepted = parse_accepted_entities(doc["accepted_entities"])
+    except BadAnnouncement:
+        raise CentralError(
+            f"The accepted_entities of {CONFIG_NAME} in {folder} is not a list of entity types."
+        ) from None
+    unknown = accepted - synced_entity_types()
+    if unknown:
+        raise CentralError(
+            f"The accepted_entities of {CONFIG_NAME} in {folder} names entity types this "
+            f"central service does not know: {', '.join(sorted(unknown))}."
+        )
+    return accepted
 
 
 def strip_password(url: str) -> str:

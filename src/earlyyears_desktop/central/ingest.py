@@ -54,6 +54,7 @@ from earlyyears_desktop.sync.keys import KeyPair, load_signing_public_key_pem
 
 REVOKED_REASON: Final = "This device's enrolment was revoked; its bundles are not accepted."
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+_ENTITY_NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
 #: No bundle is larger: the payload's limit, the manifest's and room for the zip's own records.
 MAX_BUNDLE_BYTES: Final = MAX_PAYLOAD_SIZE + 2 * MAX_MANIFEST_SIZE + 1024 * 1024
 _COPY_BLOCK: Final = 1024 * 1024
@@ -214,6 +215,21 @@ def _peek_sender_key_id(path: Path) -> str | None:
         return None
 
 
+def _check_entity_types(central: CentralFolder, bundle: VerifiedBundle) -> None:
+    """A bundle with records of a type this service does not accept (has not announced) is
+    refused whole: a device that follows the announcements never sends one."""
+    unknown = set(bundle.record_counts) - central.config.accepted_entity_types
+    if unknown:
+        # A sender's entity names go into a line for people only when they look like names.
+        shown = sorted(name if _ENTITY_NAME.fullmatch(name) else "(unnamed)" for name in unknown)
+        raise _Refusal(
+            "The bundle holds records of a kind this central service does not accept: "
+            + ", ".join(dict.fromkeys(shown))
+            + ".",
+            "bad-payload",
+        )
+
+
 def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> IngestResult:
     result = IngestResult(
         path=bundle.path,
@@ -235,6 +251,7 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
             if _already_ingested(conn, bundle):
                 result.outcome = "already-ingested"
                 return result
+            _check_entity_types(central, bundle)
             _check_sequence(conn, bundle, result)
             conn.execute(
                 insert(models.accepted_bundles).values(

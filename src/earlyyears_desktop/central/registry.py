@@ -136,6 +136,7 @@ def enrol_device(
                 central_name=central.config.name,
                 request=request,
                 now=moment,
+                accepted_entities=central.config.accepted_entity_types,
             )
             if deliver is not None:
                 deliver(response)

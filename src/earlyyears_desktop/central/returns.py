@@ -9,6 +9,8 @@ an expiry, and in `extra` what the device needs to know:
     not_accepted            the records of those bundles that were received but not accepted
                             (kept as open conflicts): [{"entity", "id", "version"}]
     revoked, revoked_reason whether the device's enrolment was revoked, and why
+    accepted_entities       the entity types this service accepts in export bundles: the
+                            device holds back records of the others until they appear here
 
 Its records are the roster updates for the device's team (or for every team) that have not
 been sent to that device yet, in the bundle record format. A revoked device gets no records,
@@ -35,6 +37,7 @@ from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.records import CONFLICT_OPEN, ROSTER_ALL_TEAMS
 from earlyyears_desktop.domain import record_types
 from earlyyears_desktop.sync.bundle import write_bundle
+from earlyyears_desktop.sync.entity_types import announcement
 from earlyyears_desktop.sync.keys import KeyPair, load_encryption_public_key_pem
 
 #: Entities a return bundle may carry (the roster and the strategy library), in the order
@@ -173,6 +176,7 @@ def write_return(
                     "not_accepted": refused_copies,
                     "revoked": revoked,
                     "revoked_reason": device.revoked_reason if revoked else "",
+                    "accepted_entities": announcement(central.config.accepted_entity_types),
                 },
                 now=moment,
             )

@@ -7,6 +7,8 @@ import argparse
 from earlyyears_desktop.cli.json_output import add_json_option, print_json
 from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
 from earlyyears_desktop.domain.models import MODEL_BY_ENTITY
+from earlyyears_desktop.sync.entity_types import held_back_types_message
+from earlyyears_desktop.sync.history import held_back_types
 
 HELP = "counts of records, unsynced changes and the last export"
 
@@ -19,8 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     with unlocked(args) as services:
         info = services.info()
+        held = held_back_types(services)
     if args.json:
-        print_json(info.as_json())
+        print_json({**info.as_json(), "held_back_until_accepted": held})
         return 0
     print(f"Team: {info.team_name}")
     for entity in sorted(MODEL_BY_ENTITY):
@@ -28,5 +31,7 @@ def run(args: argparse.Namespace) -> int:
         if count:
             print(f"  {entity.replace('_', ' '):<24}{count:>8}")
     print(f"Changes not yet exported: {info.unsynced_changes}")
+    if held:
+        print(held_back_types_message(held))
     print(f"Last export: {info.last_export or 'never'}")
     return 0

@@ -11,7 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from .canonical import (
     parse_strict_json,
     parse_timestamp,
 )
+from .entity_types import BadAnnouncement, announcement, parse_accepted_entities
 from .errors import EnrolmentRefused
 from .keys import (
     CipherSuite,
@@ -81,6 +82,8 @@ RESPONSE_FIELDS: Final = frozenset(
         "signature",
     }
 )
+#: Members a response may carry or leave out (format revision 1.1, docs/bundle-format.md 12).
+RESPONSE_OPTIONAL_FIELDS: Final = frozenset({"accepted_entities"})
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ class EnrolmentResponse:
     device_encryption_key_id: str
     request_sha256: str
     accepted_at: datetime
+    #: The entity types the central service accepts in export bundles; None when the
+    #: response does not say (a central service of format revision 1.0).
+    accepted_entities: frozenset[str] | None = None
 
     @property
     def central_signing_key_id(self) -> str:
@@ -205,11 +211,13 @@ def build_enrolment_response(
     central_name: str,
     request: EnrolmentRequest,
     now: datetime,
+    accepted_entities: Iterable[str] | None = None,
 ) -> bytes:
     """The response file's bytes for an accepted (already parsed and checked) request.
 
     The response names the request it answers by `request.request_sha256`, the hash of the
-    exact request file bytes that `parse_enrolment_request` read.
+    exact request file bytes that `parse_enrolment_request` read. `accepted_entities`, when
+    given, announces the entity types the central service accepts (signed with the rest).
     """
     for name, value in (("central_id", central_id), ("central_name", central_name)):
         if not _is_text(value):
@@ -228,6 +236,8 @@ def build_enrolment_response(
         "request_sha256": request.request_sha256,
         "accepted_at": format_timestamp(now),
     }
+    if accepted_entities is not None:
+        fields["accepted_entities"] = announcement(accepted_entities)
     return _sign_document(fields, central_keys.signing)
 
 
@@ -247,7 +257,9 @@ def parse_enrolment_response(
     ("wrong-request").
     """
     expected_request = _expected_request_sha256(request, request_sha256)
-    doc = _parse_document(data, RESPONSE_FORMAT, RESPONSE_FIELDS, "an enrolment response")
+    doc = _parse_document(
+        data, RESPONSE_FORMAT, RESPONSE_FIELDS, "an enrolment response", RESPONSE_OPTIONAL_FIELDS
+    )
     _require_text(doc, "device_id", "central_id", "central_name")
     for name in ("device_signing_key_id", "device_encryption_key_id"):
         if not is_key_id(doc[name]):
@@ -258,6 +270,12 @@ def parse_enrolment_response(
     encryption_key = _encryption_key(doc["central_encryption_public_key_pem"])
     suite = _suite_matching(doc["cipher_suite"], encryption_key)
     accepted_at = _timestamp(doc["accepted_at"], "accepted_at")
+    accepted_entities = None
+    if "accepted_entities" in doc:
+        try:
+            accepted_entities = parse_accepted_entities(doc["accepted_entities"])
+        except BadAnnouncement as exc:
+            raise _bad(str(exc)) from None
     _verify_signature(doc, signing_key, "central service")
     if (
         doc["device_id"] != device_id
@@ -285,6 +303,7 @@ def parse_enrolment_response(
         device_encryption_key_id=str(doc["device_encryption_key_id"]),
         request_sha256=str(doc["request_sha256"]),
         accepted_at=accepted_at,
+        accepted_entities=accepted_entities,
     )
 
 
@@ -312,7 +331,11 @@ def _sign_document(fields: dict[str, object], signing_key: ed25519.Ed25519Privat
 
 
 def _parse_document(
-    data: bytes, expected_format: str, fields: frozenset[str], what: str
+    data: bytes,
+    expected_format: str,
+    fields: frozenset[str],
+    what: str,
+    optional: frozenset[str] = frozenset(),
 ) -> dict[str, object]:
     if len(data) > MAX_ENROLMENT_FILE_SIZE:
         raise EnrolmentRefused(f"This file is too large to be {what}.", "not-an-enrolment-file")
@@ -328,7 +351,7 @@ def _parse_document(
             f"This is {what} from a newer or unknown version of the format.",
             "unsupported-version",
         )
-    if set(doc) != fields:
+    if not fields <= set(doc) <= fields | optional:
         raise _bad("it has missing or unexpected fields")
     return doc
 

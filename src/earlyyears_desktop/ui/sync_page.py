@@ -267,6 +267,10 @@ class SyncPage(QWidget):
                 self.unsynced_label.text()
                 + f" {summary.awaiting_acknowledgement} sent but not yet confirmed."
             )
+        if summary.held_back_types:
+            self.unsynced_label.setText(
+                self.unsynced_label.text() + " " + summary.held_back_types_message
+            )
         self.last_export_label.setText(f"Last export: {_local_time(summary.last_export)}")
         self._show_history(history)
         self._show_conflicts(conflicts)

@@ -1,0 +1,96 @@
+"""The entity types a bundle may carry, and which ones a central service accepts.
+
+A new record type must not break a central service that does not know it yet. So the central
+service announces the entity types it accepts (in its enrolment response and in every return
+bundle), the device keeps the latest announcement, and an export holds back the records of
+the types not announced, until a later return bundle announces them (docs/bundle-format.md
+section 14). Without any announcement a device assumes the types of format version 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+from earlyyears_desktop.domain import record_types
+
+from .bundle_spec import is_id
+
+#: The entity types of format version 1: what a central service that announces nothing
+#: accepts. Fixed for good: a type added later is never in this set.
+FORMAT_1_ENTITY_TYPES: Final = frozenset(
+    {
+        "practitioner",
+        "child",
+        "carer",
+        "consent",
+        "team_member",
+        "venue",
+        "group",
+        "group_staff",
+        "enrolment",
+        "session",
+        "attendance",
+        "observation",
+        "strategy",
+        "child_strategy",
+        "home_visit",
+        "teaching_target",
+        "visit_target_progress",
+        "support_plan",
+        "plan_outcome",
+        "plan_review",
+    }
+)
+
+#: An announcement names at most this many types (a bound for the reader, far above any need).
+MAX_ANNOUNCED_TYPES: Final = 1000
+
+def synced_entity_types() -> frozenset[str]:
+    """Every entity type this software synchronises: the one place sync and the central
+    service read it from."""
+    return frozenset(t.entity for t in record_types.SYNCED_TYPES)
+
+
+class BadAnnouncement(ValueError):
+    """An `accepted_entities` value that is not a list of distinct entity names."""
+
+
+def parse_accepted_entities(value: object) -> frozenset[str]:
+    """The types an `accepted_entities` member announces; BadAnnouncement if it is not a list
+    of at most MAX_ANNOUNCED_TYPES distinct entity names (1 to 200 characters each)."""
+    if not isinstance(value, list) or len(value) > MAX_ANNOUNCED_TYPES:
+        raise BadAnnouncement("accepted_entities is not a list of entity names")
+    if not all(is_id(name) for name in value):
+        raise BadAnnouncement("accepted_entities is not a list of entity names")
+    names = frozenset(str(name) for name in value)
+    if len(names) != len(value):
+        raise BadAnnouncement("accepted_entities names an entity twice")
+    return names
+
+
+def announcement(types: Iterable[str]) -> list[str]:
+    """The `accepted_entities` value for `types`: sorted, each once."""
+    return sorted(set(types))
+
+
+def plural_name(entity: str) -> str:
+    """A kind of record as people call several of them: "observations", "children" (the
+    registry's name; an entity this software does not know keeps its own name)."""
+    try:
+        return record_types.record_type(entity).plural
+    except record_types.UnknownRecordType:
+        return entity.replace("_", " ")
+
+
+def held_back_types_message(held: Mapping[str, int]) -> str:
+    """One line saying which records wait for the central service to accept their type."""
+    records = sum(held.values())
+    kinds = len(held)
+    names = ", ".join(plural_name(entity) for entity in sorted(held))
+    if records == 1:
+        return f"1 record of 1 kind is held back until the central service accepts it: {names}."
+    return (
+        f"{records} records of {kinds} kind{'s' if kinds != 1 else ''} are held back until "
+        f"the central service accepts them: {names}."
+    )
