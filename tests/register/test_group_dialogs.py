@@ -11,18 +11,20 @@ from PySide6.QtTest import QTest
 
 from earlyyears_desktop.services.container import set_up_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
-from earlyyears_desktop.ui.group_dialogs import (
-    AddSessionDialog,
-    CancelSessionDialog,
-    EditSessionDialog,
+from earlyyears_desktop.ui.enrolment_dialogs import (
     EndEnrolmentDialog,
     EnrolChildDialog,
     EnrolmentsDialog,
-    GroupDialog,
-    ScheduleTermDialog,
-    qdate,
 )
+from earlyyears_desktop.ui.forms import qdate
+from earlyyears_desktop.ui.group_dialogs import GroupDialog
 from earlyyears_desktop.ui.groups_page import GroupsPage
+from earlyyears_desktop.ui.session_dialogs import (
+    AddSessionDialog,
+    CancelSessionDialog,
+    EditSessionDialog,
+    ScheduleTermDialog,
+)
 
 from .conftest import PASSPHRASE, TODAY, Term
 

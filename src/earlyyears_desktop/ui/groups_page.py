@@ -34,17 +34,16 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupRow, SessionRow
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.attendance_view import AttendanceView
-from earlyyears_desktop.ui.group_dialogs import (
-    WEEKDAYS,
+from earlyyears_desktop.ui.enrolment_dialogs import EnrolmentsDialog
+from earlyyears_desktop.ui.group_dialogs import WEEKDAYS, GroupDialog
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.register import RegisterView
+from earlyyears_desktop.ui.session_dialogs import (
     AddSessionDialog,
     CancelSessionDialog,
     EditSessionDialog,
-    EnrolmentsDialog,
-    GroupDialog,
     ScheduleTermDialog,
 )
-from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.register import RegisterView
 from earlyyears_desktop.ui.widgets import heading
 
 SESSION_ID = Qt.ItemDataRole.UserRole
