@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import EnrolmentRow, GroupRow
+from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
@@ -103,7 +104,7 @@ class EnrolmentsDialog(QDialog):
         groups, group_id = self.services.groups, self.group.id
         self.runner.run(lambda: groups.enrolments(group_id), on_done=self._show)
 
-    def _changed(self, changes) -> None:
+    def _changed(self, changes: Changes) -> None:
         if changes.touches("enrolment") and self.isVisible():
             self.reload()
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import Discipline
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupInput, GroupRow, StaffInput, StaffRow, VenueRow
+from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
 
@@ -78,7 +79,9 @@ class GroupDialog(FormDialog):
         self.venue = QComboBox()
         self.venue.setEditable(True)
         self.venue.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.venue.lineEdit().setPlaceholderText("Choose a venue or type a new one")
+        typed = self.venue.lineEdit()
+        if typed is not None:  # an editable combo box has one
+            typed.setPlaceholderText("Choose a venue or type a new one")
         for v in venues:
             self.venue.addItem(v.name, v.id)
         self.venue.setCurrentText(g.venue_name if g else "")
@@ -129,11 +132,9 @@ class GroupDialog(FormDialog):
         self.staff_name.setPlaceholderText("Name")
         self.staff_name.setAccessibleName("New staff member's name")
         self.staff_name.returnPressed.connect(self.add_staff_member)
-        self.staff_discipline = QComboBox()
-        self.staff_discipline.addItem("(discipline not given)", "")
-        for value, label in Discipline.choices():
-            self.staff_discipline.addItem(label, value)
-        self.staff_discipline.setAccessibleName("New staff member's discipline")
+        self.staff_discipline = EnumCombo(
+            Discipline, "New staff member's discipline", none_label="(discipline not given)"
+        )
         self.staff_visiting = QCheckBox("Visiting")
         self.staff_visiting.setAccessibleName("Visiting professional")
         adding.addWidget(self.staff_name, 2)
@@ -165,8 +166,8 @@ class GroupDialog(FormDialog):
             item = QListWidgetItem(_staff_text(s.name, s.discipline, s.visiting))
             item.setData(ID, ("saved", s.id))
             self.staff.addItem(item)
-        for n, s in enumerate(self.added_staff):
-            item = QListWidgetItem(_staff_text(s.name, s.discipline, s.visiting) + " (new)")
+        for n, new in enumerate(self.added_staff):
+            item = QListWidgetItem(_staff_text(new.name, new.discipline, new.visiting) + " (new)")
             item.setData(ID, ("new", n))
             self.staff.addItem(item)
 
@@ -177,7 +178,7 @@ class GroupDialog(FormDialog):
             return
         self.errors["staff_name"].clear_message()
         self.added_staff.append(
-            StaffInput(name, self.staff_discipline.currentData(), self.staff_visiting.isChecked())
+            StaffInput(name, self.staff_discipline.value() or "", self.staff_visiting.isChecked())
         )
         self.staff_name.clear()
         self.staff_visiting.setChecked(False)

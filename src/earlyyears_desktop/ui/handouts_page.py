@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.enums import SessionStatus
-from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.handouts import (
     HandoutsCancelled,
     NoHandouts,
@@ -42,6 +41,7 @@ from earlyyears_desktop.handouts import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
@@ -330,12 +330,8 @@ class HandoutsPage(QWidget):
             self._show_empty_state()
         if isinstance(error, HandoutsCancelled):
             self.message.setText("Stopped: no handouts were made.")
-        elif isinstance(error, DomainError):
-            self.message.setText(error.message)
         else:
-            self.message.setText(
-                "Something went wrong making the handouts. Nothing was saved; please try again."
-            )
+            self.message.setText(error_text(error))
         self._enable()
 
     # ---- print and save ----

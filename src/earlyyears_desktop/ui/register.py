@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
-from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.services.attendance import (
     MarkResult,
     MarkState,
@@ -42,6 +41,7 @@ from earlyyears_desktop.services.attendance import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.register_card import CARD_MIN_WIDTH, CARD_STYLE, ChildCard
 from earlyyears_desktop.ui.register_dialogs import MarkDetailsDialog, VisitorDialog
@@ -57,13 +57,6 @@ NOTES_SAVE_DELAY_MS = 1200
 #: the gap between cards, and the width of the staff-and-notes panel
 CARD_SPACING = 8
 SIDE_WIDTH = 260
-
-
-def human_error(error: BaseException) -> str:
-    """A message fit for the screen: a domain error's own words, never a record's data."""
-    if isinstance(error, DomainError):
-        return str(error)
-    return "That could not be saved. Please try again."
 
 
 def activities_summary(planned: list[str], limit: int = 70) -> str:
@@ -521,7 +514,7 @@ class RegisterView(QWidget):
         if step is not None and step in self._undo:
             self._undo.remove(step)
             self.undo_button.setEnabled(bool(self._undo))
-        message = human_error(error)
+        message = error_text(error)
         self._show_error(error)
         state = self.states.get(child_id)
         if state is None:
@@ -665,7 +658,7 @@ class RegisterView(QWidget):
         self.runner.run(
             lambda: attendance.set_session_details(session_id, staff_present=staff, notes=notes),
             on_done=lambda _c: self._details_said("Saved ✓"),
-            on_error=lambda e: self._details_said(f"Not saved: {human_error(e)}"),
+            on_error=lambda e: self._details_said(f"Not saved: {error_text(e)}"),
             changes=self._mine,
         )
 
@@ -764,7 +757,7 @@ class RegisterView(QWidget):
     def _show_error(self, error: BaseException) -> None:
         if self.retired:
             return
-        message = human_error(error)
+        message = error_text(error)
         self._say(message)
         self.failed.emit(message)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import SessionStatus
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
+from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import heading, long_date, short_date
 
@@ -154,7 +155,7 @@ class TodayPage(QWidget):
         services = self.services
         self.runner.run(lambda: read_today(services), on_done=self._show)
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if self.isVisible() and changes.touches(
             "session", "attendance", "home_visit", "support_plan", "child", "group"
         ):
@@ -163,7 +164,7 @@ class TodayPage(QWidget):
     def _clear_sessions(self) -> None:
         while self.sessions_layout.count():
             item = self.sessions_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.setParent(None)
@@ -244,7 +245,7 @@ class TodayPage(QWidget):
         self,
         widget: QListWidget,
         empty_label: QLabel,
-        items,
+        items: tuple[DueItem, ...],
         empty: str,
         today: dt.date,
         overdue_word: str,
