@@ -88,8 +88,8 @@ def test_page_shortcuts_still_work_after_the_groups_page(qtbot, window, unlock):
 
     def focus_holders():
         yield lambda: page.register_view
-        yield lambda: page.register_view.notes
-        yield lambda: page.register_view.staff_extra
+        yield lambda: page.register_view.side.notes
+        yield lambda: page.register_view.side.staff_extra
         yield lambda: page.session_list
         yield lambda: page.group_box
         yield lambda: page.tabs.tabBar()
