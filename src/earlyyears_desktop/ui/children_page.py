@@ -33,6 +33,7 @@ from earlyyears_desktop.ui.children_model import COLUMNS, PAGE_SIZE, ChildrenMod
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading
 
 SEARCH_DEBOUNCE_MS = 150
@@ -41,7 +42,7 @@ RECORD_WIDTH = (320, 420)
 _CHILD_ENTITIES = ("child", "carer", "consent", "team_member", "observation", "support_plan")
 
 
-class ChildrenPage(QWidget):
+class ChildrenPage(Page):
     #: emitted after each list query lands, with the number of children found
     list_ready = Signal(int)
     #: emitted when a child's record has been shown

@@ -37,6 +37,7 @@ from earlyyears_desktop.ui.attendance_view import AttendanceView
 from earlyyears_desktop.ui.enrolment_dialogs import EnrolmentsDialog
 from earlyyears_desktop.ui.group_dialogs import WEEKDAYS, GroupDialog
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.register import RegisterView
 from earlyyears_desktop.ui.session_dialogs import (
     AddSessionDialog,
@@ -66,7 +67,7 @@ def session_text(s: SessionRow) -> str:
     return text
 
 
-class GroupsPage(QWidget):
+class GroupsPage(Page):
     """Groups, sessions and the attendance register.
 
     "Register only" (the register's button, or F11 from the main window; Esc leaves it)

@@ -43,6 +43,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner, Progress
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 #: printing renders each page as an image at this resolution (A4 at 300 dpi is 2480 x 3508)
@@ -89,7 +90,7 @@ def sessions_for_handouts(rows: list[SessionRow], today: dt.date) -> list[Sessio
     return sorted(usable, key=lambda s: (s.date, s.group_name.casefold()), reverse=True)
 
 
-class HandoutsPage(QWidget):
+class HandoutsPage(Page):
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services

@@ -37,6 +37,7 @@ from earlyyears_desktop.storage.vault import (
 )
 from earlyyears_desktop.ui.forms import FormDialog, confirm
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
 from earlyyears_desktop.ui.setup_wizard import passphrase_strength
@@ -91,7 +92,7 @@ def make_recovery_key(vault: OpenVault) -> tuple[str, str]:
     return vault.new_recovery_key(), vault.setting("team_name")
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
     auto_lock_changed = Signal(int)  # minutes
     high_contrast_changed = Signal(bool)
 

@@ -46,6 +46,7 @@ from earlyyears_desktop.sync.device import (
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 _DIRECTION = {
@@ -75,7 +76,7 @@ def _item(text: str, accessible: str | None = None) -> QStandardItem:
     return item
 
 
-class SyncPage(QWidget):
+class SyncPage(Page):
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services

@@ -25,6 +25,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, long_date, short_date
 
 VISITS_AHEAD_DAYS = 14
@@ -85,7 +86,7 @@ def _hint() -> QLabel:
     return label
 
 
-class TodayPage(QWidget):
+class TodayPage(Page):
     loaded = Signal()
     #: a child to open on the Children page
     child_requested = Signal(str)
