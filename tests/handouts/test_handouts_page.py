@@ -13,8 +13,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui import main_window
 from earlyyears_desktop.ui.handouts_page import HandoutsPage
-from earlyyears_desktop.ui.main_window import external_page_class
 from earlyyears_desktop.ui.operations import OpRunner
 
 from .conftest import INCLUDED, NO_CONSENT, Prepared, pdf_info
@@ -108,8 +108,10 @@ def test_only_sessions_a_family_goes_home_from_are_offered(
     assert dates == sorted(dates, reverse=True)
 
 
-def test_main_window_loads_the_page() -> None:
-    assert external_page_class("handouts") is HandoutsPage
+def test_main_window_builds_the_page() -> None:
+    """Imported directly (tests/ui/test_navigation.py checks the window builds it)."""
+    assert main_window.HandoutsPage is HandoutsPage
+    assert "handouts" in {spec.key for spec in main_window.PAGES if not spec.will_hold}
 
 
 def test_names_that_may_not_print_are_shown(

@@ -172,7 +172,7 @@ def test_today_and_groups_pages_show_the_day_or_the_next_session(
     assert view.session_id == expected.id
     assert view.markable is on_day.meets
     if not on_day.meets:
-        assert view.banner.text() == (
+        assert view.header.banner.text() == (
             "This session is on a later date: the register opens on the day."
         )
     runner.wait_for_idle()

@@ -11,18 +11,20 @@ from PySide6.QtTest import QTest
 
 from earlyyears_desktop.services.container import set_up_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
-from earlyyears_desktop.ui.group_dialogs import (
-    AddSessionDialog,
-    CancelSessionDialog,
-    EditSessionDialog,
+from earlyyears_desktop.ui.enrolment_dialogs import (
     EndEnrolmentDialog,
     EnrolChildDialog,
     EnrolmentsDialog,
-    GroupDialog,
-    ScheduleTermDialog,
-    qdate,
 )
+from earlyyears_desktop.ui.forms import qdate
+from earlyyears_desktop.ui.group_dialogs import GroupDialog
 from earlyyears_desktop.ui.groups_page import GroupsPage
+from earlyyears_desktop.ui.session_dialogs import (
+    AddSessionDialog,
+    CancelSessionDialog,
+    EditSessionDialog,
+    ScheduleTermDialog,
+)
 
 from .conftest import PASSPHRASE, TODAY, Term
 
@@ -61,7 +63,7 @@ def test_highlighted_session_is_the_open_register(qtbot, term: Term, runner) -> 
     assert highlighted(page) == term.future_session
     assert page.session_list.hasFocus()  # opening in passing does not take the focus
     loaded(qtbot, page)
-    assert "later date" in page.register_view.banner.text()
+    assert "later date" in page.register_view.header.banner.text()
 
 
 def test_no_groups_says_what_to_do(qtbot, tmp_path, runner) -> None:
@@ -227,7 +229,7 @@ def test_one_off_session_and_cancelling(qtbot, term: Term, runner) -> None:
     dialog.save_button.click()
     qtbot.waitUntil(lambda: page.current_session().status == "cancelled", timeout=5000)
     loaded(qtbot, page)
-    assert "Venue closed" in page.register_view.banner.text()
+    assert "Venue closed" in page.register_view.header.banner.text()
     assert not page.cancel_button.isEnabled()
 
     # A session with marks cannot be cancelled: the reason is shown, nothing changes.
@@ -282,11 +284,11 @@ def test_edit_session_theme_and_activities(qtbot, term: Term, runner) -> None:
     # The session list and the open register's header follow.
     qtbot.waitUntil(lambda: "Under the sea" in page.session_list.currentItem().text(), timeout=5000)
     view = page.register_view
-    qtbot.waitUntil(lambda: "Theme: Under the sea" in view.subtitle.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Theme: Under the sea" in view.header.subtitle.text(), timeout=5000)
     assert "Activities: Sand and water trays; Story sack: The Rainbow Fish" in (
-        view.subtitle.text()
+        view.header.subtitle.text()
     )
-    assert "Story sack" in view.subtitle.toolTip()
+    assert "Story sack" in view.header.subtitle.toolTip()
     assert page.register_view is view  # the register stayed open: not rebuilt
 
     # The same dialog shows what is saved, and moves a session with no marks to another day.
@@ -301,7 +303,7 @@ def test_edit_session_theme_and_activities(qtbot, term: Term, runner) -> None:
     view = page.register_view
     moved = future.date + dt.timedelta(days=1)
     qtbot.waitUntil(lambda: view.register.date == moved, timeout=5000)
-    assert f"{moved:%A %d %B %Y}" in view.title.text()
+    assert f"{moved:%A %d %B %Y}" in view.header.title.text()
     qtbot.waitUntil(lambda: page.current_session().date == moved, timeout=5000)
     assert highlighted(page) == future.id
 

@@ -74,7 +74,7 @@ def test_register_only_fits_a_whole_group_at_1366x768(qtbot, tmp_path, runner) -
         # F11 from anywhere in the window (here the sections list has the keyboard).
         window.nav.setFocus()
         qtbot.keyClick(window.nav, Qt.Key.Key_F11)
-        assert page.focus_mode and view.focus_button.isChecked()
+        assert page.focus_mode and view.header.focus_button.isChecked()
         assert not window.sidebar.isVisible() and not page.left.isVisible()
         assert not page.tabs.tabBar().isVisible() and not view.side.isVisible()
         qtbot.waitUntil(lambda: view.columns >= 2, timeout=2000)
@@ -101,12 +101,12 @@ def test_register_only_fits_a_whole_group_at_1366x768(qtbot, tmp_path, runner) -
 
         # Esc leaves; everything comes back, the register stays open.
         QTest.keyClick(view, Qt.Key.Key_Escape)
-        assert not page.focus_mode and not view.focus_button.isChecked()
+        assert not page.focus_mode and not view.header.focus_button.isChecked()
         assert window.sidebar.isVisible() and page.left.isVisible() and view.side.isVisible()
         assert page.register_view is view
 
         # The button does the same; another page ends it; so does locking.
-        view.focus_button.click()
+        view.header.focus_button.click()
         assert page.focus_mode and not window.sidebar.isVisible()
         qtbot.keyClick(view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
         assert window.current_key == "children"
@@ -136,12 +136,12 @@ def test_hiding_staff_and_notes_makes_room_for_a_second_column(qtbot, term, runn
         timeout=5000,
     )
     view = page.register_view
-    assert view.side.isVisible() and view.side_button.isChecked()
+    assert view.side.isVisible() and view.header.side_button.isChecked()
     before = view.columns
-    view.side_button.click()
+    view.header.side_button.click()
     assert not view.side.isVisible()
     qtbot.waitUntil(lambda: view.columns > before, timeout=2000)
     # Notes typed with the panel hidden are still saved.
-    view.notes.setPlainText("Fire drill at 10")
-    view.save_session_details()
-    qtbot.waitUntil(lambda: view.details_state.text() == "Saved ✓", timeout=5000)
+    view.side.notes.setPlainText("Fire drill at 10")
+    view.side.save()
+    qtbot.waitUntil(lambda: view.side.details_state.text() == "Saved ✓", timeout=5000)

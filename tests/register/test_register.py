@@ -50,7 +50,7 @@ def test_whole_register_marked_by_keyboard_alone(qtbot, term, runner) -> None:
     # Up/Down move by a row; Enter opens the details for the current child.
     QTest.keyClick(view, Qt.Key.Key_Home)
     QTest.keyClick(view, Qt.Key.Key_Down)
-    assert view.current == view._columns
+    assert view.current == view.columns
     QTest.keyClick(view, Qt.Key.Key_Return)
     dialog = view.details_dialog
     assert dialog is not None and dialog.isVisible()
@@ -60,7 +60,7 @@ def test_whole_register_marked_by_keyboard_alone(qtbot, term, runner) -> None:
     dialog.arrived.setTime(dialog.arrived.time().fromString("09:47", "HH:mm"))
     dialog.accept()
     wait_saved(qtbot, view)
-    child_id = view.order[view._columns]
+    child_id = view.order[view.columns]
     card = next(
         c
         for c in term.services.attendance.register(term.today_session).cards
@@ -106,13 +106,13 @@ def test_undo_by_key_and_button(qtbot, term, runner) -> None:
     QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     wait_saved(qtbot, view)
     assert saved_marks(term)[name] == "late"
-    qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.header.undo_button, Qt.MouseButton.LeftButton)
     wait_saved(qtbot, view)
     assert saved_marks(term)[name] is None
     first = view.cards[view.order[0]]
     assert first.state.text() == f"Expected with {first.info.expected_carer}"
     assert not any(button.isChecked() for button in first.buttons.values())
-    assert not view.undo_button.isEnabled()
+    assert not view.header.undo_button.isEnabled()
 
 
 def test_tap_marks_and_records_who_and_when(qtbot, term, runner) -> None:
@@ -138,13 +138,13 @@ def test_end_session_lists_unmarked_children(qtbot, term, runner) -> None:
     QTest.keyClick(view, Qt.Key.Key_A)
     wait_saved(qtbot, view)
     unmarked = [view.states[c].info.display_name for c in view.order[2:]]
-    qtbot.mouseClick(view.end_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.header.end_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.unmarked_at_end is not None, timeout=5000)
     assert [c.display_name for c in view.unmarked_at_end] == unmarked
     for name in unmarked:
-        assert name in view.banner.text()
+        assert name in view.header.banner.text()
     assert term.services.groups.sessions(on=TODAY)[0].status == "held"
-    assert not view.end_button.isEnabled()
+    assert not view.header.end_button.isEnabled()
 
 
 def test_cancelled_session_refuses_marks(qtbot, term, runner) -> None:
@@ -154,7 +154,7 @@ def test_cancelled_session_refuses_marks(qtbot, term, runner) -> None:
     with pytest.raises(ValidationError, match="cancelled"):
         attendance.mark(past, term.child_ids[0], "present")
     view = open_register(qtbot, term, runner, past)
-    assert "cancelled" in view.banner.text() and "Hall flooded" in view.banner.text()
+    assert "cancelled" in view.header.banner.text() and "Hall flooded" in view.header.banner.text()
     QTest.keyClick(view, Qt.Key.Key_P)
     assert runner.running == 0
     assert all(not b.isEnabled() for b in view.cards[view.order[0]].buttons.values())
@@ -168,8 +168,8 @@ def test_future_session_cannot_be_held_or_marked(qtbot, term, runner) -> None:
     with pytest.raises(ValidationError, match="later date"):
         attendance.mark(term.future_session, term.child_ids[0], "present")
     view = open_register(qtbot, term, runner, term.future_session)
-    assert not view.end_button.isEnabled()
-    assert "later date" in view.banner.text()
+    assert not view.header.end_button.isEnabled()
+    assert "later date" in view.header.banner.text()
     assert term.services.groups.sessions(group_id=term.group_id)[-1].status == "planned"
 
 
@@ -208,16 +208,16 @@ def test_visitor_must_be_added_explicitly(term) -> None:
 
 def test_staff_present_and_notes_saved(qtbot, term, runner) -> None:
     view = open_register(qtbot, term, runner)
-    assert [view.staff_list.item(i).text() for i in range(view.staff_list.count())] == [
+    assert [view.side.staff_list.item(i).text() for i in range(view.side.staff_list.count())] == [
         "Amira Haddad",
         "Gareth Morgan",
     ]
-    view.staff_list.item(0).setCheckState(Qt.CheckState.Checked)
-    view.staff_extra.setText("Dr Bola Adeyemi")
-    QTest.keyClick(view.staff_extra, Qt.Key.Key_Return)
-    view.notes.setPlainText("Busy morning; the lift was out of order.")
+    view.side.staff_list.item(0).setCheckState(Qt.CheckState.Checked)
+    view.side.staff_extra.setText("Dr Bola Adeyemi")
+    QTest.keyClick(view.side.staff_extra, Qt.Key.Key_Return)
+    view.side.notes.setPlainText("Busy morning; the lift was out of order.")
     view.flush_pending()
-    qtbot.waitUntil(lambda: view.details_state.text() == "Saved ✓" and runner.running == 0)
+    qtbot.waitUntil(lambda: view.side.details_state.text() == "Saved ✓" and runner.running == 0)
     register = term.services.attendance.register(term.today_session)
     assert register.staff_present.splitlines() == ["Amira Haddad", "Dr Bola Adeyemi"]
     assert register.notes == "Busy morning; the lift was out of order."

@@ -13,9 +13,9 @@ def test_session_notes_typed_just_before_a_lock_are_saved(qtbot, window, unlock)
     page = window.page("groups")
     qtbot.waitUntil(lambda: page.register_view is not None, timeout=10_000)
     view = page.register_view
-    qtbot.waitUntil(lambda: view.notes.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: view.side.notes.isEnabled(), timeout=10_000)
     session_id = view.session_id
-    view.notes.setPlainText("Parents asked for the song sheet - print it for next week")
+    view.side.notes.setPlainText("Parents asked for the song sheet - print it for next week")
     window.lock()  # at once: the save-after-typing timer has not fired yet
 
     unlock(window)

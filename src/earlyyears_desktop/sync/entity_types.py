@@ -46,6 +46,7 @@ FORMAT_1_ENTITY_TYPES: Final = frozenset(
 #: An announcement names at most this many types (a bound for the reader, far above any need).
 MAX_ANNOUNCED_TYPES: Final = 1000
 
+
 def synced_entity_types() -> frozenset[str]:
     """Every entity type this software synchronises: the one place sync and the central
     service read it from."""

@@ -40,8 +40,8 @@ from earlyyears_desktop.services.attendance_reports import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.register import human_error
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -70,9 +70,10 @@ class AttendanceView(QWidget):
         self._stale = False
 
         start, end = school_term(services.attendance.today())
-        self.start = QDateEdit(_qdate(start), calendarPopup=True)
-        self.end = QDateEdit(_qdate(end), calendarPopup=True)
+        self.start = QDateEdit(_qdate(start))
+        self.end = QDateEdit(_qdate(end))
         for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.dateChanged.connect(lambda _d: self.refresh(force=True))
         self.headline = QLabel()
@@ -197,8 +198,10 @@ class AttendanceView(QWidget):
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
         counted = [s for s in summary.sessions if s.counts]
-        attended = QLineSeries(name="Attended")
-        expected = QLineSeries(name="Expected")
+        attended = QLineSeries()
+        attended.setName("Attended")
+        expected = QLineSeries()
+        expected.setName("Expected")
         for i, s in enumerate(counted):
             attended.append(QPointF(i, s.attended))
             expected.append(QPointF(i, s.expected))
@@ -254,7 +257,7 @@ class AttendanceView(QWidget):
         if isinstance(error, OSError):
             self.headline.setText("The file could not be written. Choose another folder.")
         else:
-            self.headline.setText(human_error(error))
+            self.headline.setText(error_text(error))
 
     def _changed(self, changes: Changes) -> None:
         if changes.touches("attendance", "session", "enrolment"):
@@ -276,14 +279,16 @@ def _table(
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     for column, tip in (tooltips or {}).items():
-        table.horizontalHeaderItem(column).setToolTip(tip)
+        header = table.horizontalHeaderItem(column)
+        if header is not None:  # set by setHorizontalHeaderLabels just above
+            header.setToolTip(tip)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    sections = table.horizontalHeader()
+    sections.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    sections.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 

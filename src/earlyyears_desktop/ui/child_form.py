@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -23,15 +22,14 @@ from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.rules import format_nhs_number
 from earlyyears_desktop.services.children import CarerInput, ChildInput, ChildRecord, Saved
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.ui.forms import FormDialog, date_edit
+from earlyyears_desktop.ui.enum_combo import EnumCombo
+from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import parse_uk_date
 
 
 class ChildForm(FormDialog):
     """`saved(Saved)` after the service accepted the whole record; nothing is saved before."""
-
-    failure_message = "The record could not be saved. Nothing was changed."
 
     def __init__(
         self,
@@ -74,10 +72,7 @@ class ChildForm(FormDialog):
             self.areas[value] = box
             area_layout.addWidget(box)
         self.add_field("areas_of_need", "Areas of need:", areas, form)
-        self.status = QComboBox()
-        self.status.setAccessibleName("Status")
-        for value, label in ChildStatus.choices():
-            self.status.addItem(label, value)
+        self.status = EnumCombo(ChildStatus, "Status")
         self.add_field("status", "&Status:", self.status, form)
         self.key_person = self._line(form, "key_person", "&Key person:")
         self.setting = self._line(form, "setting_attended", "Setting a&ttended:")
@@ -90,7 +85,7 @@ class ChildForm(FormDialog):
 
         self.carer_box: QGroupBox | None = None
         self.consent_boxes: dict[str, QCheckBox] = {}
-        if not editing:
+        if record is None:
             self._carer_section(layout)
             self._consent_section(layout)
         else:
@@ -121,10 +116,7 @@ class ChildForm(FormDialog):
         # Named here: add_field would name a row without a label after its field.
         self.interpreter.setAccessibleName("An interpreter is needed")
         self.add_field("interpreter_needed", "", self.interpreter, form)
-        self.fmt = QComboBox()
-        for value, label in AccessibleFormat.choices():
-            self.fmt.addItem(label, value)
-        self.fmt.setAccessibleName("Accessible format for handouts and letters")
+        self.fmt = EnumCombo(AccessibleFormat, "Accessible format for handouts and letters")
         self.add_field("accessible_format", "Accessible f&ormat:", self.fmt, form)
         layout.addWidget(box)
         self.carer_box = box
@@ -157,7 +149,7 @@ class ChildForm(FormDialog):
         self.nhs.setText(format_nhs_number(record.nhs_number))
         for value, box in self.areas.items():
             box.setChecked(value in record.areas_of_need)
-        self.status.setCurrentIndex(max(self.status.findData(record.status), 0))
+        self.status.set_value(record.status)
         self.key_person.setText(record.key_person)
         self.setting.setText(record.setting_attended)
         self.notes.setPlainText(record.diagnoses_notes)
@@ -210,8 +202,8 @@ class ChildForm(FormDialog):
             email=self.email.text(),
             preferred_language=self.language.text(),
             interpreter_needed=self.interpreter.isChecked(),
-            accessible_format=self.fmt.currentData(),
+            accessible_format=self.fmt.value() or AccessibleFormat.STANDARD.value,
             is_main_contact=True,
         )
-        given_on = self.given_on.date().toPython()
+        given_on = py_date(self.given_on)
         return [carer], [(kind, name, given_on) for kind in kinds]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,9 +30,9 @@ from earlyyears_desktop.domain.enums import (
     AreaOfNeed,
     ChildStatus,
     ConsentKind,
+    LabelledEnum,
     ObservationContext,
 )
-from earlyyears_desktop.domain.errors import DomainError, ValidationError
 from earlyyears_desktop.domain.rules import format_nhs_number
 from earlyyears_desktop.services.children import (
     CarerRow,
@@ -42,8 +43,9 @@ from earlyyears_desktop.services.children import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationRow
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
-from earlyyears_desktop.ui.forms import confirm
+from earlyyears_desktop.ui.forms import confirm, py_date
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import (
     FieldError,
@@ -70,7 +72,7 @@ def read_child_view(services: Services, child_id: str) -> ChildView:
     )
 
 
-def _label(enum_type, value: str) -> str:
+def _label(enum_type: type[LabelledEnum], value: str) -> str:
     try:
         return enum_type(value).label
     except ValueError:
@@ -120,17 +122,24 @@ def _member_html(m: TeamMemberRow) -> str:
     return "<br>".join(lines)
 
 
-def _rows(name: str) -> QWidget:
+#: one record shown as a row (a carer, a member of the team)
+Row = TypeVar("Row")
+
+
+class _Rows(QWidget):
     """A box of rows: text on the left, its buttons on the right."""
-    holder = QWidget()
-    holder.setAccessibleName(name)
-    grid = QGridLayout(holder)
-    grid.setContentsMargins(0, 0, 0, 0)
-    grid.setColumnStretch(0, 1)
-    return holder
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setAccessibleName(name)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setColumnStretch(0, 1)
 
 
-def _add_button(text: str, name: str, slot, layout: QVBoxLayout) -> QPushButton:
+def _add_button(
+    text: str, name: str, slot: Callable[[], object], layout: QVBoxLayout
+) -> QPushButton:
     button = QPushButton(text)
     button.setAccessibleName(name)
     button.clicked.connect(lambda _=False: slot())
@@ -141,18 +150,26 @@ def _add_button(text: str, name: str, slot, layout: QVBoxLayout) -> QPushButton:
     return button
 
 
-def _clear_grid(grid) -> None:
+def _clear_grid(grid: QGridLayout) -> None:
     while grid.count():
-        widget = grid.takeAt(0).widget()
+        item = grid.takeAt(0)
+        widget = item.widget() if item is not None else None
         if widget is not None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
 
 
-def _fill_rows(holder: QWidget, rows, empty: str, on_edit, on_remove) -> list[QPushButton]:
+def _fill_rows(
+    holder: _Rows,
+    rows: Iterable[tuple[Row, str, str]],
+    empty: str,
+    on_edit: Callable[[Row], object],
+    on_remove: Callable[[Row], object],
+) -> list[QPushButton]:
     """One line of rich text per record with its Edit and Remove buttons; the buttons made."""
-    grid = holder.layout()
+    rows = list(rows)
+    grid = holder.grid
     _clear_grid(grid)
     buttons: list[QPushButton] = []
     if not rows:
@@ -230,7 +247,7 @@ class ChildRecordView(QScrollArea):
 
         self.carers_box = QGroupBox("Parents and carers")
         carers_layout = QVBoxLayout(self.carers_box)
-        self.carers = _rows("Parents and carers")
+        self.carers = _Rows("Parents and carers")
         carers_layout.addWidget(self.carers)
         self.add_carer_button = _add_button(
             "Add a &parent or carer…", "Add a parent or carer", self.add_carer, carers_layout
@@ -240,8 +257,8 @@ class ChildRecordView(QScrollArea):
 
         self.consents_box = QGroupBox("Consents")
         consents_layout = QVBoxLayout(self.consents_box)
-        self.consents = _rows("Consents")
-        self.consent_rows = self.consents.layout()
+        self.consents = _Rows("Consents")
+        self.consent_rows = self.consents.grid
         self.withdraw_buttons: list[QPushButton] = []
         consents_layout.addWidget(self.consents)
         self.record_consent_button = _add_button(
@@ -251,7 +268,7 @@ class ChildRecordView(QScrollArea):
 
         self.team_box = QGroupBox("Team around the child")
         team_layout = QVBoxLayout(self.team_box)
-        self.team = _rows("Team around the child")
+        self.team = _Rows("Team around the child")
         team_layout.addWidget(self.team)
         self.add_member_button = _add_button(
             "Add to the &team…", "Add a professional to the team", self.add_member, team_layout
@@ -366,8 +383,8 @@ class ChildRecordView(QScrollArea):
         self.title.setAccessibleName("Child's name")
         for label in self.detail_labels.values():
             label.clear()
-        _clear_grid(self.carers.layout())
-        _clear_grid(self.team.layout())
+        _clear_grid(self.carers.grid)
+        _clear_grid(self.team.grid)
         self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
         self.timeline.clear()
@@ -439,8 +456,7 @@ class ChildRecordView(QScrollArea):
             self._open(ConsentDialog(self.services, self.runner, record.id, record.carers, self))
 
     def _action_failed(self, error: BaseException) -> None:
-        message = error.message if isinstance(error, DomainError) else "Nothing was changed."
-        self.action_message.show_message(message)
+        self.action_message.show_message(error_text(error))
 
     def _withdraw(self, consent: ConsentRow) -> None:
         if not consent.in_force:
@@ -494,7 +510,7 @@ class WithdrawConsentDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _save(self) -> None:
-        on: dt.date = self.on.date().toPython()
+        on = py_date(self.on)
         note = self.note.text()
         consent_id = self.consent.id
         children = self.services.children
@@ -511,7 +527,4 @@ class WithdrawConsentDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        if isinstance(error, ValidationError | DomainError):
-            self.error.show_message(error.message)
-        else:
-            self.error.show_message("The withdrawal could not be saved. Nothing was changed.")
+        self.error.show_message(error_text(error))

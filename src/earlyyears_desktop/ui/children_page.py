@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.enums import AreaOfNeed, ChildStatus
-from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.services.children import ChildFilter, ChildRecord, ChildRow, Saved
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupRow
@@ -30,7 +30,10 @@ from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.child_form import ChildForm
 from earlyyears_desktop.ui.child_record import ChildRecordView, ChildView, read_child_view
 from earlyyears_desktop.ui.children_model import COLUMNS, PAGE_SIZE, ChildrenModel, area_legend
+from earlyyears_desktop.ui.enum_combo import EnumCombo
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading
 
 SEARCH_DEBOUNCE_MS = 150
@@ -39,7 +42,7 @@ RECORD_WIDTH = (320, 420)
 _CHILD_ENTITIES = ("child", "carer", "consent", "team_member", "observation", "support_plan")
 
 
-class ChildrenPage(QWidget):
+class ChildrenPage(Page):
     #: emitted after each list query lands, with the number of children found
     list_ready = Signal(int)
     #: emitted when a child's record has been shown
@@ -73,13 +76,8 @@ class ChildrenPage(QWidget):
         self.search.setMinimumWidth(220)
         filters.addWidget(self.search, 2)
         self.group = self._combo("Group", [("All groups", None)])
-        self.area = self._combo(
-            "Area of need",
-            [("All areas of need", None), *[(label, v) for v, label in AreaOfNeed.choices()]],
-        )
-        self.status = self._combo(
-            "Status", [("Any status", None), *[(label, v) for v, label in ChildStatus.choices()]]
-        )
+        self.area = EnumCombo(AreaOfNeed, "Filter: Area of need", none_label="All areas of need")
+        self.status = EnumCombo(ChildStatus, "Filter: Status", none_label="Any status")
         self.review = self._combo(
             "Review due",
             [
@@ -90,6 +88,7 @@ class ChildrenPage(QWidget):
             ],
         )
         for combo in (self.group, self.area, self.status, self.review):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow)
             filters.addWidget(combo, 1)
             combo.currentIndexChanged.connect(self.run_query)
         layout.addLayout(filters)
@@ -165,7 +164,7 @@ class ChildrenPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         runner.changed.connect(self._on_changes)
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._split_set:
             # The first time the page has its real width: the record takes about 30% of it
@@ -179,7 +178,6 @@ class ChildrenPage(QWidget):
     def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(f"Filter: {name}")
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow)
         for label, value in items:
             combo.addItem(label, value)
         return combo
@@ -210,7 +208,7 @@ class ChildrenPage(QWidget):
     def _today(self) -> dt.date:
         return self.services.children.today()
 
-    def _fetch_rows(self, ids) -> list[ChildRow]:
+    def _fetch_rows(self, ids: Sequence[str]) -> list[ChildRow]:
         return self.services.children.rows(ids)
 
     # ---- the protocol ----
@@ -256,8 +254,8 @@ class ChildrenPage(QWidget):
         return ChildFilter(
             text=self.search.text(),
             group_id=self.group.currentData(),
-            area_of_need=self.area.currentData(),
-            status=self.status.currentData(),
+            area_of_need=self.area.value(),
+            status=self.status.value(),
             review_due_by=review_by,
             sort=self._sort[0],
             descending=self._sort[1],
@@ -327,10 +325,7 @@ class ChildrenPage(QWidget):
         self.empty_hint.show()
 
     def _query_failed(self, error: BaseException) -> None:
-        if isinstance(error, DomainError):
-            self.count.setText(error.message)
-        else:
-            self.count.setText("The list could not be read. Please try again.")
+        self.count.setText(error_text(error))
 
     def _sort_by(self, key: str, descending: bool) -> None:
         if self._sort != (key, descending):
@@ -343,7 +338,7 @@ class ChildrenPage(QWidget):
 
     # ---- the record ----
 
-    def _current_changed(self, current, _previous) -> None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None) -> None:
         child_id = self.model.child_id(current.row()) if current.isValid() else None
         if child_id is None:
             return
@@ -369,8 +364,7 @@ class ChildrenPage(QWidget):
 
     def _child_failed(self, error: BaseException) -> None:
         self.record.clear_personal_data()
-        if isinstance(error, DomainError):
-            self.record.empty.setText(error.message)
+        self.record.empty.setText(error_text(error))
 
     def _on_changes(self, changes: Changes) -> None:
         if not changes.touches(*_CHILD_ENTITIES) and not changes.touches("enrolment", "group"):

@@ -16,6 +16,7 @@ from earlyyears_desktop.services.children import (
     TeamMemberRow,
 )
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
 
@@ -59,12 +60,11 @@ class CarerDialog(FormDialog):
         self.interpreter = QCheckBox("An &interpreter is needed")
         self.interpreter.setChecked(bool(carer and carer.interpreter_needed))
         self.add_field("interpreter_needed", "", self.interpreter)
-        self.format = QComboBox()
-        for value, label in AccessibleFormat.choices():
-            self.format.addItem(label, value)
-        if carer:
-            self.format.setCurrentIndex(max(self.format.findData(carer.accessible_format), 0))
-        self.format.setAccessibleName("Accessible format for handouts and letters")
+        self.format = EnumCombo(
+            AccessibleFormat,
+            "Accessible format for handouts and letters",
+            value=carer.accessible_format if carer else None,
+        )
         self.add_field("accessible_format", "Accessible &format:", self.format)
         self.main_contact = QCheckBox("&Main contact for this child")
         self.main_contact.setChecked(bool(carer and carer.is_main_contact))
@@ -80,7 +80,7 @@ class CarerDialog(FormDialog):
             email=self.email.text(),
             preferred_language=self.language.text(),
             interpreter_needed=self.interpreter.isChecked(),
-            accessible_format=self.format.currentData(),
+            accessible_format=self.format.value() or AccessibleFormat.STANDARD.value,
             is_main_contact=self.main_contact.isChecked(),
         )
 
@@ -166,17 +166,15 @@ class ConsentDialog(FormDialog):
         )
         self.services = services
         self.child_id = child_id
-        self.kind = QComboBox()
-        self.kind.addItem("Choose…", "")
-        for value, label in ConsentKind.choices():
-            self.kind.addItem(label, value)
-        self.kind.setAccessibleName("What the consent is for")
+        self.kind = EnumCombo(ConsentKind, "What the consent is for", none_label="Choose…")
         self.add_field("consent_kind", "&What for:", self.kind)
         self.given_by = QComboBox()
         self.given_by.setEditable(True)
         self.given_by.addItems([c.name for c in carers])
         self.given_by.setCurrentText(carers[0].name if carers else "")
-        self.given_by.lineEdit().setPlaceholderText("Choose a carer or type a name")
+        typed = self.given_by.lineEdit()
+        if typed is not None:  # an editable combo box has one
+            typed.setPlaceholderText("Choose a carer or type a name")
         self.given_by.setAccessibleName("Given by")
         self.add_field("given_by", "Given &by:", self.given_by)
         today = services.children.today()
@@ -186,8 +184,8 @@ class ConsentDialog(FormDialog):
         self.kind.setFocus()
 
     def work(self) -> Callable[[], Any]:
-        kind = self.kind.currentData()
-        if not kind:
+        kind = self.kind.value()
+        if kind is None:
             raise ValidationError("consent_kind", "Please choose what the consent is for.")
         given_by, given_on = self.given_by.currentText(), py_date(self.given_on)
         note, child_id, children = self.note.text(), self.child_id, self.services.children

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,9 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from earlyyears_desktop.domain.errors import DomainError, ValidationError
+from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import FieldError
+
+#: the field widget handed to `add_field`, handed back with its own type
+FieldWidget = TypeVar("FieldWidget", bound=QWidget)
 
 
 def qdate(day: dt.date) -> QDate:
@@ -38,7 +43,8 @@ def date_edit(day: dt.date, name: str) -> QDateEdit:
 
 
 def py_date(edit: QDateEdit) -> dt.date:
-    return edit.date().toPython()
+    day = edit.date()
+    return dt.date(day.year(), day.month(), day.day())
 
 
 class FormDialog(QDialog):
@@ -50,8 +56,6 @@ class FormDialog(QDialog):
     """
 
     saved = Signal(object)
-    #: What the form says when the save failed for a reason that is not the user's.
-    failure_message = "That could not be saved. Nothing was changed."
 
     def __init__(
         self,
@@ -94,8 +98,8 @@ class FormDialog(QDialog):
         self.outer.addWidget(self.buttons)
 
     def add_field(
-        self, field: str, label: str, widget: QWidget, form: QFormLayout | None = None
-    ) -> QWidget:
+        self, field: str, label: str, widget: FieldWidget, form: QFormLayout | None = None
+    ) -> FieldWidget:
         """Add a labelled row to `form` (this dialog's own form unless another is given)."""
         target = self.form if form is None else form
         error = FieldError(field)
@@ -170,25 +174,22 @@ class FormDialog(QDialog):
         self.buttons.setEnabled(True)
         if isinstance(error, ValidationError):
             self.show_error(error.field, error.message)
-        elif isinstance(error, DomainError):
-            self.summary.show_message(error.message)
         else:
-            self.summary.show_message(self.failure_message)
+            self.summary.show_message(error_text(error))
 
 
-def changes_of(result: Any):
+def changes_of(result: Any) -> Changes | None:
     """The `Changes` in a service's answer, whatever its shape (Changes, Saved or a tuple)."""
-    from earlyyears_desktop.services.unit_of_work import Changes
-
     if isinstance(result, Changes):
         return result
     if isinstance(result, tuple) and result and isinstance(result[0], Changes):
         return result[0]
-    return getattr(result, "changes", None)
+    changes = getattr(result, "changes", None)
+    return changes if isinstance(changes, Changes) else None
 
 
 def confirm(
-    parent: QWidget, title: str, text: str, yes_text: str, on_yes: Callable[[], None]
+    parent: QWidget, title: str, text: str, yes_text: str, on_yes: Callable[[], object]
 ) -> QMessageBox:
     """Ask before something that cannot be undone here; window-modal, never blocking."""
     box = QMessageBox(parent)

@@ -8,7 +8,7 @@ holiday, a weekend) the group that meets next, at its next session.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,20 +31,20 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import SessionStatus
 from earlyyears_desktop.services.attendance import Register
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.groups import GroupRow, SessionRow
+from earlyyears_desktop.services.groups import GroupRow, SessionRow, StaffRow, VenueRow
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.attendance_view import AttendanceView
-from earlyyears_desktop.ui.group_dialogs import (
-    WEEKDAYS,
+from earlyyears_desktop.ui.enrolment_dialogs import EnrolmentsDialog
+from earlyyears_desktop.ui.group_dialogs import WEEKDAYS, GroupDialog
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
+from earlyyears_desktop.ui.register import RegisterView
+from earlyyears_desktop.ui.session_dialogs import (
     AddSessionDialog,
     CancelSessionDialog,
     EditSessionDialog,
-    EnrolmentsDialog,
-    GroupDialog,
     ScheduleTermDialog,
 )
-from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.register import RegisterView
 from earlyyears_desktop.ui.widgets import heading
 
 SESSION_ID = Qt.ItemDataRole.UserRole
@@ -67,7 +67,7 @@ def session_text(s: SessionRow) -> str:
     return text
 
 
-class GroupsPage(QWidget):
+class GroupsPage(Page):
     """Groups, sessions and the attendance register.
 
     "Register only" (the register's button, or F11 from the main window; Esc leaves it)
@@ -194,7 +194,7 @@ class GroupsPage(QWidget):
         self._enable_actions()
         runner.changed.connect(self._changed)
 
-    def _button(self, text: str, name: str, slot) -> QPushButton:
+    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
         button.setAccessibleName(name)
         button.setToolTip(name)
@@ -387,7 +387,9 @@ class GroupsPage(QWidget):
         opened = self.register_view.session_id if self.register_view is not None else None
         return next((s for s in self._sessions if s.id == opened), None)
 
-    def _session_moved(self, current: QListWidgetItem | None, _previous=None) -> None:
+    def _session_moved(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None = None
+    ) -> None:
         if current is not None:
             self._open_timer.start()
 
@@ -401,7 +403,7 @@ class GroupsPage(QWidget):
     def _session_activated(self, item: QListWidgetItem) -> None:
         self.open_session(item.data(SESSION_ID))
 
-    def _follow_group(self, view: Any) -> None:
+    def _follow_group(self, view: RegisterView) -> None:
         """Show the opened session's group on the left, so the two sides agree."""
         register = view.register
         if register is None or view is not self.register_view:
@@ -497,7 +499,9 @@ class GroupsPage(QWidget):
             on_done=lambda result: self._group_dialog(result[0], group, result[1]),
         )
 
-    def _group_dialog(self, venues, group: GroupRow | None, staff=None) -> None:
+    def _group_dialog(
+        self, venues: list[VenueRow], group: GroupRow | None, staff: list[StaffRow] | None = None
+    ) -> None:
         dialog = GroupDialog(self.services, self.runner, venues, group, staff, self)
         dialog.saved.connect(self._group_saved)
         self._open(dialog)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.enums import SessionStatus
-from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.handouts import (
     HandoutsCancelled,
     NoHandouts,
@@ -42,7 +41,9 @@ from earlyyears_desktop.handouts import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner, Progress
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 #: printing renders each page as an image at this resolution (A4 at 300 dpi is 2480 x 3508)
@@ -89,7 +90,7 @@ def sessions_for_handouts(rows: list[SessionRow], today: dt.date) -> list[Sessio
     return sorted(usable, key=lambda s: (s.date, s.group_name.casefold()), reverse=True)
 
 
-class HandoutsPage(QWidget):
+class HandoutsPage(Page):
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
@@ -330,12 +331,8 @@ class HandoutsPage(QWidget):
             self._show_empty_state()
         if isinstance(error, HandoutsCancelled):
             self.message.setText("Stopped: no handouts were made.")
-        elif isinstance(error, DomainError):
-            self.message.setText(error.message)
         else:
-            self.message.setText(
-                "Something went wrong making the handouts. Nothing was saved; please try again."
-            )
+            self.message.setText(error_text(error))
         self._enable()
 
     # ---- print and save ----

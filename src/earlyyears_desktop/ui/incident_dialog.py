@@ -12,13 +12,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from earlyyears_desktop.services.incidents import RecordedIncident
+from earlyyears_desktop.ui.error_text import UNEXPECTED_ERROR
 
 TITLE = "Something went wrong"
 
 
 def incident_text(recorded: RecordedIncident) -> str:
     """What the dialog says (plain text)."""
-    lines = ["Something unexpected went wrong. Records already saved are kept; please try again."]
+    lines = [UNEXPECTED_ERROR]
     incident_id = recorded.incident.incident_id
     if recorded.log_file is not None:
         lines.append(f"Details for support are saved as incident {incident_id} in:")

@@ -189,6 +189,14 @@ class OpRunner(QObject):
         self._pool.start(_Job(job_work, relay))
         return handle
 
+    def report_unexpected(self, error: BaseException) -> RecordedIncident:
+        """An unexpected error met on the GUI thread (outside `run`): its types and frames to
+        the incident log, and `incident`, so the app offers the details for support."""
+        log.error("Unexpected error: %s", type(error).__name__)
+        recorded = record_incident(error, program=PROGRAM)
+        self.incident.emit(recorded)
+        return recorded
+
     def wait_for_idle(self, msecs: int = 30_000) -> bool:
         """Block until queued work is finished (for shutdown and locking, not for views)."""
         return self._pool.waitForDone(msecs)

@@ -39,9 +39,13 @@ class Preferences:
 
     @property
     def auto_lock_minutes(self) -> int:
+        stored = self._get("auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES)
+        # An INI file gives back a string; a hand-edited one may hold anything.
+        if not isinstance(stored, int | str | float):
+            return DEFAULT_AUTO_LOCK_MINUTES
         try:
-            minutes = int(self._get("auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
-        except (TypeError, ValueError):
+            minutes = int(stored)
+        except ValueError:
             return DEFAULT_AUTO_LOCK_MINUTES
         return min(max(minutes, 1), 60)
 

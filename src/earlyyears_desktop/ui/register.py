@@ -15,25 +15,16 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
-from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.services.attendance import (
     MarkResult,
     MarkState,
@@ -42,9 +33,13 @@ from earlyyears_desktop.services.attendance import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.card_grid import CardGrid
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.register_card import CARD_MIN_WIDTH, CARD_STYLE, ChildCard
+from earlyyears_desktop.ui.register_card import ChildCard
 from earlyyears_desktop.ui.register_dialogs import MarkDetailsDialog, VisitorDialog
+from earlyyears_desktop.ui.register_header import RegisterHeader
+from earlyyears_desktop.ui.session_notes import SessionNotesPanel
 
 KEY_MARKS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT.value,
@@ -53,30 +48,6 @@ KEY_MARKS = {
     Qt.Key.Key_D: AttendanceStatus.DID_NOT_ATTEND.value,
     Qt.Key.Key_E: AttendanceStatus.LEFT_EARLY.value,
 }
-NOTES_SAVE_DELAY_MS = 1200
-#: the gap between cards, and the width of the staff-and-notes panel
-CARD_SPACING = 8
-SIDE_WIDTH = 260
-
-
-def human_error(error: BaseException) -> str:
-    """A message fit for the screen: a domain error's own words, never a record's data."""
-    if isinstance(error, DomainError):
-        return str(error)
-    return "That could not be saved. Please try again."
-
-
-def activities_summary(planned: list[str], limit: int = 70) -> str:
-    """The planned activities on one line: as many as fit in about `limit` characters, then
-    how many more there are."""
-    shown: list[str] = []
-    for n, activity in enumerate(planned):
-        if not shown and len(activity) > limit:
-            activity = activity[: limit - 1].rstrip() + "…"
-        elif shown and len("; ".join([*shown, activity])) > limit:
-            return "; ".join(shown) + f" (+{len(planned) - n} more)"
-        shown.append(activity)
-    return "; ".join(shown)
 
 
 @dataclass
@@ -95,20 +66,6 @@ class _UndoStep:
     child_id: str
     previous: MarkState
     done: bool = field(default=False)
-
-
-class _CardScroll(QScrollArea):
-    """The cards' scroll area; says when its viewport's width may have changed.
-
-    A signal from resizeEvent rather than an event filter on the viewport: a Python event
-    filter is called while Qt destroys the widgets at exit, and crashed the interpreter.
-    """
-
-    resized = Signal(int)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.resized.emit(self.viewport().width())
 
 
 class RegisterView(QWidget):
@@ -143,7 +100,6 @@ class RegisterView(QWidget):
         self.current = 0
         self._highlighted: str | None = None
         self.markable = False
-        self._columns = 2
         self._undo: list[_UndoStep] = []
         self._tokens = itertools.count(1)
         self.details_dialog: MarkDetailsDialog | None = None
@@ -170,121 +126,29 @@ class RegisterView(QWidget):
     # ---- layout ----
 
     def _build(self) -> None:
-        self.title = QLabel(objectName="title")
-        self.title.setStyleSheet("font-size: 20px; font-weight: 600")
-        self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("font-size: 14px")  # the palette colour: high contrast too
-        self.counts = QLabel()
-        self.counts.setStyleSheet("font-size: 16px")
-        self.counts.setAccessibleName("Counts")
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setVisible(False)
-        self.banner.setStyleSheet(
-            "background: #fff4ce; border: 1px solid #e0c25a; border-radius: 6px;"
-            " padding: 6px 10px; font-size: 14px"
+        self.header = RegisterHeader()
+        self.header.undo_button.clicked.connect(self.undo_last)
+        self.header.visitor_button.clicked.connect(self.add_visitor)
+        self.header.end_button.clicked.connect(self.end_session)
+        self.header.side_button.toggled.connect(self.set_side_visible)
+        self.header.focus_button.toggled.connect(self.focus_mode_requested)
+        self.card_grid = CardGrid()
+        #: staff present and session notes, beside the cards
+        self.side = SessionNotesPanel(
+            self.services,
+            self.runner,
+            self.session_id,
+            own_changes=self._mine,
+            retired=lambda: self.retired,
         )
-        self.undo_button = QPushButton("Undo last mark")
-        self.undo_button.setToolTip("Undo the last mark (Ctrl+Z)")
-        self.undo_button.setEnabled(False)
-        self.undo_button.clicked.connect(self.undo_last)
-        self.visitor_button = QPushButton("Add visitor…")
-        self.visitor_button.clicked.connect(self.add_visitor)
-        self.end_button = QPushButton("End session")
-        self.end_button.setToolTip("Mark the session as held and list anyone not marked")
-        self.end_button.clicked.connect(self.end_session)
-        self.side_button = QPushButton("Staff && notes")
-        self.side_button.setCheckable(True)
-        self.side_button.setChecked(True)
-        self.side_button.setAccessibleName("Show staff present and session notes")
-        self.side_button.setToolTip(
-            "Show or hide the staff present and the session notes (hiding them makes room "
-            "for more children)"
-        )
-        self.side_button.toggled.connect(self.set_side_visible)
-        self.focus_button = QPushButton("Register only")
-        self.focus_button.setCheckable(True)
-        self.focus_button.setAccessibleName("Register only")
-        self.focus_button.setToolTip(
-            "Show only the register, with more children on the screen (F11). "
-            "Press again, F11 or Esc to bring the lists back."
-        )
-        self.focus_button.toggled.connect(self.focus_mode_requested)
-        for button in (
-            self.undo_button,
-            self.visitor_button,
-            self.end_button,
-            self.side_button,
-            self.focus_button,
-        ):
-            button.setMinimumHeight(40)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
-        # Two rows: who and when, with the view buttons; the counts, with the actions.
-        titles = QHBoxLayout()
-        title_text = QVBoxLayout()
-        title_text.setSpacing(0)
-        title_text.addWidget(self.title)
-        title_text.addWidget(self.subtitle)
-        titles.addLayout(title_text, 1)
-        titles.addWidget(self.side_button)
-        titles.addWidget(self.focus_button)
-        actions = QHBoxLayout()
-        actions.addWidget(self.counts, 1)
-        actions.addWidget(self.undo_button)
-        actions.addWidget(self.visitor_button)
-        actions.addWidget(self.end_button)
-
-        self.grid_host = QWidget()
-        self.grid_host.setStyleSheet(CARD_STYLE)
-        self.grid = QGridLayout(self.grid_host)
-        self.grid.setContentsMargins(2, 2, 2, 2)
-        self.grid.setSpacing(CARD_SPACING)
-        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.scroll = _CardScroll()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setWidget(self.grid_host)
-        self.scroll.resized.connect(self._viewport_resized)
-
-        self.staff_list = QListWidget()
-        self.staff_list.setAccessibleName("Staff present")
-        self.staff_list.setStyleSheet(
-            "QListWidget { font-size: 14px } QListWidget::item { padding: 4px }"
-        )
-        self.staff_list.itemChanged.connect(lambda _item: self._details_edited())
-        self.staff_extra = QLineEdit()
-        self.staff_extra.setPlaceholderText("Someone else: type a name, press Enter")
-        self.staff_extra.returnPressed.connect(self._add_staff_name)
-        self.notes = QPlainTextEdit()
-        self.notes.setAccessibleName("Session notes")
-        self.notes.setPlaceholderText("How the session went, anything to follow up")
-        self.notes.textChanged.connect(self._details_edited)
-        self.details_state = QLabel()
-        self._details_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
-        self._details_timer.timeout.connect(self.save_session_details)
-        self._loading_details = False
-
-        self.side = QWidget()
-        self.side.setFixedWidth(SIDE_WIDTH)
-        side_layout = QVBoxLayout(self.side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(QLabel("<b>Staff present</b>"))
-        side_layout.addWidget(self.staff_list, 1)
-        side_layout.addWidget(self.staff_extra)
-        side_layout.addWidget(QLabel("<b>Session notes</b>"))
-        side_layout.addWidget(self.notes, 2)
-        side_layout.addWidget(self.details_state)
 
         body = QHBoxLayout()
-        body.addWidget(self.scroll, 1)
+        body.addWidget(self.card_grid, 1)
         body.addWidget(self.side)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
-        layout.addLayout(titles)
-        layout.addLayout(actions)
-        layout.addWidget(self.banner)
+        layout.addWidget(self.header)
         layout.addLayout(body, 1)
 
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
@@ -316,15 +180,15 @@ class RegisterView(QWidget):
         self.register = register
         today = self.services.attendance.today()
         self.markable = register.status != SessionStatus.CANCELLED and register.date <= today
-        self._show_title(register)
+        self.header.show_title(register)
         if register.status == SessionStatus.CANCELLED:
             self._say(f"This session was cancelled ({register.cancel_reason}): it takes no marks.")
         elif register.date > today:
             self._say("This session is on a later date: the register opens on the day.")
         else:
-            self.banner.setVisible(False)
-        self.end_button.setEnabled(self.markable and register.status != SessionStatus.HELD)
-        self.visitor_button.setEnabled(self.markable)
+            self.header.banner.setVisible(False)
+        self.header.end_button.setEnabled(self.markable and register.status != SessionStatus.HELD)
+        self.header.visitor_button.setEnabled(self.markable)
 
         for card in self.cards.values():
             card.deleteLater()
@@ -332,90 +196,49 @@ class RegisterView(QWidget):
         self._highlighted = None
         self.states = {c.child_id: _CardState(c, c.mark, c.mark) for c in register.cards}
         self.order = [c.child_id for c in register.cards]
-        self.grid_host.setUpdatesEnabled(False)
+        self.card_grid.host.setUpdatesEnabled(False)
         for info in register.cards:
-            card = ChildCard(info, self.grid_host)
+            card = ChildCard(info, self.card_grid.host)
             card.chosen.connect(self._card_chosen)
             card.mark_requested.connect(self.mark_child)
             card.details_requested.connect(self.open_details)
             card.set_markable(self.markable)
             card.show_mark(info.mark, saving=False)
             self.cards[info.child_id] = card
-        self._lay_out_cards()
-        self.grid_host.setUpdatesEnabled(True)
+        self.card_grid.lay_out(self.cards[child_id] for child_id in self.order)
+        self.card_grid.host.setUpdatesEnabled(True)
         self.current = self.order.index(current_id) if current_id in self.order else 0
         self._highlight()
         self._update_counts()
         if staff_names is not None:
-            self._show_session_details(register, staff_names)
-
-    def _show_title(self, register: Register) -> None:
-        self.title.setText(f"{register.group_name}: {register.date:%A %d %B %Y}")
-        bits = [SessionStatus(register.status).label]
-        if register.theme:
-            bits.append(f"Theme: {register.theme}")
-        planned = [line.strip() for line in register.activities.splitlines() if line.strip()]
-        if planned:
-            bits.append(f"Activities: {activities_summary(planned)}")
-        self.subtitle.setText(" · ".join(bits))
-        # The whole list, however long, for the mouse and the screen reader.
-        full = "Planned activities:\n" + "\n".join(planned) if planned else ""
-        self.subtitle.setToolTip(full)
-        self.subtitle.setAccessibleDescription(full)
-
-    def _lay_out_cards(self) -> None:
-        for column in range(self.grid.columnCount()):
-            self.grid.setColumnStretch(column, 0)
-        for column in range(self._columns):
-            self.grid.setColumnStretch(column, 1)
-        for index, child_id in enumerate(self.order):
-            row, column = divmod(index, self._columns)
-            self.grid.addWidget(self.cards[child_id], row, column)
-
-    def _viewport_resized(self, width: int) -> None:
-        margins = self.grid.contentsMargins()
-        room = width - margins.left() - margins.right() + CARD_SPACING
-        columns = max(1, room // (CARD_MIN_WIDTH + CARD_SPACING))
-        if columns != self._columns:
-            self._columns = columns
-            self._lay_out_cards()
+            self.side.show_details(register, staff_names)
 
     @property
     def columns(self) -> int:
         """Cards side by side: as many as the width holds."""
-        return self._columns
+        return self.card_grid.columns
 
     def set_side_visible(self, visible: bool) -> None:
         """Show or hide the staff present and session notes (kept, and saved, when hidden)."""
         self.side.setVisible(visible)
-        if self.side_button.isChecked() != visible:
-            self.side_button.blockSignals(True)
-            self.side_button.setChecked(visible)
-            self.side_button.blockSignals(False)
+        if self.header.side_button.isChecked() != visible:
+            self.header.side_button.blockSignals(True)
+            self.header.side_button.setChecked(visible)
+            self.header.side_button.blockSignals(False)
 
     def show_focus_mode(self, on: bool) -> None:
         """Reflect "Register only" (the page hides its lists): the button, and the staff and
         notes folded away to make room (the "Staff & notes" button brings them back)."""
-        if self.focus_button.isChecked() != on:
-            self.focus_button.blockSignals(True)
-            self.focus_button.setChecked(on)
-            self.focus_button.blockSignals(False)
+        if self.header.focus_button.isChecked() != on:
+            self.header.focus_button.blockSignals(True)
+            self.header.focus_button.setChecked(on)
+            self.header.focus_button.blockSignals(False)
         self.set_side_visible(not on)
 
     def visible_cards(self) -> list[str]:
         """Children whose whole card is on screen now, in register order."""
-        viewport = self.scroll.viewport()
-        area = viewport.rect()
-        seen = []
-        for child_id in self.order:
-            card = self.cards[child_id]
-            if not card.isVisible():
-                continue
-            top_left = card.mapTo(viewport, card.rect().topLeft())
-            bottom_right = card.mapTo(viewport, card.rect().bottomRight())
-            if area.contains(top_left) and area.contains(bottom_right):
-                seen.append(child_id)
-        return seen
+        cards = self.card_grid.fully_visible(self.cards[child_id] for child_id in self.order)
+        return [card.child_id for card in cards]
 
     # ---- marking ----
 
@@ -448,7 +271,7 @@ class RegisterView(QWidget):
             return
         step = _UndoStep(next(self._tokens), child_id, state.mark)
         self._undo.append(step)
-        self.undo_button.setEnabled(True)
+        self.header.undo_button.setEnabled(True)
         state.mark = wanted
         self._show_pending(child_id)
         attendance, session_id = self.services.attendance, self.session_id
@@ -472,7 +295,7 @@ class RegisterView(QWidget):
         if not self._undo:
             return
         step = self._undo.pop()
-        self.undo_button.setEnabled(bool(self._undo))
+        self.header.undo_button.setEnabled(bool(self._undo))
         state = self.states.get(step.child_id)
         if state is None:
             return
@@ -520,8 +343,8 @@ class RegisterView(QWidget):
             return
         if step is not None and step in self._undo:
             self._undo.remove(step)
-            self.undo_button.setEnabled(bool(self._undo))
-        message = human_error(error)
+            self.header.undo_button.setEnabled(bool(self._undo))
+        message = error_text(error)
         self._show_error(error)
         state = self.states.get(child_id)
         if state is None:
@@ -607,76 +430,16 @@ class RegisterView(QWidget):
             self._say(f"Session marked as held. Not marked ({len(unmarked)}): {names}.")
         else:
             self._say("Session marked as held. Everyone has a mark.")
-        self.end_button.setEnabled(False)
+        self.header.end_button.setEnabled(False)
         if self.register is not None:
             self.register = replace(self.register, status=SessionStatus.HELD.value)
-            self._show_title(self.register)
+            self.header.show_title(self.register)
 
     # ---- staff present and notes ----
 
-    def _show_session_details(self, register: Register, staff_names: list[str]) -> None:
-        self._loading_details = True
-        present = [n for n in register.staff_present.splitlines() if n.strip()]
-        self.staff_list.clear()
-        for name in list(dict.fromkeys(staff_names + present)):
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if name in present else Qt.CheckState.Unchecked
-            )
-            self.staff_list.addItem(item)
-        if self.notes.toPlainText() != register.notes:
-            self.notes.setPlainText(register.notes)
-        self._loading_details = False
-        enabled = register.status != SessionStatus.CANCELLED
-        self.staff_list.setEnabled(enabled)
-        self.notes.setEnabled(enabled)
-        self.staff_extra.setEnabled(enabled)
-
-    def _add_staff_name(self) -> None:
-        name = self.staff_extra.text().strip()
-        if not name:
-            return
-        item = QListWidgetItem(name)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked)
-        self.staff_list.addItem(item)
-        self.staff_extra.clear()
-        self.save_session_details()
-
-    def _details_edited(self) -> None:
-        if self._loading_details:
-            return
-        self.details_state.setText("Saving…")
-        self._details_timer.start()
-
-    def staff_present(self) -> list[str]:
-        return [
-            self.staff_list.item(i).text()
-            for i in range(self.staff_list.count())
-            if self.staff_list.item(i).checkState() == Qt.CheckState.Checked
-        ]
-
-    def save_session_details(self) -> None:
-        self._details_timer.stop()
-        attendance, session_id = self.services.attendance, self.session_id
-        staff, notes = "\n".join(self.staff_present()), self.notes.toPlainText()
-        self.details_state.setText("Saving…")
-        self.runner.run(
-            lambda: attendance.set_session_details(session_id, staff_present=staff, notes=notes),
-            on_done=lambda _c: self._details_said("Saved ✓"),
-            on_error=lambda e: self._details_said(f"Not saved: {human_error(e)}"),
-            changes=self._mine,
-        )
-
-    def _details_said(self, text: str) -> None:
-        if not self.retired:
-            self.details_state.setText(text)
-
     def flush_pending(self) -> None:
         """Save notes being typed now (before the page is closed or the vault locked)."""
-        if self._details_timer.isActive():
-            self.save_session_details()
+        self.side.flush_pending()
 
     # ---- counts, focus, keys ----
 
@@ -684,7 +447,7 @@ class RegisterView(QWidget):
         present = carers = expected = to_arrive = 0
         for state in self.states.values():
             status = state.mark.status
-            attended = bool(status) and AttendanceStatus(status).attended
+            attended = AttendanceStatus(status).attended if status else False
             present += attended
             carers += attended and bool(state.mark.came_with)
             if not state.info.is_visitor and not state.info.enrolment_ended:
@@ -693,12 +456,7 @@ class RegisterView(QWidget):
         return {"present": present, "carers": carers, "expected": expected, "to_arrive": to_arrive}
 
     def _update_counts(self) -> None:
-        c = self.counts_now()
-        self.counts.setText(
-            f"<b>{c['present']}</b> present &nbsp;·&nbsp; <b>{c['carers']}</b> carers"
-            f" &nbsp;·&nbsp; <b>{c['expected']}</b> expected"
-            f" &nbsp;·&nbsp; <b>{c['to_arrive']}</b> still to arrive"
-        )
+        self.header.show_counts(**self.counts_now())
 
     def _card_chosen(self, child_id: str) -> None:
         self._choose(child_id)
@@ -717,13 +475,13 @@ class RegisterView(QWidget):
         if self._highlighted is not None:
             self.cards[self._highlighted].set_current(True)
         if self.order:
-            self.scroll.ensureWidgetVisible(self.cards[self.order[self.current]], 10, 10)
+            self.card_grid.ensureWidgetVisible(self.cards[self.order[self.current]], 10, 10)
 
     def current_child_id(self) -> str | None:
         return self.order[self.current] if self.order else None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        key = Qt.Key(event.key())
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             super().keyPressEvent(event)
@@ -731,8 +489,8 @@ class RegisterView(QWidget):
         moves = {
             Qt.Key.Key_Left: -1,
             Qt.Key.Key_Right: 1,
-            Qt.Key.Key_Up: -self._columns,
-            Qt.Key.Key_Down: self._columns,
+            Qt.Key.Key_Up: -self.columns,
+            Qt.Key.Key_Down: self.columns,
             Qt.Key.Key_Home: -len(self.order),
             Qt.Key.Key_End: len(self.order),
         }
@@ -758,13 +516,12 @@ class RegisterView(QWidget):
         return "This session is on a later date: marks can be made on the day."
 
     def _say(self, text: str) -> None:
-        self.banner.setText(text)
-        self.banner.setVisible(True)
+        self.header.say(text)
 
     def _show_error(self, error: BaseException) -> None:
         if self.retired:
             return
-        message = human_error(error)
+        message = error_text(error)
         self._say(message)
         self.failed.emit(message)
 
@@ -802,7 +559,7 @@ class RegisterView(QWidget):
             self.register = replace(
                 self.register, theme=register.theme, activities=register.activities
             )
-            self._show_title(self.register)
+            self.header.show_title(self.register)
 
     def _pending(self) -> bool:
         return any(s.pending for s in self.states.values())
@@ -810,7 +567,7 @@ class RegisterView(QWidget):
     def clear_personal_data(self) -> None:
         """Drop every name and note; results still on their way are ignored."""
         self.retired = True
-        self._details_timer.stop()
+        self.side.clear_personal_data()
         for dialog in (self.details_dialog, self.visitor_dialog):
             if dialog is not None:
                 dialog.reject()
@@ -820,8 +577,5 @@ class RegisterView(QWidget):
             card.deleteLater()
         self.cards.clear()
         self.order = []
-        self.staff_list.clear()
-        self.notes.clear()
-        self.banner.clear()
-        self.title.clear()
-        self.counts.clear()
+        self.card_grid.lay_out([])
+        self.header.clear()

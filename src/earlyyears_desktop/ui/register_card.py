@@ -7,7 +7,7 @@ and who came) and the save state; then the five mark buttons and Details.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -63,8 +63,8 @@ ChildCard QPushButton#details {{ font-size: 13px; color: #1f3f6f; }}
 class ElidedLabel(QLabel):
     """A one-line label that shows "…" when narrow; `text()` and the tooltip keep it all."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None, **kwargs) -> None:
-        super().__init__(text, parent, **kwargs)
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setTextFormat(Qt.TextFormat.PlainText)
 
@@ -75,7 +75,7 @@ class ElidedLabel(QLabel):
     def minimumSizeHint(self) -> QSize:
         return QSize(0, super().minimumSizeHint().height())
 
-    def paintEvent(self, _event) -> None:
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
@@ -106,15 +106,20 @@ class ChildCard(QFrame):
         self.setMinimumWidth(CARD_MIN_WIDTH)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-        self.name = QLabel(card.display_name, objectName="name")
+        self.name = QLabel(card.display_name)
+        self.name.setObjectName("name")
         self.name.setTextFormat(Qt.TextFormat.PlainText)
-        self.badge = QLabel(objectName="badge")
+        self.badge = QLabel()
+        self.badge.setObjectName("badge")
         self.badge.setVisible(False)
         #: the carer expected, or once marked: the mark, arrival time, who came, a note
-        self.state = ElidedLabel(objectName="state")
+        self.state = ElidedLabel()
+        self.state.setObjectName("state")
         self.state.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.saved = QLabel(objectName="saved")
-        self.details = QPushButton("Details…", objectName="details")
+        self.saved = QLabel()
+        self.saved.setObjectName("saved")
+        self.details = QPushButton("Details…")
+        self.details.setObjectName("details")
         self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.details.setToolTip("Who came, arrival time and a note (Enter)")
         self.details.setAccessibleName("Details")

@@ -24,6 +24,7 @@ from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState, RegisterCard
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.ui.child_search import CHILD_ID, ChildSearch
+from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.operations import OpRunner
 
 
@@ -42,17 +43,16 @@ class MarkDetailsDialog(QDialog):
         self.setWindowTitle("Attendance details")
         self.setMinimumWidth(420)
         self.card = card
-        self.status = QComboBox()
-        for value, label in AttendanceStatus.choices():
-            self.status.addItem(label, value)
-        wanted = mark.status or AttendanceStatus.PRESENT.value
-        self.status.setCurrentIndex(max(0, self.status.findData(wanted)))
+        self.status = EnumCombo(
+            AttendanceStatus, "Mark", value=mark.status or AttendanceStatus.PRESENT.value
+        )
         self.came_with = QComboBox()
         self.came_with.setEditable(True)
         self.came_with.addItems(list(card.carers))
         self.came_with.setCurrentText(mark.came_with or card.expected_carer)
-        self.came_with.lineEdit().setPlaceholderText("Choose a carer or type a name")
-        self.status.setAccessibleName("Mark")
+        typed = self.came_with.lineEdit()
+        if typed is not None:  # an editable combo box has one
+            typed.setPlaceholderText("Choose a carer or type a name")
         self.came_with.setAccessibleName("Came with")
         self.has_time = QCheckBox("&Arrived at")
         self.has_time.setToolTip("Untick to clear the arrival time")

@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import Discipline
 from earlyyears_desktop.services.accounts import (
     Accounts,
-    DomainError,
     NewRecoveryKey,
     ValidationError,
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog, confirm
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrintDialog
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
     auto_lock_changed = Signal(int)  # minutes
     high_contrast_changed = Signal(bool)
 
@@ -194,8 +195,7 @@ class SettingsPage(QWidget):
         self.dialog = dialog
 
     def _recovery_failed(self, error: BaseException) -> None:
-        message = error.message if isinstance(error, DomainError) else "Nothing was changed."
-        self.key_message.setText(f"No new recovery key was made. {message}")
+        self.key_message.setText(f"No new recovery key was made. {error_text(error)}")
 
     def open_add_practitioner(self) -> None:
         dialog = AddPractitionerDialog(self.accounts, self.runner, self._added, self)
@@ -286,10 +286,7 @@ class AddPractitionerDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        if isinstance(error, DomainError):
-            self.error.show_message(error.message)
-        else:
-            self.error.show_message("The practitioner could not be added.")
+        self.error.show_message(error_text(error))
 
 
 class ChangePassphraseDialog(FormDialog):

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.services.accounts import (
     MIN_PASSPHRASE_LENGTH,
-    DomainError,
     ValidationError,
 )
 from earlyyears_desktop.services.first_run import SetUp, set_up
 from earlyyears_desktop.sync.device import DeviceSync
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
@@ -335,8 +335,7 @@ class SetupWizard(QWizard):
 
     def _failed(self, error: BaseException) -> None:
         self._creating = False
-        message = error.message if isinstance(error, DomainError) else "Something went wrong."
-        self.create_page.failed(message)
+        self.create_page.failed(error_text(error))
 
     def accept(self) -> None:
         if self.created is None:

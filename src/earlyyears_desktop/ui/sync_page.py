@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.sync.device import (
@@ -45,7 +44,9 @@ from earlyyears_desktop.sync.device import (
     SyncSummary,
 )
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 _DIRECTION = {
@@ -75,7 +76,7 @@ def _item(text: str, accessible: str | None = None) -> QStandardItem:
     return item
 
 
-class SyncPage(QWidget):
+class SyncPage(Page):
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
@@ -339,12 +340,10 @@ class SyncPage(QWidget):
             self._say(f"The enrolment file was refused: {error.reason}")
         elif isinstance(error, BundleCancelled):
             self._say("The export was cancelled. Nothing was written or changed.")
-        elif isinstance(error, DomainError):
-            self._say(error.message)
         elif isinstance(error, OSError):
             self._say("The file or folder could not be used. Check the USB stick and try again.")
         else:
-            self._say("Something went wrong; nothing was changed. Please try again.")
+            self._say(error_text(error))
 
     # ---- file choosers (tests replace these) ----
 

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import SessionStatus
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
+from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, long_date, short_date
 
 VISITS_AHEAD_DAYS = 14
@@ -84,7 +86,7 @@ def _hint() -> QLabel:
     return label
 
 
-class TodayPage(QWidget):
+class TodayPage(Page):
     loaded = Signal()
     #: a child to open on the Children page
     child_requested = Signal(str)
@@ -154,7 +156,7 @@ class TodayPage(QWidget):
         services = self.services
         self.runner.run(lambda: read_today(services), on_done=self._show)
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if self.isVisible() and changes.touches(
             "session", "attendance", "home_visit", "support_plan", "child", "group"
         ):
@@ -163,7 +165,7 @@ class TodayPage(QWidget):
     def _clear_sessions(self) -> None:
         while self.sessions_layout.count():
             item = self.sessions_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.setParent(None)
@@ -244,7 +246,7 @@ class TodayPage(QWidget):
         self,
         widget: QListWidget,
         empty_label: QLabel,
-        items,
+        items: tuple[DueItem, ...],
         empty: str,
         today: dt.date,
         overdue_word: str,

@@ -32,6 +32,7 @@ from earlyyears_desktop.services.accounts import (
     unlock_with_recovery_key,
 )
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, rows_of
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit
@@ -147,8 +148,8 @@ class UnlockScreen(QWidget):
         self.who.clear()
         try:
             choices = unlock_choices(self.folder)
-        except DomainError as exc:
-            self.message.show_message(exc.message)
+        except DomainError as exc:  # the key-slot file cannot be read: said in its words
+            self.message.show_message(error_text(exc))
             choices = []
         for choice in choices:
             self.who.addItem(choice.label or "Practitioner", choice.practitioner_id)
@@ -216,10 +217,8 @@ class UnlockScreen(QWidget):
                 self._start_wait(wait, text)
                 return
             self.message.show_message(text)
-        elif isinstance(error, DomainError):
-            self.message.show_message(error.message)
         else:
-            self.message.show_message("The records could not be opened. Please try again.")
+            self.message.show_message(error_text(error))
         self._set_enabled(True)
         self.focus_passphrase()
 
@@ -371,10 +370,8 @@ class RecoveryDialog(QDialog):
         self.ok.setEnabled(True)
         if isinstance(error, WrongPassphrase):
             self.key_error.show_message("That recovery key is not right for these records.")
-        elif isinstance(error, DomainError):
-            self.key_error.show_message(error.message)
         else:
-            self.key_error.show_message("The records could not be opened with that key.")
+            self.key_error.show_message(error_text(error))
         self.key.setFocus()
 
     def _set_passphrase(self) -> None:
@@ -401,8 +398,7 @@ class RecoveryDialog(QDialog):
 
     def _set_failed(self, error: BaseException) -> None:
         self.ok.setEnabled(True)
-        message = error.message if isinstance(error, DomainError) else "It could not be saved."
-        self.new_error.show_message(message)
+        self.new_error.show_message(error_text(error))
 
     def _done(self, practitioner_id: str) -> None:
         self._drop_vault()

@@ -1,0 +1,126 @@
+"""The top of a session's register: who and when, the counts, the actions, and a banner for
+what the register has to say (cancelled, not yet, not marked at the end)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from earlyyears_desktop.domain.enums import SessionStatus
+from earlyyears_desktop.services.attendance import Register
+
+
+def activities_summary(planned: list[str], limit: int = 70) -> str:
+    """The planned activities on one line: as many as fit in about `limit` characters, then
+    how many more there are."""
+    shown: list[str] = []
+    for n, activity in enumerate(planned):
+        if not shown and len(activity) > limit:
+            activity = activity[: limit - 1].rstrip() + "…"
+        elif shown and len("; ".join([*shown, activity])) > limit:
+            return "; ".join(shown) + f" (+{len(planned) - n} more)"
+        shown.append(activity)
+    return "; ".join(shown)
+
+
+class RegisterHeader(QWidget):
+    """Two rows: who and when, with the view buttons; the counts, with the actions. The
+    register connects the buttons; none of them takes the keyboard from the cards."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("title")
+        self.title.setStyleSheet("font-size: 20px; font-weight: 600")
+        self.subtitle = QLabel()
+        self.subtitle.setStyleSheet("font-size: 14px")  # the palette colour: high contrast too
+        self.counts = QLabel()
+        self.counts.setStyleSheet("font-size: 16px")
+        self.counts.setAccessibleName("Counts")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.setStyleSheet(
+            "background: #fff4ce; border: 1px solid #e0c25a; border-radius: 6px;"
+            " padding: 6px 10px; font-size: 14px"
+        )
+        self.undo_button = QPushButton("Undo last mark")
+        self.undo_button.setToolTip("Undo the last mark (Ctrl+Z)")
+        self.undo_button.setEnabled(False)
+        self.visitor_button = QPushButton("Add visitor…")
+        self.end_button = QPushButton("End session")
+        self.end_button.setToolTip("Mark the session as held and list anyone not marked")
+        self.side_button = QPushButton("Staff && notes")
+        self.side_button.setCheckable(True)
+        self.side_button.setChecked(True)
+        self.side_button.setAccessibleName("Show staff present and session notes")
+        self.side_button.setToolTip(
+            "Show or hide the staff present and the session notes (hiding them makes room "
+            "for more children)"
+        )
+        self.focus_button = QPushButton("Register only")
+        self.focus_button.setCheckable(True)
+        self.focus_button.setAccessibleName("Register only")
+        self.focus_button.setToolTip(
+            "Show only the register, with more children on the screen (F11). "
+            "Press again, F11 or Esc to bring the lists back."
+        )
+        for button in (
+            self.undo_button,
+            self.visitor_button,
+            self.end_button,
+            self.side_button,
+            self.focus_button,
+        ):
+            button.setMinimumHeight(40)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        titles = QHBoxLayout()
+        title_text = QVBoxLayout()
+        title_text.setSpacing(0)
+        title_text.addWidget(self.title)
+        title_text.addWidget(self.subtitle)
+        titles.addLayout(title_text, 1)
+        titles.addWidget(self.side_button)
+        titles.addWidget(self.focus_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.counts, 1)
+        actions.addWidget(self.undo_button)
+        actions.addWidget(self.visitor_button)
+        actions.addWidget(self.end_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(titles)
+        layout.addLayout(actions)
+        layout.addWidget(self.banner)
+
+    def show_title(self, register: Register) -> None:
+        self.title.setText(f"{register.group_name}: {register.date:%A %d %B %Y}")
+        bits = [SessionStatus(register.status).label]
+        if register.theme:
+            bits.append(f"Theme: {register.theme}")
+        planned = [line.strip() for line in register.activities.splitlines() if line.strip()]
+        if planned:
+            bits.append(f"Activities: {activities_summary(planned)}")
+        self.subtitle.setText(" · ".join(bits))
+        # The whole list, however long, for the mouse and the screen reader.
+        full = "Planned activities:\n" + "\n".join(planned) if planned else ""
+        self.subtitle.setToolTip(full)
+        self.subtitle.setAccessibleDescription(full)
+
+    def show_counts(self, present: int, carers: int, expected: int, to_arrive: int) -> None:
+        self.counts.setText(
+            f"<b>{present}</b> present &nbsp;·&nbsp; <b>{carers}</b> carers"
+            f" &nbsp;·&nbsp; <b>{expected}</b> expected"
+            f" &nbsp;·&nbsp; <b>{to_arrive}</b> still to arrive"
+        )
+
+    def say(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(True)
+
+    def clear(self) -> None:
+        self.banner.clear()
+        self.title.clear()
+        self.counts.clear()
