@@ -35,7 +35,8 @@ from earlyyears_desktop.domain.rules import (
 )
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.unit_of_work import (
-    Changes,
+    INCLUDE_DELETED,
+    Saved,
     UnitOfWork,
     assign_changed,
     get_live,
@@ -77,15 +78,6 @@ class TeamMemberInput:
     phone: str = ""
     email: str = ""
     is_lead_professional: bool = False
-
-
-@dataclass(frozen=True)
-class Saved:
-    """The outcome of a create or update: what changed, the record id, any warning."""
-
-    changes: Changes
-    id: str
-    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +222,7 @@ class ChildrenService:
         data: ChildInput,
         carers: Sequence[CarerInput] = (),
         consents: Sequence[tuple[str, str, dt.date]] = (),
-    ) -> Saved:
+    ) -> Saved[str]:
         """Create a child, with carers and consents (kind, given by, date), all or nothing."""
         values, warning = self._validated(data)
         carer_values = [_carer_values(c) for c in carers]
@@ -250,7 +242,7 @@ class ChildrenService:
 
     def update_child(
         self, child_id: str, data: ChildInput, expected_version: int | None = None
-    ) -> Saved:
+    ) -> Saved[str]:
         values, warning = self._validated(data)
         with self.uow.write() as tx:
             child = get_live(tx.session, Child, child_id)
@@ -268,17 +260,17 @@ class ChildrenService:
             child = get_live(session, Child, child_id)
             carers = session.scalars(
                 select(Carer)
-                .where(Carer.child_id == child_id, Carer.deleted_at.is_(None))
+                .where(Carer.child_id == child_id)
                 .order_by(Carer.is_main_contact.desc(), Carer.created_at)
             ).all()
             consents = session.scalars(
                 select(Consent)
-                .where(Consent.child_id == child_id, Consent.deleted_at.is_(None))
+                .where(Consent.child_id == child_id)
                 .order_by(Consent.given_on, Consent.created_at)
             ).all()
             team = session.scalars(
                 select(TeamMember)
-                .where(TeamMember.child_id == child_id, TeamMember.deleted_at.is_(None))
+                .where(TeamMember.child_id == child_id)
                 .order_by(TeamMember.is_lead_professional.desc(), TeamMember.name)
             ).all()
             return ChildRecord(
@@ -299,15 +291,17 @@ class ChildrenService:
                 team=tuple(_team_row(m) for m in team),
             )
 
-    def delete_child(self, child_id: str) -> Changes:
+    def delete_child(self, child_id: str) -> Saved[None]:
         """Mark a record deleted (a tombstone that syncs); erasure is a separate feature."""
         with self.uow.write() as tx:
             mark_deleted(tx.session, Child, child_id)
-        return tx.changes
+        return Saved(tx.changes, None)
 
     # ---- the list ----
 
     def _filtered(self, flt: ChildFilter) -> Select[Any]:
+        # Plans and enrolments keep their own tombstone test: a list that includes deleted
+        # children (INCLUDE_DELETED, for the whole statement) must still skip deleted plans.
         review = (
             select(func.min(SupportPlan.review_on))
             .where(
@@ -318,8 +312,6 @@ class ChildrenService:
             .scalar_subquery()
         )
         query = select(Child.id)
-        if not flt.include_deleted:
-            query = query.where(Child.deleted_at.is_(None))
         for word in search_key(flt.text).split():
             query = query.where(Child.search_key.contains(word, autoescape=True))
         if flt.status:
@@ -364,8 +356,11 @@ class ChildrenService:
 
     def search_ids(self, flt: ChildFilter = ChildFilter()) -> list[str]:
         """The ids of the children matching a filter, in order: the list model's backbone."""
+        query = self._filtered(flt)
+        if flt.include_deleted:
+            query = query.execution_options(**INCLUDE_DELETED)
         with self.uow.read() as session:
-            return list(session.scalars(self._filtered(flt)))
+            return list(session.scalars(query))
 
     def rows(self, ids: Sequence[str]) -> list[ChildRow]:
         """List rows for a page of ids, in the order given."""
@@ -374,8 +369,7 @@ class ChildrenService:
         with self.uow.read() as session:
             review = (
                 select(SupportPlan.child_id, func.min(SupportPlan.review_on).label("review_on"))
-                .where(SupportPlan.status == "active", SupportPlan.deleted_at.is_(None))
-                .where(SupportPlan.child_id.in_(ids))
+                .where(SupportPlan.status == "active", SupportPlan.child_id.in_(ids))
                 .group_by(SupportPlan.child_id)
                 .subquery()
             )
@@ -408,7 +402,7 @@ class ChildrenService:
 
     # ---- carers ----
 
-    def add_carer(self, child_id: str, data: CarerInput) -> Saved:
+    def add_carer(self, child_id: str, data: CarerInput) -> Saved[str]:
         values = _carer_values(data)
         with self.uow.write() as tx:
             get_live(tx.session, Child, child_id)
@@ -416,23 +410,23 @@ class ChildrenService:
             tx.session.add(carer)
         return Saved(tx.changes, carer.id)
 
-    def update_carer(self, carer_id: str, data: CarerInput) -> Saved:
+    def update_carer(self, carer_id: str, data: CarerInput) -> Saved[str]:
         values = _carer_values(data)
         with self.uow.write() as tx:
             carer = get_live(tx.session, Carer, carer_id)
             assign_changed(carer, values)
         return Saved(tx.changes, carer_id)
 
-    def remove_carer(self, carer_id: str) -> Changes:
+    def remove_carer(self, carer_id: str) -> Saved[None]:
         with self.uow.write() as tx:
             mark_deleted(tx.session, Carer, carer_id)
-        return tx.changes
+        return Saved(tx.changes, None)
 
     # ---- consents ----
 
     def record_consent(
         self, child_id: str, kind: str, given_by: str, given_on: dt.date, note: str = ""
-    ) -> Saved:
+    ) -> Saved[str]:
         values = _consent_values(kind, given_by, given_on, self.today())
         values["note"] = optional_text(note)
         with self.uow.write() as tx:
@@ -443,7 +437,9 @@ class ChildrenService:
             tx.session.add(consent)
         return Saved(tx.changes, consent.id)
 
-    def withdraw_consent(self, consent_id: str, withdrawn_on: dt.date, note: str = "") -> Saved:
+    def withdraw_consent(
+        self, consent_id: str, withdrawn_on: dt.date, note: str = ""
+    ) -> Saved[str]:
         with self.uow.write() as tx:
             consent = get_live(tx.session, Consent, consent_id)
             if consent.withdrawn_on is not None:
@@ -476,7 +472,7 @@ class ChildrenService:
 
     # ---- team around the child ----
 
-    def add_team_member(self, child_id: str, data: TeamMemberInput) -> Saved:
+    def add_team_member(self, child_id: str, data: TeamMemberInput) -> Saved[str]:
         values = _team_values(data)
         with self.uow.write() as tx:
             get_live(tx.session, Child, child_id)
@@ -486,7 +482,7 @@ class ChildrenService:
             tx.session.add(member)
         return Saved(tx.changes, member.id)
 
-    def update_team_member(self, member_id: str, data: TeamMemberInput) -> Saved:
+    def update_team_member(self, member_id: str, data: TeamMemberInput) -> Saved[str]:
         values = _team_values(data)
         with self.uow.write() as tx:
             member = get_live(tx.session, TeamMember, member_id)
@@ -495,10 +491,10 @@ class ChildrenService:
             assign_changed(member, values)
         return Saved(tx.changes, member_id)
 
-    def remove_team_member(self, member_id: str) -> Changes:
+    def remove_team_member(self, member_id: str) -> Saved[None]:
         with self.uow.write() as tx:
             mark_deleted(tx.session, TeamMember, member_id)
-        return tx.changes
+        return Saved(tx.changes, None)
 
 
 # ---- helpers private to this module ----
@@ -580,7 +576,7 @@ def _clear_lead(session: Session, child_id: str) -> None:
 def _refuse_duplicate_nhs(session: Session, nhs: object, child_id: str | None) -> None:
     if not nhs:
         return
-    query = select(Child.id).where(Child.nhs_number == nhs, Child.deleted_at.is_(None))
+    query = select(Child.id).where(Child.nhs_number == nhs)
     if child_id:
         query = query.where(Child.id != child_id)
     if session.scalars(query).first():

@@ -35,13 +35,13 @@ from shiboken6 import isValid
 from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
 from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.services.attendance import (
-    MarkResult,
+    Mark,
     MarkState,
     Register,
     RegisterCard,
 )
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.services.unit_of_work import Changes, Saved
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.register_card import CARD_MIN_WIDTH, CARD_STYLE, ChildCard
 from earlyyears_desktop.ui.register_dialogs import MarkDetailsDialog, VisitorDialog
@@ -495,8 +495,9 @@ class RegisterView(QWidget):
         self._update_counts()
 
     def _mark_saved(
-        self, step: _UndoStep | None, result: MarkResult, *, child_id: str | None = None
+        self, step: _UndoStep | None, saved: Saved[Mark], *, child_id: str | None = None
     ) -> None:
+        result = saved.value
         child_id = child_id or (step.child_id if step else "")
         state = self.states.get(child_id)
         if step is not None:
@@ -594,11 +595,11 @@ class RegisterView(QWidget):
             lambda: attendance.end_session(session_id),
             on_done=self._ended,
             on_error=self._show_error,
-            changes=lambda result: self._mine(result[0]),
+            changes=lambda saved: self._mine(saved.changes),
         )
 
-    def _ended(self, result: tuple[Changes, tuple[RegisterCard, ...]]) -> None:
-        _changes, unmarked = result
+    def _ended(self, saved: Saved[tuple[RegisterCard, ...]]) -> None:
+        unmarked = saved.value
         if self.retired:
             return
         self.unmarked_at_end = unmarked
@@ -666,7 +667,7 @@ class RegisterView(QWidget):
             lambda: attendance.set_session_details(session_id, staff_present=staff, notes=notes),
             on_done=lambda _c: self._details_said("Saved ✓"),
             on_error=lambda e: self._details_said(f"Not saved: {human_error(e)}"),
-            changes=self._mine,
+            changes=lambda saved: self._mine(saved.changes),
         )
 
     def _details_said(self, text: str) -> None:
