@@ -1,4 +1,6 @@
-"""Children and their families: details, carers, consents and the team around the child."""
+"""Children and their families: details, carers, consents and the team around the child.
+
+The carers' and team members' inputs, checks and rows are in services/family.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import (
-    AccessibleFormat,
     AreaOfNeed,
     ChildStatus,
     ConsentKind,
@@ -27,13 +28,23 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import (
     check_date_of_birth,
-    check_email,
     normalise_nhs_number,
     optional_text,
     required_name,
     search_key,
 )
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.family import (
+    CarerInput,
+    CarerRow,
+    TeamMemberInput,
+    TeamMemberRow,
+    carer_row,
+    carer_values,
+    clear_lead,
+    team_row,
+    team_values,
+)
 from earlyyears_desktop.services.unit_of_work import (
     INCLUDE_DELETED,
     Saved,
@@ -59,28 +70,6 @@ class ChildInput:
 
 
 @dataclass(frozen=True)
-class CarerInput:
-    name: str
-    relationship: str = ""
-    phone: str = ""
-    email: str = ""
-    preferred_language: str = "English"
-    interpreter_needed: bool = False
-    accessible_format: str = AccessibleFormat.STANDARD.value
-    is_main_contact: bool = False
-
-
-@dataclass(frozen=True)
-class TeamMemberInput:
-    name: str
-    role: str = ""
-    agency: str = ""
-    phone: str = ""
-    email: str = ""
-    is_lead_professional: bool = False
-
-
-@dataclass(frozen=True)
 class ChildRow:
     """One line of the children list."""
 
@@ -92,19 +81,6 @@ class ChildRow:
     status: str
     areas_of_need: tuple[str, ...]
     review_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class CarerRow:
-    id: str
-    name: str
-    relationship: str
-    phone: str
-    email: str
-    preferred_language: str
-    interpreter_needed: bool
-    accessible_format: str
-    is_main_contact: bool
 
 
 @dataclass(frozen=True)
@@ -120,17 +96,6 @@ class ConsentRow:
     @property
     def in_force(self) -> bool:
         return self.given and self.withdrawn_on is None
-
-
-@dataclass(frozen=True)
-class TeamMemberRow:
-    id: str
-    name: str
-    role: str
-    agency: str
-    phone: str
-    email: str
-    is_lead_professional: bool
 
 
 @dataclass(frozen=True)
@@ -225,14 +190,14 @@ class ChildrenService:
     ) -> Saved[str]:
         """Create a child, with carers and consents (kind, given by, date), all or nothing."""
         values, warning = self._validated(data)
-        carer_values = [_carer_values(c) for c in carers]
+        carer_fields = [carer_values(c) for c in carers]
         consent_values = [_consent_values(k, by, on, self.today()) for k, by, on in consents]
         with self.uow.write() as tx:
             _refuse_duplicate_nhs(tx.session, values["nhs_number"], None)
             child = Child(**values)
             tx.session.add(child)
             tx.session.flush()
-            for cv in carer_values:
+            for cv in carer_fields:
                 tx.session.add(Carer(child_id=child.id, **cv))
             for kv in consent_values:
                 tx.session.add(
@@ -286,9 +251,9 @@ class ChildrenService:
                 key_person=child.key_person,
                 setting_attended=child.setting_attended,
                 status=child.status,
-                carers=tuple(_carer_row(c) for c in carers),
+                carers=tuple(carer_row(c) for c in carers),
                 consents=tuple(_consent_row(c) for c in consents),
-                team=tuple(_team_row(m) for m in team),
+                team=tuple(team_row(m) for m in team),
             )
 
     def delete_child(self, child_id: str) -> Saved[None]:
@@ -403,7 +368,7 @@ class ChildrenService:
     # ---- carers ----
 
     def add_carer(self, child_id: str, data: CarerInput) -> Saved[str]:
-        values = _carer_values(data)
+        values = carer_values(data)
         with self.uow.write() as tx:
             get_live(tx.session, Child, child_id)
             carer = Carer(child_id=child_id, **values)
@@ -411,7 +376,7 @@ class ChildrenService:
         return Saved(tx.changes, carer.id)
 
     def update_carer(self, carer_id: str, data: CarerInput) -> Saved[str]:
-        values = _carer_values(data)
+        values = carer_values(data)
         with self.uow.write() as tx:
             carer = get_live(tx.session, Carer, carer_id)
             assign_changed(carer, values)
@@ -473,21 +438,21 @@ class ChildrenService:
     # ---- team around the child ----
 
     def add_team_member(self, child_id: str, data: TeamMemberInput) -> Saved[str]:
-        values = _team_values(data)
+        values = team_values(data)
         with self.uow.write() as tx:
             get_live(tx.session, Child, child_id)
             if data.is_lead_professional:
-                _clear_lead(tx.session, child_id)
+                clear_lead(tx.session, child_id)
             member = TeamMember(child_id=child_id, **values)
             tx.session.add(member)
         return Saved(tx.changes, member.id)
 
     def update_team_member(self, member_id: str, data: TeamMemberInput) -> Saved[str]:
-        values = _team_values(data)
+        values = team_values(data)
         with self.uow.write() as tx:
             member = get_live(tx.session, TeamMember, member_id)
             if data.is_lead_professional and not member.is_lead_professional:
-                _clear_lead(tx.session, member.child_id)
+                clear_lead(tx.session, member.child_id)
             assign_changed(member, values)
         return Saved(tx.changes, member_id)
 
@@ -516,26 +481,6 @@ def _check_areas(areas: Sequence[str]) -> list[str]:
     return sorted(set(checked), key=checked.index)
 
 
-def _carer_values(data: CarerInput) -> dict[str, object]:
-    try:
-        fmt = AccessibleFormat(data.accessible_format).value
-    except ValueError:
-        raise ValidationError(
-            "accessible_format", "Please choose a format from the list."
-        ) from None
-    email = check_email(data.email)
-    return dict(
-        name=required_name("carer_name", data.name, "carer's name"),
-        relationship=optional_text(data.relationship),
-        phone=optional_text(data.phone),
-        email=email,
-        preferred_language=optional_text(data.preferred_language) or "English",
-        interpreter_needed=bool(data.interpreter_needed),
-        accessible_format=fmt,
-        is_main_contact=bool(data.is_main_contact),
-    )
-
-
 def _consent_values(
     kind: str, given_by: str, given_on: dt.date, today: dt.date
 ) -> dict[str, object]:
@@ -553,26 +498,6 @@ def _consent_values(
     )
 
 
-def _team_values(data: TeamMemberInput) -> dict[str, object]:
-    return dict(
-        name=required_name("member_name", data.name, "professional's name"),
-        role=optional_text(data.role),
-        agency=optional_text(data.agency),
-        phone=optional_text(data.phone),
-        email=optional_text(data.email),
-        is_lead_professional=bool(data.is_lead_professional),
-    )
-
-
-def _clear_lead(session: Session, child_id: str) -> None:
-    for member in session.scalars(
-        select(TeamMember).where(
-            TeamMember.child_id == child_id, TeamMember.is_lead_professional.is_(True)
-        )
-    ):
-        member.is_lead_professional = False
-
-
 def _refuse_duplicate_nhs(session: Session, nhs: object, child_id: str | None) -> None:
     if not nhs:
         return
@@ -585,37 +510,20 @@ def _refuse_duplicate_nhs(session: Session, nhs: object, child_id: str | None) -
         )
 
 
-def _carer_row(c: Carer) -> CarerRow:
-    return CarerRow(
-        c.id,
-        c.name,
-        c.relationship,
-        c.phone,
-        c.email,
-        c.preferred_language,
-        bool(c.interpreter_needed),
-        c.accessible_format,
-        bool(c.is_main_contact),
-    )
-
-
 def _consent_row(c: Consent) -> ConsentRow:
     return ConsentRow(c.id, c.kind, bool(c.given), c.given_by, c.given_on, c.withdrawn_on, c.note)
 
 
-def _team_row(m: TeamMember) -> TeamMemberRow:
-    return TeamMemberRow(
-        m.id, m.name, m.role, m.agency, m.phone, m.email, bool(m.is_lead_professional)
-    )
-
-
 __all__ = [
     "CarerInput",
+    "CarerRow",
     "ChildFilter",
     "ChildInput",
     "ChildRecord",
     "ChildRow",
     "ChildrenService",
+    "ConsentRow",
     "Saved",
     "TeamMemberInput",
+    "TeamMemberRow",
 ]
