@@ -51,9 +51,9 @@ def main() -> int:
         shown = status or "-"
         print("intent", pair[0], pair[1], shown, flush=True)
         result = services.attendance.mark(pair[0], pair[1], status)
-        assert result.changed
+        assert result.changes
         current[pair] = status
-        print("ack", result.attendance_id, pair[0], pair[1], shown, flush=True)
+        print("ack", result.value.attendance_id, pair[0], pair[1], shown, flush=True)
     services.vault.lock()
     return 0
 

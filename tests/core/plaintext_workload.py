@@ -53,9 +53,9 @@ def main() -> int:
                 child, f"{MARKER_CHILD[0]} said '{word}' number {n}", today - dt.timedelta(days=n)
             )
         )
-    _, group = services.groups.add_group(GroupInput("Marker Group", weekday=today.weekday()))
+    group = services.groups.add_group(GroupInput("Marker Group", weekday=today.weekday())).id
     services.groups.enrol(child, group, today - dt.timedelta(days=14))
-    _, session = services.groups.add_session(group, today)
+    session = services.groups.add_session(group, today).id
     services.attendance.mark(session, child, AttendanceStatus.PRESENT.value, came_with="Dad")
     services.attendance.mark(session, child, AttendanceStatus.LATE.value, note=MARKER_WORDS[0])
     services.children.update_child(

@@ -23,10 +23,10 @@ def test_a_child_who_did_not_come_has_no_arrival_time(demo: VaultUnderTest) -> N
     attendance = demo.services.attendance
     session_id, children = _todays_register(demo.services)
     first = attendance.mark(session_id, children[0], "present")
-    assert first.state.arrived_at is not None
+    assert first.value.state.arrived_at is not None
     changed = attendance.mark(session_id, children[0], "apologies")
-    assert changed.state.status == "apologies"
-    assert changed.state.arrived_at is None
+    assert changed.value.state.status == "apologies"
+    assert changed.value.state.arrived_at is None
 
 
 def test_the_same_mark_again_changes_nothing_after_the_arrival_was_cleared(
@@ -36,10 +36,10 @@ def test_the_same_mark_again_changes_nothing_after_the_arrival_was_cleared(
     session_id, children = _todays_register(demo.services)
     attendance.mark(session_id, children[1], "present")
     cleared = attendance.mark(session_id, children[1], "present", clear_arrived_at=True)
-    assert cleared.state.arrived_at is None
+    assert cleared.value.state.arrived_at is None
     again = attendance.mark(session_id, children[1], "present")
-    assert not again.changed
-    assert again.state.arrived_at is None
+    assert not again.changes
+    assert again.value.state.arrived_at is None
 
 
 def test_a_child_whose_enrolment_ended_is_marked_only_as_a_visitor(
@@ -60,7 +60,7 @@ def test_a_child_whose_enrolment_ended_is_marked_only_as_a_visitor(
     with pytest.raises(ValidationError, match="visitor"):
         services.attendance.mark(session_id, child, "present")
     marked = services.attendance.mark(session_id, child, "present", visitor=True)
-    assert marked.changed
+    assert marked.changes
 
 
 def test_deleted_and_closed_children_leave_the_reports_and_the_follow_up_list(

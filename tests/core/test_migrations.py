@@ -32,9 +32,9 @@ def _vault_at_first_revision(fresh: VaultUnderTest) -> tuple[str, str]:
     saved = fresh.services.children.create_child(
         ChildInput("Ngozi", "Okafor", TODAY - dt.timedelta(days=900))
     )
-    _, observation = fresh.services.observations.add(
+    observation = fresh.services.observations.add(
         ObservationInput(saved.id, OLD_WORDS, TODAY - dt.timedelta(days=3))
-    )
+    ).id
     downgrade(fresh.vault, "0001")
     assert migrations.current_revision(fresh.vault.engine) == "0001"
     with fresh.vault.engine.begin() as conn:
@@ -81,9 +81,9 @@ def test_old_vault_upgrades_with_data_intact(fresh: VaultUnderTest) -> None:
     assert services.verify_audit().ok
 
     # New observations are indexed by the triggers from here on.
-    _, newer = services.observations.add(
+    newer = services.observations.add(
         ObservationInput(child_id, "Marmaladecrumble again today", TODAY)
-    )
+    ).id
     assert {o.id for o in services.observations.search("marmaladecrumble")} == {
         observation_id,
         newer,

@@ -25,6 +25,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.demo import nhs_number_with_check_digit
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED
 
 from .conftest import TODAY, VaultUnderTest
 
@@ -226,10 +227,11 @@ def test_stale_edit_is_refused(services: Services) -> None:
 
 def test_delete_is_a_tombstone_not_a_hard_delete(services: Services) -> None:
     saved = services.children.create_child(_child())
-    changes = services.children.delete_child(saved.id)
-    assert changes.ids("child") == {saved.id}
+    deleted = services.children.delete_child(saved.id)
+    assert deleted.changes.ids("child") == {saved.id}
     with services.uow.read() as session:
-        row = session.get(Child, saved.id)
+        assert session.get(Child, saved.id) is None  # hidden from every ordinary read
+        row = session.get(Child, saved.id, execution_options=INCLUDE_DELETED)
         assert row is not None and row.deleted_at is not None and row.version == 2
         last = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
         assert last is not None and (last.action, last.record_id) == ("delete", saved.id)
@@ -256,9 +258,9 @@ def test_a_hard_delete_is_refused(services: Services) -> None:
 
 
 def _group_with_session(services: Services, child_id: str) -> str:
-    _, group = services.groups.add_group(GroupInput("Little Steps", weekday=TODAY.weekday()))
+    group = services.groups.add_group(GroupInput("Little Steps", weekday=TODAY.weekday())).id
     services.groups.enrol(child_id, group, TODAY - dt.timedelta(days=30))
-    _, session = services.groups.add_session(group, TODAY)
+    session = services.groups.add_session(group, TODAY).id
     return session
 
 
@@ -266,22 +268,22 @@ def test_the_same_mark_again_writes_nothing(services: Services) -> None:
     child = services.children.create_child(_child()).id
     session = _group_with_session(services, child)
     first = services.attendance.mark(session, child, AttendanceStatus.PRESENT.value)
-    assert first.changed and first.attendance_id and first.version == 1
+    assert first.changes and first.value.attendance_id and first.value.version == 1
     before = _counts(services)
     again = services.attendance.mark(session, child, AttendanceStatus.PRESENT.value)
-    assert not again.changed and not again.changes
-    assert again.attendance_id == first.attendance_id and again.version == 1
+    assert not again.changes
+    assert again.value.attendance_id == first.value.attendance_id and again.value.version == 1
     assert _counts(services) == before
     late = services.attendance.mark(session, child, AttendanceStatus.LATE.value)
-    assert late.changed and late.version == 2
+    assert late.changes and late.value.version == 2
     assert _counts(services)["AuditEvent"] == before["AuditEvent"] + 1
 
 
 def test_marks_on_a_later_date_are_refused(services: Services) -> None:
     child = services.children.create_child(_child()).id
-    _, group = services.groups.add_group(GroupInput("Little Steps", weekday=TODAY.weekday()))
+    group = services.groups.add_group(GroupInput("Little Steps", weekday=TODAY.weekday())).id
     services.groups.enrol(child, group, TODAY - dt.timedelta(days=30))
-    _, later = services.groups.add_session(group, TODAY + dt.timedelta(days=7))
+    later = services.groups.add_session(group, TODAY + dt.timedelta(days=7)).id
     before = _counts(services)
     with pytest.raises(ValidationError, match="later date"):
         services.attendance.mark(later, child, AttendanceStatus.PRESENT.value)
@@ -385,9 +387,9 @@ def test_observation_search_finds_a_new_note_and_skips_deleted_children(
     services: Services,
 ) -> None:
     child = services.children.create_child(_child()).id
-    _, obs = services.observations.add(
+    obs = services.observations.add(
         ObservationInput(child, "Stacked the Quillwobble cups into a tower", TODAY)
-    )
+    ).id
     assert [o.id for o in services.observations.search("quillwob")] == [obs]
     assert [o.id for o in services.observations.search("QUILLWOBBLE tower")] == [obs]
     with pytest.raises(ValidationError, match="future"):
@@ -401,7 +403,7 @@ def test_observation_search_by_word_start_finds_every_word_it_begins(
 ) -> None:
     child = services.children.create_child(_child()).id
     ids = [
-        services.observations.add(ObservationInput(child, text, TODAY))[1]
+        services.observations.add(ObservationInput(child, text, TODAY)).id
         for text in (
             "Balanced on one foot by the Trampolinequartz",
             "Balancing beam with Trampolinequartz help",

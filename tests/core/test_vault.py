@@ -33,9 +33,9 @@ def _digest(path: Path) -> str:
 
 
 def _add_second_practitioner(fresh: VaultUnderTest) -> str:
-    _, deepa = fresh.services.practitioners.add(
+    deepa = fresh.services.practitioners.add(
         "Deepa Nair", Role.THERAPIST.value, "speech_and_language_therapy"
-    )
+    ).id
     slot = fresh.vault.add_passphrase(deepa, "Deepa Nair", SECOND_PASSPHRASE, params=FAST)
     fresh.services.practitioners.set_key_slot(deepa, slot.id)
     return deepa

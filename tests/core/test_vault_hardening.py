@@ -44,7 +44,7 @@ def test_a_slot_edited_to_name_another_practitioner_no_longer_opens(
 ) -> None:
     services = fresh.services
     first = services.actor.practitioner_id
-    _, second = services.practitioners.add("Bolaji Adewale", "portage_worker")
+    second = services.practitioners.add("Bolaji Adewale", "portage_worker").id
     fresh.vault.add_passphrase(second, "Bolaji", SECOND_PASSPHRASE, KdfParams.for_tests())
     fresh.vault.lock()
 

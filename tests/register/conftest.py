@@ -59,8 +59,8 @@ def make_services(folder: Path) -> Services:
 
 def populate_term(services: Services, count: int = len(NAMES)) -> Term:
     groups = services.groups
-    _, venue = groups.add_venue("St Mark's Church Hall", "Church Lane", "Side door")
-    _, group_id = groups.add_group(
+    venue = groups.add_venue("St Mark's Church Hall", "Church Lane", "Side door").id
+    group_id = groups.add_group(
         GroupInput(
             "Little Steps",
             venue,
@@ -69,7 +69,7 @@ def populate_term(services: Services, count: int = len(NAMES)) -> Term:
             end_time=dt.time(11, 0),
             capacity=40,
         )
-    )
+    ).id
     groups.add_staff(group_id, "Amira Haddad", "early_years_education")
     groups.add_staff(group_id, "Gareth Morgan", "speech_and_language_therapy", visiting=True)
     child_ids = []
@@ -86,7 +86,7 @@ def populate_term(services: Services, count: int = len(NAMES)) -> Term:
     visitor = services.children.create_child(
         ChildInput("Visiting", "Child", dt.date(2024, 5, 5)), carers=[CarerInput("Pat Child")]
     )
-    _, session_ids = groups.schedule_term(group_id, TERM_START, TERM_END, skip=HALF_TERM)
+    session_ids = groups.schedule_term(group_id, TERM_START, TERM_END, skip=HALF_TERM).value
     rows = {s.id: s.date for s in groups.sessions(group_id=group_id)}
     today_session = next(i for i in session_ids if rows[i] == TODAY)
     future_session = next(i for i in session_ids if rows[i] > TODAY)

@@ -18,7 +18,7 @@ def main() -> None:
     print("ready", flush=True)
     for session_id, child_id, status in pairs:
         result = services.attendance.mark(session_id, child_id, status)
-        print(result.attendance_id, status, flush=True)
+        print(result.value.attendance_id, status, flush=True)
 
 
 if __name__ == "__main__":

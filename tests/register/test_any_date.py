@@ -87,15 +87,15 @@ def test_register_flows_run_on_any_day(on_day: DayVault) -> None:
     if on_day.meets:
         # Mark, change, undo, clear: the arrival time is the services' clock's, not the wall's.
         first = attendance.mark(session.id, children[0], "present")
-        assert first.changed and first.state.arrived_at == FIXED_TIME
+        assert first.changes and first.value.state.arrived_at == FIXED_TIME
         changed = attendance.mark(session.id, children[0], "apologies")
-        assert changed.state.status == "apologies" and changed.state.arrived_at is None
-        undone = attendance.undo(session.id, children[0], changed.previous)
-        assert undone.state == first.state
-        cleared = attendance.undo(session.id, children[0], first.previous)
-        assert cleared.state == NO_MARK
+        assert changed.value.state.status == "apologies" and changed.value.state.arrived_at is None
+        undone = attendance.undo(session.id, children[0], changed.value.previous)
+        assert undone.value.state == first.value.state
+        cleared = attendance.undo(session.id, children[0], first.value.previous)
+        assert cleared.value.state == NO_MARK
         attendance.mark(session.id, children[1], "late")
-        _, unmarked = attendance.end_session(session.id)
+        unmarked = attendance.end_session(session.id).value
         assert children[1] not in {c.child_id for c in unmarked}
         assert attendance.register(session.id).status == "held"
     else:
@@ -112,9 +112,9 @@ def test_register_flows_run_on_any_day(on_day: DayVault) -> None:
     card = next(c for c in last.cards if c.mark.status is not None)
     other = "did_not_attend" if card.mark.status != "did_not_attend" else "present"
     corrected = attendance.mark(last.session_id, card.child_id, other)
-    assert corrected.changed and corrected.previous == card.mark
-    restored = attendance.undo(last.session_id, card.child_id, corrected.previous)
-    assert restored.state.status == card.mark.status
+    assert corrected.changes and corrected.value.previous == card.mark
+    restored = attendance.undo(last.session_id, card.child_id, corrected.value.previous)
+    assert restored.value.state.status == card.mark.status
 
     # The term's reports read the same clock.
     start, end, _ = term_bounds(day)

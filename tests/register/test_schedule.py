@@ -26,12 +26,12 @@ def test_schedule_term_is_weekly_and_skips_half_term(term: Term) -> None:
 
 def test_schedule_term_again_adds_nothing_and_one_offs_are_kept(term: Term) -> None:
     groups = term.services.groups
-    _changes, again = groups.schedule_term(term.group_id, TERM_START, TERM_END)
+    again = groups.schedule_term(term.group_id, TERM_START, TERM_END).value
     # Half term was skipped the first time; without the skip it is filled in, nothing else.
     assert [s.date for s in groups.sessions(group_id=term.group_id) if s.id in again] == [
         dt.date(2026, 10, 28)
     ]
-    _, one_off = groups.add_session(term.group_id, dt.date(2026, 12, 19), "Christmas party")
+    one_off = groups.add_session(term.group_id, dt.date(2026, 12, 19), "Christmas party").id
     assert groups.sessions(on=dt.date(2026, 12, 19))[0].theme == "Christmas party"
     assert one_off
 
@@ -46,13 +46,13 @@ def test_update_group_staff_and_session(term: Term) -> None:
     venue = groups.venues()[0]
     groups.update_venue(venue.id, venue.name, "1 Church Lane", "Ramp at the side door")
     assert groups.venues()[0].access_notes == "Ramp at the side door"
-    changes = groups.update_group(
+    saved = groups.update_group(
         term.group_id, GroupInput("Little Steps", venue.id, weekday=2, capacity=12)
     )
-    assert changes
+    assert saved.changes
     assert not groups.update_group(
         term.group_id, GroupInput("Little Steps", venue.id, weekday=2, capacity=12)
-    )
+    ).changes
     staff = groups.staff(term.group_id)
     assert [(s.name, s.visiting) for s in staff] == [
         ("Amira Haddad", False),

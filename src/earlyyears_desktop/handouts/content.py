@@ -106,7 +106,7 @@ def read_session(services: Services, session_id: str) -> SessionContent:
     team_name = services.vault.setting("team_name")
     with services.uow.read() as db:
         session = db.get(GroupSession, session_id)
-        if session is None or session.deleted_at is not None:
+        if session is None:
             raise UnknownSession(
                 "There is no session with that id in these records "
                 "(`earlyyears sessions DIR` lists them)."
@@ -121,9 +121,7 @@ def read_session(services: Services, session_id: str) -> SessionContent:
             .join(Attendance, Attendance.child_id == Child.id)
             .where(
                 Attendance.session_id == session_id,
-                Attendance.deleted_at.is_(None),
                 Attendance.status.in_(ATTENDED),
-                Child.deleted_at.is_(None),
             )
         ).scalars()
         children = sorted(attended, key=lambda c: search_key(_names(c)[1]))
@@ -196,7 +194,7 @@ def _main_carers(db: Session, ids: list[str]) -> dict[str, Carer]:
     found: dict[str, Carer] = {}
     for carer in db.scalars(
         select(Carer)
-        .where(Carer.child_id.in_(ids), Carer.deleted_at.is_(None))
+        .where(Carer.child_id.in_(ids))
         .order_by(Carer.is_main_contact.desc(), Carer.created_at)
     ):
         found.setdefault(carer.child_id, carer)
@@ -218,7 +216,6 @@ def _noticed(db: Session, session_id: str, ids: list[str]) -> dict[str, tuple[st
             Observation.session_id == session_id,
             Observation.child_id.in_(ids),
             Observation.share_with_parents.is_(True),
-            Observation.deleted_at.is_(None),
         )
         .order_by(Observation.created_at)
     ):
@@ -237,9 +234,7 @@ def _strategy_rows(db: Session, child_ids: list[str]) -> list[tuple[str, Strateg
             .join(Strategy, Strategy.id == ChildStrategy.strategy_id)
             .where(
                 ChildStrategy.child_id.in_(child_ids),
-                ChildStrategy.deleted_at.is_(None),
                 ChildStrategy.progress.not_in(_NOT_FOR_HOME),
-                Strategy.deleted_at.is_(None),
                 Strategy.try_at_home != "",
             )
             .order_by(ChildStrategy.assigned_on.desc(), ChildStrategy.created_at)
@@ -261,13 +256,7 @@ def _own_ideas(db: Session, ids: list[str]) -> dict[str, tuple[Idea, ...]]:
 def _group_ideas(db: Session, group_id: str) -> tuple[Idea, ...]:
     """The group's general ideas: the strategies most used with the group's children (no
     child is named or implied), else a few ideas that suit any young child."""
-    members = list(
-        db.scalars(
-            select(Enrolment.child_id).where(
-                Enrolment.group_id == group_id, Enrolment.deleted_at.is_(None)
-            )
-        )
-    )
+    members = list(db.scalars(select(Enrolment.child_id).where(Enrolment.group_id == group_id)))
     counts: Counter[Idea] = Counter(
         Idea(strategy.title, strategy.try_at_home) for _, strategy in _strategy_rows(db, members)
     )
@@ -299,7 +288,6 @@ def _next_session(db: Session, group_id: str, after: dt.date) -> NextSession | N
         select(GroupSession)
         .where(
             GroupSession.group_id == group_id,
-            GroupSession.deleted_at.is_(None),
             GroupSession.date > after,
             GroupSession.status != SessionStatus.CANCELLED.value,
         )

@@ -22,7 +22,12 @@ from earlyyears_desktop.domain.models import (
 from earlyyears_desktop.domain.rules import optional_text
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+from earlyyears_desktop.services.unit_of_work import (
+    INCLUDE_DELETED,
+    Saved,
+    UnitOfWork,
+    get_live,
+)
 
 
 @dataclass(frozen=True)
@@ -39,12 +44,12 @@ NO_MARK = MarkState(None)
 
 
 @dataclass(frozen=True)
-class MarkResult:
-    changes: Changes
+class Mark:
+    """A mark just saved (the value of the `Saved` that `mark` and `undo` return)."""
+
     attendance_id: str
     #: the state before this mark, so the register can undo it
     previous: MarkState
-    changed: bool
     version: int
     #: the mark as it stands after this change (arrival time stamped by the service)
     state: MarkState = NO_MARK
@@ -118,9 +123,7 @@ class AttendanceService:
                 .join(Enrolment, Enrolment.child_id == Child.id)
                 .where(
                     Enrolment.group_id == session.group_id,
-                    Enrolment.deleted_at.is_(None),
                     Enrolment.starts_on <= session.date,
-                    Child.deleted_at.is_(None),
                     # Children whose enrolment ended before this term's session are hidden
                     # unless they have a mark; those who ended recently show as ended.
                     or_(
@@ -131,11 +134,7 @@ class AttendanceService:
             ).all()
             marks = {
                 a.child_id: a
-                for a in db.scalars(
-                    select(Attendance).where(
-                        Attendance.session_id == session_id, Attendance.deleted_at.is_(None)
-                    )
-                )
+                for a in db.scalars(select(Attendance).where(Attendance.session_id == session_id))
             }
             children: dict[str, tuple[Child, bool]] = {}
             for child, ends_on in enrolled:
@@ -150,7 +149,7 @@ class AttendanceService:
             carers: dict[str, list[Carer]] = {}
             for carer in db.scalars(
                 select(Carer)
-                .where(Carer.child_id.in_(list(children)), Carer.deleted_at.is_(None))
+                .where(Carer.child_id.in_(list(children)))
                 .order_by(Carer.is_main_contact.desc(), Carer.created_at)
             ):
                 carers.setdefault(carer.child_id, []).append(carer)
@@ -200,7 +199,7 @@ class AttendanceService:
         visitor: bool = False,
         now: dt.datetime | None = None,
         clear_arrived_at: bool = False,
-    ) -> MarkResult:
+    ) -> Saved[Mark]:
         """Save one mark durably. The same mark again changes nothing and writes nothing.
 
         `status=None` clears the mark (used by undo). Fields left as None keep their value;
@@ -220,10 +219,12 @@ class AttendanceService:
             session = get_live(db, GroupSession, session_id)
             _check_markable(session, moment.date())
             get_live(db, Child, child_id)
+            # A cleared mark is a tombstone: marking again brings the same record back.
             record = db.scalars(
                 select(Attendance).where(
                     Attendance.session_id == session_id, Attendance.child_id == child_id
-                )
+                ),
+                execution_options=INCLUDE_DELETED,
             ).first()
             live = record if record is not None and record.deleted_at is None else None
             previous = _state(live)
@@ -272,9 +273,9 @@ class AttendanceService:
         attendance_id = target.id if target else ""
         version = target.version if target else 0
         state = _state(target if target is not None and target.deleted_at is None else None)
-        return MarkResult(tx.changes, attendance_id, previous, bool(tx.changes), version, state)
+        return Saved(tx.changes, Mark(attendance_id, previous, version, state))
 
-    def undo(self, session_id: str, child_id: str, previous: MarkState) -> MarkResult:
+    def undo(self, session_id: str, child_id: str, previous: MarkState) -> Saved[Mark]:
         """Put a mark back as it was before the last change."""
         if previous.status is None:
             return self.mark(session_id, child_id, None)
@@ -282,7 +283,8 @@ class AttendanceService:
             record = tx.session.scalars(
                 select(Attendance).where(
                     Attendance.session_id == session_id, Attendance.child_id == child_id
-                )
+                ),
+                execution_options=INCLUDE_DELETED,
             ).first()
             if record is None:
                 raise ValidationError("child", "There is no mark to undo.")
@@ -295,23 +297,22 @@ class AttendanceService:
             record.note = previous.note
             record.recorded_by = self.uow.actor.practitioner_id
             record.recorded_at = utcnow()
-        return MarkResult(
-            tx.changes, record.id, before, bool(tx.changes), record.version, _state(record)
-        )
+        return Saved(tx.changes, Mark(record.id, before, record.version, _state(record)))
 
     def set_session_details(
         self, session_id: str, *, staff_present: str | None = None, notes: str | None = None
-    ) -> Changes:
+    ) -> Saved[None]:
         with self.uow.write() as tx:
             session = get_live(tx.session, GroupSession, session_id)
             if staff_present is not None and session.staff_present != staff_present.strip():
                 session.staff_present = staff_present.strip()
             if notes is not None and session.notes != notes.strip():
                 session.notes = notes.strip()
-        return tx.changes
+        return Saved(tx.changes, None)
 
-    def end_session(self, session_id: str) -> tuple[Changes, tuple[RegisterCard, ...]]:
-        """Mark the session held; returns the children left unmarked, for the leader to check."""
+    def end_session(self, session_id: str) -> Saved[tuple[RegisterCard, ...]]:
+        """Mark the session held; the value is the children left unmarked, for the leader to
+        check."""
         register = self.register(session_id)
         with self.uow.write() as tx:
             session = get_live(tx.session, GroupSession, session_id)
@@ -323,7 +324,7 @@ class AttendanceService:
                 )
             if session.status != SessionStatus.HELD:
                 session.status = SessionStatus.HELD.value
-        return tx.changes, register.unmarked
+        return Saved(tx.changes, register.unmarked)
 
 
 def _check_markable(session: GroupSession, today: dt.date) -> None:
@@ -341,7 +342,6 @@ def _enrolled(db: Session, child_id: str, session: GroupSession) -> bool:
             select(Enrolment.id).where(
                 Enrolment.child_id == child_id,
                 Enrolment.group_id == session.group_id,
-                Enrolment.deleted_at.is_(None),
                 Enrolment.starts_on <= session.date,
                 or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= session.date),
             )

@@ -144,7 +144,6 @@ class AttendanceReports:
                     select(GroupSession)
                     .where(
                         GroupSession.group_id == group_id,
-                        GroupSession.deleted_at.is_(None),
                         GroupSession.date >= start,
                         GroupSession.date <= end,
                     )
@@ -156,8 +155,6 @@ class AttendanceReports:
                 .join(Child, Child.id == Enrolment.child_id)
                 .where(
                     Enrolment.group_id == group_id,
-                    Enrolment.deleted_at.is_(None),
-                    Child.deleted_at.is_(None),
                     Enrolment.starts_on <= end,
                     or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= start),
                 )
@@ -169,17 +166,12 @@ class AttendanceReports:
                     Attendance.status,
                     Attendance.came_with,
                     Attendance.is_visitor,
-                ).where(
-                    Attendance.session_id.in_([s.id for s in sessions]),
-                    Attendance.deleted_at.is_(None),
-                )
+                ).where(Attendance.session_id.in_([s.id for s in sessions]))
             ).all()
             child_ids = {e.child_id for e in enrolments} | {m.child_id for m in marks}
             names = {
                 c.id: display_name(c.preferred_name, c.legal_given_names, c.legal_family_name)
-                for c in db.scalars(
-                    select(Child).where(Child.id.in_(list(child_ids)), Child.deleted_at.is_(None))
-                )
+                for c in db.scalars(select(Child).where(Child.id.in_(list(child_ids))))
             }
             group_name = group.name
         return _summarise(
@@ -198,16 +190,12 @@ class AttendanceReports:
         with self.uow.read() as db:
             get_live(db, Child, child_id)
             group_ids = set(
-                db.scalars(
-                    select(Enrolment.group_id).where(
-                        Enrolment.child_id == child_id, Enrolment.deleted_at.is_(None)
-                    )
-                )
+                db.scalars(select(Enrolment.group_id).where(Enrolment.child_id == child_id))
             ) | set(
                 db.scalars(
                     select(GroupSession.group_id)
                     .join(Attendance, Attendance.session_id == GroupSession.id)
-                    .where(Attendance.child_id == child_id, Attendance.deleted_at.is_(None))
+                    .where(Attendance.child_id == child_id)
                 )
             )
         found = []
@@ -232,17 +220,13 @@ class AttendanceReports:
         whose attendance over the range is under `threshold` (once they have had
         `minimum_sessions` sessions). Most missed first."""
         with self.uow.read() as db:
-            query = select(Group.id).where(Group.deleted_at.is_(None)).order_by(Group.name)
+            query = select(Group.id).order_by(Group.name)
             if group_id:
                 query = query.where(Group.id == group_id)
             group_ids = list(db.scalars(query))
             # A closed or transferred child's family is not chased for attendance.
             active = set(
-                db.scalars(
-                    select(Child.id).where(
-                        Child.status == ChildStatus.ACTIVE.value, Child.deleted_at.is_(None)
-                    )
-                )
+                db.scalars(select(Child.id).where(Child.status == ChildStatus.ACTIVE.value))
             )
         rows: list[FollowUp] = []
         flagged: list[tuple[GroupTermSummary, ChildSummary, tuple[str, ...]]] = []
@@ -287,7 +271,7 @@ class AttendanceReports:
         with self.uow.read() as db:
             for carer in db.scalars(
                 select(Carer)
-                .where(Carer.child_id.in_(list(child_ids)), Carer.deleted_at.is_(None))
+                .where(Carer.child_id.in_(list(child_ids)))
                 .order_by(Carer.is_main_contact.desc(), Carer.created_at)
             ):
                 found.setdefault(carer.child_id, (carer.name, carer.phone))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from earlyyears_desktop.domain.models import SYNCED_MODELS, AuditEvent
 from earlyyears_desktop.services.unit_of_work import (
     GENESIS_HASH,
+    INCLUDE_DELETED,
     UnitOfWork,
     audit_hash,
     record_digest,
@@ -73,7 +74,10 @@ def verify_audit_chain(uow: UnitOfWork, *, check_records: bool = True) -> AuditR
         checked = 0
         for model in SYNCED_MODELS:
             for record in session.scalars(
-                select(model).order_by(model.id).execution_options(yield_per=5000)
+                # Tombstones too: a deleted record must still match its last event.
+                select(model)
+                .order_by(model.id)
+                .execution_options(yield_per=5000, **INCLUDE_DELETED)
             ):
                 expected = latest.get((model.entity, record.id))
                 if expected == "":

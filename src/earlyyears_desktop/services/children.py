@@ -1,4 +1,6 @@
-"""Children and their families: details, carers, consents and the team around the child."""
+"""Children and their families: details, carers, consents and the team around the child.
+
+The carers' and team members' inputs, checks and rows are in services/family.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import (
-    AccessibleFormat,
     AreaOfNeed,
     ChildStatus,
     ConsentKind,
@@ -27,7 +28,6 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import (
     check_date_of_birth,
-    check_email,
     normalise_nhs_number,
     optional_text,
     required_name,
@@ -39,8 +39,20 @@ from earlyyears_desktop.services.consent import (
     given_and_not_withdrawn,
     kinds_in_force,
 )
+from earlyyears_desktop.services.family import (
+    CarerInput,
+    CarerRow,
+    TeamMemberInput,
+    TeamMemberRow,
+    carer_row,
+    carer_values,
+    clear_lead,
+    team_row,
+    team_values,
+)
 from earlyyears_desktop.services.unit_of_work import (
-    Changes,
+    INCLUDE_DELETED,
+    Saved,
     UnitOfWork,
     assign_changed,
     get_live,
@@ -63,37 +75,6 @@ class ChildInput:
 
 
 @dataclass(frozen=True)
-class CarerInput:
-    name: str
-    relationship: str = ""
-    phone: str = ""
-    email: str = ""
-    preferred_language: str = "English"
-    interpreter_needed: bool = False
-    accessible_format: str = AccessibleFormat.STANDARD.value
-    is_main_contact: bool = False
-
-
-@dataclass(frozen=True)
-class TeamMemberInput:
-    name: str
-    role: str = ""
-    agency: str = ""
-    phone: str = ""
-    email: str = ""
-    is_lead_professional: bool = False
-
-
-@dataclass(frozen=True)
-class Saved:
-    """The outcome of a create or update: what changed, the record id, any warning."""
-
-    changes: Changes
-    id: str
-    warning: str | None = None
-
-
-@dataclass(frozen=True)
 class ChildRow:
     """One line of the children list."""
 
@@ -105,19 +86,6 @@ class ChildRow:
     status: str
     areas_of_need: tuple[str, ...]
     review_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class CarerRow:
-    id: str
-    name: str
-    relationship: str
-    phone: str
-    email: str
-    preferred_language: str
-    interpreter_needed: bool
-    accessible_format: str
-    is_main_contact: bool
 
 
 @dataclass(frozen=True)
@@ -134,17 +102,6 @@ class ConsentRow:
     def in_force(self) -> bool:
         """This consent, on its own, is given and not withdrawn (so it can be withdrawn)."""
         return given_and_not_withdrawn(self.given, self.withdrawn_on)
-
-
-@dataclass(frozen=True)
-class TeamMemberRow:
-    id: str
-    name: str
-    role: str
-    agency: str
-    phone: str
-    email: str
-    is_lead_professional: bool
 
 
 @dataclass(frozen=True)
@@ -237,17 +194,17 @@ class ChildrenService:
         data: ChildInput,
         carers: Sequence[CarerInput] = (),
         consents: Sequence[tuple[str, str, dt.date]] = (),
-    ) -> Saved:
+    ) -> Saved[str]:
         """Create a child, with carers and consents (kind, given by, date), all or nothing."""
         values, warning = self._validated(data)
-        carer_values = [_carer_values(c) for c in carers]
+        carer_fields = [carer_values(c) for c in carers]
         consent_values = [_consent_values(k, by, on, self.today()) for k, by, on in consents]
         with self.uow.write() as tx:
             _refuse_duplicate_nhs(tx.session, values["nhs_number"], None)
             child = Child(**values)
             tx.session.add(child)
             tx.session.flush()
-            for cv in carer_values:
+            for cv in carer_fields:
                 tx.session.add(Carer(child_id=child.id, **cv))
             for kv in consent_values:
                 tx.session.add(
@@ -257,7 +214,7 @@ class ChildrenService:
 
     def update_child(
         self, child_id: str, data: ChildInput, expected_version: int | None = None
-    ) -> Saved:
+    ) -> Saved[str]:
         values, warning = self._validated(data)
         with self.uow.write() as tx:
             child = get_live(tx.session, Child, child_id)
@@ -275,17 +232,17 @@ class ChildrenService:
             child = get_live(session, Child, child_id)
             carers = session.scalars(
                 select(Carer)
-                .where(Carer.child_id == child_id, Carer.deleted_at.is_(None))
+                .where(Carer.child_id == child_id)
                 .order_by(Carer.is_main_contact.desc(), Carer.created_at)
             ).all()
             consents = session.scalars(
                 select(Consent)
-                .where(Consent.child_id == child_id, Consent.deleted_at.is_(None))
+                .where(Consent.child_id == child_id)
                 .order_by(Consent.given_on, Consent.created_at)
             ).all()
             team = session.scalars(
                 select(TeamMember)
-                .where(TeamMember.child_id == child_id, TeamMember.deleted_at.is_(None))
+                .where(TeamMember.child_id == child_id)
                 .order_by(TeamMember.is_lead_professional.desc(), TeamMember.name)
             ).all()
             return ChildRecord(
@@ -301,21 +258,23 @@ class ChildrenService:
                 key_person=child.key_person,
                 setting_attended=child.setting_attended,
                 status=child.status,
-                carers=tuple(_carer_row(c) for c in carers),
+                carers=tuple(carer_row(c) for c in carers),
                 consents=tuple(_consent_row(c) for c in consents),
-                team=tuple(_team_row(m) for m in team),
+                team=tuple(team_row(m) for m in team),
                 consents_in_force=kinds_in_force(consents),
             )
 
-    def delete_child(self, child_id: str) -> Changes:
+    def delete_child(self, child_id: str) -> Saved[None]:
         """Mark a record deleted (a tombstone that syncs); erasure is a separate feature."""
         with self.uow.write() as tx:
             mark_deleted(tx.session, Child, child_id)
-        return tx.changes
+        return Saved(tx.changes, None)
 
     # ---- the list ----
 
     def _filtered(self, flt: ChildFilter) -> Select[Any]:
+        # Plans and enrolments keep their own tombstone test: a list that includes deleted
+        # children (INCLUDE_DELETED, for the whole statement) must still skip deleted plans.
         review = (
             select(func.min(SupportPlan.review_on))
             .where(
@@ -326,8 +285,6 @@ class ChildrenService:
             .scalar_subquery()
         )
         query = select(Child.id)
-        if not flt.include_deleted:
-            query = query.where(Child.deleted_at.is_(None))
         for word in search_key(flt.text).split():
             query = query.where(Child.search_key.contains(word, autoescape=True))
         if flt.status:
@@ -372,8 +329,11 @@ class ChildrenService:
 
     def search_ids(self, flt: ChildFilter = ChildFilter()) -> list[str]:
         """The ids of the children matching a filter, in order: the list model's backbone."""
+        query = self._filtered(flt)
+        if flt.include_deleted:
+            query = query.execution_options(**INCLUDE_DELETED)
         with self.uow.read() as session:
-            return list(session.scalars(self._filtered(flt)))
+            return list(session.scalars(query))
 
     def rows(self, ids: Sequence[str]) -> list[ChildRow]:
         """List rows for a page of ids, in the order given."""
@@ -382,8 +342,7 @@ class ChildrenService:
         with self.uow.read() as session:
             review = (
                 select(SupportPlan.child_id, func.min(SupportPlan.review_on).label("review_on"))
-                .where(SupportPlan.status == "active", SupportPlan.deleted_at.is_(None))
-                .where(SupportPlan.child_id.in_(ids))
+                .where(SupportPlan.status == "active", SupportPlan.child_id.in_(ids))
                 .group_by(SupportPlan.child_id)
                 .subquery()
             )
@@ -416,31 +375,31 @@ class ChildrenService:
 
     # ---- carers ----
 
-    def add_carer(self, child_id: str, data: CarerInput) -> Saved:
-        values = _carer_values(data)
+    def add_carer(self, child_id: str, data: CarerInput) -> Saved[str]:
+        values = carer_values(data)
         with self.uow.write() as tx:
             get_live(tx.session, Child, child_id)
             carer = Carer(child_id=child_id, **values)
             tx.session.add(carer)
         return Saved(tx.changes, carer.id)
 
-    def update_carer(self, carer_id: str, data: CarerInput) -> Saved:
-        values = _carer_values(data)
+    def update_carer(self, carer_id: str, data: CarerInput) -> Saved[str]:
+        values = carer_values(data)
         with self.uow.write() as tx:
             carer = get_live(tx.session, Carer, carer_id)
             assign_changed(carer, values)
         return Saved(tx.changes, carer_id)
 
-    def remove_carer(self, carer_id: str) -> Changes:
+    def remove_carer(self, carer_id: str) -> Saved[None]:
         with self.uow.write() as tx:
             mark_deleted(tx.session, Carer, carer_id)
-        return tx.changes
+        return Saved(tx.changes, None)
 
     # ---- consents ----
 
     def record_consent(
         self, child_id: str, kind: str, given_by: str, given_on: dt.date, note: str = ""
-    ) -> Saved:
+    ) -> Saved[str]:
         values = _consent_values(kind, given_by, given_on, self.today())
         values["note"] = optional_text(note)
         with self.uow.write() as tx:
@@ -451,7 +410,9 @@ class ChildrenService:
             tx.session.add(consent)
         return Saved(tx.changes, consent.id)
 
-    def withdraw_consent(self, consent_id: str, withdrawn_on: dt.date, note: str = "") -> Saved:
+    def withdraw_consent(
+        self, consent_id: str, withdrawn_on: dt.date, note: str = ""
+    ) -> Saved[str]:
         with self.uow.write() as tx:
             consent = get_live(tx.session, Consent, consent_id)
             if consent.withdrawn_on is not None:
@@ -474,29 +435,29 @@ class ChildrenService:
 
     # ---- team around the child ----
 
-    def add_team_member(self, child_id: str, data: TeamMemberInput) -> Saved:
-        values = _team_values(data)
+    def add_team_member(self, child_id: str, data: TeamMemberInput) -> Saved[str]:
+        values = team_values(data)
         with self.uow.write() as tx:
             get_live(tx.session, Child, child_id)
             if data.is_lead_professional:
-                _clear_lead(tx.session, child_id)
+                clear_lead(tx.session, child_id)
             member = TeamMember(child_id=child_id, **values)
             tx.session.add(member)
         return Saved(tx.changes, member.id)
 
-    def update_team_member(self, member_id: str, data: TeamMemberInput) -> Saved:
-        values = _team_values(data)
+    def update_team_member(self, member_id: str, data: TeamMemberInput) -> Saved[str]:
+        values = team_values(data)
         with self.uow.write() as tx:
             member = get_live(tx.session, TeamMember, member_id)
             if data.is_lead_professional and not member.is_lead_professional:
-                _clear_lead(tx.session, member.child_id)
+                clear_lead(tx.session, member.child_id)
             assign_changed(member, values)
         return Saved(tx.changes, member_id)
 
-    def remove_team_member(self, member_id: str) -> Changes:
+    def remove_team_member(self, member_id: str) -> Saved[None]:
         with self.uow.write() as tx:
             mark_deleted(tx.session, TeamMember, member_id)
-        return tx.changes
+        return Saved(tx.changes, None)
 
 
 # ---- helpers private to this module ----
@@ -518,26 +479,6 @@ def _check_areas(areas: Sequence[str]) -> list[str]:
     return sorted(set(checked), key=checked.index)
 
 
-def _carer_values(data: CarerInput) -> dict[str, object]:
-    try:
-        fmt = AccessibleFormat(data.accessible_format).value
-    except ValueError:
-        raise ValidationError(
-            "accessible_format", "Please choose a format from the list."
-        ) from None
-    email = check_email(data.email)
-    return dict(
-        name=required_name("carer_name", data.name, "carer's name"),
-        relationship=optional_text(data.relationship),
-        phone=optional_text(data.phone),
-        email=email,
-        preferred_language=optional_text(data.preferred_language) or "English",
-        interpreter_needed=bool(data.interpreter_needed),
-        accessible_format=fmt,
-        is_main_contact=bool(data.is_main_contact),
-    )
-
-
 def _consent_values(
     kind: str, given_by: str, given_on: dt.date, today: dt.date
 ) -> dict[str, object]:
@@ -555,30 +496,10 @@ def _consent_values(
     )
 
 
-def _team_values(data: TeamMemberInput) -> dict[str, object]:
-    return dict(
-        name=required_name("member_name", data.name, "professional's name"),
-        role=optional_text(data.role),
-        agency=optional_text(data.agency),
-        phone=optional_text(data.phone),
-        email=optional_text(data.email),
-        is_lead_professional=bool(data.is_lead_professional),
-    )
-
-
-def _clear_lead(session: Session, child_id: str) -> None:
-    for member in session.scalars(
-        select(TeamMember).where(
-            TeamMember.child_id == child_id, TeamMember.is_lead_professional.is_(True)
-        )
-    ):
-        member.is_lead_professional = False
-
-
 def _refuse_duplicate_nhs(session: Session, nhs: object, child_id: str | None) -> None:
     if not nhs:
         return
-    query = select(Child.id).where(Child.nhs_number == nhs, Child.deleted_at.is_(None))
+    query = select(Child.id).where(Child.nhs_number == nhs)
     if child_id:
         query = query.where(Child.id != child_id)
     if session.scalars(query).first():
@@ -587,37 +508,20 @@ def _refuse_duplicate_nhs(session: Session, nhs: object, child_id: str | None) -
         )
 
 
-def _carer_row(c: Carer) -> CarerRow:
-    return CarerRow(
-        c.id,
-        c.name,
-        c.relationship,
-        c.phone,
-        c.email,
-        c.preferred_language,
-        bool(c.interpreter_needed),
-        c.accessible_format,
-        bool(c.is_main_contact),
-    )
-
-
 def _consent_row(c: Consent) -> ConsentRow:
     return ConsentRow(c.id, c.kind, bool(c.given), c.given_by, c.given_on, c.withdrawn_on, c.note)
 
 
-def _team_row(m: TeamMember) -> TeamMemberRow:
-    return TeamMemberRow(
-        m.id, m.name, m.role, m.agency, m.phone, m.email, bool(m.is_lead_professional)
-    )
-
-
 __all__ = [
     "CarerInput",
+    "CarerRow",
     "ChildFilter",
     "ChildInput",
     "ChildRecord",
     "ChildRow",
     "ChildrenService",
+    "ConsentRow",
     "Saved",
     "TeamMemberInput",
+    "TeamMemberRow",
 ]

@@ -24,7 +24,7 @@ from earlyyears_desktop.services.groups import GroupService
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.support import SupportService
-from earlyyears_desktop.services.unit_of_work import Actor, UnitOfWork
+from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Actor, UnitOfWork
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import CreatedVault, OpenVault, create_vault
 
@@ -79,10 +79,7 @@ class Services:
     def info(self) -> VaultInfo:
         with self.uow.read() as session:
             counts = {
-                model.entity: session.scalar(
-                    select(func.count()).select_from(model).where(model.deleted_at.is_(None))
-                )
-                or 0
+                model.entity: session.scalar(select(func.count()).select_from(model)) or 0
                 for model in SYNCED_MODELS
             }
             unsynced = session.scalar(
@@ -106,7 +103,9 @@ class Services:
 
     def practitioner_name(self) -> str:
         with self.uow.read() as session:
-            record = session.get(Practitioner, self.actor.practitioner_id)
+            record = session.get(
+                Practitioner, self.actor.practitioner_id, execution_options=INCLUDE_DELETED
+            )
             return record.name if record else ""
 
 

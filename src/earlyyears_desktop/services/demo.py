@@ -241,20 +241,20 @@ def populate(services: Services, seed: int = 20261126) -> str:
     rng = random.Random(seed)
     start, end, half_term = term_bounds(today)
     groups = services.groups
-    _, hall = groups.add_venue(
+    hall = groups.add_venue(
         "St Mark's Church Hall",
         "Church Lane, Banbury",
         "Step-free entrance at the side door; accessible toilet; parking for two cars.",
-    )
-    _, centre = groups.add_venue(
+    ).id
+    centre = groups.add_venue(
         "Bicester Family Centre",
         "Market Square, Bicester",
         "Lift to the first floor; quiet room available.",
-    )
+    ).id
     # Little Steps meets on today's weekday (so on a term day the register is open), or on a
     # Monday when today is a weekend; Chatterbox two weekdays later.
     weekday = today.weekday() if today.weekday() < 5 else 0
-    _, little_steps = groups.add_group(
+    little_steps = groups.add_group(
         GroupInput(
             "Little Steps",
             hall,
@@ -264,8 +264,8 @@ def populate(services: Services, seed: int = 20261126) -> str:
             capacity=14,
             focus="Early communication and play for children under three and their parents.",
         )
-    )
-    _, chatterbox = groups.add_group(
+    ).id
+    chatterbox = groups.add_group(
         GroupInput(
             "Chatterbox",
             centre,
@@ -275,7 +275,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
             capacity=12,
             focus="Speech, language and sensory play for children aged two to four.",
         )
-    )
+    ).id
     for group_id, staff in (
         (
             little_steps,
@@ -298,7 +298,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
             groups.add_staff(group_id, name, discipline.value, visiting=visiting)
 
     support = services.support
-    strategy_ids = [support.add_strategy(*s)[1] for s in _STRATEGIES]
+    strategy_ids = [support.add_strategy(*s).id for s in _STRATEGIES]
 
     areas = list(AreaOfNeed)
     children: list[tuple[str, str, str]] = []  # (id, display first name, group)
@@ -399,8 +399,8 @@ def populate(services: Services, seed: int = 20261126) -> str:
     themes = rng.sample(_THEMES, k=len(_THEMES))
     session_ids: dict[str, list[str]] = {}
     for group_id in (little_steps, chatterbox):
-        _, ids = groups.schedule_term(group_id, start, end, skip=half_term, themes=themes)
-        session_ids[group_id] = ids
+        scheduled = groups.schedule_term(group_id, start, end, skip=half_term, themes=themes)
+        session_ids[group_id] = list(scheduled.value)
     if end - today < dt.timedelta(days=7):
         # The term is over (or ends this week): the next one is planned already, so the
         # Today page and the register have a next session to show over the holiday.
@@ -471,7 +471,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
 
     # Portage home visits with small-step teaching targets for a few children.
     for cid, name, _ in children[:6]:
-        _, target = support.add_target(
+        target = support.add_target(
             cid,
             "Communication",
             f"{name} will ask for 'more' using a word or sign",
@@ -482,7 +482,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
                 "Uses 'more' without a model",
             ],
             start,
-        )
+        ).id
         for week in range(0, 10, 2):
             visit_day = start + dt.timedelta(days=7 * week + 1)
             if visit_day >= today:
@@ -511,7 +511,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
     # Support plans, two due for review soon and one overdue.
     for n, (cid, name, _) in enumerate(children[::3]):
         review_on = today + dt.timedelta(days=[-5, 3, 10, 30, 45, 60, 75, 90, 120][n % 9])
-        _, plan = support.add_plan(
+        plan = support.add_plan(
             cid,
             started_on=min(start, review_on - dt.timedelta(days=42)),
             review_on=review_on,
@@ -527,7 +527,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
             ],
             interventions="Weekly group with speech and language therapy input; Now and Next board at home and nursery.",
             expected_impact="More requests using words or signs; fewer upsets at transitions.",
-        )
+        ).id
         if n == 1:
             support.review_plan(
                 plan,

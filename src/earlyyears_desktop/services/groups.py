@@ -32,7 +32,7 @@ from earlyyears_desktop.domain.rules import (
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.unit_of_work import (
-    Changes,
+    Saved,
     UnitOfWork,
     assign_changed,
     get_live,
@@ -122,9 +122,7 @@ class GroupService:
 
     # ---- venues and groups ----
 
-    def add_venue(
-        self, name: str, address: str = "", access_notes: str = ""
-    ) -> tuple[Changes, str]:
+    def add_venue(self, name: str, address: str = "", access_notes: str = "") -> Saved[str]:
         venue = Venue(
             name=required_name("venue_name", name, "venue's name"),
             address=optional_text(address),
@@ -132,13 +130,13 @@ class GroupService:
         )
         with self.uow.write() as tx:
             tx.session.add(venue)
-        return tx.changes, venue.id
+        return Saved(tx.changes, venue.id)
 
-    def add_group(self, data: GroupInput) -> tuple[Changes, str]:
+    def add_group(self, data: GroupInput) -> Saved[str]:
         group = Group(**_group_values(data))
         with self.uow.write() as tx:
             tx.session.add(group)
-        return tx.changes, group.id
+        return Saved(tx.changes, group.id)
 
     def save_group(
         self,
@@ -148,7 +146,7 @@ class GroupService:
         new_venue: str = "",
         add_staff: Sequence[StaffInput] = (),
         remove_staff: Sequence[str] = (),
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         """Add or change a group with its new venue and staff in one unit of work: all of
         it is saved, or (on any refusal) none of it."""
         values = _group_values(data)
@@ -186,11 +184,11 @@ class GroupService:
                 member.deleted_at = utcnow()
             for fields in staff:
                 tx.session.add(GroupStaff(group_id=group.id, **fields))
-        return tx.changes, group.id
+        return Saved(tx.changes, group.id)
 
     def update_venue(
         self, venue_id: str, name: str, address: str = "", access_notes: str = ""
-    ) -> Changes:
+    ) -> Saved[None]:
         with self.uow.write() as tx:
             venue = get_live(tx.session, Venue, venue_id)
             assign_changed(
@@ -201,25 +199,23 @@ class GroupService:
                     "access_notes": optional_text(access_notes),
                 },
             )
-        return tx.changes
+        return Saved(tx.changes, None)
 
     def venues(self) -> list[VenueRow]:
         with self.uow.read() as session:
             return [
                 VenueRow(v.id, v.name, v.address, v.access_notes)
-                for v in session.scalars(
-                    select(Venue).where(Venue.deleted_at.is_(None)).order_by(Venue.name)
-                )
+                for v in session.scalars(select(Venue).order_by(Venue.name))
             ]
 
-    def update_group(self, group_id: str, data: GroupInput) -> Changes:
+    def update_group(self, group_id: str, data: GroupInput) -> Saved[None]:
         values = _group_values(data)
         with self.uow.write() as tx:
             group = get_live(tx.session, Group, group_id)
             if data.venue_id:
                 get_live(tx.session, Venue, data.venue_id)
             assign_changed(group, values)
-        return tx.changes
+        return Saved(tx.changes, None)
 
     def add_staff(
         self,
@@ -228,7 +224,7 @@ class GroupService:
         discipline: str = "",
         practitioner_id: str | None = None,
         visiting: bool = False,
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         staff = GroupStaff(
             group_id=group_id,
             name=required_name("staff_name", name, "staff member's name"),
@@ -239,11 +235,11 @@ class GroupService:
         with self.uow.write() as tx:
             get_live(tx.session, Group, group_id)
             tx.session.add(staff)
-        return tx.changes, staff.id
+        return Saved(tx.changes, staff.id)
 
     def update_staff(
         self, staff_id: str, name: str, discipline: str = "", visiting: bool = False
-    ) -> Changes:
+    ) -> Saved[None]:
         with self.uow.write() as tx:
             staff = get_live(tx.session, GroupStaff, staff_id)
             assign_changed(
@@ -254,12 +250,12 @@ class GroupService:
                     "visiting": visiting,
                 },
             )
-        return tx.changes
+        return Saved(tx.changes, None)
 
-    def remove_staff(self, staff_id: str) -> Changes:
+    def remove_staff(self, staff_id: str) -> Saved[None]:
         with self.uow.write() as tx:
             mark_deleted(tx.session, GroupStaff, staff_id)
-        return tx.changes
+        return Saved(tx.changes, None)
 
     def staff(self, group_id: str) -> list[StaffRow]:
         """The group's staff: practitioners first, then visiting professionals, by name."""
@@ -268,7 +264,7 @@ class GroupService:
                 StaffRow(s.id, s.group_id, s.name, s.discipline, s.practitioner_id, s.visiting)
                 for s in session.scalars(
                     select(GroupStaff)
-                    .where(GroupStaff.group_id == group_id, GroupStaff.deleted_at.is_(None))
+                    .where(GroupStaff.group_id == group_id)
                     .order_by(GroupStaff.visiting, GroupStaff.name)
                 )
             ]
@@ -278,7 +274,7 @@ class GroupService:
         with self.uow.read() as session:
             enrolled = (
                 select(Enrolment.group_id, func.count().label("n"))
-                .where(Enrolment.deleted_at.is_(None), Enrolment.starts_on <= today)
+                .where(Enrolment.starts_on <= today)
                 .where(or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= today))
                 .group_by(Enrolment.group_id)
                 .subquery()
@@ -287,7 +283,6 @@ class GroupService:
                 select(Group, Venue.name, enrolled.c.n)
                 .outerjoin(Venue, Venue.id == Group.venue_id)
                 .outerjoin(enrolled, enrolled.c.group_id == Group.id)
-                .where(Group.deleted_at.is_(None))
                 .order_by(Group.name)
             ).all()
             return [
@@ -309,7 +304,7 @@ class GroupService:
 
     def enrol(
         self, child_id: str, group_id: str, starts_on: dt.date, ends_on: dt.date | None = None
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         if ends_on is not None and ends_on < starts_on:
             raise ValidationError("ends_on", "The enrolment ends before it starts.")
         with self.uow.write() as tx:
@@ -319,7 +314,6 @@ class GroupService:
                 select(Enrolment).where(
                     Enrolment.child_id == child_id,
                     Enrolment.group_id == group_id,
-                    Enrolment.deleted_at.is_(None),
                     or_(Enrolment.ends_on.is_(None), Enrolment.ends_on >= starts_on),
                 )
             ).first()
@@ -329,7 +323,7 @@ class GroupService:
                 child_id=child_id, group_id=group_id, starts_on=starts_on, ends_on=ends_on
             )
             tx.session.add(enrolment)
-        return tx.changes, enrolment.id
+        return Saved(tx.changes, enrolment.id)
 
     def enrolments(self, group_id: str, *, on: dt.date | None = None) -> list[EnrolmentRow]:
         """The group's enrolments (those current on a date, if given), by child's name."""
@@ -342,8 +336,7 @@ class GroupService:
                     Child.legal_family_name,
                 )
                 .join(Child, Child.id == Enrolment.child_id)
-                .where(Enrolment.group_id == group_id, Enrolment.deleted_at.is_(None))
-                .where(Child.deleted_at.is_(None))
+                .where(Enrolment.group_id == group_id)
             )
             if on is not None:
                 query = query.where(Enrolment.starts_on <= on).where(
@@ -357,21 +350,21 @@ class GroupService:
 
     def update_enrolment(
         self, enrolment_id: str, starts_on: dt.date, ends_on: dt.date | None
-    ) -> Changes:
+    ) -> Saved[None]:
         if ends_on is not None and ends_on < starts_on:
             raise ValidationError("ends_on", "The enrolment ends before it starts.")
         with self.uow.write() as tx:
             enrolment = get_live(tx.session, Enrolment, enrolment_id)
             assign_changed(enrolment, {"starts_on": starts_on, "ends_on": ends_on})
-        return tx.changes
+        return Saved(tx.changes, None)
 
-    def end_enrolment(self, enrolment_id: str, ends_on: dt.date) -> Changes:
+    def end_enrolment(self, enrolment_id: str, ends_on: dt.date) -> Saved[None]:
         with self.uow.write() as tx:
             enrolment = get_live(tx.session, Enrolment, enrolment_id)
             if ends_on < enrolment.starts_on:
                 raise ValidationError("ends_on", "The enrolment ends before it starts.")
             enrolment.ends_on = ends_on
-        return tx.changes
+        return Saved(tx.changes, None)
 
     # ---- sessions ----
 
@@ -383,8 +376,9 @@ class GroupService:
         *,
         skip: Iterable[dt.date] = (),
         themes: Sequence[str] = (),
-    ) -> tuple[Changes, list[str]]:
-        """Weekly sessions on the group's weekday between two dates, skipping given dates."""
+    ) -> Saved[tuple[str, ...]]:
+        """Weekly sessions on the group's weekday between two dates, skipping given dates
+        and days that already have one; the value is the new sessions' ids."""
         if last_day < first_day:
             raise ValidationError("last_day", "The term ends before it starts.")
         skipped = set(skip)
@@ -394,9 +388,7 @@ class GroupService:
                 raise ValidationError("weekday", "Set the group's day of the week first.")
             existing = set(
                 tx.session.scalars(
-                    select(GroupSession.date).where(
-                        GroupSession.group_id == group_id, GroupSession.deleted_at.is_(None)
-                    )
+                    select(GroupSession.date).where(GroupSession.group_id == group_id)
                 )
             )
             day = first_day + dt.timedelta(days=(group.weekday - first_day.weekday()) % 7)
@@ -415,11 +407,11 @@ class GroupService:
                     tx.session.flush()
                     ids.append(session.id)
                 day += dt.timedelta(days=7)
-        return tx.changes, ids
+        return Saved(tx.changes, tuple(ids))
 
     def add_session(
         self, group_id: str, date: dt.date, theme: str = "", activities: str = ""
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         with self.uow.write() as tx:
             group = get_live(tx.session, Group, group_id)
             _refuse_second_session_on(tx.session, group_id, date)
@@ -432,7 +424,7 @@ class GroupService:
                 activities=optional_text(activities),
             )
             tx.session.add(session)
-        return tx.changes, session.id
+        return Saved(tx.changes, session.id)
 
     def update_session(
         self,
@@ -441,7 +433,7 @@ class GroupService:
         date: dt.date | None = None,
         theme: str | None = None,
         activities: str | None = None,
-    ) -> Changes:
+    ) -> Saved[None]:
         """Change a session's date, theme or planned activities (None keeps the value)."""
         with self.uow.write() as tx:
             session = get_live(tx.session, GroupSession, session_id)
@@ -458,9 +450,9 @@ class GroupService:
                 assign_changed(session, {"theme": optional_text(theme)})
             if activities is not None:
                 assign_changed(session, {"activities": optional_text(activities)})
-        return tx.changes
+        return Saved(tx.changes, None)
 
-    def cancel_session(self, session_id: str, reason: str) -> Changes:
+    def cancel_session(self, session_id: str, reason: str) -> Saved[None]:
         with self.uow.write() as tx:
             session = get_live(tx.session, GroupSession, session_id)
             if session.status == SessionStatus.HELD:
@@ -471,7 +463,7 @@ class GroupService:
                 )
             session.status = SessionStatus.CANCELLED.value
             session.cancel_reason = required_name("cancel_reason", reason, "reason")
-        return tx.changes
+        return Saved(tx.changes, None)
 
     def next_sessions(self, after: dt.date) -> list[SessionRow]:
         """The sessions on the first day after `after` that has one not cancelled (none if no
@@ -479,7 +471,6 @@ class GroupService:
         with self.uow.read() as session:
             day = session.scalar(
                 select(func.min(GroupSession.date)).where(
-                    GroupSession.deleted_at.is_(None),
                     GroupSession.status != SessionStatus.CANCELLED.value,
                     GroupSession.date > after,
                 )
@@ -495,7 +486,6 @@ class GroupService:
             query = (
                 select(GroupSession, Group.name)
                 .join(Group, Group.id == GroupSession.group_id)
-                .where(GroupSession.deleted_at.is_(None))
                 .order_by(GroupSession.date, Group.name, GroupSession.id)
             )
             if group_id:
@@ -514,7 +504,7 @@ class GroupService:
                     Child.legal_given_names,
                 )
                 .join(Child, Child.id == Attendance.child_id)
-                .where(Attendance.status.in_(attended), Attendance.deleted_at.is_(None))
+                .where(Attendance.status.in_(attended))
                 .where(Attendance.session_id.in_([s.id for s, _ in found]))
             ).all()
             for session_id, child_id, preferred, given in marks:
@@ -570,7 +560,6 @@ def _refuse_second_session_on(session: Session, group_id: str, date: dt.date) ->
         select(GroupSession.id).where(
             GroupSession.group_id == group_id,
             GroupSession.date == date,
-            GroupSession.deleted_at.is_(None),
             GroupSession.status != SessionStatus.CANCELLED.value,
         )
     ).first()
@@ -581,9 +570,7 @@ def _refuse_second_session_on(session: Session, group_id: str, date: dt.date) ->
 def _has_marks(session: Session, session_id: str) -> bool:
     return (
         session.scalars(
-            select(Attendance.id)
-            .where(Attendance.session_id == session_id, Attendance.deleted_at.is_(None))
-            .limit(1)
+            select(Attendance.id).where(Attendance.session_id == session_id).limit(1)
         ).first()
         is not None
     )

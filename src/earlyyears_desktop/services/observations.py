@@ -14,7 +14,7 @@ from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Child, Observation
 from earlyyears_desktop.domain.rules import optional_text, search_key
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+from earlyyears_desktop.services.unit_of_work import Saved, UnitOfWork, get_live
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class ObservationService:
         self.uow = uow
         self.clock = clock or Clock()
 
-    def add(self, data: ObservationInput) -> tuple[Changes, str]:
+    def add(self, data: ObservationInput) -> Saved[str]:
         body = optional_text(data.text)
         if not body:
             raise ValidationError("text", "Please write the observation.")
@@ -73,13 +73,13 @@ class ObservationService:
         with self.uow.write() as tx:
             get_live(tx.session, Child, data.child_id)
             tx.session.add(record)
-        return tx.changes, record.id
+        return Saved(tx.changes, record.id)
 
     def for_child(self, child_id: str, limit: int = 200) -> list[ObservationRow]:
         with self.uow.read() as session:
             records = session.scalars(
                 select(Observation)
-                .where(Observation.child_id == child_id, Observation.deleted_at.is_(None))
+                .where(Observation.child_id == child_id)
                 .order_by(Observation.observed_on.desc(), Observation.created_at.desc())
                 .limit(limit)
             )
@@ -104,6 +104,7 @@ class ObservationService:
                     text(
                         "SELECT o.id FROM observations_fts f "
                         "JOIN observations o ON o.rowid = f.rowid "
+                        # text() SQL is not seen by the unit of work's tombstone filter
                         "WHERE observations_fts MATCH :match AND o.deleted_at IS NULL "
                         "ORDER BY f.rowid DESC LIMIT :limit"
                     ),

@@ -10,7 +10,7 @@ from earlyyears_desktop.domain.enums import Discipline, Role
 from earlyyears_desktop.domain.errors import NotFound, ValidationError
 from earlyyears_desktop.domain.models import Practitioner
 from earlyyears_desktop.domain.rules import required_name
-from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork
+from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Saved, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class PractitionerService:
         *,
         practitioner_id: str | None = None,
         key_slot_id: str | None = None,
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         record = Practitioner(
             name=required_name("name", name, "practitioner's name"),
             role=check_role(role),
@@ -65,30 +65,29 @@ class PractitionerService:
             record.id = practitioner_id
         with self.uow.write() as tx:
             tx.session.add(record)
-        return tx.changes, record.id
+        return Saved(tx.changes, record.id)
 
-    def set_key_slot(self, practitioner_id: str, key_slot_id: str) -> Changes:
+    def set_key_slot(self, practitioner_id: str, key_slot_id: str) -> Saved[None]:
         with self.uow.write() as tx:
-            record = tx.session.get(Practitioner, practitioner_id)
+            record = tx.session.get(
+                Practitioner, practitioner_id, execution_options=INCLUDE_DELETED
+            )
             if record is None:
                 raise NotFound("That practitioner is not in this vault.")
             record.key_slot_id = key_slot_id
-        return tx.changes
+        return Saved(tx.changes, None)
 
     def get(self, practitioner_id: str) -> PractitionerRow:
         with self.uow.read() as session:
-            record = session.get(Practitioner, practitioner_id)
+            # A practitioner marked deleted may still hold a key slot: they are still named.
+            record = session.get(Practitioner, practitioner_id, execution_options=INCLUDE_DELETED)
             if record is None:
                 raise NotFound("That practitioner is not in this vault.")
             return _row(record)
 
     def list(self) -> list[PractitionerRow]:
         with self.uow.read() as session:
-            records = session.scalars(
-                select(Practitioner)
-                .where(Practitioner.deleted_at.is_(None))
-                .order_by(Practitioner.name)
-            )
+            records = session.scalars(select(Practitioner).order_by(Practitioner.name))
             return [_row(r) for r in records]
 
 

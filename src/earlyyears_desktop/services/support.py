@@ -24,7 +24,7 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import optional_text, required_name
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork, get_live
+from earlyyears_desktop.services.unit_of_work import Saved, UnitOfWork, get_live
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class SupportService:
 
     def add_strategy(
         self, title: str, area_of_need: str, practitioner_wording: str, try_at_home: str
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         strategy = Strategy(
             title=required_name("title", title, "strategy's title"),
             area_of_need=area_of_need,
@@ -70,7 +70,7 @@ class SupportService:
         )
         with self.uow.write() as tx:
             tx.session.add(strategy)
-        return tx.changes, strategy.id
+        return Saved(tx.changes, strategy.id)
 
     def assign_strategy(
         self,
@@ -79,7 +79,7 @@ class SupportService:
         assigned_on: dt.date,
         progress: str = StrategyProgress.NOT_STARTED.value,
         note: str = "",
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         link = ChildStrategy(
             child_id=child_id,
             strategy_id=strategy_id,
@@ -92,7 +92,7 @@ class SupportService:
             get_live(tx.session, Child, child_id)
             get_live(tx.session, Strategy, strategy_id)
             tx.session.add(link)
-        return tx.changes, link.id
+        return Saved(tx.changes, link.id)
 
     # ---- Portage: teaching targets and home visits ----
 
@@ -103,7 +103,7 @@ class SupportService:
         target: str,
         small_steps: Sequence[str],
         set_on: dt.date,
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         record = TeachingTarget(
             child_id=child_id,
             skill_area=required_name("skill_area", skill_area, "skill area"),
@@ -115,7 +115,7 @@ class SupportService:
         with self.uow.write() as tx:
             get_live(tx.session, Child, child_id)
             tx.session.add(record)
-        return tx.changes, record.id
+        return Saved(tx.changes, record.id)
 
     def record_visit(
         self,
@@ -128,7 +128,7 @@ class SupportService:
         next_visit_on: dt.date | None = None,
         notes: str = "",
         progress: Sequence[tuple[str, str, str]] = (),
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         """A home visit with progress (target id, rating, note) on the targets worked on."""
         if visited_on > self.today():
             raise ValidationError("visited_on", "The visit date is in the future.")
@@ -163,7 +163,7 @@ class SupportService:
                 if rating == ProgressRating.SECURE and target.status == TargetStatus.ACTIVE:
                     target.status = TargetStatus.ACHIEVED.value
                     target.achieved_on = visited_on
-        return tx.changes, visit.id
+        return Saved(tx.changes, visit.id)
 
     # ---- support plans (assess, plan, do, review) ----
 
@@ -177,7 +177,7 @@ class SupportService:
         interventions: str,
         expected_impact: str,
         title: str = "Support plan",
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         if review_on <= started_on:
             raise ValidationError("review_on", "The review date must be after the plan starts.")
         if not outcomes:
@@ -204,7 +204,7 @@ class SupportService:
                         position=position,
                     )
                 )
-        return tx.changes, plan.id
+        return Saved(tx.changes, plan.id)
 
     def review_plan(
         self,
@@ -216,7 +216,7 @@ class SupportService:
         child_views: str,
         changes_agreed: str,
         next_review_on: dt.date | None,
-    ) -> tuple[Changes, str]:
+    ) -> Saved[str]:
         if reviewed_on > self.today():
             raise ValidationError("reviewed_on", "The review date is in the future.")
         if next_review_on is not None and next_review_on <= reviewed_on:
@@ -238,7 +238,7 @@ class SupportService:
                 plan.review_on = next_review_on
             else:
                 plan.status = "closed"
-        return tx.changes, review.id
+        return Saved(tx.changes, review.id)
 
     def plans_due(self, by: dt.date) -> list[PlanRow]:
         """Active plans whose review date is on or before `by` (overdue first)."""
@@ -247,7 +247,6 @@ class SupportService:
                 select(SupportPlan)
                 .where(
                     SupportPlan.status == "active",
-                    SupportPlan.deleted_at.is_(None),
                     SupportPlan.review_on <= by,
                 )
                 .order_by(SupportPlan.review_on)
@@ -282,11 +281,9 @@ class SupportService:
             visits = session.scalars(
                 select(HomeVisit)
                 .where(
-                    HomeVisit.deleted_at.is_(None),
                     HomeVisit.next_visit_on.between(start, end),
                     ~exists().where(
                         later.child_id == HomeVisit.child_id,
-                        later.deleted_at.is_(None),
                         later.visited_on > HomeVisit.visited_on,
                     ),
                 )

@@ -5,6 +5,13 @@
 appends one hash-chained audit event and one change-log entry per record, and refuses hard
 deletes. When the block ends without an error the transaction commits durably
 (`synchronous=FULL`) and `Changes` says what changed, for the GUI to broadcast.
+
+Tombstoned records (`deleted_at` set) are hidden from every ORM read in one place: a
+`do_orm_execute` hook adds `deleted_at IS NULL` for each synchronised model wherever it
+appears in a statement (the selected entity, a join, a subquery, an alias, `session.get`).
+The few readers that must see tombstones say so: a statement or `get` with
+`execution_options=INCLUDE_DELETED`, or a whole `UnitOfWork.including_deleted()` (sync, whose
+bundles carry tombstones). Raw `text()` SQL is not seen by the hook and filters for itself.
 """
 
 from __future__ import annotations
@@ -16,10 +23,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from earlyyears_desktop.domain.errors import DomainError, NotFound
 from earlyyears_desktop.domain.models import (
@@ -32,6 +39,9 @@ from earlyyears_desktop.domain.models import (
 
 GENESIS_HASH = "0" * 64
 R = TypeVar("R", bound=Synced)
+T = TypeVar("T")
+#: Execution options for a read that must see tombstoned records as well as live ones.
+INCLUDE_DELETED: Final[dict[str, Any]] = {"include_deleted": True}
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,26 @@ class Changes:
     def merged(self, other: Changes) -> Changes:
         keys = set(self.records) | set(other.records)
         return Changes({k: self.ids(k) | other.ids(k) for k in keys})
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What every write in `services/` returns: the `Changes` the app broadcasts, and what
+    the caller needs back.
+
+    `value` is the id of the record a write made or changed (`Saved[str]`, read as `id`), the
+    ids of several, another answer (a mark as it now stands, the children left unmarked), or
+    None when there is nothing more to say. `warning` is for the user although the write
+    succeeded (a child over five, say).
+    """
+
+    changes: Changes
+    value: T
+    warning: str | None = None
+
+    @property
+    def id(self: Saved[str]) -> str:
+        return self.value
 
 
 def record_digest(record: Synced) -> str:
@@ -122,11 +152,21 @@ class Transaction:
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine, actor: Actor) -> None:
+    def __init__(self, engine: Engine, actor: Actor, *, include_deleted: bool = False) -> None:
+        """`include_deleted` makes every read of this unit of work see tombstoned records
+        too (see `including_deleted`); otherwise they are hidden from every ORM read."""
         self.engine = engine
         self.actor = actor
+        self.include_deleted = include_deleted
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", _stamp_and_log)
+        if not include_deleted:
+            event.listen(self._sessions, "do_orm_execute", _hide_deleted)
+
+    def including_deleted(self) -> UnitOfWork:
+        """The same vault and actor, for a client whose every read must see tombstones: sync,
+        whose bundles carry them and whose conflicts compare them."""
+        return UnitOfWork(self.engine, self.actor, include_deleted=True)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -167,6 +207,28 @@ class UnitOfWork:
                 session.rollback()
                 raise
             tx.changes = Changes({k: frozenset(v) for k, v in session.info["touched"].items()})
+
+
+def _hide_deleted(state: ORMExecuteState) -> None:
+    """Add `deleted_at IS NULL` for every synchronised model a select reads.
+
+    A column or relationship load of an object already loaded is left alone (the object was
+    live when it was loaded, and a refresh must find its row); `INCLUDE_DELETED` opts out.
+    """
+    if (
+        not state.is_select
+        or state.is_column_load
+        or state.is_relationship_load
+        or state.execution_options.get("include_deleted", False)
+    ):
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(Synced, _live_only, include_aliases=True)
+    )
+
+
+def _live_only(model: type[Synced]) -> Any:
+    return model.deleted_at.is_(None)
 
 
 def _stamp_and_log(session: Session, _context: Any, _instances: Any) -> None:

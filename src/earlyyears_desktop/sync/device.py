@@ -67,7 +67,8 @@ class DeviceSync:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.uow: UnitOfWork = services.uow
+        # Sync reads tombstones: they travel in bundles, and conflicts compare them.
+        self.uow: UnitOfWork = services.uow.including_deleted()
 
     @property
     def device_id(self) -> str:

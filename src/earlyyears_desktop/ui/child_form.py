@@ -177,7 +177,7 @@ class ChildForm(FormDialog):
             status=self.status.currentData(),
         )
 
-    def work(self) -> Callable[[], Saved]:
+    def work(self) -> Callable[[], Saved[str]]:
         data = self._child_input()
         children = self.services.children
         if self.record is not None:

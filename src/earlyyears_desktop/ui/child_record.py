@@ -423,7 +423,7 @@ class ChildRecordView(QScrollArea):
             "&Remove",
             lambda: self.runner.run(
                 lambda: children.remove_carer(carer.id),
-                changes=lambda changes: changes,
+                changes=lambda saved: saved.changes,
                 on_error=self._action_failed,
             ),
         )
@@ -445,7 +445,7 @@ class ChildRecordView(QScrollArea):
             "&Remove",
             lambda: self.runner.run(
                 lambda: children.remove_team_member(member.id),
-                changes=lambda changes: changes,
+                changes=lambda saved: saved.changes,
                 on_error=self._action_failed,
             ),
         )
@@ -522,7 +522,7 @@ class WithdrawConsentDialog(QDialog):
             changes=lambda saved: saved.changes,
         )
 
-    def _done(self, _saved: Saved) -> None:
+    def _done(self, _saved: Saved[str]) -> None:
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

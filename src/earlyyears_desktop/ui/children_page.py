@@ -390,7 +390,7 @@ class ChildrenPage(Page):
         form.open()
         self.new_form = form
 
-    def _child_saved(self, saved: Saved) -> None:
+    def _child_saved(self, saved: Saved[str]) -> None:
         self._selected_id = saved.id
         self.open_child(saved.id)
         if saved.warning:

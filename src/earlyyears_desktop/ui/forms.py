@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.errors import ValidationError
-from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.services.unit_of_work import Changes, Saved
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import FieldError
@@ -145,7 +145,7 @@ class FormDialog(QDialog):
 
     def work(self) -> Callable[[], Any]:
         """The service call to run on the database thread (raise ValidationError to refuse
-        before anything runs)."""
+        before anything runs); a service write answers `Saved`."""
         raise NotImplementedError
 
     def save(self) -> None:
@@ -160,7 +160,7 @@ class FormDialog(QDialog):
             work,
             on_done=self._saved,
             on_error=self._failed,
-            changes=changes_of,
+            changes=_changes_in,
             progress_label="Saving…",
             parent=self,
         )
@@ -178,14 +178,10 @@ class FormDialog(QDialog):
             self.summary.show_message(error_text(error))
 
 
-def changes_of(result: Any) -> Changes | None:
-    """The `Changes` in a service's answer, whatever its shape (Changes, Saved or a tuple)."""
-    if isinstance(result, Changes):
-        return result
-    if isinstance(result, tuple) and result and isinstance(result[0], Changes):
-        return result[0]
-    changes = getattr(result, "changes", None)
-    return changes if isinstance(changes, Changes) else None
+def _changes_in(result: object) -> Changes | None:
+    """What a service write changed, to broadcast; a form whose work writes no record (a new
+    passphrase) broadcasts nothing."""
+    return result.changes if isinstance(result, Saved) else None
 
 
 def confirm(

@@ -32,7 +32,7 @@ from earlyyears_desktop.domain.enums import SessionStatus
 from earlyyears_desktop.services.attendance import Register
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupRow, SessionRow, StaffRow, VenueRow
-from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.services.unit_of_work import Changes, Saved
 from earlyyears_desktop.ui.attendance_view import AttendanceView
 from earlyyears_desktop.ui.enrolment_dialogs import EnrolmentsDialog
 from earlyyears_desktop.ui.group_dialogs import WEEKDAYS, GroupDialog
@@ -506,9 +506,8 @@ class GroupsPage(Page):
         dialog.saved.connect(self._group_saved)
         self._open(dialog)
 
-    def _group_saved(self, result: tuple[Changes, str]) -> None:
-        _changes, group_id = result
-        self._want_group = group_id  # chosen once the list is read again
+    def _group_saved(self, saved: Saved[str]) -> None:
+        self._want_group = saved.id  # chosen once the list is read again
         self.reload()
 
     def open_enrolments(self) -> None:
@@ -525,7 +524,7 @@ class GroupsPage(Page):
         group = self.current_group()
         if group is not None:
             dialog = AddSessionDialog(self.services, self.runner, group, self)
-            dialog.saved.connect(lambda result: self.open_session(result[1], focus=False))
+            dialog.saved.connect(lambda saved: self.open_session(saved.id, focus=False))
             self._open(dialog)
 
     def edit_session(self) -> None:

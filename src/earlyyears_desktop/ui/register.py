@@ -26,13 +26,13 @@ from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import AttendanceStatus, SessionStatus
 from earlyyears_desktop.services.attendance import (
-    MarkResult,
+    Mark,
     MarkState,
     Register,
     RegisterCard,
 )
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.services.unit_of_work import Changes, Saved
 from earlyyears_desktop.ui.card_grid import CardGrid
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
@@ -318,8 +318,9 @@ class RegisterView(QWidget):
         self._update_counts()
 
     def _mark_saved(
-        self, step: _UndoStep | None, result: MarkResult, *, child_id: str | None = None
+        self, step: _UndoStep | None, saved: Saved[Mark], *, child_id: str | None = None
     ) -> None:
+        result = saved.value
         child_id = child_id or (step.child_id if step else "")
         state = self.states.get(child_id)
         if step is not None:
@@ -417,11 +418,11 @@ class RegisterView(QWidget):
             lambda: attendance.end_session(session_id),
             on_done=self._ended,
             on_error=self._show_error,
-            changes=lambda result: self._mine(result[0]),
+            changes=lambda saved: self._mine(saved.changes),
         )
 
-    def _ended(self, result: tuple[Changes, tuple[RegisterCard, ...]]) -> None:
-        _changes, unmarked = result
+    def _ended(self, saved: Saved[tuple[RegisterCard, ...]]) -> None:
+        unmarked = saved.value
         if self.retired:
             return
         self.unmarked_at_end = unmarked

@@ -132,7 +132,7 @@ class SessionNotesPanel(QWidget):
             lambda: attendance.set_session_details(session_id, staff_present=staff, notes=notes),
             on_done=lambda _c: self._details_said("Saved ✓"),
             on_error=lambda e: self._details_said(f"Not saved: {error_text(e)}"),
-            changes=self._own_changes,
+            changes=lambda saved: self._own_changes(saved.changes),
         )
 
     def _details_said(self, text: str) -> None:
