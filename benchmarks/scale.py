@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from earlyyears_desktop.demo import fictional_nhs_number
 from earlyyears_desktop.domain.enums import AreaOfNeed, AttendanceStatus, Role
 from earlyyears_desktop.domain.models import (
     Attendance,
@@ -38,7 +39,6 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.services.container import Services, set_up_vault
-from earlyyears_desktop.services.demo import fictional_nhs_number
 
 GENERATOR_VERSION = 1
 SCALE_ROOT = Path(__file__).resolve().parent / "scale"

@@ -30,9 +30,9 @@ from earlyyears_desktop.central.registry import enrol_device
 from earlyyears_desktop.central.returns import write_return
 from earlyyears_desktop.central.roster import check_roster, load_roster
 from earlyyears_desktop.central.status import status
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.domain.models import ChangeLogEntry, Child, SyncBundle, SyncConflict
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
 from earlyyears_desktop.sync.device import (

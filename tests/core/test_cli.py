@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 
 from .conftest import VaultUnderTest
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.handouts.content import ATTENDED
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.storage.incident_log import (
     LOG_DIR_ENV,
     LOG_FILE_NAME,

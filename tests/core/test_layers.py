@@ -43,7 +43,7 @@ def test_nothing_outside_ui_imports_qt() -> None:
 def test_importing_the_core_does_not_load_qt() -> None:
     code = (
         "import sys\n"
-        "import earlyyears_desktop.services.container, earlyyears_desktop.services.demo\n"
+        "import earlyyears_desktop.services.container, earlyyears_desktop.demo\n"
         "import earlyyears_desktop.cli.main as m; m.build_parser()\n"
         "import earlyyears_desktop.sync\n"
         "print(sorted(n for n in sys.modules if n.startswith(('PySide6', 'shiboken6'))))\n"
