@@ -202,8 +202,7 @@ def _build(folder: Path, progress: Progress) -> None:
     shutil.rmtree(building, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    # The scale vault gets the real, calibrated Argon2id parameters.
-    os.environ.pop("EARLYYEARS_TEST_FAST_KDF", None)
+    # The scale vault gets the real, calibrated Argon2id parameters (no `params`).
     progress("Creating the scale vault (calibrating Argon2id)...")
     created = set_up_vault(
         building / "vault",

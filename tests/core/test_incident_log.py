@@ -63,7 +63,6 @@ def earlyyears(*args: str, log_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARLYYEARS_")}
     env.update(
         EARLYYEARS_PASSPHRASE=DEMO_PASSPHRASE,
-        EARLYYEARS_TEST_FAST_KDF="1",
         **{LOG_DIR_ENV: str(log_dir)},
     )
     return subprocess.run(

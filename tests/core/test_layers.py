@@ -63,3 +63,14 @@ def test_import_linter_contracts_are_kept() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "0 broken" in result.stdout
+
+
+def test_the_product_reads_no_test_switch() -> None:
+    """Tests pass their cheap Argon2id as an argument (tests/fast_vaults.py): nothing in the
+    product reads a variable meant for tests, which would leak from one test to the next."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "EARLYYEARS_TEST" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
