@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.services.container import Services, VaultInfo
 from earlyyears_desktop.storage.vault import OpenVault
-from earlyyears_desktop.ui.children_page import ChildrenPage
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page, PlannedPage
 from earlyyears_desktop.ui.preferences import Preferences
-from earlyyears_desktop.ui.settings_page import SettingsPage
 from earlyyears_desktop.ui.theme import apply_theme
-from earlyyears_desktop.ui.today_page import TodayPage
 from earlyyears_desktop.ui.unlock import UnlockScreen
+
+# The pages are imported when they are built, after unlocking: the unlock screen comes up
+# without them (and without what they bring, such as Qt's print support).
 
 log = logging.getLogger(__name__)
 APP_TITLE = "Early Years"
@@ -315,6 +315,10 @@ class MainWindow(QMainWindow):
         self.unlocked.emit()
 
     def _build_pages(self) -> None:
+        from earlyyears_desktop.ui.children_page import ChildrenPage
+        from earlyyears_desktop.ui.settings_page import SettingsPage
+        from earlyyears_desktop.ui.today_page import TodayPage
+
         services, runner = self.services, self.runner
         assert services is not None
         for spec in PAGES:
@@ -387,6 +391,8 @@ class MainWindow(QMainWindow):
             page.set_focus_mode(not page.focus_mode)
 
     def open_child(self, child_id: str) -> None:
+        from earlyyears_desktop.ui.children_page import ChildrenPage
+
         self.show_page("children")
         page = self.pages.get("children")
         if isinstance(page, ChildrenPage):
