@@ -40,6 +40,7 @@ from typing import Any
 from earlyyears_desktop.central.folder import init_central, open_central
 from earlyyears_desktop.central.ingest import ingest_bundle
 from earlyyears_desktop.central.registry import enrol_device
+from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.sync.bundle import WrittenBundle, write_bundle
 from earlyyears_desktop.sync.enrolment_files import build_enrolment_request
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
@@ -201,15 +202,22 @@ def _record(entity: str, record_id: str, device: str, data: dict[str, object]) -
 
 
 def make_central_with_device(
-    folder: Path, device: KeyPair, device_id: str, passphrase: str, db_url: str | None = None
+    folder: Path,
+    device: KeyPair,
+    device_id: str,
+    passphrase: str,
+    db_url: str | None = None,
+    params: KdfParams | None = None,
 ) -> tuple[str, Any]:
-    """A new central folder with `device` enrolled; its id and encryption public key."""
+    """A new central folder with `device` enrolled; its id and encryption public key.
+    Argon2id at `params` (default: calibrated here, as `init` does)."""
     central = init_central(
         folder,
         passphrase=passphrase,
         name="Benchmark",
         database_url=db_url,
         suite=CipherSuite.X25519,
+        params=params,
     )
     try:
         keys = central.keys
@@ -254,7 +262,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="a PostgreSQL URL to measure instead of SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
-    os.environ.setdefault("EARLYYEARS_TEST_FAST_KDF", "0")
     base = Path(tempfile.mkdtemp(prefix="bench-central-"))
     try:
         device_id = str(uuid.uuid4())

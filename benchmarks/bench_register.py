@@ -95,7 +95,7 @@ if __name__ == "__main__":  # a quick run on a demo vault
     import tempfile
     from pathlib import Path
 
-    from earlyyears_desktop.services.demo import create_demo_vault
+    from earlyyears_desktop.demo import create_demo_vault
     from earlyyears_desktop.storage.keyslots import KdfParams
 
     today = dt.date(2026, 11, 25)

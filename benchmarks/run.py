@@ -446,7 +446,6 @@ def write_report(
 
 
 def main() -> int:
-    os.environ.pop("EARLYYEARS_TEST_FAST_KDF", None)
     scale = scale_vault(log)
     work_dir = SCALE_ROOT / f"run-{os.getpid()}"
     shutil.rmtree(work_dir, ignore_errors=True)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from earlyyears_desktop.demo import fictional_nhs_number
 from earlyyears_desktop.domain.enums import AreaOfNeed, AttendanceStatus, Role
 from earlyyears_desktop.domain.models import (
     Attendance,
@@ -38,7 +39,6 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.services.container import Services, set_up_vault
-from earlyyears_desktop.services.demo import fictional_nhs_number
 
 GENERATOR_VERSION = 1
 SCALE_ROOT = Path(__file__).resolve().parent / "scale"
@@ -202,8 +202,7 @@ def _build(folder: Path, progress: Progress) -> None:
     shutil.rmtree(building, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    # The scale vault gets the real, calibrated Argon2id parameters.
-    os.environ.pop("EARLYYEARS_TEST_FAST_KDF", None)
+    # The scale vault gets the real, calibrated Argon2id parameters (no `params`).
     progress("Creating the scale vault (calibrating Argon2id)...")
     created = set_up_vault(
         building / "vault",

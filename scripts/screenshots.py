@@ -2,9 +2,10 @@
 
     python scripts/screenshots.py [--out docs/images]
 
-Builds a demo vault in a temporary folder (cheap Argon2id settings: never for real records),
-drives the windows offscreen and saves each screen with QWidget.grab(). Every name shown is
-invented by services/demo.py.
+Builds a demo vault in a temporary folder (cheap Argon2id settings: never for real records;
+the setup wizard's own vault is tuned on the machine, as for a user), drives the windows
+offscreen and saves each screen with QWidget.grab(). Every name shown is invented by the demo
+package (src/earlyyears_desktop/demo/).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["EARLYYEARS_TEST_FAST_KDF"] = "1"
 
 import argparse
 import datetime as dt
@@ -24,9 +24,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.operations import OpRunner

@@ -35,8 +35,8 @@ from earlyyears_desktop.sync.enrolment_files import (
 )
 from earlyyears_desktop.sync.keys import KeyPair
 
-PASSPHRASE = "central passphrase for tests only"
-
+from ..fast_vaults import CENTRAL_PASSPHRASE as PASSPHRASE
+from ..fast_vaults import make_central
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
@@ -160,8 +160,7 @@ def db_url(backend: str, request: pytest.FixtureRequest) -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EARLYYEARS_TEST_FAST_KDF", "1")
+def _central_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EARLYYEARS_CENTRAL_PASSPHRASE", PASSPHRASE)
     monkeypatch.delenv("EARLYYEARS_CENTRAL_DB_URL", raising=False)
 
@@ -275,12 +274,9 @@ class CentralEnv:
 
 @pytest.fixture
 def central(tmp_path: Path, db_url: str | None, central_cli: Callable[..., Run]) -> CentralEnv:
-    folder = tmp_path / "central"
-    args: list[str | os.PathLike[str]] = ["init", folder, "--name", "Example County Council"]
-    if db_url is not None:
-        args += ["--db", db_url]
-    result = central_cli(*args)
-    assert result.code == 0, result.err
+    """A new central service folder, made as `init` makes it with a cheap Argon2id (the
+    commands the test runs open it cheaply: the key slot records its own cost)."""
+    folder = make_central(tmp_path / "central", passphrase=PASSPHRASE, database_url=db_url)
     work = tmp_path / "work"
     work.mkdir()
     return CentralEnv(folder, work, central_cli)

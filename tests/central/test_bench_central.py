@@ -14,13 +14,16 @@ from benchmarks.bench_central import (
 
 from earlyyears_desktop.sync.keys import KeyPair
 
+from ..fast_vaults import FAST_KDF
 from .conftest import PASSPHRASE
 
 
 def test_measure_ingest_on_a_small_bundle(tmp_path: Path) -> None:
     device, device_id = KeyPair.generate(), str(uuid.uuid4())
     template = tmp_path / "template"
-    central_id, central_key = make_central_with_device(template, device, device_id, PASSPHRASE)
+    central_id, central_key = make_central_with_device(
+        template, device, device_id, PASSPHRASE, params=FAST_KDF
+    )
     bundle = make_100k_bundle(
         tmp_path / "export.eyb", device, device_id, central_id, central_key, count=3_000
     )

@@ -21,6 +21,7 @@ from earlyyears_desktop.sync.bundle import (
 from earlyyears_desktop.sync.entity_types import synced_entity_types
 from earlyyears_desktop.sync.keys import KeyPair
 
+from ..fast_vaults import make_central
 from .conftest import PASSPHRASE, CentralEnv, record
 
 CHILD_NAME = "Zoë Łukasiewicz-Ó'Brien"
@@ -65,6 +66,23 @@ def test_init_makes_a_private_folder_without_secrets(central: CentralEnv) -> Non
     keys = json.loads((central.folder / "keys.json").read_text())
     assert keys["slots"][0]["kdf"]["name"] == "argon2id"
     assert PASSPHRASE not in (central.folder / "keys.json").read_text()
+
+
+def test_init_tunes_argon2id_on_this_machine_whatever_the_environment(
+    tmp_path: Path,
+    central_cli,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """`init` as a user runs it: the key slot's cost is calibrated, and no variable of the
+    environment (such as the old test switch) makes it cheap. The one test that pays it."""
+    monkeypatch.setenv("EARLYYEARS_TEST_FAST_KDF", "1")
+    folder = tmp_path / "calibrated"
+    made = central_cli("init", folder, "--suite", "mlkem768-x25519", "--name", "Calibrated")
+    assert made.code == 0, made.err
+    assert "MLKEM768-X25519" in made.out
+    [slot] = json.loads((folder / "keys.json").read_text())["slots"]
+    assert slot["kdf"]["memory_kib"] >= 65_536 and slot["kdf"]["iterations"] >= 3
+    assert central_cli("status", folder, "--json").code == 0
 
 
 def test_init_refuses_an_existing_central(central: CentralEnv) -> None:
@@ -720,15 +738,17 @@ def test_post_quantum_suite_end_to_end(
     db_url: str | None,
     central_cli,  # type: ignore[no-untyped-def]
 ) -> None:
-    folder = tmp_path / "pq-central"
-    args = ["init", folder, "--suite", "mlkem768-x25519"] + (["--db", db_url] if db_url else [])
-    result = central_cli(*args)
-    assert result.code == 0, result.err
-    assert "MLKEM768-X25519" in result.out
+    from earlyyears_desktop.sync.keys import CipherSuite
+
+    folder = make_central(
+        tmp_path / "pq-central",
+        passphrase=PASSPHRASE,
+        database_url=db_url,
+        suite=CipherSuite.MLKEM768_X25519,
+    )
     work = tmp_path / "work"
     work.mkdir()
     env = CentralEnv(folder, work, central_cli)
-    from earlyyears_desktop.sync.keys import CipherSuite
 
     device = env.enrol("dev-pq", keys=KeyPair.generate(CipherSuite.MLKEM768_X25519))
     bundle = device.bundle(work, [record("child", "c1", legal_given_names=CHILD_NAME)])

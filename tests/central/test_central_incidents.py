@@ -14,7 +14,8 @@ from earlyyears_desktop.central.cli import build_parser, incident_folder
 from earlyyears_desktop.central.records import Incoming
 from earlyyears_desktop.storage.incident_log import LOG_FILE_NAME
 
-from .conftest import CentralEnv, Run, record
+from ..fast_vaults import make_central
+from .conftest import PASSPHRASE, CentralEnv, Run, record
 
 CHILD_NAME = "Zoë Łukasiewicz-Ó'Brien"
 NHS_NUMBER = "9434765919"
@@ -26,8 +27,7 @@ def test_a_failure_while_storing_a_childs_record_is_logged_in_the_central_folder
     incident_log_folder: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    folder = tmp_path / "central"
-    assert central_cli("init", folder).code == 0
+    folder = make_central(tmp_path / "central", passphrase=PASSPHRASE)
     work = tmp_path / "work"
     work.mkdir()
     central = CentralEnv(folder, work, central_cli)

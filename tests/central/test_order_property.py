@@ -20,6 +20,7 @@ from earlyyears_desktop.sync.bundle import write_bundle
 from earlyyears_desktop.sync.enrolment_files import build_enrolment_request
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
 
+from ..fast_vaults import FAST_KDF
 from .conftest import PASSPHRASE, record
 
 BUNDLES = 5
@@ -31,7 +32,12 @@ def _build(base: Path) -> tuple[Path, list[Path]]:
 
     template = base / "template"
     central = init_central(
-        template, passphrase=PASSPHRASE, name="T", database_url=None, suite=CipherSuite.X25519
+        template,
+        passphrase=PASSPHRASE,
+        name="T",
+        database_url=None,
+        suite=CipherSuite.X25519,
+        params=FAST_KDF,
     )
     device = KeyPair.generate()
     try:

@@ -28,6 +28,7 @@ from earlyyears_desktop.central.records import RecordWriter, parse_record
 from earlyyears_desktop.storage.keyslots import KdfParams, KeySlotFile, normalise_passphrase
 from earlyyears_desktop.sync.keys import ED25519_RAW_LEN, X25519_RAW_LEN
 
+from ..fast_vaults import make_central
 from .conftest import PASSPHRASE, CentralEnv, Run, record
 
 #: The tests on the `central` fixture: the SQLite store only (PostgreSQL is not SQLCipher).
@@ -81,13 +82,12 @@ def _new_central(
     folder = tmp_path / "central"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    args: list[object] = ["init", folder]
     store = folder / "central.db"
+    database_url = None
     if where == "absolute path":
         store = elsewhere / "store.db"
-        args += ["--db", f"sqlite:///{store}"]
-    result = central_cli(*args)
-    assert result.code == 0, result.err
+        database_url = f"sqlite:///{store}"
+    make_central(folder, passphrase=PASSPHRASE, database_url=database_url)
     work = tmp_path / "work"
     work.mkdir()
     return CentralEnv(folder, work, central_cli), store

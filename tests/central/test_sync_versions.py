@@ -30,9 +30,9 @@ from earlyyears_desktop.central.registry import enrol_device
 from earlyyears_desktop.central.returns import write_return
 from earlyyears_desktop.central.roster import check_roster, load_roster
 from earlyyears_desktop.central.status import status
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.domain.models import ChangeLogEntry, Child, SyncBundle, SyncConflict
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
 from earlyyears_desktop.sync.device import (
@@ -47,6 +47,7 @@ from earlyyears_desktop.sync.export_reservation import BundleNameTaken
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
 from earlyyears_desktop.sync.records import encode_record
 
+from ..fast_vaults import FAST_KDF
 from .conftest import PASSPHRASE, CentralEnv, record
 
 TODAY = dt.date(2026, 11, 25)
@@ -155,6 +156,7 @@ def loop(tmp_path: Path, demo_template: Path, db_url: str | None) -> Iterator[Lo
         name="Test County",
         database_url=db_url,
         suite=CipherSuite.X25519,
+        params=FAST_KDF,
     )
     keys = central.unlock(PASSPHRASE)
     sync = DeviceSync(services)
@@ -372,6 +374,7 @@ def test_another_central_service_gets_everything(loop: Loop, tmp_path: Path) -> 
         name="Neighbouring County",
         database_url=None,
         suite=CipherSuite.X25519,
+        params=FAST_KDF,
     )
     try:
         other_keys = other.unlock(PASSPHRASE)

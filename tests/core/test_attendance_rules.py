@@ -66,9 +66,9 @@ def test_a_child_whose_enrolment_ended_is_marked_only_as_a_visitor(
 def test_deleted_and_closed_children_leave_the_reports_and_the_follow_up_list(
     demo: VaultUnderTest,
 ) -> None:
+    from earlyyears_desktop.demo import term_bounds
     from earlyyears_desktop.services.attendance_reports import AttendanceReports
     from earlyyears_desktop.services.children import ChildInput
-    from earlyyears_desktop.services.demo import term_bounds
 
     services = demo.services
     reports = AttendanceReports(services.uow, services.attendance.today)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.handouts.content import ATTENDED
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.storage.incident_log import (
     LOG_DIR_ENV,
     LOG_FILE_NAME,
@@ -63,7 +63,6 @@ def earlyyears(*args: str, log_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARLYYEARS_")}
     env.update(
         EARLYYEARS_PASSPHRASE=DEMO_PASSPHRASE,
-        EARLYYEARS_TEST_FAST_KDF="1",
         **{LOG_DIR_ENV: str(log_dir)},
     )
     return subprocess.run(

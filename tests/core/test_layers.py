@@ -58,8 +58,8 @@ def test_the_ui_imports_no_storage_module() -> None:
 def test_importing_the_core_does_not_load_qt() -> None:
     code = (
         "import sys\n"
-        "import earlyyears_desktop.services.container, earlyyears_desktop.services.demo\n"
-        "import earlyyears_desktop.cli.main as m; m.build_parser()\n"
+        "import earlyyears_desktop.services.container, earlyyears_desktop.demo\n"
+        "import earlyyears_desktop.cli.main as m; [m.load_command(v) for v in m.COMMANDS]\n"
         "import earlyyears_desktop.sync\n"
         "print(sorted(n for n in sys.modules if n.startswith(('PySide6', 'shiboken6'))))\n"
     )
@@ -80,3 +80,14 @@ def test_import_linter_contracts_are_kept() -> None:
     assert "0 broken" in result.stdout
     assert "Layers point inward KEPT" in result.stdout
     assert "The UI reaches storage only through services KEPT" in result.stdout
+
+
+def test_the_product_reads_no_test_switch() -> None:
+    """Tests pass their cheap Argon2id as an argument (tests/fast_vaults.py): nothing in the
+    product reads a variable meant for tests, which would leak from one test to the next."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "EARLYYEARS_TEST" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

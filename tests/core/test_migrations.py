@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -141,3 +143,33 @@ def test_a_failed_upgrade_leaves_the_vault_as_it_was(
         tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
     assert "half_done" not in tables
     assert [o.id for o in services.observations.search("marmaladecrumble")] == [observation_id]
+
+
+def test_the_newest_revision_is_read_as_alembic_reads_it() -> None:
+    """Opening a vault at the newest revision skips Alembic; the newest revision it compares
+    with is read from the revision files, and must be the one Alembic would upgrade to."""
+    from alembic.script import ScriptDirectory
+
+    alembic_head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
+    assert migrations.head_revision() == alembic_head
+
+
+def test_a_vault_at_the_newest_revision_opens_without_loading_alembic(
+    fresh: VaultUnderTest,
+) -> None:
+    fresh.vault.lock()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from earlyyears_desktop.storage.vault import open_vault\n"
+        "open_vault(Path(sys.argv[1]), sys.argv[2]).lock()\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'alembic'))\n"
+    )
+    opened = subprocess.run(
+        [sys.executable, "-c", code, str(fresh.folder), fresh.passphrase],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.strip() == "[]"

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from earlyyears_desktop.demo import nhs_number_with_check_digit
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.domain.errors import DomainError, NotFound, ValidationError
 from earlyyears_desktop.domain.models import (
@@ -22,7 +23,6 @@ from earlyyears_desktop.domain.models import (
 from earlyyears_desktop.domain.rules import nhs_number_is_valid, normalise_nhs_number
 from earlyyears_desktop.services.children import CarerInput, ChildFilter, ChildInput
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.demo import nhs_number_with_check_digit
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED

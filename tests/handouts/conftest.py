@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault

@@ -26,11 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from earlyyears_desktop.services.container import set_up_vault
-from earlyyears_desktop.storage.keyslots import KdfParams
+from ..fast_vaults import CENTRAL_PASSPHRASE, PASSPHRASE, make_central, make_vault
 
-PASSPHRASE = "correct horse battery staple"
-CENTRAL_PASSPHRASE = "central passphrase for tests only"
 PEAK_RSS_LIMIT_MB = 200
 SAFETY_NET_SECONDS = 180
 
@@ -66,7 +63,6 @@ def run(
     """`python -m MODULE ARGS...` (as `as_user`, if given) under the ceilings above."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("EARLYYEARS_")}
     clean |= {
-        "EARLYYEARS_TEST_FAST_KDF": "1",
         "EARLYYEARS_PASSPHRASE": PASSPHRASE,
         "EARLYYEARS_CENTRAL_PASSPHRASE": CENTRAL_PASSPHRASE,
     }
@@ -119,26 +115,16 @@ def home() -> Iterator[Path]:
 
 @pytest.fixture
 def vault(home: Path) -> Path:
-    """A locked vault with one practitioner (cheap Argon2id)."""
+    """A locked vault with one practitioner (cheap Argon2id, which its key slot records)."""
     folder = home / "vault"
-    set_up_vault(
-        folder,
-        team_name="Test Early Years Team",
-        practitioner_name="Amira Haddad",
-        role="group_leader",
-        passphrase=PASSPHRASE,
-        params=KdfParams.for_tests(),
-    ).vault.lock()
+    make_vault(folder, passphrase=PASSPHRASE).vault.lock()
     return folder
 
 
 @pytest.fixture
 def central(home: Path) -> Path:
-    """A central service folder on SQLite (cheap Argon2id)."""
-    folder = home / "central"
-    made = run(CENTRAL, "init", folder, "--name", "Example County Council")
-    assert made.code == 0, made.err
-    return folder
+    """A central service folder on SQLite (cheap Argon2id, which its key slot records)."""
+    return make_central(home / "central", passphrase=CENTRAL_PASSPHRASE)
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault, term_bounds
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.attendance import NO_MARK
 from earlyyears_desktop.services.attendance_reports import AttendanceReports
 from earlyyears_desktop.services.clock import FIXED_TIME, Clock
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault, term_bounds
 from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault

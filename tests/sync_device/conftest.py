@@ -18,10 +18,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.services.children import CarerInput, ChildInput
 from earlyyears_desktop.services.container import Services, set_up_vault
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
 from earlyyears_desktop.sync.bundle import (

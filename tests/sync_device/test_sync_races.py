@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.domain.models import (
     ChangeLogEntry,
     Child,
@@ -26,7 +27,6 @@ from earlyyears_desktop.domain.models import (
     VaultSetting,
 )
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.storage.vault import open_vault
 from earlyyears_desktop.sync.bundle import bundle_file_name
 from earlyyears_desktop.sync.device import DeviceSync, ExportInProgress

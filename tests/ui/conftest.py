@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 
-# Before any Qt import: no screen needed, and cheap Argon2id for vaults the app itself creates.
+# Before any Qt import: no screen needed. The demo vaults are made with a cheap Argon2id, which
+# their key slots record; a vault or a key slot the app itself makes is tuned on this machine.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["EARLYYEARS_TEST_FAST_KDF"] = "1"
 
 import datetime as dt
 import shutil
@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.keyslots import KdfParams
 
 PASSPHRASE = DEMO_PASSPHRASE

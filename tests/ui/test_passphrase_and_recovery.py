@@ -13,6 +13,7 @@ from earlyyears_desktop.storage.vault import open_vault
 from earlyyears_desktop.ui.recovery_key import print_recovery_key
 from earlyyears_desktop.ui.settings_page import ChangePassphraseDialog, NewRecoveryKeyDialog
 
+from ..fast_vaults import FAST_KDF
 from .conftest import PASSPHRASE
 
 NEW_PASSPHRASE = "lantern meadow otter 42"
@@ -68,7 +69,7 @@ def test_change_my_passphrase(qtbot, window, unlock, demo_vault):
 
 def test_new_recovery_key_replaces_the_old_one(qtbot, window, unlock, demo_vault):
     unlock(window)
-    old_key = window.opened.accounts.new_recovery_key().key  # a key this test knows
+    old_key = window.opened.accounts.new_recovery_key(params=FAST_KDF).key  # a key this test knows
     page = open_settings(window)
     page.recovery_button.click()
     box = page.dialog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from earlyyears_desktop.services.demo import DEMO_PASSPHRASE as PASSPHRASE
+from earlyyears_desktop.demo import DEMO_PASSPHRASE as PASSPHRASE
 from earlyyears_desktop.storage.vault import open_vault, unlock_choices
 from earlyyears_desktop.ui.unlock import delay_after
 

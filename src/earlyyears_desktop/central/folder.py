@@ -95,8 +95,6 @@ CONFIG_FORMAT: Final = "earlyyears-central"
 CONFIG_VERSION: Final = 1
 #: A full database URL here overrides the one in central.json (and may carry a password).
 DB_URL_ENV: Final = "EARLYYEARS_CENTRAL_DB_URL"
-#: The same switch the device vault honours: cheap Argon2id for test folders only.
-FAST_KDF_ENV: Final = "EARLYYEARS_TEST_FAST_KDF"
 #: The relative SQLite URL meaning "central.db inside the folder", wherever the folder is.
 DEFAULT_DB_URL: Final = f"sqlite:///{DEFAULT_DB_NAME}"
 #: The SQLCipher key of the SQLite store, sealed in keys.json after the private keys.
@@ -105,12 +103,6 @@ DATABASE_KEY_BYTES: Final = 32
 QUARANTINE_MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 QUARANTINE_MAX_FILES: Final = 1_000
 QUARANTINE_MAX_TOTAL_BYTES: Final = 1024 * 1024 * 1024
-
-
-def kdf_params() -> KdfParams:
-    if os.environ.get(FAST_KDF_ENV) == "1":
-        return KdfParams.for_tests()
-    return KdfParams.calibrated()
 
 
 def utcnow() -> datetime:
@@ -488,8 +480,13 @@ def init_central(
     database_url: str | None,
     suite: CipherSuite,
     notify: Notify = _say_nothing,
+    params: KdfParams | None = None,
 ) -> CentralFolder:
-    """Make a new central service folder with fresh keys and an empty database."""
+    """Make a new central service folder with fresh keys and an empty database.
+
+    `params` is the Argon2id cost of the key slot: by default tuned on this machine
+    (`KdfParams.calibrated()`); tests pass `KdfParams.for_tests()`.
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file; give a new or empty folder for the central service.")
@@ -532,7 +529,7 @@ def init_central(
         except VaultDamaged:
             raise _not_our_database() from None
         slots = KeySlotFile(vault_id=central_id)
-        _seal_keys(slots, passphrase, keys, database_key, kdf_params())
+        _seal_keys(slots, passphrase, keys, database_key, params or KdfParams.calibrated())
         slots.save(folder / KEYS_NAME)
         (folder / QUARANTINE_NAME).mkdir(mode=0o700, exist_ok=True)
         write_atomically(

@@ -6,8 +6,8 @@ import argparse
 
 from earlyyears_desktop.cli.errors import EXIT_USAGE, CommandError
 from earlyyears_desktop.cli.passphrase import add_passphrase_option, read_passphrase
+from earlyyears_desktop.demo import create_demo_vault
 from earlyyears_desktop.domain.errors import ValidationError
-from earlyyears_desktop.services.demo import create_demo_vault
 from earlyyears_desktop.storage.errors import VaultExists, VaultInaccessible
 
 HELP = "create a vault with realistic fictional data"

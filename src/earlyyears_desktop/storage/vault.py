@@ -340,9 +340,8 @@ class OpenVault:
 
 
 def _default_params() -> KdfParams:
-    override = os.environ.get("EARLYYEARS_TEST_FAST_KDF")
-    if override == "1":
-        return KdfParams.for_tests()
+    """The cost of a new slot when the caller names none: tuned on this machine. Tests name
+    theirs (`KdfParams.for_tests()`); nothing here reads a switch from the environment."""
     return KdfParams.calibrated()
 
 
@@ -378,7 +377,6 @@ def create_vault(
     if exists:
         raise VaultExists(f"There is already a vault in {folder}.")
     check_passphrase_strength(passphrase)
-    params = params or _default_params()
     created_folder = not folder.exists()
     # Only this user may read the folder: the files are encrypted, but their sizes and
     # times are still nobody else's business.
@@ -391,6 +389,8 @@ def create_vault(
         raise VaultInaccessible.not_a_folder(exc.filename or folder) from None
     if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
         raise VaultInaccessible.permission_denied(folder)
+    # Tuned only once the folder is known to be usable: a refusal comes at once.
+    params = params or _default_params()
     data_key = os.urandom(DATA_KEY_BYTES)
     slots = KeySlotFile(vault_id=str(uuid.uuid4()))
     slot = slots.add_slot(

@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
@@ -18,8 +19,10 @@ from earlyyears_desktop.ui.incident_dialog import IncidentDialog
 from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
 from earlyyears_desktop.ui.operations import PROGRAM, OpRunner
 from earlyyears_desktop.ui.preferences import Preferences
-from earlyyears_desktop.ui.setup_wizard import SetupWizard
 from earlyyears_desktop.ui.theme import apply_theme
+
+if TYPE_CHECKING:  # first run only: loaded when there is no vault yet
+    from earlyyears_desktop.ui.setup_wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 #: on a screen this size or smaller the window opens maximised (1366x768 laptops)
@@ -56,6 +59,8 @@ class Launcher:
         if not needs_set_up(self.folder):
             self.show_window()
         else:
+            from earlyyears_desktop.ui.setup_wizard import SetupWizard
+
             self.wizard = SetupWizard(self.folder, self.runner)
             self.wizard.vault_ready.connect(self._set_up)
             self.wizard.rejected.connect(self.app.quit)

@@ -26,18 +26,15 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.services.accounts import UnlockedVault
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, VaultInfo
-from earlyyears_desktop.ui.children_page import ChildrenPage
-from earlyyears_desktop.ui.groups_page import GroupsPage
-from earlyyears_desktop.ui.handouts_page import HandoutsPage
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import FailedPage, Page, PlannedPage
 from earlyyears_desktop.ui.preferences import Preferences
-from earlyyears_desktop.ui.settings_page import SettingsPage
-from earlyyears_desktop.ui.sync_page import SyncPage
 from earlyyears_desktop.ui.theme import apply_theme
-from earlyyears_desktop.ui.today_page import TodayPage
 from earlyyears_desktop.ui.unlock import UnlockScreen
+
+# The pages are imported when they are built, after unlocking: the unlock screen comes up
+# without them (and without what they bring, such as Qt's print support).
 
 log = logging.getLogger(__name__)
 APP_TITLE = "Early Years"
@@ -303,6 +300,13 @@ class MainWindow(QMainWindow):
             self.page_stack.addWidget(page)
 
     def _new_page(self, spec: PageSpec) -> Page:
+        from earlyyears_desktop.ui.children_page import ChildrenPage
+        from earlyyears_desktop.ui.groups_page import GroupsPage
+        from earlyyears_desktop.ui.handouts_page import HandoutsPage
+        from earlyyears_desktop.ui.settings_page import SettingsPage
+        from earlyyears_desktop.ui.sync_page import SyncPage
+        from earlyyears_desktop.ui.today_page import TodayPage
+
         services, runner = self.services, self.runner
         assert services is not None
         if spec.will_hold:
@@ -336,6 +340,8 @@ class MainWindow(QMainWindow):
     # ---- showing pages ----
 
     def show_page(self, key: str) -> None:
+        from earlyyears_desktop.ui.groups_page import GroupsPage
+
         if self.is_locked or key not in self.pages:
             return
         if key != self.current_key:
@@ -362,6 +368,8 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def open_session(self, session_id: str) -> None:
+        from earlyyears_desktop.ui.groups_page import GroupsPage
+
         self.show_page("groups")
         page = self.pages.get("groups")
         if isinstance(page, GroupsPage):
@@ -369,6 +377,8 @@ class MainWindow(QMainWindow):
 
     def toggle_register_only(self) -> None:
         """F11: the open register alone on the screen, or everything back."""
+        from earlyyears_desktop.ui.groups_page import GroupsPage
+
         page = self.pages.get("groups")
         if not isinstance(page, GroupsPage):
             return
@@ -379,6 +389,8 @@ class MainWindow(QMainWindow):
             page.set_focus_mode(not getattr(page, "focus_mode", False))
 
     def open_child(self, child_id: str) -> None:
+        from earlyyears_desktop.ui.children_page import ChildrenPage
+
         self.show_page("children")
         page = self.pages.get("children")
         if isinstance(page, ChildrenPage):

@@ -1,8 +1,5 @@
-"""A demo vault: two multi-agency groups, a term of sessions and everything around them.
-
-Every person here is invented. NHS numbers use the 999 prefix, which is never issued to a
-real patient, with a valid check digit.
-"""
+"""A demo vault: two multi-agency groups, a term of sessions and everything around them,
+written through the services as a practitioner would write them (content.py says who)."""
 
 from __future__ import annotations
 
@@ -11,6 +8,14 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from earlyyears_desktop.demo.content import (
+    FAMILIES,
+    OBSERVATIONS,
+    STRATEGIES,
+    THEMES,
+    fictional_nhs_number,
+)
+from earlyyears_desktop.demo.terms import next_term, term_bounds
 from earlyyears_desktop.domain.enums import (
     AccessibleFormat,
     AreaOfNeed,
@@ -21,7 +26,6 @@ from earlyyears_desktop.domain.enums import (
     Role,
     StrategyProgress,
 )
-from earlyyears_desktop.domain.models import GroupSession
 from earlyyears_desktop.services.children import CarerInput, ChildInput, TeamMemberInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
@@ -32,187 +36,12 @@ from earlyyears_desktop.storage.vault import OpenVault
 
 DEMO_PASSPHRASE = "demo-only passphrase 2026"
 
-# (given names, family name, preferred, carer, relationship, language, interpreter, format)
-_FAMILIES = [
-    ("Zoë Grace", "Adeyemi", "Zoë", "Funmi Adeyemi", "Mother", "English", False, "standard"),
-    ("Łucja", "Wiśniewska", "", "Agnieszka Wiśniewska", "Mother", "Polish", True, "standard"),
-    ("Siân Elin", "Pritchard", "Siân", "Rhodri Pritchard", "Father", "Welsh", False, "large_print"),
-    ("Aarav", "Sharma", "", "Priya Sharma", "Mother", "Hindi", False, "standard"),
-    ("Chiamaka", "Okonkwo", "Amaka", "Ngozi Okonkwo", "Mother", "English", False, "standard"),
-    (
-        "Oisín Patrick",
-        "Ó Briain",
-        "Oisín",
-        "Niamh Ó Briain",
-        "Mother",
-        "English",
-        False,
-        "standard",
-    ),
-    ("Mateus", "Gonçalves", "", "Inês Gonçalves", "Mother", "Portuguese", True, "standard"),
-    ("Aisha", "Rahman", "", "Farhana Rahman", "Mother", "Bengali", True, "high_contrast"),
-    ("Léa", "Dubois-Martin", "", "Camille Dubois", "Mother", "French", False, "standard"),
-    ("Yusuf", "Demir", "", "Elif Demir", "Mother", "Turkish", True, "standard"),
-    ("Mei Lin", "Chen", "Mei", "Wei Chen", "Father", "Mandarin", False, "standard"),
-    ("Tomás", "Ramírez López", "Tomás", "Lucía López", "Mother", "Spanish", False, "standard"),
-    ("Freya", "Johansson", "", "Astrid Johansson", "Grandmother", "English", False, "read_aloud"),
-    ("Kofi", "Mensah", "", "Ama Mensah", "Mother", "English", False, "standard"),
-    ("Hana", "Nováková", "", "Petra Nováková", "Mother", "Czech", False, "standard"),
-    ("Ibrahim", "Haddad", "Ibi", "Rania Haddad", "Mother", "Arabic", True, "standard"),
-    ("Ffion", "Llewellyn", "", "Dafydd Llewellyn", "Father", "English", False, "standard"),
-    ("Jakub", "Dvořák", "Kuba", "Martina Dvořáková", "Mother", "Czech", False, "standard"),
-    ("Amara", "Nwosu", "", "Chidi Nwosu", "Father", "English", False, "large_print"),
-    ("Noah", "Thompson", "", "Sarah Thompson", "Foster carer", "English", False, "standard"),
-    ("Saoirse", "Kavanagh", "", "Aoife Kavanagh", "Mother", "English", False, "standard"),
-    ("Arjun", "Patel", "", "Meera Patel", "Mother", "Gujarati", False, "standard"),
-    ("Björn", "Eriksen", "", "Ingrid Eriksen", "Mother", "English", False, "standard"),
-    ("Zainab", "Yusuf", "", "Halima Yusuf", "Aunt", "Somali", True, "standard"),
-    ("Émile", "Lefèvre", "", "Chloé Lefèvre", "Mother", "French", False, "standard"),
-    ("Rosa", "Kowalski", "", "Tomasz Kowalski", "Father", "Polish", False, "standard"),
-]
-
-_OBSERVATIONS = [
-    (
-        "communication_and_interaction",
-        "{n} pointed to the bubbles and said 'more' twice, looking at the adult.",
-    ),
-    (
-        "communication_and_interaction",
-        "{n} joined in with the actions to 'Row, row, row your boat' for the first time.",
-    ),
-    (
-        "communication_and_interaction",
-        "{n} used the 'finished' sign at the end of snack time without a prompt.",
-    ),
-    (
-        "social_emotional_mental_health",
-        "{n} waited for a turn on the slide when the timer was shown.",
-    ),
-    (
-        "social_emotional_mental_health",
-        "{n} found the hall noisy today and settled in the quiet corner with the ear defenders.",
-    ),
-    ("sensory_physical", "{n} walked along the balance beam holding one hand, five steps."),
-    (
-        "sensory_physical",
-        "{n} explored the cornflour tray with both hands; tolerated it on fingers for a minute.",
-    ),
-    (
-        "cognition_and_learning",
-        "{n} matched three colours in the posting box and clapped when each one dropped.",
-    ),
-    (
-        "cognition_and_learning",
-        "{n} completed the four-piece inset puzzle with a little help turning the pieces.",
-    ),
-    (
-        "sensory_physical",
-        "{n} pulled to stand at the low table and cruised two steps to reach the drum.",
-    ),
-]
-
-_STRATEGIES = [
-    (
-        "Now and Next board",
-        "communication_and_interaction",
-        "Use a two-picture Now/Next board at transitions; point and name each picture.",
-        "Show two pictures: what we do now and what comes next. Point to each and say it simply.",
-    ),
-    (
-        "Ready, steady... go",
-        "communication_and_interaction",
-        "Pause before 'go' in anticipation games to create an opportunity to communicate.",
-        "Play 'ready, steady...' and wait. Give your child time to look, move or make a sound before 'go!'",
-    ),
-    (
-        "Sand timer for turns",
-        "social_emotional_mental_health",
-        "Use a visual timer to show turn length; praise waiting specifically.",
-        "Use a sand timer when sharing toys, and say 'good waiting!' when they wait.",
-    ),
-    (
-        "Messy play little and often",
-        "sensory_physical",
-        "Graded exposure to textures, starting dry, child in control of touch.",
-        "Try a little messy play each day, starting with dry things like rice. Let your child choose to touch.",
-    ),
-    (
-        "Commenting, not questioning",
-        "communication_and_interaction",
-        "Reduce questions; comment on what the child is doing with one or two words.",
-        "Instead of asking questions, say what your child is doing in a few words: 'car... fast car!'",
-    ),
-]
-
-_THEMES = [
-    "Bubbles and blowing",
-    "Under the sea",
-    "Autumn leaves",
-    "Music and movement",
-    "Messy play",
-    "Going on a bear hunt",
-    "Bonfire night colours",
-    "Shapes and posting",
-    "Animals on the farm",
-    "Winter sensory",
-    "Stories and rhymes",
-    "Parachute games",
-    "Christmas lights",
-]
-
 
 @dataclass(frozen=True)
 class DemoVault:
     vault: OpenVault
     recovery_key: str
     summary: str
-
-
-def nhs_number_with_check_digit(first_nine: str) -> str | None:
-    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return None if check == 10 else first_nine + str(check)
-
-
-def fictional_nhs_number(rng: random.Random) -> str:
-    while True:
-        number = nhs_number_with_check_digit(
-            "999" + "".join(rng.choice("0123456789") for _ in range(6))
-        )
-        if number:
-            return number
-
-
-# (month, day) of each term's first day, last day and half-term Monday-ish, in year order
-_TERMS = (((1, 5), (3, 27), (2, 16)), ((4, 20), (7, 21), (5, 25)), ((9, 3), (12, 18), (10, 26)))
-
-Term = tuple[dt.date, dt.date, list[dt.date]]
-
-
-def _terms_from(year: int) -> list[Term]:
-    """The demo's terms from the start of `year` to the end of the next, in order."""
-    return [
-        (
-            dt.date(y, *first),
-            dt.date(y, *last),
-            [dt.date(y, *half) + dt.timedelta(days=i) for i in range(5)],
-        )
-        for y in (year, year + 1)
-        for first, last, half in _TERMS
-    ]
-
-
-def term_bounds(today: dt.date) -> Term:
-    """The school term around `today`, with its half-term week: the term `today` falls in, or
-    in a holiday the last term before it."""
-    return [t for t in _terms_from(today.year - 1) if t[0] <= today][-1]
-
-
-def next_term(today: dt.date) -> Term:
-    """The first term that starts after `today`."""
-    return next(t for t in _terms_from(today.year) if t[0] > today)
 
 
 def create_demo_vault(
@@ -298,12 +127,12 @@ def populate(services: Services, seed: int = 20261126) -> str:
             groups.add_staff(group_id, name, discipline.value, visiting=visiting)
 
     support = services.support
-    strategy_ids = [support.add_strategy(*s).id for s in _STRATEGIES]
+    strategy_ids = [support.add_strategy(*s).id for s in STRATEGIES]
 
     areas = list(AreaOfNeed)
     children: list[tuple[str, str, str]] = []  # (id, display first name, group)
     for index, (given, family, preferred, carer, relation, language, interp, fmt) in enumerate(
-        _FAMILIES
+        FAMILIES
     ):
         age_days = rng.randint(400, 1700)
         dob = today - dt.timedelta(days=age_days)
@@ -396,7 +225,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
         )
         children.append((child_id, preferred or given.split()[0], group_id))
 
-    themes = rng.sample(_THEMES, k=len(_THEMES))
+    themes = rng.sample(THEMES, k=len(THEMES))
     session_ids: dict[str, list[str]] = {}
     for group_id in (little_steps, chatterbox):
         scheduled = groups.schedule_term(group_id, start, end, skip=half_term, themes=themes)
@@ -456,7 +285,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
             )
             attendance.end_session(sid)
             for cid, name in rng.sample(members, k=3):
-                area, template = rng.choice(_OBSERVATIONS)
+                area, template = rng.choice(OBSERVATIONS)
                 services.observations.add(
                     ObservationInput(
                         cid,
@@ -552,12 +381,4 @@ def populate(services: Services, seed: int = 20261126) -> str:
     )
 
 
-__all__ = [
-    "DEMO_PASSPHRASE",
-    "DemoVault",
-    "GroupSession",
-    "create_demo_vault",
-    "next_term",
-    "populate",
-    "term_bounds",
-]
+__all__ = ["DEMO_PASSPHRASE", "DemoVault", "create_demo_vault", "populate"]

@@ -1,0 +1,77 @@
+"""Vaults and central service folders for tests, made in process with Argon2id at its cheapest.
+
+The product reads no test switch: a new key slot is tuned on the machine unless its maker names
+a cost. Tests name `FAST_KDF` here, and since a key slot records its own cost, a vault or a
+central folder made this way also opens cheaply in a command started as a subprocess.
+
+Only the few tests of `earlyyears demo` and `earlyyears-central init` themselves, and the
+setup wizard's end to end test, pay the calibrated cost (about half a second per derivation).
+
+Import with `from ..fast_vaults import make_vault` from a test folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from earlyyears_desktop.central.folder import init_central
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, DemoVault, create_demo_vault
+from earlyyears_desktop.domain.enums import Role
+from earlyyears_desktop.services.container import set_up_vault
+from earlyyears_desktop.storage.keyslots import KdfParams
+from earlyyears_desktop.storage.vault import CreatedVault
+from earlyyears_desktop.sync.keys import CipherSuite
+
+#: 8 MiB and one pass: a slot opens in milliseconds. Never for a real vault.
+FAST_KDF = KdfParams.for_tests()
+PASSPHRASE = "correct horse battery staple"
+CENTRAL_PASSPHRASE = "central passphrase for tests only"
+
+
+def make_vault(
+    folder: Path,
+    *,
+    passphrase: str = PASSPHRASE,
+    team_name: str = "Test Early Years Team",
+    practitioner_name: str = "Amira Haddad",
+    role: str = Role.GROUP_LEADER.value,
+) -> CreatedVault:
+    """A new, empty vault with one practitioner, open (lock it when done)."""
+    return set_up_vault(
+        folder,
+        team_name=team_name,
+        practitioner_name=practitioner_name,
+        role=role,
+        passphrase=passphrase,
+        params=FAST_KDF,
+    )
+
+
+def make_demo_vault(
+    folder: Path, *, today: dt.date | None, passphrase: str = DEMO_PASSPHRASE
+) -> DemoVault:
+    """The demo vault, built around `today` (None: the day the clock reads, as
+    `earlyyears demo` does for a test that then runs the commands), open (lock it when done)."""
+    return create_demo_vault(folder, passphrase, params=FAST_KDF, today=today)
+
+
+def make_central(
+    folder: Path,
+    *,
+    passphrase: str = CENTRAL_PASSPHRASE,
+    name: str = "Example County Council",
+    database_url: str | None = None,
+    suite: CipherSuite = CipherSuite.X25519,
+) -> Path:
+    """A new central service folder (SQLite in the folder unless `database_url` names one),
+    made as `earlyyears-central init` makes it, and closed."""
+    init_central(
+        folder,
+        passphrase=passphrase,
+        name=name,
+        database_url=database_url,
+        suite=suite,
+        params=FAST_KDF,
+    ).close()
+    return folder
