@@ -4,7 +4,8 @@ Called by the `make bench` harness (benchmarks/run.py) on the scale vault:
 
     measure_register_open_ms(services, session_id) -> float
     measure_register_open_vs_query(services, connection, session_id)
-        -> {"register_open_ms", "register_query_ms", "register_open_vs_query_x"}
+        -> {"register_open_ms", "register_query_ms", "register_open_vs_query_x",
+            "register_read_ms"}
     measure_mark_p95_ms(services, session_id, child_ids) -> float
 
 Both drive the register's own code: the service read plus building the card widgets, and a
@@ -113,21 +114,29 @@ def measure_register_open_vs_query(
     """Opening the register and its floor, interleaved `pairs` times after one warm-up pair.
 
     `register_open_ms` and `register_query_ms` are the medians of each side (milliseconds),
-    `register_open_vs_query_x` the median of the pairs' ratios.
+    `register_open_vs_query_x` the median of the pairs' ratios. `register_read_ms` (the
+    service's read alone, `AttendanceService.register`, taken after each query) says how much
+    of the opening is the read and how much the widgets.
     """
     app = _app()
     runner = OpRunner()
     opens: list[float] = []
     queries: list[float] = []
+    reads: list[float] = []
     for _ in range(pairs + 1):
         opens.append(_open_register_ms(app, services, runner, session_id))
         start = time.perf_counter()
         register_rows_query(connection, session_id)
         queries.append((time.perf_counter() - start) * 1000)
-    opens, queries = opens[1:], queries[1:]  # the warm-up pair is not counted
+        start = time.perf_counter()
+        services.attendance.register(session_id)
+        reads.append((time.perf_counter() - start) * 1000)
+    # the warm-up pair is not counted
+    opens, queries, reads = opens[1:], queries[1:], reads[1:]
     return {
         "register_open_ms": statistics.median(opens),
         "register_query_ms": statistics.median(queries),
+        "register_read_ms": statistics.median(reads),
         "register_open_vs_query_x": statistics.median(
             a / b for a, b in zip(opens, queries, strict=True)
         ),
