@@ -3,7 +3,9 @@
 Target (docs/performance.md): <= 10 s.
 
     measure_ingest_100k(bundle_path, central_dir_factory) -> {"ingest_100k_s": seconds}
-    measure_ingest_100k(context) -> seconds      (what benchmarks/run.py calls)
+    measure_ingest_100k(context) -> seconds
+    measure_ingest_vs_floor(context) -> {"ingest_100k_s", "ingest_floor_s", "ingest_vs_floor_x"}
+                                        (what benchmarks/run.py calls)
 
 What is timed is what `earlyyears-central ingest CENTRAL BUNDLE` does after Python has
 started: open the central folder and its database, unwrap the central keys with the passphrase
@@ -17,6 +19,11 @@ decrypted and counted), apply the receiver policy, and store every record in one
 - With a `BenchContext` (the scale vault, open), a central folder is made in the context's
   work folder, the vault's device is enrolled with it (replacing any enrolment: the vault is
   a working copy), and the device exports 100,000 changes to it with its own code.
+- The floor (`executemany_floor`) is what no ingest can avoid: one `executemany` of the same
+  rows (entity, id, version, deleted, device, canonical JSON of the data: built before the
+  clock starts) into a bare SQLite table (no index, no constraint), committed durably. Ingest
+  and floor run interleaved (ingest, floor, ingest, floor, ...), each ingest into a fresh copy
+  of the enrolled central folder; the ratio is the median of the pairs' ratios.
 
 Self-contained (generated records, write_bundle, a throwaway central in /tmp):
 
@@ -30,6 +37,8 @@ import datetime as dt
 import json
 import os
 import shutil
+import sqlite3
+import statistics
 import tempfile
 import time
 import uuid
@@ -39,13 +48,20 @@ from typing import Any
 
 from earlyyears_desktop.central.folder import init_central, open_central
 from earlyyears_desktop.central.ingest import ingest_bundle
+from earlyyears_desktop.central.records import data_text
 from earlyyears_desktop.central.registry import enrol_device
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.sync.bundle import WrittenBundle, write_bundle
-from earlyyears_desktop.sync.enrolment_files import build_enrolment_request
+from earlyyears_desktop.sync.enrolment_files import (
+    EnrolmentRequest,
+    build_enrolment_request,
+    parse_enrolment_request,
+)
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
 
 CHANGES = 100_000
+#: ingest/floor pairs measured by measure_ingest_vs_floor
+PAIRS = 3
 PASSPHRASE_ENV = "EARLYYEARS_CENTRAL_PASSPHRASE"
 BENCH_PASSPHRASE = "benchmark central passphrase (throwaway)"
 
@@ -88,6 +104,79 @@ def time_ingest(bundle: Path, central_dir: Path, passphrase: str) -> tuple[float
 
 
 def _measure_context(context: Any) -> float:
+    _work, folder, bundle, _keys, _request = _central_with_export(context)
+    seconds, _line = time_ingest(bundle, folder, BENCH_PASSPHRASE)
+    return seconds
+
+
+def executemany_floor(rows: list[tuple[str, str, int, int, str, str]], database: Path) -> float:
+    """The ingest's floor, in seconds: one executemany of `rows` into a bare table of a new
+    SQLite database (WAL, synchronous=FULL), committed. Creating the file is not timed."""
+    database.unlink(missing_ok=True)
+    conn = sqlite3.connect(database, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL").fetchall()
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(
+            "CREATE TABLE records (entity TEXT, id TEXT, version INTEGER, deleted INTEGER, "
+            "changed_by_device TEXT, data TEXT)"
+        )
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("COMMIT")
+        return time.perf_counter() - started
+    finally:
+        conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+
+
+def floor_rows(records: list[dict[str, Any]]) -> list[tuple[str, str, int, int, str, str]]:
+    """The rows the floor stores: what the central service keeps of each record."""
+    return [
+        (
+            r["entity"],
+            r["id"],
+            r["version"],
+            int(r.get("deleted", False)),
+            r.get("changed_by_device", ""),
+            data_text(r.get("data", {})),
+        )
+        for r in records
+    ]
+
+
+def measure_ingest_vs_floor(context: Any, pairs: int = PAIRS) -> dict[str, float]:
+    """Ingest 100,000 changes and its floor, interleaved `pairs` times (see the docstring).
+
+    `ingest_100k_s` and `ingest_floor_s` are the medians of each side, `ingest_vs_floor_x`
+    the median of the pairs' ratios.
+    """
+    from benchmarks.bench_sync import read_export_records
+
+    work, template, bundle, keys, request = _central_with_export(context)
+    rows = floor_rows(read_export_records(bundle, request, keys))
+    ingests: list[float] = []
+    floors: list[float] = []
+    for n in range(pairs):
+        central = work / f"central-{n + 1}"
+        shutil.copytree(template, central)
+        seconds, _line = time_ingest(bundle, central, BENCH_PASSPHRASE)
+        shutil.rmtree(central)
+        ingests.append(seconds)
+        floors.append(executemany_floor(rows, work / "floor.db"))
+        log(f"  bench_central: pair {n + 1}: ingest {seconds:.2f} s; floor {floors[-1]:.2f} s")
+    return {
+        "ingest_100k_s": statistics.median(ingests),
+        "ingest_floor_s": statistics.median(floors),
+        "ingest_vs_floor_x": statistics.median(a / b for a, b in zip(ingests, floors, strict=True)),
+    }
+
+
+def _central_with_export(context: Any) -> tuple[Path, Path, Path, KeyPair, EnrolmentRequest]:
+    """A new central folder with the vault's device enrolled, and a 100,000-change export to
+    it: (work folder, central folder, bundle, central keys, the device's enrolment request)."""
     from benchmarks.bench_sync import ensure_consent
     from earlyyears_desktop.sync.device import DeviceSync
 
@@ -107,6 +196,7 @@ def _measure_context(context: Any) -> float:
         sync = DeviceSync(context.services)
         request = work / "request.json"
         sync.enrolment_request(request)
+        device = parse_enrolment_request(request.read_bytes())
         response = work / "response.json"
         enrolled = enrol_device(central, keys, request.read_bytes(), replace=True)
         response.write_bytes(enrolled.response)
@@ -119,8 +209,7 @@ def _measure_context(context: Any) -> float:
     log("  bench_central: the device exports 100,000 changes to the benchmark central service")
     exported = sync.export(out, again=True, max_changes=CHANGES)
     log(f"  bench_central: {exported.record_count} records in {exported.path.name}")
-    seconds, _line = time_ingest(exported.path, folder, BENCH_PASSPHRASE)
-    return seconds
+    return work, folder, exported.path, keys, device
 
 
 # --- self-contained ----------------------------------------------------------------------------

@@ -3,11 +3,20 @@
 Called by the `make bench` harness (benchmarks/run.py) on the scale vault:
 
     measure_register_open_ms(services, session_id) -> float
+    measure_register_open_vs_query(services, connection, session_id)
+        -> {"register_open_ms", "register_query_ms", "register_open_vs_query_x",
+            "register_read_ms"}
     measure_mark_p95_ms(services, session_id, child_ids) -> float
 
 Both drive the register's own code: the service read plus building the card widgets, and a
 mark made through `RegisterView.mark_child` -> OpRunner worker -> durable commit -> "Saved ✓"
 back on the GUI thread. The session must be markable (dated today or earlier, not cancelled).
+
+The register's floor (`register_rows_query`) is the raw SQL that reads the rows the register
+shows (the session, its group, the children enrolled with their enrolments, the session's
+marks, the children's carers) on an open SQLCipher connection to the same vault, with no ORM
+and no widget. Opening and the floor run interleaved (open, query, open, query, ...); the
+ratio is the median of the pairs' ratios.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import os
 import statistics
 import time
 from collections.abc import Sequence
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -36,19 +46,101 @@ def measure_register_open_ms(services: Services, session_id: str, repeats: int =
     """Median time to read a register and build its widget, in milliseconds."""
     app = _app()
     runner = OpRunner()
-    times = []
-    for _ in range(repeats + 1):  # the first run warms caches; it is not counted
-        start = time.perf_counter()
-        view = RegisterView(services, runner, session_id, load=False)
-        view.show_register(services.attendance.register(session_id), [])
-        view.resize(1366, 700)
-        view.show()
-        app.processEvents()
-        times.append((time.perf_counter() - start) * 1000)
-        view.close()
-        view.deleteLater()
-        app.processEvents()
+    # the first run warms caches; it is not counted
+    times = [_open_register_ms(app, services, runner, session_id) for _ in range(repeats + 1)]
     return statistics.median(times[1:])
+
+
+def _open_register_ms(
+    app: QApplication, services: Services, runner: OpRunner, session_id: str
+) -> float:
+    start = time.perf_counter()
+    view = RegisterView(services, runner, session_id, load=False)
+    view.show_register(services.attendance.register(session_id), [])
+    view.resize(1366, 700)
+    view.show()
+    app.processEvents()
+    elapsed = (time.perf_counter() - start) * 1000
+    view.close()
+    view.deleteLater()
+    app.processEvents()
+    return elapsed
+
+
+def register_rows_query(connection: Any, session_id: str) -> dict[str, list[Any]]:
+    """The register's floor: the raw SQL reading the rows a register shows, by table.
+
+    `connection` is a DB-API connection to the vault (sqlcipher3, keyed). The same filters as
+    the attendance service: live rows, enrolment started by the session's date and not ended
+    more than 28 days before it.
+    """
+    session = connection.execute(
+        "SELECT * FROM sessions WHERE id = ? AND deleted_at IS NULL", (session_id,)
+    ).fetchone()
+    columns = [c[0] for c in connection.execute("SELECT * FROM sessions LIMIT 0").description]
+    if session is None:
+        raise ValueError("The register's session was not found by the raw query.")
+    row = dict(zip(columns, session, strict=True))
+    group = connection.execute(
+        "SELECT * FROM groups WHERE id = ? AND deleted_at IS NULL", (row["group_id"],)
+    ).fetchone()
+    enrolled = connection.execute(
+        "SELECT c.id, c.*, e.ends_on FROM children c JOIN enrolments e ON e.child_id = c.id "
+        "WHERE e.group_id = ? AND e.deleted_at IS NULL AND e.starts_on <= ? "
+        "AND c.deleted_at IS NULL AND (e.ends_on IS NULL OR e.ends_on >= date(?, '-28 days'))",
+        (row["group_id"], row["date"], row["date"]),
+    ).fetchall()
+    marks = connection.execute(
+        "SELECT * FROM attendance WHERE session_id = ? AND deleted_at IS NULL", (session_id,)
+    ).fetchall()
+    children = sorted({r[0] for r in enrolled})
+    carers = connection.execute(
+        f"SELECT * FROM carers WHERE child_id IN ({', '.join('?' * len(children))}) "
+        "AND deleted_at IS NULL ORDER BY is_main_contact DESC, created_at",
+        children,
+    ).fetchall()
+    return {
+        "sessions": [session],
+        "groups": [group],
+        "children": enrolled,
+        "attendance": marks,
+        "carers": carers,
+    }
+
+
+def measure_register_open_vs_query(
+    services: Services, connection: Any, session_id: str, pairs: int = 5
+) -> dict[str, float]:
+    """Opening the register and its floor, interleaved `pairs` times after one warm-up pair.
+
+    `register_open_ms` and `register_query_ms` are the medians of each side (milliseconds),
+    `register_open_vs_query_x` the median of the pairs' ratios. `register_read_ms` (the
+    service's read alone, `AttendanceService.register`, taken after each query) says how much
+    of the opening is the read and how much the widgets.
+    """
+    app = _app()
+    runner = OpRunner()
+    opens: list[float] = []
+    queries: list[float] = []
+    reads: list[float] = []
+    for _ in range(pairs + 1):
+        opens.append(_open_register_ms(app, services, runner, session_id))
+        start = time.perf_counter()
+        register_rows_query(connection, session_id)
+        queries.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        services.attendance.register(session_id)
+        reads.append((time.perf_counter() - start) * 1000)
+    # the warm-up pair is not counted
+    opens, queries, reads = opens[1:], queries[1:], reads[1:]
+    return {
+        "register_open_ms": statistics.median(opens),
+        "register_query_ms": statistics.median(queries),
+        "register_read_ms": statistics.median(reads),
+        "register_open_vs_query_x": statistics.median(
+            a / b for a, b in zip(opens, queries, strict=True)
+        ),
+    }
 
 
 def measure_mark_p95_ms(

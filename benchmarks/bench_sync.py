@@ -3,7 +3,14 @@
 Target (docs/performance.md): <= 5 s with memory bounded, on the scale vault.
 
     measure_export_100k(services, out_folder) -> {"export_100k_s": ..., "export_100k_peak_mb": ...}
-    measure_export_100k(context) -> seconds      (what benchmarks/run.py calls; logs the rest)
+    measure_export_100k(context) -> seconds
+    measure_export_vs_floor(context) -> {"export_100k_s", "export_floor_s", "export_vs_floor_x",
+                                         "export_100k_peak_mb"}   (what benchmarks/run.py calls)
+
+The floor (`encode_and_encrypt_floor`) is what no export can avoid: the canonical JSON of the
+same records, already in memory, and AES-256-GCM over it in the bundle's chunk size. The
+export and the floor run interleaved (export, floor, export, floor, ...); the ratio is the
+median of the pairs' ratios, so a machine that slows down for a minute slows both sides.
 
 The vault must be a working copy: the function prepares it the way a real device would be
 before an export, and says so on stdout:
@@ -23,12 +30,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import statistics
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
 from earlyyears_desktop.domain.enums import ConsentKind
@@ -36,14 +45,19 @@ from earlyyears_desktop.domain.models import Child, Consent, Observation
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
+from earlyyears_desktop.sync.bundle import DEFAULT_CHUNK_SIZE, TrustedSender, open_bundle
+from earlyyears_desktop.sync.canonical import canonical_dumps
 from earlyyears_desktop.sync.device import DeviceSync
 from earlyyears_desktop.sync.enrolment_files import (
+    EnrolmentRequest,
     build_enrolment_response,
     parse_enrolment_request,
 )
 from earlyyears_desktop.sync.keys import KeyPair
 
 CHANGES = 100_000
+#: export/floor pairs measured by measure_export_vs_floor
+PAIRS = 3
 
 
 def log(message: str) -> None:
@@ -119,9 +133,22 @@ def ensure_enrolled(services: Services, work_dir: Path) -> None:
     state = sync.state()
     if state.enrolled and not state.revoked:
         return
+    enrol_with_throwaway_central(services, work_dir)
+
+
+def enrol_with_throwaway_central(
+    services: Services, work_dir: Path
+) -> tuple[KeyPair, EnrolmentRequest]:
+    """Enrol the vault (a working copy: any enrolment is replaced) with a new central key pair.
+
+    Returns that key pair and the device's enrolment request, which together read the bundles
+    the device then exports (see `read_export_records`).
+    """
     log("  bench_sync: enrolling the vault with a throwaway central key pair")
+    sync = DeviceSync(services)
     central = KeyPair.generate()
     request = work_dir / "bench-enrolment-request.json"
+    request.unlink(missing_ok=True)
     sync.enrolment_request(request)
     parsed = parse_enrolment_request(request.read_bytes())
     response = work_dir / "bench-enrolment-response.json"
@@ -135,6 +162,84 @@ def ensure_enrolled(services: Services, work_dir: Path) -> None:
         )
     )
     sync.enrol(response, replace=True)
+    return central, parsed
+
+
+def read_export_records(
+    bundle: Path, device: EnrolmentRequest, central: KeyPair
+) -> list[dict[str, object]]:
+    """Every record of an export bundle, checked and decrypted by the product's own reader."""
+    trusted = {device.signing_key_id: TrustedSender(device.device_id, device.signing_public_key)}
+    with open_bundle(
+        bundle,
+        trusted_senders=trusted,
+        recipient_private_key=central.encryption,
+        expected_kind="export",
+        now=dt.datetime.now(dt.UTC),
+    ) as verified:
+        return list(verified.records())
+
+
+def encode_and_encrypt_floor(
+    records: list[dict[str, object]], chunk_size: int = DEFAULT_CHUNK_SIZE
+) -> float:
+    """The export's floor, in seconds: canonical JSON of `records` (already in memory) and
+    AES-256-GCM over the lines in chunks of the bundle's size. Nothing is read or written."""
+    aead = AESGCM(AESGCM.generate_key(bit_length=256))
+    started = time.perf_counter()
+    buffer = bytearray()
+    chunks = 0
+    for record in records:
+        buffer += canonical_dumps(record) + b"\n"
+        while len(buffer) > chunk_size:
+            aead.encrypt(chunks.to_bytes(12, "big"), bytes(buffer[:chunk_size]), None)
+            del buffer[:chunk_size]
+            chunks += 1
+    aead.encrypt(chunks.to_bytes(12, "big"), bytes(buffer), None)
+    return time.perf_counter() - started
+
+
+def measure_export_vs_floor(context: Any, pairs: int = PAIRS) -> dict[str, float]:
+    """Export 100,000 changes and its floor, interleaved `pairs` times (see the docstring).
+
+    `export_100k_s` and `export_floor_s` are the medians of each side; `export_vs_floor_x`
+    the median of the pairs' ratios; `export_100k_peak_mb` the largest RSS growth of an export.
+    """
+    services: Services = context.services
+    work_dir = Path(context.work_dir)
+    out = work_dir / "bench-sync-out"
+    out.mkdir(parents=True, exist_ok=True)
+    central, device = enrol_with_throwaway_central(services, work_dir)
+    ensure_consent(services)
+    sync = DeviceSync(services)
+    again = sync.unsynced_count() < CHANGES
+    records: list[dict[str, object]] = []
+    exports: list[float] = []
+    floors: list[float] = []
+    peaks: list[float] = []
+    for n in range(pairs):
+        with _RssPeak() as memory:
+            started = time.perf_counter()
+            # After the first, each export re-sends the same (unacknowledged) changes.
+            result = sync.export(out, again=again or n > 0, max_changes=CHANGES)
+            seconds = time.perf_counter() - started
+        exports.append(seconds)
+        peaks.append(memory.growth_mb)
+        if not records:
+            records = read_export_records(result.path, device, central)
+        result.path.unlink()
+        floors.append(encode_and_encrypt_floor(records))
+        log(
+            f"  bench_sync: pair {n + 1}: export {seconds:.2f} s ({result.changes_included} "
+            f"changes, {result.record_count} records, peak RSS growth {memory.growth_mb:.1f} MB)"
+            f"; floor {floors[-1]:.2f} s ({len(records)} records)"
+        )
+    return {
+        "export_100k_s": statistics.median(exports),
+        "export_floor_s": statistics.median(floors),
+        "export_vs_floor_x": statistics.median(a / b for a, b in zip(exports, floors, strict=True)),
+        "export_100k_peak_mb": max(peaks),
+    }
 
 
 def ensure_consent(services: Services) -> None:

@@ -22,7 +22,6 @@ from PySide6.QtCore import Qt
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.keyslots import KdfParams
 
 PASSPHRASE = DEMO_PASSPHRASE
