@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.incident_log import LOG_FILE_NAME
-from earlyyears_desktop.ui import main_window
+from earlyyears_desktop.ui import groups_page
 from earlyyears_desktop.ui.groups_page import GroupsPage
 from earlyyears_desktop.ui.main_window import PAGES
 from earlyyears_desktop.ui.operations import OpRunner
@@ -66,7 +66,7 @@ class _RenamedMethodGroupsPage(GroupsPage):
 def test_a_page_that_fails_to_build_is_shown_and_recorded(
     qtbot, window, unlock, monkeypatch, incident_log_folder: Path
 ) -> None:
-    monkeypatch.setattr(main_window, "GroupsPage", _RenamedMethodGroupsPage)
+    monkeypatch.setattr(groups_page, "GroupsPage", _RenamedMethodGroupsPage)
     with qtbot.waitSignal(window.runner.incident, timeout=10_000) as incident:
         unlock(window)
     page = window.page("groups")

@@ -57,11 +57,17 @@ class Services:
         today: Callable[[], dt.date] | None = None,
         *,
         clock: Clock | None = None,
+        include_deleted: bool = False,
     ) -> None:
         """`clock` is what every service reads the date and time from (the wall clock unless
-        given); `today` is a shorthand for a clock fixed on that day."""
+        given); `today` is a shorthand for a clock fixed on that day. With `include_deleted`
+        every read sees tombstones too (see `including_deleted`)."""
         self.vault = vault
-        self.uow = UnitOfWork(vault.engine, Actor(vault.practitioner_id or "", vault.device_id))
+        self.uow = UnitOfWork(
+            vault.engine,
+            Actor(vault.practitioner_id or "", vault.device_id),
+            include_deleted=include_deleted,
+        )
         if clock is None:
             clock = Clock.fixed(today()) if today else Clock()
         self.clock = clock
@@ -71,6 +77,11 @@ class Services:
         self.attendance = AttendanceService(self.uow, clock)
         self.observations = ObservationService(self.uow, clock)
         self.support = SupportService(self.uow, clock)
+
+    def including_deleted(self) -> Services:
+        """The same vault and clock for a client whose every read must see tombstones: sync,
+        whose bundles carry them and whose conflicts compare them."""
+        return Services(self.vault, clock=self.clock, include_deleted=True)
 
     @property
     def actor(self) -> Actor:

@@ -27,7 +27,7 @@ import datetime as dt
 import os
 from typing import TYPE_CHECKING
 
-from earlyyears_desktop.services.unit_of_work import Changes, UnitOfWork
+from earlyyears_desktop.services.unit_of_work import Changes
 
 from .bundle import CancelledCallback, ProgressCallback
 from .conflicts import KEEP_MINE, TAKE_CENTRAL, conflict_views, resolve_conflict
@@ -66,9 +66,8 @@ class DeviceSync:
     """Sync for one unlocked vault. Built from `Services`; holds no state of its own."""
 
     def __init__(self, services: Services) -> None:
-        self.services = services
         # Sync reads tombstones: they travel in bundles, and conflicts compare them.
-        self.uow: UnitOfWork = services.uow.including_deleted()
+        self.services = services.including_deleted()
 
     @property
     def device_id(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
 
 from earlyyears_desktop.domain.enums import Discipline, Role
 from earlyyears_desktop.services.accounts import (
@@ -21,6 +21,7 @@ from earlyyears_desktop.services.accounts import (
     check_new_passphrase,
     check_passphrase_strength,
 )
+from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.widgets import passphrase_edit
 
 #: adds one labelled row: (field, label, widget); the field is the name a ValidationError uses
@@ -78,25 +79,20 @@ class PractitionerFields:
         self.name = QLineEdit()
         self.name.setAccessibleName("Your name" if yours else "Name")
         add_row("name", "Your &name:" if yours else "&Name:", self.name)
-        self.role = QComboBox()
-        self.role.setAccessibleName("Your role" if yours else "Role")
-        for value, label in Role.choices():
-            self.role.addItem(label, value)
+        self.role = EnumCombo(Role, "Your role" if yours else "Role")
         add_row("role", "&Role:", self.role)
-        self.discipline = QComboBox()
-        self.discipline.setAccessibleName("Your discipline" if yours else "Discipline")
-        self.discipline.addItem("(not given)", "")
-        for value, label in Discipline.choices():
-            self.discipline.addItem(label, value)
+        self.discipline = EnumCombo(
+            Discipline, "Your discipline" if yours else "Discipline", none_label="(not given)"
+        )
         add_row("discipline", "&Discipline:", self.discipline)
 
     @property
     def role_value(self) -> str:
-        return str(self.role.currentData())
+        return self.role.value() or ""
 
     @property
     def discipline_value(self) -> str:
-        return str(self.discipline.currentData() or "")
+        return self.discipline.value() or ""
 
 
 class PassphraseFields:
