@@ -70,9 +70,11 @@ def test_auto_lock_after_idle(qtbot, window, unlock):
 
 def test_input_postpones_auto_lock(qtbot, window, unlock):
     unlock(window)
-    window.set_auto_lock_ms(600)
-    for _ in range(6):
-        qtbot.wait(200)
+    # Input every second for five seconds against a three-second lock: only input can have
+    # kept it open (a loaded machine may stall the event loop a while, not two seconds).
+    window.set_auto_lock_ms(3000)
+    for _ in range(5):
+        qtbot.wait(1000)
         qtbot.keyClick(window.nav, Qt.Key.Key_Down)
     assert not window.is_locked
-    qtbot.waitUntil(lambda: window.is_locked, timeout=5000)
+    qtbot.waitUntil(lambda: window.is_locked, timeout=15_000)
