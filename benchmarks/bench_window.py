@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from earlyyears_desktop.storage.vault import open_vault
+from earlyyears_desktop.services.accounts import unlock
 
 TIMEOUT_SECONDS = 60
 
@@ -32,7 +32,7 @@ def measure_window_ready(vault_dir: Path | str, passphrase: str) -> float:
 
     app = QApplication.instance() or QApplication([])
     folder = Path(vault_dir)
-    vault = open_vault(folder, passphrase)  # Argon2id and any migration: not timed here
+    unlocked = unlock(folder, passphrase)  # Argon2id and any migration: not timed here
     runner = OpRunner()
     window = MainWindow(folder, runner)
     window.current_key = "children"
@@ -40,7 +40,7 @@ def measure_window_ready(vault_dir: Path | str, passphrase: str) -> float:
     window.show()
     try:
         start = time.perf_counter()
-        window.enter(vault)
+        window.enter(unlocked)
         page = window.page("children")
         deadline = start + TIMEOUT_SECONDS
         while page.model.rowCount() == 0 or page.model.cached_row(0) is None:

@@ -74,3 +74,14 @@ def test_a_process_that_fails_is_reported_with_its_last_line(
     wrong = bench_start.DemoVault(tmp_path / "no-vault-here", vault.passphrase_file, vault.kdf)
     with pytest.raises(RuntimeError, match="exit code"):
         bench_start.measure_cli_info(wrong, tmp_path, pairs=1)
+
+
+def test_the_window_benchmark_opens_the_main_window(qtbot, tmp_path: Path) -> None:
+    """`window_ready_s` unlocks through the accounts service and waits for the Children page's
+    first rows (the demo's children, made here with a cheap Argon2id)."""
+    from benchmarks.bench_window import measure_window_ready
+    from earlyyears_desktop.demo import create_demo_vault
+
+    folder = tmp_path / "demo"
+    create_demo_vault(folder, PASSPHRASE, params=FAST).vault.lock()
+    assert measure_window_ready(folder, PASSPHRASE) > 0
