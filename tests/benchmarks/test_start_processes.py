@@ -80,6 +80,7 @@ def test_the_window_benchmark_opens_the_main_window(qtbot, tmp_path: Path) -> No
     """`window_ready_s` unlocks through the accounts service and waits for the Children page's
     first rows (the demo's children, made here with a cheap Argon2id)."""
     from benchmarks.bench_window import measure_window_ready
+
     from earlyyears_desktop.demo import create_demo_vault
 
     folder = tmp_path / "demo"
