@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence, QWindow
@@ -32,6 +33,10 @@ from earlyyears_desktop.ui.pages import FailedPage, Page, PlannedPage
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.theme import apply_theme
 from earlyyears_desktop.ui.unlock import UnlockScreen
+
+if TYPE_CHECKING:
+    from earlyyears_desktop.ui.children_page import ChildrenPage
+    from earlyyears_desktop.ui.groups_page import GroupsPage
 
 # The pages are imported when they are built, after unlocking: the unlock screen comes up
 # without them (and without what they bring, such as Qt's print support).
@@ -133,6 +138,9 @@ class MainWindow(QMainWindow):
         self.opened: UnlockedVault | None = None
         self.services: Services | None = None
         self.pages: dict[str, Page] = {}
+        #: the two pages other pages send the user to (None while locked, or if one failed)
+        self._groups: GroupsPage | None = None
+        self._children: ChildrenPage | None = None
         self.current_key = "today"
         self.practitioner_name = ""
         self.setWindowTitle(APP_TITLE)
@@ -319,9 +327,11 @@ class MainWindow(QMainWindow):
             groups = GroupsPage(services, runner)
             # "Register only": the sections list goes too, for the widest register.
             groups.focus_mode_changed.connect(lambda on: self.sidebar.setVisible(not on))
+            self._groups = groups
             return groups
         if spec.key == "children":
-            return ChildrenPage(services, runner)
+            self._children = ChildrenPage(services, runner)
+            return self._children
         if spec.key == "handouts":
             return HandoutsPage(services, runner)
         if spec.key == "sync":
@@ -340,14 +350,10 @@ class MainWindow(QMainWindow):
     # ---- showing pages ----
 
     def show_page(self, key: str) -> None:
-        from earlyyears_desktop.ui.groups_page import GroupsPage
-
         if self.is_locked or key not in self.pages:
             return
-        if key != self.current_key:
-            leaving = self.pages.get(self.current_key)
-            if isinstance(leaving, GroupsPage):
-                leaving.set_focus_mode(False)  # "Register only" ends, the sections come back
+        if key != self.current_key and self.current_key == "groups" and self._groups:
+            self._groups.set_focus_mode(False)  # "Register only" ends, the sections come back
         self.current_key = key
         row = next(i for i, s in enumerate(PAGES) if s.key == key)
         if self.nav.currentRow() != row:
@@ -357,8 +363,7 @@ class MainWindow(QMainWindow):
         self.page_stack.setCurrentWidget(page)
         title = PAGES[row].title
         self.setWindowTitle(f"{APP_TITLE}: {title}")
-        if isinstance(page, Page):
-            page.reload()
+        page.reload()
 
     def _nav_changed(self, row: int) -> None:
         if 0 <= row < len(PAGES) and not self.is_locked:
@@ -368,33 +373,25 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def open_session(self, session_id: str) -> None:
-        from earlyyears_desktop.ui.groups_page import GroupsPage
-
         self.show_page("groups")
-        page = self.pages.get("groups")
-        if isinstance(page, GroupsPage):
-            page.open_session(session_id)
+        if self._groups:
+            self._groups.open_session(session_id)
 
     def toggle_register_only(self) -> None:
         """F11: the open register alone on the screen, or everything back."""
-        from earlyyears_desktop.ui.groups_page import GroupsPage
-
-        page = self.pages.get("groups")
-        if not isinstance(page, GroupsPage):
+        page = self._groups
+        if page is None:
             return
         if self.current_key != "groups":
             self.show_page("groups")
             page.set_focus_mode(True)
         else:
-            page.set_focus_mode(not getattr(page, "focus_mode", False))
+            page.set_focus_mode(not page.focus_mode)
 
     def open_child(self, child_id: str) -> None:
-        from earlyyears_desktop.ui.children_page import ChildrenPage
-
         self.show_page("children")
-        page = self.pages.get("children")
-        if isinstance(page, ChildrenPage):
-            page.open_child(child_id)
+        if self._children:
+            self._children.open_child(child_id)
 
     def lock(self) -> None:
         """Hide and forget everything personal, drain the worker, close the vault."""
@@ -422,6 +419,7 @@ class MainWindow(QMainWindow):
             page.setParent(None)
             page.deleteLater()
         self.pages.clear()
+        self._groups = self._children = None
         for label in (self.who_label, self.unsynced_label, self.export_label):
             label.clear()
         self.nav.blockSignals(True)
