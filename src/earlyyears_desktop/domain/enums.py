@@ -95,7 +95,14 @@ class AttendanceStatus(LabelledEnum):
 class ObservationContext(LabelledEnum):
     SESSION = "session"
     HOME_VISIT = "home_visit"
+    #: the child's nursery, pre-school or childminder
+    SETTING = "setting"
     OTHER = "other"
+
+
+class ObservationChange(LabelledEnum):
+    EDITED = "edited"
+    DELETED = "deleted"
 
 
 class StrategyProgress(LabelledEnum):
@@ -139,7 +146,9 @@ _LABELS: dict[LabelledEnum, str] = {
     ConsentKind.HANDOUTS: "Personalised handouts",
     AttendanceStatus.DID_NOT_ATTEND: "Did not attend",
     AttendanceStatus.LEFT_EARLY: "Left early",
+    ObservationContext.SESSION: "Group session",
     ObservationContext.HOME_VISIT: "Home visit",
+    ObservationContext.SETTING: "Setting (nursery, pre-school or childminder)",
     StrategyProgress.GOING_WELL: "Going well",
     StrategyProgress.SOME_PROGRESS: "Some progress",
     StrategyProgress.NOT_WORKING: "Not working yet",

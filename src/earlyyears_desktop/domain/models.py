@@ -234,11 +234,38 @@ class Observation(Synced):
     session_id: Mapped[str | None] = _fk_opt("sessions.id")
     home_visit_id: Mapped[str | None] = _fk_opt("home_visits.id")
     observed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: the time of day it was seen, when the practitioner gave one (local time)
+    observed_at: Mapped[dt.time | None] = mapped_column(Time, default=None)
     text: Mapped[str] = mapped_column(Text)
     area_of_need: Mapped[str] = mapped_column(String(60), default="")
     outcome_id: Mapped[str | None] = _fk_opt("plan_outcomes.id")
     author_id: Mapped[str | None] = _fk_opt("practitioners.id")
     share_with_parents: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ObservationRevision(Synced):
+    """One change to an observation: what it said before, who changed it, when and why.
+
+    An edit keeps the previous values here; a deletion tombstones the observation and keeps
+    its last values and the reason here, so nothing is removed silently.
+    """
+
+    __tablename__ = "observation_revisions"
+    entity = "observation_revision"
+
+    observation_id: Mapped[str] = _fk("observations.id")
+    #: `ObservationChange`: edited or deleted
+    change: Mapped[str] = mapped_column(String(20))
+    revised_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revised_by: Mapped[str | None] = _fk_opt("practitioners.id")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    previous_text: Mapped[str] = mapped_column(Text)
+    previous_observed_on: Mapped[dt.date] = mapped_column(Date)
+    previous_observed_at: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    previous_context: Mapped[str] = mapped_column(String(20))
+    previous_area_of_need: Mapped[str] = mapped_column(String(60), default="")
+    previous_outcome_id: Mapped[str | None] = _fk_opt("plan_outcomes.id")
+    previous_share_with_parents: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Strategy(Synced):
@@ -249,19 +276,50 @@ class Strategy(Synced):
     area_of_need: Mapped[str] = mapped_column(String(60), default="")
     practitioner_wording: Mapped[str] = mapped_column(Text, default="")
     try_at_home: Mapped[str] = mapped_column(Text, default="")
+    #: comma-separated tags, lower case, each once ("routines,visual support")
+    tags: Mapped[str] = mapped_column(String(400), default="")
     from_central: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ChildStrategy(Synced):
+    """A strategy agreed with a child's family: one from the library (`strategy_id`), or one
+    written for this child (no `strategy_id`; its own title and wording), which belongs to the
+    child and so goes wherever the child's consent lets it go."""
+
     __tablename__ = "child_strategies"
     entity = "child_strategy"
 
     child_id: Mapped[str] = _fk("children.id")
-    strategy_id: Mapped[str] = _fk("strategies.id")
+    strategy_id: Mapped[str | None] = _fk_opt("strategies.id")
+    #: the date it was agreed with the family
     assigned_on: Mapped[dt.date] = mapped_column(Date)
     started_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     progress: Mapped[str] = mapped_column(String(30), default="not_started")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: a strategy written for this child: its own words (empty for a library strategy)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    area_of_need: Mapped[str] = mapped_column(String(60), default="")
+    practitioner_wording: Mapped[str] = mapped_column(Text, default="")
+    try_at_home: Mapped[str] = mapped_column(Text, default="")
+    #: who in the family it was agreed with ("Mum (Amira)")
+    agreed_with: Mapped[str] = mapped_column(String(200), default="")
+    #: the practitioner who agreed it
+    agreed_by: Mapped[str | None] = _fk_opt("practitioners.id")
+    stopped_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    stop_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChildStrategyNote(Synced):
+    """How a child's strategy is going, noted on a day."""
+
+    __tablename__ = "child_strategy_notes"
+    entity = "child_strategy_note"
+
+    child_strategy_id: Mapped[str] = _fk("child_strategies.id")
+    noted_on: Mapped[dt.date] = mapped_column(Date)
+    progress: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[str | None] = _fk_opt("practitioners.id")
 
 
 class HomeVisit(Synced):
@@ -358,8 +416,10 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     GroupSession,
     Attendance,
     Observation,
+    ObservationRevision,
     Strategy,
     ChildStrategy,
+    ChildStrategyNote,
     HomeVisit,
     TeachingTarget,
     VisitTargetProgress,

@@ -25,6 +25,7 @@ from earlyyears_desktop.domain.models import (
     Carer,
     Child,
     ChildStrategy,
+    ChildStrategyNote,
     Consent,
     Enrolment,
     Group,
@@ -32,6 +33,7 @@ from earlyyears_desktop.domain.models import (
     GroupStaff,
     HomeVisit,
     Observation,
+    ObservationRevision,
     PlanOutcome,
     PlanReview,
     Practitioner,
@@ -319,6 +321,15 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         family_consent=_HANDOUTS,
     ),
     RecordType(
+        ObservationRevision,
+        "earlier version of an observation",
+        "earlier versions of observations",
+        child_link=ChildLink(("observation_id", "child_id")),
+        syncs=True,
+        central_consent=_CENTRAL,
+        family_consent=None,
+    ),
+    RecordType(
         ChildStrategy,
         "strategy for a child",
         "strategies for children",
@@ -328,6 +339,15 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         # a child's own ideas to try at home; a group's general ideas count its children's
         # strategies without naming any child
         family_consent=_HANDOUTS,
+    ),
+    RecordType(
+        ChildStrategyNote,
+        "note on a child's strategy",
+        "notes on children's strategies",
+        child_link=ChildLink(("child_strategy_id", "child_id")),
+        syncs=True,
+        central_consent=_CENTRAL,
+        family_consent=None,
     ),
 )
 
