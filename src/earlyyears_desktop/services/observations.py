@@ -22,6 +22,8 @@ class ObservationInput:
     child_id: str
     text: str
     observed_on: dt.date
+    #: the time of day, when given (local time)
+    observed_at: dt.time | None = None
     context: str = ObservationContext.OTHER.value
     session_id: str | None = None
     home_visit_id: str | None = None
@@ -62,6 +64,7 @@ class ObservationService:
             child_id=data.child_id,
             text=body,
             observed_on=data.observed_on,
+            observed_at=data.observed_at,
             context=context,
             session_id=data.session_id,
             home_visit_id=data.home_visit_id,
