@@ -10,6 +10,7 @@ rows are in a stable order, so two listings of an unchanged vault are identical.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -74,7 +75,7 @@ class RecordLists:
 
     def of_kind(self, kind: str) -> list[Listed]:
         """The rows of `kind`, one of `KINDS` (a LookupError for any other)."""
-        readers = {
+        readers: dict[str, Callable[[], Sequence[Listed]]] = {
             "children": self.children,
             "sessions": self.sessions,
             "observations": self.observations,
