@@ -1,5 +1,6 @@
 """Keyboard-only use: Ctrl+1..9 and Ctrl+0 reach every page; pages not built yet say so
-plainly; a page that fails to build is shown as an error and recorded, never passed off as "not ready yet"."""
+plainly; a page that fails to build is shown as an error and recorded, never passed off as
+"not ready yet"."""
 
 from __future__ import annotations
 
