@@ -38,6 +38,10 @@ COMMANDS: Final[dict[str, Command]] = {
     "info": Command("cmd_info", "counts of records, unsynced changes and the last export"),
     "audit-verify": Command("cmd_audit_verify", "check that the audit trail has not been altered"),
     "sessions": Command("cmd_sessions", "list sessions: id, group, date, status, present"),
+    "list": Command(
+        "cmd_list",
+        "list records of one kind (children, sessions, observations, strategies) with their ids",
+    ),
     "enrol-request": Command(
         "cmd_enrol_request",
         "write an enrolment request for the central service and show this device's fingerprints",

@@ -21,6 +21,7 @@ from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
 from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.groups import GroupService
+from earlyyears_desktop.services.observation_search import ObservationSearch
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.support import SupportService
@@ -76,6 +77,7 @@ class Services:
         self.groups = GroupService(self.uow, clock)
         self.attendance = AttendanceService(self.uow, clock)
         self.observations = ObservationService(self.uow, clock)
+        self.observation_search = ObservationSearch(self.uow)
         self.support = SupportService(self.uow, clock)
 
     def including_deleted(self) -> Services:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from earlyyears_desktop.domain.enums import AreaOfNeed, ObservationContext
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Child, Observation
-from earlyyears_desktop.domain.rules import optional_text, search_key
+from earlyyears_desktop.domain.rules import optional_text
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.observation_search import newest_matching_ids, query_words
 from earlyyears_desktop.services.unit_of_work import Saved, UnitOfWork, get_live
 
 
@@ -95,69 +94,14 @@ class ObservationService:
         "Łucja". Newest first (by insertion order) lets FTS5 stop after `limit` matches
         instead of ranking every match, which for a common word is tens of thousands.
         """
-        words = re.findall(r"\w+", search_key(query))
-        if not words:
-            return []
         with self.uow.read() as session:
-            clauses = [_word_clause(session, word) for word in words]
-            if any(clause is None for clause in clauses):
-                return []  # a word that starts no indexed word: nothing can match
-            ids = (
-                session.execute(
-                    text(
-                        "SELECT o.id FROM observations_fts f "
-                        "JOIN observations o ON o.rowid = f.rowid "
-                        # text() SQL is not seen by the unit of work's tombstone filter
-                        "WHERE observations_fts MATCH :match AND o.deleted_at IS NULL "
-                        "ORDER BY f.rowid DESC LIMIT :limit"
-                    ),
-                    {"match": " AND ".join(c for c in clauses if c), "limit": limit},
-                )
-                .scalars()
-                .all()
-            )
+            ids = newest_matching_ids(session, query_words(query), limit)
             if not ids:
                 return []
             records = {
                 r.id: r for r in session.scalars(select(Observation).where(Observation.id.in_(ids)))
             }
             return [_row(records[i]) for i in ids if i in records]
-
-
-# A word longer than the prefix indexes (2 and 3 letters) is expanded to the indexed words it
-# starts, when there are few: FTS5 streams an OR of whole terms newest-first and stops at the
-# limit, where a prefix query first merges every matching document (350 ms for a word in a
-# fifth of 200,000 observations, against 6 ms).
-_PREFIX_INDEXED = 3
-_MAX_EXPANSION = 30
-
-
-def _word_clause(session: Session, word: str) -> str | None:
-    if len(word) <= _PREFIX_INDEXED:
-        return f'"{word}"*'
-    # The vocabulary of the index, readable per connection; temp, so it is never on disk.
-    session.execute(
-        text(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.observations_vocab "
-            "USING fts5vocab(main, 'observations_fts', 'row')"
-        )
-    )
-    terms = (
-        session.execute(
-            text(
-                "SELECT term FROM temp.observations_vocab "
-                "WHERE term >= :low AND term < :high LIMIT :most"
-            ),
-            {"low": word, "high": word + "\U0010ffff", "most": _MAX_EXPANSION + 1},
-        )
-        .scalars()
-        .all()
-    )
-    if not terms:
-        return None
-    if len(terms) > _MAX_EXPANSION:
-        return f'"{word}"*'
-    return "(" + " OR ".join(f'"{term}"' for term in terms) + ")"
 
 
 def _row(r: Observation) -> ObservationRow:

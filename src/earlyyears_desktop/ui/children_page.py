@@ -57,6 +57,8 @@ class ChildrenPage(Page):
         self._query_generation = 0
         self._selected_id: str | None = None
         self._groups_loaded = False
+        #: (child id, observation id) to open once that child's record is shown
+        self._pending_observation: tuple[str, str] | None = None
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -161,7 +163,8 @@ class ChildrenPage(Page):
         self.search.returnPressed.connect(self._search_now)
 
         QShortcut(QKeySequence.StandardKey.New, self, self.add_child)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        # Ctrl+F is the window's Find action: it comes to focus_search while this page is
+        # shown (a shortcut of this page's own would make the key ambiguous).
         runner.changed.connect(self._on_changes)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -223,6 +226,7 @@ class ChildrenPage(Page):
         self._debounce.stop()
         self.search.clear()
         self._selected_id = None
+        self._pending_observation = None
         self.model.clear()
         self.record.clear_personal_data()
         self.count.setText("")
@@ -356,10 +360,27 @@ class ChildrenPage(Page):
             on_error=self._child_failed,
         )
 
+    def show_observation(self, child_id: str, observation_id: str) -> None:
+        """Show a child's record and, in it, one of their observations (from a search)."""
+        self._pending_observation = (child_id, observation_id)
+        row = self.model.row_of(child_id)
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.open_child(child_id)
+
     def _show_child(self, view: ChildView) -> None:
         if view.record.id != self._selected_id:
             return
         self.record.show_child(view)
+        pending, self._pending_observation = self._pending_observation, None
+        if pending is not None and pending[0] == view.record.id:
+            # lead: wire ChildRecordView.open_observation here:
+            # self.record.open_observation(pending[1])
+            self.record.setFocus(Qt.FocusReason.OtherFocusReason)
         self.record_shown.emit(view.record.id)
 
     def _child_failed(self, error: BaseException) -> None:

@@ -37,6 +37,7 @@ from earlyyears_desktop.ui.unlock import UnlockScreen
 if TYPE_CHECKING:
     from earlyyears_desktop.ui.children_page import ChildrenPage
     from earlyyears_desktop.ui.groups_page import GroupsPage
+    from earlyyears_desktop.ui.observations_page import ObservationsPage
 
 # The pages are imported when they are built, after unlocking: the unlock screen comes up
 # without them (and without what they bring, such as Qt's print support).
@@ -58,10 +59,11 @@ NAV_ICONS = {
     "today": QStyle.StandardPixmap.SP_FileDialogInfoView,
     "groups": QStyle.StandardPixmap.SP_FileDialogListView,
     "children": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "observations": QStyle.StandardPixmap.SP_FileDialogContentsView,
     "visits": QStyle.StandardPixmap.SP_DirHomeIcon,
-    "plans": QStyle.StandardPixmap.SP_FileIcon,
+    "plans": QStyle.StandardPixmap.SP_FileDialogStart,
     "strategies": QStyle.StandardPixmap.SP_DialogHelpButton,
-    "handouts": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "handouts": QStyle.StandardPixmap.SP_FileIcon,
     "sync": QStyle.StandardPixmap.SP_BrowserReload,
     "settings": QStyle.StandardPixmap.SP_ComputerIcon,
 }
@@ -83,6 +85,7 @@ PAGES = [
     PageSpec("today", "Today"),
     PageSpec("groups", "Groups & sessions"),
     PageSpec("children", "Children"),
+    PageSpec("observations", "Observations"),
     PageSpec(
         "visits",
         "Home visits",
@@ -106,6 +109,11 @@ PAGES = [
     PageSpec("sync", "Sync"),
     PageSpec("settings", "Settings"),
 ]
+
+
+def page_shortcut(n: int) -> str:
+    """The shortcut of the n-th page (from 1): Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth."""
+    return f"Ctrl+{n % 10}"
 
 
 def the_app() -> QApplication:
@@ -138,9 +146,10 @@ class MainWindow(QMainWindow):
         self.opened: UnlockedVault | None = None
         self.services: Services | None = None
         self.pages: dict[str, Page] = {}
-        #: the two pages other pages send the user to (None while locked, or if one failed)
+        #: the pages other pages send the user to (None while locked, or if one failed)
         self._groups: GroupsPage | None = None
         self._children: ChildrenPage | None = None
+        self._observations: ObservationsPage | None = None
         self.current_key = "today"
         self.practitioner_name = ""
         self.setWindowTitle(APP_TITLE)
@@ -169,8 +178,8 @@ class MainWindow(QMainWindow):
         for n, spec in enumerate(PAGES, start=1):
             item = QListWidgetItem(style.standardIcon(NAV_ICONS[spec.key]), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(f"{spec.title} (Ctrl+{n})")
-            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, f"Shortcut Control {n}")
+            item.setToolTip(f"{spec.title} ({page_shortcut(n)})")
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, f"Shortcut Control {n % 10}")
             self.nav.addItem(item)
         bold = self.nav.font()
         bold.setWeight(bold.Weight.DemiBold)
@@ -208,7 +217,17 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        # Ctrl+F: the Children page's own name search while it is shown (the list is what
+        # one searches there), the observation search from everywhere else.
+        self.find_action = QAction("&Find observations…", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.setToolTip(
+            "Search every observation (Ctrl+F); on the Children page, Ctrl+F finds a child"
+        )
+        self.find_action.triggered.connect(self.find_records)
         records = self.menuBar().addMenu("&Records")
+        records.addAction(self.find_action)
+        records.addSeparator()
         records.addAction(self.lock_action)
         records.addSeparator()
         records.addAction(self.quit_action)
@@ -216,7 +235,7 @@ class MainWindow(QMainWindow):
         self.go_actions: list[QAction] = []
         for n, spec in enumerate(PAGES, start=1):
             action = QAction(spec.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            action.setShortcut(QKeySequence(page_shortcut(n)))
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.go_menu.addAction(action)
             self.go_actions.append(action)
@@ -229,6 +248,7 @@ class MainWindow(QMainWindow):
         self.focus_action.triggered.connect(self.toggle_register_only)
         self.go_menu.addAction(self.focus_action)
         self.go_actions.append(self.focus_action)
+        self.go_actions.append(self.find_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -311,6 +331,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.children_page import ChildrenPage
         from earlyyears_desktop.ui.groups_page import GroupsPage
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
+        from earlyyears_desktop.ui.observations_page import ObservationsPage
         from earlyyears_desktop.ui.settings_page import SettingsPage
         from earlyyears_desktop.ui.sync_page import SyncPage
         from earlyyears_desktop.ui.today_page import TodayPage
@@ -332,6 +353,11 @@ class MainWindow(QMainWindow):
         if spec.key == "children":
             self._children = ChildrenPage(services, runner)
             return self._children
+        if spec.key == "observations":
+            observations = ObservationsPage(services, runner)
+            observations.observation_requested.connect(self.open_observation)
+            self._observations = observations
+            return observations
         if spec.key == "handouts":
             return HandoutsPage(services, runner)
         if spec.key == "sync":
@@ -393,6 +419,23 @@ class MainWindow(QMainWindow):
         if self._children:
             self._children.open_child(child_id)
 
+    def open_observation(self, child_id: str, observation_id: str) -> None:
+        """Show an observation in its child's record, on the Children page."""
+        self.show_page("children")
+        if self._children:
+            self._children.show_observation(child_id, observation_id)
+
+    def find_records(self) -> None:
+        """Ctrl+F: find a child on the Children page; search observations elsewhere."""
+        if self.is_locked:
+            return
+        if self.current_key == "children" and self._children:
+            self._children.focus_search()
+            return
+        self.show_page("observations")
+        if self._observations:
+            self._observations.focus_search()
+
     def lock(self) -> None:
         """Hide and forget everything personal, drain the worker, close the vault."""
         if self.opened is None:
@@ -419,7 +462,7 @@ class MainWindow(QMainWindow):
             page.setParent(None)
             page.deleteLater()
         self.pages.clear()
-        self._groups = self._children = None
+        self._groups = self._children = self._observations = None
         for label in (self.who_label, self.unsynced_label, self.export_label):
             label.clear()
         self.nav.blockSignals(True)
@@ -475,7 +518,7 @@ class MainWindow(QMainWindow):
     def _focus_window_changed(self, window: QWindow | None) -> None:
         """Watch each dialog that takes the keyboard: when it closes, hand the keyboard back
         to this window explicitly. A window manager normally does that; without one (a bare
-        X server, some kiosk sessions) the keys, Ctrl+1..9 included, went nowhere until a
+        X server, some kiosk sessions) the keys, Ctrl+0..9 included, went nowhere until a
         click."""
         if window is None or window is self.windowHandle() or window in self._watched:
             return

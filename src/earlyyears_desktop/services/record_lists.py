@@ -1,0 +1,175 @@
+"""Records of one kind as plain rows of ids and stable fields, for `earlyyears list`.
+
+Each row carries what identifies the record and the fields a script needs to follow it, and
+no personal data beyond what the kind is: a child's names and status (never the NHS number,
+date of birth, diagnoses or family), a session's group and times, an observation's date,
+context, area and author (never its text), a library strategy's title, area and tags. The
+rows are in a stable order, so two listings of an unchanged vault are identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from earlyyears_desktop.domain.models import Child, Group, GroupSession, Observation, Strategy
+from earlyyears_desktop.domain.rules import search_key
+from earlyyears_desktop.services.unit_of_work import UnitOfWork
+
+#: the kinds `earlyyears list` knows, in the order its help names them
+KINDS = ("children", "sessions", "observations", "strategies")
+
+
+@dataclass(frozen=True)
+class ChildListed:
+    id: str
+    given_names: str
+    family_name: str
+    preferred_name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SessionListed:
+    id: str
+    group_id: str
+    group: str
+    date: dt.date
+    start: dt.time | None
+    end: dt.time | None
+    status: str
+
+
+@dataclass(frozen=True)
+class ObservationListed:
+    id: str
+    child_id: str
+    date: dt.date
+    time: dt.time | None
+    context: str
+    area_of_need: str
+    shared: bool
+    author_id: str | None
+
+
+@dataclass(frozen=True)
+class StrategyListed:
+    id: str
+    title: str
+    area_of_need: str
+    tags: tuple[str, ...]
+    from_central: bool
+
+
+Listed = ChildListed | SessionListed | ObservationListed | StrategyListed
+
+
+class RecordLists:
+    """The live records of each kind (tombstones are hidden by the unit of work)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def of_kind(self, kind: str) -> list[Listed]:
+        """The rows of `kind`, one of `KINDS` (a LookupError for any other)."""
+        readers: dict[str, Callable[[], Sequence[Listed]]] = {
+            "children": self.children,
+            "sessions": self.sessions,
+            "observations": self.observations,
+            "strategies": self.strategies,
+        }
+        if kind not in readers:
+            raise LookupError(kind)
+        return list(readers[kind]())
+
+    def children(self) -> list[ChildListed]:
+        """By family name, then given names (folded, as the children list sorts)."""
+        with self.uow.read() as session:
+            found = session.execute(
+                select(
+                    Child.id,
+                    Child.legal_given_names,
+                    Child.legal_family_name,
+                    Child.preferred_name,
+                    Child.status,
+                )
+            ).all()
+        rows = [ChildListed(*row) for row in found]
+        return sorted(
+            rows, key=lambda c: (search_key(c.family_name), search_key(c.given_names), c.id)
+        )
+
+    def sessions(self) -> list[SessionListed]:
+        """Oldest first, as `earlyyears sessions` lists them."""
+        with self.uow.read() as session:
+            found = session.execute(
+                select(
+                    GroupSession.id,
+                    GroupSession.group_id,
+                    Group.name,
+                    GroupSession.date,
+                    GroupSession.start_time,
+                    GroupSession.end_time,
+                    GroupSession.status,
+                )
+                .join(Group, Group.id == GroupSession.group_id)
+                .order_by(GroupSession.date, Group.name, GroupSession.id)
+            ).all()
+        return [SessionListed(*row) for row in found]
+
+    def observations(self) -> list[ObservationListed]:
+        """Oldest observed first; the text is never part of the row."""
+        with self.uow.read() as session:
+            found = session.execute(
+                select(
+                    Observation.id,
+                    Observation.child_id,
+                    Observation.observed_on,
+                    Observation.observed_at,
+                    Observation.context,
+                    Observation.area_of_need,
+                    Observation.share_with_parents,
+                    Observation.author_id,
+                )
+                # an observation of a deleted child goes with the child
+                .join(Child, Child.id == Observation.child_id)
+                .order_by(Observation.observed_on, Observation.observed_at, Observation.id)
+            ).all()
+        return [
+            ObservationListed(i, child, on, at, context, area, bool(shared), author)
+            for i, child, on, at, context, area, shared, author in found
+        ]
+
+    def strategies(self) -> list[StrategyListed]:
+        """The library, by title."""
+        with self.uow.read() as session:
+            found = session.execute(
+                select(
+                    Strategy.id,
+                    Strategy.title,
+                    Strategy.area_of_need,
+                    Strategy.tags,
+                    Strategy.from_central,
+                )
+            ).all()
+        rows = [
+            StrategyListed(
+                i, title, area, tuple(t.strip() for t in tags.split(",") if t.strip()), bool(c)
+            )
+            for i, title, area, tags, c in found
+        ]
+        return sorted(rows, key=lambda s: (search_key(s.title), s.id))
+
+
+__all__ = [
+    "KINDS",
+    "ChildListed",
+    "Listed",
+    "ObservationListed",
+    "RecordLists",
+    "SessionListed",
+    "StrategyListed",
+]

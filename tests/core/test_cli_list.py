@@ -1,0 +1,175 @@
+"""`earlyyears list DIR KIND [--json]` in a subprocess: each kind as a table and as JSON, ids and
+stable fields only (never an NHS number, a date of birth or an observation's text), and an
+unknown kind refused with the list of kinds. One small vault for the module."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from earlyyears_desktop.domain.enums import AreaOfNeed, ObservationContext
+from earlyyears_desktop.domain.models import Strategy
+from earlyyears_desktop.services.children import ChildInput
+from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.groups import GroupInput
+from earlyyears_desktop.services.observations import ObservationInput
+
+from ..fast_vaults import PASSPHRASE, make_vault
+from .test_cli import assert_one_line_error, run
+
+TODAY = dt.date(2026, 11, 25)
+NHS = "9434765919"
+SECRET_TEXT = "Zoë whispered the secret word to the rabbit"
+
+
+@dataclass(frozen=True)
+class Listed:
+    folder: Path
+    child: str
+    session: str
+    observation: str
+    strategy: str
+
+
+@pytest.fixture(scope="module")
+def listed(tmp_path_factory: pytest.TempPathFactory) -> Listed:
+    folder = tmp_path_factory.mktemp("list") / "vault"
+    created = make_vault(folder)
+    services = Services(created.vault, clock=Clock.fixed(TODAY))
+    child = services.children.create_child(
+        ChildInput("Zoë Amélie", "Brontë", dt.date(2023, 5, 1), "Zo", nhs_number=NHS)
+    ).id
+    group = services.groups.add_group(
+        GroupInput("Little Steps", weekday=2, start_time=dt.time(9, 30), end_time=dt.time(11, 0))
+    ).id
+    session = services.groups.add_session(group, TODAY).id
+    observation = services.observations.add(
+        ObservationInput(
+            child,
+            SECRET_TEXT,
+            TODAY,
+            dt.time(10, 15),
+            ObservationContext.SESSION.value,
+            area_of_need=AreaOfNeed.COMMUNICATION_AND_INTERACTION.value,
+            share_with_parents=True,
+        )
+    ).id
+    with services.uow.write() as tx:
+        record = Strategy(
+            title="Now and next board",
+            area_of_need=AreaOfNeed.SOCIAL_EMOTIONAL_MENTAL_HEALTH.value,
+            tags="routines,visual support",
+        )
+        tx.session.add(record)
+    created.vault.lock()
+    return Listed(folder, child, session, observation, record.id)
+
+
+#: every kind, as a table and as JSON, listed by `earlyyears list` in ONE subprocess (the
+#: command's own `main`, one call each: a process per listing would cost a second or two each)
+_EVERY_LISTING = """
+import contextlib, io, json, sys
+from earlyyears_desktop.cli.main import main
+done = {}
+for kind in ("children", "sessions", "observations", "strategies"):
+    for extra in ([], ["--json"]):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["list", sys.argv[1], kind, *extra])
+        done[" ".join([kind, *extra])] = [code, out.getvalue(), err.getvalue()]
+print(json.dumps(done))
+"""
+
+
+@pytest.fixture(scope="module")
+def listings(listed: Listed) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARLYYEARS_")}
+    env["EARLYYEARS_PASSPHRASE"] = PASSPHRASE
+    done = subprocess.run(
+        [sys.executable, "-c", _EVERY_LISTING, str(listed.folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    outputs = {}
+    for listing, (code, out, err) in json.loads(done.stdout).items():
+        assert (code, err) == (0, ""), listing
+        for private in (NHS, "2023-05-01", "secret word", "whispered"):
+            assert private not in out, (listing, private)
+        outputs[listing] = out
+    assert len(outputs) == 8
+    return outputs
+
+
+def test_children_and_observations_as_json(listed: Listed, listings: dict[str, str]) -> None:
+    [child] = json.loads(listings["children --json"])
+    assert child == {
+        "id": listed.child,
+        "given_names": "Zoë Amélie",
+        "family_name": "Brontë",
+        "preferred_name": "Zo",
+        "status": "active",
+    }
+    [observation] = json.loads(listings["observations --json"])
+    assert observation == {
+        "id": listed.observation,
+        "child_id": listed.child,
+        "date": "2026-11-25",
+        "time": "10:15",
+        "context": "session",
+        "area_of_need": "communication_and_interaction",
+        "shared": True,
+        "author_id": observation["author_id"],
+    }
+    assert observation["author_id"]
+
+
+def test_sessions_and_strategies_as_json(listed: Listed, listings: dict[str, str]) -> None:
+    [session] = json.loads(listings["sessions --json"])
+    assert session["id"] == listed.session and session["group"] == "Little Steps"
+    assert (session["date"], session["start"], session["end"]) == ("2026-11-25", "09:30", "11:00")
+    assert set(session) == {"id", "group_id", "group", "date", "start", "end", "status"}
+    [strategy] = json.loads(listings["strategies --json"])
+    assert strategy == {
+        "id": listed.strategy,
+        "title": "Now and next board",
+        "area_of_need": "social_emotional_mental_health",
+        "tags": ["routines", "visual support"],
+        "from_central": False,
+    }
+
+
+def test_plain_tables_have_a_header_and_aligned_columns(
+    listed: Listed, listings: dict[str, str]
+) -> None:
+    for kind, header, expected in [
+        ("observations", "shared", [listed.observation, "10:15", "yes"]),
+        ("children", "given_names", [listed.child, "Zoë Amélie", "Brontë"]),
+        ("sessions", "group_id", [listed.session, "Little Steps", "09:30"]),
+        ("strategies", "from_central", [listed.strategy, "routines,visual support", "no"]),
+    ]:
+        lines = listings[kind].splitlines()
+        assert len(lines) == 2 and lines[0].startswith("id ") and header in lines[0]
+        assert all(value in lines[1] for value in expected)
+        # every column starts where its header does
+        second = lines[0].index(lines[0].split()[1])
+        assert lines[1][second - 2 : second] == "  " and lines[1][second] != " "
+
+
+def test_an_unknown_kind_is_refused_with_the_kinds(listed: Listed) -> None:
+    """The real `earlyyears` process, asked for a kind it does not know."""
+    refused = run("list", str(listed.folder), "families", passphrase=PASSPHRASE)
+    message = assert_one_line_error(refused, 2)
+    for kind in ("children", "sessions", "observations", "strategies"):
+        assert kind in message
