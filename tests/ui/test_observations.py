@@ -228,6 +228,8 @@ def test_a_20000_word_and_a_right_to_left_observation_are_saved_and_shown(
         dialog.save_button.click()
         qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=10_000)
     _shown_again(qtbot, page, lambda rows: len(rows) == 2)
+    # The timeline shows the start of the long one; the dialog shows it whole.
+    assert any(r.endswith("…") and len(r) < 700 for r in _timeline(page))
     for text in (long_text, arabic):
         row = next(o for o in services.observations.for_child(child) if o.text == text)
         page.record.dialog = None

@@ -346,7 +346,9 @@ class ChildRecordView(QScrollArea):
             where = _label(ObservationContext, o.context)
             area = f" · {_label(AreaOfNeed, o.area_of_need)}" if o.area_of_need else ""
             shared = " · shared with parents" if o.share_with_parents else ""
-            item = QListWidgetItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{o.text}")
+            # The start of a long one: the whole text opens with the observation.
+            text = o.text if len(o.text) <= 600 else o.text[:600] + "…"
+            item = QListWidgetItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{text}")
             item.setData(Qt.ItemDataRole.UserRole, o.id)
             self.timeline.addItem(item)
         if not view.observations:

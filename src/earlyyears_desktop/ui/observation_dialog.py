@@ -44,7 +44,7 @@ from earlyyears_desktop.ui.observation_history_view import (
     ObservationHistoryDialog,
 )
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import long_date, selectable_text
+from earlyyears_desktop.ui.widgets import selectable_text
 
 #: what the time field shows at its lowest value, which stands for "no time given"
 NO_TIME = "Not given"
@@ -138,12 +138,8 @@ class ObservationDialog(FormDialog):
         self.session_id = session_id
         self.setSizeGripEnabled(True)
 
-        written = f"Written by {form.author}"
-        if detail is not None:
-            when = detail.created_at
-            written += f" on {long_date(when.date())} at {when:%H:%M}"
         self.written_by = selectable_text("Who wrote it")
-        self.written_by.setText(written)
+        self.written_by.setText(f"Written by {form.author}")
         self.outer.insertWidget(0, self.written_by)
 
         self.text = QPlainTextEdit()
@@ -268,6 +264,8 @@ class ObservationDialog(FormDialog):
     def show_error(self, field: str, message: str) -> None:
         if field == "reason" and self.detail is not None:
             self._show_reason(message)
+            # The message beside the field says it: the same sentence above it would repeat it.
+            self.form.setRowVisible(self.reason_why, False)
         super().show_error(field, message)
 
     # ---- saving ----
@@ -321,7 +319,7 @@ class ObservationDialog(FormDialog):
     def show_history(self) -> None:
         if self.detail is None or not self.form_data.history:
             return
-        dialog = ObservationHistoryDialog(self.form_data.history, self.detail, self)
+        dialog = ObservationHistoryDialog(self.form_data.history, self)
         dialog.open()
         self.side_dialog = dialog
 

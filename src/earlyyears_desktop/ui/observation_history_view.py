@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import AreaOfNeed, LabelledEnum, ObservationChange
 from earlyyears_desktop.domain.enums import ObservationContext as Context
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.observation_history import ObservationDetail, RevisionRow
+from earlyyears_desktop.services.observation_history import RevisionRow
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import long_date, short_date
@@ -68,7 +68,6 @@ class ObservationHistoryDialog(QDialog):
     def __init__(
         self,
         history: Sequence[RevisionRow],
-        detail: ObservationDetail,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,8 +79,8 @@ class ObservationHistoryDialog(QDialog):
         layout = QVBoxLayout(self)
         count = len(history)
         intro = QLabel(
-            f"Changed {count} time{'s' if count != 1 else ''}; newest first. "
-            f"Last saved {long_date(detail.updated_at.date())} at {detail.updated_at:%H:%M}."
+            f"Changed {count} time{'s' if count != 1 else ''}, newest first: who changed it, "
+            "when, why, and what it said before."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
