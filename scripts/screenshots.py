@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_observations import observation_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
@@ -177,6 +178,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     settle(app)
     save(record.dialog, out, "consent-dialog")
     record.dialog.reject()
+    observation_shots(app, children, out, wait_until, save)
     children.search.clear()
     wait_until(app, lambda: children.model.rowCount() > 1)
     save(window, out, "children")

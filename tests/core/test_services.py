@@ -394,7 +394,7 @@ def test_observation_search_finds_a_new_note_and_skips_deleted_children(
     assert [o.id for o in services.observations.search("QUILLWOBBLE tower")] == [obs]
     with pytest.raises(ValidationError, match="future"):
         services.observations.add(ObservationInput(child, "Tomorrow", TODAY + dt.timedelta(days=1)))
-    with pytest.raises(ValidationError, match="write the observation"):
+    with pytest.raises(ValidationError, match="write what you saw"):
         services.observations.add(ObservationInput(child, "   ", TODAY))
 
 

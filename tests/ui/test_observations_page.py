@@ -62,6 +62,12 @@ def test_find_a_word_filter_and_open_the_child_by_keyboard(qtbot, window, unlock
         qtbot.keyClick(page.results, Qt.Key.Key_Return)
     assert window.current_key == "children"
     assert shown_child.args == [first.child_id]
+    # ... with that observation open, ready to read or change.
+    record = children.record
+    qtbot.waitUntil(lambda: getattr(record, "dialog", None) is not None, timeout=10_000)
+    opened = record.dialog
+    assert opened.isVisible() and opened.detail is not None and opened.detail.id == first.id
+    opened.reject()
     # On the Children page, Ctrl+F finds a child (the list is what one searches there).
     qtbot.keyClick(
         QApplication.focusWidget() or window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -46,6 +47,11 @@ from earlyyears_desktop.services.observations import ObservationRow
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
 from earlyyears_desktop.ui.forms import confirm, py_date
+from earlyyears_desktop.ui.observation_dialog import (
+    ObservationDialog,
+    ObservationForm,
+    read_observation_form,
+)
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import (
     FieldError,
@@ -283,6 +289,12 @@ class ChildRecordView(QScrollArea):
         self.timeline.setWordWrap(True)
         self.timeline.setMinimumHeight(160)
         timeline_layout.addWidget(self.timeline)
+        self.timeline.itemActivated.connect(
+            lambda item: self._open_item(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.add_observation_button = _add_button(
+            "Add an &observation…", "Add an observation", self.add_observation, timeline_layout
+        )
         layout.addWidget(self.timeline_box)
         layout.addStretch(1)
         self.clear_personal_data()
@@ -334,7 +346,11 @@ class ChildRecordView(QScrollArea):
             where = _label(ObservationContext, o.context)
             area = f" · {_label(AreaOfNeed, o.area_of_need)}" if o.area_of_need else ""
             shared = " · shared with parents" if o.share_with_parents else ""
-            self.timeline.addItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{o.text}")
+            # The start of a long one: the whole text opens with the observation.
+            text = o.text if len(o.text) <= 600 else o.text[:600] + "…"
+            item = QListWidgetItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{text}")
+            item.setData(Qt.ItemDataRole.UserRole, o.id)
+            self.timeline.addItem(item)
         if not view.observations:
             self.timeline.addItem("No observations yet.")
 
@@ -454,6 +470,32 @@ class ChildRecordView(QScrollArea):
         if self.view is not None:
             record = self.view.record
             self._open(ConsentDialog(self.services, self.runner, record.id, record.carers, self))
+
+    # ---- observations ----
+
+    def add_observation(self) -> None:
+        """Write a new observation of the child shown."""
+        if (child_id := self._child_id()) is not None:
+            self._read_observation_form(lambda s: read_observation_form(s, child_id=child_id))
+
+    def open_observation(self, observation_id: str) -> None:
+        """Open the observation to read, change or delete it (from the timeline or search)."""
+        self._read_observation_form(
+            lambda s: read_observation_form(s, observation_id=observation_id)
+        )
+
+    def _open_item(self, observation_id: object) -> None:
+        if isinstance(observation_id, str):
+            self.open_observation(observation_id)
+
+    def _read_observation_form(self, read: Callable[[Services], ObservationForm]) -> None:
+        services = self.services
+        self.action_message.clear_message()
+        self.runner.run(
+            lambda: read(services),
+            on_done=lambda form: self._open(ObservationDialog(services, self.runner, form, self)),
+            on_error=self._action_failed,
+        )
 
     def _action_failed(self, error: BaseException) -> None:
         self.action_message.show_message(error_text(error))

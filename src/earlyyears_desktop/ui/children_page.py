@@ -378,9 +378,7 @@ class ChildrenPage(Page):
         self.record.show_child(view)
         pending, self._pending_observation = self._pending_observation, None
         if pending is not None and pending[0] == view.record.id:
-            # lead: wire ChildRecordView.open_observation here:
-            # self.record.open_observation(pending[1])
-            self.record.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.record.open_observation(pending[1])
         self.record_shown.emit(view.record.id)
 
     def _child_failed(self, error: BaseException) -> None:
