@@ -68,6 +68,8 @@ def test_find_a_word_filter_and_open_the_child_by_keyboard(qtbot, window, unlock
     opened = record.dialog
     assert opened.isVisible() and opened.detail is not None and opened.detail.id == first.id
     opened.reject()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
     # On the Children page, Ctrl+F finds a child (the list is what one searches there).
     qtbot.keyClick(
         QApplication.focusWidget() or window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier
