@@ -237,8 +237,10 @@ class RegisterObservations(QObject):
         dialog.deleteLater()
         if self.view.retired:
             return
-        # The keyboard goes back to the same card, ready for the next key.
+        # The keyboard goes back to the same card, ready for the next key (and to the
+        # register's window, which not every platform gives back when a dialog closes).
         self.view._choose(child_id)
+        self.view.activateWindow()
         self.view.setFocus()
 
     def _failed(self, error: BaseException) -> None:
