@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_register import register_note_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
@@ -134,6 +135,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     window.toggle_register_only()
     settle(app, 0.3)
     save(window, out, "register-only")
+    register_note_shots(app, window, view, out)
     window.toggle_register_only()
     settle(app)
     groups.edit_group()
