@@ -140,9 +140,6 @@ class QuickNoteDialog(QDialog):
 class RegisterObservations(QObject):
     """The register's notes: the dialog, the save, and what each card shows."""
 
-    #: a note was saved: the observation's id
-    saved = Signal(str)
-
     def __init__(self, view: RegisterView) -> None:
         super().__init__(view)
         self.view = view
@@ -217,11 +214,9 @@ class RegisterObservations(QObject):
             changes=lambda result: result.changes,
         )
 
-    def _saved(self, dialog: QuickNoteDialog, result: Saved[str]) -> None:
-        self.saved.emit(result.id)
-        if self.view.retired:
-            return
-        dialog.accept()
+    def _saved(self, dialog: QuickNoteDialog, _result: Saved[str]) -> None:
+        if not self.view.retired:
+            dialog.accept()  # closes it: the keyboard goes back to the card
 
     def _not_saved(self, dialog: QuickNoteDialog, error: BaseException) -> None:
         if self.view.retired:
