@@ -15,6 +15,9 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
     benchmarks/bench_register.py  measure_register_open_vs_query(services, connection,
                                       session_id) -> register_open_ms and its floor
                                   measure_mark_p95_ms(services, session_id, child_ids)
+    benchmarks/bench_observation_save.py  measure_observation_save_vs_commit(services,
+                                      connection, session_id, child_ids)
+                                      -> observation_save_p95_ms and its floor
     benchmarks/bench_sync.py      measure_export_vs_floor(context) -> export_100k_s and floor
     benchmarks/bench_central.py   measure_ingest_vs_floor(context) -> ingest_100k_s and floor
     benchmarks/bench_handouts.py  measure_handouts_30(context) -> handouts_30_s
@@ -60,6 +63,7 @@ from sqlalchemy import text
 from benchmarks import (
     bench_central,
     bench_handouts,
+    bench_observation_save,
     bench_register,
     bench_start,
     bench_sync,
@@ -117,6 +121,20 @@ TARGETS = (
         ),
     ),
     Target("register_mark_p95_ms", "one attendance mark from the register, p95", 20, "ms"),
+    Target(
+        "observation_save_p95_ms",
+        "one observation from the register, durable (service), p95",
+        20,
+        "ms",
+        Floor(
+            "observation_commit_p95_ms",
+            "observation_save_vs_commit_x",
+            "the same observation row inserted by raw SQL (full-text index included), "
+            "durable, on the same vault, p95",
+            "benchmarks/bench_observation_save.py `raw_observation_insert`",
+            10,
+        ),
+    ),
     Target(
         "register_open_ms",
         "open a 30-child register",
@@ -587,6 +605,9 @@ FLOOR_CAVEATS: Final = (
     "- `ingest_floor_s` inserts rows already decoded; an ingest also opens the central folder",
     "  (Argon2id at its cost), checks the bundle's signatures and hashes, decrypts it in two",
     "  passes and re-encodes each record's data.",
+    "- `observation_commit_p95_ms` writes the row and its full-text entry only; a note saved",
+    "  from the register is also checked, its child read, and it writes an audit event and a",
+    "  change-log entry in the same transaction (as a mark does).",
     "- `bare_qt_s` imports PySide6 only; the app's unlock window also imports SQLAlchemy and",
     "  declares the models: most of the difference, and needed only once Enter is pressed.",
 )
@@ -627,6 +648,12 @@ def write_report(
         "  each a real durable change (WAL, `synchronous=FULL`) with its audit event and",
         "  change-log entry; 95th percentile of the last 300. Each mark is followed by its floor,",
         "  a raw durable single-row insert on the same vault; the ratio is p95 over p95.",
+        "- `observation_save_p95_ms`: `ObservationService.add` of the note the register saves",
+        "  (`note_input` in `ui/register_observations.py`: context session, the session's date,",
+        "  the time now) about the children of the same session, 330 notes, each durable with",
+        "  its full-text entry, audit event and change-log entry; 95th percentile of the last",
+        "  300. Each is followed by its floor, the same row inserted by raw SQL in its own",
+        "  durable transaction on the same vault (deleted afterwards); the ratio is p95 over p95.",
         "- `register_open_ms`: the register's service read and its widget built and shown",
         "  (offscreen), median of 5 after a warm-up, each followed by the raw SQL reading the same",
         "  rows; the ratio is the median of the 5 pairs' ratios. `register_read_ms` is the",
@@ -706,6 +733,14 @@ def main() -> int:
                 failures,
                 "mark_p95_ms",
                 lambda: measure_mark_vs_commit(services, raw, session_id, kids),
+            )
+            guarded(
+                results,
+                failures,
+                "observation_save_p95_ms",
+                lambda: bench_observation_save.measure_observation_save_vs_commit(
+                    services, raw, session_id, kids
+                ),
             )
             guarded(
                 results,

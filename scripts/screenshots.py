@@ -24,6 +24,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from shots_observations import observation_shots
+from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
@@ -136,6 +137,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     window.toggle_register_only()
     settle(app, 0.3)
     save(window, out, "register-only")
+    register_note_shots(app, window, view, out)
     window.toggle_register_only()
     settle(app)
     groups.edit_group()

@@ -214,6 +214,19 @@ class ObservationService:
             }
             return [_row(records[i]) for i in ids if i in records]
 
+    def for_session(self, session_id: str) -> dict[str, list[ObservationRow]]:
+        """The observations written at one group session, by child id, newest first: what
+        the register shows on each child's card (deleted ones are left out)."""
+        found: dict[str, list[ObservationRow]] = {}
+        with self.uow.read() as session:
+            for record in session.scalars(
+                select(Observation)
+                .where(Observation.session_id == session_id)
+                .order_by(Observation.created_at.desc())
+            ):
+                found.setdefault(record.child_id, []).append(_row(record))
+        return found
+
 
 def _row(r: Observation) -> ObservationRow:
     return ObservationRow(

@@ -6,7 +6,8 @@ and "Saved ✓" only once the worker has come back with the committed result. If
 the card goes back to what was saved and says so.
 
 Keys: arrows move, P/L/A/D/E mark present/late/apologies/did not attend/left early, Enter
-opens the details (who came, arrival time, note), Ctrl+Z undoes the last mark.
+opens the details (who came, arrival time, note), N writes a note of what the child did (an
+observation: ui/register_observations.py), Ctrl+Z undoes the last mark.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.register_card import ChildCard
 from earlyyears_desktop.ui.register_dialogs import MarkDetailsDialog, VisitorDialog
 from earlyyears_desktop.ui.register_header import RegisterHeader
+from earlyyears_desktop.ui.register_observations import RegisterObservations
 from earlyyears_desktop.ui.session_notes import SessionNotesPanel
 
 KEY_MARKS = {
@@ -109,6 +111,8 @@ class RegisterView(QWidget):
         self._own_changes: Changes | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
+        #: notes of what each child did: the dialog and what the cards show
+        self.observations = RegisterObservations(self)
         runner.changed.connect(self._changed)
         if load:
             self.reload()
@@ -159,18 +163,19 @@ class RegisterView(QWidget):
 
     def reload(self) -> None:
         attendance, groups = self.services.attendance, self.services.groups
-        session_id = self.session_id
+        observations, session_id = self.services.observations, self.session_id
 
-        def work() -> tuple[Register, list[Any]]:
+        def work() -> tuple[Register, list[Any], dict[str, list[Any]]]:
             register = attendance.register(session_id)
-            return register, groups.staff(register.group_id)
+            notes = observations.for_session(session_id)
+            return register, groups.staff(register.group_id), notes
 
         self.runner.run(work, on_done=self._loaded, on_error=self._show_error)
 
-    def _loaded(self, result: tuple[Register, list[Any]]) -> None:
+    def _loaded(self, result: tuple[Register, list[Any], dict[str, list[Any]]]) -> None:
         if self.retired:
             return
-        register, staff = result
+        register, staff, self.observations.notes = result
         self.show_register(register, [s.name for s in staff])
         self.loaded.emit()
 
@@ -202,10 +207,12 @@ class RegisterView(QWidget):
             card.chosen.connect(self._card_chosen)
             card.mark_requested.connect(self.mark_child)
             card.details_requested.connect(self.open_details)
+            card.note_requested.connect(self.write_note)
             card.set_markable(self.markable)
             card.show_mark(info.mark, saving=False)
             self.cards[info.child_id] = card
         self.card_grid.lay_out(self.cards[child_id] for child_id in self.order)
+        self.observations.show_on_cards()
         self.card_grid.host.setUpdatesEnabled(True)
         self.current = self.order.index(current_id) if current_id in self.order else 0
         self._highlight()
@@ -381,6 +388,12 @@ class RegisterView(QWidget):
         dialog.finished.connect(lambda _r: self.setFocus())
         dialog.open()
 
+    def write_note(self, child_id: str | None = None) -> None:
+        """A note of what the child did (the highlighted child unless named): N, or Note…"""
+        child_id = child_id or self.current_child_id()
+        if child_id is not None:
+            self.observations.write(child_id)
+
     def add_visitor(self) -> None:
         if not self.markable:
             self._say(self._why_not_markable())
@@ -502,6 +515,8 @@ class RegisterView(QWidget):
             self.mark_child(self.order[self.current], KEY_MARKS[key])
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_details()
+        elif key == Qt.Key.Key_N:
+            self.write_note()
         else:
             super().keyPressEvent(event)
             return
@@ -569,6 +584,7 @@ class RegisterView(QWidget):
         """Drop every name and note; results still on their way are ignored."""
         self.retired = True
         self.side.clear_personal_data()
+        self.observations.clear()
         for dialog in (self.details_dialog, self.visitor_dialog):
             if dialog is not None:
                 dialog.reject()

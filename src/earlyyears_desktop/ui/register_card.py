@@ -1,7 +1,9 @@
 """One child's card on the register, compact so that a whole group fits on a laptop screen.
 
-Two rows: the child's name with the carer expected (or, once marked, the mark, arrival time
-and who came) and the save state; then the five mark buttons and Details.
+Three rows: the child's name with the carer expected (or, once marked, the mark, arrival time
+and who came) and the save state; the five mark buttons, Details and Note; then, in small
+print, the notes written about the child at this session (how many, and the latest's first
+line). Every row counts: a group of 14 still fits a 1366 x 768 screen in "Register only".
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState, RegisterCard
+from earlyyears_desktop.services.observations import ObservationRow
 
 #: the buttons on a card, in order, with the key that makes the same mark
 MARKS: tuple[tuple[AttendanceStatus, str, str], ...] = (
@@ -32,6 +35,13 @@ MARKS: tuple[tuple[AttendanceStatus, str, str], ...] = (
 SHORT_LABELS = {
     AttendanceStatus.DID_NOT_ATTEND: "DNA",
 }
+#: the key that opens "Note…" on the highlighted card (no mark letter, no other shortcut)
+NOTE_KEY = "N"
+#: the most of one note a tooltip shows (the whole note is in the child's record)
+TOOLTIP_NOTE_CHARS = 400
+NO_NOTES = "No notes yet this session"
+#: the most of a note's first line the card hands to its label (wider than any card)
+FIRST_LINE_CHARS = 200
 
 #: narrow enough for two cards side by side beside the staff panel, three in "Register only"
 CARD_MIN_WIDTH = 380
@@ -49,14 +59,17 @@ ChildCard[ended="true"] {{ background: #f2f2f2; }}
 ChildCard QLabel#name {{ font-size: 17px; font-weight: 600; color: #111; }}
 ChildCard QLabel#state {{ font-size: 13px; color: #333; }}
 ChildCard QLabel#saved {{ font-size: 13px; color: #1d6b2c; font-weight: 600; }}
+ChildCard QLabel#notes {{ font-size: 12px; color: #444; }}
+ChildCard QLabel#notes[empty="true"] {{ color: #6b6f76; }}
 ChildCard QLabel#saved[error="true"] {{ color: #a11b1b; }}
 ChildCard QLabel#badge {{ font-size: 12px; color: #fff; background: #6b6f76;
     border-radius: 6px; padding: 1px 6px; }}
 ChildCard QPushButton {{ min-height: {TOUCH_HEIGHT}px; font-size: 14px; color: #111;
-    border: 1px solid #9aa3ad; border-radius: 6px; background: #fafbfc; padding: 0 6px; }}
+    border: 1px solid #9aa3ad; border-radius: 6px; background: #fafbfc; padding: 0 3px; }}
 ChildCard QPushButton:checked {{ background: #1f5fbf; color: white; border-color: #1f5fbf; }}
 ChildCard QPushButton:disabled {{ color: #999; }}
-ChildCard QPushButton#details {{ font-size: 13px; color: #1f3f6f; }}
+ChildCard QPushButton#details, ChildCard QPushButton#note {{ font-size: 13px;
+    color: #1f3f6f; }}
 """
 
 
@@ -96,6 +109,7 @@ class ChildCard(QFrame):
     chosen = Signal(str)
     mark_requested = Signal(str, str)
     details_requested = Signal(str)
+    note_requested = Signal(str)
 
     def __init__(self, card: RegisterCard, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +138,20 @@ class ChildCard(QFrame):
         self.details.setToolTip("Who came, arrival time and a note (Enter)")
         self.details.setAccessibleName("Details")
         self.details.clicked.connect(lambda: self.details_requested.emit(self.child_id))
+        self.note = QPushButton("Note…")
+        self.note.setObjectName("note")
+        self.note.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.note.setToolTip(f"Write a note about what the child did this session ({NOTE_KEY})")
+        self.note.setAccessibleName("Note")
+        self.note.setAccessibleDescription(
+            f"Write a note about what {card.display_name} did this session; key {NOTE_KEY}"
+        )
+        self.note.clicked.connect(lambda: self.note_requested.emit(self.child_id))
+        #: the notes of this session: how many, and the latest's first line
+        self.notes = ElidedLabel()
+        self.notes.setObjectName("notes")
+        self.notes.setAccessibleName("Notes this session")
+        self.show_notes([])
 
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -145,14 +173,15 @@ class ChildCard(QFrame):
             )
             buttons.addWidget(button, 3 if status == AttendanceStatus.APOLOGIES else 2)
             self.buttons[status.value] = button
-        buttons.addSpacing(4)
         buttons.addWidget(self.details, 2)
+        buttons.addWidget(self.note, 2)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 8)
-        layout.setSpacing(4)
+        layout.setContentsMargins(10, 5, 10, 5)
+        layout.setSpacing(3)
         layout.addLayout(top)
         layout.addLayout(buttons)
+        layout.addWidget(self.notes)
 
         if card.is_visitor:
             self._badge("Visitor")
@@ -198,6 +227,24 @@ class ChildCard(QFrame):
         self.saved.setProperty("error", bool(error))
         self._set_property("mark", status)
 
+    def show_notes(self, notes: list[ObservationRow]) -> None:
+        """This session's notes about the child, newest first: a count and the latest's
+        first line on the card; each note (long ones cut short) in the tooltip."""
+        if not notes:
+            self.notes.setText(NO_NOTES)
+            self.notes.setAccessibleDescription(NO_NOTES)
+            self._set_property("empty", True, self.notes)
+            return
+        count = "1 note" if len(notes) == 1 else f"{len(notes)} notes"
+        text = notes[0].text.strip()
+        # the label elides to its width; a 20,000-word note need not be measured to do so
+        first_line = text.splitlines()[0][:FIRST_LINE_CHARS] if text else ""
+        self.notes.setText(f"{count} · {first_line}")
+        full = "\n\n".join(_tooltip_note(n) for n in notes)
+        self.notes.setToolTip(f"{count} this session, newest first:\n\n{full}")
+        self.notes.setAccessibleDescription(full)
+        self._set_property("empty", False, self.notes)
+
     def set_current(self, current: bool) -> None:
         self._set_property("current", current)
 
@@ -205,17 +252,33 @@ class ChildCard(QFrame):
         for button in self.buttons.values():
             button.setEnabled(markable)
         self.details.setEnabled(markable)
+        # A note needs the day to have come (no note dated in the future) and a session that
+        # is held: the same rule as a mark.
+        self.note.setEnabled(markable)
 
-    def _set_property(self, name: str, value: object) -> None:
+    def _set_property(self, name: str, value: object, widget: QWidget | None = None) -> None:
+        if widget is not None:
+            if widget.property(name) != value:
+                widget.setProperty(name, value)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+            return
         if self.property(name) == value:
             return
         self.setProperty(name, value)
         self.style().unpolish(self)
         self.style().polish(self)
-        for label in (self.saved,):
+        for label in (self.saved, self.notes):
             label.style().unpolish(label)
             label.style().polish(label)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.chosen.emit(self.child_id)
         super().mousePressEvent(event)
+
+
+def _tooltip_note(note: ObservationRow) -> str:
+    text = note.text.strip()
+    if len(text) > TOOLTIP_NOTE_CHARS:
+        text = text[:TOOLTIP_NOTE_CHARS].rstrip() + "… (the rest is in the child's record)"
+    return f"{text}\n(shared with parents)" if note.share_with_parents else text
