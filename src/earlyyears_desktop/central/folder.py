@@ -64,6 +64,13 @@ from earlyyears_desktop.storage.keyslots import (
     normalise_passphrase,
     write_atomically,
 )
+from earlyyears_desktop.sync.entity_schemas import (
+    accepted_schemas,
+    announced_names,
+    current_schema,
+    current_schemas,
+    parse_schema_name,
+)
 from earlyyears_desktop.sync.entity_types import (
     BadAnnouncement,
     announcement,
@@ -117,16 +124,23 @@ class CentralConfig(PublicKeyIds):
     suite: CipherSuite
     signing_public_key_pem: str
     encryption_public_key_pem: str
-    #: The entity types this service accepts in export bundles, when central.json narrows
-    #: them; None: every type it knows (`synced_entity_types`).
+    #: The entity types (and schema revisions: `observation@2`) this service accepts in
+    #: export bundles, as central.json narrows them; None: the newest revision of every
+    #: type it knows (`synced_entity_types`).
     accepted_entities: frozenset[str] | None = None
 
     @property
-    def accepted_entity_types(self) -> frozenset[str]:
-        """What the service announces to devices and accepts from them."""
+    def accepted_schemas(self) -> dict[str, int]:
+        """entity -> the newest schema revision this service accepts (and every earlier)."""
         if self.accepted_entities is None:
-            return synced_entity_types()
-        return self.accepted_entities
+            return current_schemas(synced_entity_types())
+        return accepted_schemas(self.accepted_entities)
+
+    @property
+    def accepted_entity_types(self) -> frozenset[str]:
+        """What the service announces to devices (bundle format 14.3): every accepted type's
+        plain name, and `type@n` where it accepts schema revision n above 1."""
+        return announced_names(self.accepted_schemas)
 
     @property
     def signing_public_key(self) -> ed25519.Ed25519PublicKey:
@@ -180,7 +194,8 @@ class CentralConfig(PublicKeyIds):
 
 def _accepted_entities(doc: Mapping[str, object], folder: Path) -> frozenset[str] | None:
     """central.json's optional `accepted_entities`: a list of entity types this software
-    knows (a narrower set makes the service refuse, and devices hold back, the others)."""
+    knows, each plain (schema 1) or as `type@n` for a schema revision it knows (a narrower
+    set makes the service refuse, and devices hold back, the others)."""
     if "accepted_entities" not in doc:
         return None
     try:
@@ -189,7 +204,13 @@ def _accepted_entities(doc: Mapping[str, object], folder: Path) -> frozenset[str
         raise CentralError(
             f"The accepted_entities of {CONFIG_NAME} in {folder} is not a list of entity types."
         ) from None
-    unknown = accepted - synced_entity_types()
+    known = synced_entity_types()
+    unknown = {
+        name
+        for name in accepted
+        for entity, schema in [parse_schema_name(name)]
+        if entity not in known or schema > current_schema(entity)
+    }
     if unknown:
         raise CentralError(
             f"The accepted_entities of {CONFIG_NAME} in {folder} names entity types this "
@@ -552,7 +573,8 @@ def init_central(
 
 
 #: 2: conflicts have a status (open / resolved) and the time they were resolved
-SCHEMA_VERSION: Final = "2"
+#: 3: devices keep what they read in return bundles (bundle format 14.3)
+SCHEMA_VERSION: Final = "3"
 
 
 def _upgrade_schema(engine: Engine) -> None:
@@ -567,6 +589,8 @@ def _upgrade_schema(engine: Engine) -> None:
                 "ALTER TABLE conflicts ADD COLUMN status VARCHAR(20) NOT NULL DEFAULT 'open'"
             )
             conn.exec_driver_sql("ALTER TABLE conflicts ADD COLUMN resolved_at TIMESTAMP")
+        if version in ("1", "2"):
+            conn.exec_driver_sql("ALTER TABLE devices ADD COLUMN accepted_entities TEXT")
             conn.execute(
                 models.meta.update().where(m.key == "schema_version").values(value=SCHEMA_VERSION)
             )
