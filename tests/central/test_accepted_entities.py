@@ -356,3 +356,20 @@ def stored_data(central: CentralEnv, entity: str, record_id: str) -> dict[str, o
     value = json.loads(text)
     assert isinstance(value, dict)
     return value
+
+
+def test_a_store_of_the_previous_release_gains_the_devices_announcement(tmp_path: Path) -> None:
+    folder = make_central(tmp_path / "central", passphrase=PASSPHRASE)
+    opened = open_central(folder, PASSPHRASE)
+    m = models.meta.c
+    with opened.engine.begin() as conn:  # as the previous release left it (schema 2)
+        conn.exec_driver_sql("ALTER TABLE devices DROP COLUMN accepted_entities")
+        conn.execute(models.meta.update().where(m.key == "schema_version").values(value="2"))
+    opened.close()
+    opened = open_central(folder, PASSPHRASE)
+    try:
+        with opened.engine.connect() as conn:
+            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == "3"
+            assert conn.execute(select(models.devices.c.accepted_entities)).all() == []
+    finally:
+        opened.close()
