@@ -40,6 +40,7 @@ from earlyyears_desktop.central.errors import (
     UsageError,
     WrongCentralPassphrase,
 )
+from earlyyears_desktop.central.schema import create_schema, upgrade_schema
 from earlyyears_desktop.central.store import (
     DEFAULT_BUSY_WAIT_SECONDS,
     Notify,
@@ -459,7 +460,7 @@ def open_central(
             ).scalar_one_or_none()
         if stored != config.central_id:
             raise CentralError("The database belongs to another central service, or is not set up.")
-        _upgrade_schema(engine)
+        upgrade_schema(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise database_error(exc) from None
@@ -546,9 +547,11 @@ def init_central(
     )
     try:
         try:
-            _create_schema(engine, central_id)
+            create_schema(engine, central_id)
         except VaultDamaged:
             raise _not_our_database() from None
+        except SQLAlchemyError as exc:
+            raise database_error(exc) from None
         slots = KeySlotFile(vault_id=central_id)
         _seal_keys(slots, passphrase, keys, database_key, params or KdfParams.calibrated())
         slots.save(folder / KEYS_NAME)
@@ -570,50 +573,3 @@ def init_central(
             folder.rmdir()
         raise
     return CentralFolder(folder, config, engine, keys)
-
-
-#: 2: conflicts have a status (open / resolved) and the time they were resolved
-#: 3: devices keep what they read in return bundles (bundle format 14.3)
-SCHEMA_VERSION: Final = "3"
-
-
-def _upgrade_schema(engine: Engine) -> None:
-    """Bring a database made by an earlier version of this program up to SCHEMA_VERSION."""
-    m = models.meta.c
-    with engine.begin() as conn:
-        version = conn.execute(
-            select(m.value).where(m.key == "schema_version")
-        ).scalar_one_or_none()
-        if version == "1":
-            conn.exec_driver_sql(
-                "ALTER TABLE conflicts ADD COLUMN status VARCHAR(20) NOT NULL DEFAULT 'open'"
-            )
-            conn.exec_driver_sql("ALTER TABLE conflicts ADD COLUMN resolved_at TIMESTAMP")
-        if version in ("1", "2"):
-            conn.exec_driver_sql("ALTER TABLE devices ADD COLUMN accepted_entities TEXT")
-            conn.execute(
-                models.meta.update().where(m.key == "schema_version").values(value=SCHEMA_VERSION)
-            )
-
-
-def _create_schema(engine: Engine, central_id: str) -> None:
-    try:
-        with engine.begin() as conn:
-            models.metadata.create_all(conn)
-            existing = conn.execute(
-                select(models.meta.c.value).where(models.meta.c.key == "central_id")
-            ).scalar_one_or_none()
-            if existing is not None:
-                raise CentralError(
-                    "That database already holds another central service; give an empty one."
-                )
-            conn.execute(
-                models.meta.insert(),
-                [
-                    {"key": "central_id", "value": central_id},
-                    {"key": "schema_version", "value": SCHEMA_VERSION},
-                    {"key": "roster_seq", "value": "0"},
-                ],
-            )
-    except SQLAlchemyError as exc:
-        raise database_error(exc) from None
