@@ -53,6 +53,7 @@ from earlyyears_desktop.sync.enrolment_files import (
     build_enrolment_response,
     parse_enrolment_request,
 )
+from earlyyears_desktop.sync.entity_types import newest_announcement, synced_entity_types
 from earlyyears_desktop.sync.keys import KeyPair
 
 CHANGES = 100_000
@@ -159,6 +160,8 @@ def enrol_with_throwaway_central(
             central_name="Benchmark central service (throwaway key)",
             request=parsed,
             now=dt.datetime.now(dt.UTC),
+            # as the reference central service: every type at its newest schema revision
+            accepted_entities=newest_announcement(synced_entity_types()),
         )
     )
     sync.enrol(response, replace=True)

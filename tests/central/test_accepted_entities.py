@@ -19,24 +19,33 @@ from sqlalchemy import select
 
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.errors import CentralError
-from earlyyears_desktop.central.folder import CentralFolder, init_central, open_central
+from earlyyears_desktop.central.folder import CentralFolder, open_central
 from earlyyears_desktop.central.ingest import ingest_bundle
 from earlyyears_desktop.central.registry import enrol_device
 from earlyyears_desktop.central.returns import write_return
+from earlyyears_desktop.central.roster import check_roster, load_roster
 from earlyyears_desktop.domain.enums import ConsentKind
+from earlyyears_desktop.domain.models import Strategy
 from earlyyears_desktop.services.children import CarerInput, ChildInput
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.sync.bundle import TrustedSender, open_bundle
 from earlyyears_desktop.sync.device import DeviceSync, ImportResult, NothingToExport
-from earlyyears_desktop.sync.entity_types import synced_entity_types
-from earlyyears_desktop.sync.keys import CipherSuite, KeyPair, key_id
+from earlyyears_desktop.sync.entity_types import (
+    FORMAT_1_ENTITY_TYPES,
+    newest_announcement,
+    synced_entity_types,
+)
+from earlyyears_desktop.sync.keys import KeyPair, key_id
 
+from ..fast_vaults import make_central
 from .conftest import PASSPHRASE, CentralEnv, record
 
 TODAY = dt.date(2026, 11, 25)
 LACKING = "observation"
+#: every type at its newest schema revision but observations
+WITHOUT_LACKING = newest_announcement(synced_entity_types()) - {LACKING, f"{LACKING}@2"}
 
 
 def narrow(folder: Path, accepted: set[str] | None) -> None:
@@ -104,15 +113,9 @@ def loop(tmp_path: Path, db_url: str | None) -> Iterator[Loop]:
     )
     services = Services(created.vault, today=lambda: TODAY)
     folder = tmp_path / "central"
-    init_central(
-        folder,
-        passphrase=PASSPHRASE,
-        name="Test County",
-        database_url=db_url,
-        suite=CipherSuite.X25519,
-    ).close()
+    make_central(folder, passphrase=PASSPHRASE, name="Test County", database_url=db_url)
     # This central service does not accept observations yet.
-    narrow(folder, set(synced_entity_types()) - {LACKING})
+    narrow(folder, set(WITHOUT_LACKING))
     central = open_central(folder, PASSPHRASE)
     here = Loop(
         tmp_path, services, DeviceSync(services), folder, central, central.unlock(PASSPHRASE)
@@ -199,7 +202,7 @@ def test_a_central_service_refuses_a_type_it_does_not_accept(central: CentralEnv
 def test_the_enrolment_response_and_every_return_bundle_announce_the_types(
     loop: Loop,
 ) -> None:
-    accepted = sorted(set(synced_entity_types()) - {LACKING})
+    accepted = sorted(WITHOUT_LACKING)
     response = json.loads((loop.tmp / "response.json").read_text("utf-8"))
     assert response["accepted_entities"] == accepted
     out = loop.tmp / "returns"
@@ -218,15 +221,155 @@ def test_the_enrolment_response_and_every_return_bundle_announce_the_types(
         assert bundle.extra["accepted_entities"] == accepted
 
 
-def test_a_narrowed_central_json_must_name_known_types(tmp_path: Path) -> None:
-    folder = tmp_path / "central"
-    init_central(
-        folder,
-        passphrase=PASSPHRASE,
-        name="Test County",
-        database_url=None,
-        suite=CipherSuite.X25519,
-    ).close()
+def test_a_narrowed_central_json_must_name_known_types_and_revisions(tmp_path: Path) -> None:
+    folder = make_central(tmp_path / "central", passphrase=PASSPHRASE)
     narrow(folder, {"child", "dragon"})
     with pytest.raises(CentralError, match="does not know: dragon"):
         open_central(folder, PASSPHRASE)
+    narrow(folder, {"child", "observation@3"})  # this software knows schema 2 at most
+    with pytest.raises(CentralError, match="does not know: observation@3"):
+        open_central(folder, PASSPHRASE)
+
+
+# --- schema revisions (docs/bundle-format.md 14.3) ----------------------------------------------
+
+STRATEGY_ID = "strategy-objects-of-reference"
+#: the store's part is the same SQL on both backends; PostgreSQL is exercised by the
+#: return-bundle test, which writes the device's announcement
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+def observation_data(loop: Loop) -> dict[str, object]:
+    r = models.records.c
+    with loop.central.engine.connect() as conn:
+        text = conn.scalar(select(r.data).where(r.entity == LACKING))
+    value = json.loads(text)
+    assert isinstance(value, dict)
+    return value
+
+
+@SQLITE_ONLY
+def test_a_schema_revision_not_announced_is_held_back_then_sent(loop: Loop) -> None:
+    # A central service that announces the names of format version 1, without `@2`
+    # (as one of revision 1.1 does): observations now carry the time of day (schema 2).
+    narrow(loop.folder, set(FORMAT_1_ENTITY_TYPES))
+    loop.reopen_central()
+    loop.give_back()
+    child_id = add_child_with_observation(loop.services, "Robin")
+    first = loop.sync.export(loop.tmp)
+    assert dict(first.held_back_types) == {LACKING: 1}
+    assert "held back until the central service accepts it: observations." in first.message
+    assert ingest_bundle(loop.central, loop.keys, first.path).outcome == "ingested"
+    assert child_id in loop.central_ids("child") and loop.central_ids(LACKING) == set()
+    assert loop.sync.held_back_types() == {LACKING: 1}
+
+    narrow(loop.folder, {*FORMAT_1_ENTITY_TYPES, "observation@2"})
+    loop.reopen_central()
+    assert loop.give_back().now_accepted == (LACKING,)
+    second = loop.sync.export(loop.tmp)
+    assert second.held_back_types == () and second.record_count == 1
+    assert ingest_bundle(loop.central, loop.keys, second.path).per_entity == {LACKING: 1}
+    assert "observed_at" in observation_data(loop)
+
+
+@SQLITE_ONLY
+def test_a_central_service_refuses_a_schema_revision_it_does_not_accept(
+    central: CentralEnv,
+) -> None:
+    narrow(central.folder, set(FORMAT_1_ENTITY_TYPES))
+    device = central.enrol("dev-a")
+    bundle = device.bundle(
+        central.work,
+        [record(LACKING, "o1", child_id="c1", text="stacked bricks", observed_at="09:30:00")],
+    )
+    result = central.cli("ingest", central.folder, bundle.path)
+    assert result.code == 4
+    assert "observation records of a schema revision" in result.out + result.err
+    assert central.status()["records"] == {}
+
+
+def test_return_records_are_written_to_the_revision_the_device_reads(loop: Loop) -> None:
+    items = check_roster(
+        [
+            {
+                "entity": "strategy",
+                "id": STRATEGY_ID,
+                "data": {"title": "Objects of reference", "tags": "routines"},
+            }
+        ]
+    )
+    load_roster(loop.central, items, team=None)
+    # The device has said nothing yet (no export): schema 1, without tags.
+    loop.give_back()
+    assert strategy_here(loop) == ("Objects of reference", "")
+    # Its export says it reads strategy@2; the next return bundle sends the roster again.
+    add_child_with_observation(loop.services, "Robin")
+    assert ingest_bundle(loop.central, loop.keys, loop.export()).outcome == "ingested"
+    assert loop.give_back().updated == 1
+    assert strategy_here(loop) == ("Objects of reference", "routines")
+
+
+@SQLITE_ONLY
+def test_a_schema_1_edit_keeps_the_members_its_writer_did_not_know(central: CentralEnv) -> None:
+    roster = central.work / "strategies.json"
+    roster.write_text(
+        json.dumps(
+            [
+                {
+                    "entity": "strategy",
+                    "id": STRATEGY_ID,
+                    "data": {"title": "Objects", "tags": "routines"},
+                }
+            ]
+        )
+    )
+    assert central.cli("roster", central.folder, roster).code == 0
+    stored = stored_data(central, "strategy", STRATEGY_ID)
+    old_device = central.enrol("dev-a")  # revision 1.1: writes strategy at schema 1
+    edited = record("strategy", STRATEGY_ID, 2, **{k: v for k, v in stored.items() if k != "tags"})
+    edited["data"]["title"] = "Objects of reference"  # type: ignore[index]
+    edited["base_version"] = 1
+    result = central.cli("ingest", central.folder, old_device.bundle(central.work, [edited]).path)
+    assert result.code == 0, result.out + result.err
+    after = stored_data(central, "strategy", STRATEGY_ID)
+    assert after["title"] == "Objects of reference" and after["tags"] == "routines"
+    # Sent again unchanged, it is the same record (not a conflict).
+    again = central.cli("ingest", central.folder, old_device.bundle(central.work, [edited]).path)
+    assert again.code == 0 and "1 unchanged, 0 conflicts" in again.out
+
+
+def strategy_here(loop: Loop) -> tuple[str, str]:
+    with loop.services.uow.read() as session:
+        row = session.get(Strategy, STRATEGY_ID)
+        assert row is not None
+        return row.title, row.tags
+
+
+def stored_data(central: CentralEnv, entity: str, record_id: str) -> dict[str, object]:
+    opened = central.open()
+    try:
+        r = models.records.c
+        with opened.engine.connect() as conn:
+            text = conn.scalar(select(r.data).where(r.entity == entity, r.record_id == record_id))
+    finally:
+        opened.close()
+    value = json.loads(text)
+    assert isinstance(value, dict)
+    return value
+
+
+def test_a_store_of_the_previous_release_gains_the_devices_announcement(tmp_path: Path) -> None:
+    folder = make_central(tmp_path / "central", passphrase=PASSPHRASE)
+    opened = open_central(folder, PASSPHRASE)
+    m = models.meta.c
+    with opened.engine.begin() as conn:  # as the previous release left it (schema 2)
+        conn.exec_driver_sql("ALTER TABLE devices DROP COLUMN accepted_entities")
+        conn.execute(models.meta.update().where(m.key == "schema_version").values(value="2"))
+    opened.close()
+    opened = open_central(folder, PASSPHRASE)
+    try:
+        with opened.engine.connect() as conn:
+            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == "3"
+            assert conn.execute(select(models.devices.c.accepted_entities)).all() == []
+    finally:
+        opened.close()

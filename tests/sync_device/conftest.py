@@ -2,7 +2,9 @@
 
 `Central` plays the central service with its own KeyPair (it never uses the code in
 `earlyyears_desktop.central`): it answers enrolment requests, opens export bundles and writes
-return bundles with `write_bundle`, exactly as agreed in docs/bundle-format.md.
+return bundles with `write_bundle`, exactly as agreed in docs/bundle-format.md. Like the
+reference central service, it announces the newest schema revision of every type unless a
+test says otherwise (`accepted_entities=None`: no announcement, as revision 1.0).
 """
 
 from __future__ import annotations
@@ -36,12 +38,15 @@ from earlyyears_desktop.sync.enrolment_files import (
     build_enrolment_response,
     parse_enrolment_request,
 )
+from earlyyears_desktop.sync.entity_types import newest_announcement, synced_entity_types
 from earlyyears_desktop.sync.keys import KeyPair, key_id
 
 PASSPHRASE = "correct horse battery staple"
 FAST = KdfParams.for_tests()
 TODAY = dt.date(2026, 11, 25)
 CENTRAL_ID = "central-test-la"
+#: what the reference central service of this release announces
+NEWEST = sorted(newest_announcement(synced_entity_types()))
 
 
 def now() -> dt.datetime:
@@ -65,7 +70,7 @@ class Central:
         self,
         request_path: Path,
         response_path: Path,
-        accepted_entities: Iterable[str] | None = None,
+        accepted_entities: Iterable[str] | None = tuple(NEWEST),
     ) -> None:
         request = parse_enrolment_request(request_path.read_bytes())
         self.device_id = request.device_id
@@ -109,7 +114,7 @@ class Central:
         signing_keys: KeyPair | None = None,
         recipient_key: object = None,
         recipient_id: str | None = None,
-        accepted_entities: object = None,
+        accepted_entities: object = tuple(NEWEST),
     ) -> WrittenBundle:
         """Write the next return bundle (or one with the given sequence/previous hash)."""
         seq = sequence if sequence is not None else self.sequence + 1
@@ -125,6 +130,8 @@ class Central:
         }
         if through is not None:
             extra["acknowledged_through"] = through
+        if isinstance(accepted_entities, tuple):
+            accepted_entities = list(accepted_entities)
         if accepted_entities is not None:
             extra["accepted_entities"] = accepted_entities
         written = write_bundle(
@@ -146,11 +153,16 @@ class Central:
         return written
 
 
-def enrol(services: Services, central: Central, folder: Path) -> DeviceSync:
+def enrol(
+    services: Services,
+    central: Central,
+    folder: Path,
+    accepted_entities: Iterable[str] | None = tuple(NEWEST),
+) -> DeviceSync:
     sync = DeviceSync(services)
     request, response = folder / "request.json", folder / "response.json"
     sync.enrolment_request(request)
-    central.respond(request, response)
+    central.respond(request, response, accepted_entities)
     sync.enrol(response)
     return sync
 

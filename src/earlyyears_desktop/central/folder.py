@@ -40,6 +40,7 @@ from earlyyears_desktop.central.errors import (
     UsageError,
     WrongCentralPassphrase,
 )
+from earlyyears_desktop.central.schema import create_schema, upgrade_schema
 from earlyyears_desktop.central.store import (
     DEFAULT_BUSY_WAIT_SECONDS,
     Notify,
@@ -63,6 +64,13 @@ from earlyyears_desktop.storage.keyslots import (
     KeySlotFile,
     normalise_passphrase,
     write_atomically,
+)
+from earlyyears_desktop.sync.entity_schemas import (
+    accepted_schemas,
+    announced_names,
+    current_schema,
+    current_schemas,
+    parse_schema_name,
 )
 from earlyyears_desktop.sync.entity_types import (
     BadAnnouncement,
@@ -117,16 +125,23 @@ class CentralConfig(PublicKeyIds):
     suite: CipherSuite
     signing_public_key_pem: str
     encryption_public_key_pem: str
-    #: The entity types this service accepts in export bundles, when central.json narrows
-    #: them; None: every type it knows (`synced_entity_types`).
+    #: The entity types (and schema revisions: `observation@2`) this service accepts in
+    #: export bundles, as central.json narrows them; None: the newest revision of every
+    #: type it knows (`synced_entity_types`).
     accepted_entities: frozenset[str] | None = None
 
     @property
-    def accepted_entity_types(self) -> frozenset[str]:
-        """What the service announces to devices and accepts from them."""
+    def accepted_schemas(self) -> dict[str, int]:
+        """entity -> the newest schema revision this service accepts (and every earlier)."""
         if self.accepted_entities is None:
-            return synced_entity_types()
-        return self.accepted_entities
+            return current_schemas(synced_entity_types())
+        return accepted_schemas(self.accepted_entities)
+
+    @property
+    def accepted_entity_types(self) -> frozenset[str]:
+        """What the service announces to devices (bundle format 14.3): every accepted type's
+        plain name, and `type@n` where it accepts schema revision n above 1."""
+        return announced_names(self.accepted_schemas)
 
     @property
     def signing_public_key(self) -> ed25519.Ed25519PublicKey:
@@ -180,7 +195,8 @@ class CentralConfig(PublicKeyIds):
 
 def _accepted_entities(doc: Mapping[str, object], folder: Path) -> frozenset[str] | None:
     """central.json's optional `accepted_entities`: a list of entity types this software
-    knows (a narrower set makes the service refuse, and devices hold back, the others)."""
+    knows, each plain (schema 1) or as `type@n` for a schema revision it knows (a narrower
+    set makes the service refuse, and devices hold back, the others)."""
     if "accepted_entities" not in doc:
         return None
     try:
@@ -189,7 +205,13 @@ def _accepted_entities(doc: Mapping[str, object], folder: Path) -> frozenset[str
         raise CentralError(
             f"The accepted_entities of {CONFIG_NAME} in {folder} is not a list of entity types."
         ) from None
-    unknown = accepted - synced_entity_types()
+    known = synced_entity_types()
+    unknown = {
+        name
+        for name in accepted
+        for entity, schema in [parse_schema_name(name)]
+        if entity not in known or schema > current_schema(entity)
+    }
     if unknown:
         raise CentralError(
             f"The accepted_entities of {CONFIG_NAME} in {folder} names entity types this "
@@ -438,7 +460,7 @@ def open_central(
             ).scalar_one_or_none()
         if stored != config.central_id:
             raise CentralError("The database belongs to another central service, or is not set up.")
-        _upgrade_schema(engine)
+        upgrade_schema(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise database_error(exc) from None
@@ -525,9 +547,11 @@ def init_central(
     )
     try:
         try:
-            _create_schema(engine, central_id)
+            create_schema(engine, central_id)
         except VaultDamaged:
             raise _not_our_database() from None
+        except SQLAlchemyError as exc:
+            raise database_error(exc) from None
         slots = KeySlotFile(vault_id=central_id)
         _seal_keys(slots, passphrase, keys, database_key, params or KdfParams.calibrated())
         slots.save(folder / KEYS_NAME)
@@ -549,47 +573,3 @@ def init_central(
             folder.rmdir()
         raise
     return CentralFolder(folder, config, engine, keys)
-
-
-#: 2: conflicts have a status (open / resolved) and the time they were resolved
-SCHEMA_VERSION: Final = "2"
-
-
-def _upgrade_schema(engine: Engine) -> None:
-    """Bring a database made by an earlier version of this program up to SCHEMA_VERSION."""
-    m = models.meta.c
-    with engine.begin() as conn:
-        version = conn.execute(
-            select(m.value).where(m.key == "schema_version")
-        ).scalar_one_or_none()
-        if version == "1":
-            conn.exec_driver_sql(
-                "ALTER TABLE conflicts ADD COLUMN status VARCHAR(20) NOT NULL DEFAULT 'open'"
-            )
-            conn.exec_driver_sql("ALTER TABLE conflicts ADD COLUMN resolved_at TIMESTAMP")
-            conn.execute(
-                models.meta.update().where(m.key == "schema_version").values(value=SCHEMA_VERSION)
-            )
-
-
-def _create_schema(engine: Engine, central_id: str) -> None:
-    try:
-        with engine.begin() as conn:
-            models.metadata.create_all(conn)
-            existing = conn.execute(
-                select(models.meta.c.value).where(models.meta.c.key == "central_id")
-            ).scalar_one_or_none()
-            if existing is not None:
-                raise CentralError(
-                    "That database already holds another central service; give an empty one."
-                )
-            conn.execute(
-                models.meta.insert(),
-                [
-                    {"key": "central_id", "value": central_id},
-                    {"key": "schema_version", "value": SCHEMA_VERSION},
-                    {"key": "roster_seq", "value": "0"},
-                ],
-            )
-    except SQLAlchemyError as exc:
-        raise database_error(exc) from None

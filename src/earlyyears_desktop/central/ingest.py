@@ -25,13 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Literal
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.errors import CentralError
 from earlyyears_desktop.central.folder import CentralFolder, QuarantineLimits, database_error
 from earlyyears_desktop.central.records import (
+    Incoming,
     RecordProblem,
     RecordWriter,
     commit_roster_seq,
@@ -49,6 +50,12 @@ from earlyyears_desktop.sync.bundle import (
     sequence_too_far_ahead,
 )
 from earlyyears_desktop.sync.canonical import canonical_dumps
+from earlyyears_desktop.sync.entity_schemas import current_schema, members
+from earlyyears_desktop.sync.entity_types import (
+    BadAnnouncement,
+    announcement,
+    parse_accepted_entities,
+)
 from earlyyears_desktop.sync.errors import BundleRefused
 from earlyyears_desktop.sync.keys import KeyPair, load_signing_public_key_pem
 
@@ -218,7 +225,7 @@ def _peek_sender_key_id(path: Path) -> str | None:
 def _check_entity_types(central: CentralFolder, bundle: VerifiedBundle) -> None:
     """A bundle with records of a type this service does not accept (has not announced) is
     refused whole: a device that follows the announcements never sends one."""
-    unknown = set(bundle.record_counts) - central.config.accepted_entity_types
+    unknown = set(bundle.record_counts) - set(central.config.accepted_schemas)
     if unknown:
         # A sender's entity names go into a line for people only when they look like names.
         shown = sorted(name if _ENTITY_NAME.fullmatch(name) else "(unnamed)" for name in unknown)
@@ -228,6 +235,62 @@ def _check_entity_types(central: CentralFolder, bundle: VerifiedBundle) -> None:
             + ".",
             "bad-payload",
         )
+
+
+def _schema_limits(central: CentralFolder) -> dict[str, frozenset[str]]:
+    """entity -> the `data` members it may have, for the types this service accepts only at
+    an earlier schema revision than the newest (central.json narrows them: section 14.3)."""
+    return {
+        entity: members(entity, schema)
+        for entity, schema in central.config.accepted_schemas.items()
+        if schema < current_schema(entity)
+    }
+
+
+def _check_schema(limits: dict[str, frozenset[str]], incoming: Incoming) -> None:
+    """A record written to a schema revision this service has not announced refuses the
+    bundle, as a type not announced does (a device following the announcements never sends
+    one)."""
+    allowed = limits.get(incoming.entity)
+    if allowed is not None and not incoming.raw_data.keys() <= allowed:
+        raise _Refusal(
+            f"The bundle holds {incoming.entity} records of a schema revision this central "
+            "service does not accept.",
+            "bad-payload",
+        )
+
+
+def _device_announcement(bundle: VerifiedBundle) -> str | None:
+    """What the device says it reads in return bundles (`extra.accepted_entities`), as
+    canonical JSON; None when it says nothing (a device of format revision 1.1 or earlier)."""
+    if "accepted_entities" not in bundle.extra:
+        return None
+    try:
+        names = parse_accepted_entities(bundle.extra["accepted_entities"])
+    except BadAnnouncement:
+        raise _Refusal(
+            "The bundle's accepted_entities is not a list of entity names.", "bad-manifest"
+        ) from None
+    return canonical_dumps(announcement(names)).decode("utf-8")
+
+
+def _remember_what_it_reads(conn: Connection, device_id: str, announced: str | None) -> None:
+    """Keep what the device's newest bundle says it reads in return bundles. When that
+    changed (the device was upgraded), its next return bundle sends the whole roster again,
+    so records it was sent at an earlier schema revision reach it with every member."""
+    d = models.devices.c
+    before = conn.execute(
+        select(d.accepted_entities).where(d.device_id == device_id)
+    ).scalar_one_or_none()
+    if before == announced:
+        return
+    conn.execute(
+        update(models.devices).where(d.device_id == device_id).values(accepted_entities=announced)
+    )
+    s = models.return_streams.c
+    conn.execute(
+        update(models.return_streams).where(s.device_id == device_id).values(roster_sent_through=0)
+    )
 
 
 def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> IngestResult:
@@ -252,7 +315,10 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
                 result.outcome = "already-ingested"
                 return result
             _check_entity_types(central, bundle)
+            device_reads = _device_announcement(bundle)
             _check_sequence(conn, bundle, result)
+            if not result.filled_gap:
+                _remember_what_it_reads(conn, bundle.sender_id, device_reads)
             conn.execute(
                 insert(models.accepted_bundles).values(
                     bundle_id=bundle.bundle_id,
@@ -276,9 +342,13 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
                 roster_seq=roster_seq,
                 now=stamp,
             )
+            limits = _schema_limits(central)
             try:
                 for record in bundle.records():
-                    writer.add(parse_record(record, bundle.sender_id))
+                    incoming = parse_record(record, bundle.sender_id)
+                    if limits:
+                        _check_schema(limits, incoming)
+                    writer.add(incoming)
                 writer.flush()
             except RecordProblem as exc:
                 raise _Refusal(

@@ -58,6 +58,9 @@ devices = Table(
     Column("revoked_reason", Text, nullable=False, default=""),
     Column("enrolled_at", DateTime, nullable=False),
     Column("revoked_at", DateTime, nullable=True),
+    # What the device's newest export bundle says it reads in return bundles (its
+    # extra.accepted_entities, canonical JSON); null: it said nothing (schema 1 of every type).
+    Column("accepted_entities", Text, nullable=True),
 )
 
 #: One row per export bundle accepted. The stream state of section 10 of the bundle format

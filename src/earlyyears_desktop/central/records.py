@@ -17,6 +17,11 @@ null when the sender never had a central copy); against the stored one (same ent
 A replacement from a sender closes that sender's open conflicts on the record (status
 "resolved"): its new copy was made knowing the stored one.
 
+A record written to an earlier schema revision of its entity (a device of an earlier release:
+docs/bundle-format.md 14.3) says nothing about the members that revision lacks: they keep the
+stored record's values, before the two are compared, so that such a device's edit never wipes
+what newer devices wrote (a library strategy's tags, say).
+
 Work is done in batches (select the stored rows for a batch of ids, then `executemany` inserts
 and updates), inside the caller's transaction, so a bundle is applied all or nothing.
 """
@@ -26,13 +31,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from earlyyears_desktop.central import models
+from earlyyears_desktop.domain.record_types import SYNCED_TYPES
+from earlyyears_desktop.sync.entity_schemas import absent_members
 
 BATCH_SIZE: Final = 5_000
 MAX_ID_LENGTH: Final = models.ID
@@ -40,6 +47,8 @@ ROSTER_ALL_TEAMS: Final = "*"
 ATTENDANCE: Final = "attendance"
 CONFLICT_OPEN: Final = "open"
 CONFLICT_RESOLVED: Final = "resolved"
+#: entities with a schema revision above 1: only their records may lack members
+_REVISED: Final = frozenset(t.entity for t in SYNCED_TYPES if t.schema > 1)
 
 
 def data_text(data: Mapping[str, object]) -> str:
@@ -206,6 +215,8 @@ class RecordWriter:
             key = (item.entity, item.record_id)
             self.counts.per_entity[item.entity] += 1
             current = state.get(key)
+            if current is not None and item.entity in _REVISED:
+                item = _carried_forward(item, current)
             if current is None:
                 state[key] = self._new_row(item, None, stored=False)
                 changed[key] = item
@@ -340,6 +351,19 @@ class RecordWriter:
             )
         if marks:
             self.conn.execute(m.insert(), marks)
+
+
+def _carried_forward(item: Incoming, current: _Row) -> Incoming:
+    """`item` with the stored values of the members its schema revision lacks."""
+    absent = absent_members(item.entity, item.raw_data)
+    if not absent:
+        return item
+    stored = json.loads(current.data)
+    kept = {name: stored[name] for name in absent if name in stored}
+    if not kept:
+        return item
+    data = {**item.raw_data, **kept}
+    return replace(item, data=data_text(data), raw_data=data)
 
 
 def _insert_records(conn: Connection, rows: list[dict[str, Any]]) -> None:

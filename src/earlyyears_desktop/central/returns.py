@@ -14,7 +14,10 @@ an expiry, and in `extra` what the device needs to know:
 
 Its records are the roster updates for the device's team (or for every team) that have not
 been sent to that device yet, in the bundle record format. A revoked device gets no records,
-only the news that it was revoked.
+only the news that it was revoked. Each record is written to the newest schema revision of its
+entity that the device reads (what its newest export bundle announced; schema 1 when it said
+nothing), leaving out the members later revisions added (docs/bundle-format.md 14.3): the
+service keeps them, and a device of an earlier release never sees a member it would refuse.
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.records import CONFLICT_OPEN, ROSTER_ALL_TEAMS
 from earlyyears_desktop.domain import record_types
 from earlyyears_desktop.sync.bundle import write_bundle
-from earlyyears_desktop.sync.entity_types import announcement
+from earlyyears_desktop.sync.canonical import canonical_loads
+from earlyyears_desktop.sync.entity_schemas import accepted_schemas, current_schema, members
+from earlyyears_desktop.sync.entity_types import announcement, parse_accepted_entities
 from earlyyears_desktop.sync.keys import KeyPair, load_encryption_public_key_pem
 
 #: Entities a return bundle may carry (the roster and the strategy library), in the order
@@ -131,6 +136,7 @@ def write_return(
                     d.revoked_reason,
                     d.signing_key_id,
                     d.encryption_public_key_pem,
+                    d.accepted_entities,
                 ).where(d.device_id == device_id)
             ).first()
             if device is None:
@@ -149,7 +155,13 @@ def write_return(
             records: list[dict[str, object]] = []
             highest = sent_through
             if not revoked:
+                earlier = _earlier_schemas(device.accepted_entities)
                 for record, roster_seq in _roster_for(conn, device_id, device.team, sent_through):
+                    allowed = earlier.get(str(record["entity"]))
+                    if allowed is not None:
+                        data = record["data"]
+                        assert isinstance(data, dict)
+                        record["data"] = {k: v for k, v in data.items() if k in allowed}
                     records.append(record)
                     highest = max(highest, roster_seq)
             if stream is not None and not full:
@@ -212,6 +224,22 @@ def write_return(
         acknowledged_through=through,
         revoked=revoked,
     )
+
+
+def _earlier_schemas(stored: str | None) -> dict[str, frozenset[str]]:
+    """Returned entity -> the `data` members of the schema revision the device reads, for
+    those it reads only at a revision earlier than the newest (from its stored announcement;
+    none stored: schema 1 of every type)."""
+    names: frozenset[str] = frozenset()
+    if stored:
+        names = parse_accepted_entities(canonical_loads(stored.encode("utf-8")))
+    reads = accepted_schemas(names)
+    earlier: dict[str, frozenset[str]] = {}
+    for entity in RETURN_ENTITIES:
+        schema = max(1, min(reads.get(entity, 1), current_schema(entity)))
+        if schema < current_schema(entity):
+            earlier[entity] = members(entity, schema)
+    return earlier
 
 
 def _roster_for(

@@ -4,10 +4,12 @@ who may see it.
 One entry per `Synced` model states its entity name, its name for people, how a record
 reaches the child it belongs to, whether it syncs, the consent that governs sharing it with
 the central service and printing it for a family, whether the central service may send it
-back, and the fields a central roster entry must have. The export filter (`sync/`), the return
-bundles and the roster (`central/`) and the handouts read it instead of keeping lists of their
-own. `tests/core/test_record_types.py` derives the child links from the foreign keys and fails
-when a model that reaches a child is missing here, or a model has no entry.
+back, the fields a central roster entry must have, and what each later schema revision of its
+bundle records changed (`later_schemas`: docs/bundle-format.md 14.3). The export filter
+(`sync/`), the return bundles and the roster (`central/`) and the handouts read it instead of
+keeping lists of their own. `tests/core/test_record_types.py` derives the child links from
+the foreign keys and fails when a model that reaches a child is missing here, or a model has
+no entry.
 
 Adding a record type: docs/architecture.md, "Adding a record type".
 """
@@ -84,6 +86,17 @@ NAMES_NO_CHILD: Final = NoConsent("it names no child")
 
 
 @dataclass(frozen=True)
+class SchemaRevision:
+    """What one later revision of a record type's bundle schema changed (docs/bundle-format.md
+    section 14.3): the `data` members it added (each with a default: readers fill it in for
+    records written to an earlier revision), and the members whose allowed values it widened
+    (a new vocabulary value, null allowed)."""
+
+    added: tuple[str, ...]
+    widened: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RecordType:
     model: type[Synced]
     #: what people call one record, and several ("attendance mark", "attendance marks")
@@ -104,11 +117,20 @@ class RecordType:
     returned: bool = False
     #: the fields a roster entry of this type must have, not empty (only for returned types)
     roster_required: tuple[str, ...] = ()
+    #: the revisions of its bundle schema after the first, oldest first: a column added to a
+    #: synchronised model is a new revision here (docs/architecture.md, "Adding a column to a
+    #: synchronised record type"); `tests/sync/test_schema_revisions.py` fails without it
+    later_schemas: tuple[SchemaRevision, ...] = ()
 
     @property
     def entity(self) -> str:
         """The name used in the change log, audit events, bundles and roster files."""
         return self.model.entity
+
+    @property
+    def schema(self) -> int:
+        """Its current bundle schema revision: 1 as first specified, one more per change."""
+        return 1 + len(self.later_schemas)
 
     @property
     def child_linked(self) -> bool:
@@ -166,6 +188,7 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         family_consent=NAMES_NO_CHILD,
         returned=True,
         roster_required=("title",),
+        later_schemas=(SchemaRevision(added=("tags",)),),
     ),
     RecordType(
         Child,
@@ -319,6 +342,7 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         central_consent=_CENTRAL,
         # what the practitioner marked to share with parents is printed in the handout
         family_consent=_HANDOUTS,
+        later_schemas=(SchemaRevision(added=("observed_at",), widened=("context",)),),
     ),
     RecordType(
         ObservationRevision,
@@ -339,6 +363,21 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         # a child's own ideas to try at home; a group's general ideas count its children's
         # strategies without naming any child
         family_consent=_HANDOUTS,
+        later_schemas=(
+            SchemaRevision(
+                added=(
+                    "title",
+                    "area_of_need",
+                    "practitioner_wording",
+                    "try_at_home",
+                    "agreed_with",
+                    "agreed_by",
+                    "stopped_on",
+                    "stop_reason",
+                ),
+                widened=("strategy_id",),
+            ),
+        ),
     ),
     RecordType(
         ChildStrategyNote,

@@ -1,10 +1,12 @@
 """The entity types a bundle may carry, and which ones a central service accepts.
 
-A new record type must not break a central service that does not know it yet. So the central
-service announces the entity types it accepts (in its enrolment response and in every return
-bundle), the device keeps the latest announcement, and an export holds back the records of
-the types not announced, until a later return bundle announces them (docs/bundle-format.md
-section 14). Without any announcement a device assumes the types of format version 1.
+A new record type, or a new schema revision of one (a column added: `entity_schemas.py`), must
+not break a central service that does not know it yet. So the central service announces the
+entity types it accepts (in its enrolment response and in every return bundle), naming schema
+revisions above 1 as `observation@2`; the device keeps the latest announcement, and an export
+holds back the records of the types whose current revision is not announced, until a later
+return bundle announces it (docs/bundle-format.md sections 14.1 and 14.3). Without any
+announcement a device assumes the types of format version 1, at schema 1.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from typing import Final
 from earlyyears_desktop.domain import record_types
 
 from .bundle_spec import is_id
+from .entity_schemas import announced_names, current_schemas, sendable
 
 #: The entity types of format version 1: what a central service that announces nothing
-#: accepts. Fixed for good: a type added later is never in this set.
+#: accepts, at schema 1. Fixed for good: a type added later is never in this set.
 FORMAT_1_ENTITY_TYPES: Final = frozenset(
     {
         "practitioner",
@@ -51,6 +54,18 @@ def synced_entity_types() -> frozenset[str]:
     """Every entity type this software synchronises: the one place sync and the central
     service read it from."""
     return frozenset(t.entity for t in record_types.SYNCED_TYPES)
+
+
+def sendable_entity_types(announced: Iterable[str]) -> frozenset[str]:
+    """The synchronised types whose current schema revision the names `announced` accept:
+    an export sends their records and holds back the others'."""
+    return sendable(announced, synced_entity_types())
+
+
+def newest_announcement(entities: Iterable[str]) -> frozenset[str]:
+    """The names announcing the current schema revision of each of `entities` (and, by the
+    rule of section 14.3, every earlier one)."""
+    return announced_names(current_schemas(entities))
 
 
 class BadAnnouncement(ValueError):

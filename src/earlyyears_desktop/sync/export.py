@@ -43,10 +43,11 @@ from .bundle import (
 )
 from .device_errors import ConcurrentExport, DeviceRevoked, NotEnrolled, NothingToExport
 from .device_results import ExportResult
+from .entity_types import announcement, newest_announcement, sendable_entity_types
 from .export_collector import ExportCollector, pending_records
 from .export_reservation import create_exclusively, export_lock
 from .keys import KeyPair
-from .sharing import consenting_children
+from .sharing import RETURN_ENTITIES, consenting_children
 from .stream_state import (
     S_CENTRAL_ID,
     S_EXPORT_RESERVED,
@@ -189,7 +190,7 @@ def _write_export(
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
         consenting = consenting_children(session)
-        accepted = read_accepted_entities(session)
+        accepted = sendable_entity_types(read_accepted_entities(session))
         with pending_records(session, reservation.in_scope) as counts:
             collector = ExportCollector(
                 session, reservation.in_scope, consenting, progress, counts, accepted
@@ -210,6 +211,8 @@ def _write_export(
                         "hash": head.hash if head else "0" * 64,
                     },
                     "change_seq_through": reservation.through,
+                    # what this device reads in return bundles (section 14.3)
+                    "accepted_entities": announcement(newest_announcement(RETURN_ENTITIES)),
                 },
                 cancelled=cancelled,
                 now=now,

@@ -11,6 +11,7 @@ from earlyyears_desktop.domain.models import ChangeLogEntry, SyncBundle, SyncCon
 
 from .device_enrolment import enrolment_state
 from .device_results import BundleHistoryRow, SyncSummary
+from .entity_types import sendable_entity_types
 from .stream_state import read_accepted_entities
 
 if TYPE_CHECKING:
@@ -74,13 +75,13 @@ def sync_summary(services: Services) -> SyncSummary:
 
 def held_back_types(services: Services) -> dict[str, int]:
     """Records, per entity type, whose changes wait for the central service to accept the
-    type (it has not announced it); empty when nothing waits."""
+    type at its current schema revision (it has not announced it); empty when nothing waits."""
     with services.uow.read() as session:
         return _held_back_types(session)
 
 
 def _held_back_types(session: Session) -> dict[str, int]:
-    accepted = read_accepted_entities(session)
+    accepted = sendable_entity_types(read_accepted_entities(session))
     rows = session.execute(
         select(ChangeLogEntry.entity, func.count(ChangeLogEntry.record_id.distinct()))
         .where(

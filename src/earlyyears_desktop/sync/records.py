@@ -9,7 +9,10 @@ Export bundles add a seventh member, `base_version`: the version of the record t
 knows the central service holds (the copy its change was made on), or null when the central
 service has never had it. Readers accept it, optional, in any record.
 
-`data` holds every other column of the model, exactly those, under their column names: dates
+`data` holds every other column of the model, exactly those, under their column names (or,
+from a writer of an earlier release, exactly the members of an earlier schema revision of the
+entity: `entity_schemas.py`, docs/bundle-format.md 14.3; the members it lacks take their
+column's default, and `DecodedRecord.absent` names them): dates
 as "YYYY-MM-DD", times as "HH:MM:SS", date-times as "YYYY-MM-DDTHH:MM:SS.ffffff" (UTC, no
 zone suffix), booleans, integers, strings and null. `deleted` is true exactly when
 `data["deleted_at"]` is not null.
@@ -32,6 +35,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, Text, T
 from earlyyears_desktop.domain.models import MODEL_BY_ENTITY, Synced
 from earlyyears_desktop.domain.record_types import record_type
 
+from .entity_schemas import absent_members, added_in
 from .errors import BundleRefused
 
 RECORD_MEMBERS: Final = frozenset(
@@ -158,6 +162,9 @@ class ModelCodec:
     model: type[Synced]
     data_columns: tuple[ColumnCodec, ...]
     data_names: frozenset[str]
+    #: the members added by a later schema revision -> the value a record written to an
+    #: earlier revision gets for them (the column's default)
+    later_defaults: Mapping[str, object]
 
     @property
     def entity(self) -> str:
@@ -192,6 +199,19 @@ def _column_codec(column: Column[Any]) -> ColumnCodec:
     return ColumnCodec(column.name, bool(column.nullable), encode, decode, name, max_length)
 
 
+def _later_default(model: type[Synced], name: str) -> object:
+    """The value of a column that a record written to an earlier schema revision lacks."""
+    column = model.__table__.columns[name]
+    default = column.default
+    if default is not None and getattr(default, "is_scalar", False):
+        return getattr(default, "arg", None)
+    if column.nullable and default is None:
+        return None
+    raise TypeError(  # pragma: no cover - tests/sync/test_schema_revisions.py checks
+        f"{model.entity}.{name} was added in a later schema revision without a plain default"
+    )
+
+
 def _model_codec(model: type[Synced]) -> ModelCodec:
     table = model.__table__
     columns = tuple(
@@ -199,7 +219,9 @@ def _model_codec(model: type[Synced]) -> ModelCodec:
         for column in table.columns
         if column.name not in TOP_LEVEL_COLUMNS
     )
-    return ModelCodec(model, columns, frozenset(c.name for c in columns))
+    added = added_in(model.entity)
+    later = {c.name: _later_default(model, c.name) for c in columns if added.get(c.name, 1) > 1}
+    return ModelCodec(model, columns, frozenset(c.name for c in columns), later)
 
 
 #: every record type that syncs (the registry: domain/record_types.py), in the models' order
@@ -330,6 +352,9 @@ class DecodedRecord:
     changed_by_device: str
     values: dict[str, object]
     base_version: int | None = None
+    #: the members the record lacked, written to an earlier schema revision (their values
+    #: are the columns' defaults; a reader holding the record keeps its own)
+    absent: frozenset[str] = frozenset()
 
     @property
     def entity(self) -> str:
@@ -374,20 +399,28 @@ def decode_record(
     data = record["data"]
     if not isinstance(data, dict):
         raise _bad(f"A {entity} record in the bundle has no data object.")
-    if set(data) != codec.data_names:
+    absent: frozenset[str] = frozenset()
+    if data.keys() != codec.data_names:
         unknown = sorted(set(data) - codec.data_names)
         if unknown:
             raise _bad(
                 f"A {entity} record in the bundle has unknown columns: {', '.join(unknown)}."
             )
-        missing = sorted(codec.data_names - set(data))
-        raise _bad(f"A {entity} record in the bundle lacks columns: {', '.join(missing)}.")
+        # Exactly the members of an earlier schema revision: the rest take their defaults.
+        earlier = absent_members(entity, data) if codec.later_defaults else None
+        if earlier is None:
+            missing = sorted(codec.data_names - set(data))
+            raise _bad(f"A {entity} record in the bundle lacks columns: {', '.join(missing)}.")
+        absent = earlier
     values: dict[str, object] = {
         "id": record_id,
         "version": version,
         "changed_by_device": device,
     }
     for column in codec.data_columns:
+        if column.name in absent:
+            values[column.name] = codec.later_defaults[column.name]
+            continue
         raw = data[column.name]
         if raw is None and not column.nullable:
             raise _bad(f"A {entity} record in the bundle has no value for {column.name}.")
@@ -401,12 +434,24 @@ def decode_record(
         raise _bad(
             f"A {entity} record in the bundle has a deleted flag that disagrees with deleted_at."
         )
-    return DecodedRecord(codec.model, record_id, version, deleted, device, values, base_version)
+    return DecodedRecord(
+        codec.model, record_id, version, deleted, device, values, base_version, absent
+    )
+
+
+def encode_decoded(record: DecodedRecord) -> dict[str, object]:
+    """The record as it was written, members it lacked left out (so it reads back the same)."""
+    encoded = encode_values(codec_for(record.entity), record.values)
+    if record.absent:
+        data = encoded["data"]
+        assert isinstance(data, dict)
+        encoded["data"] = {k: v for k, v in data.items() if k not in record.absent}
+    return encoded
 
 
 def data_of(record: DecodedRecord) -> dict[str, object]:
-    """The record's `data` members as they are written in a bundle (for comparison, storage)."""
-    encoded = encode_values(codec_for(record.entity), record.values)
-    data = encoded["data"]
+    """The record's `data` members as they are written in a bundle (for comparison, storage);
+    without the members its schema revision lacks."""
+    data = encode_decoded(record)["data"]
     assert isinstance(data, dict)
     return data

@@ -2,6 +2,8 @@
 
 A central copy replaces the local one unless the local one changed since the last copy both
 sides share; then the two are kept side by side as a `SyncConflict` for people to choose.
+A central copy written to an earlier schema revision (docs/bundle-format.md 14.3) says nothing
+about the members it lacks: a local record keeps its own values of them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from earlyyears_desktop.domain.models import (
 )
 
 from .canonical import canonical_dumps, canonical_loads
-from .records import DecodedRecord, codec_for, data_of, decode_record, encode_values
+from .records import (
+    DecodedRecord,
+    codec_for,
+    data_of,
+    decode_record,
+    encode_decoded,
+    encode_values,
+)
 from .stream_state import SYNCED_VERSIONS, raise_synced
 
 #: columns that say when, not what: left out when deciding whether two copies differ
@@ -135,7 +144,7 @@ class ReturnApplier:
             self.session.add(local)
         else:
             for name, value in values.items():
-                if getattr(local, name) != value:
+                if name not in record.absent and getattr(local, name) != value:
                     setattr(local, name, value)
         return local
 
@@ -145,7 +154,7 @@ class ReturnApplier:
         return self._practitioners
 
     def _keep_conflict(self, record: DecodedRecord, local_version: int) -> None:
-        central = canonical_dumps(_encoded(record)).decode("utf-8")
+        central = canonical_dumps(encode_decoded(record)).decode("utf-8")
         open_conflict = self.session.scalar(
             select(SyncConflict).where(
                 SyncConflict.entity == record.entity,
@@ -168,10 +177,6 @@ class ReturnApplier:
             open_conflict.central_version = record.version
             open_conflict.local_version = local_version
             open_conflict.central_data = central
-
-
-def _encoded(record: DecodedRecord) -> dict[str, object]:
-    return encode_values(codec_for(record.entity), record.values)
 
 
 def decoded_central(conflict: SyncConflict) -> DecodedRecord:

@@ -32,7 +32,7 @@ from .entity_types import (
     FORMAT_1_ENTITY_TYPES,
     BadAnnouncement,
     parse_accepted_entities,
-    synced_entity_types,
+    sendable_entity_types,
 )
 from .errors import BundleRefused
 from .keys import key_id
@@ -120,7 +120,8 @@ def import_return(
                 before = read_accepted_entities(session)
                 write_accepted_entities(session, accepted)
                 now_accepted = sorted(
-                    ((accepted or FORMAT_1_ENTITY_TYPES) - before) & synced_entity_types()
+                    sendable_entity_types(accepted or FORMAT_1_ENTITY_TYPES)
+                    - sendable_entity_types(before)
                 )
                 write_setting(session, S_RETURN_KEY, central_key_id)
                 write_setting(session, S_RETURN_SEQ, str(bundle.sequence))
