@@ -290,7 +290,9 @@ def test_deleting_asks_why_and_leaves_the_record(qtbot, services: Services, runn
     # A mnemonic "animates" the click: the button is pressed a moment later.
     qtbot.waitUntil(lambda: isinstance(dialog.side_dialog, DeleteObservationDialog), timeout=5000)
     delete = dialog.side_dialog
-    assert delete.isVisible() and QApplication.focusWidget() is delete.reason
+    # the new dialog takes the keyboard once the window system has activated it
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is delete.reason, timeout=5000)
+    assert delete.isVisible()
     qtbot.keyClick(delete.reason, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: delete.errors["reason"].isVisible(), timeout=5000)
     assert delete.errors["reason"].text() == "Please say why you are deleting this observation."
