@@ -17,7 +17,7 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import FailedPage, Page, PlannedPage
 
 #: the pages that exist: each must be built as itself, never as a placeholder
-BUILT_PAGES = {"today", "groups", "children", "handouts", "sync", "settings"}
+BUILT_PAGES = {"today", "groups", "children", "strategies", "handouts", "sync", "settings"}
 
 
 def test_keyboard_navigation_through_pages(qtbot, window, unlock):

@@ -96,12 +96,7 @@ PAGES = [
         "expected impact and the review date, and each review with the parents' and the "
         "child's views.",
     ),
-    PageSpec(
-        "strategies",
-        "Strategies",
-        "The strategy library, each with the practitioners' wording and a plain "
-        "“try at home” wording for families, and the strategies agreed for each child.",
-    ),
+    PageSpec("strategies", "Strategies"),
     PageSpec("handouts", "Handouts"),
     PageSpec("sync", "Sync"),
     PageSpec("settings", "Settings"),
@@ -312,6 +307,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.groups_page import GroupsPage
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
         from earlyyears_desktop.ui.settings_page import SettingsPage
+        from earlyyears_desktop.ui.strategies_page import StrategiesPage
         from earlyyears_desktop.ui.sync_page import SyncPage
         from earlyyears_desktop.ui.today_page import TodayPage
 
@@ -332,6 +328,8 @@ class MainWindow(QMainWindow):
         if spec.key == "children":
             self._children = ChildrenPage(services, runner)
             return self._children
+        if spec.key == "strategies":
+            return StrategiesPage(services, runner)
         if spec.key == "handouts":
             return HandoutsPage(services, runner)
         if spec.key == "sync":
