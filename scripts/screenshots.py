@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_library import library_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
@@ -191,6 +192,8 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     settle(app)
     save(form, out, "child-form-validation")
     form.reject()
+
+    library_shots(app, window, out)
 
     window.show_page("handouts")
     handouts = window.page("handouts")
