@@ -27,7 +27,6 @@ from shots_library import library_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.operations import OpRunner
@@ -97,9 +96,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
         folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=PICTURE_DAY
     )
     demo.vault.lock()
-    window = MainWindow(
-        folder, runner, services_factory=lambda v: Services(v, clock=Clock.fixed(PICTURE_DAY))
-    )
+    window = MainWindow(folder, runner, clock=Clock.fixed(PICTURE_DAY))
     window.resize(*SIZE)
     window.show()
     settle(app)
