@@ -81,6 +81,10 @@ def test_search_and_filters_by_keyboard(qtbot, runner, library: Services) -> Non
     page = open_page(qtbot, library, runner)
     assert page.list.count() == STARTER + 1 and page.offer.isHidden()
     # the search box is the page's first stop; Tab goes on to the filters, then the list
+    first = page.nextInFocusChain()
+    while not (first.focusPolicy() & Qt.FocusPolicy.TabFocus and first.isVisible()):
+        first = first.nextInFocusChain()
+    assert first is page.search
     page.search.setFocus()
     for widget in (page.area, page.tag, page.list):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)

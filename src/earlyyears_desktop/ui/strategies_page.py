@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -126,9 +126,15 @@ class StrategiesPage(Page):
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
 
-        self.setTabOrder(self.search, self.area)
-        self.setTabOrder(self.area, self.tag)
-        self.setTabOrder(self.tag, self.list)
+        # The search box is the page's first stop, then the filters, the list, the buttons.
+        for first, then in (
+            (self.search, self.area),
+            (self.area, self.tag),
+            (self.tag, self.list),
+            (self.list, self.new_button),
+            (self.new_button, self.edit_button),
+        ):
+            self.setTabOrder(first, then)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
@@ -208,7 +214,9 @@ class StrategiesPage(Page):
         self.list.setAlternatingRowColors(True)
         self.list.setSpacing(2)
         self.list.currentItemChanged.connect(self._current_changed)
-        self.list.itemActivated.connect(lambda _item: self.edit_strategy())
+        # Enter or a double click edits (not "activated": a single click on some desktops)
+        self.list.itemDoubleClicked.connect(lambda _item: self.edit_strategy())
+        self.list.installEventFilter(self)
         column.addWidget(self.list, 1)
         return side
 
@@ -263,6 +271,18 @@ class StrategiesPage(Page):
         return scroll
 
     # ---- the list ----
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.list
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.edit_strategy()
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
