@@ -23,13 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_library import library_shots
 from shots_observations import observation_shots
 from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.operations import OpRunner
@@ -99,9 +99,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
         folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=PICTURE_DAY
     )
     demo.vault.lock()
-    window = MainWindow(
-        folder, runner, services_factory=lambda v: Services(v, clock=Clock.fixed(PICTURE_DAY))
-    )
+    window = MainWindow(folder, runner, clock=Clock.fixed(PICTURE_DAY))
     window.resize(*SIZE)
     window.show()
     settle(app)
@@ -197,6 +195,8 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     settle(app)
     save(form, out, "child-form-validation")
     form.reject()
+
+    library_shots(app, window, out)
 
     window.show_page("handouts")
     handouts = window.page("handouts")

@@ -18,7 +18,16 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import FailedPage, Page, PlannedPage
 
 #: the pages that exist: each must be built as itself, never as a placeholder
-BUILT_PAGES = {"today", "groups", "children", "observations", "handouts", "sync", "settings"}
+BUILT_PAGES = {
+    "today",
+    "groups",
+    "children",
+    "observations",
+    "strategies",
+    "handouts",
+    "sync",
+    "settings",
+}
 
 
 def test_keyboard_navigation_through_pages(qtbot, window, unlock):
@@ -96,6 +105,12 @@ def test_search_is_reachable_by_keyboard(qtbot, window, unlock):
     with qtbot.waitSignal(page.list_ready, timeout=5000):
         qtbot.keyClicks(page.search, "sian")
     assert page.model.rowCount() == 1
+    # Ctrl+F belongs to the page shown: the strategy search on the Strategies page
+    window.show_page("strategies")
+    strategies = window.page("strategies")
+    qtbot.keyClick(strategies, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is strategies.search
+    assert window.current_key == "strategies"
 
 
 def test_widgets_have_accessible_names(qtbot, window, unlock):

@@ -334,7 +334,8 @@ def complete_data(
     """Every column the device's model has: the file's values over the model's defaults.
 
     Devices refuse records that lack a column, so the central service fills in the rest:
-    defaults, the timestamps, and a child's folded search key.
+    defaults, the timestamps, a child's folded search key, and a strategy's mark that it
+    comes from the local authority.
     """
     codec = codec_for(entity)
     table = codec.model.__table__
@@ -350,6 +351,9 @@ def complete_data(
     data["created_at"] = stamp
     data["updated_at"] = stamp
     data["deleted_at"] = stamp if deleted else None
+    if entity == "strategy":
+        # authored here, by the local authority: devices show it read-only
+        data["from_central"] = True
     if entity == "child" and not given.get("search_key"):
         names = (data.get(n) for n in ("legal_given_names", "legal_family_name", "preferred_name"))
         data["search_key"] = search_key(" ".join(n for n in names if isinstance(n, str)))

@@ -55,6 +55,7 @@ def create_demo_vault(
         discipline=Discipline.EARLY_YEARS_EDUCATION.value,
         passphrase=passphrase,
         params=params,
+        starter_strategies=True,
     )
     # The whole demo is built for one day, read once: a build that runs past midnight (or a
     # test asking for another day) still has its term, marks and reviews around that day.
@@ -127,7 +128,8 @@ def populate(services: Services, seed: int = 20261126) -> str:
             groups.add_staff(group_id, name, discipline.value, visiting=visiting)
 
     support = services.support
-    strategy_ids = [support.add_strategy(*s).id for s in STRATEGIES]
+    library = {s.title: s.id for s in services.strategies.find()}  # the starter set
+    strategy_ids = [library[title] for title in STRATEGIES]
 
     areas = list(AreaOfNeed)
     children: list[tuple[str, str, str]] = []  # (id, display first name, group)

@@ -96,6 +96,27 @@ def search_key(text: str) -> str:
     return stripped.replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
 
 
+#: a strategy's tags: each tag at most this long, all of them (joined by commas) at most 400
+TAG_LENGTH = 40
+
+
+def strategy_tags(value: str) -> tuple[str, ...]:
+    """Tags typed as "Routines, visual  support, routines": lower case, trimmed, spaces inside
+    collapsed, each once, in the order first given (stored joined by commas)."""
+    tags: list[str] = []
+    for part in unicodedata.normalize("NFC", value).split(","):
+        tag = " ".join(part.split()).lower()
+        if tag and tag not in tags:
+            if len(tag) > TAG_LENGTH:
+                raise ValidationError(
+                    "tags", f"A tag is too long ({TAG_LENGTH} characters at most each)."
+                )
+            tags.append(tag)
+    if len(",".join(tags)) > 400:
+        raise ValidationError("tags", "There are too many tags (400 characters in all at most).")
+    return tuple(tags)
+
+
 def check_weekday(weekday: int | None) -> None:
     """A group's day of the week: 0 (Monday) to 6 (Sunday), or not set."""
     if weekday is not None and not 0 <= weekday <= 6:

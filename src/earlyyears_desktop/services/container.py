@@ -24,6 +24,7 @@ from earlyyears_desktop.services.groups import GroupService
 from earlyyears_desktop.services.observation_search import ObservationSearch
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
+from earlyyears_desktop.services.strategies import StrategyService
 from earlyyears_desktop.services.support import SupportService
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Actor, UnitOfWork
 from earlyyears_desktop.storage.keyslots import KdfParams
@@ -79,6 +80,7 @@ class Services:
         self.observations = ObservationService(self.uow, clock)
         self.observation_search = ObservationSearch(self.uow)
         self.support = SupportService(self.uow, clock)
+        self.strategies = StrategyService(self.uow)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,
@@ -131,8 +133,12 @@ def set_up_vault(
     discipline: str = "",
     passphrase: str,
     params: KdfParams | None = None,
+    starter_strategies: bool = False,
 ) -> CreatedVault:
-    """Create a vault and its first practitioner, recorded and audited like any other write."""
+    """Create a vault and its first practitioner, recorded and audited like any other write;
+    with `starter_strategies`, its strategy library begins with the starter set (written by
+    that practitioner, so it syncs like any strategy). First-run set-up and the demo ask for
+    it; a test vault starts empty unless its test asks."""
     from earlyyears_desktop.domain.errors import ValidationError
     from earlyyears_desktop.domain.models import new_id
     from earlyyears_desktop.domain.rules import required_name
@@ -145,13 +151,16 @@ def set_up_vault(
     practitioner_id = new_id()
 
     def initialise(vault: OpenVault) -> None:
-        Services(vault).practitioners.add(
+        services = Services(vault)
+        services.practitioners.add(
             name,
             role,
             discipline,
             practitioner_id=practitioner_id,
             key_slot_id=vault.slot.id if vault.slot else None,
         )
+        if starter_strategies:
+            services.strategies.add_starter_set()
 
     return create_vault(
         folder,

@@ -35,9 +35,10 @@ def set_up(
     params: KdfParams | None = None,
     clock: Clock | None = None,
 ) -> SetUp:
-    """Create the vault with its first practitioner (recorded and audited like any write)
-    and a recovery key. Refusals are `ValidationError`s naming the field; a vault already in
-    `folder` is refused, and a failed set-up leaves no vault behind."""
+    """Create the vault with its first practitioner (recorded and audited like any write),
+    the starter set of the strategy library, and a recovery key. Refusals are
+    `ValidationError`s naming the field; a vault already in `folder` is refused, and a failed
+    set-up leaves no vault behind."""
     created = set_up_vault(
         Path(folder),
         team_name=team_name,
@@ -46,5 +47,6 @@ def set_up(
         discipline=discipline,
         passphrase=passphrase,
         params=params,
+        starter_strategies=True,
     )
     return SetUp(UnlockedVault.of(Services(created.vault, clock=clock)), created.recovery_key)

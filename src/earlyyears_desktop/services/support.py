@@ -57,20 +57,7 @@ class SupportService:
     def today(self) -> dt.date:
         return self.clock.today()
 
-    # ---- strategies ----
-
-    def add_strategy(
-        self, title: str, area_of_need: str, practitioner_wording: str, try_at_home: str
-    ) -> Saved[str]:
-        strategy = Strategy(
-            title=required_name("title", title, "strategy's title"),
-            area_of_need=area_of_need,
-            practitioner_wording=optional_text(practitioner_wording),
-            try_at_home=optional_text(try_at_home),
-        )
-        with self.uow.write() as tx:
-            tx.session.add(strategy)
-        return Saved(tx.changes, strategy.id)
+    # ---- strategies agreed for a child (the library is services/strategies.py) ----
 
     def assign_strategy(
         self,

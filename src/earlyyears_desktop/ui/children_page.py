@@ -336,9 +336,10 @@ class ChildrenPage(Page):
             self._sort = (key, descending)
             self.run_query()
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+        return True
 
     # ---- the record ----
 

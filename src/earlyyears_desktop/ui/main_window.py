@@ -99,12 +99,7 @@ PAGES = [
         "expected impact and the review date, and each review with the parents' and the "
         "child's views.",
     ),
-    PageSpec(
-        "strategies",
-        "Strategies",
-        "The strategy library, each with the practitioners' wording and a plain "
-        "“try at home” wording for families, and the strategies agreed for each child.",
-    ),
+    PageSpec("strategies", "Strategies"),
     PageSpec("handouts", "Handouts"),
     PageSpec("sync", "Sync"),
     PageSpec("settings", "Settings"),
@@ -333,6 +328,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
         from earlyyears_desktop.ui.observations_page import ObservationsPage
         from earlyyears_desktop.ui.settings_page import SettingsPage
+        from earlyyears_desktop.ui.strategies_page import StrategiesPage
         from earlyyears_desktop.ui.sync_page import SyncPage
         from earlyyears_desktop.ui.today_page import TodayPage
 
@@ -358,6 +354,8 @@ class MainWindow(QMainWindow):
             observations.observation_requested.connect(self.open_observation)
             self._observations = observations
             return observations
+        if spec.key == "strategies":
+            return StrategiesPage(services, runner)
         if spec.key == "handouts":
             return HandoutsPage(services, runner)
         if spec.key == "sync":
@@ -426,11 +424,12 @@ class MainWindow(QMainWindow):
             self._children.show_observation(child_id, observation_id)
 
     def find_records(self) -> None:
-        """Ctrl+F: find a child on the Children page; search observations elsewhere."""
+        """Ctrl+F: the current page's own search (a child on the Children page, a strategy on
+        the Strategies page); on a page without one, the observation search."""
         if self.is_locked:
             return
-        if self.current_key == "children" and self._children:
-            self._children.focus_search()
+        current = self.pages.get(self.current_key)
+        if current is not None and current.focus_search():
             return
         self.show_page("observations")
         if self._observations:

@@ -171,10 +171,11 @@ class ObservationsPage(Page):
             combo.blockSignals(False)
         self._choices_loaded = False
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         """Ctrl+F: the search box, its text selected to be typed over."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+        return True
 
     # ---- the filters ----
 

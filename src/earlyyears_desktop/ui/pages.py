@@ -30,6 +30,12 @@ class Page(QWidget):
     def reload(self) -> None:
         raise NotImplementedError(type(self).__name__)
 
+    def focus_search(self) -> bool:
+        """Ctrl+F on this page: give the keyboard to the page's own search box, its text
+        selected, and say True; a page without one says False (the window then opens the
+        observation search)."""
+        return False
+
 
 def _note_page(page: Page, title: str, what: str, note: str) -> None:
     page.setAccessibleName(title)
