@@ -73,7 +73,10 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             ).id,
             "songs": agree(ids["Zoë"], songs, agreed_with="Mum", agreed_on=TODAY - 2 * days).id,
             "lea": agree(
-                ids["Léa"], None, agreed_with="Mum", own=OwnStrategy("Calm", try_at_home=PRIVATE_OWN)
+                ids["Léa"],
+                None,
+                agreed_with="Mum",
+                own=OwnStrategy("Calm", try_at_home=PRIVATE_OWN),
             ).id,
         }
         services.child_strategies.stop(links["songs"], "Zoë did not enjoy it.")

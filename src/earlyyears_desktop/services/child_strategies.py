@@ -168,9 +168,7 @@ class ChildStrategyService:
     ) -> Saved[str]:
         """Note how a strategy is going; the newest note sets its progress."""
         if progress == STOPPED:
-            raise ValidationError(
-                "progress", "To stop a strategy, use Stop and give the reason."
-            )
+            raise ValidationError("progress", "To stop a strategy, use Stop and give the reason.")
         try:
             value = StrategyProgress(progress).value
         except ValueError:
