@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_childstrategies import child_strategies_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
@@ -162,6 +163,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     children.table.setCurrentIndex(children.model.index(0, 0))
     wait_until(app, lambda: children.record.view is not None)
     save(window, out, "children-search")
+    child_strategies_shots(app, window, out)
     record = children.record
     record.add_carer()
     carer = record.dialog

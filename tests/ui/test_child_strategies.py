@@ -164,6 +164,8 @@ def test_agree_note_and_stop_by_keyboard_alone(qtbot, vault: Vault) -> None:
 
 def test_write_one_for_the_child_and_errors_beside_the_fields(qtbot, vault: Vault) -> None:
     services = vault.services
+    board = next(c.id for c in services.child_strategies.library() if c.title == BOARD)
+    services.child_strategies.agree(vault.child_id, board, agreed_with="Mum")
     runner = OpRunner()
     box = StrategiesBox(services, runner)
     qtbot.addWidget(box)
@@ -173,6 +175,14 @@ def test_write_one_for_the_child_and_errors_beside_the_fields(qtbot, vault: Vaul
     qtbot.waitUntil(lambda: isinstance(box.dialog, AgreeStrategyDialog), timeout=5000)
     dialog = box.dialog
     assert isinstance(dialog, AgreeStrategyDialog)
+    # The one still going is marked; typed words match the start of words, accents folded.
+    items = [dialog.choices.item(n) for n in range(dialog.choices.count())]
+    assert [i.text().endswith("already agreed") for i in items] == [True, False]
+    dialog.search.setText("STEADY")
+    assert [i.isHidden() for i in items] == [True, False]
+    dialog.search.setText("eady")
+    assert all(i.isHidden() for i in items) and dialog.empty.isVisible()
+    dialog.search.clear()
     # The library: nothing chosen is refused beside the list; the area filter narrows it.
     dialog.agreed_with.setText("Grandad")
     dialog.save_button.click()
@@ -189,7 +199,7 @@ def test_write_one_for_the_child_and_errors_beside_the_fields(qtbot, vault: Vaul
     dialog.at_home.setPlainText("Lie on the floor with a mirror, face to face.")
     with qtbot.waitSignal(box.loaded, timeout=5000):
         dialog.save_button.click()
-    (row,) = services.child_strategies.for_child(vault.child_id)
+    row = services.child_strategies.for_child(vault.child_id)[0]
     assert row.own and row.title == "Mirror play" and row.agreed_with == "Grandad"
     assert "written for this child" in _shown(box)
     runner.wait_for_idle()

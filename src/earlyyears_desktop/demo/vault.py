@@ -12,6 +12,7 @@ from earlyyears_desktop.demo.content import (
     FAMILIES,
     OBSERVATIONS,
     STRATEGIES,
+    STRATEGY_PROGRESS_NOTES,
     THEMES,
     fictional_nhs_number,
 )
@@ -367,13 +368,22 @@ def populate(services: Services, seed: int = 20261126) -> str:
                 changes_agreed="Add a sign for 'help'.",
                 next_review_on=review_on,
             )
-    for cid, _, _ in children[:10]:
-        support.assign_strategy(
-            cid,
-            rng.choice(strategy_ids),
-            start + dt.timedelta(days=14),
-            progress=rng.choice([p.value for p in StrategyProgress][:3]),
-        )
+    # Strategies agreed with the first ten families, with how they are going.
+    agreed_on = min(start + dt.timedelta(days=14), today)
+    for (cid, _, _), household in zip(children[:10], FAMILIES, strict=False):
+        strategy_id = rng.choice(strategy_ids)
+        progress = rng.choice([p.value for p in StrategyProgress][:3])
+        carer, relation = household[3], household[4]
+        link = services.child_strategies.agree(
+            cid, strategy_id, agreed_with=f"{relation} ({carer.split()[0]})", agreed_on=agreed_on
+        ).id
+        if progress in STRATEGY_PROGRESS_NOTES:
+            services.child_strategies.note_progress(
+                link,
+                progress,
+                STRATEGY_PROGRESS_NOTES[progress],
+                min(agreed_on + dt.timedelta(days=14), today),
+            )
     info = services.info()
     return (
         f"{info.counts['child']} children, {info.counts['session']} sessions, "

@@ -49,8 +49,9 @@ def _origin(row: ChildStrategyRow) -> str:
 
 
 def _agreed(row: ChildStrategyRow) -> str:
+    with_whom = f" with {escape(row.agreed_with)}" if row.agreed_with else ""
     by = f" by {escape(row.agreed_by_name)}" if row.agreed_by_name else ""
-    return f"Agreed with {escape(row.agreed_with)} on {short_date(row.agreed_on)}{by}"
+    return f"Agreed{with_whom} on {short_date(row.agreed_on)}{by}"
 
 
 def active_html(row: ChildStrategyRow) -> str:
@@ -257,7 +258,12 @@ class StrategiesBox(QGroupBox):
     def _open_agree(self, child_id: str, library: Sequence[LibraryChoice]) -> None:
         if child_id != self.child_id:
             return
-        self._open(AgreeStrategyDialog(self.services, self.runner, child_id, library, self))
+        going = {r.strategy_id for r in self.rows if r.active and r.strategy_id is not None}
+        self._open(
+            AgreeStrategyDialog(
+                self.services, self.runner, child_id, library, self, already_agreed=going
+            )
+        )
 
     def note_progress(self, row: ChildStrategyRow) -> None:
         self._open(NoteProgressDialog(self.services, self.runner, row, self))

@@ -3,7 +3,8 @@ for this child), note how it is going, and stop it with a reason."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from html import escape as _escape
 from typing import Any
 
@@ -65,12 +66,12 @@ def _text_box(name: str, lines: int = 3) -> QPlainTextEdit:
 
 
 def _matches(choice: LibraryChoice, words: Sequence[str], area: str | None) -> bool:
+    """Every word typed starts a word of the strategy's title, tags or wording."""
     if area is not None and choice.area_of_need != area:
         return False
-    haystack = search_key(
-        " ".join((choice.title, choice.tags, choice.practitioner_wording, choice.try_at_home))
-    )
-    return all(word in haystack for word in words)
+    text = (choice.title, choice.tags, choice.practitioner_wording, choice.try_at_home)
+    found = re.findall(r"\w+", search_key(" ".join(text)))
+    return all(any(word.startswith(typed) for word in found) for typed in words)
 
 
 class _DownToList(QObject):
@@ -108,7 +109,11 @@ class AgreeStrategyDialog(FormDialog):
         child_id: str,
         library: Sequence[LibraryChoice],
         parent: QWidget | None = None,
+        *,
+        already_agreed: Collection[str] = (),
     ) -> None:
+        """`already_agreed`: the library strategies still going for this child (marked in the
+        list: agreeing one again is refused until it is stopped)."""
         super().__init__(
             "Agree a strategy",
             runner,
@@ -120,6 +125,7 @@ class AgreeStrategyDialog(FormDialog):
         self.services = services
         self.child_id = child_id
         self.library = list(library)
+        self.already_agreed = frozenset(already_agreed)
 
         self.from_library = QRadioButton("From the &library")
         self.from_library.setAccessibleName("Choose a strategy from the library")
@@ -214,6 +220,8 @@ class AgreeStrategyDialog(FormDialog):
             parts.append(label_of(AreaOfNeed, choice.area_of_need))
         if choice.from_central:
             parts.append("from the local authority")
+        if choice.id in self.already_agreed:
+            parts.append("already agreed")
         item = QListWidgetItem(" · ".join(parts))
         item.setData(Qt.ItemDataRole.UserRole, choice.id)
         return item
@@ -225,7 +233,7 @@ class AgreeStrategyDialog(FormDialog):
         self.own_box.setVisible(not on_library)
 
     def _filter(self) -> None:
-        words = search_key(self.search.text()).split()
+        words = re.findall(r"\w+", search_key(self.search.text()))
         area = self.area_filter.value()
         shown = 0
         for n, choice in enumerate(self.library):
