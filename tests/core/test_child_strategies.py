@@ -11,9 +11,11 @@ import pytest
 
 from earlyyears_desktop.domain.enums import AreaOfNeed, StrategyProgress
 from earlyyears_desktop.domain.errors import NotFound, ValidationError
+from earlyyears_desktop.domain.models import Strategy
 from earlyyears_desktop.services.child_strategies import OwnStrategy
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.unit_of_work import mark_deleted
 
 from ..fast_vaults import make_vault
 from ..strategy_library import add_library_strategy
@@ -220,3 +222,23 @@ def test_stopping_needs_a_reason_and_lists_it_after_the_active_ones(library: Lib
         service.stop(stopped, "again")
     with pytest.raises(ValidationError):
         service.note_progress(stopped, StrategyProgress.GOING_WELL.value)
+
+
+def test_the_local_authoritys_strategy_and_one_since_removed_from_the_library(
+    library: Library,
+) -> None:
+    """A strategy sent by the central service is marked; one deleted from the library since
+    stays on the child's record, named as removed."""
+    services = library.services
+    central = add_library_strategy(services, "Objects of reference", "Show the cup first.")
+    gone = add_library_strategy(services, "Old idea", "Something we no longer suggest.")
+    child = _child(services)
+    for strategy_id in (central, gone):
+        services.child_strategies.agree(child, strategy_id, agreed_with="Mum")
+    with services.uow.write() as tx:  # as a return bundle and a deletion would leave them
+        tx.session.get_one(Strategy, central).from_central = True
+        mark_deleted(tx.session, Strategy, gone)
+    rows = {r.strategy_id: r for r in services.child_strategies.for_child(child)}
+    assert rows[central].from_central and rows[central].title == "Objects of reference"
+    assert rows[gone].title == "A strategy since removed from the library"
+    assert rows[gone].try_at_home == "" and not rows[gone].from_central
