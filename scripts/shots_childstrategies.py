@@ -27,7 +27,14 @@ def child_strategies_shots(app: QApplication, window: MainWindow, out: Path) -> 
     assert record.view is not None, "open a child's record first"
     child_id = record.view.record.id
     service = window.services.child_strategies
-    agreed = {row.strategy_id for row in service.for_child(child_id)}
+    rows = service.for_child(child_id)
+    agreed = {row.strategy_id for row in rows}
+    for row in rows[:1]:  # the demo's strategy for Zoë: how it is going
+        service.note_progress(
+            row.id,
+            StrategyProgress.SOME_PROGRESS.value,
+            "Mum says they tried it most days this week; early days, but a good start.",
+        )
     spare = [c for c in service.library() if c.id not in agreed]
     today = window.services.clock.today()
     service.agree(

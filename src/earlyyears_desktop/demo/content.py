@@ -47,12 +47,6 @@ FAMILIES = [
     ("Rosa", "Kowalski", "", "Tomasz Kowalski", "Father", "Polish", False, "standard"),
 ]
 
-#: how an agreed strategy is going, as noted a fortnight on (by progress)
-STRATEGY_PROGRESS_NOTES = {
-    "going_well": "Mum says they use it most days at home and it is helping.",
-    "some_progress": "Tried a few times at home; early days, but a good start.",
-}
-
 OBSERVATIONS = [
     (
         "communication_and_interaction",
