@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_childstrategies import child_strategies_shots
 from shots_library import library_shots
 from shots_observations import observation_shots
 from shots_register import register_note_shots
@@ -165,6 +166,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     wait_until(app, lambda: children.record.view is not None)
     save(window, out, "children-search")
     search_shots(app, window, out)
+    child_strategies_shots(app, window, out)
     record = children.record
     record.add_carer()
     carer = record.dialog

@@ -10,14 +10,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import (
     AccessibleFormat,
     AttendanceStatus,
     SessionStatus,
-    StrategyProgress,
 )
 from earlyyears_desktop.domain.models import (
     Attendance,
@@ -34,6 +33,7 @@ from earlyyears_desktop.domain.models import (
 from earlyyears_desktop.domain.record_types import family_consent_kind
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.handouts.errors import UnknownSession
+from earlyyears_desktop.services.child_strategies import is_active
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.consent import children_with_consent
 from earlyyears_desktop.services.container import Services
@@ -223,42 +223,48 @@ def _noticed(db: Session, session_id: str, ids: list[str]) -> dict[str, tuple[st
     return {cid: tuple(texts) for cid, texts in found.items()}
 
 
-_NOT_FOR_HOME = (StrategyProgress.STOPPED.value,)
-
-
-def _strategy_rows(db: Session, child_ids: list[str]) -> list[tuple[str, Strategy]]:
-    return [
-        (child_id, strategy)
-        for child_id, strategy in db.execute(
-            select(ChildStrategy.child_id, Strategy)
-            .join(Strategy, Strategy.id == ChildStrategy.strategy_id)
-            .where(
-                ChildStrategy.child_id.in_(child_ids),
-                ChildStrategy.progress.not_in(_NOT_FOR_HOME),
-                Strategy.try_at_home != "",
-            )
-            .order_by(ChildStrategy.assigned_on.desc(), ChildStrategy.created_at)
-        ).all()
-    ]
+def _strategy_rows(
+    db: Session, child_ids: list[str], *, library_only: bool = False
+) -> list[tuple[str, Idea]]:
+    """The children's active strategies that have words for home, newest agreed first: from
+    the library, and (unless `library_only`) those written for the child, in their own words.
+    A stopped strategy is left out, and so is one whose library row has been deleted."""
+    own = ChildStrategy.strategy_id.is_(None)
+    title = case((own, ChildStrategy.title), else_=Strategy.title)
+    home = case((own, ChildStrategy.try_at_home), else_=Strategy.try_at_home)
+    query = (
+        select(ChildStrategy.child_id, title, home)
+        .outerjoin(Strategy, Strategy.id == ChildStrategy.strategy_id)
+        .where(
+            ChildStrategy.child_id.in_(child_ids),
+            is_active(),
+            own | Strategy.id.is_not(None),
+            func.coalesce(home, "") != "",
+        )
+        .order_by(ChildStrategy.assigned_on.desc(), ChildStrategy.created_at.desc())
+    )
+    if library_only:
+        query = query.where(~own)
+    return [(child_id, Idea(title, text)) for child_id, title, text in db.execute(query)]
 
 
 def _own_ideas(db: Session, ids: list[str]) -> dict[str, tuple[Idea, ...]]:
-    """The try-at-home wording of each child's own strategies, newest first."""
+    """The try-at-home wording of each child's active strategies, newest agreed first."""
     found: dict[str, list[Idea]] = {}
-    for child_id, strategy in _strategy_rows(db, ids):
+    for child_id, idea in _strategy_rows(db, ids):
         ideas = found.setdefault(child_id, [])
-        idea = Idea(strategy.title, strategy.try_at_home)
         if idea not in ideas and len(ideas) < MAX_IDEAS:
             ideas.append(idea)
     return {cid: tuple(ideas) for cid, ideas in found.items()}
 
 
 def _group_ideas(db: Session, group_id: str) -> tuple[Idea, ...]:
-    """The group's general ideas: the strategies most used with the group's children (no
-    child is named or implied), else a few ideas that suit any young child."""
+    """The group's general ideas: the library strategies most used with the group's children
+    (no child is named or implied; a strategy written for one child is that child's record and
+    never counts here), else a few ideas that suit any young child."""
     members = list(db.scalars(select(Enrolment.child_id).where(Enrolment.group_id == group_id)))
     counts: Counter[Idea] = Counter(
-        Idea(strategy.title, strategy.try_at_home) for _, strategy in _strategy_rows(db, members)
+        idea for _, idea in _strategy_rows(db, members, library_only=True)
     )
     ranked = sorted(counts, key=lambda idea: (-counts[idea], idea.title.casefold()))
     return tuple(ranked[:MAX_IDEAS]) or EVERYDAY_IDEAS

@@ -18,6 +18,7 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.services.attendance import AttendanceService
 from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
+from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.groups import GroupService
@@ -81,6 +82,7 @@ class Services:
         self.observation_search = ObservationSearch(self.uow)
         self.support = SupportService(self.uow, clock)
         self.strategies = StrategyService(self.uow)
+        self.child_strategies = ChildStrategyService(self.uow, clock)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,

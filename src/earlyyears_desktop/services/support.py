@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
-from earlyyears_desktop.domain.enums import ProgressRating, StrategyProgress, TargetStatus
+from earlyyears_desktop.domain.enums import ProgressRating, TargetStatus
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import (
     Child,
-    ChildStrategy,
     HomeVisit,
     PlanOutcome,
     PlanReview,
-    Strategy,
     SupportPlan,
     TeachingTarget,
     VisitTargetProgress,
@@ -56,30 +54,6 @@ class SupportService:
 
     def today(self) -> dt.date:
         return self.clock.today()
-
-    # ---- strategies agreed for a child (the library is services/strategies.py) ----
-
-    def assign_strategy(
-        self,
-        child_id: str,
-        strategy_id: str,
-        assigned_on: dt.date,
-        progress: str = StrategyProgress.NOT_STARTED.value,
-        note: str = "",
-    ) -> Saved[str]:
-        link = ChildStrategy(
-            child_id=child_id,
-            strategy_id=strategy_id,
-            assigned_on=assigned_on,
-            started_on=assigned_on if progress != StrategyProgress.NOT_STARTED else None,
-            progress=StrategyProgress(progress).value,
-            note=optional_text(note),
-        )
-        with self.uow.write() as tx:
-            get_live(tx.session, Child, child_id)
-            get_live(tx.session, Strategy, strategy_id)
-            tx.session.add(link)
-        return Saved(tx.changes, link.id)
 
     # ---- Portage: teaching targets and home visits ----
 

@@ -44,6 +44,7 @@ from earlyyears_desktop.services.children import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationRow
+from earlyyears_desktop.ui.child_strategies import StrategiesBox
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
 from earlyyears_desktop.ui.forms import confirm, py_date
@@ -281,6 +282,8 @@ class ChildRecordView(QScrollArea):
         )
         self.team_buttons: list[QPushButton] = []
         layout.addWidget(self.team_box)
+        self.strategies_box = StrategiesBox(services, runner)
+        layout.addWidget(self.strategies_box)
 
         self.timeline_box = QGroupBox("Timeline")
         timeline_layout = QVBoxLayout(self.timeline_box)
@@ -341,6 +344,7 @@ class ChildRecordView(QScrollArea):
             self.edit_member,
             self.remove_member,
         )
+        self.strategies_box.show_child(r.id)
         self.timeline.clear()
         for o in view.observations:
             where = _label(ObservationContext, o.context)
@@ -390,6 +394,7 @@ class ChildRecordView(QScrollArea):
             self.carers_box,
             self.consents_box,
             self.team_box,
+            self.strategies_box,
             self.timeline_box,
         ]
 
@@ -403,6 +408,7 @@ class ChildRecordView(QScrollArea):
         _clear_grid(self.team.grid)
         self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
+        self.strategies_box.clear()
         self.timeline.clear()
         for box in self._boxes():
             box.hide()
