@@ -89,7 +89,7 @@ def wizard_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> N
     settle(app)
     save(wizard, out, "setup-4-check-key")
     if wizard.created is not None:
-        wizard.created.vault.lock()
+        wizard.created.unlocked.lock()
     wizard.hide()
     wizard.deleteLater()
 
