@@ -24,6 +24,7 @@ from earlyyears_desktop.services.groups import GroupService
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.support import SupportService
+from earlyyears_desktop.services.timeline import TimelineService
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Actor, UnitOfWork
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import CreatedVault, OpenVault, create_vault
@@ -77,6 +78,7 @@ class Services:
         self.attendance = AttendanceService(self.uow, clock)
         self.observations = ObservationService(self.uow, clock)
         self.support = SupportService(self.uow, clock)
+        self.timeline = TimelineService(self.uow)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,
