@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -31,7 +30,6 @@ from earlyyears_desktop.domain.enums import (
     ChildStatus,
     ConsentKind,
     LabelledEnum,
-    ObservationContext,
 )
 from earlyyears_desktop.domain.rules import format_nhs_number
 from earlyyears_desktop.services.children import (
@@ -42,7 +40,8 @@ from earlyyears_desktop.services.children import (
     TeamMemberRow,
 )
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.observations import ObservationRow
+from earlyyears_desktop.services.timeline import TimelinePage
+from earlyyears_desktop.ui.child_timeline import TimelineView
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
 from earlyyears_desktop.ui.forms import confirm, py_date
@@ -62,14 +61,12 @@ class ChildView:
     """Everything the record view shows, read in one go on the database thread."""
 
     record: ChildRecord
-    observations: tuple[ObservationRow, ...]
+    #: the first page of the child's timeline, every kind
+    timeline: TimelinePage
 
 
 def read_child_view(services: Services, child_id: str) -> ChildView:
-    return ChildView(
-        services.children.get_child(child_id),
-        tuple(services.observations.for_child(child_id, limit=100)),
-    )
+    return ChildView(services.children.get_child(child_id), services.timeline.page(child_id))
 
 
 def _label(enum_type: type[LabelledEnum], value: str) -> str:
@@ -278,10 +275,8 @@ class ChildRecordView(QScrollArea):
 
         self.timeline_box = QGroupBox("Timeline")
         timeline_layout = QVBoxLayout(self.timeline_box)
-        self.timeline = QListWidget()
-        self.timeline.setAccessibleName("Timeline: observations, newest first")
-        self.timeline.setWordWrap(True)
-        self.timeline.setMinimumHeight(160)
+        self.timeline = TimelineView(services, runner)
+        self.timeline.open_requested.connect(self._open_timeline_entry)
         timeline_layout.addWidget(self.timeline)
         layout.addWidget(self.timeline_box)
         layout.addStretch(1)
@@ -329,14 +324,7 @@ class ChildRecordView(QScrollArea):
             self.edit_member,
             self.remove_member,
         )
-        self.timeline.clear()
-        for o in view.observations:
-            where = _label(ObservationContext, o.context)
-            area = f" · {_label(AreaOfNeed, o.area_of_need)}" if o.area_of_need else ""
-            shared = " · shared with parents" if o.share_with_parents else ""
-            self.timeline.addItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{o.text}")
-        if not view.observations:
-            self.timeline.addItem("No observations yet.")
+        self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
         _clear_grid(self.consent_rows)
@@ -387,7 +375,7 @@ class ChildRecordView(QScrollArea):
         _clear_grid(self.team.grid)
         self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
-        self.timeline.clear()
+        self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()
         self.edit_button.hide()
@@ -398,6 +386,12 @@ class ChildRecordView(QScrollArea):
     def _edit(self) -> None:
         if self.view is not None:
             self.edit_requested.emit(self.view.record)
+
+    def _open_timeline_entry(self, entity: str, record_id: str) -> None:
+        """An entry of the timeline asked to be opened (Enter or double-click)."""
+        if entity == "observation":
+            # lead: call self.open_observation(record_id) (written on the "observations" branch)
+            return
 
     def _child_id(self) -> str | None:
         return self.view.record.id if self.view is not None else None
