@@ -23,10 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_timeline import timeline_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.operations import OpRunner
@@ -85,7 +85,7 @@ def wizard_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> N
     settle(app)
     save(wizard, out, "setup-4-check-key")
     if wizard.created is not None:
-        wizard.created.vault.lock()
+        wizard.created.unlocked.lock()
     wizard.hide()
     wizard.deleteLater()
 
@@ -96,9 +96,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
         folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=PICTURE_DAY
     )
     demo.vault.lock()
-    window = MainWindow(
-        folder, runner, services_factory=lambda v: Services(v, clock=Clock.fixed(PICTURE_DAY))
-    )
+    window = MainWindow(folder, runner, clock=Clock.fixed(PICTURE_DAY))
     window.resize(*SIZE)
     window.show()
     settle(app)
@@ -162,6 +160,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     children.table.setCurrentIndex(children.model.index(0, 0))
     wait_until(app, lambda: children.record.view is not None)
     save(window, out, "children-search")
+    timeline_shots(app, children.record, out)
     record = children.record
     record.add_carer()
     carer = record.dialog

@@ -34,6 +34,7 @@ class Vault:
     busy_child: str
     empty_child: str
     quiet_child: str
+    later_child: str
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,7 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vault]:
     busy = new_child(ChildInput("Łucja", "Wiśniewska", dt.date(2023, 3, 1))).id
     empty = new_child(ChildInput("Oisín", "Kavanagh", dt.date(2023, 4, 1))).id
     quiet = new_child(ChildInput("Mei", "Chen", dt.date(2023, 6, 1))).id
+    later = new_child(ChildInput("Kofi", "Mensah", dt.date(2023, 7, 1))).id
     group = services.groups.add_group(GroupInput("Little Steps", start_time=dt.time(9, 30))).id
     services.groups.enrol(busy, group, dt.date(2026, 9, 1))
     for day in (dt.date(2026, 11, 18), dt.date(2026, 11, 25)):
@@ -61,7 +63,7 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vault]:
             )
             for n in range(MANY)
         )
-    yield Vault(services, busy, empty, quiet)
+    yield Vault(services, busy, empty, quiet, later)
     created.vault.lock()
 
 
@@ -156,3 +158,24 @@ def test_the_record_shows_the_timeline_and_a_new_observation_at_the_top(
     assert timeline.list.isVisible() and not timeline.empty.isVisible()
     record.clear_personal_data()
     assert timeline.model.rowCount() == 0
+
+
+def test_a_hidden_timeline_reads_a_change_when_it_is_shown_again(
+    qtbot, vault: Vault, view: TimelineView, runner
+) -> None:
+    services = vault.services
+    view.show_child(vault.later_child, services.timeline.page(vault.later_child))
+    view.hide()
+    with qtbot.waitSignal(runner.changed, timeout=5000):
+        runner.run(
+            lambda: services.observations.add(
+                ObservationInput(vault.later_child, "Kofi rolled the ball back.", TODAY)
+            ),
+            changes=lambda saved: saved.changes,
+        )
+    runner.wait_for_idle()
+    qtbot.wait(50)
+    assert view.model.rowCount() == 0 and not view.model.loading  # nothing read while hidden
+    view.show()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    assert view.model.entry(0).title == "Kofi rolled the ball back."  # type: ignore[union-attr]

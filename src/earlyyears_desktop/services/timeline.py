@@ -53,15 +53,21 @@ class TimelineKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _KIND_LABELS[self]
+        """What the filter says: "Home visits"."""
+        return _KIND_WORDS[self][0]
+
+    @property
+    def one(self) -> str:
+        """What one entry says it is: "Home visit"."""
+        return _KIND_WORDS[self][1]
 
 
-_KIND_LABELS = {
-    TimelineKind.ATTENDANCE: "Attendance",
-    TimelineKind.OBSERVATION: "Observations",
-    TimelineKind.STRATEGY: "Strategies",
-    TimelineKind.HOME_VISIT: "Home visits",
-    TimelineKind.PLAN: "Plans",
+_KIND_WORDS = {
+    TimelineKind.ATTENDANCE: ("Attendance", "Attendance"),
+    TimelineKind.OBSERVATION: ("Observations", "Observation"),
+    TimelineKind.STRATEGY: ("Strategies", "Strategy"),
+    TimelineKind.HOME_VISIT: ("Home visits", "Home visit"),
+    TimelineKind.PLAN: ("Plans", "Plan"),
 }
 
 

@@ -14,15 +14,19 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QListView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,14 +46,6 @@ from earlyyears_desktop.ui.widgets import FieldError, long_date
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 ALL_KINDS = frozenset(TimelineKind)
-#: what each row says it is, in words (never colour alone)
-_ROW_KIND = {
-    TimelineKind.ATTENDANCE: "Attendance",
-    TimelineKind.OBSERVATION: "Observation",
-    TimelineKind.STRATEGY: "Strategy",
-    TimelineKind.HOME_VISIT: "Home visit",
-    TimelineKind.PLAN: "Plan",
-}
 EMPTY = "Nothing recorded for this child yet."
 EMPTY_FILTERED = "Nothing of the kinds ticked is recorded for this child."
 NO_KIND = "Tick at least one kind of entry to see the timeline."
@@ -189,12 +185,21 @@ class TimelineModel(QAbstractListModel):
         if role == ENTRY_ROLE:
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
-            # Three lines on every row: the rows share one height, so thousands lay out at once.
-            return f"{when(entry)} · {_ROW_KIND[entry.kind]}\n{entry.title}\n{entry.detail}"
+            # The kind of entry in words, never by colour alone. Three lines on every row:
+            # the rows share one height, so thousands lay out at once.
+            return f"{when(entry)} · {entry.kind.one}\n{entry.title}\n{entry.detail}"
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             detail = f". {entry.detail}" if entry.detail else ""
-            return f"{_ROW_KIND[entry.kind]}, {when(entry)}: {entry.title}{detail}"
+            return f"{entry.kind.one}, {when(entry)}: {entry.title}{detail}"
         return None
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Rows as wide as the list, never wider: a long line is cut with "…" (its whole text is
+    the row's tooltip and accessible text) instead of a sideways scroll bar."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class TimelineView(QWidget):
@@ -227,13 +232,16 @@ class TimelineView(QWidget):
         self.list.setModel(self.model)
         self.list.setAccessibleName("Timeline entries, newest first")
         self.list.setAccessibleDescription(
-            "Press Enter on an entry to open its record; older entries load as you scroll."
+            "Press Enter on an observation to open it; older entries load as you scroll."
         )
         self.list.setUniformItemSizes(True)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAlternatingRowColors(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.delegate = _RowDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
         self.list.setMinimumHeight(280)
         self.list.activated.connect(self._activated)
         layout.addWidget(self.list)
@@ -250,6 +258,8 @@ class TimelineView(QWidget):
         self.error.setAccessibleName("Problem reading the timeline")
         layout.addWidget(self.error)
 
+        #: a change came while the timeline was hidden: read it again when shown
+        self._stale = False
         self.model.page_loaded.connect(self._page_loaded)
         self.model.failed.connect(self._failed)
         runner.changed.connect(self._on_changes)
@@ -265,6 +275,7 @@ class TimelineView(QWidget):
         Another child starts with every kind ticked; the same child shown again (after a
         change) keeps the kinds ticked, reading its first page again if some are not.
         """
+        self._stale = False
         if child_id != self.model.child_id:
             for box in self.toggles.values():
                 box.blockSignals(True)
@@ -277,6 +288,7 @@ class TimelineView(QWidget):
             self.model.load(child_id, kinds)
 
     def clear_personal_data(self) -> None:
+        self._stale = False
         self.model.clear()
         self.empty.hide()
         self.status.clear()
@@ -292,9 +304,21 @@ class TimelineView(QWidget):
             self.model.load(self.model.child_id, kinds)
 
     def _on_changes(self, changes: Changes) -> None:
-        child_id = self.model.child_id
-        if child_id is not None and changes.touches(*TIMELINE_ENTITIES):
-            self.model.load(child_id, self.kinds())
+        """A change that may be the child's: read the first page again, now if the timeline
+        is on screen, else when it is shown (marks made in the register do not queue reads
+        of a record no one is looking at)."""
+        if self.model.child_id is None or not changes.touches(*TIMELINE_ENTITIES):
+            return
+        if self.isVisible():
+            self.model.load(self.model.child_id, self.kinds())
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.model.child_id is not None:
+            self.model.load(self.model.child_id, self.kinds())
+        self._stale = False
 
     def _page_loaded(self) -> None:
         self.error.clear_message()
