@@ -102,8 +102,8 @@ class Target:
     floor: Floor | None = None
 
 
-#: issue 11: the timeline's first screen against the bare SQL of its first page (the ORM-free
-#: read, seven statements, leaves the entries' words, the merge and the widget above it)
+#: issue 11: the timeline's first screen against the bare SQL of its first page (what the
+#: floor leaves out: the session, the entries' words, the merge and the widget)
 TIMELINE_RATIO_LIMIT = 8
 
 TARGETS = (
@@ -605,10 +605,10 @@ FLOOR_CAVEATS: Final = (
     "- `register_query_ms` reads the rows only; opening the register also builds and lays out",
     "  30 cards of six buttons each. `register_read_ms` (the service's read, ORM included) is",
     "  the part a faster query could change; the rest is widgets.",
-    "- `timeline_query_ms` reads the first page's rows only; opening the timeline also builds",
-    "  the entries' words in Python through the ORM (seven statements), merges them, and",
-    "  builds, lays out and paints the list with its kind toggles. `timeline_read_ms` (the",
-    "  service's read) is the part a faster query could change; the rest is the widget.",
+    "- `timeline_query_ms` reads the first page's rows only; opening the timeline also runs",
+    "  the same seven statements through a SQLAlchemy session, puts each row in words, merges",
+    "  them, and builds, lays out and paints the list with its kind toggles. `timeline_read_ms`",
+    "  (the service's read) is the part a faster query could change; the rest is the widget.",
     "- `ingest_floor_s` inserts rows already decoded; an ingest also opens the central folder",
     "  (Argon2id at its cost), checks the bundle's signatures and hashes, decrypts it in two",
     "  passes and re-encodes each record's data.",
