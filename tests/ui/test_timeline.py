@@ -20,7 +20,7 @@ from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.services.timeline import TimelineKind
 from earlyyears_desktop.ui.child_record import ChildRecordView, read_child_view
-from earlyyears_desktop.ui.child_timeline import EMPTY, NO_KIND, TimelineView
+from earlyyears_desktop.ui.child_timeline import EMPTY, NO_KIND, OPEN_HINT, TimelineView
 
 from ..fast_vaults import make_vault
 from .conftest import TODAY
@@ -119,7 +119,7 @@ def test_kinds_filter_the_timeline(qtbot, vault: Vault, view: TimelineView) -> N
     view.toggles[TimelineKind.OBSERVATION].setChecked(False)
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
     assert all(view.model.entry(n).kind == TimelineKind.ATTENDANCE for n in range(2))  # type: ignore[union-attr]
-    assert view.status.text() == "2 entries."
+    assert view.status.text() == f"2 entries. {OPEN_HINT}"
     for box in view.toggles.values():
         box.setChecked(False)
     qtbot.waitUntil(lambda: view.empty.isVisible(), timeout=5000)

@@ -49,6 +49,7 @@ ALL_KINDS = frozenset(TimelineKind)
 EMPTY = "Nothing recorded for this child yet."
 EMPTY_FILTERED = "Nothing of the kinds ticked is recorded for this child."
 NO_KIND = "Tick at least one kind of entry to see the timeline."
+OPEN_HINT = "Enter or a double-click opens an observation."
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -335,11 +336,12 @@ class TimelineView(QWidget):
         self.empty.hide()
         self.list.show()
         entries = "entry" if n == 1 else "entries"
-        self.status.setText(
+        shown = (
             f"Newest {n:,} {entries} shown; scroll down for older ones."
             if self.model.has_more()
             else f"{n:,} {entries}."
         )
+        self.status.setText(f"{shown} {OPEN_HINT}")
 
     def _failed(self, error: BaseException) -> None:
         self.error.show_message(error_text(error))
