@@ -18,6 +18,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
     benchmarks/bench_observation_save.py  measure_observation_save_vs_commit(services,
                                       connection, session_id, child_ids)
                                       -> observation_save_p95_ms and its floor
+    benchmarks/bench_timeline.py  measure_timeline_open_vs_query(services, connection, details)
+                                      -> timeline_ms and its floor
     benchmarks/bench_sync.py      measure_export_vs_floor(context) -> export_100k_s and floor
     benchmarks/bench_central.py   measure_ingest_vs_floor(context) -> ingest_100k_s and floor
     benchmarks/bench_handouts.py  measure_handouts_30(context) -> handouts_30_s
@@ -67,6 +69,7 @@ from benchmarks import (
     bench_register,
     bench_start,
     bench_sync,
+    bench_timeline,
     bench_window,
 )
 from benchmarks.scale import SCALE_ROOT, ScaleVault, scale_vault
@@ -102,6 +105,10 @@ class Target:
     unit: str
     floor: Floor | None = None
 
+
+#: issue 11: the timeline's first screen against the bare SQL of its first page (what the
+#: floor leaves out: the session, the entries' words, the merge and the widget)
+TIMELINE_RATIO_LIMIT = 8
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -146,6 +153,20 @@ TARGETS = (
             "the raw SQL reading the same rows (SQLCipher, no ORM, no widget)",
             "benchmarks/bench_register.py `register_rows_query`",
             5,
+        ),
+    ),
+    Target(
+        "timeline_ms",
+        "open a child's timeline (2,000 observations), first screen shown",
+        100,
+        "ms",
+        Floor(
+            "timeline_query_ms",
+            "timeline_vs_query_x",
+            "the raw SQL reading the same first page, one statement per event (SQLCipher, "
+            "no ORM, no merge, no widget)",
+            "benchmarks/bench_timeline.py `timeline_rows_query`",
+            TIMELINE_RATIO_LIMIT,
         ),
     ),
     Target("child_search_ms", "child name search", 20, "ms"),
@@ -602,6 +623,10 @@ FLOOR_CAVEATS: Final = (
     "- `register_query_ms` reads the rows only; opening the register also builds and lays out",
     "  30 cards of six buttons each. `register_read_ms` (the service's read, ORM included) is",
     "  the part a faster query could change; the rest is widgets.",
+    "- `timeline_query_ms` reads the first page's rows only; opening the timeline also runs",
+    "  the same seven statements through a SQLAlchemy session, puts each row in words, merges",
+    "  them, and builds, lays out and paints the list with its kind toggles. `timeline_read_ms`",
+    "  (the service's read) is the part a faster query could change; the rest is the widget.",
     "- `ingest_floor_s` inserts rows already decoded; an ingest also opens the central folder",
     "  (Argon2id at its cost), checks the bundle's signatures and hashes, decrypts it in two",
     "  passes and re-encodes each record's data.",
@@ -659,6 +684,12 @@ def write_report(
         "  rows; the ratio is the median of the 5 pairs' ratios. `register_read_ms` is the",
         "  service's read alone (`AttendanceService.register`): the rest of the opening is the",
         "  widgets.",
+        "- `timeline_ms`: the child with the most observations in the working copy is topped up",
+        "  to 2,000 (one unit of work; the cached scale vault is not changed) and given a",
+        "  strategy, a home visit and a support plan; then `TimelineService.page` and a new",
+        "  `TimelineView` showing it (offscreen), median of 7 after a warm-up, each followed by",
+        "  its floor, the raw SQL of the same first page; the ratio is the median of the pairs'",
+        "  ratios. `timeline_read_ms` is the service's read alone.",
         "- `child_search_ms`: `ChildrenService.search_ids` with a 3-letter query, median over",
         "  10 queries x 5.",
         "- `fts_search_ms`: `ObservationService.search` of one word (FTS5 in the encrypted",
@@ -727,6 +758,12 @@ def main() -> int:
                 failures,
                 "register_open_ms",
                 lambda: bench_register.measure_register_open_vs_query(services, raw, session_id),
+            )
+            guarded(
+                results,
+                failures,
+                "timeline_ms",
+                lambda: bench_timeline.measure_timeline_open_vs_query(services, raw, DETAILS),
             )
             guarded(
                 results,

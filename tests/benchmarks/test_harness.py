@@ -23,6 +23,8 @@ RATIOS = {
     "register_open_vs_query_x": 5,
     "cli_info_vs_floor_x": 1.5,
     "launch_vs_bare_qt_x": 1.5,
+    # issue 11
+    "timeline_vs_query_x": run.TIMELINE_RATIO_LIMIT,
 }
 
 

@@ -27,6 +27,7 @@ from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.strategies import StrategyService
 from earlyyears_desktop.services.support import SupportService
+from earlyyears_desktop.services.timeline import TimelineService
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Actor, UnitOfWork
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import CreatedVault, OpenVault, create_vault
@@ -83,6 +84,7 @@ class Services:
         self.support = SupportService(self.uow, clock)
         self.strategies = StrategyService(self.uow)
         self.child_strategies = ChildStrategyService(self.uow, clock)
+        self.timeline = TimelineService(self.uow)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,

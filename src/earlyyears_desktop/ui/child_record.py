@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -32,7 +30,6 @@ from earlyyears_desktop.domain.enums import (
     ChildStatus,
     ConsentKind,
     LabelledEnum,
-    ObservationContext,
 )
 from earlyyears_desktop.domain.rules import format_nhs_number
 from earlyyears_desktop.services.children import (
@@ -43,8 +40,9 @@ from earlyyears_desktop.services.children import (
     TeamMemberRow,
 )
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.observations import ObservationRow
+from earlyyears_desktop.services.timeline import TimelinePage
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
+from earlyyears_desktop.ui.child_timeline import TimelineView
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
 from earlyyears_desktop.ui.forms import confirm, py_date
@@ -69,14 +67,12 @@ class ChildView:
     """Everything the record view shows, read in one go on the database thread."""
 
     record: ChildRecord
-    observations: tuple[ObservationRow, ...]
+    #: the first page of the child's timeline, every kind
+    timeline: TimelinePage
 
 
 def read_child_view(services: Services, child_id: str) -> ChildView:
-    return ChildView(
-        services.children.get_child(child_id),
-        tuple(services.observations.for_child(child_id, limit=100)),
-    )
+    return ChildView(services.children.get_child(child_id), services.timeline.page(child_id))
 
 
 def _label(enum_type: type[LabelledEnum], value: str) -> str:
@@ -287,14 +283,9 @@ class ChildRecordView(QScrollArea):
 
         self.timeline_box = QGroupBox("Timeline")
         timeline_layout = QVBoxLayout(self.timeline_box)
-        self.timeline = QListWidget()
-        self.timeline.setAccessibleName("Timeline: observations, newest first")
-        self.timeline.setWordWrap(True)
-        self.timeline.setMinimumHeight(160)
+        self.timeline = TimelineView(services, runner)
+        self.timeline.open_requested.connect(self._open_timeline_entry)
         timeline_layout.addWidget(self.timeline)
-        self.timeline.itemActivated.connect(
-            lambda item: self._open_item(item.data(Qt.ItemDataRole.UserRole))
-        )
         self.add_observation_button = _add_button(
             "Add an &observation…", "Add an observation", self.add_observation, timeline_layout
         )
@@ -344,19 +335,7 @@ class ChildRecordView(QScrollArea):
             self.edit_member,
             self.remove_member,
         )
-        self.strategies_box.show_child(r.id)
-        self.timeline.clear()
-        for o in view.observations:
-            where = _label(ObservationContext, o.context)
-            area = f" · {_label(AreaOfNeed, o.area_of_need)}" if o.area_of_need else ""
-            shared = " · shared with parents" if o.share_with_parents else ""
-            # The start of a long one: the whole text opens with the observation.
-            text = o.text if len(o.text) <= 600 else o.text[:600] + "…"
-            item = QListWidgetItem(f"{short_date(o.observed_on)} · {where}{area}{shared}\n{text}")
-            item.setData(Qt.ItemDataRole.UserRole, o.id)
-            self.timeline.addItem(item)
-        if not view.observations:
-            self.timeline.addItem("No observations yet.")
+        self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
         _clear_grid(self.consent_rows)
@@ -409,7 +388,7 @@ class ChildRecordView(QScrollArea):
         self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
         self.strategies_box.clear()
-        self.timeline.clear()
+        self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()
         self.edit_button.hide()
@@ -420,6 +399,11 @@ class ChildRecordView(QScrollArea):
     def _edit(self) -> None:
         if self.view is not None:
             self.edit_requested.emit(self.view.record)
+
+    def _open_timeline_entry(self, entity: str, record_id: str) -> None:
+        """An entry of the timeline asked to be opened (Enter or double-click)."""
+        if entity == "observation":
+            self.open_observation(record_id)
 
     def _child_id(self) -> str | None:
         return self.view.record.id if self.view is not None else None
@@ -489,10 +473,6 @@ class ChildRecordView(QScrollArea):
         self._read_observation_form(
             lambda s: read_observation_form(s, observation_id=observation_id)
         )
-
-    def _open_item(self, observation_id: object) -> None:
-        if isinstance(observation_id, str):
-            self.open_observation(observation_id)
 
     def _read_observation_form(self, read: Callable[[Services], ObservationForm]) -> None:
         services = self.services
