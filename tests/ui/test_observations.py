@@ -328,6 +328,6 @@ def test_the_outcome_picker_lists_the_childs_plan(qtbot, services: Services, run
     dialog.outcome.setCurrentIndex(1)
     dialog.text.setPlainText("Signed “help” at snack time")
     dialog.save_button.click()
-    _shown_again(qtbot, page, lambda rows: any("snack" in r for r in rows))
+    _shown_again(qtbot, page, lambda rows: any("Signed" in r for r in rows))
     [row] = services.observations.for_child(child)
     assert services.observations.get(row.id).outcome_text == "Will ask for help with a sign"
