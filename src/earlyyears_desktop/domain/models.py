@@ -228,6 +228,10 @@ class Attendance(Synced):
 class Observation(Synced):
     __tablename__ = "observations"
     entity = "observation"
+    #: a child's observations newest first without sorting them all (the timeline, search)
+    __table_args__ = (
+        Index("ix_observations_child_when", "child_id", "observed_on", "observed_at", "id"),
+    )
 
     child_id: Mapped[str] = _fk("children.id")
     context: Mapped[str] = mapped_column(String(20), default="other")
