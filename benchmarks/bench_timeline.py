@@ -37,6 +37,7 @@ from sqlalchemy import func, select
 from earlyyears_desktop.domain.enums import AreaOfNeed, ObservationContext
 from earlyyears_desktop.domain.models import Observation
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.strategies import StrategyInput
 from earlyyears_desktop.services.timeline import PAGE_SIZE
 from earlyyears_desktop.ui.child_timeline import TimelineView
 from earlyyears_desktop.ui.operations import OpRunner
@@ -113,8 +114,12 @@ def prepare_child(services: Services, observations: int = OBSERVATIONS, seed: in
                 for _ in range(observations - count)
             )
     support = services.support
-    strategy = support.add_strategy("Now and next board", areas[0], "", "").id
-    support.assign_strategy(child_id, strategy, today - dt.timedelta(days=30))
+    strategy = services.strategies.add(
+        StrategyInput("Now and next board (timeline benchmark)", areas[0])
+    ).id
+    services.child_strategies.agree(
+        child_id, strategy, agreed_with="Mum", agreed_on=today - dt.timedelta(days=30)
+    )
     support.record_visit(
         child_id,
         today - dt.timedelta(days=3),

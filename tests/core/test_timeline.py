@@ -16,6 +16,7 @@ from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.services.strategies import StrategyInput
 from earlyyears_desktop.services.timeline import TimelineEntry, TimelineKind
 from earlyyears_desktop.services.unit_of_work import mark_deleted
 
@@ -71,9 +72,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     gone = observe("Written for the wrong child.", BUSY_DAY)
     services.observations.add(ObservationInput(other, "Not Zoë's.", BUSY_DAY))
 
-    library = services.support.add_strategy("Now and next board", "", "", "").id
-    ids["agreed"] = services.support.assign_strategy(child, library, D(2026, 10, 1)).id
-    ids["stopped"] = services.support.assign_strategy(child, library, D(2026, 9, 20)).id
+    board = services.strategies.add(StrategyInput("Now and next board")).id
+    timer = services.strategies.add(StrategyInput("Sand timer for turns")).id
+    agree = services.child_strategies.agree
+    ids["agreed"] = agree(child, board, agreed_with="Mum", agreed_on=D(2026, 10, 1)).id
+    ids["stopped"] = agree(child, timer, agreed_with="Mum", agreed_on=D(2026, 9, 20)).id
     ids["visit"] = services.support.record_visit(
         child,
         D(2026, 10, 14),
@@ -162,7 +165,7 @@ def test_each_entry_says_what_happened_and_which_record_opens(built: Built) -> N
     )
     stopped = by_id["strategy_stopped", ids["stopped"]]
     assert stopped.date == D(2026, 11, 4)
-    assert stopped.title == "Strategy stopped: Now and next board"
+    assert stopped.title == "Strategy stopped: Sand timer for turns"
     assert stopped.detail == "Zoë uses the board by herself now."
     own = by_id["strategy_agreed", ids["own"]]
     assert own.title == "Strategy agreed: Singing the tidy-up song"
