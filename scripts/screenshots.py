@@ -166,7 +166,6 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     children.table.setCurrentIndex(children.model.index(0, 0))
     wait_until(app, lambda: children.record.view is not None)
     save(window, out, "children-search")
-    search_shots(app, window, out)
     child_strategies_shots(app, window, out)
     timeline_shots(app, children.record, out)
     record = children.record
@@ -200,6 +199,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     save(form, out, "child-form-validation")
     form.reject()
 
+    search_shots(app, window, out)
     library_shots(app, window, out)
 
     window.show_page("handouts")

@@ -335,6 +335,7 @@ class ChildRecordView(QScrollArea):
             self.edit_member,
             self.remove_member,
         )
+        self.strategies_box.show_child(r.id)
         self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
