@@ -17,7 +17,8 @@ def search_shots(app: QApplication, window: MainWindow, out: Path) -> None:
     observations-filtered.png: the same search narrowed to group sessions."""
     from screenshots import save, settle, wait_until  # the helpers of the script calling this
 
-    window.find_records()  # what Ctrl+F does away from the Children page
+    window.show_page("today")
+    window.find_records()  # what Ctrl+F does on a page without a search of its own
     page = window.page("observations")
     assert isinstance(page, ObservationsPage)
     page.search.setText("zoe")

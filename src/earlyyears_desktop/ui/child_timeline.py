@@ -22,7 +22,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListView,
     QStyledItemDelegate,
@@ -216,17 +216,19 @@ class TimelineView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        toggles = QHBoxLayout()
-        toggles.addWidget(QLabel("Show:"))
+        # Three to a row: the record shares the page with the children's list, and a row of
+        # all five would make it wider than its pane.
+        toggles = QGridLayout()
+        toggles.addWidget(QLabel("Show:"), 0, 0, 1, 3)
         self.toggles: dict[TimelineKind, QCheckBox] = {}
-        for kind in TimelineKind:
+        for n, kind in enumerate(TimelineKind):
             box = QCheckBox(kind.label)
             box.setChecked(True)
             box.setAccessibleName(f"Show {kind.label.lower()} on the timeline")
             box.toggled.connect(self._kinds_changed)
-            toggles.addWidget(box)
+            toggles.addWidget(box, 1 + n // 3, n % 3)
             self.toggles[kind] = box
-        toggles.addStretch(1)
+        toggles.setColumnStretch(3, 1)
         layout.addLayout(toggles)
 
         self.list = QListView()
@@ -253,6 +255,7 @@ class TimelineView(QWidget):
         self.empty.hide()
         layout.addWidget(self.empty)
         self.status = QLabel("")
+        self.status.setWordWrap(True)
         self.status.setAccessibleName("Timeline entries shown")
         layout.addWidget(self.status)
         self.error = FieldError("timeline")
