@@ -55,8 +55,10 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import (
     FieldError,
     age_text,
+    clear_grid,
     heading,
     long_date,
+    rich_block,
     selectable_text,
     short_date,
 )
@@ -80,16 +82,6 @@ def _label(enum_type: type[LabelledEnum], value: str) -> str:
         return enum_type(value).label
     except ValueError:
         return value
-
-
-def _block(name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(name)
-    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-    return label
 
 
 def _carer_html(c: CarerRow) -> str:
@@ -153,16 +145,6 @@ def _add_button(
     return button
 
 
-def _clear_grid(grid: QGridLayout) -> None:
-    while grid.count():
-        item = grid.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
-
-
 def _fill_rows(
     holder: _Rows,
     rows: Iterable[tuple[Row, str, str]],
@@ -173,12 +155,12 @@ def _fill_rows(
     """One line of rich text per record with its Edit and Remove buttons; the buttons made."""
     rows = list(rows)
     grid = holder.grid
-    _clear_grid(grid)
+    clear_grid(grid)
     buttons: list[QPushButton] = []
     if not rows:
         grid.addWidget(QLabel(empty), 0, 0)
     for n, (record, html, name) in enumerate(rows):
-        text = _block(name)
+        text = rich_block(name)
         text.setText(html)
         grid.addWidget(text, n, 0)
         actions = QWidget()
@@ -339,7 +321,7 @@ class ChildRecordView(QScrollArea):
         self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
-        _clear_grid(self.consent_rows)
+        clear_grid(self.consent_rows)
         self.withdraw_buttons = []
 
     def _show_consents(self, consents: tuple[ConsentRow, ...]) -> None:
@@ -384,8 +366,8 @@ class ChildRecordView(QScrollArea):
         self.title.setAccessibleName("Child's name")
         for label in self.detail_labels.values():
             label.clear()
-        _clear_grid(self.carers.grid)
-        _clear_grid(self.team.grid)
+        clear_grid(self.carers.grid)
+        clear_grid(self.team.grid)
         self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
         self.strategies_box.clear()

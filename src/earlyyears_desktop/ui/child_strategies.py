@@ -34,7 +34,7 @@ from earlyyears_desktop.ui.child_strategy_dialogs import (
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import FieldError, short_date
+from earlyyears_desktop.ui.widgets import FieldError, clear_grid, rich_block, short_date
 
 #: the changes after which the box reads its rows again
 STRATEGY_ENTITIES = ("child_strategy", "child_strategy_note", "strategy", "practitioner")
@@ -77,26 +77,6 @@ def stopped_html(row: ChildStrategyRow) -> str:
             f"<i>{_origin(row)}</i> · {_agreed(row)}",
         ]
     )
-
-
-def _text(html: str, name: str) -> QLabel:
-    label = QLabel(html)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(name)
-    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-    return label
-
-
-def _clear(grid: QGridLayout) -> None:
-    while grid.count():
-        item = grid.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
 
 
 class StrategiesBox(QGroupBox):
@@ -178,8 +158,8 @@ class StrategiesBox(QGroupBox):
         self._generation += 1
         self.child_id = None
         self.rows = ()
-        _clear(self.active_grid)
-        _clear(self.stopped_grid)
+        clear_grid(self.active_grid)
+        clear_grid(self.stopped_grid)
         self.note_buttons, self.stop_buttons = [], []
         self.message.clear_message()
         self.stopped_button.setChecked(False)
@@ -192,8 +172,8 @@ class StrategiesBox(QGroupBox):
         self.rows = tuple(rows)
         active = [r for r in rows if r.active]
         stopped = [r for r in rows if not r.active]
-        _clear(self.active_grid)
-        _clear(self.stopped_grid)
+        clear_grid(self.active_grid)
+        clear_grid(self.stopped_grid)
         self.note_buttons, self.stop_buttons = [], []
         if not active:
             empty = QLabel(
@@ -203,7 +183,7 @@ class StrategiesBox(QGroupBox):
             empty.setWordWrap(True)
             self.active_grid.addWidget(empty, 0, 0)
         for n, row in enumerate(active):
-            self.active_grid.addWidget(_text(active_html(row), row.title), n, 0)
+            self.active_grid.addWidget(rich_block(row.title, active_html(row)), n, 0)
             actions = QWidget()
             column = QVBoxLayout(actions)
             column.setContentsMargins(0, 0, 0, 0)
@@ -220,7 +200,9 @@ class StrategiesBox(QGroupBox):
             self.note_buttons.append(note)
             self.stop_buttons.append(stop)
         for n, row in enumerate(stopped):
-            self.stopped_grid.addWidget(_text(stopped_html(row), f"{row.title}, stopped"), n, 0)
+            self.stopped_grid.addWidget(
+                rich_block(f"{row.title}, stopped", stopped_html(row)), n, 0
+            )
         self.stopped_button.setText(f"Show stopped ({len(stopped)})")
         self.stopped_button.setVisible(bool(stopped))
         if not stopped:

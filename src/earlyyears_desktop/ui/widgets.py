@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from earlyyears_desktop.ui.theme import ERROR_ROLE_STYLE
 
@@ -41,6 +41,29 @@ def selectable_text(accessible_name: str) -> QLabel:
     label.setAccessibleName(accessible_name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def rich_block(accessible_name: str, html: str = "") -> QLabel:
+    """Wrapped rich text the user can select, set at the top left of its cell: one entry of a
+    record (a carer, a consent, a strategy). Escape whatever the user typed into `html`."""
+    label = QLabel(html)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(accessible_name)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    return label
+
+
+def clear_grid(grid: QGridLayout) -> None:
+    """Take every widget out of `grid` and delete it (rows shown again from fresh data)."""
+    while grid.count():
+        item = grid.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
 
 
 def passphrase_edit(accessible_name: str = "") -> QLineEdit:
