@@ -56,7 +56,7 @@ def listed(tmp_path_factory: pytest.TempPathFactory) -> Listed:
             child,
             SECRET_TEXT,
             TODAY,
-            dt.time(10, 15),
+            dt.time(9, 45),
             ObservationContext.SESSION.value,
             area_of_need=AreaOfNeed.COMMUNICATION_AND_INTERACTION.value,
             share_with_parents=True,
@@ -126,7 +126,7 @@ def test_children_and_observations_as_json(listed: Listed, listings: dict[str, s
         "id": listed.observation,
         "child_id": listed.child,
         "date": "2026-11-25",
-        "time": "10:15",
+        "time": "09:45",
         "context": "session",
         "area_of_need": "communication_and_interaction",
         "shared": True,
@@ -154,7 +154,7 @@ def test_plain_tables_have_a_header_and_aligned_columns(
     listed: Listed, listings: dict[str, str]
 ) -> None:
     for kind, header, expected in [
-        ("observations", "shared", [listed.observation, "10:15", "yes"]),
+        ("observations", "shared", [listed.observation, "09:45", "yes"]),
         ("children", "given_names", [listed.child, "Zoë Amélie", "Brontë"]),
         ("sessions", "group_id", [listed.session, "Little Steps", "09:30"]),
         ("strategies", "from_central", [listed.strategy, "routines,visual support", "no"]),
