@@ -27,6 +27,9 @@ from earlyyears_desktop.sync.keys import CipherSuite
 FAST_KDF = KdfParams.for_tests()
 PASSPHRASE = "correct horse battery staple"
 CENTRAL_PASSPHRASE = "central passphrase for tests only"
+#: the day the demo vault shared by the test folders is built for (the `demo_on_demo_day`
+#: fixture in tests/conftest.py): a Wednesday in the demo's autumn term, when Little Steps meets
+DEMO_DAY = dt.date(2026, 11, 25)
 
 
 def make_vault(

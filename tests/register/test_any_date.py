@@ -27,6 +27,9 @@ from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
 
+from ..conftest import DemoTemplate
+from ..fast_vaults import DEMO_DAY
+
 #: (day, does a group meet that day?)
 DAYS = {
     "term day": (dt.date(2026, 11, 25), True),  # a Wednesday in the autumn term
@@ -48,8 +51,12 @@ class DayVault:
 def day_template(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, dt.date, bool]:
-    """The demo built for the day (once per day; each test works on a copy)."""
+    """The demo built for the day (once per day; each test works on a copy). The term day is
+    the day of the demo every test folder shares: that one is built once per run."""
     day, meets = DAYS[request.param]
+    if day == DEMO_DAY:
+        shared: DemoTemplate = request.getfixturevalue("demo_on_demo_day")
+        return shared.folder, day, meets
     folder = tmp_path_factory.mktemp("demo-on-day") / "vault"
     demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=day)
     demo.vault.lock()
