@@ -13,6 +13,10 @@ Import with `from ..fast_vaults import make_vault` from a test folder.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from earlyyears_desktop.central.folder import init_central
@@ -57,6 +61,41 @@ def make_demo_vault(
     """The demo vault, built around `today` (None: the day the clock reads, as
     `earlyyears demo` does for a test that then runs the commands), open (lock it when done)."""
     return create_demo_vault(folder, passphrase, params=FAST_KDF, today=today)
+
+
+#: what a process started by make_demo_vaults_side_by_side runs: make_demo_vault, then lock
+_BUILD_ONE_DEMO = """
+import datetime as dt, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from fast_vaults import make_demo_vault
+make_demo_vault(Path(sys.argv[2]), today=dt.date.fromisoformat(sys.argv[3])).vault.lock()
+"""
+
+
+def make_demo_vaults_side_by_side(days: Mapping[Path, dt.date]) -> None:
+    """Several demo vaults (folder -> the day each is built for), locked, each built by
+    make_demo_vault in a process of its own, as many at once as the machine has cores: the same
+    vaults, in the time of fewer builds on a machine whose other cores are idle."""
+    pending = list(days.items())
+    running: list[tuple[Path, subprocess.Popen[str]]] = []
+    failed: list[str] = []
+    while pending or running:
+        while pending and len(running) < max(1, os.cpu_count() or 1):
+            folder, day = pending.pop(0)
+            argv = [sys.executable, "-c", _BUILD_ONE_DEMO, str(Path(__file__).parent)]
+            process = subprocess.Popen(
+                [*argv, str(folder), day.isoformat()],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            running.append((folder, process))
+        folder, process = running.pop(0)
+        _out, err = process.communicate(timeout=600)
+        if process.returncode != 0:
+            failed.append(f"the demo for {days[folder]} was not built: {err.strip()[-2000:]}")
+    assert not failed, "\n".join(failed)
 
 
 def make_central(
