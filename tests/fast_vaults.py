@@ -8,6 +8,11 @@ Only the few tests of `earlyyears demo` and `earlyyears-central init` themselves
 setup wizard's end to end test, pay the calibrated cost (about half a second per derivation).
 
 Import with `from ..fast_vaults import make_vault` from a test folder.
+
+Building the demo takes seconds: a test that needs it for DEMO_DAY copies the one the
+`demo_on_demo_day` fixture (tests/conftest.py) builds once per run, as each folder's `demo`
+fixture does; demos for other days are built once per module, side by side
+(`make_demo_vaults_side_by_side`).
 """
 
 from __future__ import annotations
