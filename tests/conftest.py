@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +15,7 @@ import pytest
 
 from earlyyears_desktop.storage.incident_log import LOG_DIR_ENV
 
-from .fast_vaults import DEMO_DAY, make_demo_vault
+from .fast_vaults import DEMO_DAY, finish_demo_build, make_demo_vault, start_demo_build
 
 
 @pytest.fixture(autouse=True)
@@ -43,14 +46,46 @@ def _digest(folder: Path) -> str:
     return hashed.hexdigest()
 
 
+_EARLY_BUILD = pytest.StashKey[tuple[Path, "subprocess.Popen[str]"]]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When some test collected needs the shared demo, its build starts now, in a process of its
+    own: on a machine with an idle core it is ready by the time the first of them runs."""
+    if not any("demo_on_demo_day" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    base = Path(tempfile.mkdtemp(prefix="earlyyears-demo-template-"))
+    env = {**os.environ, LOG_DIR_ENV: str(base / "incident-logs")}
+    session.config.stash[_EARLY_BUILD] = (base, start_demo_build(base / "vault", DEMO_DAY, env))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    early = config.stash.get(_EARLY_BUILD, None)
+    if early is not None:
+        base, process = early
+        if process.poll() is None:  # the run ended before any test needed it
+            process.kill()
+            process.wait()
+        shutil.rmtree(base, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def demo_on_demo_day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplate]:
+def demo_on_demo_day(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoTemplate]:
     """The demo vault, built once per run for DEMO_DAY (it takes seconds) and shared by every
     test folder's demo fixture, each test working on a copy. At the end of the run the template
     must be as it was built: a test that wrote to it instead of a copy fails here."""
-    folder = tmp_path_factory.mktemp("demo-template") / "vault"
-    demo = make_demo_vault(folder, today=DEMO_DAY)
-    demo.vault.lock()
+    early = request.config.stash.get(_EARLY_BUILD, None)
+    if early is not None:
+        base, process = early
+        folder = base / "vault"
+        recovery_key = finish_demo_build(process, DEMO_DAY)
+    else:  # asked for by a test that does not name it (getfixturevalue)
+        folder = tmp_path_factory.mktemp("demo-template") / "vault"
+        demo = make_demo_vault(folder, today=DEMO_DAY)
+        demo.vault.lock()
+        recovery_key = demo.recovery_key
     built = _digest(folder)
-    yield DemoTemplate(folder, demo.recovery_key)
+    yield DemoTemplate(folder, recovery_key)
     assert _digest(folder) == built, "a test wrote to the shared demo vault instead of a copy"

@@ -68,14 +68,39 @@ def make_demo_vault(
     return create_demo_vault(folder, passphrase, params=FAST_KDF, today=today)
 
 
-#: what a process started by make_demo_vaults_side_by_side runs: make_demo_vault, then lock
+#: what a process started by start_demo_build runs: make_demo_vault, lock, print the
+#: recovery key
 _BUILD_ONE_DEMO = """
 import datetime as dt, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from fast_vaults import make_demo_vault
-make_demo_vault(Path(sys.argv[2]), today=dt.date.fromisoformat(sys.argv[3])).vault.lock()
+demo = make_demo_vault(Path(sys.argv[2]), today=dt.date.fromisoformat(sys.argv[3]))
+demo.vault.lock()
+print(demo.recovery_key)
 """
+
+
+def start_demo_build(
+    folder: Path, day: dt.date, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """make_demo_vault(folder, today=day) in a process of its own, started now; its output is
+    the recovery key (read it with `finish_demo_build`)."""
+    here = str(Path(__file__).parent)
+    return subprocess.Popen(
+        [sys.executable, "-c", _BUILD_ONE_DEMO, here, str(folder), day.isoformat()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=None if env is None else dict(env),
+    )
+
+
+def finish_demo_build(process: subprocess.Popen[str], day: dt.date) -> str:
+    """Wait for a build `start_demo_build` started; its recovery key."""
+    out, err = process.communicate(timeout=900)
+    assert process.returncode == 0, f"the demo for {day} was not built: {err.strip()[-2000:]}"
+    return out.strip()
 
 
 def make_demo_vaults_side_by_side(days: Mapping[Path, dt.date]) -> None:
@@ -83,24 +108,18 @@ def make_demo_vaults_side_by_side(days: Mapping[Path, dt.date]) -> None:
     make_demo_vault in a process of its own, as many at once as the machine has cores: the same
     vaults, in the time of fewer builds on a machine whose other cores are idle."""
     pending = list(days.items())
-    running: list[tuple[Path, subprocess.Popen[str]]] = []
-    failed: list[str] = []
-    while pending or running:
-        while pending and len(running) < max(1, os.cpu_count() or 1):
-            folder, day = pending.pop(0)
-            argv = [sys.executable, "-c", _BUILD_ONE_DEMO, str(Path(__file__).parent)]
-            process = subprocess.Popen(
-                [*argv, str(folder), day.isoformat()],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            running.append((folder, process))
-        folder, process = running.pop(0)
-        _out, err = process.communicate(timeout=600)
-        if process.returncode != 0:
-            failed.append(f"the demo for {days[folder]} was not built: {err.strip()[-2000:]}")
-    assert not failed, "\n".join(failed)
+    running: list[tuple[dt.date, subprocess.Popen[str]]] = []
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, os.cpu_count() or 1):
+                folder, day = pending.pop(0)
+                running.append((day, start_demo_build(folder, day)))
+            day, process = running.pop(0)
+            finish_demo_build(process, day)
+    finally:
+        for _day, process in running:  # only after a build failed
+            process.kill()
+            process.wait()
 
 
 def make_central(
