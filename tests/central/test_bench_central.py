@@ -76,7 +76,7 @@ def test_export_and_ingest_with_their_floors_on_a_small_vault(tmp_path: Path) ->
 def test_the_floors_take_the_same_records_the_bundle_carries(tmp_path: Path) -> None:
     device, device_id = KeyPair.generate(), str(uuid.uuid4())
     central_id, central_key = make_central_with_device(
-        tmp_path / "central", device, device_id, PASSPHRASE
+        tmp_path / "central", device, device_id, PASSPHRASE, params=FAST_KDF
     )
     bundle = make_100k_bundle(
         tmp_path / "export.eyb", device, device_id, central_id, central_key, count=500

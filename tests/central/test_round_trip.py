@@ -1,53 +1,98 @@
-"""The whole loop through both command lines, as separate processes, like people run it:
+"""The whole loop through both command lines, like people run it:
 
 (a demo vault and a central folder, made in process with a cheap Argon2id) -> enrol-request ->
 earlyyears-central enrol -> earlyyears enrol -> export -> earlyyears-central ingest -> roster ->
 return -> earlyyears import. `earlyyears demo` and `earlyyears-central init` themselves are
 tested in tests/core/test_cli.py and tests/central/test_central.py (at the calibrated cost).
+
+On SQLite every step is a separate process, as people run them. On PostgreSQL the same steps
+run through the same two `main` functions in the test's own process (what the central service
+stores is what differs; starting a Python process per step proves nothing more the second time).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from earlyyears_desktop.central.cli import main as central_main
+from earlyyears_desktop.cli.main import main as device_main
+from earlyyears_desktop.domain.models import Strategy
+from earlyyears_desktop.storage.vault import open_vault
 
 from ..fast_vaults import make_central, make_demo_vault
 from .conftest import PASSPHRASE
 
 DEVICE_PASSPHRASE = "demo-only passphrase 2026"
+DEVICE = [sys.executable, "-m", "earlyyears_desktop.cli.main"]
+CENTRAL = [sys.executable, "-m", "earlyyears_desktop.central.cli"]
 
 
-def _run(*argv: str | os.PathLike[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+@dataclass(frozen=True)
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _in_subprocess(argv: Sequence[str], env: dict[str, str]) -> Done:
     result = subprocess.run(
-        [str(a) for a in argv], capture_output=True, text=True, env=env, timeout=300, check=False
+        [*argv], capture_output=True, text=True, env=env, timeout=300, check=False
     )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return Done(result.returncode, result.stdout, result.stderr)
 
 
-def _strategies_titled(title: str, vault: Path, env: dict[str, str]) -> int:
-    """How many live strategies with this title the laptop's vault holds (read in a child
-    process, as the other steps are)."""
-    script = (
-        "import sys\n"
-        "from sqlalchemy import func, select\n"
-        "from earlyyears_desktop.domain.models import Strategy\n"
-        "from earlyyears_desktop.storage.vault import open_vault\n"
-        "vault = open_vault(__import__('pathlib').Path(sys.argv[1]), sys.argv[2])\n"
-        "with vault.engine.connect() as conn:\n"
-        "    print(conn.execute(select(func.count()).select_from(Strategy.__table__).where(\n"
-        "        Strategy.title == sys.argv[3], Strategy.deleted_at.is_(None))).scalar_one())\n"
-        "vault.lock()\n"
-    )
-    done = _run(sys.executable, "-c", script, vault, DEVICE_PASSPHRASE, title, env=env)
-    assert done.returncode == 0, done.stderr
-    return int(done.stdout.strip())
+def _in_process(main: Callable[[Sequence[str]], int], argv: Sequence[str]) -> Done:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return Done(code, out.getvalue(), err.getvalue())
 
 
-def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None) -> None:
+@pytest.fixture(scope="module")
+def demo_for_today(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built for the day the commands' clock reads, as `earlyyears demo` builds it
+    (once per module, locked: each test copies it)."""
+    folder = tmp_path_factory.mktemp("round-trip-demo") / "vault"
+    make_demo_vault(folder, today=None, passphrase=DEVICE_PASSPHRASE).vault.lock()
+    return folder
+
+
+def _strategies_titled(title: str, vault: Path) -> int:
+    """How many live strategies with this title the laptop's vault holds."""
+    opened = open_vault(vault, DEVICE_PASSPHRASE)
+    try:
+        with opened.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(Strategy.__table__)
+                    .where(Strategy.title == title, Strategy.deleted_at.is_(None))
+                ).scalar_one()
+            )
+    finally:
+        opened.lock()
+
+
+def test_round_trip_through_the_command_lines(
+    tmp_path: Path,
+    backend: str,
+    db_url: str | None,
+    demo_for_today: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     env = {
         **os.environ,
         "EARLYYEARS_PASSPHRASE": DEVICE_PASSPHRASE,
@@ -55,34 +100,56 @@ def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None
         "QT_QPA_PLATFORM": "offscreen",
     }
     env.pop("EARLYYEARS_CENTRAL_DB_URL", None)
-    device = [sys.executable, "-m", "earlyyears_desktop.cli.main"]
-    central = [sys.executable, "-m", "earlyyears_desktop.central.cli"]
+    if backend != "sqlite":
+        for name in ("EARLYYEARS_PASSPHRASE", "EARLYYEARS_CENTRAL_PASSPHRASE"):
+            monkeypatch.setenv(name, env[name])
+        # main() hardens the process it runs in: give pytest's hooks back afterwards.
+        monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+        monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+    def run(
+        program: list[str], main: Callable[[Sequence[str]], int], args: Sequence[object]
+    ) -> Done:
+        argv = [str(a) for a in args]
+        if backend == "sqlite":
+            done = _in_subprocess([*program, *argv], env)
+        else:
+            done = _in_process(main, argv)
+        assert "Traceback" not in done.stderr, done.stderr
+        return done
+
+    def device(*args: str | os.PathLike[str]) -> Done:
+        """`earlyyears ARGS...`"""
+        return run(DEVICE, device_main, args)
+
+    def central(*args: str | os.PathLike[str]) -> Done:
+        """`earlyyears-central ARGS...`"""
+        return run(CENTRAL, central_main, args)
+
     vault, folder, usb = tmp_path / "vault", tmp_path / "central", tmp_path / "usb"
     usb.mkdir()
-
-    # The demo is built for the day the commands' clock reads, as `earlyyears demo` builds it.
-    make_demo_vault(vault, today=None, passphrase=DEVICE_PASSPHRASE).vault.lock()
+    shutil.copytree(demo_for_today, vault)
     make_central(folder, passphrase=PASSPHRASE, database_url=db_url)
 
     request, response = tmp_path / "request.json", tmp_path / "response.json"
-    done = _run(*device, "enrol-request", vault, "--out", request, env=env)
+    done = device("enrol-request", vault, "--out", request)
     assert done.returncode == 0, done.stderr
-    done = _run(*central, "enrol", folder, request, "--out", response, env=env)
+    done = central("enrol", folder, request, "--out", response)
     assert done.returncode == 0, done.stderr
     assert "device signing key:" in done.stdout
-    done = _run(*device, "enrol", vault, response, env=env)
+    done = device("enrol", vault, response)
     assert done.returncode == 0, done.stderr
     device_id = json.loads(request.read_text())["device_id"]
     team = json.loads(request.read_text())["team_name"]
 
-    done = _run(*device, "export", vault, "--out", usb, env=env)
+    done = device("export", vault, "--out", usb)
     assert done.returncode == 0, done.stderr
     export = Path(done.stdout.strip().splitlines()[-1])
     assert export.is_file()
-    done = _run(*central, "ingest", folder, export, env=env)
+    done = central("ingest", folder, export)
     assert done.returncode == 0, done.stderr
     assert "ingested (device" in done.stdout
-    done = _run(*central, "ingest", folder, export, env=env)
+    done = central("ingest", folder, export)
     assert done.returncode == 0 and "already ingested" in done.stdout
 
     roster = tmp_path / "roster.json"
@@ -112,39 +179,39 @@ def test_round_trip_through_the_command_lines(tmp_path: Path, db_url: str | None
         ),
         encoding="utf-8",
     )
-    done = _run(*central, "roster", folder, roster, "--team", team, env=env)
+    done = central("roster", folder, roster, "--team", team)
     assert done.returncode == 0, done.stderr
     # The same file again changes nothing: the carer and the strategy, given without ids, get
     # ids derived from their content, so they are not stored (and sent) a second time.
-    done = _run(*central, "roster", folder, roster, "--team", team, env=env)
+    done = central("roster", folder, roster, "--team", team)
     assert done.returncode == 0, done.stderr
     assert "0 new, 0 updated, 3 unchanged" in done.stdout, done.stdout
 
     returns = tmp_path / "returns"
     returns.mkdir()
-    done = _run(*central, "return", folder, "--device", device_id, "--out", returns, env=env)
+    done = central("return", folder, "--device", device_id, "--out", returns)
     assert done.returncode == 0, done.stderr
     back = Path(done.stdout.strip())
     assert back.is_file()
-    done = _run(*device, "import", vault, back, env=env)
+    done = device("import", vault, back)
     assert done.returncode == 0, done.stderr
     # The referral (child, carer) and the strategy reach the laptop; its export is confirmed.
     assert "3 records applied (3 new, 0 updated)" in done.stdout, done.stdout
     assert "changes were confirmed by the central service" in done.stdout
-    done = _run(*device, "import", vault, back, env=env)
+    done = device("import", vault, back)
     assert done.returncode == 0, done.stderr
     assert "already imported" in done.stdout  # the same return bundle again changes nothing
     # Loading the roster once more after the laptop has it sends it nothing new.
-    done = _run(*central, "roster", folder, roster, "--team", team, env=env)
+    done = central("roster", folder, roster, "--team", team)
     assert "0 new, 0 updated, 3 unchanged" in done.stdout, done.stdout
-    done = _run(*central, "return", folder, "--device", device_id, "--out", returns, env=env)
+    done = central("return", folder, "--device", device_id, "--out", returns)
     assert done.returncode == 0, done.stderr
-    done = _run(*device, "import", vault, Path(done.stdout.strip()), env=env)
+    done = device("import", vault, Path(done.stdout.strip()))
     assert done.returncode == 0, done.stderr
     assert "records applied" not in done.stdout or "0 records applied" in done.stdout, done.stdout
-    assert _strategies_titled("Objects of reference", vault, env) == 1
+    assert _strategies_titled("Objects of reference", vault) == 1
 
-    done = _run(*central, "status", folder, "--json", env=env)
+    done = central("status", folder, "--json")
     assert done.returncode == 0, done.stderr
     status = json.loads(done.stdout)
     (dev,) = status["devices"]

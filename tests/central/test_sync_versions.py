@@ -30,10 +30,9 @@ from earlyyears_desktop.central.registry import enrol_device
 from earlyyears_desktop.central.returns import write_return
 from earlyyears_desktop.central.roster import check_roster, load_roster
 from earlyyears_desktop.central.status import status
-from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.domain.models import ChangeLogEntry, Child, SyncBundle, SyncConflict
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
 from earlyyears_desktop.sync.device import (
     KEEP_MINE,
@@ -47,18 +46,17 @@ from earlyyears_desktop.sync.export_reservation import BundleNameTaken
 from earlyyears_desktop.sync.keys import CipherSuite, KeyPair
 from earlyyears_desktop.sync.records import encode_record
 
-from ..fast_vaults import FAST_KDF
+from ..conftest import DemoTemplate
+from ..fast_vaults import DEMO_DAY, FAST_KDF
 from .conftest import PASSPHRASE, CentralEnv, record
 
-TODAY = dt.date(2026, 11, 25)
+TODAY = DEMO_DAY
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-template") / "vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=TODAY)
-    demo.vault.lock()
-    return folder
+@pytest.fixture
+def demo_template(demo_on_demo_day: DemoTemplate) -> Path:
+    """The demo vault built once per run for TODAY, locked: never open it, copy it."""
+    return demo_on_demo_day.folder
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Argon2id runs with `KdfParams.for_tests()` here so that a vault opens in milliseconds; one
 test in test_vault.py uses the real calibrated parameters. The demo vault is built once per
-test session and copied for each test that asks for one (building it takes a few seconds).
+test session (tests/conftest.py, shared with the other test folders) and copied for each test
+that asks for one (building it takes seconds).
 
 No test here reads the wall clock: the demo is built for TODAY and every vault's services read a
 clock fixed on it, so the suite passes whatever the date (try it under `faketime`).
@@ -10,7 +11,6 @@ clock fixed on it, so the suite passes whatever the date (try it under `faketime
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.domain.enums import Role
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
@@ -27,10 +27,13 @@ from earlyyears_desktop.storage import migrations
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import OpenVault, open_vault
 
+from ..conftest import DemoTemplate
+from ..fast_vaults import DEMO_DAY
+
 PASSPHRASE = "correct horse battery staple"
 FAST = KdfParams.for_tests()
 #: the day the core tests run on: a Wednesday in the demo's autumn term, when Little Steps meets
-TODAY = dt.date(2026, 11, 25)
+TODAY = DEMO_DAY
 
 
 def services_on_test_day(vault: OpenVault) -> Services:
@@ -97,13 +100,11 @@ def services(fresh: VaultUnderTest) -> Services:
     return fresh.services
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A demo vault built once, locked; tests get copies of it."""
-    folder = tmp_path_factory.mktemp("demo-template") / "vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=FAST, today=TODAY)
-    demo.vault.lock()
-    return folder, demo.recovery_key
+@pytest.fixture
+def demo_template(demo_on_demo_day: DemoTemplate) -> tuple[Path, str]:
+    """The demo vault built once per run for TODAY, locked, and its recovery key: never open
+    it, copy it."""
+    return demo_on_demo_day.folder, demo_on_demo_day.recovery_key
 
 
 @pytest.fixture

@@ -18,16 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationInput
-from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
+
+from ..conftest import DemoTemplate
+from ..fast_vaults import DEMO_DAY
 
 PASSPHRASE = DEMO_PASSPHRASE
 #: a Wednesday in the autumn term: the demo's Little Steps group meets on this weekday
-TODAY = dt.date(2026, 11, 25)
+TODAY = DEMO_DAY
 ACTIVITIES = "Hello song with everyone's name\nBubbles & 'ready, steady… go!'\nParachute games"
 SHARED = "Zoë blew the bubbles herself and said 'more' <twice>."
 PRIVATE = "PRIVATE NOTE: for the team only."
@@ -65,11 +67,11 @@ class Prepared:
 
 
 @pytest.fixture(scope="session")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    """One demo vault per run, today's session marked; tests work on copies."""
-    folder = tmp_path_factory.mktemp("handouts-template") / "vault"
-    demo = create_demo_vault(folder, PASSPHRASE, params=KdfParams.for_tests(), today=TODAY)
-    services = Services(demo.vault, today=lambda: TODAY)
+def prepared(demo_on_demo_day: DemoTemplate, tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    """One vault per run, a copy of the demo with today's session marked; tests work on copies."""
+    folder = demo_on_demo_day.copy_to(tmp_path_factory.mktemp("handouts-template") / "vault")
+    vault = open_vault(folder, PASSPHRASE)
+    services = Services(vault, today=lambda: TODAY)
     groups = {g.name: g.id for g in services.groups.groups()}
     session = services.groups.sessions(group_id=groups["Little Steps"], on=TODAY)[0]
     later = [s for s in services.groups.sessions(group_id=groups["Little Steps"]) if s.date > TODAY]
@@ -108,7 +110,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
             share_with_parents=True,
         )
     )
-    demo.vault.lock()
+    vault.lock()
     return Prepared(folder, session.id, later[0].id, ids)
 
 

@@ -17,15 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault, term_bounds
+from earlyyears_desktop.demo import DEMO_PASSPHRASE, term_bounds
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.attendance import NO_MARK
 from earlyyears_desktop.services.attendance_reports import AttendanceReports
 from earlyyears_desktop.services.clock import FIXED_TIME, Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
-from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import open_vault
+
+from ..conftest import DemoTemplate
+from ..fast_vaults import DEMO_DAY, make_demo_vaults_side_by_side
 
 #: (day, does a group meet that day?)
 DAYS = {
@@ -44,16 +46,25 @@ class DayVault:
     services: Services
 
 
+@pytest.fixture(scope="module")
+def other_days(tmp_path_factory: pytest.TempPathFactory) -> dict[dt.date, Path]:
+    """The demo built for each day but the shared one, locked (the builds run side by side)."""
+    base = tmp_path_factory.mktemp("demo-on-day")
+    folders = {day: base / day.isoformat() for day, _ in DAYS.values() if day != DEMO_DAY}
+    make_demo_vaults_side_by_side({folder: day for day, folder in folders.items()})
+    return folders
+
+
 @pytest.fixture(scope="module", params=list(DAYS), ids=list(DAYS))
-def day_template(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, dt.date, bool]:
-    """The demo built for the day (once per day; each test works on a copy)."""
+def day_template(request: pytest.FixtureRequest) -> tuple[Path, dt.date, bool]:
+    """The demo built for the day (once per day; each test works on a copy). The term day is
+    the day of the demo every test folder shares, built once per run."""
     day, meets = DAYS[request.param]
-    folder = tmp_path_factory.mktemp("demo-on-day") / "vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=day)
-    demo.vault.lock()
-    return folder, day, meets
+    if day == DEMO_DAY:
+        shared: DemoTemplate = request.getfixturevalue("demo_on_demo_day")
+        return shared.folder, day, meets
+    others: dict[dt.date, Path] = request.getfixturevalue("other_days")
+    return others[day], day, meets
 
 
 @pytest.fixture

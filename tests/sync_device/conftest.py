@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.services.children import CarerInput, ChildInput
 from earlyyears_desktop.services.container import Services, set_up_vault
@@ -41,9 +41,12 @@ from earlyyears_desktop.sync.enrolment_files import (
 from earlyyears_desktop.sync.entity_types import newest_announcement, synced_entity_types
 from earlyyears_desktop.sync.keys import KeyPair, key_id
 
+from ..conftest import DemoTemplate
+from ..fast_vaults import DEMO_DAY
+
 PASSPHRASE = "correct horse battery staple"
 FAST = KdfParams.for_tests()
-TODAY = dt.date(2026, 11, 25)
+TODAY = DEMO_DAY
 CENTRAL_ID = "central-test-la"
 #: what the reference central service of this release announces
 NEWEST = sorted(newest_announcement(synced_entity_types()))
@@ -198,12 +201,10 @@ def add_child(
     return saved.id
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-template") / "vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=FAST, today=TODAY)
-    demo.vault.lock()
-    return folder
+@pytest.fixture
+def demo_template(demo_on_demo_day: DemoTemplate) -> Path:
+    """The demo vault built once per run for TODAY, locked: never open it, copy it."""
+    return demo_on_demo_day.folder
 
 
 @pytest.fixture

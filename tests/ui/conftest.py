@@ -12,37 +12,33 @@ import os
 # their key slots record; a vault or a key slot the app itself makes is tuned on this machine.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
+from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.storage.keyslots import KdfParams
+
+from ..conftest import DemoTemplate
+from ..fast_vaults import DEMO_DAY
 
 PASSPHRASE = DEMO_PASSPHRASE
 #: the day the GUI tests run on: a Wednesday in the demo's autumn term, when Little Steps meets
-TODAY = dt.date(2026, 11, 25)
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo vault per run (it takes seconds to make); each test gets its own copy."""
-    folder = tmp_path_factory.mktemp("template") / "vault"
-    demo = create_demo_vault(folder, DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=TODAY)
-    demo.vault.lock()
-    return folder
+TODAY = DEMO_DAY
 
 
 @pytest.fixture
-def demo_vault(demo_template: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "vault"
-    shutil.copytree(demo_template, folder)
-    return folder
+def demo_template(demo_on_demo_day: DemoTemplate) -> Path:
+    """The demo vault built once per run for TODAY, locked: never open it, copy it."""
+    return demo_on_demo_day.folder
+
+
+@pytest.fixture
+def demo_vault(demo_on_demo_day: DemoTemplate, tmp_path: Path) -> Path:
+    """A copy of the demo vault of this test's own (the demo is built once per run)."""
+    return demo_on_demo_day.copy_to(tmp_path / "vault")
 
 
 @pytest.fixture

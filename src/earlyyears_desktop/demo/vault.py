@@ -246,6 +246,10 @@ def populate(services: Services, seed: int = 20261126) -> str:
         AttendanceStatus.LEFT_EARLY,
     ]
     marks = 0
+    # Who brings each child: the main carer's first name, read once per child, not per mark.
+    brought_by = {
+        cid: services.children.get_child(cid).carers[0].name.split()[0] for cid, _, _ in children
+    }
     for group_id, ids in session_ids.items():
         members = [(cid, name) for cid, name, gid in children if gid == group_id]
         for sid in ids:
@@ -265,11 +269,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
                     if n == 2 and session.date > today - dt.timedelta(days=15)
                     else rng.choice(statuses)
                 )
-                carer = (
-                    services.children.get_child(cid).carers[0].name.split()[0]
-                    if status.attended
-                    else ""
-                )
+                carer = brought_by[cid] if status.attended else ""
                 attendance.mark(
                     sid,
                     cid,
