@@ -105,6 +105,11 @@ def test_search_is_reachable_by_keyboard(qtbot, window, unlock):
     with qtbot.waitSignal(page.list_ready, timeout=5000):
         qtbot.keyClicks(page.search, "sian")
     assert page.model.rowCount() == 1
+    # Down from the search box goes into the list, onto the child found, whose record opens
+    with qtbot.waitSignal(page.record_shown, timeout=5000):
+        qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is page.table
+    assert page.table.currentIndex().row() == 0
     # Ctrl+F belongs to the page shown: the strategy search on the Strategies page
     window.show_page("strategies")
     strategies = window.page("strategies")

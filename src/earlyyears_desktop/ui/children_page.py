@@ -34,7 +34,7 @@ from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
-from earlyyears_desktop.ui.widgets import heading
+from earlyyears_desktop.ui.widgets import DownIntoResults, heading
 
 SEARCH_DEBOUNCE_MS = 150
 #: the child's record beside the list: narrowest and widest, in pixels
@@ -112,6 +112,7 @@ class ChildrenPage(Page):
         self.model = ChildrenModel(runner, self._fetch_rows, self._today, self)
         self.model.sort_requested.connect(self._sort_by)
         self.table = QTableView()
+        DownIntoResults(self.search, self.table)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Children list")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

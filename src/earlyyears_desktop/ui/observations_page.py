@@ -39,7 +39,7 @@ from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.observation_results import ResultDelegate, ResultsModel
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
-from earlyyears_desktop.ui.widgets import FieldError, heading
+from earlyyears_desktop.ui.widgets import DownIntoResults, FieldError, heading
 
 SEARCH_DEBOUNCE_MS = 200
 PLACEHOLDER = "Search observations, e.g. 'tower' or 'zoe'"
@@ -121,6 +121,7 @@ class ObservationsPage(Page):
 
         self.model = ResultsModel(self)
         self.results = QListView()
+        DownIntoResults(self.search, self.results)
         self.results.setModel(self.model)
         self.results.setItemDelegate(ResultDelegate(self.results))
         self.results.setAccessibleName("Observations found: Enter opens one")

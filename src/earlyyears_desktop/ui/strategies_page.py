@@ -42,7 +42,7 @@ from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.strategy_dialog import StrategyDialog
-from earlyyears_desktop.ui.widgets import heading, selectable_text
+from earlyyears_desktop.ui.widgets import DownIntoResults, heading, selectable_text
 
 SEARCH_DEBOUNCE_MS = 150
 #: the list's marker for a strategy the central service sent
@@ -207,6 +207,7 @@ class StrategiesPage(Page):
         column.addWidget(self.empty, 1)
 
         self.list = QListWidget()
+        DownIntoResults(self.search, self.list)
         self.list.setAccessibleName("Strategies found")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)

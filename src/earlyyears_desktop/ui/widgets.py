@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from earlyyears_desktop.ui.theme import ERROR_ROLE_STYLE
 
@@ -64,6 +71,32 @@ def clear_grid(grid: QGridLayout) -> None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
+
+
+class DownIntoResults(QObject):
+    """Down in a search box moves the keyboard into its results, onto the first one if none
+    is chosen yet: a keyboard user types, then arrows through what was found."""
+
+    def __init__(self, search: QLineEdit, results: QAbstractItemView) -> None:
+        super().__init__(search)
+        self.results = results
+        search.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            model = self.results.model()
+            if model is None or model.rowCount() == 0:
+                return False
+            self.results.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.results.currentIndex().isValid():
+                self.results.setCurrentIndex(model.index(0, 0))
+            return True
+        return False
 
 
 def passphrase_edit(accessible_name: str = "") -> QLineEdit:
