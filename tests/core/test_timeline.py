@@ -51,7 +51,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     services.groups.enrol(other, group, D(2026, 9, 1))
     for day, status in ((D(2026, 11, 11), "present"), (BUSY_DAY, "late")):
         session = services.groups.add_session(group, day, "Bubbles").id
-        ids[f"mark {day}"] = services.attendance.mark(session, child, status).value.attendance_id
+        services.attendance.mark(session, child, status)
+        ids[f"mark {day}"] = session  # a mark on the timeline opens its session
         services.attendance.mark(session, other, "present")
 
     def observe(text: str, on: dt.date, at: dt.time | None = None, **more: Any) -> str:
@@ -153,7 +154,7 @@ def test_each_entry_says_what_happened_and_which_record_opens(built: Built) -> N
     assert obs.detail == "Group session · Communication and interaction · shared with parents"
     mark = by_id["attendance", ids[f"mark {BUSY_DAY}"]]
     assert (mark.entity, mark.title, mark.time) == (
-        "attendance",
+        "session",
         "Late: Little Steps",
         dt.time(9, 30),
     )

@@ -15,6 +15,7 @@ from earlyyears_desktop.domain.enums import AreaOfNeed, StrategyProgress
 from earlyyears_desktop.services.child_strategies import OwnStrategy
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.ui.child_record import ChildRecordView, read_child_view
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
 from earlyyears_desktop.ui.child_strategy_dialogs import (
@@ -222,4 +223,44 @@ def test_the_record_shows_the_box_and_forgets_it_on_clear(qtbot, vault: Vault) -
     view.clear_personal_data()
     assert not view.strategies_box.isVisible() and view.strategies_box.rows == ()
     assert view.strategies_box.child_id is None
+    runner.wait_for_idle()
+
+
+def test_the_timeline_opens_a_strategy_and_a_marks_session(qtbot, vault: Vault) -> None:
+    """Enter on a strategy's timeline entry takes the keyboard to that strategy's Note
+    progress…; on a mark, the record asks for that session's register."""
+    services = vault.services
+    group = services.groups.add_group(
+        GroupInput("Little Steps", weekday=TODAY.weekday(), start_time=dt.time(9, 30))
+    ).id
+    services.groups.enrol(vault.child_id, group, TODAY - dt.timedelta(days=30))
+    session = services.groups.add_session(group, TODAY - dt.timedelta(days=7)).id
+    services.attendance.mark(session, vault.child_id, "present")
+    services.child_strategies.agree(
+        vault.child_id, None, agreed_with="Mum", own=OwnStrategy("Mirror play")
+    )
+    runner = OpRunner()
+    view = ChildRecordView(services, runner)
+    qtbot.addWidget(view)
+    view.resize(500, 900)
+    view.show()
+    with qtbot.waitSignal(view.strategies_box.loaded, timeout=5000):
+        view.show_child(read_child_view(services, vault.child_id))
+    timeline = view.timeline
+
+    def enter_on(entity: str) -> None:
+        row = next(
+            n
+            for n in range(timeline.model.rowCount())
+            if (entry := timeline.model.entry(n)) is not None and entry.entity == entity
+        )
+        timeline.list.setFocus()
+        timeline.list.setCurrentIndex(timeline.model.index(row))
+        qtbot.keyClick(timeline.list, Qt.Key.Key_Return)
+
+    enter_on("child_strategy")
+    assert _focused() is view.strategies_box.note_buttons[0]
+    with qtbot.waitSignal(view.session_requested, timeout=2000) as asked:
+        enter_on("session")
+    assert asked.args == [session]
     runner.wait_for_idle()

@@ -107,7 +107,7 @@ def test_enter_on_an_entry_asks_to_open_its_record(qtbot, vault: Vault, view) ->
     with qtbot.waitSignal(view.open_requested, timeout=2000) as opened:
         qtbot.keyClick(view.list, Qt.Key.Key_Return)
     assert opened.args == [entry.entity, entry.record_id]
-    assert entry.entity in ("observation", "attendance")
+    assert entry.entity in ("observation", "session")
 
 
 def test_kinds_filter_the_timeline(qtbot, vault: Vault, view: TimelineView) -> None:

@@ -280,16 +280,18 @@ _STRATEGY_SQL = (
 #: line here and a function saying what it is)
 SOURCES: tuple[Source, ...] = (
     Source(
+        # a mark opens its session's register: one mark per child and session, so the
+        # session's id also breaks ties
         "attendance",
         TimelineKind.ATTENDANCE,
-        "attendance",
-        "SELECT a.id, s.date, s.start_time, g.name, s.theme, a.status, a.came_with, "
+        "session",
+        "SELECT s.id, s.date, s.start_time, g.name, s.theme, a.status, a.came_with, "
         f"substr(a.note, 1, {_N}) FROM attendance a JOIN sessions s ON s.id = a.session_id "
         "JOIN groups g ON g.id = s.group_id WHERE a.child_id = :child "
         "AND a.deleted_at IS NULL AND s.deleted_at IS NULL AND g.deleted_at IS NULL",
         "s.date",
         "s.start_time",
-        "a.id",
+        "s.id",
         _attendance,
     ),
     Source(

@@ -182,6 +182,8 @@ def _fill_rows(
 
 class ChildRecordView(QScrollArea):
     edit_requested = Signal(object)  # ChildRecord
+    #: a mark on the timeline was opened: show that session's register
+    session_requested = Signal(str)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -387,6 +389,10 @@ class ChildRecordView(QScrollArea):
         """An entry of the timeline asked to be opened (Enter or double-click)."""
         if entity == "observation":
             self.open_observation(record_id)
+        elif entity == "session":
+            self.session_requested.emit(record_id)
+        elif entity == "child_strategy":
+            self.strategies_box.show_strategy(record_id)
 
     def _child_id(self) -> str | None:
         return self.view.record.id if self.view is not None else None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -209,6 +210,24 @@ class StrategiesBox(QGroupBox):
             self.stopped_button.setChecked(False)
         self.stopped.setVisible(bool(stopped) and self.stopped_button.isChecked())
         self.loaded.emit(child_id)
+
+    def show_strategy(self, child_strategy_id: str) -> None:
+        """Take the keyboard to one of the child's strategies (opened from the timeline): its
+        "Note progress…" button while it is going, else the stopped list, shown."""
+        active = [r.id for r in self.rows if r.active]
+        if child_strategy_id in active:
+            target = self.note_buttons[active.index(child_strategy_id)]
+        elif any(r.id == child_strategy_id for r in self.rows):
+            self.stopped_button.setChecked(True)
+            target = self.stopped_button
+        else:
+            return
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(target)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _toggle_stopped(self, on: bool) -> None:
         self.stopped.setVisible(on)

@@ -49,7 +49,7 @@ ALL_KINDS = frozenset(TimelineKind)
 EMPTY = "Nothing recorded for this child yet."
 EMPTY_FILTERED = "Nothing of the kinds ticked is recorded for this child."
 NO_KIND = "Tick at least one kind of entry to see the timeline."
-OPEN_HINT = "Enter or a double-click opens an observation."
+OPEN_HINT = "Enter or a double-click opens an observation, a session or a strategy."
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -235,7 +235,8 @@ class TimelineView(QWidget):
         self.list.setModel(self.model)
         self.list.setAccessibleName("Timeline entries, newest first")
         self.list.setAccessibleDescription(
-            "Press Enter on an observation to open it; older entries load as you scroll."
+            "Press Enter on an observation, a session mark or a strategy to open it; older "
+            "entries load as you scroll."
         )
         self.list.setUniformItemSizes(True)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

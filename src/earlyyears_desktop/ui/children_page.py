@@ -47,6 +47,8 @@ class ChildrenPage(Page):
     list_ready = Signal(int)
     #: emitted when a child's record has been shown
     record_shown = Signal(str)
+    #: a session's register asked for from a child's timeline
+    session_requested = Signal(str)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -137,6 +139,7 @@ class ChildrenPage(Page):
 
         self.record = ChildRecordView(services, runner)
         self.record.edit_requested.connect(self.edit_child)
+        self.record.session_requested.connect(self.session_requested)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         list_side = QWidget()
         list_layout = QVBoxLayout(list_side)

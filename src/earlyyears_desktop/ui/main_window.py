@@ -347,8 +347,10 @@ class MainWindow(QMainWindow):
             self._groups = groups
             return groups
         if spec.key == "children":
-            self._children = ChildrenPage(services, runner)
-            return self._children
+            children = ChildrenPage(services, runner)
+            children.session_requested.connect(self.open_session)
+            self._children = children
+            return children
         if spec.key == "observations":
             observations = ObservationsPage(services, runner)
             observations.observation_requested.connect(self.open_observation)
