@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.services.clock import Clock
@@ -48,6 +49,9 @@ def runner(qtbot) -> Iterator[object]:
     runner = OpRunner()
     yield runner
     runner.wait_for_idle()
+    # Deliver the results still queued for the GUI thread while this test's widgets live
+    # (qtbot closes them after this), not into the next test's event loop.
+    QApplication.processEvents()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import AreaOfNeed, StrategyProgress
 from earlyyears_desktop.services.child_strategies import ChildStrategyRow, LibraryChoice
@@ -167,8 +168,8 @@ class StrategiesBox(QGroupBox):
         self.stopped_button.hide()
 
     def _show(self, generation: int, child_id: str, rows: Sequence[ChildStrategyRow]) -> None:
-        if generation != self._generation:
-            return  # another child, or a newer read, since
+        if generation != self._generation or not isValid(self):
+            return  # another child, or a newer read, since; or the record has been closed
         self.message.clear_message()
         self.rows = tuple(rows)
         active = [r for r in rows if r.active]
@@ -236,7 +237,8 @@ class StrategiesBox(QGroupBox):
         )
 
     def _failed(self, error: BaseException) -> None:
-        self.message.show_message(error_text(error))
+        if isValid(self):
+            self.message.show_message(error_text(error))
 
     def _on_changes(self, changes: Changes) -> None:
         if self.child_id is not None and changes.touches(*STRATEGY_ENTITIES):
