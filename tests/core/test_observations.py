@@ -17,7 +17,12 @@ from sqlalchemy import select
 
 from earlyyears_desktop.domain.enums import Discipline, ObservationChange, Role
 from earlyyears_desktop.domain.errors import NotFound, ValidationError
-from earlyyears_desktop.domain.models import Observation, ObservationRevision
+from earlyyears_desktop.domain.models import (
+    Observation,
+    ObservationRevision,
+    PlanOutcome,
+    SupportPlan,
+)
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
@@ -29,7 +34,12 @@ from earlyyears_desktop.services.observation_rules import (
     ObservationValues,
 )
 from earlyyears_desktop.services.observations import ObservationInput, ObservationService
-from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Actor, UnitOfWork
+from earlyyears_desktop.services.unit_of_work import (
+    INCLUDE_DELETED,
+    Actor,
+    UnitOfWork,
+    mark_deleted,
+)
 
 from ..fast_vaults import FAST_KDF, PASSPHRASE
 from .conftest import TODAY
@@ -145,6 +155,35 @@ def test_an_outcome_must_be_one_of_this_childs_plans(services: Services, child: 
     assert refused.value.field == "outcome_id"
     linked = services.observations.get(_add(services, other, "Took a turn", outcome_id=theirs.id))
     assert (linked.outcome_id, linked.outcome_text) == (theirs.id, theirs.outcome)
+
+
+def test_an_outcome_whose_plan_is_gone_stays_linked_through_an_edit(
+    services: Services, child: str
+) -> None:
+    """Correcting a word keeps the evidence linked to an outcome deleted since; the outcome
+    cannot be chosen anew."""
+    plan = services.support.add_plan(
+        child,
+        started_on=TODAY - dt.timedelta(days=30),
+        review_on=TODAY + dt.timedelta(days=30),
+        outcomes=[("Will point to ask for a snack", "communication_and_interaction")],
+        interventions="Snack-time choices",
+        expected_impact="",
+    ).id
+    [outcome] = services.observations.outcomes_for_child(child)
+    linked = _add(services, child, "Pointed at the raisns", outcome_id=outcome.id)
+    with services.uow.write() as tx:
+        mark_deleted(tx.session, PlanOutcome, outcome.id)
+        mark_deleted(tx.session, SupportPlan, plan)
+    detail = services.observations.get(linked)
+    corrected = ObservationInput(
+        child, "Pointed at the raisins", detail.observed_on, outcome_id=outcome.id
+    ).values
+    services.observations.edit(linked, corrected, reason="Spelling")
+    assert services.observations.get(linked).outcome_id == outcome.id
+    with pytest.raises(ValidationError) as refused:
+        _add(services, child, "Pointed again", outcome_id=outcome.id)
+    assert refused.value.field == "outcome_id"
 
 
 def test_long_and_right_to_left_text_is_kept_exactly_and_found(

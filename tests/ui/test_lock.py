@@ -78,3 +78,21 @@ def test_input_postpones_auto_lock(qtbot, window, unlock):
         qtbot.keyClick(window.nav, Qt.Key.Key_Down)
     assert not window.is_locked
     qtbot.waitUntil(lambda: window.is_locked, timeout=15_000)
+
+
+def test_an_observation_read_when_the_lock_comes_opens_no_dialog(qtbot, window, unlock):
+    """An observation asked for just before locking is read while the worker drains; the
+    dialog it would open is closed with the rest, so its words are never left on screen."""
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    unlock(window)
+    page = open_children(qtbot, window)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(lambda: page.record.view is not None, timeout=5000)
+    page.record.add_observation()  # its form is read on the worker: still queued
+
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+
+    assert window.is_locked
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+    assert not shown

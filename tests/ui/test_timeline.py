@@ -129,6 +129,19 @@ def test_kinds_filter_the_timeline(qtbot, vault: Vault, view: TimelineView) -> N
     assert all(box.isChecked() for box in view.toggles.values())
 
 
+def test_typed_markup_is_shown_as_typed_in_a_tooltip(qtbot, vault: Vault, runner) -> None:
+    services = vault.services
+    child = services.children.create_child(ChildInput("Ana", "Mäkelä", dt.date(2023, 1, 9))).id
+    services.observations.add(ObservationInput(child, "Said <b>more</b> & waved", TODAY))
+    widget = TimelineView(services, runner)
+    qtbot.addWidget(widget)
+    widget.show_child(child, services.timeline.page(child))
+    tip = widget.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Said &lt;b&gt;more&lt;/b&gt; &amp; waved" in tip and "<b>" not in tip
+    spoken = widget.model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "Said <b>more</b> & waved" in spoken  # a screen reader reads the words
+
+
 def test_a_child_with_nothing_recorded_says_so(qtbot, vault: Vault, view) -> None:
     view.show_child(vault.empty_child, vault.services.timeline.page(vault.empty_child))
     assert view.empty.isVisible() and view.empty.text() == EMPTY

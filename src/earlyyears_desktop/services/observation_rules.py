@@ -57,10 +57,17 @@ class ObservationValues:
 
 
 def checked_values(
-    session: Session, child_id: str, values: ObservationValues, now: dt.datetime
+    session: Session,
+    child_id: str,
+    values: ObservationValues,
+    now: dt.datetime,
+    stored_outcome_id: str | None = None,
 ) -> dict[str, object]:
     """The columns to store for `values` of an observation of `child_id`, or a
-    ValidationError naming the first field that is wrong. `now` is the local time."""
+    ValidationError naming the first field that is wrong. `now` is the local time.
+
+    The outcome an observation already links to is kept even when its plan has since been
+    closed or deleted (`stored_outcome_id`): correcting a word must not unlink evidence."""
     body = optional_text(values.text)
     if not body:
         raise ValidationError("text", "Please write what you saw.")
@@ -84,8 +91,10 @@ def checked_values(
     child = get_live(session, Child, child_id)
     if values.observed_on < child.date_of_birth:
         raise ValidationError("observed_on", "The date is before the child was born.")
-    if values.outcome_id is not None and values.outcome_id not in plan_outcome_ids(
-        session, child_id
+    if (
+        values.outcome_id is not None
+        and values.outcome_id != stored_outcome_id
+        and values.outcome_id not in plan_outcome_ids(session, child_id)
     ):
         raise ValidationError(
             "outcome_id", "Please choose an outcome from this child's support plans."

@@ -144,7 +144,9 @@ class ObservationService:
                     "This observation was changed while you were editing it. "
                     "Please open it again and make your change again."
                 )
-            values = checked_values(tx.session, record.child_id, changes, now)
+            values = checked_values(
+                tx.session, record.child_id, changes, now, stored_outcome_id=record.outcome_id
+            )
             if all(getattr(record, key) == value for key, value in values.items()):
                 return Saved(Changes(), observation_id)
             needed = why_reason_needed(

@@ -9,6 +9,8 @@ asks for its record to be opened (`open_requested(entity, record_id)`).
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -191,7 +193,12 @@ class TimelineModel(QAbstractListModel):
             return f"{when(entry)} · {entry.kind.one}\n{entry.title}\n{entry.detail}"
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             detail = f". {entry.detail}" if entry.detail else ""
-            return f"{entry.kind.one}, {when(entry)}: {entry.title}{detail}"
+            said = f"{entry.kind.one}, {when(entry)}: {entry.title}{detail}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                # A tooltip that looks like HTML is drawn as HTML: what was typed ("<b>")
+                # is shown as typed.
+                return f"<p>{html.escape(said)}</p>"
+            return said
         return None
 
 

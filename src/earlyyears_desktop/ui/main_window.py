@@ -442,9 +442,7 @@ class MainWindow(QMainWindow):
         if self.opened is None:
             return
         self.idle.stop()
-        for dialog in self.findChildren(QDialog):
-            if dialog.isVisible():
-                dialog.reject()
+        self._close_dialogs()
         # Typing still waiting to be saved (session notes) is queued before the worker is
         # drained, so it is written while the vault is still open.
         for page in self.pages.values():
@@ -452,6 +450,9 @@ class MainWindow(QMainWindow):
             if callable(flush):
                 flush()
         self._drain()
+        # A result delivered while draining may have opened a dialog (an observation read
+        # for the record): close those too, before anything personal could stay on screen.
+        self._close_dialogs()
         for page in self.pages.values():
             if isinstance(page, Page):
                 page.clear_personal_data()
@@ -474,6 +475,11 @@ class MainWindow(QMainWindow):
         log.info("Vault locked")
         self.show_locked()
         self.locked.emit()
+
+    def _close_dialogs(self) -> None:
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
 
     def _drain(self) -> None:
         """Let queued work finish and deliver its results now, so nothing lands after the
