@@ -35,7 +35,7 @@ def child_strategies_shots(app: QApplication, window: MainWindow, out: Path) -> 
             StrategyProgress.SOME_PROGRESS.value,
             "Mum says they tried it most days this week; early days, but a good start.",
         )
-    spare = [c for c in service.library() if c.id not in agreed]
+    spare = [c for c in window.services.strategies.find() if c.id not in agreed]
     today = window.services.clock.today()
     service.agree(
         child_id,

@@ -76,7 +76,7 @@ def test_agree_from_the_library(library: Library) -> None:
 def test_agree_one_written_for_the_child_never_a_library_row(library: Library) -> None:
     services = library.services
     child = _child(services)
-    before = {c.id for c in services.child_strategies.library()}
+    before = {c.id for c in services.strategies.find()}
     saved = services.child_strategies.agree(
         child,
         None,
@@ -89,7 +89,7 @@ def test_agree_one_written_for_the_child_never_a_library_row(library: Library) -
         ),
     )
     assert "strategy" not in saved.changes.records
-    assert {c.id for c in services.child_strategies.library()} == before
+    assert {c.id for c in services.strategies.find()} == before
     (row,) = services.child_strategies.for_child(child)
     assert row.own and row.strategy_id is None
     assert row.title == "Tummy time with the mirror"

@@ -165,7 +165,7 @@ def test_agree_note_and_stop_by_keyboard_alone(qtbot, vault: Vault) -> None:
 
 def test_write_one_for_the_child_and_errors_beside_the_fields(qtbot, vault: Vault) -> None:
     services = vault.services
-    board = next(c.id for c in services.child_strategies.library() if c.title == BOARD)
+    board = next(c.id for c in services.strategies.find() if c.title == BOARD)
     services.child_strategies.agree(vault.child_id, board, agreed_with="Mum")
     runner = OpRunner()
     box = StrategiesBox(services, runner)

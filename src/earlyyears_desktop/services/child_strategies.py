@@ -49,19 +49,6 @@ class OwnStrategy:
 
 
 @dataclass(frozen=True)
-class LibraryChoice:
-    """A library strategy as the "agree a strategy" list shows it."""
-
-    id: str
-    title: str
-    area_of_need: str
-    practitioner_wording: str
-    try_at_home: str
-    tags: str
-    from_central: bool
-
-
-@dataclass(frozen=True)
 class ProgressNote:
     id: str
     noted_on: dt.date
@@ -261,23 +248,6 @@ class ChildStrategyService:
             reverse=True,
         )
         return active + stopped
-
-    def library(self) -> list[LibraryChoice]:
-        """Every strategy in the library, by title, to choose one for a child."""
-        with self.uow.read() as session:
-            choices = [
-                LibraryChoice(
-                    s.id,
-                    s.title,
-                    s.area_of_need,
-                    s.practitioner_wording,
-                    s.try_at_home,
-                    s.tags,
-                    bool(s.from_central),
-                )
-                for s in session.scalars(select(Strategy))
-            ]
-        return sorted(choices, key=lambda c: c.title.casefold())
 
 
 def _own_words(own: OwnStrategy) -> dict[str, str]:

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import AreaOfNeed, StrategyProgress
-from earlyyears_desktop.services.child_strategies import ChildStrategyRow, LibraryChoice
+from earlyyears_desktop.services.child_strategies import ChildStrategyRow
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.strategies import StrategyRow
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.child_strategy_dialogs import (
     AgreeStrategyDialog,
@@ -251,14 +252,14 @@ class StrategiesBox(QGroupBox):
         child_id = self.child_id
         if child_id is None:
             return
-        service = self.services.child_strategies
+        library = self.services.strategies
         self.runner.run(
-            service.library,
+            library.find,
             on_done=lambda library: self._open_agree(child_id, library),
             on_error=self._failed,
         )
 
-    def _open_agree(self, child_id: str, library: Sequence[LibraryChoice]) -> None:
+    def _open_agree(self, child_id: str, library: Sequence[StrategyRow]) -> None:
         if child_id != self.child_id:
             return
         going = {r.strategy_id for r in self.rows if r.active and r.strategy_id is not None}

@@ -28,10 +28,10 @@ from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.services.child_strategies import (
     ChildStrategyRow,
-    LibraryChoice,
     OwnStrategy,
 )
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.strategies import StrategyRow
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
@@ -65,11 +65,11 @@ def _text_box(name: str, lines: int = 3) -> QPlainTextEdit:
     return box
 
 
-def _matches(choice: LibraryChoice, words: Sequence[str], area: str | None) -> bool:
+def _matches(choice: StrategyRow, words: Sequence[str], area: str | None) -> bool:
     """Every word typed starts a word of the strategy's title, tags or wording."""
     if area is not None and choice.area_of_need != area:
         return False
-    text = (choice.title, choice.tags, choice.practitioner_wording, choice.try_at_home)
+    text = (choice.title, *choice.tags, choice.practitioner_wording, choice.try_at_home)
     found = re.findall(r"\w+", search_key(" ".join(text)))
     return all(any(word.startswith(typed) for word in found) for typed in words)
 
@@ -107,7 +107,7 @@ class AgreeStrategyDialog(FormDialog):
         services: Services,
         runner: OpRunner,
         child_id: str,
-        library: Sequence[LibraryChoice],
+        library: Sequence[StrategyRow],
         parent: QWidget | None = None,
         *,
         already_agreed: Collection[str] = (),
@@ -214,7 +214,7 @@ class AgreeStrategyDialog(FormDialog):
         self._filter()
         self._switch()
 
-    def _item(self, choice: LibraryChoice) -> QListWidgetItem:
+    def _item(self, choice: StrategyRow) -> QListWidgetItem:
         parts = [choice.title]
         if choice.area_of_need:
             parts.append(label_of(AreaOfNeed, choice.area_of_need))
@@ -247,7 +247,7 @@ class AgreeStrategyDialog(FormDialog):
         self.empty.setVisible(not shown)
         self._show_preview()
 
-    def chosen(self) -> LibraryChoice | None:
+    def chosen(self) -> StrategyRow | None:
         item = self.choices.currentItem()
         if item is None or item.isHidden():
             return None
