@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -37,14 +37,26 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.register import RegisterView
 
 
-def _app() -> QApplication:
+def qt_app() -> QApplication:
     app = QApplication.instance()
     return app if isinstance(app, QApplication) else QApplication([])
 
 
+def interleaved_ms(steps: Sequence[Callable[[], object]], pairs: int) -> list[list[float]]:
+    """Each step timed in turn (A B C A B C ...), `pairs` rounds after one warm-up round that
+    is not counted: one list of milliseconds per step."""
+    times: list[list[float]] = [[] for _ in steps]
+    for _ in range(pairs + 1):
+        for step, taken in zip(steps, times, strict=True):
+            start = time.perf_counter()
+            step()
+            taken.append((time.perf_counter() - start) * 1000)
+    return [taken[1:] for taken in times]
+
+
 def measure_register_open_ms(services: Services, session_id: str, repeats: int = 5) -> float:
     """Median time to read a register and build its widget, in milliseconds."""
-    app = _app()
+    app = qt_app()
     runner = OpRunner()
     # the first run warms caches; it is not counted
     times = [_open_register_ms(app, services, runner, session_id) for _ in range(repeats + 1)]
@@ -118,21 +130,22 @@ def measure_register_open_vs_query(
     service's read alone, `AttendanceService.register`, taken after each query) says how much
     of the opening is the read and how much the widgets.
     """
-    app = _app()
+    app = qt_app()
     runner = OpRunner()
     opens: list[float] = []
-    queries: list[float] = []
-    reads: list[float] = []
-    for _ in range(pairs + 1):
+
+    def open_register() -> None:
         opens.append(_open_register_ms(app, services, runner, session_id))
-        start = time.perf_counter()
-        register_rows_query(connection, session_id)
-        queries.append((time.perf_counter() - start) * 1000)
-        start = time.perf_counter()
-        services.attendance.register(session_id)
-        reads.append((time.perf_counter() - start) * 1000)
-    # the warm-up pair is not counted
-    opens, queries, reads = opens[1:], queries[1:], reads[1:]
+
+    _, queries, reads = interleaved_ms(
+        [
+            open_register,
+            lambda: register_rows_query(connection, session_id),
+            lambda: services.attendance.register(session_id),
+        ],
+        pairs,
+    )
+    opens = opens[1:]  # the widget's own clock, without the warm-up round
     return {
         "register_open_ms": statistics.median(opens),
         "register_query_ms": statistics.median(queries),
@@ -150,7 +163,7 @@ def measure_mark_p95_ms(
 
     Marks alternate between present and late so every one is a real, durable write.
     """
-    app = _app()
+    app = qt_app()
     runner = OpRunner()
     view = RegisterView(services, runner, session_id, load=False)
     view.show_register(services.attendance.register(session_id), [])

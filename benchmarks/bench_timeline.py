@@ -34,6 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
+from benchmarks.bench_register import interleaved_ms, qt_app
 from earlyyears_desktop.domain.enums import AreaOfNeed, ObservationContext
 from earlyyears_desktop.domain.models import Observation
 from earlyyears_desktop.services.container import Services
@@ -74,11 +75,6 @@ FIRST_PAGE_SQL = (
     "AND r.deleted_at IS NULL AND p.deleted_at IS NULL "
     "ORDER BY r.reviewed_on DESC, r.id DESC LIMIT :n",
 )
-
-
-def _app() -> QApplication:
-    app = QApplication.instance()
-    return app if isinstance(app, QApplication) else QApplication([])
 
 
 def prepare_child(services: Services, observations: int = OBSERVATIONS, seed: int = 11) -> str:
@@ -180,21 +176,23 @@ def measure_timeline_open_vs_query(
     """Opening the timeline and its floor, interleaved `pairs` times after one warm-up pair,
     for a child with `observations` observations (`prepare_child`)."""
     child_id = prepare_child(services, observations)
-    app = _app()
+    app = qt_app()
     runner = OpRunner()
     opens: list[float] = []
-    queries: list[float] = []
-    reads: list[float] = []
-    for _ in range(pairs + 1):
+
+    def open_timeline() -> None:
         opens.append(_open_timeline_ms(app, services, runner, child_id))
-        start = time.perf_counter()
-        timeline_rows_query(connection, child_id)
-        queries.append((time.perf_counter() - start) * 1000)
-        start = time.perf_counter()
-        services.timeline.page(child_id)
-        reads.append((time.perf_counter() - start) * 1000)
+
+    _, queries, reads = interleaved_ms(
+        [
+            open_timeline,
+            lambda: timeline_rows_query(connection, child_id),
+            lambda: services.timeline.page(child_id),
+        ],
+        pairs,
+    )
     runner.wait_for_idle()
-    opens, queries, reads = opens[1:], queries[1:], reads[1:]
+    opens = opens[1:]  # the widget's own clock, without the warm-up round
     if details is not None:
         details.extend(
             [
