@@ -116,7 +116,7 @@ def prepare_child(services: Services, observations: int = OBSERVATIONS, seed: in
     services.child_strategies.agree(
         child_id, strategy, agreed_with="Mum", agreed_on=today - dt.timedelta(days=30)
     )
-    support.record_visit(
+    services.home_visits.record(
         child_id,
         today - dt.timedelta(days=3),
         carers_present="Mum",

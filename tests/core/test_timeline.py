@@ -78,7 +78,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     agree = services.child_strategies.agree
     ids["agreed"] = agree(child, board, agreed_with="Mum", agreed_on=D(2026, 10, 1)).id
     ids["stopped"] = agree(child, timer, agreed_with="Mum", agreed_on=D(2026, 9, 20)).id
-    ids["visit"] = services.support.record_visit(
+    ids["visit"] = services.home_visits.record(
         child,
         D(2026, 10, 14),
         carers_present="Mum",

@@ -59,14 +59,25 @@ def test_a_revision_only_adds_members_each_with_a_default(entity: str) -> None:
         assert set(later.widened) <= revisions[0]
 
 
-def test_the_changed_entities_of_this_release_are_schema_2() -> None:
+def test_the_changed_entities_of_the_releases_are_schema_2() -> None:
     assert {t.entity: t.schema for t in record_types.SYNCED_TYPES if t.schema > 1} == {
+        # revision 1.2 of the bundle format
         "observation": 2,
         "strategy": 2,
         "child_strategy": 2,
+        # revision 1.3: Portage and support plans
+        "home_visit": 2,
+        "teaching_target": 2,
+        "visit_target_progress": 2,
+        "support_plan": 2,
+        "plan_outcome": 2,
+        "plan_review": 2,
     }
     assert members("strategy", 2) - members("strategy", 1) == {"tags"}
     assert "observed_at" not in members("observation", 1)
+    assert members("visit_target_progress", 2) - members("visit_target_progress", 1) == {
+        "step_id"
+    }
 
 
 def test_announced_names() -> None:
@@ -91,6 +102,12 @@ def test_format_1_names_accept_only_the_unchanged_types() -> None:
         "observation",
         "strategy",
         "child_strategy",
+        "home_visit",
+        "teaching_target",
+        "visit_target_progress",
+        "support_plan",
+        "plan_outcome",
+        "plan_review",
     }
     assert sendable(["observation@2"], ["observation"]) == {"observation"}
     assert sendable(["observation"], ["observation"]) == frozenset()

@@ -29,6 +29,7 @@ from earlyyears_desktop.services.children import CarerInput, ChildInput, TeamMem
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.services.groups import GroupInput
+from earlyyears_desktop.services.home_visits import StepRating
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import OpenVault
@@ -301,7 +302,7 @@ def populate(services: Services, seed: int = 20261126) -> str:
 
     # Portage home visits with small-step teaching targets for a few children.
     for cid, name, _ in children[:6]:
-        target = support.add_target(
+        target = services.targets.add(
             cid,
             "Communication",
             f"{name} will ask for 'more' using a word or sign",
@@ -311,21 +312,22 @@ def populate(services: Services, seed: int = 20261126) -> str:
                 "Uses the sign or word 'more' with a model",
                 "Uses 'more' without a model",
             ],
-            start,
+            set_on=start,
+            set_with="Mum",
         ).id
         for week in range(0, 10, 2):
             visit_day = start + dt.timedelta(days=7 * week + 1)
             if visit_day >= today:
                 break
             next_day = visit_day + dt.timedelta(days=14)
-            support.record_visit(
+            services.home_visits.record(
                 cid,
                 visit_day,
                 carers_present="Mum",
                 activities="Bubbles, posting box, action rhymes",
                 family_will_practise="Pause during bubbles and wait for a look or a sign before blowing more.",
                 next_visit_on=next_day,
-                progress=[(target, list(ProgressRating)[min(week // 3, 2)].value, "")],
+                ratings=[StepRating(target, list(ProgressRating)[min(week // 3, 2)])],
             )
             services.observations.add(
                 ObservationInput(

@@ -115,15 +115,47 @@ class StrategyProgress(LabelledEnum):
 
 class TargetStatus(LabelledEnum):
     ACTIVE = "active"
+    #: finished: every step achieved, or the worker and family agree it is met
     ACHIEVED = "achieved"
     PAUSED = "paused"
+    #: stopped before it was met, with a reason
+    STOPPED = "stopped"
 
 
 class ProgressRating(LabelledEnum):
-    NOT_YET = "not_yet"
+    """How a teaching target's current step went at a home visit (Portage's three words)."""
+
     EMERGING = "emerging"
     DEVELOPING = "developing"
-    SECURE = "secure"
+    ACHIEVED = "achieved"
+
+
+class VisitRhythm(LabelledEnum):
+    """How often a family on a Portage caseload is visited."""
+
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    EVERY_THREE_WEEKS = "every_three_weeks"
+    MONTHLY = "monthly"
+
+    @property
+    def days(self) -> int:
+        return {"weekly": 7, "fortnightly": 14, "every_three_weeks": 21, "monthly": 28}[self.value]
+
+
+class VisitStatus(LabelledEnum):
+    #: started and still being written (autosaved as it is typed)
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"
+
+
+class OutcomeProgress(LabelledEnum):
+    """Progress against one outcome of a support plan, judged at a review."""
+
+    ACHIEVED = "achieved"
+    GOOD_PROGRESS = "good_progress"
+    SOME_PROGRESS = "some_progress"
+    LITTLE_PROGRESS = "little_progress"
 
 
 class PlanStatus(LabelledEnum):
@@ -152,5 +184,10 @@ _LABELS: dict[LabelledEnum, str] = {
     StrategyProgress.GOING_WELL: "Going well",
     StrategyProgress.SOME_PROGRESS: "Some progress",
     StrategyProgress.NOT_WORKING: "Not working yet",
-    ProgressRating.NOT_YET: "Not yet",
+    VisitRhythm.EVERY_THREE_WEEKS: "Every three weeks",
+    VisitStatus.IN_PROGRESS: "In progress",
+    OutcomeProgress.ACHIEVED: "Achieved",
+    OutcomeProgress.GOOD_PROGRESS: "Good progress",
+    OutcomeProgress.SOME_PROGRESS: "Some progress",
+    OutcomeProgress.LITTLE_PROGRESS: "Little or no progress yet",
 }

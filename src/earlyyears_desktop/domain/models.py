@@ -4,6 +4,9 @@ Every synchronised record (a subclass of `Synced`) has a UUID key, a version cou
 timestamps, the device that last changed it and a tombstone instead of a hard delete. The
 services bump the version and write the audit event and change-log entry in the same
 transaction (see `services.unit_of_work`).
+
+Why this file is long: every table of the vault is here, in one metadata, so that the
+foreign keys between them, the Alembic revisions and the record registry read one module.
 """
 
 from __future__ import annotations
@@ -326,8 +329,28 @@ class ChildStrategyNote(Synced):
     author_id: Mapped[str | None] = _fk_opt("practitioners.id")
 
 
+class CaseloadEntry(Synced):
+    """A family on a Portage worker's caseload: who visits, how often, since when."""
+
+    __tablename__ = "caseload_entries"
+    entity = "caseload_entry"
+
+    child_id: Mapped[str] = _fk("children.id")
+    #: the worker whose caseload it is (None: not allocated)
+    practitioner_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    #: `VisitRhythm`: weekly, fortnightly...
+    rhythm: Mapped[str] = mapped_column(String(30), default="fortnightly")
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    close_reason: Mapped[str] = mapped_column(Text, default="")
+
+
 class HomeVisit(Synced):
-    """A Portage (or other) visit to the family's home."""
+    """A Portage (or other) visit to the family's home.
+
+    Started in the family's living room and autosaved as it is typed (`status` in progress),
+    then finished; an edit after that keeps the previous values in `HomeVisitRevision`.
+    """
 
     __tablename__ = "home_visits"
     entity = "home_visit"
@@ -340,35 +363,100 @@ class HomeVisit(Synced):
     family_will_practise: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     next_visit_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    #: `VisitStatus`; a visit written before visits could be in progress was finished
+    status: Mapped[str] = mapped_column(String(20), default="finished")
+    siblings_present: Mapped[str] = mapped_column(String(300), default="")
+    #: other professionals at the visit (an interpreter, a therapist...)
+    others_present: Mapped[str] = mapped_column(String(300), default="")
+    #: how it went, in words for the family's visit record
+    how_it_went: Mapped[str] = mapped_column(Text, default="")
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+
+class HomeVisitRevision(Synced):
+    """One edit of a finished home visit: the values before, who changed them, when and why."""
+
+    __tablename__ = "home_visit_revisions"
+    entity = "home_visit_revision"
+
+    home_visit_id: Mapped[str] = _fk("home_visits.id")
+    revised_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revised_by: Mapped[str | None] = _fk_opt("practitioners.id")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: the changed fields' previous values, a JSON object (field name -> value; dates ISO)
+    previous: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class VisitStrategy(Synced):
+    """A strategy shared with the family at a home visit, in the words they were given."""
+
+    __tablename__ = "visit_strategies"
+    entity = "visit_strategy"
+
+    home_visit_id: Mapped[str] = _fk("home_visits.id")
+    #: the library strategy it came from (None: written for this visit)
+    strategy_id: Mapped[str | None] = _fk_opt("strategies.id")
+    title: Mapped[str] = mapped_column(String(200))
+    try_at_home: Mapped[str] = mapped_column(Text, default="")
 
 
 class TeachingTarget(Synced):
+    """A Portage teaching target set with the family, taught in small steps (`TargetStep`)."""
+
     __tablename__ = "teaching_targets"
     entity = "teaching_target"
 
     child_id: Mapped[str] = _fk("children.id")
     skill_area: Mapped[str] = mapped_column(String(120))
     target: Mapped[str] = mapped_column(Text)
-    #: newline-separated small steps
+    #: the small steps as first set, newline-separated (the steps themselves: `TargetStep`)
     small_steps: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="active")
     set_on: Mapped[dt.date] = mapped_column(Date)
+    #: finished on (status achieved)
     achieved_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    #: who in the family it was set with ("Mum (Amara)")
+    set_with: Mapped[str] = mapped_column(String(200), default="")
+    set_by: Mapped[str | None] = _fk_opt("practitioners.id")
+    stopped_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    #: why it was finished or stopped
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class TargetStep(Synced):
+    """One small step of a teaching target, in order; the current step is the first not yet
+    achieved."""
+
+    __tablename__ = "target_steps"
+    entity = "target_step"
+
+    target_id: Mapped[str] = _fk("teaching_targets.id")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    achieved_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    achieved_by: Mapped[str | None] = _fk_opt("practitioners.id")
 
 
 class VisitTargetProgress(Synced):
+    """How a target's step went at a visit: Emerging, Developing or Achieved."""
+
     __tablename__ = "visit_target_progress"
     __table_args__ = (UniqueConstraint("home_visit_id", "target_id"),)
     entity = "visit_target_progress"
 
     home_visit_id: Mapped[str] = _fk("home_visits.id")
     target_id: Mapped[str] = _fk("teaching_targets.id")
-    rating: Mapped[str] = mapped_column(String(20), default="not_yet")
+    #: `ProgressRating`
+    rating: Mapped[str] = mapped_column(String(20), default="emerging")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: the step worked on (None: rated before targets had steps of their own)
+    step_id: Mapped[str | None] = _fk_opt("target_steps.id")
 
 
 class SupportPlan(Synced):
-    """A graduated-approach support plan: outcomes, support, expected impact, review date."""
+    """A graduated-approach support plan: the assessment, outcomes with their support and
+    expected impact, who is responsible, the review date; that the parents were told SEN
+    support started; the child's one-page profile."""
 
     __tablename__ = "support_plans"
     entity = "support_plan"
@@ -377,10 +465,23 @@ class SupportPlan(Synced):
     title: Mapped[str] = mapped_column(String(200), default="Support plan")
     started_on: Mapped[dt.date] = mapped_column(Date)
     review_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: support across the plan (each outcome's own support: `PlanOutcome.support`)
     interventions: Mapped[str] = mapped_column(Text, default="")
     expected_impact: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="active")
     author_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    assessment_summary: Mapped[str] = mapped_column(Text, default="")
+    #: who works with the child day to day (usually the key person)
+    key_person: Mapped[str] = mapped_column(String(200), default="")
+    #: when and how the parents were told that SEN support has started
+    parents_told_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    parents_told_how: Mapped[str] = mapped_column(String(200), default="")
+    #: the one-page profile: what people like and admire about the child
+    profile_admire: Mapped[str] = mapped_column(Text, default="")
+    #: what is important to the child
+    profile_important: Mapped[str] = mapped_column(Text, default="")
+    #: how best to support the child
+    profile_support: Mapped[str] = mapped_column(Text, default="")
 
 
 class PlanOutcome(Synced):
@@ -391,6 +492,30 @@ class PlanOutcome(Synced):
     outcome: Mapped[str] = mapped_column(Text)
     area_of_need: Mapped[str] = mapped_column(String(60), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: the interventions and support for this outcome
+    support: Mapped[str] = mapped_column(Text, default="")
+    expected_impact: Mapped[str] = mapped_column(Text, default="")
+    #: who does what ("Key person, daily; parents at bedtime")
+    responsible: Mapped[str] = mapped_column(String(300), default="")
+    #: when it was added (None: with the plan) and when it ended (met, or changed at a review)
+    added_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanSpecialist(Synced):
+    """A specialist involved in a plan, only with the parents' agreement (who and when)."""
+
+    __tablename__ = "plan_specialists"
+    entity = "plan_specialist"
+
+    plan_id: Mapped[str] = _fk("support_plans.id")
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(120), default="")
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    parents_agreed_on: Mapped[dt.date] = mapped_column(Date)
+    #: which parent or carer agreed
+    parents_agreed_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class PlanReview(Synced):
@@ -399,12 +524,29 @@ class PlanReview(Synced):
 
     plan_id: Mapped[str] = _fk("support_plans.id")
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    #: overall progress (progress on each outcome: `OutcomeReview`)
     progress: Mapped[str] = mapped_column(Text, default="")
     parent_views: Mapped[str] = mapped_column(Text, default="")
     child_views: Mapped[str] = mapped_column(Text, default="")
     changes_agreed: Mapped[str] = mapped_column(Text, default="")
     next_review_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     reviewer_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    #: how the child's views were gathered (watching play, choosing pictures...)
+    child_views_how: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutcomeReview(Synced):
+    """Progress against one outcome at one review."""
+
+    __tablename__ = "outcome_reviews"
+    __table_args__ = (UniqueConstraint("review_id", "outcome_id"),)
+    entity = "outcome_review"
+
+    review_id: Mapped[str] = _fk("plan_reviews.id")
+    outcome_id: Mapped[str] = _fk("plan_outcomes.id")
+    #: `OutcomeProgress`
+    progress: Mapped[str] = mapped_column(String(30), default="some_progress")
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 SYNCED_MODELS: tuple[type[Synced], ...] = (
@@ -424,12 +566,18 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     Strategy,
     ChildStrategy,
     ChildStrategyNote,
+    CaseloadEntry,
     HomeVisit,
+    HomeVisitRevision,
+    VisitStrategy,
     TeachingTarget,
+    TargetStep,
     VisitTargetProgress,
     SupportPlan,
     PlanOutcome,
+    PlanSpecialist,
     PlanReview,
+    OutcomeReview,
 )
 MODEL_BY_ENTITY: dict[str, type[Synced]] = {m.entity: m for m in SYNCED_MODELS}
 

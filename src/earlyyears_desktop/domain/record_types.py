@@ -25,6 +25,7 @@ from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.domain.models import (
     Attendance,
     Carer,
+    CaseloadEntry,
     Child,
     ChildStrategy,
     ChildStrategyNote,
@@ -34,17 +35,22 @@ from earlyyears_desktop.domain.models import (
     GroupSession,
     GroupStaff,
     HomeVisit,
+    HomeVisitRevision,
     Observation,
     ObservationRevision,
+    OutcomeReview,
     PlanOutcome,
     PlanReview,
+    PlanSpecialist,
     Practitioner,
     Strategy,
     SupportPlan,
     Synced,
+    TargetStep,
     TeachingTarget,
     TeamMember,
     Venue,
+    VisitStrategy,
     VisitTargetProgress,
 )
 
@@ -143,6 +149,9 @@ class RecordType:
 
 _HANDOUTS = ConsentKind.HANDOUTS
 _CENTRAL = ConsentKind.SHARE_WITH_CENTRAL
+#: the family's own visit records and support plan, handed to the carer whatever the consent
+#: for personalised session handouts (which is about a group's handouts naming the child)
+_FAMILYS_OWN = NoConsent("the family's own record, given to the family it belongs to")
 
 #: Every synchronised record type. The order is the foreign-key order (a record type comes
 #: after the types it refers to); return bundles are written in this order.
@@ -279,13 +288,45 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         family_consent=None,
     ),
     RecordType(
+        CaseloadEntry,
+        "family on a caseload",
+        "families on caseloads",
+        child_link=DIRECT,
+        syncs=True,
+        central_consent=_CENTRAL,
+        family_consent=None,
+    ),
+    RecordType(
         HomeVisit,
         "home visit",
         "home visits",
         child_link=DIRECT,
         syncs=True,
         central_consent=_CENTRAL,
+        family_consent=_FAMILYS_OWN,
+        later_schemas=(
+            SchemaRevision(
+                added=("status", "siblings_present", "others_present", "how_it_went", "finished_at")
+            ),
+        ),
+    ),
+    RecordType(
+        HomeVisitRevision,
+        "earlier version of a home visit",
+        "earlier versions of home visits",
+        child_link=ChildLink(("home_visit_id", "child_id")),
+        syncs=True,
+        central_consent=_CENTRAL,
         family_consent=None,
+    ),
+    RecordType(
+        VisitStrategy,
+        "strategy shared at a visit",
+        "strategies shared at visits",
+        child_link=ChildLink(("home_visit_id", "child_id")),
+        syncs=True,
+        central_consent=_CENTRAL,
+        family_consent=_FAMILYS_OWN,
     ),
     RecordType(
         TeachingTarget,
@@ -294,7 +335,21 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         child_link=DIRECT,
         syncs=True,
         central_consent=_CENTRAL,
-        family_consent=None,
+        family_consent=_FAMILYS_OWN,
+        later_schemas=(
+            SchemaRevision(
+                added=("set_with", "set_by", "stopped_on", "end_reason"), widened=("status",)
+            ),
+        ),
+    ),
+    RecordType(
+        TargetStep,
+        "small step of a target",
+        "small steps of targets",
+        child_link=ChildLink(("target_id", "child_id")),
+        syncs=True,
+        central_consent=_CENTRAL,
+        family_consent=_FAMILYS_OWN,
     ),
     RecordType(
         VisitTargetProgress,
@@ -304,7 +359,9 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         child_link=ChildLink(("home_visit_id", "child_id")),
         syncs=True,
         central_consent=_CENTRAL,
-        family_consent=None,
+        family_consent=_FAMILYS_OWN,
+        # the ratings became Portage's three words ("achieved" is new)
+        later_schemas=(SchemaRevision(added=("step_id",), widened=("rating",)),),
     ),
     RecordType(
         SupportPlan,
@@ -313,7 +370,20 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         child_link=DIRECT,
         syncs=True,
         central_consent=_CENTRAL,
-        family_consent=None,
+        family_consent=_FAMILYS_OWN,
+        later_schemas=(
+            SchemaRevision(
+                added=(
+                    "assessment_summary",
+                    "key_person",
+                    "parents_told_on",
+                    "parents_told_how",
+                    "profile_admire",
+                    "profile_important",
+                    "profile_support",
+                )
+            ),
+        ),
     ),
     RecordType(
         PlanOutcome,
@@ -322,7 +392,28 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         child_link=ChildLink(("plan_id", "child_id")),
         syncs=True,
         central_consent=_CENTRAL,
-        family_consent=None,
+        family_consent=_FAMILYS_OWN,
+        later_schemas=(
+            SchemaRevision(
+                added=(
+                    "support",
+                    "expected_impact",
+                    "responsible",
+                    "added_on",
+                    "ended_on",
+                    "end_reason",
+                )
+            ),
+        ),
+    ),
+    RecordType(
+        PlanSpecialist,
+        "specialist involved in a plan",
+        "specialists involved in plans",
+        child_link=ChildLink(("plan_id", "child_id")),
+        syncs=True,
+        central_consent=_CENTRAL,
+        family_consent=_FAMILYS_OWN,
     ),
     RecordType(
         PlanReview,
@@ -331,7 +422,17 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = (
         child_link=ChildLink(("plan_id", "child_id")),
         syncs=True,
         central_consent=_CENTRAL,
-        family_consent=None,
+        family_consent=_FAMILYS_OWN,
+        later_schemas=(SchemaRevision(added=("child_views_how",)),),
+    ),
+    RecordType(
+        OutcomeReview,
+        "progress on an outcome at a review",
+        "progress on outcomes at reviews",
+        child_link=ChildLink(("review_id", "plan_id", "child_id")),
+        syncs=True,
+        central_consent=_CENTRAL,
+        family_consent=_FAMILYS_OWN,
     ),
     RecordType(
         Observation,

@@ -21,12 +21,15 @@ from earlyyears_desktop.domain.enums import (
     LabelledEnum,
     ObservationChange,
     ObservationContext,
+    OutcomeProgress,
     PlanStatus,
     ProgressRating,
     Role,
     SessionStatus,
     StrategyProgress,
     TargetStatus,
+    VisitRhythm,
+    VisitStatus,
 )
 
 
@@ -78,10 +81,13 @@ COLUMN_VOCABULARIES: Final[Mapping[tuple[str, str], Vocabulary]] = {
     ("child_strategy", "progress"): Vocabulary(StrategyProgress),
     ("child_strategy", "area_of_need"): Vocabulary(AreaOfNeed, empty_allowed=True),
     ("child_strategy_note", "progress"): Vocabulary(StrategyProgress),
+    ("caseload_entry", "rhythm"): Vocabulary(VisitRhythm),
+    ("home_visit", "status"): Vocabulary(VisitStatus),
     ("teaching_target", "status"): Vocabulary(TargetStatus),
     ("visit_target_progress", "rating"): Vocabulary(ProgressRating),
     ("support_plan", "status"): Vocabulary(PlanStatus),
     ("plan_outcome", "area_of_need"): Vocabulary(AreaOfNeed, empty_allowed=True),
+    ("outcome_review", "progress"): Vocabulary(OutcomeProgress),
 }
 
 

@@ -22,11 +22,13 @@ from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.groups import GroupService
+from earlyyears_desktop.services.home_visits import HomeVisitService
 from earlyyears_desktop.services.observation_search import ObservationSearch
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.strategies import StrategyService
 from earlyyears_desktop.services.support import SupportService
+from earlyyears_desktop.services.targets import TargetService
 from earlyyears_desktop.services.timeline import TimelineService
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Actor, UnitOfWork
 from earlyyears_desktop.storage.keyslots import KdfParams
@@ -82,6 +84,8 @@ class Services:
         self.observations = ObservationService(self.uow, clock)
         self.observation_search = ObservationSearch(self.uow)
         self.support = SupportService(self.uow, clock)
+        self.targets = TargetService(self.uow, clock)
+        self.home_visits = HomeVisitService(self.uow, clock)
         self.strategies = StrategyService(self.uow)
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)

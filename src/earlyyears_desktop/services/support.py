@@ -1,4 +1,4 @@
-"""Strategies, Portage home visits with teaching targets, and support plans with reviews."""
+"""Support plans (assess, plan, do, review) with their reviews, and the home visits due."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
-from earlyyears_desktop.domain.enums import ProgressRating, TargetStatus
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import (
     Child,
@@ -17,8 +16,6 @@ from earlyyears_desktop.domain.models import (
     PlanOutcome,
     PlanReview,
     SupportPlan,
-    TeachingTarget,
-    VisitTargetProgress,
 )
 from earlyyears_desktop.domain.rules import optional_text, required_name
 from earlyyears_desktop.services.clock import Clock
@@ -54,77 +51,6 @@ class SupportService:
 
     def today(self) -> dt.date:
         return self.clock.today()
-
-    # ---- Portage: teaching targets and home visits ----
-
-    def add_target(
-        self,
-        child_id: str,
-        skill_area: str,
-        target: str,
-        small_steps: Sequence[str],
-        set_on: dt.date,
-    ) -> Saved[str]:
-        record = TeachingTarget(
-            child_id=child_id,
-            skill_area=required_name("skill_area", skill_area, "skill area"),
-            target=required_name("target", target, "target"),
-            small_steps="\n".join(s.strip() for s in small_steps if s.strip()),
-            status=TargetStatus.ACTIVE.value,
-            set_on=set_on,
-        )
-        with self.uow.write() as tx:
-            get_live(tx.session, Child, child_id)
-            tx.session.add(record)
-        return Saved(tx.changes, record.id)
-
-    def record_visit(
-        self,
-        child_id: str,
-        visited_on: dt.date,
-        *,
-        carers_present: str,
-        activities: str,
-        family_will_practise: str,
-        next_visit_on: dt.date | None = None,
-        notes: str = "",
-        progress: Sequence[tuple[str, str, str]] = (),
-    ) -> Saved[str]:
-        """A home visit with progress (target id, rating, note) on the targets worked on."""
-        if visited_on > self.today():
-            raise ValidationError("visited_on", "The visit date is in the future.")
-        if next_visit_on is not None and next_visit_on <= visited_on:
-            raise ValidationError("next_visit_on", "The next visit must be after this one.")
-        visit = HomeVisit(
-            child_id=child_id,
-            practitioner_id=self.uow.actor.practitioner_id,
-            visited_on=visited_on,
-            carers_present=optional_text(carers_present),
-            activities=optional_text(activities),
-            family_will_practise=optional_text(family_will_practise),
-            next_visit_on=next_visit_on,
-            notes=optional_text(notes),
-        )
-        with self.uow.write() as tx:
-            get_live(tx.session, Child, child_id)
-            tx.session.add(visit)
-            tx.session.flush()
-            for target_id, rating, note in progress:
-                target = get_live(tx.session, TeachingTarget, target_id)
-                if target.child_id != child_id:
-                    raise ValidationError("target", "That target belongs to another child.")
-                tx.session.add(
-                    VisitTargetProgress(
-                        home_visit_id=visit.id,
-                        target_id=target_id,
-                        rating=ProgressRating(rating).value,
-                        note=optional_text(note),
-                    )
-                )
-                if rating == ProgressRating.SECURE and target.status == TargetStatus.ACTIVE:
-                    target.status = TargetStatus.ACHIEVED.value
-                    target.achieved_on = visited_on
-        return Saved(tx.changes, visit.id)
 
     # ---- support plans (assess, plan, do, review) ----
 
