@@ -75,9 +75,7 @@ def test_the_changed_entities_of_the_releases_are_schema_2() -> None:
     }
     assert members("strategy", 2) - members("strategy", 1) == {"tags"}
     assert "observed_at" not in members("observation", 1)
-    assert members("visit_target_progress", 2) - members("visit_target_progress", 1) == {
-        "step_id"
-    }
+    assert members("visit_target_progress", 2) - members("visit_target_progress", 1) == {"step_id"}
 
 
 def test_announced_names() -> None:
