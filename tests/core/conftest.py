@@ -71,7 +71,7 @@ def files_in(folder: Path) -> dict[str, bytes]:
 def downgrade(vault: OpenVault, revision: str) -> None:
     """Take an open vault's schema back to an older revision (as an older app made it)."""
     config = migrations.alembic_config()
-    with vault.engine.begin() as conn:
+    with migrations.schema_change(vault.engine) as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
-from earlyyears_desktop.domain.models import AuditEvent
+from earlyyears_desktop.domain.models import MODEL_BY_ENTITY, AuditEvent
+from earlyyears_desktop.services.children import ChildInput
+from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.services.unit_of_work import GENESIS_HASH, audit_hash, record_digest
 
 from .conftest import VaultUnderTest
 
@@ -107,3 +113,52 @@ def test_cli_audit_verify_exits_0_then_1_after_tampering(demo: VaultUnderTest) -
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert "42" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _as_written_before(
+    fresh: VaultUnderTest, entity: str, record_id: str, columns: set[str]
+) -> None:
+    """Make the record's last audit event what a release before `columns` existed wrote: its
+    digest leaves them out (the chain is relinked from there, as that release would have)."""
+    with fresh.vault.engine.begin() as conn:
+        model = MODEL_BY_ENTITY[entity]
+        with Session(bind=conn) as session:
+            record = session.get(model, record_id)
+            assert record is not None
+            digest = record_digest(record, frozenset(columns))
+        conn.execute(
+            text(
+                "UPDATE audit_events SET record_sha256 = :d WHERE seq = "
+                "(SELECT max(seq) FROM audit_events WHERE record_id = :r)"
+            ),
+            {"d": digest, "r": record_id},
+        )
+        prev = GENESIS_HASH
+        for row in conn.execute(text("SELECT * FROM audit_events ORDER BY seq")).mappings():
+            event = SimpleNamespace(**row)
+            event.at = dt.datetime.fromisoformat(str(event.at))
+            link = audit_hash(prev, event)
+            conn.execute(
+                text("UPDATE audit_events SET prev_hash = :p, hash = :h WHERE seq = :s"),
+                {"p": prev, "h": link, "s": row["seq"]},
+            )
+            prev = link
+
+
+def test_records_written_before_a_schema_revision_still_verify(fresh: VaultUnderTest) -> None:
+    """An observation last written before `observed_at` existed (schema 1) was digested
+    without it: it verifies while the column holds its default, and not once it is changed
+    behind the services' back."""
+    child = fresh.services.children.create_child(
+        ChildInput("Ayşe", "Demir", dt.date(2024, 2, 29))
+    ).id
+    observation = fresh.services.observations.add(
+        ObservationInput(child, "Stacked three cups", dt.date(2026, 11, 2))
+    ).id
+    _as_written_before(fresh, "observation", observation, {"observed_at"})
+    assert fresh.services.verify_audit().ok
+
+    with fresh.vault.engine.begin() as conn:
+        conn.execute(text("UPDATE observations SET observed_at = '10:30:00.000000'"))
+    report = fresh.services.verify_audit()
+    assert report.altered_records == (("observation", observation),)

@@ -11,8 +11,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import Connection, select, text
 
+from earlyyears_desktop.domain.enums import ProgressRating
 from earlyyears_desktop.domain.models import Observation
+from earlyyears_desktop.services.accounts import unlock
 from earlyyears_desktop.services.children import ChildInput
+from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.services.unit_of_work import GENESIS_HASH, audit_hash
 from earlyyears_desktop.storage import migrations
@@ -173,3 +176,42 @@ def test_a_vault_at_the_newest_revision_opens_without_loading_alembic(
     )
     assert opened.returncode == 0, opened.stderr
     assert opened.stdout.strip() == "[]"
+
+
+def test_targets_written_before_steps_had_records_get_them_at_unlock(
+    fresh: VaultUnderTest,
+) -> None:
+    """0008: the newline-separated small steps of an older target become `target_steps`
+    records at the next unlock, through the services (audited, exported); a "secure" rating
+    written before reads as Achieved."""
+    child = fresh.services.children.create_child(
+        ChildInput("Tomasz", "Wiśniewski", TODAY - dt.timedelta(days=800))
+    ).id
+    target = fresh.services.targets.add(
+        child,
+        "Communication",
+        "Asks for more",
+        ["Looks at the adult", "Reaches to ask", "Signs more"],
+        set_on=TODAY - dt.timedelta(days=20),
+    ).id
+    # What an older release left: a target whose steps are only its text.
+    with fresh.vault.engine.begin() as conn:
+        conn.execute(text("DELETE FROM target_steps WHERE target_id = :t"), {"t": target})
+    fresh.vault.lock()
+
+    unlocked = unlock(fresh.folder, fresh.passphrase, clock=Clock.fixed(TODAY))
+    services = fresh.services = unlocked.services
+    (view,) = services.targets.for_child(child)
+    assert [s.text for s in view.steps] == ["Looks at the adult", "Reaches to ask", "Signs more"]
+    assert view.current_step is not None and view.current_step.position == 0
+    assert services.targets.add_missing_steps() is None  # once only
+    with services.uow.read() as session:
+        logged = set(
+            session.execute(
+                text("SELECT record_id FROM change_log WHERE entity = 'target_step'")
+            ).scalars()
+        )
+    assert {s.id for s in view.steps} <= logged
+    assert services.verify_audit().ok
+    assert ProgressRating("secure") is ProgressRating.ACHIEVED
+    assert ProgressRating("not_yet") is ProgressRating.EMERGING

@@ -123,11 +123,19 @@ class TargetStatus(LabelledEnum):
 
 
 class ProgressRating(LabelledEnum):
-    """How a teaching target's current step went at a home visit (Portage's three words)."""
+    """How a teaching target's current step went at a home visit (Portage's three words).
+
+    Ratings written before these words ("not_yet", "secure") are stored as they were (so that
+    their audit digests still match) and read as Emerging and Achieved.
+    """
 
     EMERGING = "emerging"
     DEVELOPING = "developing"
     ACHIEVED = "achieved"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ProgressRating | None:
+        return {"not_yet": cls.EMERGING, "secure": cls.ACHIEVED}.get(str(value))
 
 
 class VisitRhythm(LabelledEnum):

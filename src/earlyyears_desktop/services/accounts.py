@@ -204,7 +204,10 @@ def unlock(
     schema if needed. Raises `WrongPassphrase` for a wrong secret."""
     vault = open_vault(Path(folder), secret, practitioner_id=practitioner_id)
     try:
-        return UnlockedVault.of(Services(vault, clock=clock))
+        services = Services(vault, clock=clock)
+        if services.actor.practitioner_id:
+            services.targets.add_missing_steps()
+        return UnlockedVault.of(services)
     except BaseException:
         vault.lock()
         raise

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from earlyyears_desktop.domain.enums import TargetStatus
 from earlyyears_desktop.domain.errors import ValidationError
@@ -124,3 +124,25 @@ class TargetService:
             ]
         views.sort(key=lambda v: (v.status != TargetStatus.ACTIVE, -v.set_on.toordinal(), v.id))
         return views
+
+    def add_missing_steps(self) -> Saved[int] | None:
+        """Step records for targets written before steps had records of their own (vault
+        revision 0008): one per line of their `small_steps`, audited and exported like any
+        new record. Run at unlock; None when there is nothing to do (no write is opened)."""
+        missing = (
+            select(TeachingTarget)
+            .where(TeachingTarget.small_steps != "")
+            .where(~exists().where(TargetStep.target_id == TeachingTarget.id))
+            .order_by(TeachingTarget.id)
+        )
+        with self.uow.read() as session:
+            if session.scalars(missing.limit(1)).first() is None:
+                return None
+        added = 0
+        with self.uow.write() as tx:
+            for target in tx.session.scalars(missing).all():
+                lines = [line.strip() for line in target.small_steps.splitlines()]
+                for position, text in enumerate(line for line in lines if line):
+                    tx.session.add(TargetStep(target_id=target.id, position=position, text=text))
+                    added += 1
+        return Saved(tx.changes, added)

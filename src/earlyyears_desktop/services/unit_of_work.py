@@ -92,10 +92,16 @@ class Saved(Generic[T]):
         return self.value
 
 
-def record_digest(record: Synced) -> str:
-    """SHA-256 over every column of a record, in a fixed form, as it will be stored."""
+def record_digest(record: Synced, leave_out: frozenset[str] = frozenset()) -> str:
+    """SHA-256 over every column of a record, in a fixed form, as it will be stored.
+
+    `leave_out`: columns a later schema revision added, for the digest a release before it
+    wrote (services/audit.py).
+    """
     values = {
-        column.key: _plain(getattr(record, column.key)) for column in record.__table__.columns
+        column.key: _plain(getattr(record, column.key))
+        for column in record.__table__.columns
+        if column.key not in leave_out
     }
     return hashlib.sha256(
         json.dumps(values, sort_keys=True, ensure_ascii=False).encode("utf-8")

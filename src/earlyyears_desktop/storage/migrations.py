@@ -9,12 +9,14 @@ a fifth of a second) off the start-up of the app and of every command.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from earlyyears_desktop.storage.errors import VaultTooNew
+from earlyyears_desktop.storage.errors import VaultDamaged, VaultTooNew
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -98,9 +100,34 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as conn:
+    with schema_change(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+@contextmanager
+def schema_change(engine: Engine) -> Iterator[Connection]:
+    """One transaction changing the schema, with foreign keys checked at its end.
+
+    A revision that rebuilds a table (Alembic's batch mode) drops the old one, which SQLite
+    refuses while other rows refer to it and foreign keys are enforced. So enforcement is off
+    for the change (switched outside its transaction, as SQLite requires) and the whole
+    database is checked before the commit: a change that broke a reference is rolled back.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise VaultDamaged(
+                        "Upgrading this vault would break links between its records, so it "
+                        "was left as it was."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def _scripts() -> ScriptDirectory:

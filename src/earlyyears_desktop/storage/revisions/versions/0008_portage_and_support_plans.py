@@ -9,23 +9,22 @@ Revises: 0007
 * `visit_strategies`: the strategies shared with the family at a visit.
 * `teaching_targets`: who in the family it was set with and by whom, when it was stopped and
   why; `target_steps`: its small steps in order, each achieved on a date.
-* `visit_target_progress.step_id`: the step rated at the visit. Ratings become Portage's three
-  words: "not_yet" is now "emerging" and "secure" "achieved".
+* `visit_target_progress.step_id`: the step rated at the visit. Ratings are Portage's three
+  words from now on; a rating written before ("not_yet", "secure") is left as it was and read
+  as "emerging" or "achieved" (`ProgressRating`), so that its audit digest still matches.
 * `support_plans`: the assessment summary, the key person, when and how the parents were told
   that SEN support started, and the one-page profile; `plan_outcomes`: each outcome's support,
   expected impact, who is responsible, when it was added or ended; `plan_specialists`: the
   specialists involved with the parents' agreement; `plan_reviews.child_views_how`;
   `outcome_reviews`: progress against each outcome at a review.
 
-The small steps of a target written before this revision (newline-separated in
-`teaching_targets.small_steps`) become `target_steps` records here, each with a change-log
-entry so that they are exported like any new record.
+No record is written or changed here: the small steps of a target written before this
+revision (newline-separated in `teaching_targets.small_steps`) become `target_steps` records
+through the services at the next unlock (`TargetService.add_missing_steps`), audited and
+exported like any new record.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-import uuid
 
 import sqlalchemy as sa
 from alembic import op
@@ -104,8 +103,11 @@ def upgrade() -> None:
         {"child_id": "children", "practitioner_id": "practitioners"},
     )
 
-    op.add_column("home_visits", _string("status", 20))
-    op.execute("UPDATE home_visits SET status = 'finished'")
+    # a visit written before visits could be in progress was finished
+    op.add_column(
+        "home_visits",
+        sa.Column("status", sa.String(length=20), nullable=False, server_default="finished"),
+    )
     op.add_column("home_visits", _string("siblings_present", 300))
     op.add_column("home_visits", _string("others_present", 300))
     op.add_column("home_visits", _text("how_it_went"))
@@ -150,9 +152,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("visit_target_progress", schema=None) as batch_op:
         _reference(batch_op, "visit_target_progress", "step_id", "target_steps")
-    op.execute("UPDATE visit_target_progress SET rating = 'emerging' WHERE rating = 'not_yet'")
-    op.execute("UPDATE visit_target_progress SET rating = 'achieved' WHERE rating = 'secure'")
-    _steps_from_text()
 
     with op.batch_alter_table("support_plans", schema=None) as batch_op:
         batch_op.add_column(_text("assessment_summary"))
@@ -195,45 +194,6 @@ def upgrade() -> None:
     )
 
 
-def _steps_from_text() -> None:
-    """One `target_steps` record per line of each live target's `small_steps`, exported like a
-    new record (version 1, a change-log entry)."""
-    bind = op.get_bind()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    targets = bind.execute(
-        sa.text(
-            "SELECT id, small_steps, changed_by_device FROM teaching_targets "
-            "WHERE deleted_at IS NULL ORDER BY id"
-        )
-    ).all()
-    for target_id, small_steps, device in targets:
-        lines = [line.strip() for line in (small_steps or "").splitlines() if line.strip()]
-        for position, text in enumerate(lines):
-            step_id = str(uuid.uuid4())
-            bind.execute(
-                sa.text(
-                    "INSERT INTO target_steps (id, version, created_at, updated_at, "
-                    "changed_by_device, target_id, position, text) "
-                    "VALUES (:id, 1, :now, :now, :device, :target, :position, :text)"
-                ),
-                {
-                    "id": step_id,
-                    "now": now,
-                    "device": device,
-                    "target": target_id,
-                    "position": position,
-                    "text": text,
-                },
-            )
-            bind.execute(
-                sa.text(
-                    "INSERT INTO change_log (entity, record_id, version, at, acknowledged) "
-                    "VALUES ('target_step', :id, 1, :now, 0)"
-                ),
-                {"id": step_id, "now": now},
-            )
-
-
 def downgrade() -> None:
     op.drop_table("outcome_reviews")
     op.drop_column("plan_reviews", "child_views_how")
@@ -259,7 +219,6 @@ def downgrade() -> None:
             "assessment_summary",
         ):
             batch_op.drop_column(column)
-    op.execute("UPDATE visit_target_progress SET rating = 'secure' WHERE rating = 'achieved'")
     with op.batch_alter_table("visit_target_progress", schema=None) as batch_op:
         batch_op.drop_index(op.f("ix_visit_target_progress_step_id"))
         batch_op.drop_constraint(
