@@ -265,7 +265,6 @@ class DocumentPreview(QDialog):
 
     def _forget(self) -> None:
         """The PDF holds the family's details: let go of it as the preview closes."""
-        self.view.setDocument(None)  # type: ignore[arg-type]
         self.document.close()
         self._buffer.close()
         self._bytes.clear()
