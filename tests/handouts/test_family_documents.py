@@ -290,3 +290,55 @@ def test_unknown_ids_and_a_visit_still_being_written(made: Made, family_vault: F
         render_plan_documents(made.services, "no-such-plan")
     with pytest.raises(DomainError, match="still being written"):
         render_visit_documents(made.services, family_vault.in_progress_visit_id)
+
+
+def test_empty_parts_say_so_in_plain_words(tmp_path: Path) -> None:
+    """A visit with nothing rated and no active target, and a new plan with nothing but an
+    outcome, still make whole documents: each empty part says what happens next."""
+    import datetime as dt
+
+    from earlyyears_desktop.handouts.family_pages import family_look, render
+    from earlyyears_desktop.handouts.plan_copy import plan_story
+    from earlyyears_desktop.handouts.visit_record import visit_story
+    from earlyyears_desktop.services.family_documents import (
+        Family,
+        OutcomeCopy,
+        PlanCopy,
+        VisitRecord,
+    )
+
+    family = Family("c1", "Kuba", "Kuba Dvořák", "", "standard", "Czech", True)
+    visit = VisitRecord(
+        "v1", "", family, dt.date(2026, 11, 24), "", "", "", "", "", (), "", (), None, "", ()
+    )
+    plan = PlanCopy(
+        "p1", "", family, "Support plan", dt.date(2026, 11, 2), dt.date(2027, 2, 1), "", "", "",
+        (OutcomeCopy("Kuba will say ten words", "", "", "", ""),), (), (), "", "", "", "",
+    )  # fmt: skip
+    look = family_look(family, None)
+    for name, story in (
+        ("visit", lambda doc, pages: visit_story(visit, look, doc, pages)),
+        ("plan", lambda doc, pages: plan_story(plan, look, doc, pages)),
+    ):
+        pdf, _pages = render(look, "", "x", story)
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    said = " ".join(pdf_text(tmp_path / "visit.pdf").split())
+    for words in (
+        "We played and talked together with Kuba.",
+        "Kuba had a good time with us today.",
+        "Before our next visit Keep playing together as we did today.",
+        "We will arrange our next visit with you.",
+        "in Czech: just ask",
+        "Kuba Dvořák: our week",
+    ):
+        assert words in said, words
+    said = " ".join(pdf_text(tmp_path / "plan.pdf").split())
+    for words in (
+        "We will write this together with you.",
+        "1. Kuba will say ten words",
+        "There has not been a review yet.",
+        "Monday 1 February 2027",
+        "You know Kuba best",
+    ):
+        assert words in said, words
+    assert said.count("We will write this together with you.") == 4  # summary and profile

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer, Table
 
@@ -85,24 +84,9 @@ def section(title: str, look: Look, *, before_box: bool = False) -> list[Any]:
     return [heading, Rule(look.rule_width, look.accent, look.body_size * 0.5)]
 
 
-_BULLETS: dict[str, ParagraphStyle] = {}
-
-
-def bullet_style(look: Look) -> ParagraphStyle:
-    """The handouts' bullet style, its bullet as large as the text (reportlab's default
-    bullet is 10 pt, under the large-print minimum)."""
-    found = _BULLETS.get(look.name)
-    if found is None:
-        st = styles_for(look)
-        found = ParagraphStyle(
-            f"{look.name}-family-bullet", parent=st.bullet, bulletFontSize=st.bullet.fontSize
-        )
-        _BULLETS[look.name] = found
-    return found
-
-
 def bullets(items: tuple[str, ...] | list[str], look: Look) -> list[Any]:
-    return [paragraph(text(item), bullet_style(look), bulletText="•") for item in items]
+    st = styles_for(look)
+    return [paragraph(text(item), st.bullet, bulletText="•") for item in items]
 
 
 def soft_box(rows: list[list[Any]], look: Look, width: float | None = None) -> Table:

@@ -17,7 +17,6 @@ from earlyyears_desktop.handouts.family_pages import (
     PORTRAIT,
     Pages,
     band,
-    bullet_style,
     bullets,
     closing,
     for_lines,
@@ -144,7 +143,7 @@ def _who(plan: PlanCopy, look: Look) -> list[Any]:
         role = ", ".join(p for p in (person.role, person.agency) if p.strip())
         line = f"<b>{text(person.name)}</b>" + (f", {text(role)}" if role else "")
         line += f". You agreed on {text(long_date(person.parents_agreed_on))}."
-        said.append(paragraph(line, bullet_style(look), bulletText="•"))
+        said.append(paragraph(line, st.bullet, bulletText="•"))
     head = section("Who does what", look)
     if plan.specialists:
         intro_at = len(said) - len(plan.specialists)
@@ -171,7 +170,7 @@ def _review(review: ReviewCopy, look: Look) -> list[Any]:
     parts += [
         paragraph(
             f"{text(o.outcome)}: <b>{text(o.progress.label)}</b>",
-            bullet_style(look),
+            st.bullet,
             bulletText="•",
         )
         for o in review.outcomes
