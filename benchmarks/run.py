@@ -23,6 +23,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
     benchmarks/bench_sync.py      measure_export_vs_floor(context) -> export_100k_s and floor
     benchmarks/bench_central.py   measure_ingest_vs_floor(context) -> ingest_100k_s and floor
     benchmarks/bench_handouts.py  measure_handouts_30(context) -> handouts_30_s
+    benchmarks/bench_plan_document.py  measure_plan_document_s(services, details)
+                                      -> plan_document_s
     benchmarks/bench_start.py     measure_cli_info(demo, work_dir) -> cli_info_s and floor
                                   measure_launch(demo, work_dir) -> launch_to_unlock_s and floor
 
@@ -66,6 +68,7 @@ from benchmarks import (
     bench_central,
     bench_handouts,
     bench_observation_save,
+    bench_plan_document,
     bench_register,
     bench_start,
     bench_sync,
@@ -199,6 +202,12 @@ TARGETS = (
         ),
     ),
     Target("handouts_30_s", "30 personalised handouts, one PDF", 3, "s"),
+    Target(
+        "plan_document_s",
+        "the family's copy of a support plan with 3 reviews and its one-page profile, one PDF",
+        1,
+        "s",
+    ),
     Target(
         "cli_info_s",
         "`earlyyears info` on the demo vault, whole process",
@@ -808,6 +817,12 @@ def main() -> int:
                 failures,
                 "handouts_30_s",
                 lambda: bench_handouts.measure_handouts_30(context),
+            )
+            guarded(
+                results,
+                failures,
+                "plan_document_s",
+                lambda: bench_plan_document.measure_plan_document_s(services, DETAILS),
             )
         finally:
             raw.close()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from shots_childstrategies import child_strategies_shots
+from shots_docs import family_document_shots
 from shots_library import library_shots
 from shots_observations import observation_shots
 from shots_register import register_note_shots
@@ -206,6 +207,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     handouts = window.page("handouts")
     wait_until(app, lambda: handouts.session_box.count() > 0)
     save(window, out, "handouts-empty")
+    family_document_shots(app, window, out)
 
     window.show_page("visits")
     settle(app)

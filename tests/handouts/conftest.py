@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from benchmarks.family_records import TODAY as FAMILY_TODAY
+from benchmarks.family_records import FamilyRecords, add_family
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE
-from earlyyears_desktop.domain.enums import ConsentKind
+from earlyyears_desktop.domain.enums import AccessibleFormat, ConsentKind
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.storage.vault import open_vault
@@ -144,3 +146,74 @@ def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> s
 def pdf_info(path: Path) -> str:
     done = subprocess.run(["pdfinfo", "-enc", "UTF-8", str(path)], capture_output=True, check=True)
     return done.stdout.decode("utf-8")
+
+
+# ---- the families' own documents (test_family_documents.py, test_cli_family_documents.py) ----
+
+
+@dataclass
+class FamilyVault:
+    """A vault (locked) with three families, each with targets, a visit and a plan."""
+
+    folder: Path
+    passphrase: str
+    #: by the child's name: "Zoë Adeyemi", "Siân Pritchard", HEBREW_NAME
+    families: dict[str, FamilyRecords]
+    in_progress_visit_id: str
+
+
+#: a right-to-left name (Hebrew: Noa Cohen), and the carer's
+HEBREW_GIVEN, HEBREW_FAMILY = "נועה", "כהן"
+HEBREW_NAME = f"{HEBREW_GIVEN} {HEBREW_FAMILY}"
+
+
+@pytest.fixture(scope="session")
+def family_vault(tmp_path_factory: pytest.TempPathFactory) -> FamilyVault:
+    """Zoë (standard format, her handouts consent withdrawn), Siân (her carer asked for large
+    print) and Noa, named in Hebrew (high contrast), each with three targets, a finished
+    visit and a support plan with three reviews; and one visit still being written."""
+    from earlyyears_desktop.domain.enums import VisitStatus
+    from earlyyears_desktop.domain.models import HomeVisit
+    from earlyyears_desktop.services.clock import Clock
+
+    from ..fast_vaults import PASSPHRASE as FAST_PASSPHRASE
+    from ..fast_vaults import make_vault
+
+    folder = tmp_path_factory.mktemp("family-documents") / "vault"
+    created = make_vault(folder, role="portage_worker")
+    try:
+        services = Services(created.vault, clock=Clock.fixed(FAMILY_TODAY))
+        families = {
+            "Zoë Adeyemi": add_family(services, "Zoë", "Adeyemi", carer="Funmi Adeyemi"),
+            "Siân Pritchard": add_family(
+                services,
+                "Siân",
+                "Pritchard",
+                carer="Carys Pritchard",
+                accessible_format=AccessibleFormat.LARGE_PRINT.value,
+                language="Welsh",
+            ),
+            HEBREW_NAME: add_family(
+                services,
+                HEBREW_GIVEN,
+                HEBREW_FAMILY,
+                carer="שרה כהן",
+                accessible_format=AccessibleFormat.HIGH_CONTRAST.value,
+            ),
+        }
+        zoe = families["Zoë Adeyemi"].child_id
+        consent = services.children.record_consent(
+            zoe, ConsentKind.HANDOUTS.value, "Funmi Adeyemi", dt.date(2026, 1, 5)
+        ).id
+        services.children.withdraw_consent(consent, dt.date(2026, 11, 1))
+        with services.uow.write() as tx:
+            started = HomeVisit(
+                child_id=zoe,
+                practitioner_id=created.vault.practitioner_id,
+                visited_on=FAMILY_TODAY,
+                status=VisitStatus.IN_PROGRESS.value,
+            )
+            tx.session.add(started)
+        return FamilyVault(folder, FAST_PASSPHRASE, families, started.id)
+    finally:
+        created.vault.lock()

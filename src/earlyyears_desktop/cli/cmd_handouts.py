@@ -1,4 +1,12 @@
-"""earlyyears handouts DIR --session ID --out FILE.pdf [--large-print]: the parent handouts."""
+"""earlyyears handouts DIR (--session ID | --visit ID | --plan ID) --out FILE.pdf
+[--large-print]: the documents a family is handed.
+
+--session: one PDF with a personalised handout for each child who came to a session (each
+needs the consent for personalised handouts). --visit: the family's record of a home visit and
+a week's activity chart. --plan: the family's copy of a support plan and the one-page profile.
+A visit record and a plan copy are the family's own: no consent gates them, and they follow
+the main carer's accessible format (--large-print makes them large print whatever it is).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,33 @@ from pathlib import Path
 
 from earlyyears_desktop.cli.errors import EXIT_USAGE, CommandError
 from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
+from earlyyears_desktop.services.container import Services
 
-HELP = "make one PDF with a personalised handout for each child who came to a session"
+HELP = (
+    "make the PDF a family is handed: a session's handouts, a home visit's record or the "
+    "family's copy of a support plan"
+)
+SOURCES = ("session", "visit", "plan")
+ONE_SOURCE = "Please give exactly one of --session ID, --visit ID or --plan ID."
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_vault_argument(parser)
     parser.add_argument(
-        "--session", metavar="ID", required=True, help="the session (see `earlyyears sessions`)"
+        "--session",
+        metavar="ID",
+        help="a session's handouts, one per child who came (see `earlyyears sessions`)",
+    )
+    parser.add_argument(
+        "--visit",
+        metavar="ID",
+        help="a home visit's record and a week's activity chart (see `earlyyears list DIR visits`)",
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="ID",
+        help="the family's copy of a support plan and the one-page profile "
+        "(see `earlyyears list DIR plans`)",
     )
     parser.add_argument(
         "--out", metavar="FILE.pdf", type=Path, required=True, help="where to save the PDF"
@@ -29,31 +56,40 @@ def _progress(done: int, total: int | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # reportlab loads only when handouts are made, so other commands start as fast as before.
-    from earlyyears_desktop.handouts import NoHandouts, UnknownSession, build_session_handouts
-
+    chosen = [name for name in SOURCES if getattr(args, name) is not None]
+    if len(chosen) != 1:
+        raise CommandError(ONE_SOURCE, EXIT_USAGE)
     out: Path = args.out
     if out.suffix.lower() != ".pdf":
         raise CommandError(f"Please give a file name ending in .pdf, not {out.name}.", EXIT_USAGE)
     if not out.parent.expanduser().is_dir():
         raise CommandError(f"The folder {out.parent} does not exist.", EXIT_USAGE)
-    show_progress = sys.stderr.isatty()
     with unlocked(args) as services:
-        try:
-            result = build_session_handouts(
-                services,
-                args.session,
-                out,
-                large_print=args.large_print,
-                progress=_progress if show_progress else None,
-            )
-        except UnknownSession as exc:
-            raise CommandError(exc.message, EXIT_USAGE) from None
-        except NoHandouts as exc:
-            raise CommandError(exc.message) from None
-        finally:
-            if show_progress:
-                print(file=sys.stderr)
+        if args.session is not None:
+            return _session(services, args.session, out, args.large_print)
+        return _family_document(services, args.visit, args.plan, out, args.large_print)
+
+
+def _session(services: Services, session_id: str, out: Path, large_print: bool) -> int:
+    # reportlab loads only when handouts are made, so other commands start as fast as before.
+    from earlyyears_desktop.handouts import NoHandouts, UnknownSession, build_session_handouts
+
+    show_progress = sys.stderr.isatty()
+    try:
+        result = build_session_handouts(
+            services,
+            session_id,
+            out,
+            large_print=large_print,
+            progress=_progress if show_progress else None,
+        )
+    except UnknownSession as exc:
+        raise CommandError(exc.message, EXIT_USAGE) from None
+    except NoHandouts as exc:
+        raise CommandError(exc.message) from None
+    finally:
+        if show_progress:
+            print(file=sys.stderr)
     made = len(result.children_included)
     print(result.path)
     line = f"Made {_count(made, 'handout')} on {_count(result.pages, 'page')}."
@@ -69,6 +105,42 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"Some names may not print correctly: {names} (a letter no font on this computer "
             "has prints as an empty box).",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _family_document(
+    services: Services, visit_id: str | None, plan_id: str | None, out: Path, large_print: bool
+) -> int:
+    from earlyyears_desktop.handouts import (
+        UnknownPlan,
+        UnknownVisit,
+        build_plan_documents,
+        build_visit_documents,
+    )
+
+    # Without --large-print the carer's own format is followed (None), never forced smaller.
+    size = True if large_print else None
+    try:
+        if visit_id is not None:
+            saved = build_visit_documents(services, visit_id, out, large_print=size)
+        else:
+            assert plan_id is not None
+            saved = build_plan_documents(services, plan_id, out, large_print=size)
+    except (UnknownVisit, UnknownPlan) as exc:
+        raise CommandError(exc.message, EXIT_USAGE) from None
+    document = saved.document
+    print(saved.path)
+    look = document.look.replace("_", " ")
+    print(
+        f"Made the {document.kind} on {_count(document.pages, 'page')} ({look}).",
+        file=sys.stderr,
+    )
+    if document.name_warning is not None:
+        print(
+            f"Some names may not print correctly: {document.name_warning.name} (a letter no "
+            "font on this computer has prints as an empty box).",
             file=sys.stderr,
         )
     return 0

@@ -1,7 +1,8 @@
 """earlyyears list DIR KIND [--json]: the records of one kind, with ids and stable fields.
 
-KIND is children, sessions, observations or strategies (services/record_lists.py says what
-each row holds and what it never holds: no NHS number, date of birth or observation text).
+KIND is children, sessions, observations, strategies, visits or plans (services/record_lists.py
+says what each row holds and what it never holds: no NHS number, date of birth, observation
+text, or what a visit or a plan says).
 Plain output is a table with a header, columns aligned; --json prints an array of objects with
 the same keys, in the same order of rows. An unknown KIND is a usage error (exit 2) naming
 the kinds.
@@ -18,7 +19,10 @@ from earlyyears_desktop.cli.json_output import add_json_option, print_json
 from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
 from earlyyears_desktop.services.record_lists import KINDS, RecordLists
 
-HELP = "list records of one kind (children, sessions, observations, strategies) with their ids"
+HELP = (
+    "list records of one kind (children, sessions, observations, strategies, visits, plans) "
+    "with their ids"
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

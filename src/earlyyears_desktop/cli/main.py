@@ -40,7 +40,8 @@ COMMANDS: Final[dict[str, Command]] = {
     "sessions": Command("cmd_sessions", "list sessions: id, group, date, status, present"),
     "list": Command(
         "cmd_list",
-        "list records of one kind (children, sessions, observations, strategies) with their ids",
+        "list records of one kind (children, sessions, observations, strategies, visits, plans) "
+        "with their ids",
     ),
     "enrol-request": Command(
         "cmd_enrol_request",
@@ -58,7 +59,8 @@ COMMANDS: Final[dict[str, Command]] = {
     ),
     "handouts": Command(
         "cmd_handouts",
-        "make one PDF with a personalised handout for each child who came to a session",
+        "make the PDF a family is handed: a session's handouts, a home visit's record or the "
+        "family's copy of a support plan",
     ),
 }
 

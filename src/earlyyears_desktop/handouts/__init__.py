@@ -1,4 +1,5 @@
-"""Parent handouts: one personalised handout per child who attended a session, in one PDF.
+"""Parent handouts: one personalised handout per child who attended a session, in one PDF;
+and the documents a family keeps (a home visit's record, the family's copy of a support plan).
 
 No Qt here: the GUI, the command line and the tests call the same functions.
 """
@@ -19,12 +20,23 @@ from earlyyears_desktop.handouts.errors import (
     HandoutError,
     HandoutsCancelled,
     NoHandouts,
+    UnknownPlan,
     UnknownSession,
+    UnknownVisit,
+)
+from earlyyears_desktop.handouts.family_documents import (
+    FamilyDocument,
+    SavedDocument,
+    build_plan_documents,
+    build_visit_documents,
+    render_plan_documents,
+    render_visit_documents,
 )
 from earlyyears_desktop.handouts.pdf_file import write_pdf_atomically
 
 __all__ = [
     "CannotSave",
+    "FamilyDocument",
     "HandoutError",
     "HandoutResult",
     "HandoutsCancelled",
@@ -32,9 +44,16 @@ __all__ = [
     "NameWarning",
     "NoHandouts",
     "RenderedHandouts",
+    "SavedDocument",
     "SkippedChild",
+    "UnknownPlan",
     "UnknownSession",
+    "UnknownVisit",
+    "build_plan_documents",
     "build_session_handouts",
+    "build_visit_documents",
+    "render_plan_documents",
     "render_session_handouts",
+    "render_visit_documents",
     "write_pdf_atomically",
 ]

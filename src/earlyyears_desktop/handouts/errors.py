@@ -16,6 +16,14 @@ class UnknownSession(HandoutError):
     """The session id names no session in these records."""
 
 
+class UnknownVisit(HandoutError):
+    """The visit id names no home visit in these records."""
+
+
+class UnknownPlan(HandoutError):
+    """The plan id names no support plan in these records."""
+
+
 class NoHandouts(HandoutError):
     """Nobody at the session can have a handout (nobody attended, or no consent in force).
 

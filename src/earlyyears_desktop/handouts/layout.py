@@ -249,6 +249,8 @@ def styles_for(look: Look) -> _Styles:
             leftIndent=body * 1.5,
             bulletIndent=body * 0.3,
             bulletFontName=BOLD,
+            # reportlab's default bullet is 10pt: under the large-print minimum
+            bulletFontSize=body,
             spaceAfter=body * 0.4,
         ),
         heading=style(

@@ -3,7 +3,9 @@
 Each row carries what identifies the record and the fields a script needs to follow it, and
 no personal data beyond what the kind is: a child's names and status (never the NHS number,
 date of birth, diagnoses or family), a session's group and times, an observation's date,
-context, area and author (never its text), a library strategy's title, area and tags. The
+context, area and author (never its text), a library strategy's title, area and tags, a home
+visit's child, dates, status and worker (never what was written), a support plan's child,
+dates and status (never its outcomes or notes). The
 rows are in a stable order, so two listings of an unchanged vault are identical.
 """
 
@@ -13,14 +15,23 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from earlyyears_desktop.domain.models import Child, Group, GroupSession, Observation, Strategy
+from earlyyears_desktop.domain.models import (
+    Child,
+    Group,
+    GroupSession,
+    HomeVisit,
+    Observation,
+    PlanReview,
+    Strategy,
+    SupportPlan,
+)
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.services.unit_of_work import UnitOfWork
 
 #: the kinds `earlyyears list` knows, in the order its help names them
-KINDS = ("children", "sessions", "observations", "strategies")
+KINDS = ("children", "sessions", "observations", "strategies", "visits", "plans")
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,27 @@ class StrategyListed:
     from_central: bool
 
 
-Listed = ChildListed | SessionListed | ObservationListed | StrategyListed
+@dataclass(frozen=True)
+class VisitListed:
+    id: str
+    child_id: str
+    date: dt.date
+    next_visit: dt.date | None
+    status: str
+    practitioner_id: str | None
+
+
+@dataclass(frozen=True)
+class PlanListed:
+    id: str
+    child_id: str
+    started: dt.date
+    next_review: dt.date
+    status: str
+    reviews: int
+
+
+Listed = ChildListed | SessionListed | ObservationListed | StrategyListed | VisitListed | PlanListed
 
 
 class RecordLists:
@@ -80,6 +111,8 @@ class RecordLists:
             "sessions": self.sessions,
             "observations": self.observations,
             "strategies": self.strategies,
+            "visits": self.visits,
+            "plans": self.plans,
         }
         if kind not in readers:
             raise LookupError(kind)
@@ -163,13 +196,55 @@ class RecordLists:
         ]
         return sorted(rows, key=lambda s: (search_key(s.title), s.id))
 
+    def visits(self) -> list[VisitListed]:
+        """Home visits, oldest first; what was written at them is never part of the row."""
+        with self.uow.read() as session:
+            found = session.execute(
+                select(
+                    HomeVisit.id,
+                    HomeVisit.child_id,
+                    HomeVisit.visited_on,
+                    HomeVisit.next_visit_on,
+                    HomeVisit.status,
+                    HomeVisit.practitioner_id,
+                )
+                # a visit of a deleted child goes with the child
+                .join(Child, Child.id == HomeVisit.child_id)
+                .order_by(HomeVisit.visited_on, HomeVisit.id)
+            ).all()
+        return [VisitListed(*row) for row in found]
+
+    def plans(self) -> list[PlanListed]:
+        """Support plans, oldest first, with how many reviews each has had."""
+        with self.uow.read() as session:
+            reviews = (
+                select(func.count(PlanReview.id))
+                .where(PlanReview.plan_id == SupportPlan.id)
+                .scalar_subquery()
+            )
+            found = session.execute(
+                select(
+                    SupportPlan.id,
+                    SupportPlan.child_id,
+                    SupportPlan.started_on,
+                    SupportPlan.review_on,
+                    SupportPlan.status,
+                    reviews,
+                )
+                .join(Child, Child.id == SupportPlan.child_id)
+                .order_by(SupportPlan.started_on, SupportPlan.id)
+            ).all()
+        return [PlanListed(*row) for row in found]
+
 
 __all__ = [
     "KINDS",
     "ChildListed",
     "Listed",
     "ObservationListed",
+    "PlanListed",
     "RecordLists",
     "SessionListed",
     "StrategyListed",
+    "VisitListed",
 ]

@@ -12,8 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -41,13 +40,12 @@ from earlyyears_desktop.handouts import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
+from earlyyears_desktop.ui.document_preview import PRINT_DPI, render_pdf_to_printer
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
-#: printing renders each page as an image at this resolution (A4 at 300 dpi is 2480 x 3508)
-PRINT_DPI = 300
 #: what the preview's place says before any handouts are made
 EMPTY_PREVIEW = (
     "No handouts made yet.\n\nChoose a session above and press Make handouts: the handouts "
@@ -378,21 +376,7 @@ class HandoutsPage(Page):
 
     def render_to_printer(self, printer: QPrinter) -> int:
         """Draw every page of the PDF, scaled to fit the printable area, one image at a time."""
-        painter = QPainter()
-        if not painter.begin(printer):
+        pages = render_pdf_to_printer(self.document, printer)
+        if not pages:
             self.message.setText("The printer could not be started.")
-            return 0
-        count = self.document.pageCount()
-        try:
-            for index in range(count):
-                if index:
-                    printer.newPage()
-                area = painter.viewport()
-                points = self.document.pagePointSize(index)
-                scale = min(area.width() / points.width(), area.height() / points.height())
-                size = QSize(int(points.width() * scale), int(points.height() * scale))
-                image = self.document.render(index, size)
-                painter.drawImage(QRectF(QPointF(0, 0), size.toSizeF()), image)
-        finally:
-            painter.end()
-        return count
+        return pages
