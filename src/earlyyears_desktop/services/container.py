@@ -17,8 +17,8 @@ from earlyyears_desktop.domain.models import (
     utcnow,
 )
 from earlyyears_desktop.services.attendance import AttendanceService
-from earlyyears_desktop.services.caseload import CaseloadService
 from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
+from earlyyears_desktop.services.caseload import CaseloadService
 from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
