@@ -1,6 +1,7 @@
 """The Home visits page: the worker's caseload with its status in words and its summary,
 Enter to start (or continue) a visit and to open one, the empty state, and adding a family
-by keyboard, refused beside the field when the child is already on a caseload."""
+by keyboard, refused beside the field when the child is already on a caseload. The Today page
+lists the overdue visits."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.ui.caseload_dialogs import AddFamilyDialog
 from earlyyears_desktop.ui.caseload_model import WORKER_COLUMN
 from earlyyears_desktop.ui.home_visits_page import ALL_WORKERS, HomeVisitsPage
+from earlyyears_desktop.ui.today_page import TodayPage
 
 from ..fast_vaults import make_vault
 
@@ -206,3 +208,20 @@ def test_an_empty_caseload_says_what_to_do_and_a_family_is_added_by_keyboard(
     finally:
         runner.wait_for_idle()
         created.vault.lock()
+
+
+def test_today_lists_the_overdue_visits(qtbot, runner, caseload: Caseload) -> None:  # type: ignore[no-untyped-def]
+    today = TodayPage(caseload.services, runner)
+    qtbot.addWidget(today)
+    today.show()
+    with qtbot.waitSignal(today.loaded, timeout=5000):
+        today.reload()
+    assert today.overdue_box.isVisible()
+    assert today.overdue_box.title() == "Overdue visits"
+    items = [today.overdue.item(n) for n in range(today.overdue.count())]
+    assert [i.text() for i in items] == ["Zoë Adeyemi · was due on 17 Nov 2026 · 8 days overdue"]
+    with qtbot.waitSignal(today.child_requested, timeout=1000) as opened:
+        today.overdue.setCurrentRow(0)
+        today.overdue.setFocus()
+        qtbot.keyClick(today.overdue, Qt.Key.Key_Return)
+    assert opened.args == [caseload.ids["zoe"]]
