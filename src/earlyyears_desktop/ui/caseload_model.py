@@ -30,6 +30,17 @@ CASELOAD_COLUMNS = (
 WORKER_COLUMN = CASELOAD_COLUMNS.index("Worker")
 STATUS_COLUMN = CASELOAD_COLUMNS.index("Status")
 VISIT_COLUMNS = ("Date", "Status", "Worker")
+#: what each column is sized for (the widest usual text), instead of measuring every cell
+CASELOAD_SAMPLES = (
+    "Oisín Patrick Ó Briain",
+    "Agnieszka Wiśniewska",
+    "Every three weeks",
+    "Not visited yet",
+    "Today, 28 Nov 2026",
+    "Overdue (10 days)",
+    "Amira Haddad",
+)
+VISIT_SAMPLES = ("Wed 28 Nov 2026", "In progress", "Amira Haddad")
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -55,16 +66,42 @@ def next_visit_words(row: CaseloadRow, today: dt.date) -> str:
     return row.next_visit_on.strftime("%a ") + short_date(row.next_visit_on)
 
 
+def caseload_texts(row: CaseloadRow, today: dt.date) -> tuple[str, ...]:
+    """A family's cells, in the order of CASELOAD_COLUMNS."""
+    return (
+        row.child_name,
+        row.carer_name,
+        row.rhythm.label,
+        short_date(row.last_visit_on) if row.last_visit_on else "Not visited yet",
+        next_visit_words(row, today),
+        status_words(row),
+        row.practitioner_name or "Not allocated",
+    )
+
+
+def visit_texts(row: VisitRow) -> tuple[str, ...]:
+    """A visit's cells, in the order of VISIT_COLUMNS."""
+    return (
+        row.visited_on.strftime("%a ") + short_date(row.visited_on),
+        row.status.label,
+        row.practitioner_name,
+    )
+
+
 class CaseloadModel(QAbstractTableModel):
+    """The cells are put in words once, when the rows arrive: a view asks for them often."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: tuple[CaseloadRow, ...] = ()
-        self._today = dt.date.min
+        self._texts: tuple[tuple[str, ...], ...] = ()
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_rows(self, rows: Sequence[CaseloadRow], today: dt.date) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
-        self._today = today
+        self._texts = tuple(caseload_texts(r, today) for r in self._rows)
         self.endResetModel()
 
     def clear(self) -> None:
@@ -93,30 +130,17 @@ class CaseloadModel(QAbstractTableModel):
             return CASELOAD_COLUMNS[section]
         return None
 
-    def text(self, row: CaseloadRow, column: int) -> str:
-        return (
-            row.child_name,
-            row.carer_name,
-            row.rhythm.label,
-            short_date(row.last_visit_on) if row.last_visit_on else "Not visited yet",
-            next_visit_words(row, self._today),
-            status_words(row),
-            row.practitioner_name or "Not allocated",
-        )[column]
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = self.row_at(index.row()) if index.isValid() else None
         if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(row, index.column())
+            return self._texts[index.row()][index.column()]
         if role == Qt.ItemDataRole.AccessibleTextRole:
             caption = CASELOAD_COLUMNS[index.column()]
-            return f"{caption}: {self.text(row, index.column()) or 'none'}"
+            return f"{caption}: {self._texts[index.row()][index.column()] or 'none'}"
         if role == Qt.ItemDataRole.FontRole and row.overdue and index.column() == STATUS_COLUMN:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             action = "Continue the visit" if row.visit_in_progress else "Start a visit"
             return f"{action} with this family: press Enter or double-click"
@@ -127,10 +151,12 @@ class VisitsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: tuple[VisitRow, ...] = ()
+        self._texts: tuple[tuple[str, ...], ...] = ()
 
     def set_rows(self, rows: Sequence[VisitRow]) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
+        self._texts = tuple(visit_texts(r) for r in self._rows)
         self.endResetModel()
 
     def clear(self) -> None:
@@ -161,11 +187,7 @@ class VisitsModel(QAbstractTableModel):
         if row is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = (
-                row.visited_on.strftime("%a ") + short_date(row.visited_on),
-                row.status.label,
-                row.practitioner_name,
-            )[index.column()]
+            text = self._texts[index.row()][index.column()]
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return f"{VISIT_COLUMNS[index.column()]}: {text or 'not known'}"
             return text

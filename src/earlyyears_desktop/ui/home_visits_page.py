@@ -37,6 +37,8 @@ from earlyyears_desktop.ui.caseload_dialogs import (
     CloseEntryDialog,
 )
 from earlyyears_desktop.ui.caseload_model import (
+    CASELOAD_SAMPLES,
+    VISIT_SAMPLES,
     WORKER_COLUMN,
     CaseloadModel,
     VisitsModel,
@@ -72,7 +74,7 @@ def read_caseload(services: Services, worker_id: str | None) -> CaseloadView:
     )
 
 
-def _table(name: str, description: str) -> QTableView:
+def _table(name: str, description: str, samples: tuple[str, ...]) -> QTableView:
     table = QTableView()
     table.setAccessibleName(name)
     table.setAccessibleDescription(description)
@@ -84,8 +86,15 @@ def _table(name: str, description: str) -> QTableView:
     table.setWordWrap(False)
     table.verticalHeader().hide()
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Sized for the usual text, in the user's font (measuring every cell of every read costs
+    # more than the read); the user can widen a column.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    metrics = table.fontMetrics()
+    for column, sample in enumerate(samples):
+        table.setColumnWidth(
+            column, metrics.horizontalAdvance(sample) + 4 * metrics.averageCharWidth()
+        )
     table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return table
 
@@ -158,6 +167,7 @@ class HomeVisitsPage(Page):
         self.table = _table(
             "Families on the caseload",
             "Enter starts a visit with the family, or continues the one in progress",
+            CASELOAD_SAMPLES,
         )
         self.table.setModel(self.model)
         self.table.activated.connect(self._family_activated)
@@ -169,7 +179,7 @@ class HomeVisitsPage(Page):
         self.visits_box.setAccessibleName("Visits with the family chosen")
         visits_layout = QVBoxLayout(self.visits_box)
         self.visits_model = VisitsModel(self)
-        self.visits = _table("Visits with the family", "Enter opens the visit")
+        self.visits = _table("Visits with the family", "Enter opens the visit", VISIT_SAMPLES)
         self.visits.setModel(self.visits_model)
         self.visits.activated.connect(self._visit_activated)
         self.visits_empty = QLabel("")
@@ -210,8 +220,11 @@ class HomeVisitsPage(Page):
             self.reload()
 
     def _show(self, view: CaseloadView, generation: int) -> None:
-        if generation != self._generation:
-            return  # a newer read is on its way
+        if generation == self._generation:  # else a newer read is on its way
+            self.show_caseload(view)
+
+    def show_caseload(self, view: CaseloadView) -> None:
+        """Show a caseload read by `read_caseload`, the family chosen kept chosen."""
         chosen = self.selected()
         self.view = view
         self._fill_workers(view.workers)
