@@ -1,5 +1,6 @@
 """The Home visits page's tables: the families on a caseload, and the visits of the family
-chosen. A caseload holds tens of families, read whole by one query: the models hold the rows.
+chosen. A caseload holds tens of families, read whole by one query: the models hold the rows,
+put in words once per read.
 
 The status of a family is in words ("Overdue", "Due this week"), in bold when overdue: never
 colour alone.
@@ -10,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from earlyyears_desktop.services.caseload import CaseloadRow, VisitRow
 from earlyyears_desktop.ui.widgets import short_date
 
-Index = QModelIndex | QPersistentModelIndex
+ACCESSIBLE_TEXT = Qt.ItemDataRole.AccessibleTextRole
 
 CASELOAD_COLUMNS = (
     "Family",
@@ -88,23 +89,62 @@ def visit_texts(row: VisitRow) -> tuple[str, ...]:
     )
 
 
-class CaseloadModel(QAbstractTableModel):
-    """The cells are put in words once, when the rows arrive: a view asks for them often."""
+class _TextTable(QStandardItemModel):
+    """A table of words filled once per read: the view paints it from C++, with no call back
+    into Python for each cell and role (which, for a page of rows, costs more than the read)."""
 
+    def __init__(self, columns: tuple[str, ...], parent: QObject | None = None) -> None:
+        super().__init__(0, len(columns), parent)
+        self.setHorizontalHeaderLabels(list(columns))
+        self.columns = columns
+
+    def _fill(
+        self, texts: Sequence[tuple[str, ...]], tooltips: Sequence[str]
+    ) -> list[QStandardItem]:
+        """Every row's cells (each with its caption for a screen reader), the model reset
+        once; the items, row by row, for the caller to add to."""
+        self.beginResetModel()
+        self.blockSignals(True)  # one reset, not a signal for every cell
+        try:
+            self.setRowCount(0)
+            self.setRowCount(len(texts))
+            made: list[QStandardItem] = []
+            for r, (cells, tip) in enumerate(zip(texts, tooltips, strict=True)):
+                for c, text in enumerate(cells):
+                    item = QStandardItem(text)
+                    item.setEditable(False)
+                    item.setData(f"{self.columns[c]}: {text or 'none'}", ACCESSIBLE_TEXT)
+                    item.setToolTip(tip)
+                    self.setItem(r, c, item)
+                    made.append(item)
+        finally:
+            self.blockSignals(False)
+            self.endResetModel()
+        return made
+
+
+class CaseloadModel(_TextTable):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(CASELOAD_COLUMNS, parent)
         self._rows: tuple[CaseloadRow, ...] = ()
-        self._texts: tuple[tuple[str, ...], ...] = ()
-        self._bold = QFont()
-        self._bold.setBold(True)
 
     def set_rows(self, rows: Sequence[CaseloadRow], today: dt.date) -> None:
-        self.beginResetModel()
         self._rows = tuple(rows)
-        self._texts = tuple(caseload_texts(r, today) for r in self._rows)
-        self.endResetModel()
+        tips = [
+            ("Continue the visit" if r.visit_in_progress else "Start a visit")
+            + " with this family: press Enter or double-click"
+            for r in self._rows
+        ]
+        self._fill([caseload_texts(r, today) for r in self._rows], tips)
+        bold = QFont()
+        bold.setBold(True)
+        for n, row in enumerate(self._rows):
+            if row.overdue:
+                item = self.item(n, STATUS_COLUMN)
+                if item is not None:
+                    item.setFont(bold)
 
-    def clear(self) -> None:
+    def clear_rows(self) -> None:
         self.set_rows((), dt.date.min)
 
     def row_at(self, row: int) -> CaseloadRow | None:
@@ -113,84 +153,19 @@ class CaseloadModel(QAbstractTableModel):
     def row_of(self, child_id: str) -> int:
         return next((n for n, r in enumerate(self._rows) if r.child_id == child_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(CASELOAD_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(CASELOAD_COLUMNS)
-        ):
-            return CASELOAD_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[index.row()][index.column()]
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            caption = CASELOAD_COLUMNS[index.column()]
-            return f"{caption}: {self._texts[index.row()][index.column()] or 'none'}"
-        if role == Qt.ItemDataRole.FontRole and row.overdue and index.column() == STATUS_COLUMN:
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole:
-            action = "Continue the visit" if row.visit_in_progress else "Start a visit"
-            return f"{action} with this family: press Enter or double-click"
-        return None
-
-
-class VisitsModel(QAbstractTableModel):
+class VisitsModel(_TextTable):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(VISIT_COLUMNS, parent)
         self._rows: tuple[VisitRow, ...] = ()
-        self._texts: tuple[tuple[str, ...], ...] = ()
 
     def set_rows(self, rows: Sequence[VisitRow]) -> None:
-        self.beginResetModel()
         self._rows = tuple(rows)
-        self._texts = tuple(visit_texts(r) for r in self._rows)
-        self.endResetModel()
+        tip = "Open this visit: press Enter or double-click"
+        self._fill([visit_texts(r) for r in self._rows], [tip] * len(self._rows))
 
-    def clear(self) -> None:
+    def clear_rows(self) -> None:
         self.set_rows(())
 
     def row_at(self, row: int) -> VisitRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(VISIT_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(VISIT_COLUMNS)
-        ):
-            return VISIT_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = self._texts[index.row()][index.column()]
-            if role == Qt.ItemDataRole.AccessibleTextRole:
-                return f"{VISIT_COLUMNS[index.column()]}: {text or 'not known'}"
-            return text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "Open this visit: press Enter or double-click"
-        return None

@@ -283,7 +283,7 @@ class HomeVisitsPage(Page):
         self._enable_actions(row)
         if row is None:
             self._visits_for = None
-            self.visits_model.clear()
+            self.visits_model.clear_rows()
             self.visits_box.setTitle("Visits")
             return
         self.visits_box.setTitle(f"Visits with {row.child_name}'s family")
@@ -355,8 +355,8 @@ class HomeVisitsPage(Page):
         self._generation += 1
         self.view = None
         self._visits_for = None
-        self.model.clear()
-        self.visits_model.clear()
+        self.model.clear_rows()
+        self.visits_model.clear_rows()
         self.summary.clear()
         self.empty.clear()
         self.visits_box.setTitle("Visits")
