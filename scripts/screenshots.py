@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_caseload import caseload_shots
 from shots_childstrategies import child_strategies_shots
 from shots_library import library_shots
 from shots_observations import observation_shots
@@ -207,7 +208,8 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     wait_until(app, lambda: handouts.session_box.count() > 0)
     save(window, out, "handouts-empty")
 
-    window.show_page("visits")
+    caseload_shots(app, window, out)
+    window.show_page("plans")
     settle(app)
     save(window, out, "planned-page")
 
