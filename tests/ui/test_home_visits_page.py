@@ -115,6 +115,10 @@ def test_the_caseload_shows_who_is_overdue_and_due_in_words(
     assert _cells(page, 5) == ["Overdue (8 days)", "Due this week", ""]
     assert page.summary.text() == "3 families · 1 due this week · 1 overdue"
     assert page.table.isColumnHidden(WORKER_COLUMN)
+    # Each column is wide enough for its usual text (a long name, the status in words).
+    metrics = page.table.fontMetrics()
+    assert page.table.columnWidth(0) > metrics.horizontalAdvance("Oisín Patrick Ó Briain")
+    assert page.table.columnWidth(4) > metrics.horizontalAdvance("Today, 28 Nov 2026")
     assert not page.empty.isVisible()
     # Every worker's caseload, with who visits each family.
     with qtbot.waitSignal(page.loaded, timeout=5000):

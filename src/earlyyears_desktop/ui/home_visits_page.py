@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -74,7 +74,9 @@ def read_caseload(services: Services, worker_id: str | None) -> CaseloadView:
     )
 
 
-def _table(name: str, description: str, samples: tuple[str, ...]) -> QTableView:
+def _table(
+    name: str, description: str, model: QAbstractItemModel, samples: tuple[str, ...]
+) -> QTableView:
     table = QTableView()
     table.setAccessibleName(name)
     table.setAccessibleDescription(description)
@@ -90,6 +92,7 @@ def _table(name: str, description: str, samples: tuple[str, ...]) -> QTableView:
     # more than the read); the user can widen a column.
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    table.setModel(model)
     metrics = table.fontMetrics()
     for column, sample in enumerate(samples):
         table.setColumnWidth(
@@ -167,9 +170,9 @@ class HomeVisitsPage(Page):
         self.table = _table(
             "Families on the caseload",
             "Enter starts a visit with the family, or continues the one in progress",
+            self.model,
             CASELOAD_SAMPLES,
         )
-        self.table.setModel(self.model)
         self.table.activated.connect(self._family_activated)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._family_chosen)
@@ -179,8 +182,9 @@ class HomeVisitsPage(Page):
         self.visits_box.setAccessibleName("Visits with the family chosen")
         visits_layout = QVBoxLayout(self.visits_box)
         self.visits_model = VisitsModel(self)
-        self.visits = _table("Visits with the family", "Enter opens the visit", VISIT_SAMPLES)
-        self.visits.setModel(self.visits_model)
+        self.visits = _table(
+            "Visits with the family", "Enter opens the visit", self.visits_model, VISIT_SAMPLES
+        )
         self.visits.activated.connect(self._visit_activated)
         self.visits_empty = QLabel("")
         self.visits_empty.setWordWrap(True)
