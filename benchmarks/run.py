@@ -20,6 +20,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> observation_save_p95_ms and its floor
     benchmarks/bench_timeline.py  measure_timeline_open_vs_query(services, connection, details)
                                       -> timeline_ms and its floor
+    benchmarks/bench_caseload.py  measure_caseload_open_vs_query(services, connection)
+                                      -> caseload_open_ms and its floor
     benchmarks/bench_sync.py      measure_export_vs_floor(context) -> export_100k_s and floor
     benchmarks/bench_central.py   measure_ingest_vs_floor(context) -> ingest_100k_s and floor
     benchmarks/bench_handouts.py  measure_handouts_30(context) -> handouts_30_s
@@ -65,6 +67,7 @@ import sqlcipher3
 from sqlalchemy import text
 
 from benchmarks import (
+    bench_caseload,
     bench_central,
     bench_handouts,
     bench_observation_save,
@@ -112,6 +115,9 @@ class Target:
 #: issue 11: the timeline's first screen against the bare SQL of its first page (what the
 #: floor leaves out: the session, the entries' words, the merge and the widget)
 TIMELINE_RATIO_LIMIT = 8
+#: issue 12: the Home visits page on a caseload of 40 families against the bare SQL of its
+#: rows (what the floor leaves out: the session, the rows in words, the page and its tables)
+CASELOAD_RATIO_LIMIT = 10
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -170,6 +176,20 @@ TARGETS = (
             "no ORM, no merge, no widget)",
             "benchmarks/bench_timeline.py `timeline_rows_query`",
             TIMELINE_RATIO_LIMIT,
+        ),
+    ),
+    Target(
+        "caseload_open_ms",
+        "open the Home visits page on a caseload of 40 families (12 visits each)",
+        100,
+        "ms",
+        Floor(
+            "caseload_query_ms",
+            "caseload_vs_query_x",
+            "the raw SQL behind the caseload, the statement the service runs (SQLCipher, no "
+            "ORM, no widget)",
+            "benchmarks/bench_caseload.py `caseload_rows_query`",
+            CASELOAD_RATIO_LIMIT,
         ),
     ),
     Target("child_search_ms", "child name search", 20, "ms"),
@@ -636,6 +656,11 @@ FLOOR_CAVEATS: Final = (
     "  the same seven statements through a SQLAlchemy session, puts each row in words, merges",
     "  them, and builds, lays out and paints the list with its kind toggles. `timeline_read_ms`",
     "  (the service's read) is the part a faster query could change; the rest is the widget.",
+    "- `caseload_query_ms` is the caseload's one statement; opening the Home visits page also",
+    "  runs it through a SQLAlchemy session with the list of workers, puts each family in",
+    "  words, builds, lays out and paints the page with its two tables, and reads the first",
+    "  family's visits. `caseload_read_ms` (the service's read) is the part a faster query",
+    "  could change; the rest is the page.",
     "- `ingest_floor_s` inserts rows already decoded; an ingest also opens the central folder",
     "  (Argon2id at its cost), checks the bundle's signatures and hashes, decrypts it in two",
     "  passes and re-encodes each record's data.",
@@ -699,6 +724,12 @@ def write_report(
         "  `TimelineView` showing it (offscreen), median of 7 after a warm-up, each followed by",
         "  its floor, the raw SQL of the same first page; the ratio is the median of the pairs'",
         "  ratios. `timeline_read_ms` is the service's read alone.",
+        "- `caseload_open_ms`: 40 children of the working copy are put on the practitioner's",
+        "  caseload, each with 12 visits, weekly or fortnightly (one unit of work; the cached",
+        "  scale vault is not changed); then a new `HomeVisitsPage` showing the caseload read by",
+        "  the service and the first family's visits (offscreen), median of 7 after a warm-up,",
+        "  each followed by its floor, the raw SQL of the caseload; the ratio is the median of",
+        "  the pairs' ratios. `caseload_read_ms` is the service's read alone.",
         "- `child_search_ms`: `ChildrenService.search_ids` with a 3-letter query, median over",
         "  10 queries x 5.",
         "- `fts_search_ms`: `ObservationService.search` of one word (FTS5 in the encrypted",
@@ -773,6 +804,12 @@ def main() -> int:
                 failures,
                 "timeline_ms",
                 lambda: bench_timeline.measure_timeline_open_vs_query(services, raw, DETAILS),
+            )
+            guarded(
+                results,
+                failures,
+                "caseload_open_ms",
+                lambda: bench_caseload.measure_caseload_open_vs_query(services, raw),
             )
             guarded(
                 results,

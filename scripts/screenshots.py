@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_caseload import caseload_shots
 from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
 from shots_library import library_shots
@@ -209,7 +210,8 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     save(window, out, "handouts-empty")
     family_document_shots(app, window, out)
 
-    window.show_page("visits")
+    caseload_shots(app, window, out)
+    window.show_page("plans")
     settle(app)
     save(window, out, "planned-page")
 

@@ -25,6 +25,8 @@ RATIOS = {
     "launch_vs_bare_qt_x": 1.5,
     # issue 11
     "timeline_vs_query_x": run.TIMELINE_RATIO_LIMIT,
+    # issue 12
+    "caseload_vs_query_x": run.CASELOAD_RATIO_LIMIT,
 }
 
 

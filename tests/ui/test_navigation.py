@@ -23,6 +23,7 @@ BUILT_PAGES = {
     "groups",
     "children",
     "observations",
+    "visits",
     "strategies",
     "handouts",
     "sync",

@@ -7,6 +7,7 @@ real patient, with a valid check digit.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 # (given names, family name, preferred, carer, relationship, language, interpreter, format)
 FAMILIES = [
@@ -129,3 +130,199 @@ def fictional_nhs_number(rng: random.Random) -> str:
         )
         if number:
             return number
+
+
+@dataclass(frozen=True)
+class PortageTarget:
+    """A teaching target set with a family: its small steps in order, and how many visits
+    each step takes this child to become secure."""
+
+    skill_area: str
+    #: the target, with {n} for the child's name
+    target: str
+    steps: tuple[str, ...]
+    pace: int
+    #: set at the first visit (False: set half way through the term)
+    from_the_start: bool = True
+
+
+@dataclass(frozen=True)
+class PortageFamily:
+    """A family on the Portage caseload: one of FAMILIES, by position."""
+
+    family: int
+    rhythm: str
+    #: the next visit, in days from the demo's today (negative: overdue)
+    next_in_days: int
+    activities: str
+    practise: str
+    #: an observation at the latest visit, with {n} for the child's name
+    observed: str
+    targets: tuple[PortageTarget, ...]
+    #: referred this week: on the caseload, first visit not made yet
+    new: bool = False
+
+
+_MORE = PortageTarget(
+    "Communication",
+    "{n} will ask for 'more' using a word or sign",
+    (
+        "Looks at the adult when the activity stops",
+        "Reaches or points to ask for more",
+        "Uses the sign or word 'more' with a model",
+        "Uses 'more' without a model",
+    ),
+    pace=4,
+)
+_POSTING = PortageTarget(
+    "Play and learning",
+    "{n} will post three shapes into the shape sorter",
+    (
+        "Posts a ball through a large hole",
+        "Posts a round shape with hand-over-hand help",
+        "Posts a round shape on their own",
+        "Posts round, square and triangle shapes, with a point to the hole",
+    ),
+    pace=4,
+)
+_SPOON = PortageTarget(
+    "Self-help",
+    "{n} will feed themself yoghurt with a spoon",
+    (
+        "Holds the spoon while an adult guides it",
+        "Brings a loaded spoon to the mouth",
+        "Scoops and brings it to the mouth with a little spill",
+    ),
+    pace=5,
+)
+_STANDING = PortageTarget(
+    "Physical",
+    "{n} will walk five steps holding one hand",
+    (
+        "Pulls to stand at the sofa",
+        "Cruises along the sofa two steps each way",
+        "Stands holding one hand for ten seconds",
+        "Takes three steps holding one hand",
+        "Takes five steps holding one hand",
+    ),
+    pace=3,
+)
+_TURNS = PortageTarget(
+    "Social and emotional",
+    "{n} will take turns with an adult in a simple game",
+    (
+        "Watches an adult's turn with the drum",
+        "Waits for 'my turn' with a hand-over-hand cue",
+        "Takes a turn when the adult says 'your turn'",
+    ),
+    pace=5,
+    from_the_start=False,
+)
+_NAMES = PortageTarget(
+    "Communication",
+    "{n} will point to a named picture in a book",
+    (
+        "Looks at the picture the adult points to",
+        "Touches a picture when it is named",
+        "Points to one of two named pictures",
+        "Points to one of four named pictures",
+    ),
+    pace=3,
+    from_the_start=False,
+)
+_WASHING = PortageTarget(
+    "Self-help",
+    "{n} will wash and dry their hands with help",
+    (
+        "Puts hands under the running tap",
+        "Rubs hands together with soap when shown",
+        "Dries hands on the towel with a prompt",
+    ),
+    pace=6,
+)
+
+#: the Portage caseload of the demo's unlocking practitioner: mixed rhythms; on the demo's
+#: day two families overdue, three due this week (one newly referred), the rest later
+PORTAGE_CASELOAD = (
+    PortageFamily(
+        0,
+        "weekly",
+        -8,
+        "Bubbles, posting box, action rhymes",
+        "Pause during bubbles and wait for a look or a sign before blowing more.",
+        "Home visit: {n} reached for the bubble wand and looked at Mum when she paused.",
+        (_MORE, _TURNS),
+    ),
+    PortageFamily(
+        1,
+        "fortnightly",
+        -3,
+        "Shape sorter, stacking cups, songs in Polish and English",
+        "Shape sorter after breakfast: one round shape, help only when needed.",
+        "Home visit: {n} posted the round shape twice and clapped when it dropped.",
+        (_POSTING, _NAMES),
+    ),
+    PortageFamily(
+        2,
+        "weekly",
+        0,
+        "Cruising along the sofa to reach the drum; snack time with a spoon",
+        "Put the drum at the end of the sofa so it takes a few steps to reach it.",
+        "Home visit: {n} cruised three steps along the sofa to reach the drum.",
+        (_STANDING, _SPOON),
+    ),
+    PortageFamily(
+        3,
+        "fortnightly",
+        2,
+        "Picture book, posting, hand washing before snack",
+        "Name two pictures at story time and wait for a point.",
+        "Home visit: {n} touched the dog when Mum said 'where's the dog?'.",
+        (_NAMES, _WASHING),
+    ),
+    PortageFamily(
+        4,
+        "weekly",
+        6,
+        "Drum turn-taking, bubbles, shape sorter",
+        "Drum game at bath time: 'my turn, your turn'.",
+        "Home visit: {n} waited for 'your turn' and then banged the drum twice.",
+        (_TURNS, _POSTING),
+    ),
+    PortageFamily(
+        5,
+        "every_three_weeks",
+        9,
+        "Yoghurt with a spoon, action rhymes",
+        "Yoghurt at lunch with a loaded spoon handed over; praise each mouthful.",
+        "Home visit: {n} brought the loaded spoon to the mouth three times.",
+        (_SPOON, _MORE),
+    ),
+    PortageFamily(
+        6,
+        "fortnightly",
+        13,
+        "Standing at the sofa, picture book in Portuguese",
+        "Stand at the sofa for a song each morning, holding one hand.",
+        "Home visit: {n} stood holding one hand for a whole verse.",
+        (_STANDING, _NAMES),
+    ),
+    PortageFamily(
+        7,
+        "weekly",
+        1,
+        "",
+        "",
+        "",
+        (),
+        new=True,
+    ),
+)
+
+#: how visits went, in words for the family's visit record
+HOW_IT_WENT = (
+    "A settled visit; lots of smiles and good attention for the activities.",
+    "Tired after a poor night, so we kept the activities short.",
+    "Really engaged today; Mum noticed the progress too.",
+    "A sibling joined in, which helped with the turn-taking.",
+)

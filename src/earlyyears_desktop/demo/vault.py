@@ -15,6 +15,7 @@ from earlyyears_desktop.demo.content import (
     THEMES,
     fictional_nhs_number,
 )
+from earlyyears_desktop.demo.portage import write_caseload
 from earlyyears_desktop.demo.terms import next_term, term_bounds
 from earlyyears_desktop.domain.enums import (
     AccessibleFormat,
@@ -22,14 +23,12 @@ from earlyyears_desktop.domain.enums import (
     AttendanceStatus,
     ConsentKind,
     Discipline,
-    ProgressRating,
     Role,
 )
 from earlyyears_desktop.services.children import CarerInput, ChildInput, TeamMemberInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.services.groups import GroupInput
-from earlyyears_desktop.services.home_visits import StepRating
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import OpenVault
@@ -300,45 +299,8 @@ def populate(services: Services, seed: int = 20261126) -> str:
                     )
                 )
 
-    # Portage home visits with small-step teaching targets for a few children.
-    for cid, name, _ in children[:6]:
-        target = services.targets.add(
-            cid,
-            "Communication",
-            f"{name} will ask for 'more' using a word or sign",
-            [
-                "Looks at the adult when the activity stops",
-                "Reaches or points to ask for more",
-                "Uses the sign or word 'more' with a model",
-                "Uses 'more' without a model",
-            ],
-            set_on=start,
-            set_with="Mum",
-        ).id
-        for week in range(0, 10, 2):
-            visit_day = start + dt.timedelta(days=7 * week + 1)
-            if visit_day >= today:
-                break
-            next_day = visit_day + dt.timedelta(days=14)
-            services.home_visits.record(
-                cid,
-                visit_day,
-                carers_present="Mum",
-                activities="Bubbles, posting box, action rhymes",
-                family_will_practise="Pause during bubbles and wait for a look or a sign before blowing more.",
-                next_visit_on=next_day,
-                ratings=[StepRating(target, list(ProgressRating)[min(week // 3, 2)])],
-            )
-            services.observations.add(
-                ObservationInput(
-                    cid,
-                    f"Home visit: {name} reached for the bubble wand and looked at Mum when she paused.",
-                    visit_day,
-                    context="home_visit",
-                    area_of_need="communication_and_interaction",
-                    share_with_parents=True,
-                )
-            )
+    # A Portage caseload of eight families, with a term of visits and teaching targets.
+    visits = write_caseload(services, children, (start, end, half_term))
 
     # Support plans, two due for review soon and one overdue.
     for n, (cid, name, _) in enumerate(children[::3]):
@@ -384,7 +346,8 @@ def populate(services: Services, seed: int = 20261126) -> str:
     info = services.info()
     return (
         f"{info.counts['child']} children, {info.counts['session']} sessions, "
-        f"{marks} attendance marks, {info.counts['observation']} observations"
+        f"{marks} attendance marks, {info.counts['observation']} observations, "
+        f"{visits} home visits"
     )
 
 

@@ -18,6 +18,7 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.services.attendance import AttendanceService
 from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
+from earlyyears_desktop.services.caseload import CaseloadService
 from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
@@ -86,6 +87,7 @@ class Services:
         self.support = SupportService(self.uow, clock)
         self.targets = TargetService(self.uow, clock)
         self.home_visits = HomeVisitService(self.uow, clock)
+        self.caseload = CaseloadService(self.uow, clock)
         self.strategies = StrategyService(self.uow)
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)

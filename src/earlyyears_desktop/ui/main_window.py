@@ -86,12 +86,7 @@ PAGES = [
     PageSpec("groups", "Groups & sessions"),
     PageSpec("children", "Children"),
     PageSpec("observations", "Observations"),
-    PageSpec(
-        "visits",
-        "Home visits",
-        "Portage and other home visits: the date, who was there, the activities, progress on "
-        "each teaching target and what the family will practise before the next visit.",
-    ),
+    PageSpec("visits", "Home visits"),
     PageSpec(
         "plans",
         "Plans & reviews",
@@ -326,6 +321,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.children_page import ChildrenPage
         from earlyyears_desktop.ui.groups_page import GroupsPage
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
+        from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
         from earlyyears_desktop.ui.observations_page import ObservationsPage
         from earlyyears_desktop.ui.settings_page import SettingsPage
         from earlyyears_desktop.ui.strategies_page import StrategiesPage
@@ -356,6 +352,8 @@ class MainWindow(QMainWindow):
             observations.observation_requested.connect(self.open_observation)
             self._observations = observations
             return observations
+        if spec.key == "visits":
+            return HomeVisitsPage(services, runner)
         if spec.key == "strategies":
             return StrategiesPage(services, runner)
         if spec.key == "handouts":

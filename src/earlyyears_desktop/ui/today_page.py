@@ -1,5 +1,5 @@
 """Today: the sessions on today (or, on a day without one, the next), home visits coming up,
-and support plan reviews due."""
+home visits overdue on the caseloads, and support plan reviews due."""
 
 from __future__ import annotations
 
@@ -41,6 +41,18 @@ class DueItem:
 
 
 @dataclass(frozen=True)
+class OverdueVisit:
+    """A family on a caseload whose visit was due before today, and no visit since."""
+
+    child_id: str
+    child_name: str
+    due_on: dt.date
+    days_overdue: int
+    #: whose caseload, when not the signed-in worker's ("" when it is)
+    worker: str
+
+
+@dataclass(frozen=True)
 class TodaySummary:
     today: dt.date
     sessions: tuple[SessionRow, ...]
@@ -49,6 +61,8 @@ class TodaySummary:
     #: on a day with no session held (a holiday, a weekend): the sessions of the next day
     #: that has one, so the page says when the group meets again
     next_sessions: tuple[SessionRow, ...] = ()
+    #: every caseload's overdue visits, longest overdue first
+    overdue_visits: tuple[OverdueVisit, ...] = ()
 
 
 def read_today(services: Services) -> TodaySummary:
@@ -60,6 +74,17 @@ def read_today(services: Services) -> TodaySummary:
     plans = services.support.plans_due(today + dt.timedelta(days=REVIEWS_AHEAD_DAYS))
     ids = list({*(v.child_id for v in visits), *(p.child_id for p in plans)})
     names = {r.id: r.display_name for r in services.children.rows(ids)}
+    me = services.actor.practitioner_id
+    overdue = tuple(
+        OverdueVisit(
+            r.child_id,
+            r.child_name,
+            r.next_visit_on,
+            r.days_overdue,
+            "" if r.practitioner_id == me else r.practitioner_name or "no worker",
+        )
+        for r in services.caseload.overdue(today)
+    )
     return TodaySummary(
         today,
         tuple(sessions),
@@ -74,7 +99,17 @@ def read_today(services: Services) -> TodaySummary:
             if p.child_id in names
         ),
         upcoming,
+        overdue,
     )
+
+
+def overdue_text(visit: OverdueVisit) -> str:
+    """'Zoë Adeyemi · was due on 17 Nov 2026 · 8 days overdue'."""
+    days = f"{visit.days_overdue} day{'' if visit.days_overdue == 1 else 's'} overdue"
+    parts = [visit.child_name, f"was due on {short_date(visit.due_on)}", days]
+    if visit.worker:
+        parts.append(f"{visit.worker}'s caseload")
+    return " · ".join(parts)
 
 
 def _hint() -> QLabel:
@@ -119,6 +154,13 @@ class TodayPage(Page):
         self.sessions_layout = QVBoxLayout(self.sessions_box)
         self.layout_.addWidget(self.sessions_box)
 
+        self.overdue_box = QGroupBox("Overdue visits")
+        overdue_layout = QVBoxLayout(self.overdue_box)
+        self.overdue = self._list("Overdue home visits")
+        overdue_layout.addWidget(self.overdue)
+        self.overdue_box.hide()
+        self.layout_.addWidget(self.overdue_box)
+
         self.visits_box = QGroupBox(f"Home visits planned in the next {VISITS_AHEAD_DAYS} days")
         visits_layout = QVBoxLayout(self.visits_box)
         self.visits = self._list("Home visits planned")
@@ -158,7 +200,13 @@ class TodayPage(Page):
 
     def _on_changes(self, changes: Changes) -> None:
         if self.isVisible() and changes.touches(
-            "session", "attendance", "home_visit", "support_plan", "child", "group"
+            "session",
+            "attendance",
+            "home_visit",
+            "caseload_entry",
+            "support_plan",
+            "child",
+            "group",
         ):
             self.reload()
 
@@ -203,6 +251,7 @@ class TodayPage(Page):
             summary.today,
             overdue_word="",
         )
+        self._fill_overdue(summary.overdue_visits)
         self._fill(
             self.reviews,
             self.reviews_empty,
@@ -266,11 +315,27 @@ class TodayPage(Page):
         frame = 2 * widget.frameWidth() + 4
         widget.setFixedHeight(rows * (widget.sizeHintForRow(0) + 2 * widget.spacing()) + frame)
 
+    def _fill_overdue(self, visits: tuple[OverdueVisit, ...]) -> None:
+        """Shown only when a visit is overdue: nothing to do otherwise."""
+        self.overdue.clear()
+        for visit in visits:
+            entry = QListWidgetItem(overdue_text(visit))
+            entry.setData(Qt.ItemDataRole.UserRole, visit.child_id)
+            self.overdue.addItem(entry)
+        self.overdue_box.setVisible(bool(visits))
+        rows = min(max(len(visits), 1), 10)
+        frame = 2 * self.overdue.frameWidth() + 4
+        self.overdue.setFixedHeight(
+            rows * (self.overdue.sizeHintForRow(0) + 2 * self.overdue.spacing()) + frame
+        )
+
     def clear_personal_data(self) -> None:
         self.summary = None
         self.title.setText("Today")
         self._clear_sessions()
         self.visits.clear()
         self.reviews.clear()
+        self.overdue.clear()
+        self.overdue_box.hide()
         self.visits_empty.clear()
         self.reviews_empty.clear()
