@@ -15,6 +15,7 @@ from earlyyears_desktop.domain.enums import ProgressRating
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.home_visits import StepRating
+from earlyyears_desktop.services.targets import StepView
 from earlyyears_desktop.ui.child_record import ChildRecordView, read_child_view
 from earlyyears_desktop.ui.child_targets import EMPTY, SUGGESTION, TargetsBox
 from earlyyears_desktop.ui.target_chart import (
@@ -23,7 +24,7 @@ from earlyyears_desktop.ui.target_chart import (
     TargetChartDialog,
     chart_day,
 )
-from earlyyears_desktop.ui.target_dialog import AchieveStepDialog, TargetDialog
+from earlyyears_desktop.ui.target_dialog import AchieveStepDialog, EndTargetDialog, TargetDialog
 
 from ..fast_vaults import make_vault
 
@@ -204,4 +205,65 @@ def test_steps_over_three_visits_the_suggestion_and_the_chart(
     assert "achieved 3 Nov 2026" in chart.steps_label.text()
     assert chart.table.accessibleName() == "Ratings at each visit, oldest first"
     chart.reject()
+    runner.wait_for_idle()
+
+
+def test_edit_keeps_achieved_steps_stop_needs_a_reason_finish_and_undo(
+    qtbot, services: Services, runner
+) -> None:
+    child = _child(services)
+    targets = services.targets
+    kept = targets.add(child, "Self-help", "Drinks from an open cup", STEPS, set_on=TODAY).id
+    ended = targets.add(
+        child, "Physical / motor", "Climbs the stairs", ["One step"], set_on=TODAY
+    ).id
+    targets.achieve_step(targets.progress(kept).steps[0].id, TODAY)
+    first = targets.progress(kept).steps[0]
+    box = TargetsBox(services, runner)
+    qtbot.addWidget(box)
+    box.show()
+    with qtbot.waitSignal(box.loaded, timeout=5000):
+        box.show_child(child)
+
+    # Edit: the achieved step is shown apart and stays; the others are reordered and added to.
+    box.buttons[kept]["edit"].click()
+    dialog = _dialog(qtbot, box, TargetDialog)
+    assert isinstance(dialog, TargetDialog) and not dialog.set_on.isEnabled()
+    assert STEPS[0] in dialog.achieved.text() and STEPS[0] not in dialog.steps.toPlainText()
+    dialog.steps.setPlainText(f"{STEPS[2]}\n{STEPS[1]}\nDrinks with no spills")
+    with qtbot.waitSignal(box.loaded, timeout=5000):
+        dialog.save_button.click()
+    view = targets.progress(kept)
+    assert [s.text for s in view.steps] == [STEPS[0], STEPS[2], STEPS[1], "Drinks with no spills"]
+    assert view.steps[0] == first
+
+    # Undo the step achieved (a mistake), after a question.
+    box.buttons[kept]["undo"].click()
+    qtbot.waitUntil(lambda: box.dialog is not None and box.dialog.isVisible(), timeout=5000)
+    with qtbot.waitSignal(box.loaded, timeout=5000):
+        box.dialog.buttons()[0].click()  # "Undo"
+    assert targets.progress(kept).current_step == StepView(first.id, 0, STEPS[0], None)
+    assert "undo" not in box.buttons[kept]
+
+    # Stop: a reason is needed, shown beside it; then the target moves to the ended list.
+    box.buttons[ended]["stop"].click()
+    dialog = _dialog(qtbot, box, EndTargetDialog)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.errors["end_reason"].isVisible(), timeout=5000)
+    assert dialog.errors["end_reason"].text() == "Please say why the target is stopped."
+    dialog.reason.setPlainText("The family asked to work on sleep first.")
+    with qtbot.waitSignal(box.loaded, timeout=5000):
+        dialog.save_button.click()
+    assert box.ended_button.text() == "Show finished and stopped (1)"
+    assert set(box.buttons[ended]) == {"chart"} and not box.ended.isVisible()
+    box.ended_button.click()
+    assert box.ended.isVisible()
+
+    # Finish, with an optional note.
+    box.buttons[kept]["finish"].click()
+    dialog = _dialog(qtbot, box, EndTargetDialog)
+    with qtbot.waitSignal(box.loaded, timeout=5000):
+        dialog.save_button.click()
+    assert targets.progress(kept).achieved_on == TODAY
+    assert EMPTY in _shown(box) and box.ended_button.text() == "Show finished and stopped (2)"
     runner.wait_for_idle()
