@@ -15,6 +15,7 @@ from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.home_visits import StepRating
 from earlyyears_desktop.services.targets import StepEdit, StepView, steps_from_lines
+from earlyyears_desktop.services.timeline import TimelineKind
 
 from ..fast_vaults import make_vault
 
@@ -314,3 +315,55 @@ def test_edit_needs_a_step_when_none_is_achieved(services: Services) -> None:
             target, skill_area="Communication", target="Asks", set_with="", steps=[]
         ),
     )
+
+
+def test_the_timeline_shows_targets_set_steps_achieved_and_targets_ended(
+    services: Services,
+) -> None:
+    child = _child(services)
+    met, dropped = _target(services, child), _target(services, child, ["Climbs one stair"])
+    targets = services.targets
+    first = targets.progress(met).steps[0]
+    targets.achieve_step(first.id, dt.date(2026, 10, 6))
+    targets.finish(met, dt.date(2026, 11, 2), "Asks at every meal.\nMum is delighted.")
+    targets.stop(dropped, dt.date(2026, 11, 9), "Working on sleep first.")
+    page = services.timeline.page(child, frozenset({TimelineKind.TARGET}))
+    assert [(e.event, e.entity, e.record_id, e.date, e.title, e.detail) for e in page.entries] == [
+        (
+            "target_stopped",
+            "teaching_target",
+            dropped,
+            dt.date(2026, 11, 9),
+            "Target stopped: Asks for 'more'",
+            "Working on sleep first.",
+        ),
+        (
+            "target_finished",
+            "teaching_target",
+            met,
+            dt.date(2026, 11, 2),
+            "Target finished: Asks for 'more'",
+            "Asks at every meal.",
+        ),
+        (
+            "target_step_achieved",
+            "target_step",
+            first.id,
+            dt.date(2026, 10, 6),
+            f"Step 1 achieved: {STEPS[0]}",
+            "Target: Asks for 'more'",
+        ),
+        *[
+            (
+                "target_set",
+                "teaching_target",
+                target,
+                SET_ON,
+                "Target set: Asks for 'more'",
+                "Communication · with Mum (Funmi)",
+            )
+            for target in sorted((met, dropped), reverse=True)
+        ],
+    ]
+    assert {e.kind for e in page.entries} == {TimelineKind.TARGET}
+    assert TimelineKind.TARGET.label == "Teaching targets"

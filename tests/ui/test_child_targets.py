@@ -122,6 +122,20 @@ def test_add_a_target_by_keyboard_on_the_childs_record(qtbot, services: Services
     assert [s.text for s in view.steps] == STEPS
     assert f"Step 1 of 3: {STEPS[0]}" in _shown(box) and "Set with Mum (Funmi)" in _shown(box)
     assert set(box.buttons[view.id]) == {"achieve", "edit", "finish", "stop", "chart"}
+
+    # On the timeline too; Enter there takes the keyboard to the target's first button.
+    timeline = record.timeline.model
+    qtbot.waitUntil(
+        lambda: any(
+            (e := timeline.entry(n)) is not None and e.event == "target_set"
+            for n in range(timeline.rowCount())
+        ),
+        timeout=5000,
+    )
+    record.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is record, timeout=5000)
+    record.timeline.open_requested.emit("teaching_target", view.id)
+    assert _focused() is box.buttons[view.id]["achieve"]
     runner.wait_for_idle()
 
 

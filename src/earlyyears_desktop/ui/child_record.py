@@ -399,6 +399,8 @@ class ChildRecordView(QScrollArea):
             self.session_requested.emit(record_id)
         elif entity == "child_strategy":
             self.strategies_box.show_strategy(record_id)
+        elif entity in ("teaching_target", "target_step"):
+            self.targets_box.show_target(record_id)
 
     def _child_id(self) -> str | None:
         return self.view.record.id if self.view is not None else None

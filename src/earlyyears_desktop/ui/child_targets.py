@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -246,6 +247,24 @@ class TargetsBox(QGroupBox):
         column.addLayout(actions)
         self.buttons[view.id] = made
         return card
+
+    def show_target(self, record_id: str) -> None:
+        """Take the keyboard to a target (opened from the timeline by the target's id or one
+        of its steps'): its first button, the finished and stopped ones shown if it is one."""
+        view = next(
+            (v for v in self.rows if v.id == record_id or v.step(record_id) is not None), None
+        )
+        if view is None or view.id not in self.buttons:
+            return
+        if view.status != TargetStatus.ACTIVE:
+            self.ended_button.setChecked(True)
+        first = next(iter(self.buttons[view.id].values()))
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(first)
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _toggle_ended(self, on: bool) -> None:
         self.ended.setVisible(on)

@@ -77,7 +77,7 @@ class TargetDialog(FormDialog):
         self.add_field("skill_area", "S&kill area:", self.skill_area)
         self.skill_area.setAccessibleName("Skill area")
         self.wording = self.add_field("target", "&Target:", QLineEdit())
-        self.wording.setPlaceholderText("Zoë will ask for 'more' using a word or sign")
+        self.wording.setPlaceholderText("Will ask for 'more' using a word or sign")
         self.wording.setAccessibleName("The target")
 
         self.achieved = QLabel()
@@ -87,6 +87,9 @@ class TargetDialog(FormDialog):
         self.steps = self.add_field(
             "steps", "Small ste&ps:", text_box("Small steps, one a line, in order", 5)
         )
+        # The steps take whatever room the dialog is given.
+        self.steps.setMinimumHeight(self.steps.height())
+        self.steps.setMaximumHeight(16777215)
         self.steps.setPlaceholderText(
             "One small step a line, in order:\nLooks at the adult when the activity stops\n"
             "Reaches or points to ask for more"
