@@ -86,6 +86,11 @@ def test_a_target_is_refused_with_the_field_named(services: Services) -> None:
         lambda: add(child, "Communication", "", STEPS, set_on=SET_ON),
     )
     _refused(
+        "skill_area",
+        "The skill area is too long (120 characters at most).",
+        lambda: add(child, "x" * 121, "Asks for more", STEPS, set_on=SET_ON),
+    )
+    _refused(
         "set_on",
         "The date the target was set is before the child was born.",
         lambda: add(child, "Communication", "Asks", STEPS, set_on=BORN - dt.timedelta(days=1)),

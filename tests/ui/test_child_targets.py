@@ -11,13 +11,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from earlyyears_desktop.domain.enums import ProgressRating
+from earlyyears_desktop.domain.enums import ProgressRating, TargetStatus
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.home_visits import StepRating
-from earlyyears_desktop.services.targets import StepView
+from earlyyears_desktop.services.targets import Rating, StepView, TargetView
 from earlyyears_desktop.ui.child_record import ChildRecordView, read_child_view
-from earlyyears_desktop.ui.child_targets import EMPTY, SUGGESTION, TargetsBox
+from earlyyears_desktop.ui.child_targets import EMPTY, SUGGESTION, TargetsBox, target_html
 from earlyyears_desktop.ui.target_chart import (
     ACHIEVED_LOOK,
     RATING_LOOK,
@@ -281,3 +281,23 @@ def test_edit_keeps_achieved_steps_stop_needs_a_reason_finish_and_undo(
     assert targets.progress(kept).achieved_on == TODAY
     assert EMPTY in _shown(box) and box.ended_button.text() == "Show finished and stopped (2)"
     runner.wait_for_idle()
+
+
+def test_a_target_rated_before_it_had_steps_charts_in_the_table_only(qtbot) -> None:
+    """A target from before targets had steps of their own (its ratings name no step)."""
+    view = TargetView(
+        "t1",
+        "c1",
+        "Communication",
+        "Asks for more",
+        TargetStatus.ACTIVE,
+        dt.date(2026, 9, 1),
+        "",
+        (),
+        ratings=(Rating("v1", dt.date(2026, 9, 8), None, ProgressRating.EMERGING, ""),),
+    )
+    chart = TargetChartDialog(view)
+    qtbot.addWidget(chart)
+    assert all(not s.points() for s in chart.series.values())
+    assert chart.table_rows() == [("8 Sep 2026", "Not recorded", "", "Emerging", "")]
+    assert "No small steps yet" in target_html(view)

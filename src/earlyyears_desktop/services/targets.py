@@ -84,6 +84,13 @@ def steps_from_lines(pending: Sequence[StepView], lines: Sequence[str]) -> list[
     return [StepEdit(step_id, text) for step_id, text in zip(ids, texts, strict=True)]
 
 
+def _skill_area(text: str) -> str:
+    area = required_name("skill_area", text, "skill area")
+    if len(area) > 120:
+        raise ValidationError("skill_area", "The skill area is too long (120 characters at most).")
+    return area
+
+
 def _check_set_on(child: Child, set_on: dt.date, today: dt.date) -> None:
     if set_on > today:
         raise ValidationError("set_on", "The date the target was set is in the future.")
@@ -145,7 +152,7 @@ class TargetService:
         """A new active target with its small steps, set with the family on `set_on`."""
         record = TeachingTarget(
             child_id=child_id,
-            skill_area=required_name("skill_area", skill_area, "skill area"),
+            skill_area=_skill_area(skill_area),
             target=required_name("target", target, "target"),
             status=TargetStatus.ACTIVE.value,
             set_on=set_on,
@@ -175,7 +182,7 @@ class TargetService:
         yet achieved (`steps`, in their new order: add, reword, reorder; a step left out is
         removed unless a visit rated it). The achieved steps stay first, as they are."""
         values = {
-            "skill_area": required_name("skill_area", skill_area, "skill area"),
+            "skill_area": _skill_area(skill_area),
             "target": required_name("target", target, "target"),
             "set_with": optional_text(set_with),
         }

@@ -62,6 +62,8 @@ def target_html(view: TargetView) -> str:
         lines.append(f"<b>Stopped</b> on {short_date(view.stopped_on)}")
     elif current is not None:
         lines.append(escape(step_words(view, current)))
+    elif not view.steps:  # set before targets had steps of their own
+        lines.append("No small steps yet: add them with Edit…")
     else:
         lines.append(
             f"All {len(view.steps)} steps achieved: finish the target when you and the family "

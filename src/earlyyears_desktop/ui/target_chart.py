@@ -182,7 +182,7 @@ class TargetChartDialog(QDialog):
         y_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         for number in range(1, len(view.steps) + 1):
             y_axis.append(f"Step {number}", number)
-        y_axis.setRange(0.5, len(view.steps) + 0.5)
+        y_axis.setRange(0.5, max(len(view.steps), 1) + 0.5)
         self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         for series in self.chart.series():
