@@ -207,7 +207,7 @@ class TargetsBox(QGroupBox):
             font = text.font()
             font.setBold(True)
             text.setFont(font)
-            text.setAccessibleName(f"Suggestion for {view.target}")
+            text.setAccessibleName(f"{view.target}: {SUGGESTION}")
             row.addWidget(text, 1)
             mark = QPushButton("Mark it achieved…")
             mark.setAccessibleName(
