@@ -30,6 +30,7 @@ from shots_library import library_shots
 from shots_observations import observation_shots
 from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
+from shots_targets import target_shots
 from shots_timeline import timeline_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
@@ -169,6 +170,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     wait_until(app, lambda: children.record.view is not None)
     save(window, out, "children-search")
     child_strategies_shots(app, window, out)
+    target_shots(app, window, out)
     timeline_shots(app, children.record, out)
     record = children.record
     record.add_carer()

@@ -1,5 +1,5 @@
-"""A child's timeline: attendance, observations, strategies, home visits and plan events in
-one list, newest first, read a page at a time.
+"""A child's timeline: attendance, observations, strategies, home visits, plan events and
+teaching targets in one list, newest first, read a page at a time.
 
 Each event is read by its own small query (`SOURCES`), ordered by (date, time, id) descending
 with a LIMIT, from where the last page ended (keyset pagination: never OFFSET, so the
@@ -50,6 +50,7 @@ class TimelineKind(enum.StrEnum):
     STRATEGY = "strategy"
     HOME_VISIT = "home_visit"
     PLAN = "plan"
+    TARGET = "target"
 
     @property
     def label(self) -> str:
@@ -68,6 +69,7 @@ _KIND_WORDS = {
     TimelineKind.STRATEGY: ("Strategies", "Strategy"),
     TimelineKind.HOME_VISIT: ("Home visits", "Home visit"),
     TimelineKind.PLAN: ("Plans", "Plan"),
+    TimelineKind.TARGET: ("Teaching targets", "Teaching target"),
 }
 
 
@@ -268,7 +270,32 @@ def _plan_reviewed(row: Sequence[Any]) -> tuple[str, str]:
     return f"Plan reviewed: {title}", _first_line(progress)
 
 
+def _target_set(row: Sequence[Any]) -> tuple[str, str]:
+    target, skill_area, set_with = row
+    return f"Target set: {target}", _joined(skill_area, f"with {set_with}" if set_with else "")
+
+
+def _step_achieved(row: Sequence[Any]) -> tuple[str, str]:
+    text_start, position, target = row
+    return f"Step {position + 1} achieved: {_first_line(text_start)}", f"Target: {target}"
+
+
+def _target_finished(row: Sequence[Any]) -> tuple[str, str]:
+    target, reason = row
+    return f"Target finished: {target}", _first_line(reason)
+
+
+def _target_stopped(row: Sequence[Any]) -> tuple[str, str]:
+    target, reason = row
+    return f"Target stopped: {target}", _first_line(reason)
+
+
 _N = _SNIPPET_CHARS
+_TARGET_END_SQL = (
+    "SELECT id, {day}, NULL, target, substr(end_reason, 1, {n}) FROM teaching_targets "
+    "WHERE child_id = :child AND status = '{status}' AND {day} IS NOT NULL "
+    "AND deleted_at IS NULL"
+)
 _STRATEGY_SQL = (
     "SELECT c.id, {day}, NULL, coalesce(s.title, c.title), c.agreed_with, "
     f"substr(c.stop_reason, 1, {_N}) FROM child_strategies c LEFT JOIN strategies s "
@@ -359,6 +386,51 @@ SOURCES: tuple[Source, ...] = (
         "r.id",
         _plan_reviewed,
     ),
+    Source(
+        "target_set",
+        TimelineKind.TARGET,
+        "teaching_target",
+        "SELECT id, set_on, NULL, target, skill_area, set_with FROM teaching_targets "
+        "WHERE child_id = :child AND deleted_at IS NULL",
+        "set_on",
+        None,
+        "id",
+        _target_set,
+    ),
+    Source(
+        # opens the target the step belongs to
+        "target_step_achieved",
+        TimelineKind.TARGET,
+        "target_step",
+        f"SELECT s.id, s.achieved_on, NULL, substr(s.text, 1, {_N}), s.position, t.target "
+        "FROM target_steps s JOIN teaching_targets t ON t.id = s.target_id "
+        "WHERE t.child_id = :child AND s.achieved_on IS NOT NULL "
+        "AND s.deleted_at IS NULL AND t.deleted_at IS NULL",
+        "s.achieved_on",
+        None,
+        "s.id",
+        _step_achieved,
+    ),
+    Source(
+        "target_finished",
+        TimelineKind.TARGET,
+        "teaching_target",
+        _TARGET_END_SQL.format(day="achieved_on", n=_N, status="achieved"),
+        "achieved_on",
+        None,
+        "id",
+        _target_finished,
+    ),
+    Source(
+        "target_stopped",
+        TimelineKind.TARGET,
+        "teaching_target",
+        _TARGET_END_SQL.format(day="stopped_on", n=_N, status="stopped"),
+        "stopped_on",
+        None,
+        "id",
+        _target_stopped,
+    ),
 )
 
 #: the entities whose changes can change a timeline (a screen reloads when one is touched)
@@ -372,6 +444,8 @@ TIMELINE_ENTITIES: tuple[str, ...] = (
     "home_visit",
     "support_plan",
     "plan_review",
+    "teaching_target",
+    "target_step",
 )
 
 

@@ -42,6 +42,7 @@ from earlyyears_desktop.services.children import (
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.timeline import TimelinePage
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
+from earlyyears_desktop.ui.child_targets import TargetsBox
 from earlyyears_desktop.ui.child_timeline import TimelineView
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
@@ -264,6 +265,8 @@ class ChildRecordView(QScrollArea):
         layout.addWidget(self.team_box)
         self.strategies_box = StrategiesBox(services, runner)
         layout.addWidget(self.strategies_box)
+        self.targets_box = TargetsBox(services, runner)
+        layout.addWidget(self.targets_box)
 
         self.timeline_box = QGroupBox("Timeline")
         timeline_layout = QVBoxLayout(self.timeline_box)
@@ -320,6 +323,7 @@ class ChildRecordView(QScrollArea):
             self.remove_member,
         )
         self.strategies_box.show_child(r.id)
+        self.targets_box.show_child(r.id)
         self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
@@ -359,6 +363,7 @@ class ChildRecordView(QScrollArea):
             self.consents_box,
             self.team_box,
             self.strategies_box,
+            self.targets_box,
             self.timeline_box,
         ]
 
@@ -373,6 +378,7 @@ class ChildRecordView(QScrollArea):
         self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
         self.strategies_box.clear()
+        self.targets_box.clear()
         self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()
@@ -393,6 +399,8 @@ class ChildRecordView(QScrollArea):
             self.session_requested.emit(record_id)
         elif entity == "child_strategy":
             self.strategies_box.show_strategy(record_id)
+        elif entity in ("teaching_target", "target_step"):
+            self.targets_box.show_target(record_id)
 
     def _child_id(self) -> str | None:
         return self.view.record.id if self.view is not None else None
