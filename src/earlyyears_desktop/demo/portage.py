@@ -88,6 +88,18 @@ def write_caseload(services: Services, children: Sequence[tuple[str, str, str]],
     return written
 
 
+def _achieve_current_step(services: Services, target_id: str, day: dt.date) -> bool:
+    """Mark the target's current step achieved; finish the target after its last step.
+    Whether it was finished."""
+    step = services.targets.progress(target_id).current_step
+    if step is not None:
+        services.targets.achieve_step(step.id, day)
+    if services.targets.progress(target_id).current_step is not None:
+        return False
+    services.targets.finish(target_id, day, "Every step achieved.")
+    return True
+
+
 def _visit_the_family(
     services: Services,
     family: PortageFamily,
@@ -113,12 +125,14 @@ def _visit_the_family(
                 )
                 teaching.append(_Teaching(saved.id, target))
         ratings = []
+        secure: list[_Teaching] = []
         for taught in teaching:
             taught.on_step += 1
             rating = _rating(taught.on_step, taught.target.pace)
             ratings.append(StepRating(taught.id, rating))
             if taught.on_step >= taught.target.pace:
                 taught.on_step = 0
+                secure.append(taught)
         following = days[n + 1] if n + 1 < len(days) else next_visit
         visit_id = services.home_visits.record(
             child_id,
@@ -130,6 +144,9 @@ def _visit_the_family(
             how_it_went=HOW_IT_WENT[(family.family + n) % len(HOW_IT_WENT)],
             ratings=ratings,
         ).id
+        for taught in secure:  # the worker marks the step achieved at the visit
+            if _achieve_current_step(services, taught.id, day):
+                teaching.remove(taught)
     if visit_id:
         services.observations.add(
             ObservationInput(
