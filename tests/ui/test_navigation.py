@@ -23,6 +23,7 @@ BUILT_PAGES = {
     "groups",
     "children",
     "observations",
+    "plans",
     "strategies",
     "handouts",
     "sync",

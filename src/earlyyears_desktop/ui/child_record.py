@@ -41,6 +41,7 @@ from earlyyears_desktop.services.children import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.timeline import TimelinePage
+from earlyyears_desktop.ui.child_plans import PlansBox
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
 from earlyyears_desktop.ui.child_timeline import TimelineView
 from earlyyears_desktop.ui.error_text import error_text
@@ -264,6 +265,8 @@ class ChildRecordView(QScrollArea):
         layout.addWidget(self.team_box)
         self.strategies_box = StrategiesBox(services, runner)
         layout.addWidget(self.strategies_box)
+        self.plans_box = PlansBox(services, runner)
+        layout.addWidget(self.plans_box)
 
         self.timeline_box = QGroupBox("Timeline")
         timeline_layout = QVBoxLayout(self.timeline_box)
@@ -320,6 +323,7 @@ class ChildRecordView(QScrollArea):
             self.remove_member,
         )
         self.strategies_box.show_child(r.id)
+        self.plans_box.show_child(r.id)
         self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
@@ -359,6 +363,7 @@ class ChildRecordView(QScrollArea):
             self.consents_box,
             self.team_box,
             self.strategies_box,
+            self.plans_box,
             self.timeline_box,
         ]
 
@@ -373,6 +378,7 @@ class ChildRecordView(QScrollArea):
         self.carer_buttons, self.team_buttons = [], []
         self._clear_consents()
         self.strategies_box.clear()
+        self.plans_box.clear()
         self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()

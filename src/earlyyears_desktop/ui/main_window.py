@@ -92,13 +92,7 @@ PAGES = [
         "Portage and other home visits: the date, who was there, the activities, progress on "
         "each teaching target and what the family will practise before the next visit.",
     ),
-    PageSpec(
-        "plans",
-        "Plans & reviews",
-        "Support plans following assess, plan, do, review: outcomes, the support agreed, the "
-        "expected impact and the review date, and each review with the parents' and the "
-        "child's views.",
-    ),
+    PageSpec("plans", "Plans & reviews"),
     PageSpec("strategies", "Strategies"),
     PageSpec("handouts", "Handouts"),
     PageSpec("sync", "Sync"),
@@ -327,6 +321,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.groups_page import GroupsPage
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
         from earlyyears_desktop.ui.observations_page import ObservationsPage
+        from earlyyears_desktop.ui.plans_page import PlansPage
         from earlyyears_desktop.ui.settings_page import SettingsPage
         from earlyyears_desktop.ui.strategies_page import StrategiesPage
         from earlyyears_desktop.ui.sync_page import SyncPage
@@ -356,6 +351,8 @@ class MainWindow(QMainWindow):
             observations.observation_requested.connect(self.open_observation)
             self._observations = observations
             return observations
+        if spec.key == "plans":
+            return PlansPage(services, runner)
         if spec.key == "strategies":
             return StrategiesPage(services, runner)
         if spec.key == "handouts":
