@@ -201,7 +201,7 @@ class PlanDialog(FormDialog):
             "title", "&Title:", line("Title", plan.title if plan else "Support plan")
         )
         self.started_on = self.add_field(
-            "started_on", "S&tarts on:", date_edit(plan.started_on if plan else today, "Starts on")
+            "started_on", "Starts o&n:", date_edit(plan.started_on if plan else today, "Starts on")
         )
         review_on = plan.review_on if plan else today + dt.timedelta(weeks=FIRST_REVIEW_WEEKS)
         self.review_on = self.add_field(
@@ -345,7 +345,7 @@ class SpecialistDialog(FormDialog):
         self.plan_id = plan.id
         self.name = self.add_field("name", "&Name:", line("Specialist's name"))
         self.role = self.add_field("role", "&Role:", choice_or_own("Role", SPECIALIST_ROLES))
-        self.agency = self.add_field("agency", "A&gency or service:", line("Agency or service"))
+        self.agency = self.add_field("agency", "Agenc&y or service:", line("Agency or service"))
         holder = QWidget()
         holder.setAccessibleName("The parents' agreement")
         row = QHBoxLayout(holder)
@@ -402,7 +402,7 @@ class ProfileDialog(FormDialog):
         )
         self.support = self.add_field(
             "support",
-            "How best to &support them:",
+            "How &best to support them:",
             text_box("How best to support the child", p.support),
         )
         self.finish_layout()
