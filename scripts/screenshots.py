@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from shots_childstrategies import child_strategies_shots
 from shots_library import library_shots
 from shots_observations import observation_shots
+from shots_plans import plans_shots
 from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_timeline import timeline_shots
@@ -201,6 +202,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
 
     search_shots(app, window, out)
     library_shots(app, window, out)
+    plans_shots(app, window, out)
 
     window.show_page("handouts")
     handouts = window.page("handouts")
