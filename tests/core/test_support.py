@@ -196,6 +196,7 @@ def test_an_edit_rewords_adds_and_ends_outcomes_and_never_deletes_one(
     _refused(lambda: edit(plan_id, replace(same, outcomes=[replace(PLAY, id="nope")])), "outcome_0")
     new = OutcomeInput("Will wave goodbye")
     _refused(lambda: edit(plan_id, replace(same, outcomes=[new]), on=D(2028, 2, 28)), "on")
+    _refused(lambda: edit(plan_id, replace(same, outcomes=[new]), on=D(2028, 3, 11)), "on")
     current = services.support.plan(plan_id).current_outcomes
     ending_all = [OutcomeEnd(o.id, "Changed at the review") for o in current]
     _refused(lambda: edit(plan_id, same, ended=ending_all), "outcomes")

@@ -125,6 +125,8 @@ class SupportService(ReviewWrites):
         stays as it is: outcomes are ended, never deleted, so the plan's history is kept.
         """
         day = on or self.today()
+        if day > self.today():
+            raise ValidationError("on", "The date of these changes is in the future.")
         with self.uow.write() as tx:
             record = get_live(tx.session, SupportPlan, plan_id)
             child = get_live(tx.session, Child, record.child_id)
