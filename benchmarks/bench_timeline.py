@@ -39,6 +39,7 @@ from earlyyears_desktop.domain.enums import AreaOfNeed, ObservationContext
 from earlyyears_desktop.domain.models import Observation
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.strategies import StrategyInput
+from earlyyears_desktop.services.support_views import OutcomeInput, PlanInput
 from earlyyears_desktop.services.timeline import PAGE_SIZE
 from earlyyears_desktop.ui.child_timeline import TimelineView
 from earlyyears_desktop.ui.operations import OpRunner
@@ -124,12 +125,20 @@ def prepare_child(services: Services, observations: int = OBSERVATIONS, seed: in
         family_will_practise="Posting at bath time",
     )
     support.add_plan(
-        child_id,
-        started_on=today - dt.timedelta(days=60),
-        review_on=today + dt.timedelta(days=30),
-        outcomes=[("Uses 20 single words", areas[0])],
-        interventions="Small group language sessions twice a week",
-        expected_impact="Asks for more with a word or a sign",
+        PlanInput(
+            child_id,
+            started_on=today - dt.timedelta(days=60),
+            review_on=today + dt.timedelta(days=30),
+            outcomes=[
+                OutcomeInput(
+                    "Uses 20 single words",
+                    areas[0],
+                    support="Small group language sessions twice a week",
+                    expected_impact="Asks for more with a word or a sign",
+                )
+            ],
+            interventions="Small group language sessions twice a week",
+        )
     )
     return str(child_id)
 

@@ -28,6 +28,7 @@ from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
 from shots_library import library_shots
 from shots_observations import observation_shots
+from shots_plans import plans_shots
 from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_targets import target_shots
@@ -205,6 +206,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
 
     search_shots(app, window, out)
     library_shots(app, window, out)
+    plans_shots(app, window, out)
 
     window.show_page("handouts")
     handouts = window.page("handouts")
@@ -213,9 +215,6 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     family_document_shots(app, window, out)
 
     caseload_shots(app, window, out)
-    window.show_page("plans")
-    settle(app)
-    save(window, out, "planned-page")
 
     window.show_page("settings")
     settle(app, 0.4)

@@ -34,6 +34,7 @@ from earlyyears_desktop.services.observation_rules import (
     ObservationValues,
 )
 from earlyyears_desktop.services.observations import ObservationInput, ObservationService
+from earlyyears_desktop.services.support_views import OutcomeInput, PlanInput
 from earlyyears_desktop.services.unit_of_work import (
     INCLUDE_DELETED,
     Actor,
@@ -137,13 +138,16 @@ def test_an_outcome_must_be_one_of_this_childs_plans(services: Services, child: 
     other = services.children.create_child(ChildInput("Małgorzata", "Nkemelu", BORN)).id
     assert services.observations.outcomes_for_child(child) == []
     services.support.add_plan(
-        other,
-        started_on=TODAY - dt.timedelta(days=30),
-        review_on=TODAY + dt.timedelta(days=30),
-        outcomes=[("Will take turns with one friend", "social_emotional_mental_health")],
-        interventions="Turn-taking games",
-        expected_impact="",
-        title="Plan for spring",
+        PlanInput(
+            other,
+            started_on=TODAY - dt.timedelta(days=30),
+            review_on=TODAY + dt.timedelta(days=30),
+            outcomes=[
+                OutcomeInput("Will take turns with one friend", "social_emotional_mental_health")
+            ],
+            interventions="Turn-taking games",
+            title="Plan for spring",
+        )
     )
     [theirs] = services.observations.outcomes_for_child(other)
     assert (theirs.outcome, theirs.plan_title) == (
@@ -163,12 +167,15 @@ def test_an_outcome_whose_plan_is_gone_stays_linked_through_an_edit(
     """Correcting a word keeps the evidence linked to an outcome deleted since; the outcome
     cannot be chosen anew."""
     plan = services.support.add_plan(
-        child,
-        started_on=TODAY - dt.timedelta(days=30),
-        review_on=TODAY + dt.timedelta(days=30),
-        outcomes=[("Will point to ask for a snack", "communication_and_interaction")],
-        interventions="Snack-time choices",
-        expected_impact="",
+        PlanInput(
+            child,
+            started_on=TODAY - dt.timedelta(days=30),
+            review_on=TODAY + dt.timedelta(days=30),
+            outcomes=[
+                OutcomeInput("Will point to ask for a snack", "communication_and_interaction")
+            ],
+            interventions="Snack-time choices",
+        )
     ).id
     [outcome] = services.observations.outcomes_for_child(child)
     linked = _add(services, child, "Pointed at the raisns", outcome_id=outcome.id)

@@ -11,12 +11,19 @@ from typing import Any
 
 import pytest
 
+from earlyyears_desktop.domain.enums import OutcomeProgress
 from earlyyears_desktop.domain.models import ChildStrategy, Observation
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.services.strategies import StrategyInput
+from earlyyears_desktop.services.support_views import (
+    OutcomeInput,
+    OutcomeReviewInput,
+    PlanInput,
+    ReviewInput,
+)
 from earlyyears_desktop.services.timeline import TimelineEntry, TimelineKind
 from earlyyears_desktop.services.unit_of_work import mark_deleted
 
@@ -86,21 +93,23 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         family_will_practise="",
     ).id
     ids["plan"] = services.support.add_plan(
-        child,
-        started_on=D(2026, 9, 15),
-        review_on=D(2026, 12, 15),
-        outcomes=[("Uses 20 words", "communication_and_interaction")],
-        interventions="Small group language sessions",
-        expected_impact="",
+        PlanInput(
+            child,
+            started_on=D(2026, 9, 15),
+            review_on=D(2026, 12, 15),
+            outcomes=[OutcomeInput("Uses 20 words", "communication_and_interaction")],
+            interventions="Small group language sessions",
+        )
     ).id
+    [outcome] = services.support.plan(ids["plan"]).outcomes
     ids["review"] = services.support.review_plan(
         ids["plan"],
-        reviewed_on=BUSY_DAY,
-        progress="Good progress with single words",
-        parent_views="",
-        child_views="",
-        changes_agreed="",
-        next_review_on=D(2027, 2, 15),
+        ReviewInput(
+            BUSY_DAY,
+            [OutcomeReviewInput(outcome.id, OutcomeProgress.GOOD_PROGRESS)],
+            progress="Good progress with single words",
+            next_review_on=D(2027, 2, 15),
+        ),
     ).id
     # Setup data no service on this branch writes yet: a strategy written for this child, a
     # stopped one, a deleted observation.

@@ -111,7 +111,7 @@ def test_only_sessions_a_family_goes_home_from_are_offered(
 def test_the_main_window_has_the_page() -> None:
     """A page of its own, not a placeholder (tests/ui/test_navigation.py checks the window
     builds every such page as the real one)."""
-    assert "handouts" in {spec.key for spec in main_window.PAGES if not spec.will_hold}
+    assert "handouts" in {spec.key for spec in main_window.PAGES}
 
 
 def test_names_that_may_not_print_are_shown(

@@ -19,6 +19,7 @@ from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.services.observation_rules import SHARED_REASON
 from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.services.support_views import OutcomeInput, PlanInput
 from earlyyears_desktop.ui.children_page import ChildrenPage
 from earlyyears_desktop.ui.observation_dialog import NO_OUTCOMES, ObservationDialog
 from earlyyears_desktop.ui.observation_history_view import (
@@ -309,13 +310,16 @@ def test_deleting_asks_why_and_leaves_the_record(qtbot, services: Services, runn
 def test_the_outcome_picker_lists_the_childs_plan(qtbot, services: Services, runner) -> None:
     child = _child(services, "Aroha", "Te Whīti")
     services.support.add_plan(
-        child,
-        started_on=TODAY - dt.timedelta(days=20),
-        review_on=TODAY + dt.timedelta(days=40),
-        outcomes=[("Will ask for help with a sign", "communication_and_interaction")],
-        interventions="Makaton signs at snack time",
-        expected_impact="",
-        title="Spring plan",
+        PlanInput(
+            child,
+            started_on=TODAY - dt.timedelta(days=20),
+            review_on=TODAY + dt.timedelta(days=40),
+            outcomes=[
+                OutcomeInput("Will ask for help with a sign", "communication_and_interaction")
+            ],
+            interventions="Makaton signs at snack time",
+            title="Spring plan",
+        )
     )
     page = _page(qtbot, services, runner, child)
     page.record.add_observation()

@@ -326,3 +326,189 @@ HOW_IT_WENT = (
     "Really engaged today; Mum noticed the progress too.",
     "A sibling joined in, which helped with the turn-taking.",
 )
+
+
+@dataclass(frozen=True)
+class DemoOutcome:
+    outcome: str
+    area_of_need: str
+    support: str
+    expected_impact: str
+    responsible: str
+    #: observations linked to the outcome as evidence, one per review period
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoReview:
+    #: (progress, note) for each outcome, in the plan's order
+    outcomes: tuple[tuple[str, str], ...]
+    progress: str
+    parent_views: str
+    child_views: str
+    child_views_how: str
+    changes_agreed: str
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    title: str
+    assessment_summary: str
+    key_person: str
+    interventions: str
+    parents_told_how: str
+    #: (name, role, agency, which parent agreed)
+    specialist: tuple[str, str, str, str]
+    profile: tuple[str, str, str]
+    outcomes: tuple[DemoOutcome, ...]
+    reviews: tuple[DemoReview, ...]
+
+
+#: the two demo plans with their reviews ({n}: the child's name); every word invented
+SUPPORT_PLANS = (
+    DemoPlan(
+        title="My support plan: talking and playing",
+        assessment_summary=(
+            "{n} understands simple routines and loves music, but uses few words and leads "
+            "adults by the hand to ask. Play is mostly alone, lining up cars. Mum, the key "
+            "person and the SENCO agree that {n} needs extra help to communicate and to play "
+            "alongside other children."
+        ),
+        key_person="Jess Hartley",
+        interventions="Small language group twice a week; a Now and Next board at home and nursery.",
+        parents_told_how="In person, at a meeting with Mum at nursery",
+        specialist=(
+            "Dr Olwen Brightwater",
+            "Speech and language therapist",
+            "Cherwell Children's Therapy Service",
+            "Mum",
+        ),
+        profile=(
+            "{n} has a big laugh, loves to dance and is gentle with the baby at home.",
+            "The red bus, the song 'Wheels on the Bus', knowing what comes next, Nana's visits.",
+            "Show {n} pictures of what comes next; give time to answer; keep the room calm "
+            "when it gets noisy.",
+        ),
+        outcomes=(
+            DemoOutcome(
+                "{n} will use 10 words or signs to ask for things",
+                "communication_and_interaction",
+                "Objects of reference and signs at snack time; adults model one word at a time.",
+                "More requests with a word or a sign, fewer upsets when not understood.",
+                "Key person daily at snack; Mum at bath time; SENCO checks fortnightly",
+                (
+                    "{n} signed 'more' for the bubbles after a model.",
+                    "{n} said 'bus' and pointed to ask for the book.",
+                    "{n} asked for 'drink' with a word and a sign, no prompt.",
+                ),
+            ),
+            DemoOutcome(
+                "{n} will play alongside another child for five minutes",
+                "social_emotional_mental_health",
+                "Short turn-taking games with one friend and an adult; a sand timer for turns.",
+                "{n} stays near other children in play and shares space calmly.",
+                "Key person at free play; group leader on group days",
+                (
+                    "{n} rolled the car to a friend twice with the adult's help.",
+                    "{n} stayed at the sand tray beside a friend for three minutes.",
+                    "{n} played at the train track next to two children for five minutes.",
+                    "{n} passed a train to a friend and laughed when it came back.",
+                ),
+            ),
+        ),
+        reviews=(
+            DemoReview(
+                (
+                    ("some_progress", "Four signs used with a model."),
+                    ("little_progress", "Moves away when another child comes near."),
+                ),
+                "A settled start; signs are coming.",
+                "Mum says {n} is using the 'more' sign at home and bedtimes are calmer.",
+                "{n} smiled and reached for the bubbles photo, then the bus photo.",
+                "Choosing between photos of favourite activities with the key person",
+                "Add the sand timer to turn-taking games; Mum to try signs at bath time.",
+            ),
+            DemoReview(
+                (
+                    ("good_progress", "Seven words or signs, some without a model."),
+                    ("some_progress", "Stays beside a friend for a few minutes."),
+                ),
+                "Good progress with words; play alongside others is growing.",
+                "Mum is pleased: {n} asked Nana for 'bus' on the phone.",
+                "{n} pointed to the train track photo and said 'more'.",
+                "Watching play at nursery and talking with Mum about what {n} enjoys",
+                "Speech and language therapist to visit nursery; keep the sand timer.",
+            ),
+            DemoReview(
+                (
+                    ("achieved", "Ten words and signs, used every day."),
+                    ("good_progress", "Five minutes beside two friends at the train track."),
+                ),
+                "The first outcome is met; play alongside others is nearly there.",
+                "Mum would like the next plan to help with dressing and the toilet.",
+                "{n} chose the dancing photo and the train photo as favourite things.",
+                "Picture choices with the key person, and watching free play",
+                "End the first outcome as met; agree a new one on two-word phrases.",
+            ),
+        ),
+    ),
+    DemoPlan(
+        title="My support plan: settling and moving",
+        assessment_summary=(
+            "{n} finds busy rooms hard, covers ears and runs to the door. Walking is "
+            "unsteady on steps. Dad, the key person and the SENCO agree on support for "
+            "settling calmly and for moving with confidence."
+        ),
+        key_person="Tariq Aziz",
+        interventions="A quiet corner with ear defenders; a movement circuit three times a week.",
+        parents_told_how="By phone with Dad, followed by a letter",
+        specialist=(
+            "Marek Thistlewood",
+            "Physiotherapist",
+            "Cherwell Children's Therapy Service",
+            "Dad",
+        ),
+        profile=(
+            "{n} is kind, notices everything and has a great memory for songs.",
+            "A favourite blanket, knowing who will be there, the swings in the park.",
+            "Warn {n} before noisy times; offer the quiet corner; hold a hand on the steps.",
+        ),
+        outcomes=(
+            DemoOutcome(
+                "{n} will settle within ten minutes of arriving",
+                "social_emotional_mental_health",
+                "A visual timetable at the door; the same greeting each day; the quiet corner.",
+                "Calmer arrivals and more time spent playing.",
+                "Key person at arrival; Dad to use the same goodbye words",
+                (
+                    "{n} settled with the blanket in six minutes today.",
+                    "{n} went to the quiet corner alone, then joined the group.",
+                ),
+            ),
+            DemoOutcome(
+                "{n} will climb three steps holding the rail",
+                "sensory_physical",
+                "A short movement circuit with steps and a beam, three times a week.",
+                "Steadier walking and more confidence on the climbing frame.",
+                "Key person for the circuit; physiotherapist advises monthly",
+                (
+                    "{n} climbed two steps holding the rail and one hand.",
+                    "{n} walked along the beam with one hand held.",
+                ),
+            ),
+        ),
+        reviews=(
+            DemoReview(
+                (
+                    ("good_progress", "Settles in about ten minutes most days."),
+                    ("some_progress", "Two steps with the rail and a hand held."),
+                ),
+                "Arrivals are calmer; steps are coming on.",
+                "Dad says mornings are easier since the visual timetable.",
+                "{n} chose the swings photo and the blanket photo.",
+                "Choosing photos with the key person",
+                "Physiotherapist to show the key person new step exercises.",
+            ),
+        ),
+    ),
+)

@@ -12,7 +12,9 @@ from earlyyears_desktop.demo.content import (
     FAMILIES,
     OBSERVATIONS,
     STRATEGIES,
+    SUPPORT_PLANS,
     THEMES,
+    DemoPlan,
     fictional_nhs_number,
 )
 from earlyyears_desktop.demo.portage import write_caseload
@@ -23,6 +25,7 @@ from earlyyears_desktop.domain.enums import (
     AttendanceStatus,
     ConsentKind,
     Discipline,
+    OutcomeProgress,
     Role,
 )
 from earlyyears_desktop.services.children import CarerInput, ChildInput, TeamMemberInput
@@ -30,6 +33,14 @@ from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, set_up_vault
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.services.support_views import (
+    OutcomeEnd,
+    OutcomeInput,
+    OutcomeReviewInput,
+    PlanInput,
+    Profile,
+    ReviewInput,
+)
 from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.storage.vault import OpenVault
 
@@ -302,36 +313,48 @@ def populate(services: Services, seed: int = 20261126) -> str:
     # A Portage caseload of eight families, with a term of visits and teaching targets.
     visits = write_caseload(services, children, (start, end, half_term))
 
-    # Support plans, two due for review soon and one overdue.
-    for n, (cid, name, _) in enumerate(children[::3]):
-        review_on = today + dt.timedelta(days=[-5, 3, 10, 30, 45, 60, 75, 90, 120][n % 9])
-        plan = support.add_plan(
+    # Support plans: two written whole with their reviews (one with three reviews so the
+    # history shows, one with its review overdue), and plans due later for other children.
+    for (cid, name, _), content, (started_ago, every, next_in) in zip(
+        (children[0], children[3]), SUPPORT_PLANS, ((200, 56, 10), (100, 50, -5)), strict=True
+    ):
+        _demo_plan(
+            services,
             cid,
-            started_on=min(start, review_on - dt.timedelta(days=42)),
-            review_on=review_on,
-            outcomes=[
-                (
-                    f"{name} will use 10 words or signs to ask for things",
-                    "communication_and_interaction",
-                ),
-                (
-                    f"{name} will play alongside another child for five minutes",
-                    "social_emotional_mental_health",
-                ),
-            ],
-            interventions="Weekly group with speech and language therapy input; Now and Next board at home and nursery.",
-            expected_impact="More requests using words or signs; fewer upsets at transitions.",
-        ).id
-        if n == 1:
-            support.review_plan(
-                plan,
-                reviewed_on=start + dt.timedelta(days=30),
-                progress="Now using six signs consistently.",
-                parent_views="Mum says bedtimes are calmer with the Now and Next board.",
-                child_views="Smiled and signed 'more' when shown the bubbles photo.",
-                changes_agreed="Add a sign for 'help'.",
-                next_review_on=review_on,
+            name,
+            content,
+            today - dt.timedelta(days=started_ago),
+            every,
+            today + dt.timedelta(days=next_in),
+        )
+    for n, (cid, name, _) in enumerate(children[6::3]):
+        review_on = today + dt.timedelta(days=[3, 12, 30, 45, 60, 75, 90][n % 7])
+        support.add_plan(
+            PlanInput(
+                cid,
+                started_on=min(start, review_on - dt.timedelta(days=42)),
+                review_on=review_on,
+                outcomes=[
+                    OutcomeInput(
+                        f"{name} will use 10 words or signs to ask for things",
+                        "communication_and_interaction",
+                        support="Signs and objects of reference at snack time.",
+                        expected_impact="More requests using words or signs.",
+                        responsible="Key person daily; parents at home",
+                    ),
+                    OutcomeInput(
+                        f"{name} will play alongside another child for five minutes",
+                        "social_emotional_mental_health",
+                        support="Turn-taking games with one friend and a sand timer.",
+                        expected_impact="Fewer upsets at transitions; calmer play near others.",
+                        responsible="Key person at free play",
+                    ),
+                ],
+                interventions="Weekly group with speech and language therapy input; Now and "
+                "Next board at home and nursery.",
+                key_person="Bethan Rees",
             )
+        )
     # Strategies agreed with the first ten families. (No progress notes: a note is a record
     # type a central service may not accept yet, and the sync tests read the demo's kinds.)
     agreed_on = min(start + dt.timedelta(days=14), today)
@@ -349,6 +372,110 @@ def populate(services: Services, seed: int = 20261126) -> str:
         f"{marks} attendance marks, {info.counts['observation']} observations, "
         f"{visits} home visits"
     )
+
+
+def _demo_plan(
+    services: Services,
+    child_id: str,
+    name: str,
+    content: DemoPlan,
+    started_on: dt.date,
+    every: int,
+    next_review_on: dt.date,
+) -> None:
+    """One plan written whole: outcomes with their support, the parents told, a specialist
+    with the parents' agreement, the one-page profile, a review every `every` days with
+    evidence observed before each, the last review setting `next_review_on`."""
+    support = services.support
+
+    def words(text: str) -> str:
+        return text.replace("{n}", name)
+
+    reviews = [started_on + dt.timedelta(days=every * (k + 1)) for k in range(len(content.reviews))]
+    plan_id = support.add_plan(
+        PlanInput(
+            child_id,
+            started_on=started_on,
+            review_on=reviews[0] if reviews else next_review_on,
+            outcomes=[
+                OutcomeInput(
+                    words(o.outcome),
+                    o.area_of_need,
+                    support=words(o.support),
+                    expected_impact=words(o.expected_impact),
+                    responsible=o.responsible,
+                )
+                for o in content.outcomes
+            ],
+            title=content.title,
+            assessment_summary=words(content.assessment_summary),
+            key_person=content.key_person,
+            interventions=content.interventions,
+        )
+    ).id
+    support.parents_told(plan_id, started_on, content.parents_told_how)
+    specialist, role, agency, agreed_by = content.specialist
+    support.add_specialist(
+        plan_id, specialist, role, agency, started_on + dt.timedelta(days=every // 2), agreed_by
+    )
+    support.save_profile(plan_id, Profile(*(words(part) for part in content.profile)))
+    outcomes = support.plan(plan_id).outcomes
+    for o, given in zip(outcomes, content.outcomes, strict=True):
+        for k, text in enumerate(given.evidence):
+            services.observations.add(
+                ObservationInput(
+                    child_id,
+                    words(text),
+                    started_on + dt.timedelta(days=every * k + every // 3),
+                    area_of_need=o.area_of_need,
+                    outcome_id=o.id,
+                )
+            )
+    for k, (review, on) in enumerate(zip(content.reviews, reviews, strict=True)):
+        support.review_plan(
+            plan_id,
+            ReviewInput(
+                on,
+                [
+                    OutcomeReviewInput(o.id, OutcomeProgress(progress), note)
+                    for o, (progress, note) in zip(outcomes, review.outcomes, strict=True)
+                ],
+                parent_views=words(review.parent_views),
+                child_views=words(review.child_views),
+                child_views_how=words(review.child_views_how),
+                changes_agreed=words(review.changes_agreed),
+                next_review_on=reviews[k + 1] if k + 1 < len(reviews) else next_review_on,
+                progress=words(review.progress),
+            ),
+        )
+    if len(content.reviews) > 2:
+        # The first outcome was met at the last review: it ends (kept in the history) and a
+        # new one is agreed in its place.
+        plan = support.plan(plan_id)
+        met = plan.outcomes[0]
+        support.edit_plan(
+            plan_id,
+            PlanInput(
+                child_id,
+                plan.started_on,
+                plan.review_on,
+                [
+                    OutcomeInput(
+                        f"{name} will put two words together to ask or comment",
+                        "communication_and_interaction",
+                        support="Adults add one word to what the child says.",
+                        expected_impact="Short phrases at snack time and in play.",
+                        responsible="Key person daily; Mum at bath time",
+                    )
+                ],
+                plan.title,
+                plan.assessment_summary,
+                plan.key_person,
+                plan.interventions,
+            ),
+            ended=[OutcomeEnd(met.id, "Met at the review: ten words and signs every day.")],
+            on=reviews[-1],
+        )
 
 
 __all__ = ["DEMO_PASSPHRASE", "DemoVault", "create_demo_vault", "populate"]

@@ -41,6 +41,7 @@ from earlyyears_desktop.services.children import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.timeline import TimelinePage
+from earlyyears_desktop.ui.child_plans import PlansBox
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
 from earlyyears_desktop.ui.child_targets import TargetsBox
 from earlyyears_desktop.ui.child_timeline import TimelineView
@@ -267,6 +268,8 @@ class ChildRecordView(QScrollArea):
         layout.addWidget(self.strategies_box)
         self.targets_box = TargetsBox(services, runner)
         layout.addWidget(self.targets_box)
+        self.plans_box = PlansBox(services, runner)
+        layout.addWidget(self.plans_box)
 
         self.timeline_box = QGroupBox("Timeline")
         timeline_layout = QVBoxLayout(self.timeline_box)
@@ -324,6 +327,7 @@ class ChildRecordView(QScrollArea):
         )
         self.strategies_box.show_child(r.id)
         self.targets_box.show_child(r.id)
+        self.plans_box.show_child(r.id)
         self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
@@ -364,6 +368,7 @@ class ChildRecordView(QScrollArea):
             self.team_box,
             self.strategies_box,
             self.targets_box,
+            self.plans_box,
             self.timeline_box,
         ]
 
@@ -379,6 +384,7 @@ class ChildRecordView(QScrollArea):
         self._clear_consents()
         self.strategies_box.clear()
         self.targets_box.clear()
+        self.plans_box.clear()
         self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()

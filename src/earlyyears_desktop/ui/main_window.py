@@ -29,7 +29,7 @@ from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, VaultInfo
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.pages import FailedPage, Page, PlannedPage
+from earlyyears_desktop.ui.pages import FailedPage, Page
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.theme import apply_theme
 from earlyyears_desktop.ui.unlock import UnlockScreen
@@ -50,8 +50,6 @@ APP_TITLE = "Early Years"
 class PageSpec:
     key: str
     title: str
-    #: for a page nobody has built yet: what it will hold (shown on a `PlannedPage`)
-    will_hold: str = ""
 
 
 #: the sidebar's icons: Qt's own standard icons, so every platform style has them
@@ -87,13 +85,7 @@ PAGES = [
     PageSpec("children", "Children"),
     PageSpec("observations", "Observations"),
     PageSpec("visits", "Home visits"),
-    PageSpec(
-        "plans",
-        "Plans & reviews",
-        "Support plans following assess, plan, do, review: outcomes, the support agreed, the "
-        "expected impact and the review date, and each review with the parents' and the "
-        "child's views.",
-    ),
+    PageSpec("plans", "Plans & reviews"),
     PageSpec("strategies", "Strategies"),
     PageSpec("handouts", "Handouts"),
     PageSpec("sync", "Sync"),
@@ -323,6 +315,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
         from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
         from earlyyears_desktop.ui.observations_page import ObservationsPage
+        from earlyyears_desktop.ui.plans_page import PlansPage
         from earlyyears_desktop.ui.settings_page import SettingsPage
         from earlyyears_desktop.ui.strategies_page import StrategiesPage
         from earlyyears_desktop.ui.sync_page import SyncPage
@@ -330,8 +323,6 @@ class MainWindow(QMainWindow):
 
         services, runner = self.services, self.runner
         assert services is not None
-        if spec.will_hold:
-            return PlannedPage(spec.title, spec.will_hold)
         if spec.key == "today":
             today = TodayPage(services, runner, self.open_session)
             today.child_requested.connect(self.open_child)
@@ -354,6 +345,8 @@ class MainWindow(QMainWindow):
             return observations
         if spec.key == "visits":
             return HomeVisitsPage(services, runner)
+        if spec.key == "plans":
+            return PlansPage(services, runner)
         if spec.key == "strategies":
             return StrategiesPage(services, runner)
         if spec.key == "handouts":

@@ -55,25 +55,6 @@ def _note_page(page: Page, title: str, what: str, note: str) -> None:
     layout.addStretch(1)
 
 
-class PlannedPage(Page):
-    """A page nobody has built yet: it says plainly what it will hold, and offers nothing."""
-
-    def __init__(self, title: str, will_hold: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        _note_page(
-            self,
-            title,
-            will_hold,
-            "This part of the app is not ready yet. Nothing here is saved or shown.",
-        )
-
-    def clear_personal_data(self) -> None:
-        """Nothing personal is ever shown here."""
-
-    def reload(self) -> None:
-        """Nothing to read."""
-
-
 def failed_page_text(title: str) -> str:
     """What a page that failed to build says: its name, never the error's own text."""
     return (

@@ -1,0 +1,142 @@
+"""The "Support plans" box of a child's record: the child's plans with where each stands
+("Review overdue by 5 days", "Closed"), and a new plan started from here.
+
+The box reads its own rows (through the runner) when the record shows a child, and again when
+a change touches a plan, so the record view only has to say which child it shows. The plans
+are seen whole, and reviewed, on the Plans & reviews page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.support_views import PlanRow
+from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.plan_dialogs import PlanDialog
+from earlyyears_desktop.ui.plan_render import escape, plan_status
+from earlyyears_desktop.ui.plans_page import PLAN_ENTITIES
+from earlyyears_desktop.ui.widgets import FieldError, clear_grid, rich_block, short_date
+
+
+def plan_html(row: PlanRow, today: dt.date) -> str:
+    lines = [
+        f"<b>{escape(row.title)}</b> · {escape(plan_status(row, today))}",
+        f"Started {short_date(row.started_on)}"
+        + ("" if row.closed else f" · next review {short_date(row.review_on)}"),
+    ]
+    lines += [f"• {escape(o)}" for o in row.outcomes]
+    return "<br>".join(lines)
+
+
+class PlansBox(QGroupBox):
+    """The child's support plans on their record."""
+
+    #: emitted once the plans of the child shown are on screen (with the child's id)
+    loaded = Signal(str)
+
+    def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
+        super().__init__("Support plans", parent)
+        self.services = services
+        self.runner = runner
+        self.setAccessibleName("Support plans")
+        self.child_id: str | None = None
+        self.rows: tuple[PlanRow, ...] = ()
+        self.dialog: PlanDialog | None = None
+        self._generation = 0
+        layout = QVBoxLayout(self)
+        self.list = QWidget()
+        self.list.setAccessibleName("The child's support plans")
+        self.grid = QGridLayout(self.list)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        self.message = FieldError("support_plans")
+        self.message.setAccessibleName("Problem with the support plans")
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("New support p&lan…")
+        self.new_button.setAccessibleName("New support plan for this child")
+        self.new_button.clicked.connect(lambda _=False: self.new_plan())
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        runner.changed.connect(self._on_changes)
+
+    def show_child(self, child_id: str) -> None:
+        if child_id != self.child_id:
+            self.clear()
+            self.child_id = child_id
+        self.reload()
+
+    def reload(self) -> None:
+        child_id = self.child_id
+        if child_id is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        service = self.services.support
+        self.runner.run(
+            lambda: (service.for_child(child_id), service.today()),
+            on_done=lambda answer: self._show(generation, child_id, *answer),
+            on_error=self._failed,
+        )
+
+    def clear(self) -> None:
+        """Forget the child shown (on lock, or when the record shows nobody)."""
+        self._generation += 1
+        self.child_id = None
+        self.rows = ()
+        clear_grid(self.grid)
+        self.message.clear_message()
+        if self.dialog is not None and isValid(self.dialog):
+            self.dialog.reject()
+        self.dialog = None
+
+    def _show(
+        self, generation: int, child_id: str, rows: Sequence[PlanRow], today: dt.date
+    ) -> None:
+        if generation != self._generation or not isValid(self):
+            return
+        self.message.clear_message()
+        self.rows = tuple(rows)
+        clear_grid(self.grid)
+        if not rows:
+            empty = QLabel(
+                "No support plan yet. Where the child needs SEN support, agree a plan with the "
+                "parents: assess, plan, do, review."
+            )
+            empty.setWordWrap(True)
+            self.grid.addWidget(empty, 0, 0)
+        for n, row in enumerate(rows):
+            spoken = f"{row.title}, {plan_status(row, today)}"
+            self.grid.addWidget(rich_block(spoken, plan_html(row, today)), n, 0)
+        self.loaded.emit(child_id)
+
+    def _failed(self, error: BaseException) -> None:
+        if isValid(self):
+            self.message.show_message(error_text(error))
+
+    def _on_changes(self, changes: Changes) -> None:
+        if self.child_id is not None and changes.touches(*PLAN_ENTITIES):
+            self.reload()
+
+    def new_plan(self) -> None:
+        if self.child_id is None:
+            return
+        self.dialog = PlanDialog(self.services, self.runner, self, child_id=self.child_id)
+        self.dialog.open()
