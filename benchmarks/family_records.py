@@ -2,10 +2,7 @@
 (tests/handouts/test_family_documents.py): a child with targets, a finished home visit and a
 support plan with three reviews, dated around TODAY (services on a clock fixed on it).
 
-Visits and targets are written through their services. The support plan's newer fields (the
-assessment summary, each outcome's support and who is responsible, the one-page profile,
-progress against each outcome at a review, the specialists) are set in ONE place,
-`fill_in_plan`, in one `uow.write()` on the models, until `SupportService` writes them itself.
+Everything is written through the services, as the screens write it.
 """
 
 from __future__ import annotations
@@ -13,20 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from earlyyears_desktop.domain.enums import AccessibleFormat, OutcomeProgress, ProgressRating
-from earlyyears_desktop.domain.models import (
-    OutcomeReview,
-    PlanOutcome,
-    PlanReview,
-    PlanSpecialist,
-    SupportPlan,
-)
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.family import CarerInput
 from earlyyears_desktop.services.home_visits import StepRating
+from earlyyears_desktop.services.support_views import (
+    OutcomeInput,
+    OutcomeReviewInput,
+    PlanInput,
+    Profile,
+    ReviewInput,
+)
 
 TODAY = dt.date(2026, 11, 25)
 VISIT_DAY = dt.date(2026, 11, 24)
@@ -118,70 +113,71 @@ def add_family(
         how_it_went="A happy visit: she was keen to play from the moment we arrived.",
         ratings=[StepRating(t, r) for t, r in zip(targets, ratings, strict=True)],
     ).id
-    plan_id = services.support.add_plan(
-        child_id,
-        started_on=PLAN_START,
-        review_on=REVIEWS[0] if reviews else NEXT_REVIEW,
-        outcomes=[(o.replace("Zoë", given), area) for o, area in OUTCOMES],
-        interventions="",
-        expected_impact="",
-    ).id
-    for n, day in enumerate(REVIEWS[:reviews]):
-        services.support.review_plan(
-            plan_id,
-            reviewed_on=day,
-            progress="Steady progress at home and at nursery.",
-            parent_views="We see her signing at home now.",
-            child_views="She smiled and pointed at the bubbles photos.",
-            changes_agreed=f"Keep going; add the coat routine at nursery ({n + 1}).",
-            next_review_on=REVIEWS[n + 1] if n + 1 < reviews else NEXT_REVIEW,
-        )
-    fill_in_plan(services, plan_id, given)
+    plan_id = add_plan_with_reviews(services, child_id, given, reviews)
     return FamilyRecords(child_id, visit_id, plan_id, tuple(s[2][0] for s in STEPS))
 
 
-def fill_in_plan(services: Services, plan_id: str, first: str) -> None:
-    """The plan's newer fields, in one write (see the module docstring)."""
+def add_plan_with_reviews(services: Services, child_id: str, first: str, reviews: int) -> str:
+    """A support plan written whole (parents told, a specialist, the one-page profile) with
+    `reviews` reviews rating each outcome."""
+    support = services.support
+    plan_id = support.add_plan(
+        PlanInput(
+            child_id,
+            started_on=PLAN_START,
+            review_on=REVIEWS[0] if reviews else NEXT_REVIEW,
+            outcomes=[
+                OutcomeInput(
+                    outcome.replace("Zoë", first),
+                    area,
+                    support="Key person models signs at snack time; Portage activities at home.",
+                    expected_impact=f"{first} asks for what she wants without getting upset.",
+                    responsible="Priya (key person) and the family",
+                )
+                for outcome, area in OUTCOMES
+            ],
+            assessment_summary=SUMMARY.replace("Zoë", first),
+            key_person="Priya (Rainbow Room)",
+        )
+    ).id
+    support.parents_told(plan_id, PLAN_START, "At a meeting at nursery")
+    support.add_specialist(
+        plan_id,
+        "Dr Owen Price",
+        "Speech and language therapist",
+        "NHS Children's Therapies",
+        parents_agreed_on=dt.date(2026, 2, 2),
+        parents_agreed_by="Mother",
+    )
+    support.save_profile(
+        plan_id,
+        Profile(
+            admire=f"{first} has a lovely laugh.\n{first} is kind to younger children.",
+            important="Water play and bubbles\nHer toy rabbit\nKnowing what comes next",
+            support="Show her a picture of what is next.\nGive her time to answer.",
+        ),
+    )
+    outcomes = [o.id for o in support.plan(plan_id).outcomes]
     progress = (
         OutcomeProgress.GOOD_PROGRESS,
         OutcomeProgress.SOME_PROGRESS,
         OutcomeProgress.ACHIEVED,
     )
-    with services.uow.write() as tx:
-        db = tx.session
-        plan = db.get(SupportPlan, plan_id)
-        assert plan is not None
-        plan.assessment_summary = SUMMARY.replace("Zoë", first)
-        plan.key_person = "Priya (Rainbow Room)"
-        plan.parents_told_on = PLAN_START
-        plan.parents_told_how = "At a meeting at nursery"
-        plan.profile_admire = f"{first} has a lovely laugh.\n{first} is kind to younger children."
-        plan.profile_important = "Water play and bubbles\nHer toy rabbit\nKnowing what comes next"
-        plan.profile_support = "Show her a picture of what is next.\nGive her time to answer."
-        outcomes = list(
-            db.scalars(
-                select(PlanOutcome)
-                .where(PlanOutcome.plan_id == plan_id)
-                .order_by(PlanOutcome.position)
-            )
+    for n, day in enumerate(REVIEWS[:reviews]):
+        support.review_plan(
+            plan_id,
+            ReviewInput(
+                reviewed_on=day,
+                outcomes=[
+                    OutcomeReviewInput(outcome, rating)
+                    for outcome, rating in zip(outcomes, progress, strict=True)
+                ],
+                progress="Steady progress at home and at nursery.",
+                parent_views="We see her signing at home now.",
+                child_views="She smiled and pointed at the bubbles photos.",
+                child_views_how="Photos of her favourite activities",
+                changes_agreed=f"Keep going; add the coat routine at nursery ({n + 1}).",
+                next_review_on=REVIEWS[n + 1] if n + 1 < reviews else NEXT_REVIEW,
+            ),
         )
-        for outcome in outcomes:
-            outcome.support = "Key person models signs at snack time; Portage activities at home."
-            outcome.expected_impact = f"{first} asks for what she wants without getting upset."
-            outcome.responsible = "Priya (key person) and the family"
-        db.add(
-            PlanSpecialist(
-                plan_id=plan_id,
-                name="Dr Owen Price",
-                role="Speech and language therapist",
-                agency="NHS Children's Therapies",
-                parents_agreed_on=dt.date(2026, 2, 2),
-                parents_agreed_by="Mother",
-            )
-        )
-        for review in db.scalars(select(PlanReview).where(PlanReview.plan_id == plan_id)):
-            review.child_views_how = "Photos of her favourite activities"
-            for outcome, rating in zip(outcomes, progress, strict=True):
-                db.add(
-                    OutcomeReview(review_id=review.id, outcome_id=outcome.id, progress=rating.value)
-                )
+    return plan_id

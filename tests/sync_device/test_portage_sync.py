@@ -8,19 +8,20 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from sqlalchemy import select
-
 from earlyyears_desktop.domain.enums import OutcomeProgress, ProgressRating, VisitRhythm
 from earlyyears_desktop.domain.models import (
     CaseloadEntry,
     HomeVisitRevision,
-    OutcomeReview,
-    PlanOutcome,
-    PlanSpecialist,
     VisitStrategy,
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.home_visits import StepRating
+from earlyyears_desktop.services.support_views import (
+    OutcomeInput,
+    OutcomeReviewInput,
+    PlanInput,
+    ReviewInput,
+)
 from earlyyears_desktop.sync.entity_types import FORMAT_1_ENTITY_TYPES
 
 from .conftest import TODAY, Central, add_child, enrol
@@ -64,27 +65,30 @@ def portage_and_plan_records(services: Services, child: str) -> None:
         next_visit_on=TODAY + dt.timedelta(days=7),
         ratings=[StepRating(target, ProgressRating.DEVELOPING)],
     ).id
-    plan = services.support.add_plan(
-        child,
-        started_on=TODAY - dt.timedelta(days=60),
-        review_on=TODAY - dt.timedelta(days=2),
-        outcomes=[("Uses ten signs to ask for things", "communication_and_interaction")],
-        interventions="Signing at snack time",
-        expected_impact="More requests with signs",
+    support = services.support
+    plan = support.add_plan(
+        PlanInput(
+            child,
+            started_on=TODAY - dt.timedelta(days=60),
+            review_on=TODAY - dt.timedelta(days=2),
+            outcomes=[OutcomeInput("Uses ten signs to ask", "communication_and_interaction")],
+        )
     ).id
-    review = services.support.review_plan(
+    (outcome,) = support.plan(plan).outcomes
+    support.review_plan(
         plan,
-        reviewed_on=TODAY - dt.timedelta(days=2),
-        progress="Six signs now",
-        parent_views="Bedtime is calmer",
-        child_views="Smiled at the bubbles photo",
-        changes_agreed="Add 'help'",
-        next_review_on=TODAY + dt.timedelta(days=60),
-    ).id
+        ReviewInput(
+            TODAY - dt.timedelta(days=2),
+            [OutcomeReviewInput(outcome.id, OutcomeProgress.GOOD_PROGRESS)],
+            parent_views="Bedtime is calmer",
+            child_views="Smiled at the bubbles photo",
+            next_review_on=TODAY + dt.timedelta(days=60),
+        ),
+    )
+    support.add_specialist(
+        plan, "Priya Raman", "Speech and language therapist", "", TODAY - dt.timedelta(days=50)
+    )
     with services.uow.write() as tx:
-        outcome = tx.session.scalars(
-            select(PlanOutcome.id).where(PlanOutcome.plan_id == plan)
-        ).one()
         tx.session.add_all(
             [
                 CaseloadEntry(
@@ -101,18 +105,6 @@ def portage_and_plan_records(services: Services, child: str) -> None:
                     previous=json.dumps({"next_visit_on": None}),
                 ),
                 VisitStrategy(home_visit_id=visit, title="Now and next board"),
-                PlanSpecialist(
-                    plan_id=plan,
-                    name="Priya Raman",
-                    role="Speech and language therapist",
-                    parents_agreed_on=TODAY - dt.timedelta(days=50),
-                    parents_agreed_by="Mum",
-                ),
-                OutcomeReview(
-                    review_id=review,
-                    outcome_id=outcome,
-                    progress=OutcomeProgress.GOOD_PROGRESS.value,
-                ),
             ]
         )
 
