@@ -20,6 +20,7 @@ from earlyyears_desktop.services.children import ChildFilter, ChildInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.home_visits import REASON_NEEDED
+from earlyyears_desktop.ui.children_page import ChildrenPage
 from earlyyears_desktop.ui.register_observations import QuickNoteDialog
 from earlyyears_desktop.ui.visit_dialogs import ReasonDialog, VisitHistoryDialog
 from earlyyears_desktop.ui.visit_editor import VisitEditor, open_visit_editor
@@ -245,3 +246,22 @@ def test_locking_mid_visit_loses_nothing_typed(qtbot, window, unlock) -> None:  
     assert (rated.rating, rated.note) == (ProgressRating.EMERGING, "With hand over hand")
     assert [o.text for o in visit.observations] == ["Pointed at the dog"]
     assert visit.status == VisitStatus.IN_PROGRESS
+
+
+def test_a_visit_is_started_from_the_childs_record(qtbot, services: Services, runner) -> None:  # type: ignore[no-untyped-def]
+    child, _target = _child_with_target(services, "Ebere")
+    page = ChildrenPage(services, runner)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    page.open_child(child)
+    qtbot.waitUntil(lambda: page.record.view is not None, timeout=5000)
+    assert page.record.visit_button.isVisible()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=5000)
+    qtbot.keyClick(page, Qt.Key.Key_V, ALT)  # Start a home &visit…
+    editor = _opened(qtbot, page)
+    (visit,) = services.home_visits.for_child(child)
+    assert editor.visit_id == visit.id and visit.status == VisitStatus.IN_PROGRESS
+    assert editor.form.widgets["carers_present"].hasFocus()
