@@ -25,6 +25,8 @@ RATIOS = {
     "launch_vs_bare_qt_x": 1.5,
     # issue 11
     "timeline_vs_query_x": run.TIMELINE_RATIO_LIMIT,
+    # issue 12: the autosave of a home visit
+    "visit_save_vs_commit_x": 10,
 }
 
 
