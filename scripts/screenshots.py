@@ -29,6 +29,7 @@ from shots_observations import observation_shots
 from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_timeline import timeline_shots
+from shots_visit import visit_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
@@ -201,6 +202,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
 
     search_shots(app, window, out)
     library_shots(app, window, out)
+    visit_shots(app, window, out)
 
     window.show_page("handouts")
     handouts = window.page("handouts")

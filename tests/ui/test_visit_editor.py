@@ -127,6 +127,10 @@ def test_a_whole_visit_by_keyboard(qtbot, host: QWidget, services: Services, run
     assert editor.form.next_visit_said.text() == next_visit.strftime("%a %-d %b %Y")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)  # Finish visit
     qtbot.waitUntil(lambda: editor.view is not None and editor.view.finished, timeout=5000)
+    finished_row = editor.form.targets.rows[target]
+    assert not editor.form.targets.hint.isVisible() and finished_row.read_only
+    assert not any(b.isEnabled() for b in finished_row.buttons.values())
+    assert not editor.finish_button.isVisible() and editor.edit_button.isVisible()
 
     (row_in_list,) = services.home_visits.for_child(child)
     visit = services.home_visits.get(row_in_list.id)

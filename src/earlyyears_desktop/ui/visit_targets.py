@@ -193,12 +193,14 @@ class TargetsBox(QWidget):
         """Rebuild the rows when the targets or their steps changed; else show the ratings
         (and the notes, but for the targets in `typing`: notes typed and not saved yet)."""
         wanted = [(t.target_id, t.step_id) for t in targets]
+        self.hint.setVisible(bool(targets) and not finished)
         if wanted == self.structure():
             for t in targets:
                 row = self.rows[t.target_id]
                 row.show_rating(t.rating)
                 if t.target_id not in typing and not row.note.hasFocus():
                     row.note.setText(t.note)
+                row.set_read_only(finished)
             return
         for row in self.rows.values():
             row.hide()
@@ -214,7 +216,6 @@ class TargetsBox(QWidget):
             self.layout_.addWidget(row)
             row.show()  # at once, not when the event loop next runs: Tab may come first
             self.rows[t.target_id] = row
-        self.hint.setVisible(bool(targets) and not finished)
         self.empty.setText("" if targets else (NO_RATINGS if finished else NO_TARGETS))
         self.empty.setVisible(not targets)
 
