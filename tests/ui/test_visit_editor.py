@@ -20,9 +20,14 @@ from earlyyears_desktop.services.children import ChildFilter, ChildInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.home_visits import REASON_NEEDED
+from earlyyears_desktop.services.strategies import StrategyInput
 from earlyyears_desktop.ui.children_page import ChildrenPage
 from earlyyears_desktop.ui.register_observations import QuickNoteDialog
-from earlyyears_desktop.ui.visit_dialogs import ReasonDialog, VisitHistoryDialog
+from earlyyears_desktop.ui.visit_dialogs import (
+    ReasonDialog,
+    ShareStrategyDialog,
+    VisitHistoryDialog,
+)
 from earlyyears_desktop.ui.visit_editor import VisitEditor, open_visit_editor
 
 from ..fast_vaults import make_vault
@@ -269,3 +274,34 @@ def test_a_visit_is_started_from_the_childs_record(qtbot, services: Services, ru
     (visit,) = services.home_visits.for_child(child)
     assert editor.visit_id == visit.id and visit.status == VisitStatus.IN_PROGRESS
     assert editor.form.widgets["carers_present"].hasFocus()
+
+
+def test_a_strategy_is_shared_from_the_library_by_keyboard_and_taken_back(
+    qtbot, host: QWidget, services: Services, runner
+) -> None:  # type: ignore[no-untyped-def]
+    services.strategies.add(
+        StrategyInput("Wait for a look", try_at_home="Stop, count to five, wait for a look.")
+    )
+    child, _target = _child_with_target(services, "Nneka")
+    open_visit_editor(host, services, runner, child_id=child)
+    editor = _opened(qtbot, host)
+    qtbot.keyClick(editor, Qt.Key.Key_S, ALT)  # Share a &strategy…
+    qtbot.waitUntil(lambda: bool(editor.findChildren(ShareStrategyDialog)), timeout=5000)
+    (dialog,) = editor.findChildren(ShareStrategyDialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    assert dialog.search.hasFocus()
+    qtbot.keyClicks(dialog.search, "count to five")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.choices, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.form.strategies.item(0).text().startswith("Wait"), timeout=5000)
+    visit = services.home_visits.get(editor.visit_id)
+    (shared,) = visit.strategies
+    assert (shared.title, shared.try_at_home) == (
+        "Wait for a look",
+        "Stop, count to five, wait for a look.",
+    )
+    editor.form.strategies.setCurrentRow(0)
+    editor.form.unshare_button.click()
+    qtbot.waitUntil(lambda: editor.form.strategies.item(0).data(Qt.ItemDataRole.UserRole) is None)
+    assert services.home_visits.get(editor.visit_id).strategies == ()

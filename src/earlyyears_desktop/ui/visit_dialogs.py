@@ -86,7 +86,8 @@ class ShareStrategyDialog(FormDialog):
         self.finish_layout()
         self._down = DownIntoResults(self.search, self.choices)
         self.search.textChanged.connect(lambda _text: self._filter())
-        self.choices.itemActivated.connect(lambda _item: self.save())
+        # Enter in the list is the dialog's: Share; a double click shares the one clicked
+        self.choices.itemDoubleClicked.connect(lambda _item: self.save())
         self._filter()
         self.search.setFocus()
 
@@ -103,7 +104,7 @@ class ShareStrategyDialog(FormDialog):
 
     def chosen(self) -> str | None:
         item = self.choices.currentItem()
-        if item is None or item.isHidden() or not item.isSelected():
+        if item is None or item.isHidden():
             return None
         value = item.data(Qt.ItemDataRole.UserRole)
         return str(value)
