@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import ProgressRating, TargetStatus, VisitStatus
@@ -100,7 +100,8 @@ class VisitView:
     finished_at: dt.datetime | None
     version: int
     #: in progress: each active target with its current step (and its rating here, if
-    #: rated); finished: the targets rated at this visit, with the step that was rated
+    #: rated; a target rated here and finished since stays); finished: the targets rated
+    #: at this visit, with the step that was rated
     targets: tuple[TargetRating, ...]
     strategies: tuple[SharedStrategy, ...]
     observations: tuple[ObservationRow, ...]
@@ -210,8 +211,13 @@ def _targets(session: Session, visit: HomeVisit, *, rated_only: bool) -> tuple[T
     query = select(TeachingTarget).where(TeachingTarget.child_id == visit.child_id)
     if rated_only:
         query = query.where(TeachingTarget.id.in_(list(ratings)))
-    else:
-        query = query.where(TeachingTarget.status == TargetStatus.ACTIVE.value)
+    else:  # the active targets, and any rated here that has been finished or stopped since
+        query = query.where(
+            or_(
+                TeachingTarget.status == TargetStatus.ACTIVE.value,
+                TeachingTarget.id.in_(list(ratings)),
+            )
+        )
     targets = list(session.scalars(query.order_by(TeachingTarget.set_on, TeachingTarget.id)))
     steps: dict[str, list[TargetStep]] = {}
     for step in session.scalars(

@@ -99,7 +99,6 @@ class VisitEditor(QDialog):
         #: a finished visit being changed (saved with a reason, never as it is typed)
         self.editing = False
         self.closed = False
-        self._loading = False
         self._in_flight = 0
         self.note_dialog: QuickNoteDialog | None = None
         self.setModal(False)
