@@ -22,6 +22,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> timeline_ms and its floor
     benchmarks/bench_caseload.py  measure_caseload_open_vs_query(services, connection)
                                       -> caseload_open_ms and its floor
+    benchmarks/bench_visit.py     measure_visit_save_vs_commit(services, connection, child_ids)
+                                      -> visit_save_p95_ms and its floor
     benchmarks/bench_sync.py      measure_export_vs_floor(context) -> export_100k_s and floor
     benchmarks/bench_central.py   measure_ingest_vs_floor(context) -> ingest_100k_s and floor
     benchmarks/bench_handouts.py  measure_handouts_30(context) -> handouts_30_s
@@ -76,6 +78,7 @@ from benchmarks import (
     bench_start,
     bench_sync,
     bench_timeline,
+    bench_visit,
     bench_window,
 )
 from benchmarks.scale import SCALE_ROOT, ScaleVault, scale_vault
@@ -148,6 +151,19 @@ TARGETS = (
             "the same observation row inserted by raw SQL (full-text index included), "
             "durable, on the same vault, p95",
             "benchmarks/bench_observation_save.py `raw_observation_insert`",
+            10,
+        ),
+    ),
+    Target(
+        "visit_save_p95_ms",
+        "the autosave of one field of a home visit, durable (service), p95",
+        20,
+        "ms",
+        Floor(
+            "visit_commit_p95_ms",
+            "visit_save_vs_commit_x",
+            "the same visit's row updated by raw SQL, durable, on the same vault, p95",
+            "benchmarks/bench_visit.py `raw_visit_update`",
             10,
         ),
     ),
@@ -713,6 +729,12 @@ def write_report(
         "  its full-text entry, audit event and change-log entry; 95th percentile of the last",
         "  300. Each is followed by its floor, the same row inserted by raw SQL in its own",
         "  durable transaction on the same vault (deleted afterwards); the ratio is p95 over p95.",
+        "- `visit_save_p95_ms`: `HomeVisitService.save` of a visit in progress's \"what we",
+        '  did" (one word more each time, as the editor saves a moment after the typing',
+        "  stops) for a visit started for one of the session's children, 330 saves, each",
+        "  durable with its audit event and change-log entry; 95th percentile of the last 300.",
+        "  Each is followed by its floor, the same row updated by raw SQL in its own durable",
+        "  transaction on the same vault; the ratio is p95 over p95.",
         "- `register_open_ms`: the register's service read and its widget built and shown",
         "  (offscreen), median of 5 after a warm-up, each followed by the raw SQL reading the same",
         "  rows; the ratio is the median of the 5 pairs' ratios. `register_read_ms` is the",
@@ -824,6 +846,12 @@ def main() -> int:
                 lambda: bench_observation_save.measure_observation_save_vs_commit(
                     services, raw, session_id, kids
                 ),
+            )
+            guarded(
+                results,
+                failures,
+                "visit_save_p95_ms",
+                lambda: bench_visit.measure_visit_save_vs_commit(services, raw, kids),
             )
             guarded(
                 results,

@@ -33,6 +33,7 @@ from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_targets import target_shots
 from shots_timeline import timeline_shots
+from shots_visit import visit_shots
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
 from earlyyears_desktop.services.clock import Clock
@@ -207,6 +208,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     search_shots(app, window, out)
     library_shots(app, window, out)
     plans_shots(app, window, out)
+    visit_shots(app, window, out)
 
     window.show_page("handouts")
     handouts = window.page("handouts")

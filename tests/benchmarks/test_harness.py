@@ -27,6 +27,8 @@ RATIOS = {
     "timeline_vs_query_x": run.TIMELINE_RATIO_LIMIT,
     # issue 12
     "caseload_vs_query_x": run.CASELOAD_RATIO_LIMIT,
+    # issue 12: the autosave of a home visit
+    "visit_save_vs_commit_x": 10,
 }
 
 

@@ -54,6 +54,7 @@ from earlyyears_desktop.ui.observation_dialog import (
     read_observation_form,
 )
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.visit_editor import open_visit_editor
 from earlyyears_desktop.ui.widgets import (
     FieldError,
     age_text,
@@ -207,6 +208,10 @@ class ChildRecordView(QScrollArea):
         self.edit_button.setAccessibleName("Edit the child's details")
         self.edit_button.clicked.connect(self._edit)
         top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.visit_button = QPushButton("Start a home &visit…")
+        self.visit_button.setAccessibleName("Start a home visit")
+        self.visit_button.clicked.connect(self._start_visit)
+        top.addWidget(self.visit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.action_message = FieldError("record")
         self.action_message.setAccessibleName("Problem changing the record")
@@ -370,6 +375,7 @@ class ChildRecordView(QScrollArea):
             self.targets_box,
             self.plans_box,
             self.timeline_box,
+            self.visit_button,
         ]
 
     def clear_personal_data(self) -> None:
@@ -396,6 +402,10 @@ class ChildRecordView(QScrollArea):
     def _edit(self) -> None:
         if self.view is not None:
             self.edit_requested.emit(self.view.record)
+
+    def _start_visit(self) -> None:
+        if (child_id := self._child_id()) is not None:
+            open_visit_editor(self, self.services, self.runner, child_id=child_id)
 
     def _open_timeline_entry(self, entity: str, record_id: str) -> None:
         """An entry of the timeline asked to be opened (Enter or double-click)."""
