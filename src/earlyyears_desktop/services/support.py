@@ -239,6 +239,11 @@ class SupportService(ReviewWrites):
         with self.uow.read() as session:
             return read_plan(session, plan_id)
 
+    def plan_of_review(self, review_id: str) -> str:
+        """The id of the plan a review belongs to (the timeline opens a review's plan)."""
+        with self.uow.read() as session:
+            return get_live(session, PlanReview, review_id).plan_id
+
     def plans(self, show: PlanShow = "all", *, due_within: int = DUE_WITHIN_DAYS) -> list[PlanRow]:
         """Plans for the Plans & reviews page: "all" (the active ones, the soonest review
         first, then the closed ones, the last closed first), "due" (active plans whose review

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -49,6 +49,8 @@ class PlansBox(QGroupBox):
 
     #: emitted once the plans of the child shown are on screen (with the child's id)
     loaded = Signal(str)
+    #: a plan to be seen whole on the Plans & reviews page (its id)
+    open_requested = Signal(str)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__("Support plans", parent)
@@ -125,6 +127,10 @@ class PlansBox(QGroupBox):
         for n, row in enumerate(rows):
             spoken = f"{row.title}, {plan_status(row, today)}"
             self.grid.addWidget(rich_block(spoken, plan_html(row, today)), n, 0)
+            opener = QPushButton("Open…")
+            opener.setAccessibleName(f"Open {row.title} on the Plans and reviews page")
+            opener.clicked.connect(lambda _=False, plan=row.id: self.open_requested.emit(plan))
+            self.grid.addWidget(opener, n, 1, Qt.AlignmentFlag.AlignTop)
         self.loaded.emit(child_id)
 
     def _failed(self, error: BaseException) -> None:

@@ -187,6 +187,8 @@ class ChildRecordView(QScrollArea):
     edit_requested = Signal(object)  # ChildRecord
     #: a mark on the timeline was opened: show that session's register
     session_requested = Signal(str)
+    #: a support plan asked for from the record (its id), to be seen on the Plans page
+    plan_requested = Signal(str)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -274,6 +276,7 @@ class ChildRecordView(QScrollArea):
         self.targets_box = TargetsBox(services, runner)
         layout.addWidget(self.targets_box)
         self.plans_box = PlansBox(services, runner)
+        self.plans_box.open_requested.connect(self.plan_requested)
         layout.addWidget(self.plans_box)
 
         self.timeline_box = QGroupBox("Timeline")
@@ -417,6 +420,17 @@ class ChildRecordView(QScrollArea):
             self.strategies_box.show_strategy(record_id)
         elif entity in ("teaching_target", "target_step"):
             self.targets_box.show_target(record_id)
+        elif entity == "home_visit":
+            open_visit_editor(self, self.services, self.runner, visit_id=record_id)
+        elif entity == "support_plan":
+            self.plan_requested.emit(record_id)
+        elif entity == "plan_review":
+            support = self.services.support
+            self.runner.run(
+                lambda: support.plan_of_review(record_id),
+                on_done=self.plan_requested.emit,
+                on_error=self._action_failed,
+            )
 
     def _child_id(self) -> str | None:
         return self.view.record.id if self.view is not None else None

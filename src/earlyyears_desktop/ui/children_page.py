@@ -49,6 +49,8 @@ class ChildrenPage(Page):
     record_shown = Signal(str)
     #: a session's register asked for from a child's timeline
     session_requested = Signal(str)
+    #: a support plan asked for from a child's record
+    plan_requested = Signal(str)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -140,6 +142,7 @@ class ChildrenPage(Page):
         self.record = ChildRecordView(services, runner)
         self.record.edit_requested.connect(self.edit_child)
         self.record.session_requested.connect(self.session_requested)
+        self.record.plan_requested.connect(self.plan_requested)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         list_side = QWidget()
         list_layout = QVBoxLayout(list_side)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from earlyyears_desktop.ui.children_page import ChildrenPage
     from earlyyears_desktop.ui.groups_page import GroupsPage
     from earlyyears_desktop.ui.observations_page import ObservationsPage
+    from earlyyears_desktop.ui.plans_page import PlansPage
 
 # The pages are imported when they are built, after unlocking: the unlock screen comes up
 # without them (and without what they bring, such as Qt's print support).
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self._groups: GroupsPage | None = None
         self._children: ChildrenPage | None = None
         self._observations: ObservationsPage | None = None
+        self._plans: PlansPage | None = None
         self.current_key = "today"
         self.practitioner_name = ""
         self.setWindowTitle(APP_TITLE)
@@ -320,6 +322,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.strategies_page import StrategiesPage
         from earlyyears_desktop.ui.sync_page import SyncPage
         from earlyyears_desktop.ui.today_page import TodayPage
+        from earlyyears_desktop.ui.visit_editor import open_visit_editor
 
         services, runner = self.services, self.runner
         assert services is not None
@@ -336,6 +339,7 @@ class MainWindow(QMainWindow):
         if spec.key == "children":
             children = ChildrenPage(services, runner)
             children.session_requested.connect(self.open_session)
+            children.plan_requested.connect(self.open_plan)
             self._children = children
             return children
         if spec.key == "observations":
@@ -344,9 +348,17 @@ class MainWindow(QMainWindow):
             self._observations = observations
             return observations
         if spec.key == "visits":
-            return HomeVisitsPage(services, runner)
+            visits = HomeVisitsPage(services, runner)
+            visits.start_visit_requested.connect(
+                lambda child: open_visit_editor(self, services, runner, child_id=child)
+            )
+            visits.open_visit_requested.connect(
+                lambda visit: open_visit_editor(self, services, runner, visit_id=visit)
+            )
+            return visits
         if spec.key == "plans":
-            return PlansPage(services, runner)
+            self._plans = PlansPage(services, runner)
+            return self._plans
         if spec.key == "strategies":
             return StrategiesPage(services, runner)
         if spec.key == "handouts":
@@ -404,6 +416,12 @@ class MainWindow(QMainWindow):
             page.set_focus_mode(True)
         else:
             page.set_focus_mode(not page.focus_mode)
+
+    def open_plan(self, plan_id: str) -> None:
+        """Show a support plan whole on the Plans & reviews page."""
+        self.show_page("plans")
+        if self._plans:
+            self._plans.open_plan(plan_id)
 
     def open_child(self, child_id: str) -> None:
         self.show_page("children")

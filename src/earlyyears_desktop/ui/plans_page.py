@@ -166,10 +166,11 @@ class PlansPage(Page):
             "One-page &profile…", "The one-page profile", self.edit_profile
         )
         self.review_button = button("&Review…", "Review the plan", self.review)
-        # The family's copy of the plan ("My support plan", a PDF) is made on the `docs`
-        # branch: its "Family's copy…" button goes in this layout, after Review….
-        self.family_copy_slot = QHBoxLayout()
-        row.addLayout(self.family_copy_slot)
+        self.family_copy_button = button(
+            "Family's &copy…",
+            "The family's copy of the plan and the one-page profile: preview, print or save",
+            self.family_copy,
+        )
         row.addStretch(1)
         self.plan_buttons = [
             self.edit_button,
@@ -177,6 +178,7 @@ class PlansPage(Page):
             self.specialist_button,
             self.profile_button,
             self.review_button,
+            self.family_copy_button,
         ]
         return row
 
@@ -467,6 +469,14 @@ class PlansPage(Page):
     def edit_profile(self) -> None:
         if self.plan is not None:
             self._open(ProfileDialog(self.services, self.runner, self.plan, self))
+
+    def family_copy(self) -> None:
+        """The family's copy of the plan and the one-page profile, previewed to print or
+        save."""
+        from earlyyears_desktop.ui.document_preview import show_family_documents  # QtPdf
+
+        if self.plan is not None:
+            show_family_documents(self, self.services, self.runner, plan_id=self.plan.id)
 
     def review(self) -> None:
         plan = self.plan

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.strategies import StrategyRow
 from earlyyears_desktop.services.visit_views import FIELD_LABELS, VisitRevisionRow
+from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import DownIntoResults, long_date
@@ -205,3 +207,13 @@ class VisitHistoryDialog(QDialog):
 
 
 __all__ = ["ReasonDialog", "ShareStrategyDialog", "VisitHistoryDialog", "revision_text"]
+
+
+def cannot_start_visit(parent: QWidget, error: BaseException) -> None:
+    """Say why a visit could not be started (over the page or record that asked)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Home visit")
+    box.setText(f"The visit could not be started. {error_text(error)}")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -49,6 +48,7 @@ from earlyyears_desktop.ui.visit_dialogs import (
     ReasonDialog,
     ShareStrategyDialog,
     VisitHistoryDialog,
+    cannot_start_visit,
 )
 from earlyyears_desktop.ui.visit_form import VisitForm
 from earlyyears_desktop.ui.widgets import heading, long_date
@@ -138,10 +138,14 @@ class VisitEditor(QDialog):
         self.finish_button = self._button(
             "&Finish visit (Ctrl+Return)", "Finish visit", self.finish
         )
+        self.documents_button = self._button(
+            "For the fa&mily…", "Documents for the family", self.family_documents
+        )
         self.close_button = self._button("Close (Esc)", "Close", self.reject)
         bar = QHBoxLayout()
         bar.addWidget(self.state, 1)
         for button in (
+            self.documents_button,
             self.history_button,
             self.edit_button,
             self.cancel_edit_button,
@@ -163,6 +167,12 @@ class VisitEditor(QDialog):
         self.setEnabled(False)  # until the visit is read
         runner.changed.connect(self._changed)
         self.reload(fields=True)
+
+    def family_documents(self) -> None:
+        """The visit record and a week's activity chart, previewed to print or save."""
+        from earlyyears_desktop.ui.document_preview import show_family_documents  # QtPdf
+
+        show_family_documents(self, self.services, self.runner, visit_id=self.visit_id)
 
     # ---- building ----
 
@@ -205,6 +215,7 @@ class VisitEditor(QDialog):
         self.form.set_mode(finished=finished, editing=self.editing)
         self.finish_button.setVisible(not finished)
         self.history_button.setVisible(finished)
+        self.documents_button.setVisible(finished and not self.editing)
         self.edit_button.setVisible(finished and not self.editing)
         self.save_edit_button.setVisible(finished and self.editing)
         self.cancel_edit_button.setVisible(finished and self.editing)
@@ -553,7 +564,7 @@ def open_visit_editor(
     runner.run(
         lambda: visits.start(child),
         on_done=lambda saved: _opened(_show_editor(parent, services, runner, saved.id)),
-        on_error=lambda error: _cannot_start(parent, error),
+        on_error=lambda error: cannot_start_visit(parent, error),
         changes=lambda saved: saved.changes,
     )
     return None
@@ -576,15 +587,6 @@ def _show_editor(
 
 def _opened(_editor: VisitEditor) -> None:
     """The editor is open (started from a child: the runner wants no answer)."""
-
-
-def _cannot_start(parent: QWidget, error: BaseException) -> None:
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Home visit")
-    box.setText(f"The visit could not be started. {error_text(error)}")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
 
 
 __all__ = ["AUTOSAVE_DELAY_MS", "VisitEditor", "open_visit_editor", "visit_note_input"]
