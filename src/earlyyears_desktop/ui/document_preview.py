@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -83,6 +83,15 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def fitted(wanted: QSize, near: QWidget | None) -> QSize:
+    """`wanted`, made no larger than the screen the dialog opens on (a laptop's 1366x768)."""
+    screen = near.screen() if near is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry().size() - QSize(40, 60)  # a window frame, a taskbar
+    return wanted.boundedTo(room)
+
+
 class DocumentPreview(QDialog):
     """The PDF in memory, page by page, with Print… and Save as PDF…."""
 
@@ -95,7 +104,7 @@ class DocumentPreview(QDialog):
         self.title = "Our visit" if document.kind.startswith("visit") else "My support plan"
         self.setWindowTitle(f"{self.title}: preview")
         self.setAccessibleName(f"Preview of {document.kind}")
-        self.resize(900, 1000)
+        self.resize(fitted(QSize(900, 1000), parent))
         self._bytes = QByteArray(document.pdf)
         self._buffer = QBuffer(self)
         self._buffer.setData(self._bytes)
