@@ -23,7 +23,8 @@ from earlyyears_desktop.services.children import ChildFilter
 from earlyyears_desktop.services.observations import ObservationInput
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.visit_dialogs import VisitHistoryDialog
-from earlyyears_desktop.ui.visit_editor import VisitEditor, open_visit_editor
+from earlyyears_desktop.ui.visit_editor import VisitEditor
+from earlyyears_desktop.ui.visit_opening import open_visit_editor
 
 WORDS = {
     "carers_present": "Mum and Grandad",

@@ -159,6 +159,43 @@ def test_the_current_step_is_rated_rerated_and_cleared(services: Services) -> No
     assert (row.rating, row.note) == (ProgressRating.ACHIEVED, "")
 
 
+def test_a_rating_stays_on_the_step_it_rated_when_that_step_is_achieved_meanwhile(
+    services: Services,
+) -> None:
+    """Rated Achieved, the step marked achieved on the child's record, then a note typed at
+    the visit: the rating (and its note) stays on the step worked on, not the next one."""
+    child = _child(services)
+    target = _target(services, child)
+    visit_id = services.home_visits.start(child).id
+    services.home_visits.rate(visit_id, target, ProgressRating.ACHIEVED)
+    first = services.targets.progress(target).current_step
+    assert first is not None
+    services.targets.achieve_step(first.id, TODAY)
+    services.home_visits.rate(visit_id, target, ProgressRating.ACHIEVED, "Did it five times")
+    (rated,) = services.targets.progress(target).ratings
+    assert (rated.step_id, rated.note) == (first.id, "Did it five times")
+
+
+def test_a_visit_started_by_mistake_is_discarded_while_in_progress(services: Services) -> None:
+    child = _child(services)
+    target = _target(services, child)
+    visit_id = services.home_visits.start(child).id
+    services.home_visits.rate(visit_id, target, ProgressRating.EMERGING)
+    services.home_visits.discard(visit_id)
+    assert services.home_visits.for_child(child) == []
+    assert services.targets.progress(target).ratings == ()
+    # A visit with an observation written at it, or a finished one, is not thrown away.
+    kept = services.home_visits.start(child).id
+    services.observations.add(
+        ObservationInput(child, "Waved at the window", TODAY, home_visit_id=kept)
+    )
+    with pytest.raises(DomainError):
+        services.home_visits.discard(kept)
+    services.home_visits.finish(kept)
+    with pytest.raises(DomainError):
+        services.home_visits.discard(kept)
+
+
 @pytest.mark.parametrize("status", [TargetStatus.ACHIEVED, TargetStatus.STOPPED])
 def test_a_finished_or_stopped_target_is_not_rated(
     services: Services, status: TargetStatus

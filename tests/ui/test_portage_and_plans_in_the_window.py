@@ -11,6 +11,7 @@ from earlyyears_desktop.ui.document_preview import DocumentPreview
 from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
 from earlyyears_desktop.ui.plans_page import PlansPage
 from earlyyears_desktop.ui.visit_editor import VisitEditor
+from earlyyears_desktop.ui.visit_opening import open_visit_editor
 
 
 def _one(qtbot, window, kind):  # type: ignore[no-untyped-def]
@@ -84,3 +85,24 @@ def test_a_childs_record_opens_a_plan_on_the_plans_page_and_its_familys_copy(
     record.timeline.open_requested.emit("plan_review", review.id)
     qtbot.waitUntil(lambda: window.current_key == "plans", timeout=10000)
     assert QApplication.activeModalWidget() is None
+
+
+def test_in_a_visit_the_keyboard_comes_back_to_it_and_ctrl_l_locks(qtbot, window, unlock) -> None:  # type: ignore[no-untyped-def]
+    unlock(window)
+    services = window.services
+    child = services.caseload.caseload(services.actor.practitioner_id)[0].child_id
+    open_visit_editor(window, services, window.runner, child_id=child)
+    editor = _one(qtbot, window, VisitEditor)
+    qtbot.waitUntil(lambda: editor.view is not None and editor.isEnabled(), timeout=10000)
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
+    qtbot.keyClick(editor, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: editor.note_dialog is not None, timeout=5000)
+    editor.note_dialog.reject()  # closed with nothing written
+    qtbot.waitUntil(lambda: editor.note_dialog is None, timeout=5000)
+    qtbot.wait(50)  # the window hands the keyboard back on its next turn
+    assert QApplication.activeWindow() is editor
+
+    qtbot.keyClick(editor, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.is_locked, timeout=10000)
+    assert not any(e.isVisible() for e in window.findChildren(VisitEditor))

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
 from earlyyears_desktop.domain.enums import ProgressRating, VisitStatus
+from earlyyears_desktop.domain.errors import NotFound
 from earlyyears_desktop.services.children import ChildFilter, ChildInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
@@ -28,7 +29,8 @@ from earlyyears_desktop.ui.visit_dialogs import (
     ShareStrategyDialog,
     VisitHistoryDialog,
 )
-from earlyyears_desktop.ui.visit_editor import VisitEditor, open_visit_editor
+from earlyyears_desktop.ui.visit_editor import VisitEditor
+from earlyyears_desktop.ui.visit_opening import open_visit_editor
 
 from ..fast_vaults import make_vault
 from .conftest import TODAY
@@ -305,3 +307,26 @@ def test_a_strategy_is_shared_from_the_library_by_keyboard_and_taken_back(
     editor.form.unshare_button.click()
     qtbot.waitUntil(lambda: editor.form.strategies.item(0).data(Qt.ItemDataRole.UserRole) is None)
     assert services.home_visits.get(editor.visit_id).strategies == ()
+
+
+def test_a_refused_next_visit_keeps_the_visit_in_progress_and_a_mistaken_visit_is_discarded(  # type: ignore[no-untyped-def]
+    qtbot, host: QWidget, services: Services, runner, monkeypatch
+) -> None:
+    child, _target = _child_with_target(services, "Obinna")
+    open_visit_editor(host, services, runner, child_id=child)
+    editor = _opened(qtbot, host)
+    _type(qtbot, "Dad")
+    qtbot.keyClick(editor, Qt.Key.Key_X, ALT)  # Ne&xt visit: the same day as this one
+    _type(qtbot, TODAY.strftime("%d/%m/%Y"))
+    qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)  # at once, before the autosave
+    qtbot.waitUntil(lambda: editor.state.text().startswith("Not finished"), timeout=5000)
+    assert services.home_visits.get(editor.visit_id).status == VisitStatus.IN_PROGRESS
+    assert editor.form.errors["next_visit_on"].text()
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Discard)
+    visit_id = editor.visit_id
+    qtbot.keyClick(editor, Qt.Key.Key_I, ALT)  # D&iscard this visit…
+    qtbot.waitUntil(lambda: editor.closed, timeout=5000)
+    assert [v.id for v in services.home_visits.for_child(child)] == []
+    with pytest.raises(NotFound):
+        services.home_visits.get(visit_id)

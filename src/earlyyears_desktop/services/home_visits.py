@@ -24,6 +24,7 @@ from earlyyears_desktop.domain.models import (
     Child,
     HomeVisit,
     HomeVisitRevision,
+    Observation,
     Strategy,
     TargetStep,
     TeachingTarget,
@@ -254,7 +255,10 @@ class HomeVisitService:
         rating: ProgressRating | str,
         note: str,
     ) -> None:
-        step_id = current_step_id(session, target_id)
+        # A rating already made at this visit stays on the step it rated, even if that step
+        # was marked achieved since (a note typed later must not move it to the next step).
+        live = progress is not None and progress.deleted_at is None and progress.step_id
+        step_id = progress.step_id if live and progress else current_step_id(session, target_id)
         if step_id is None:
             raise ValidationError(
                 "target", "Every step of that target is achieved: there is no step to rate."
@@ -323,6 +327,28 @@ class HomeVisitService:
             self._check_dates(tx.session, visit, {})
             visit.status = VisitStatus.FINISHED.value
             visit.finished_at = self.clock.now()
+        return Saved(tx.changes, None)
+
+    def discard(self, visit_id: str) -> Saved[None]:
+        """Throw away a visit still in progress (started by mistake, or for the wrong family),
+        with its ratings and the strategies noted at it. Refused once it holds observations:
+        those are the child's record and are deleted, with a reason, one by one."""
+        with self.uow.write() as tx:
+            session = tx.session
+            visit = self._in_progress(session, visit_id)
+            if session.scalars(
+                select(Observation.id).where(Observation.home_visit_id == visit.id).limit(1)
+            ).first():
+                raise DomainError(
+                    "This visit has observations written at it: delete them from the child's "
+                    "record first (with a reason), or finish the visit."
+                )
+            for model in (VisitTargetProgress, VisitStrategy):
+                for record_id in session.scalars(
+                    select(model.id).where(model.home_visit_id == visit.id)
+                ).all():
+                    mark_deleted(session, model, record_id)
+            mark_deleted(session, HomeVisit, visit.id)
         return Saved(tx.changes, None)
 
     # ---- a finished visit ----

@@ -54,7 +54,7 @@ from earlyyears_desktop.ui.observation_dialog import (
     read_observation_form,
 )
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.visit_editor import open_visit_editor
+from earlyyears_desktop.ui.visit_opening import open_visit_editor
 from earlyyears_desktop.ui.widgets import (
     FieldError,
     age_text,

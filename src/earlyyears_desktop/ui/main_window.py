@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.lock_action = QAction("&Lock now", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        # from any window of the app: a home visit's editor is a window of its own
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.setToolTip("Lock now (Ctrl+L): hide every record until unlocked")
         self.lock_action.triggered.connect(lambda: self.lock())
         self.quit_action = QAction("&Quit", self)
@@ -322,7 +324,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.strategies_page import StrategiesPage
         from earlyyears_desktop.ui.sync_page import SyncPage
         from earlyyears_desktop.ui.today_page import TodayPage
-        from earlyyears_desktop.ui.visit_editor import open_visit_editor
+        from earlyyears_desktop.ui.visit_opening import open_visit_editor
 
         services, runner = self.services, self.runner
         assert services is not None
@@ -547,8 +549,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._take_focus_back)
 
     def _take_focus_back(self) -> None:
-        if self.isVisible() and QApplication.activeModalWidget() is None:
-            self.activateWindow()
+        """To the window still open over this one (a home visit's editor, after its note box
+        closed), else to this one."""
+        if not self.isVisible() or QApplication.activeModalWidget() is not None:
+            return
+        open_over = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QDialog) and w.isVisible() and w.parentWidget() is not None
+        ]
+        (open_over[-1] if open_over else self).activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.lock()

@@ -9,8 +9,9 @@ written in the observation box is saved as an observation too). **Ctrl+Return** 
 visit. A finished visit is read-only until **Edit…**; its changes are saved together, with a
 reason, and kept in its history (**History…**).
 
-`open_visit_editor` starts a visit for a child (or opens the one in progress) or opens a
-visit, and shows its editor; the Home visits page and the child's record call it.
+`ui/visit_opening.py` `open_visit_editor` starts a visit for a child (or opens the one in
+progress) or opens a visit, and shows its editor; the Home visits page and the child's record
+call it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -48,7 +50,6 @@ from earlyyears_desktop.ui.visit_dialogs import (
     ReasonDialog,
     ShareStrategyDialog,
     VisitHistoryDialog,
-    cannot_start_visit,
 )
 from earlyyears_desktop.ui.visit_form import VisitForm
 from earlyyears_desktop.ui.widgets import heading, long_date
@@ -141,10 +142,14 @@ class VisitEditor(QDialog):
         self.documents_button = self._button(
             "For the fa&mily…", "Documents for the family", self.family_documents
         )
+        self.discard_button = self._button(
+            "D&iscard this visit…", "Discard this visit started by mistake", self.discard
+        )
         self.close_button = self._button("Close (Esc)", "Close", self.reject)
         bar = QHBoxLayout()
         bar.addWidget(self.state, 1)
         for button in (
+            self.discard_button,
             self.documents_button,
             self.history_button,
             self.edit_button,
@@ -214,6 +219,7 @@ class VisitEditor(QDialog):
         finished = view is not None and view.finished
         self.form.set_mode(finished=finished, editing=self.editing)
         self.finish_button.setVisible(not finished)
+        self.discard_button.setVisible(not finished)
         self.history_button.setVisible(finished)
         self.documents_button.setVisible(finished and not self.editing)
         self.edit_button.setVisible(finished and not self.editing)
@@ -363,16 +369,61 @@ class VisitEditor(QDialog):
     def finish(self) -> None:
         if self.view is None or self.view.finished:
             return
-        self.save_now()  # queued first: the worker runs one call after another
         refused = self.form.first_refusal()
         if refused:
             self.state.setText(f"Not finished: {refused}")
             return
+        # What is typed and not saved yet is saved with the finish, in the same call: a date
+        # the vault refuses keeps the visit in progress, with the message beside the field.
+        self._timer.stop()
+        pending, self._pending = self._pending, set()
+        try:
+            values = {name: self.form.value(name) for name in pending}
+        except ValidationError as refused_value:
+            self._pending |= pending
+            self._refused(refused_value)
+            return
+        self.save_now()  # the ratings' notes, queued first
         visits, visit_id = self.services.home_visits, self.visit_id
+
+        def save_and_finish() -> Saved[None]:
+            if values:
+                visits.save(visit_id, **values)
+            return visits.finish(visit_id)
+
+        def not_finished(error: BaseException) -> None:
+            self._pending |= pending
+            self._failed_to_finish(error)
+
         self.state.setText("Finishing…")
         self.runner.run(
-            lambda: visits.finish(visit_id),
+            save_and_finish,
             on_done=lambda _saved: self._finished(),
+            on_error=not_finished,
+            changes=lambda saved: saved.changes,
+        )
+
+    def discard(self) -> None:
+        """Throw the visit away (started by mistake, or for the wrong family), once asked."""
+        if self.view is None or self.view.finished:
+            return
+        asked = QMessageBox.question(
+            self,
+            "Discard this visit",
+            "Discard this visit? What was typed and rated at it is removed. A visit with "
+            "observations written at it cannot be discarded.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if asked != QMessageBox.StandardButton.Discard:
+            return
+        self._timer.stop()
+        self._pending.clear()
+        self._pending_notes.clear()
+        visits, visit_id = self.services.home_visits, self.visit_id
+        self.runner.run(
+            lambda: visits.discard(visit_id),
+            on_done=lambda _saved: self.reject(),
             on_error=self._failed_to_finish,
             changes=lambda saved: saved.changes,
         )
@@ -544,49 +595,4 @@ class VisitEditor(QDialog):
         self._send(lambda: visits.unshare_strategy(shared_id), ())
 
 
-def open_visit_editor(
-    parent: QWidget,
-    services: Services,
-    runner: OpRunner,
-    *,
-    child_id: str | None = None,
-    visit_id: str | None = None,
-) -> VisitEditor | None:
-    """Open a visit's editor (`visit_id`), or start a visit for a child (`child_id`: a new
-    one dated today, or the child's visit in progress) and open it once the vault answers.
-    An editor already open on the visit is brought forward rather than opened twice."""
-    if (child_id is None) == (visit_id is None):
-        raise ValueError("Give a child to start a visit for, or a visit to open.")
-    if visit_id is not None:
-        return _show_editor(parent, services, runner, visit_id)
-    visits, child = services.home_visits, child_id
-    assert child is not None
-    runner.run(
-        lambda: visits.start(child),
-        on_done=lambda saved: _opened(_show_editor(parent, services, runner, saved.id)),
-        on_error=lambda error: cannot_start_visit(parent, error),
-        changes=lambda saved: saved.changes,
-    )
-    return None
-
-
-def _show_editor(
-    parent: QWidget, services: Services, runner: OpRunner, visit_id: str
-) -> VisitEditor:
-    for editor in parent.window().findChildren(VisitEditor):
-        if editor.visit_id == visit_id and not editor.closed:
-            editor.raise_()
-            editor.activateWindow()
-            return editor
-    editor = VisitEditor(services, runner, visit_id, parent)
-    editor.show()
-    editor.raise_()
-    editor.activateWindow()
-    return editor
-
-
-def _opened(_editor: VisitEditor) -> None:
-    """The editor is open (started from a child: the runner wants no answer)."""
-
-
-__all__ = ["AUTOSAVE_DELAY_MS", "VisitEditor", "open_visit_editor", "visit_note_input"]
+__all__ = ["AUTOSAVE_DELAY_MS", "VisitEditor", "visit_note_input"]

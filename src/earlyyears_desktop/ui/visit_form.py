@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.errors import ValidationError
+from earlyyears_desktop.services.home_visits import MAX_PRESENT_CHARS
 from earlyyears_desktop.services.visit_views import FIELD_LABELS, VisitView
 from earlyyears_desktop.ui.forms import date_edit, py_date, qdate
 from earlyyears_desktop.ui.visit_targets import TargetsBox
@@ -138,6 +139,7 @@ class VisitForm(QWidget):
 
     def _line(self, form: QFormLayout, name: str) -> QLineEdit:
         edit: QLineEdit = self._field(form, name, QLineEdit())
+        edit.setMaxLength(MAX_PRESENT_CHARS)  # never a refusal that would hold up the words
         edit.setPlaceholderText(PLACEHOLDERS[name])
         edit.textEdited.connect(lambda _t: self._edited(name))
         return edit
