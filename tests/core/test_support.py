@@ -336,6 +336,9 @@ def test_reviews_repeat_each_rating_every_outcome_with_its_evidence(
         ["Played beside a friend"],
     ]
     assert plan.reviewed_since == D(2028, 3, 9)
+    # The plan's next review, changed by an edit, still comes after its last review.
+    edited = replace(_plan(services, child, review_on=D(2028, 3, 8)), outcomes=())
+    _refused(lambda: services.support.edit_plan(plan_id, edited, on=D(2028, 3, 9)), "review_on")
 
 
 def test_a_review_with_bad_dates_or_ratings_is_refused_beside_the_field(

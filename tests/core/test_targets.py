@@ -372,3 +372,13 @@ def test_the_timeline_shows_targets_set_steps_achieved_and_targets_ended(
     ]
     assert {e.kind for e in page.entries} == {TimelineKind.TARGET}
     assert TimelineKind.TARGET.label == "Teaching targets"
+
+
+def test_who_it_was_set_with_is_refused_when_longer_than_its_column(services: Services) -> None:
+    """Refused beside the field, never cut: a central service refuses a longer record."""
+    child = _child(services)
+    with pytest.raises(ValidationError) as refused:
+        services.targets.add(
+            child, "Play", "Posts shapes", ["Posts one"], set_on=SET_ON, set_with="Mum " * 60
+        )
+    assert refused.value.field == "set_with"

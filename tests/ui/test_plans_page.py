@@ -242,7 +242,7 @@ def test_reviews_with_both_views_and_each_outcomes_progress_make_the_history(
     services.observations.add(
         ObservationInput(child, "Signed more at snack", dt.date(2028, 3, 1), outcome_id=words.id)
     )
-    _press(qtbot, page, Qt.Key.Key_R)  # &Review…
+    _press(qtbot, page, Qt.Key.Key_V)  # Re&view…
     review = _dialog(qtbot, page, ReviewDialog)
     first, second = review.editors
     assert "Signed more at snack" in first.evidence.text()

@@ -36,6 +36,8 @@ def unlocked(args: argparse.Namespace) -> Iterator[Services]:
     except (WrongPassphrase, VaultLocked) as exc:
         raise CommandError(exc.message, EXIT_LOCKED) from None
     try:
-        yield Services(vault)
+        services = Services(vault)
+        services.after_unlock()
+        yield services
     finally:
         vault.lock()

@@ -56,6 +56,15 @@ def optional_text(value: str | None) -> str:
     return unicodedata.normalize("NFC", (value or "").strip())
 
 
+def limited_text(field: str, value: str | None, limit: int, what: str) -> str:
+    """Optional text for a column of `limit` characters: longer is refused, never cut (a
+    central service refuses a record longer than its column)."""
+    cleaned = optional_text(value)
+    if len(cleaned) > limit:
+        raise ValidationError(field, f"The {what} is too long ({limit} characters at most).")
+    return cleaned
+
+
 @dataclass(frozen=True)
 class AgeCheck:
     years: int

@@ -42,6 +42,9 @@ class Vocabulary:
     empty_allowed: bool = False
     #: a comma-separated list of values (no spaces, no repeats) rather than one value
     comma_separated: bool = False
+    #: values an earlier release wrote and this one no longer writes, still accepted (the
+    #: enum reads them as one of its members)
+    retired: tuple[str, ...] = ()
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -52,7 +55,7 @@ class Vocabulary:
         if value == "" and (self.empty_allowed or self.comma_separated):
             return None
         parts = value.split(",") if self.comma_separated else [value]
-        allowed = set(self.values)
+        allowed = set(self.values) | set(self.retired)
         if all(part in allowed for part in parts) and len(set(parts)) == len(parts):
             return None
         listed = ", ".join(self.values)
@@ -84,7 +87,7 @@ COLUMN_VOCABULARIES: Final[Mapping[tuple[str, str], Vocabulary]] = {
     ("caseload_entry", "rhythm"): Vocabulary(VisitRhythm),
     ("home_visit", "status"): Vocabulary(VisitStatus),
     ("teaching_target", "status"): Vocabulary(TargetStatus),
-    ("visit_target_progress", "rating"): Vocabulary(ProgressRating),
+    ("visit_target_progress", "rating"): Vocabulary(ProgressRating, retired=("not_yet", "secure")),
     ("support_plan", "status"): Vocabulary(PlanStatus),
     ("plan_outcome", "area_of_need"): Vocabulary(AreaOfNeed, empty_allowed=True),
     ("outcome_review", "progress"): Vocabulary(OutcomeProgress),

@@ -205,8 +205,7 @@ def unlock(
     vault = open_vault(Path(folder), secret, practitioner_id=practitioner_id)
     try:
         services = Services(vault, clock=clock)
-        if services.actor.practitioner_id:
-            services.targets.add_missing_steps()
+        services.after_unlock()
         return UnlockedVault.of(services)
     except BaseException:
         vault.lock()

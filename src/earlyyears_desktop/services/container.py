@@ -97,6 +97,12 @@ class Services:
         whose bundles carry them and whose conflicts compare them."""
         return Services(self.vault, clock=self.clock, include_deleted=True)
 
+    def after_unlock(self) -> None:
+        """What this release completes once in a vault it upgraded, through the services (so
+        audited and exported): the steps of targets written before steps had records."""
+        if self.actor.practitioner_id:
+            self.targets.add_missing_steps()
+
     @property
     def actor(self) -> Actor:
         return self.uow.actor

@@ -30,7 +30,7 @@ from earlyyears_desktop.domain.models import (
     PlanSpecialist,
     SupportPlan,
 )
-from earlyyears_desktop.domain.rules import optional_text, required_name
+from earlyyears_desktop.domain.rules import limited_text, optional_text, required_name
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.support_reads import plan_rows, read_plan
 from earlyyears_desktop.services.support_reviews import ReviewWrites
@@ -72,7 +72,7 @@ def _fill_outcome(record: PlanOutcome, n: int, given: OutcomeInput) -> None:
     record.area_of_need = _area(given.area_of_need, f"outcome_{n}")
     record.support = optional_text(given.support)
     record.expected_impact = optional_text(given.expected_impact)
-    record.responsible = optional_text(given.responsible)[:300]
+    record.responsible = limited_text("responsible", given.responsible, 300, "who is responsible")
 
 
 def _check_dates(child: Child, started_on: dt.date, review_on: dt.date) -> None:
@@ -131,14 +131,17 @@ class SupportService(ReviewWrites):
             record = get_live(tx.session, SupportPlan, plan_id)
             child = get_live(tx.session, Child, record.child_id)
             _check_dates(child, plan.started_on, plan.review_on)
-            first_review = tx.session.scalar(
+            reviewed = tx.session.scalars(
                 select(PlanReview.reviewed_on)
                 .where(PlanReview.plan_id == plan_id)
                 .order_by(PlanReview.reviewed_on)
-                .limit(1)
-            )
-            if first_review is not None and plan.started_on > first_review:
+            ).all()
+            if reviewed and plan.started_on > reviewed[0]:
                 raise ValidationError("started_on", "The plan cannot start after its first review.")
+            if reviewed and plan.review_on <= reviewed[-1]:
+                raise ValidationError(
+                    "review_on", "The next review must be after the last review of the plan."
+                )
             _fill_plan(record, plan)
             outcomes = {
                 o.id: o
@@ -206,10 +209,12 @@ class SupportService(ReviewWrites):
         record = PlanSpecialist(
             plan_id=plan_id,
             name=required_name("name", name, "specialist's name"),
-            role=optional_text(role)[:120],
-            agency=optional_text(agency)[:200],
+            role=limited_text("role", role, 120, "role"),
+            agency=limited_text("agency", agency, 200, "agency"),
             parents_agreed_on=parents_agreed_on,
-            parents_agreed_by=optional_text(parents_agreed_by)[:200],
+            parents_agreed_by=limited_text(
+                "parents_agreed_by", parents_agreed_by, 200, "name of who agreed"
+            ),
         )
         with self.uow.write() as tx:
             get_live(tx.session, SupportPlan, plan_id)
@@ -327,7 +332,7 @@ def _fill_plan(record: SupportPlan, plan: PlanInput) -> None:
     record.started_on = plan.started_on
     record.review_on = plan.review_on
     record.assessment_summary = optional_text(plan.assessment_summary)
-    record.key_person = optional_text(plan.key_person)[:200]
+    record.key_person = limited_text("key_person", plan.key_person, 200, "key person")
     record.interventions = optional_text(plan.interventions)
 
 

@@ -25,7 +25,7 @@ from earlyyears_desktop.domain.models import (
     VisitTargetProgress,
     utcnow,
 )
-from earlyyears_desktop.domain.rules import optional_text, required_name
+from earlyyears_desktop.domain.rules import limited_text, optional_text, required_name
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.target_progress import (
     Rating,
@@ -156,7 +156,7 @@ class TargetService:
             target=required_name("target", target, "target"),
             status=TargetStatus.ACTIVE.value,
             set_on=set_on,
-            set_with=optional_text(set_with),
+            set_with=limited_text("set_with", set_with, 200, "name of who it was set with"),
             set_by=self.uow.actor.practitioner_id,
         )
         cleaned = clean_steps(steps)
@@ -184,7 +184,7 @@ class TargetService:
         values = {
             "skill_area": _skill_area(skill_area),
             "target": required_name("target", target, "target"),
-            "set_with": optional_text(set_with),
+            "set_with": limited_text("set_with", set_with, 200, "name of who it was set with"),
         }
         edits = [StepEdit(e.step_id, optional_text(e.text)) for e in steps]
         edits = [e for e in edits if e.text]

@@ -52,6 +52,9 @@ def _constraints(entity: str, column: ColumnCodec, references: dict[str, str]) -
             parts.append(f'`""` or one of {listed}')
         else:
             parts.append(f"one of {listed}")
+        if vocabulary.retired:
+            old = ", ".join(f"`{value}`" for value in vocabulary.retired)
+            parts.append(f"also {old}, written before and read as today's nearest value")
     if column.name == "deleted_at":
         parts.append("not null exactly when `deleted` is true")
     return "; ".join(parts)

@@ -230,6 +230,9 @@ class DocumentPreview(QDialog):
     def choose_printer(self, printer: QPrinter) -> bool:
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(f"Print: {self.title}")
+        # Printing to a file would write the PDF with no care for who may read it: Save as
+        # PDF… writes it privately.
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, False)
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def print_document(self) -> None:

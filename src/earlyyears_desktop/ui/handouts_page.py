@@ -361,6 +361,9 @@ class HandoutsPage(Page):
     def choose_printer(self, printer: QPrinter) -> bool:
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the handouts")
+        # Printing to a file would write the PDF with no care for who may read it: Save as
+        # PDF… writes it privately.
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, False)
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def print_handouts(self) -> None:

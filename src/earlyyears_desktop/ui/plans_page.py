@@ -165,7 +165,7 @@ class PlansPage(Page):
         self.profile_button = button(
             "One-page &profile…", "The one-page profile", self.edit_profile
         )
-        self.review_button = button("&Review…", "Review the plan", self.review)
+        self.review_button = button("Re&view…", "Review the plan", self.review)
         self.family_copy_button = button(
             "Family's &copy…",
             "The family's copy of the plan and the one-page profile: preview, print or save",

@@ -50,6 +50,8 @@ NO_RATINGS = "No target was rated at this visit."
 
 
 def step_words(row: TargetRating) -> str:
+    if row.steps_total == 0:
+        return "This target has no steps yet: add them with Edit… on the child's record."
     if row.step_id is None:
         return "Every step is achieved."
     return f"Step {row.step_number} of {row.steps_total}: {row.step_text}"
