@@ -342,3 +342,13 @@ def test_empty_parts_say_so_in_plain_words(tmp_path: Path) -> None:
     ):
         assert words in said, words
     assert said.count("We will write this together with you.") == 4  # summary and profile
+
+
+def test_items_split_from_a_sentence_start_as_sentences() -> None:
+    from earlyyears_desktop.handouts.family_pages import lines
+
+    assert lines("Group twice a week; a Now and Next board\n- iPad time at home") == (
+        "Group twice a week",
+        "A Now and Next board",
+        "iPad time at home",
+    )

@@ -71,7 +71,15 @@ def text(value: str) -> str:
 def lines(value: str) -> tuple[str, ...]:
     """Text written one item a line (or separated by semicolons), without bullets."""
     parts = [p.strip(" \t-•*") for line in value.splitlines() for p in line.split(";")]
-    return tuple(p for p in parts if p)
+    # each item starts as a sentence does ("...twice a week; a board at home" is two items),
+    # leaving a word such as "iPad" as it is written
+    return tuple(_as_sentence(p) for p in parts if p)
+
+
+def _as_sentence(item: str) -> str:
+    if len(item) > 1 and item[1].isupper():
+        return item
+    return item[0].upper() + item[1:]
 
 
 def section(title: str, look: Look, *, before_box: bool = False) -> list[Any]:
