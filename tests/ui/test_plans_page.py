@@ -282,7 +282,7 @@ def test_reviews_with_both_views_and_each_outcomes_progress_make_the_history(
     assert "Review due in 55 days" in page.status.text()
 
     # A second review on the day: the plan's history shows both, newest first.
-    _press(qtbot, page, Qt.Key.Key_R)
+    _press(qtbot, page, Qt.Key.Key_V)  # Re&view…
     again = _dialog(qtbot, page, ReviewDialog)
     for editor in again.editors:
         editor.progress.set_value(OutcomeProgress.ACHIEVED.value)

@@ -9,12 +9,12 @@ are seen whole, and reviewed, on the Plans & reviews page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,13 +25,12 @@ from shiboken6 import isValid
 
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.support_views import PlanRow
-from earlyyears_desktop.services.unit_of_work import Changes
-from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.child_box import ChildBox
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.plan_dialogs import PlanDialog
 from earlyyears_desktop.ui.plan_render import escape, plan_status
 from earlyyears_desktop.ui.plans_page import PLAN_ENTITIES
-from earlyyears_desktop.ui.widgets import FieldError, clear_grid, rich_block, short_date
+from earlyyears_desktop.ui.widgets import clear_grid, rich_block, short_date
 
 
 def plan_html(row: PlanRow, today: dt.date) -> str:
@@ -44,7 +43,7 @@ def plan_html(row: PlanRow, today: dt.date) -> str:
     return "<br>".join(lines)
 
 
-class PlansBox(QGroupBox):
+class PlansBox(ChildBox):
     """The child's support plans on their record."""
 
     #: emitted once the plans of the child shown are on screen (with the child's id)
@@ -52,23 +51,26 @@ class PlansBox(QGroupBox):
     #: a plan to be seen whole on the Plans & reviews page (its id)
     open_requested = Signal(str)
 
+    entities = PLAN_ENTITIES
+
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
-        super().__init__("Support plans", parent)
-        self.services = services
-        self.runner = runner
+        super().__init__(
+            "Support plans",
+            services,
+            runner,
+            "support_plans",
+            "Problem with the support plans",
+            parent,
+        )
         self.setAccessibleName("Support plans")
-        self.child_id: str | None = None
         self.rows: tuple[PlanRow, ...] = ()
         self.dialog: PlanDialog | None = None
-        self._generation = 0
         layout = QVBoxLayout(self)
         self.list = QWidget()
         self.list.setAccessibleName("The child's support plans")
         self.grid = QGridLayout(self.list)
         self.grid.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
-        self.message = FieldError("support_plans")
-        self.message.setAccessibleName("Problem with the support plans")
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.new_button = QPushButton("New support p&lan…")
@@ -77,44 +79,20 @@ class PlansBox(QGroupBox):
         buttons.addWidget(self.new_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        runner.changed.connect(self._on_changes)
 
-    def show_child(self, child_id: str) -> None:
-        if child_id != self.child_id:
-            self.clear()
-            self.child_id = child_id
-        self.reload()
-
-    def reload(self) -> None:
-        child_id = self.child_id
-        if child_id is None:
-            return
-        self._generation += 1
-        generation = self._generation
+    def read(self, child_id: str) -> Callable[[], Any]:
         service = self.services.support
-        self.runner.run(
-            lambda: (service.for_child(child_id), service.today()),
-            on_done=lambda answer: self._show(generation, child_id, *answer),
-            on_error=self._failed,
-        )
+        return lambda: (service.for_child(child_id), service.today())
 
-    def clear(self) -> None:
-        """Forget the child shown (on lock, or when the record shows nobody)."""
-        self._generation += 1
-        self.child_id = None
+    def forget(self) -> None:
         self.rows = ()
         clear_grid(self.grid)
-        self.message.clear_message()
         if self.dialog is not None and isValid(self.dialog):
             self.dialog.reject()
         self.dialog = None
 
-    def _show(
-        self, generation: int, child_id: str, rows: Sequence[PlanRow], today: dt.date
-    ) -> None:
-        if generation != self._generation or not isValid(self):
-            return
-        self.message.clear_message()
+    def show_rows(self, child_id: str, answer: tuple[Sequence[PlanRow], dt.date]) -> None:
+        rows, today = answer
         self.rows = tuple(rows)
         clear_grid(self.grid)
         if not rows:
@@ -132,14 +110,6 @@ class PlansBox(QGroupBox):
             opener.clicked.connect(lambda _=False, plan=row.id: self.open_requested.emit(plan))
             self.grid.addWidget(opener, n, 1, Qt.AlignmentFlag.AlignTop)
         self.loaded.emit(child_id)
-
-    def _failed(self, error: BaseException) -> None:
-        if isValid(self):
-            self.message.show_message(error_text(error))
-
-    def _on_changes(self, changes: Changes) -> None:
-        if self.child_id is not None and changes.touches(*PLAN_ENTITIES):
-            self.reload()
 
     def new_plan(self) -> None:
         if self.child_id is None:

@@ -7,12 +7,12 @@ when a change touches a strategy, so the record view only has to say which child
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,13 +20,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import AreaOfNeed, StrategyProgress
 from earlyyears_desktop.services.child_strategies import ChildStrategyRow
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.strategies import StrategyRow
-from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.child_box import ChildBox
 from earlyyears_desktop.ui.child_strategy_dialogs import (
     AgreeStrategyDialog,
     NoteProgressDialog,
@@ -34,10 +33,9 @@ from earlyyears_desktop.ui.child_strategy_dialogs import (
     escape,
     label_of,
 )
-from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import FieldError, clear_grid, rich_block, short_date
+from earlyyears_desktop.ui.widgets import clear_grid, rich_block, short_date
 
 #: the changes after which the box reads its rows again
 STRATEGY_ENTITIES = ("child_strategy", "child_strategy_note", "strategy", "practitioner")
@@ -82,23 +80,23 @@ def stopped_html(row: ChildStrategyRow) -> str:
     )
 
 
-class StrategiesBox(QGroupBox):
+class StrategiesBox(ChildBox):
     """The child's strategies on their record."""
 
     #: emitted once the rows of the child shown are on screen (with the child's id)
     loaded = Signal(str)
 
+    entities = STRATEGY_ENTITIES
+
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
-        super().__init__("Strategies", parent)
-        self.services = services
-        self.runner = runner
+        super().__init__(
+            "Strategies", services, runner, "strategies", "Problem with the strategies", parent
+        )
         self.setAccessibleName("Strategies agreed with the family")
-        self.child_id: str | None = None
         self.rows: tuple[ChildStrategyRow, ...] = ()
         self.note_buttons: list[QPushButton] = []
         self.stop_buttons: list[QPushButton] = []
         self.dialog: FormDialog | None = None
-        self._generation = 0
 
         layout = QVBoxLayout(self)
         self.active = QWidget()
@@ -108,8 +106,6 @@ class StrategiesBox(QGroupBox):
         self.active_grid.setColumnStretch(0, 1)
         layout.addWidget(self.active)
 
-        self.message = FieldError("strategies")
-        self.message.setAccessibleName("Problem with the strategies")
         layout.addWidget(self.message)
 
         buttons = QHBoxLayout()
@@ -131,47 +127,23 @@ class StrategiesBox(QGroupBox):
         self.stopped_grid.setContentsMargins(0, 0, 0, 0)
         self.stopped.hide()
         layout.addWidget(self.stopped)
-        runner.changed.connect(self._on_changes)
         self.clear()
 
     # ---- showing ----
 
-    def show_child(self, child_id: str) -> None:
-        """Show this child's strategies (read on the database thread)."""
-        if child_id != self.child_id:
-            self.clear()
-            self.child_id = child_id
-        self.reload()
-
-    def reload(self) -> None:
-        child_id = self.child_id
-        if child_id is None:
-            return
-        self._generation += 1
-        generation = self._generation
+    def read(self, child_id: str) -> Callable[[], Any]:
         service = self.services.child_strategies
-        self.runner.run(
-            lambda: service.for_child(child_id),
-            on_done=lambda rows: self._show(generation, child_id, rows),
-            on_error=self._failed,
-        )
+        return lambda: service.for_child(child_id)
 
-    def clear(self) -> None:
-        """Forget the child shown (on lock, or when the record shows nobody)."""
-        self._generation += 1
-        self.child_id = None
+    def forget(self) -> None:
         self.rows = ()
         clear_grid(self.active_grid)
         clear_grid(self.stopped_grid)
         self.note_buttons, self.stop_buttons = [], []
-        self.message.clear_message()
         self.stopped_button.setChecked(False)
         self.stopped_button.hide()
 
-    def _show(self, generation: int, child_id: str, rows: Sequence[ChildStrategyRow]) -> None:
-        if generation != self._generation or not isValid(self):
-            return  # another child, or a newer read, since; or the record has been closed
-        self.message.clear_message()
+    def show_rows(self, child_id: str, rows: Sequence[ChildStrategyRow]) -> None:
         self.rows = tuple(rows)
         active = [r for r in rows if r.active]
         stopped = [r for r in rows if not r.active]
@@ -236,14 +208,6 @@ class StrategiesBox(QGroupBox):
         self.stopped_button.setAccessibleName(
             "Hide the stopped strategies" if on else "Show the stopped strategies"
         )
-
-    def _failed(self, error: BaseException) -> None:
-        if isValid(self):
-            self.message.show_message(error_text(error))
-
-    def _on_changes(self, changes: Changes) -> None:
-        if self.child_id is not None and changes.touches(*STRATEGY_ENTITIES):
-            self.reload()
 
     # ---- actions ----
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -32,8 +32,7 @@ from shiboken6 import isValid
 from earlyyears_desktop.domain.enums import ProgressRating, TargetStatus
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.targets import TargetView
-from earlyyears_desktop.services.unit_of_work import Changes
-from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.child_box import ChildBox
 from earlyyears_desktop.ui.forms import confirm
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.target_dialog import (
@@ -42,7 +41,7 @@ from earlyyears_desktop.ui.target_dialog import (
     TargetDialog,
     step_words,
 )
-from earlyyears_desktop.ui.widgets import FieldError, clear_grid, rich_block, short_date
+from earlyyears_desktop.ui.widgets import clear_grid, rich_block, short_date
 
 #: the changes after which the box reads its rows again
 TARGET_ENTITIES = ("teaching_target", "target_step", "visit_target_progress", "home_visit")
@@ -79,25 +78,30 @@ def target_html(view: TargetView) -> str:
     return "<br>".join(lines)
 
 
-class TargetsBox(QGroupBox):
+class TargetsBox(ChildBox):
     """The child's teaching targets on their record."""
 
     #: emitted once the rows of the child shown are on screen (with the child's id)
     loaded = Signal(str)
 
+    entities = TARGET_ENTITIES
+
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
-        super().__init__("Teaching targets", parent)
-        self.services = services
-        self.runner = runner
+        super().__init__(
+            "Teaching targets",
+            services,
+            runner,
+            "targets",
+            "Problem with the teaching targets",
+            parent,
+        )
         self.setAccessibleName("Teaching targets set with the family")
-        self.child_id: str | None = None
         self.rows: tuple[TargetView, ...] = ()
         #: each target's buttons by what they do ("achieve", "edit", "chart"...)
         self.buttons: dict[str, dict[str, QPushButton]] = {}
         #: the "mark it achieved" button of each target the app suggests a step for
         self.suggest_buttons: dict[str, QPushButton] = {}
         self.dialog: QDialog | QMessageBox | None = None
-        self._generation = 0
 
         layout = QVBoxLayout(self)
         self.active = QWidget()
@@ -105,8 +109,6 @@ class TargetsBox(QGroupBox):
         self.active_grid = QGridLayout(self.active)
         self.active_grid.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.active)
-        self.message = FieldError("targets")
-        self.message.setAccessibleName("Problem with the teaching targets")
         layout.addWidget(self.message)
 
         buttons = QHBoxLayout()
@@ -129,47 +131,23 @@ class TargetsBox(QGroupBox):
         self.ended_grid.setContentsMargins(0, 0, 0, 0)
         self.ended.hide()
         layout.addWidget(self.ended)
-        runner.changed.connect(self._on_changes)
         self.clear()
 
     # ---- showing ----
 
-    def show_child(self, child_id: str) -> None:
-        """Show this child's targets (read on the database thread)."""
-        if child_id != self.child_id:
-            self.clear()
-            self.child_id = child_id
-        self.reload()
-
-    def reload(self) -> None:
-        child_id = self.child_id
-        if child_id is None:
-            return
-        self._generation += 1
-        generation = self._generation
+    def read(self, child_id: str) -> Callable[[], Any]:
         service = self.services.targets
-        self.runner.run(
-            lambda: service.for_child(child_id),
-            on_done=lambda rows: self._show(generation, child_id, rows),
-            on_error=self._failed,
-        )
+        return lambda: service.for_child(child_id)
 
-    def clear(self) -> None:
-        """Forget the child shown (on lock, or when the record shows nobody)."""
-        self._generation += 1
-        self.child_id = None
+    def forget(self) -> None:
         self.rows = ()
         clear_grid(self.active_grid)
         clear_grid(self.ended_grid)
         self.buttons, self.suggest_buttons = {}, {}
-        self.message.clear_message()
         self.ended_button.setChecked(False)
         self.ended_button.hide()
 
-    def _show(self, generation: int, child_id: str, rows: Sequence[TargetView]) -> None:
-        if generation != self._generation or not isValid(self):
-            return  # another child, or a newer read, since; or the record has been closed
-        self.message.clear_message()
+    def show_rows(self, child_id: str, rows: Sequence[TargetView]) -> None:
         self.rows = tuple(rows)
         clear_grid(self.active_grid)
         clear_grid(self.ended_grid)
@@ -275,14 +253,6 @@ class TargetsBox(QGroupBox):
             if on
             else "Show the finished and stopped targets"
         )
-
-    def _failed(self, error: BaseException) -> None:
-        if isValid(self):
-            self.message.show_message(error_text(error))
-
-    def _on_changes(self, changes: Changes) -> None:
-        if self.child_id is not None and changes.touches(*TARGET_ENTITIES):
-            self.reload()
 
     # ---- actions ----
 
