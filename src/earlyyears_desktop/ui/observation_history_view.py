@@ -11,12 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
     QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +21,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observation_history import RevisionRow
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import long_date, short_date
+from earlyyears_desktop.ui.widgets import VersionsDialog, long_date, short_date
 
 DELETE_INTRO = (
     "The observation will no longer show on the child's record, in search or on the family's "
@@ -62,39 +57,19 @@ def revision_text(row: RevisionRow) -> str:
     return f"{head}\n{why}\n{before} ({'; '.join(about)}):\n{row.previous_text}"
 
 
-class ObservationHistoryDialog(QDialog):
+class ObservationHistoryDialog(VersionsDialog):
     """Read-only: the earlier versions, newest first."""
 
-    def __init__(
-        self,
-        history: Sequence[RevisionRow],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        title = "Earlier versions of this observation"
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.setMinimumSize(520, 420)
-        self.setSizeGripEnabled(True)
-        layout = QVBoxLayout(self)
+    def __init__(self, history: Sequence[RevisionRow], parent: QWidget | None = None) -> None:
         count = len(history)
-        intro = QLabel(
+        super().__init__(
+            "Earlier versions of this observation",
             f"Changed {count} time{'s' if count != 1 else ''}, newest first: who changed it, "
-            "when, why, and what it said before."
+            "when, why, and what it said before.",
+            "Earlier versions, newest first",
+            [revision_text(r) for r in history],
+            parent,
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.versions = QPlainTextEdit()
-        self.versions.setReadOnly(True)
-        self.versions.setTabChangesFocus(True)
-        self.versions.setAccessibleName("Earlier versions, newest first")
-        self.versions.setPlainText("\n\n".join(revision_text(r) for r in history))
-        layout.addWidget(self.versions, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
-        layout.addWidget(buttons)
-        self.versions.setFocus()
 
 
 class DeleteObservationDialog(FormDialog):

@@ -10,15 +10,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,7 +27,7 @@ from earlyyears_desktop.services.visit_views import FIELD_LABELS, VisitRevisionR
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import DownIntoResults, long_date
+from earlyyears_desktop.ui.widgets import DownIntoResults, VersionsDialog, long_date
 
 NOTHING_CHOSEN = "Please choose a strategy from the library, or write one below."
 LIBRARY_EMPTY = "The strategy library is empty: write the strategy below."
@@ -173,37 +170,21 @@ def revision_text(row: VisitRevisionRow) -> str:
     return "\n".join(lines)
 
 
-class VisitHistoryDialog(QDialog):
+class VisitHistoryDialog(VersionsDialog):
     """Read-only: the changes of a finished visit, newest first."""
 
     def __init__(self, history: Sequence[VisitRevisionRow], parent: QWidget | None = None):
-        super().__init__(parent)
-        title = "Changes to this visit"
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.setMinimumSize(520, 420)
-        self.setSizeGripEnabled(True)
-        layout = QVBoxLayout(self)
         count = len(history)
-        intro = QLabel(
+        super().__init__(
+            "Changes to this visit",
             "Not changed since it was finished."
             if not count
             else f"Changed {count} time{'s' if count != 1 else ''} since it was finished, "
-            "newest first: who changed it, when, why, and what it said before."
+            "newest first: who changed it, when, why, and what it said before.",
+            "Changes, newest first",
+            [revision_text(r) for r in history],
+            parent,
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.versions = QPlainTextEdit()
-        self.versions.setReadOnly(True)
-        self.versions.setTabChangesFocus(True)
-        self.versions.setAccessibleName("Changes, newest first")
-        self.versions.setPlainText("\n\n".join(revision_text(r) for r in history))
-        layout.addWidget(self.versions, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
-        layout.addWidget(buttons)
-        self.versions.setFocus()
 
 
 __all__ = ["ReasonDialog", "ShareStrategyDialog", "VisitHistoryDialog", "revision_text"]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QGridLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -162,3 +166,37 @@ def parse_uk_date(text: str) -> dt.date | None:
     if year < 100:
         year += 2000
     return dt.date(year, month, day)
+
+
+class VersionsDialog(QDialog):
+    """Read-only: a record's earlier versions or changes, newest first, as text to read and
+    copy (an observation's history, a finished visit's)."""
+
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        versions_name: str,
+        versions: Sequence[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setMinimumSize(520, 420)
+        self.setSizeGripEnabled(True)
+        layout = QVBoxLayout(self)
+        said = QLabel(intro)
+        said.setWordWrap(True)
+        layout.addWidget(said)
+        self.versions = QPlainTextEdit()
+        self.versions.setReadOnly(True)
+        self.versions.setTabChangesFocus(True)
+        self.versions.setAccessibleName(versions_name)
+        self.versions.setPlainText("\n\n".join(versions))
+        layout.addWidget(self.versions, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        layout.addWidget(buttons)
+        self.versions.setFocus()
