@@ -13,23 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from earlyyears_desktop.storage import migrations
 from earlyyears_desktop.storage.incident_log import LOG_DIR_ENV
 
 from .fast_vaults import DEMO_DAY, finish_demo_build, make_demo_vault, start_demo_build
-from .schema_template import SchemaTemplate
-
-
-@pytest.fixture(autouse=True, scope="session")
-def vault_schema_from_a_template(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[SchemaTemplate]:
-    """New vaults take the schema the migrations made for the first (tests/schema_template.py)."""
-    template = SchemaTemplate(tmp_path_factory.mktemp("schema-template"))
-    patch = pytest.MonkeyPatch()
-    patch.setattr(migrations, "upgrade", template.upgrade)
-    yield template
-    patch.undo()
 
 
 @pytest.fixture(autouse=True)
