@@ -9,15 +9,13 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QWidget
 
 from earlyyears_desktop.domain.enums import VisitRhythm
-from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.caseload import CaseloadRow
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow
-from earlyyears_desktop.ui.child_search import CHILD_ID, ChildSearch
+from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import short_date
 
 #: reasons a family commonly leaves a Portage caseload (the field takes any words)
 CLOSE_REASONS = (
@@ -87,14 +85,8 @@ class AddFamilyDialog(FormDialog, ChildSearch):
         self.search_as_typed()
         self.search.setFocus()
 
-    def child_text(self, row: Any) -> str:
-        return f"{row.display_name}  (born {short_date(row.date_of_birth)})"
-
     def work(self) -> Callable[[], Any]:
-        item = self.results.currentItem()
-        if item is None:
-            raise ValidationError("child", "Please find the child and choose them in the list.")
-        child_id = str(item.data(CHILD_ID))
+        child_id = self.required_child_id()
         worker = self.worker.currentData()
         rhythm = self.rhythm.value() or VisitRhythm.FORTNIGHTLY.value
         first = py_date(self.first_visit)

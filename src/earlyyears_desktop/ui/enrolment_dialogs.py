@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import EnrolmentRow, GroupRow
 from earlyyears_desktop.services.unit_of_work import Changes
@@ -194,14 +193,8 @@ class EnrolChildDialog(FormDialog, ChildSearch):
         self.search_as_typed()
         self.search.setFocus()
 
-    def child_text(self, row: Any) -> str:
-        return f"{row.display_name}  (born {short_date(row.date_of_birth)})"
-
     def work(self) -> Callable[[], Any]:
-        item = self.results.currentItem()
-        if item is None:
-            raise ValidationError("child", "Please find the child and choose them in the list.")
-        child_id, group_id = item.data(ID), self.group.id
+        child_id, group_id = self.required_child_id(), self.group.id
         starts = py_date(self.starts)
         ends = py_date(self.ends) if self.has_end.isChecked() else None
         groups = self.services.groups

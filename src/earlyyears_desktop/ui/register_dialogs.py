@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState, RegisterCard
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.ui.child_search import CHILD_ID, ChildSearch
+from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.operations import OpRunner
 
@@ -125,10 +125,6 @@ class VisitorDialog(QDialog, ChildSearch):
 
     def child_text(self, row: Any) -> str:
         return f"{row.display_name}  ({row.date_of_birth:%d %b %Y})"
-
-    def chosen_child_id(self) -> str | None:
-        item = self.results.currentItem()
-        return item.data(CHILD_ID) if item else None
 
     def clear(self) -> None:
         self.search.clear()
