@@ -13,9 +13,24 @@ from pathlib import Path
 
 import pytest
 
+from earlyyears_desktop.storage import vault as vault_module
 from earlyyears_desktop.storage.incident_log import LOG_DIR_ENV
 
 from .fast_vaults import DEMO_DAY, finish_demo_build, make_demo_vault, start_demo_build
+from .schema_template import SchemaTemplate
+
+
+@pytest.fixture(autouse=True, scope="session")
+def vault_schema_from_a_template(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[SchemaTemplate]:
+    """New vaults start as a copy of the database the migrations made for the first, re-keyed
+    (tests/schema_template.py)."""
+    template = SchemaTemplate(tmp_path_factory.mktemp("schema-template"))
+    patch = pytest.MonkeyPatch()
+    patch.setattr(vault_module, "OpenVault", template.vault_class())
+    yield template
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)

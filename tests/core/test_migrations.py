@@ -6,6 +6,7 @@ import datetime as dt
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -22,7 +23,17 @@ from earlyyears_desktop.storage import migrations
 from earlyyears_desktop.storage.engine import make_engine
 from earlyyears_desktop.storage.vault import open_vault
 
+from ..schema_template import SchemaTemplate
 from .conftest import TODAY, VaultUnderTest, downgrade, services_on_test_day
+
+
+@pytest.fixture(autouse=True)
+def vaults_made_by_the_migrations(vault_schema_from_a_template: SchemaTemplate) -> Iterator[None]:
+    """Every vault of this module is made by the revisions themselves, not copied from the
+    tests' template: they are taken back and forward."""
+    vault_schema_from_a_template.bypassed = True
+    yield
+    vault_schema_from_a_template.bypassed = False
 
 OLD_WORDS = "Wobblyjellyfish explored the Marmaladecrumble tray at revision one"
 
