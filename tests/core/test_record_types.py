@@ -123,7 +123,7 @@ def test_the_export_filter_reads_the_registry() -> None:
     needs the export collector taught first."""
     assert record_types.central_consent_kinds() == {ConsentKind.SHARE_WITH_CENTRAL}
     assert set(CODECS) == {t.entity for t in RECORD_TYPES if t.syncs}
-    assert {"consent"} == record_types.ALWAYS_SENT
+    assert {"consent", "la_notification"} == record_types.ALWAYS_SENT
     for entry in RECORD_TYPES:
         expression = sharing.child_expression(entry.model)
         assert (expression is not None) == entry.needs_central_consent, entry.entity

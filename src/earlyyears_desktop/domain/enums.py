@@ -171,6 +171,40 @@ class PlanStatus(LabelledEnum):
     CLOSED = "closed"
 
 
+class MeetingKind(LabelledEnum):
+    """A pre-school liaison group (many children, senior clinicians, no families) or a team
+    around the child meeting (one child, the family there, the lead professional chairing)."""
+
+    LIAISON_GROUP = "liaison_group"
+    TEAM_AROUND_THE_CHILD = "team_around_the_child"
+
+
+class MeetingStatus(LabelledEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class DecisionKind(LabelledEnum):
+    """What a meeting decided for a child it discussed."""
+
+    NOTIFY_LOCAL_AUTHORITY = "notify_local_authority"
+    REQUEST_ASSESSMENT = "request_assessment"
+    REFER_TO_SERVICE = "refer_to_service"
+    SUPPORT_FOR_SCHOOL = "support_for_school"
+    NO_FURTHER_ACTION = "no_further_action"
+    OTHER = "other"
+
+
+class QuestionnaireReturn(LabelledEnum):
+    """How the family's answers to the questionnaire came back."""
+
+    PAPER = "paper"
+    PHONE = "phone"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+
+
 _LABELS: dict[LabelledEnum, str] = {
     Role.SENCO: "SENCO",
     Role.PORTAGE_WORKER: "Portage worker",
@@ -198,4 +232,30 @@ _LABELS: dict[LabelledEnum, str] = {
     OutcomeProgress.GOOD_PROGRESS: "Good progress",
     OutcomeProgress.SOME_PROGRESS: "Some progress",
     OutcomeProgress.LITTLE_PROGRESS: "Little or no progress yet",
+    MeetingKind.LIAISON_GROUP: "Pre-school liaison group",
+    MeetingKind.TEAM_AROUND_THE_CHILD: "Team around the child meeting",
+    DecisionKind.NOTIFY_LOCAL_AUTHORITY: "Notify the local authority of a child who may have SEND",
+    DecisionKind.REQUEST_ASSESSMENT: "Request an assessment",
+    DecisionKind.REFER_TO_SERVICE: "Refer to a service",
+    DecisionKind.SUPPORT_FOR_SCHOOL: "Plan support for the move into school",
+    DecisionKind.NO_FURTHER_ACTION: "No further action",
+    QuestionnaireReturn.PAPER: "On paper",
+    QuestionnaireReturn.PHONE: "By phone",
+    QuestionnaireReturn.EMAIL: "By email",
+    QuestionnaireReturn.IN_PERSON: "In person",
 }
+
+#: the clinicians invited to a pre-school liaison group: the starting list of roles for the
+#: people at a meeting (any other role may be typed)
+LIAISON_ROLES: tuple[str, ...] = (
+    "Senior occupational therapist",
+    "Community paediatrician",
+    "Psychologist",
+    "Senior paediatric physiotherapist",
+    "Sensory support practitioner",
+    "Specialist health visitor",
+    "Speech and language therapist",
+    "Portage practitioner",
+    "Disability coordinator",
+    "Children's community nurse",
+)

@@ -549,6 +549,185 @@ class OutcomeReview(Synced):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class Referral(Synced):
+    """A child referred to the pre-school liaison group by a named professional, after a
+    discussion in which the parents agreed that the child has, or is likely to have, SEND.
+    The parents' agreement (who, when, how) is part of the referral, not a consent record."""
+
+    __tablename__ = "referrals"
+    entity = "referral"
+
+    child_id: Mapped[str] = _fk("children.id")
+    referred_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    referrer_name: Mapped[str] = mapped_column(String(200))
+    referrer_role: Mapped[str] = mapped_column(String(120), default="")
+    referrer_agency: Mapped[str] = mapped_column(String(200), default="")
+    #: the date of the discussion with the parents
+    discussed_with_parents_on: Mapped[dt.date] = mapped_column(Date)
+    #: which parent or carer agreed, when, and how (in person, by phone...)
+    parents_agreed_by: Mapped[str] = mapped_column(String(200))
+    parents_agreed_on: Mapped[dt.date] = mapped_column(Date)
+    parents_agreed_how: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    #: the referrer's questions for the group, one per line
+    questions: Mapped[str] = mapped_column(Text, default="")
+    #: when the parents' questionnaire was sent to the family
+    questionnaire_sent_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str | None] = _fk_opt("practitioners.id")
+
+
+class QuestionnaireReply(Synced):
+    """The family's answers to the questionnaire before the meeting, typed in when they came
+    back (on paper, by phone...); their questions are `ParentQuestion` records."""
+
+    __tablename__ = "questionnaire_replies"
+    entity = "questionnaire_reply"
+
+    referral_id: Mapped[str] = _fk("referrals.id")
+    returned_on: Mapped[dt.date] = mapped_column(Date)
+    #: `QuestionnaireReturn`
+    returned_how: Mapped[str] = mapped_column(String(20), default="paper")
+    #: who took the answers (typed them in, or wrote them down on the phone)
+    taken_by: Mapped[str | None] = _fk_opt("practitioners.id")
+    going_well: Mapped[str] = mapped_column(Text, default="")
+    concerns: Mapped[str] = mapped_column(Text, default="")
+    to_talk_about: Mapped[str] = mapped_column(Text, default="")
+    #: how the family would like to hear back (a letter, a phone call...)
+    hear_back_how: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Meeting(Synced):
+    """A pre-school liaison group or a team around the child meeting. It names no child: the
+    children discussed are `MeetingDiscussion` records, each under its own child's consent."""
+
+    __tablename__ = "meetings"
+    entity = "meeting"
+
+    #: `MeetingKind`
+    kind: Mapped[str] = mapped_column(String(30))
+    #: the group's name ("Kingsford pre-school liaison group")
+    name: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    starts_at: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    chair_name: Mapped[str] = mapped_column(String(200), default="")
+    chair_role: Mapped[str] = mapped_column(String(120), default="")
+    #: `MeetingStatus`
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    #: the families' letters name the people present by their roles only
+    letters_roles_only: Mapped[bool] = mapped_column(Boolean, default=True)
+    recorded_by: Mapped[str | None] = _fk_opt("practitioners.id")
+
+
+class MeetingAttendee(Synced):
+    """Someone at a meeting, or who sent apologies."""
+
+    __tablename__ = "meeting_attendees"
+    entity = "meeting_attendee"
+
+    meeting_id: Mapped[str] = _fk("meetings.id")
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(120), default="")
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    #: False: sent apologies
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
+    practitioner_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MeetingDiscussion(Synced):
+    """A child discussed at a meeting: the summary, the outcome for the family's letter, what
+    happens next and who to contact; the letter's sending."""
+
+    __tablename__ = "meeting_discussions"
+    __table_args__ = (UniqueConstraint("meeting_id", "child_id"),)
+    entity = "meeting_discussion"
+
+    meeting_id: Mapped[str] = _fk("meetings.id")
+    child_id: Mapped[str] = _fk("children.id")
+    #: the referral that put the child on the agenda (None: a team around the child meeting,
+    #: or a child added without one)
+    referral_id: Mapped[str | None] = _fk_opt("referrals.id")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: the outcome for the child, in plain words for the family's letter
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    #: who the family may contact ("Mei Lin Chen, Portage practitioner, 01632 960 123")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    letter_sent_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    letter_sent_how: Mapped[str] = mapped_column(String(100), default="")
+
+
+class MeetingDecision(Synced):
+    __tablename__ = "meeting_decisions"
+    entity = "meeting_decision"
+
+    discussion_id: Mapped[str] = _fk("meeting_discussions.id")
+    #: `DecisionKind`
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class MeetingAction(Synced):
+    """Something to do after a meeting: what, who, by when. A practitioner of the team who
+    owns it sees it on their Today page until it is done."""
+
+    __tablename__ = "meeting_actions"
+    entity = "meeting_action"
+
+    discussion_id: Mapped[str] = _fk("meeting_discussions.id")
+    what: Mapped[str] = mapped_column(Text)
+    #: the owner, when a practitioner of this team; else named in `owner_name`
+    owner_id: Mapped[str | None] = _fk_opt("practitioners.id")
+    owner_name: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    done_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    done_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ParentQuestion(Synced):
+    """One of the family's questions from their questionnaire, and the group's answer."""
+
+    __tablename__ = "parent_questions"
+    entity = "parent_question"
+
+    reply_id: Mapped[str] = _fk("questionnaire_replies.id")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    #: the discussion at which it was answered
+    answered_in: Mapped[str | None] = _fk_opt("meeting_discussions.id")
+
+
+class LaNotification(Synced):
+    """The health professional's statutory notification to the local authority of a child
+    who may have SEND (Children and Families Act 2014, section 23). It carries what the duty
+    needs and no more, copied when it was made, and is sent whatever the child's consents;
+    the parents are told."""
+
+    __tablename__ = "la_notifications"
+    entity = "la_notification"
+
+    child_id: Mapped[str] = _fk("children.id")
+    #: the meeting's decision it came from (None: made outside a meeting)
+    decision_id: Mapped[str | None] = _fk_opt("meeting_decisions.id")
+    notified_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    given_names: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), default=None)
+    #: the health professional who notified, and their role
+    notified_by: Mapped[str] = mapped_column(String(200))
+    notified_by_role: Mapped[str] = mapped_column(String(120), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    parents_told_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    parents_told_how: Mapped[str] = mapped_column(String(200), default="")
+
+
 SYNCED_MODELS: tuple[type[Synced], ...] = (
     Practitioner,
     Child,
@@ -578,6 +757,15 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     PlanSpecialist,
     PlanReview,
     OutcomeReview,
+    Referral,
+    QuestionnaireReply,
+    Meeting,
+    MeetingAttendee,
+    MeetingDiscussion,
+    MeetingDecision,
+    MeetingAction,
+    ParentQuestion,
+    LaNotification,
 )
 MODEL_BY_ENTITY: dict[str, type[Synced]] = {m.entity: m for m in SYNCED_MODELS}
 

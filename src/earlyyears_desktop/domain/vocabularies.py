@@ -17,13 +17,17 @@ from earlyyears_desktop.domain.enums import (
     AttendanceStatus,
     ChildStatus,
     ConsentKind,
+    DecisionKind,
     Discipline,
     LabelledEnum,
+    MeetingKind,
+    MeetingStatus,
     ObservationChange,
     ObservationContext,
     OutcomeProgress,
     PlanStatus,
     ProgressRating,
+    QuestionnaireReturn,
     Role,
     SessionStatus,
     StrategyProgress,
@@ -91,6 +95,10 @@ COLUMN_VOCABULARIES: Final[Mapping[tuple[str, str], Vocabulary]] = {
     ("support_plan", "status"): Vocabulary(PlanStatus),
     ("plan_outcome", "area_of_need"): Vocabulary(AreaOfNeed, empty_allowed=True),
     ("outcome_review", "progress"): Vocabulary(OutcomeProgress),
+    ("questionnaire_reply", "returned_how"): Vocabulary(QuestionnaireReturn),
+    ("meeting", "kind"): Vocabulary(MeetingKind),
+    ("meeting", "status"): Vocabulary(MeetingStatus),
+    ("meeting_decision", "kind"): Vocabulary(DecisionKind),
 }
 
 
