@@ -35,6 +35,7 @@ def vaults_made_by_the_migrations(vault_schema_from_a_template: SchemaTemplate) 
     yield
     vault_schema_from_a_template.bypassed = False
 
+
 OLD_WORDS = "Wobblyjellyfish explored the Marmaladecrumble tray at revision one"
 
 

@@ -24,9 +24,11 @@ from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.groups import GroupService
 from earlyyears_desktop.services.home_visits import HomeVisitService
+from earlyyears_desktop.services.meetings import MeetingService
 from earlyyears_desktop.services.observation_search import ObservationSearch
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
+from earlyyears_desktop.services.referrals import ReferralService
 from earlyyears_desktop.services.strategies import StrategyService
 from earlyyears_desktop.services.support import SupportService
 from earlyyears_desktop.services.targets import TargetService
@@ -88,6 +90,8 @@ class Services:
         self.targets = TargetService(self.uow, clock)
         self.home_visits = HomeVisitService(self.uow, clock)
         self.caseload = CaseloadService(self.uow, clock)
+        self.referrals = ReferralService(self.uow, clock)
+        self.meetings = MeetingService(self.uow, clock)
         self.strategies = StrategyService(self.uow)
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)
