@@ -283,7 +283,6 @@ class MainWindow(QMainWindow):
         self.opened = unlocked
         self.services = unlocked.services
         self.preferences.last_practitioner_id = unlocked.practitioner_id or ""
-        self._build_pages()
         self.stack.setCurrentWidget(self.workspace)
         self.workspace.show()
         self.lock_action.setEnabled(True)
@@ -299,19 +298,25 @@ class MainWindow(QMainWindow):
 
     # ---- building the pages (each imported and typed against `ui.pages.Page`) ----
 
-    def _build_pages(self) -> None:
-        for spec in PAGES:
-            try:
-                page = self._new_page(spec)
-            except Exception as error:  # one broken page must not hide the others
-                # A bug: shown (the failed page and the incident dialog) and logged (types
-                # and frames in the incident log), never swallowed into a placeholder.
-                log.error("The %s page could not be built", spec.key)
-                self.runner.report_unexpected(error)
-                page = FailedPage(spec.title)
-            page.setObjectName(f"page-{spec.key}")
-            self.pages[spec.key] = page
-            self.page_stack.addWidget(page)
+    def _build_page(self, spec: PageSpec) -> Page:
+        """The page of `spec`, built the first time it is needed after an unlock: building
+        every page at once imported and read what the first page shown does not need (the
+        main window came up about a third of a second later on the scale vault)."""
+        built = self.pages.get(spec.key)
+        if built is not None:
+            return built
+        try:
+            page = self._new_page(spec)
+        except Exception as error:  # one broken page must not hide the others
+            # A bug: shown (the failed page and the incident dialog) and logged (types
+            # and frames in the incident log), never swallowed into a placeholder.
+            log.error("The %s page could not be built", spec.key)
+            self.runner.report_unexpected(error)
+            page = FailedPage(spec.title)
+        page.setObjectName(f"page-{spec.key}")
+        self.pages[spec.key] = page
+        self.page_stack.addWidget(page)
+        return page
 
     def _new_page(self, spec: PageSpec) -> Page:
         from earlyyears_desktop.ui.children_page import ChildrenPage
@@ -381,7 +386,8 @@ class MainWindow(QMainWindow):
     # ---- showing pages ----
 
     def show_page(self, key: str) -> None:
-        if self.is_locked or key not in self.pages:
+        spec = next((s for s in PAGES if s.key == key), None)
+        if self.is_locked or spec is None:
             return
         if key != self.current_key and self.current_key == "groups" and self._groups:
             self._groups.set_focus_mode(False)  # "Register only" ends, the sections come back
@@ -390,7 +396,7 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)  # comes back through _nav_changed
             return
-        page = self.pages[key]
+        page = self._build_page(spec)
         self.page_stack.setCurrentWidget(page)
         title = PAGES[row].title
         self.setWindowTitle(f"{APP_TITLE}: {title}")
@@ -401,7 +407,13 @@ class MainWindow(QMainWindow):
             self.show_page(PAGES[row].key)
 
     def page(self, key: str) -> Page:
-        return self.pages[key]
+        """The page `key` (built now if it has not been shown since the unlock)."""
+        if self.is_locked:
+            raise LookupError("The vault is locked: no page is built.")
+        spec = next((s for s in PAGES if s.key == key), None)
+        if spec is None:
+            raise LookupError(f"There is no page {key!r}")
+        return self._build_page(spec)
 
     def open_session(self, session_id: str) -> None:
         self.show_page("groups")
@@ -410,8 +422,11 @@ class MainWindow(QMainWindow):
 
     def toggle_register_only(self) -> None:
         """F11: the open register alone on the screen, or everything back."""
+        if self.is_locked:
+            return
+        self.page("groups")  # built if it has not been shown yet
         page = self._groups
-        if page is None:
+        if page is None:  # the page failed to build (shown as such)
             return
         if self.current_key != "groups":
             self.show_page("groups")
