@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -308,6 +309,15 @@ class ChildPanel(QWidget):
             self.questions_form.addRow(quoted)
             self.questions_form.addRow(caption, box)
             self.answer_boxes[question.id] = box
+        # Boxes made after the panel come last in the focus chain: Tab goes from the actions
+        # through each answer to the outcome.
+        chain: list[QWidget] = [
+            self.remove_action_button,
+            *self.answer_boxes.values(),
+            self.outcome,
+        ]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         if referral is None:
             empty = NO_REFERRAL
         elif referral.answers is None:

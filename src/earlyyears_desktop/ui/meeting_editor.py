@@ -165,6 +165,7 @@ class MeetingEditor(QDialog):
         self.panel.remove_action.connect(self.remove_action)
         self.child_area = QScrollArea()
         self.child_area.setWidgetResizable(True)
+        self.child_area.setAccessibleName("The child chosen on the agenda")
         self.child_area.setWidget(self.panel)
         self.no_child = QLabel(CHOOSE_A_CHILD)
         self.no_child.setWordWrap(True)
