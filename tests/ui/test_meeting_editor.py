@@ -110,7 +110,9 @@ def _referral(services: Services, given: str, family: str, questions: tuple[str,
     return referral
 
 
-def _meeting(services: Services, day: dt.date, kind: MeetingKind = MeetingKind.LIAISON_GROUP) -> str:
+def _meeting(
+    services: Services, day: dt.date, kind: MeetingKind = MeetingKind.LIAISON_GROUP
+) -> str:
     return services.meetings.plan(
         MeetingInput(
             kind.value,
@@ -150,7 +152,9 @@ def _type(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClicks(widget, text)
 
 
-def _key(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+def _key(
+    qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClick(QApplication.focusWidget(), key, modifier)
 
 
@@ -174,9 +178,11 @@ def test_a_meeting_from_agenda_to_decisions_by_keyboard(  # type: ignore[no-unty
     waiting = _dialog(qtbot, editor, ReferralsDialog)
     assert isinstance(waiting, ReferralsDialog)
     texts = [waiting.choices.item(n).text() for n in range(waiting.choices.count())]
-    assert texts[0].startswith("Zofia Wiśniewska · referred 20 Jan 2028 by Dr Farah Siddiqui")
-    assert texts[0].endswith("Answered on paper")
-    assert texts[1].endswith("Not answered (questionnaire sent 22 Jan 2028)")
+    assert texts[0] == (
+        "Zofia Wiśniewska · Answered on paper\n"
+        "Referred 20 Jan 2028 by Dr Farah Siddiqui, Community paediatrician"
+    )
+    assert texts[1].startswith("Kofi Mensah · Not answered (questionnaire sent 22 Jan 2028)\n")
     _key(qtbot, Qt.Key.Key_Space)
     _key(qtbot, Qt.Key.Key_Down)
     _key(qtbot, Qt.Key.Key_Space)

@@ -308,6 +308,8 @@ class ChildPanel(QWidget):
             box.textChanged.connect(lambda q=question.id: self._answer_typed(q))
             self.questions_form.addRow(quoted)
             self.questions_form.addRow(caption, box)
+            for widget in (quoted, caption, box):
+                widget.show()  # now, not on the next pass of the event loop: Alt+Q finds it
             self.answer_boxes[question.id] = box
         # Boxes made after the panel come last in the focus chain: Tab goes from the actions
         # through each answer to the outcome.

@@ -300,19 +300,16 @@ class ReferralsDialog(KeepTypedDialog):
         self.meeting_id = meeting_id
         self.choices = self.add_field("referrals", "&Referrals waiting:", QListWidget())
         self.choices.setAccessibleName("Referrals waiting")
-        self.choices.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
-        self.choices.setMinimumWidth(620)
+        self.choices.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
+        self.choices.setWordWrap(True)
+        self.setMinimumWidth(680)
         for row in rows:
             if row.child_id in on_agenda:
                 continue
-            parts = [
-                row.child_name,
-                f"referred {short_date(row.referred_on)} by {row.referrer}",
-                answered_text(row),
-            ]
+            about = f"Referred {short_date(row.referred_on)} by {row.referrer}"
             if row.meeting_on is not None:
-                parts.append(f"on the agenda of the meeting on {short_date(row.meeting_on)}")
-            item = QListWidgetItem(" · ".join(parts))
+                about += f"; on the agenda of the meeting on {short_date(row.meeting_on)}"
+            item = QListWidgetItem(f"{row.child_name} · {answered_text(row)}\n{about}")
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

@@ -68,7 +68,7 @@ class PeopleBox(QGroupBox):
     change_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("People", parent)
+        super().__init__(parent)  # titled by its "People:" caption
         self.people: tuple[AttendeeView, ...] = ()
         self._keep_row: int | None = None
         layout = QVBoxLayout(self)
@@ -158,7 +158,7 @@ class AgendaBox(QGroupBox):
     remove_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Agenda", parent)
+        super().__init__(parent)  # titled by its "Agenda:" caption
         self.discussions: tuple[DiscussionView, ...] = ()
         self.kind = MeetingKind.LIAISON_GROUP
         layout = QVBoxLayout(self)
