@@ -45,7 +45,7 @@ from earlyyears_desktop.ui.meeting_decisions import (
 )
 from earlyyears_desktop.ui.meeting_dialogs import KeepTypedDialog, PersonDialog, ReferralsDialog
 from earlyyears_desktop.ui.meeting_editor import MeetingEditor, open_meeting_editor
-from earlyyears_desktop.ui.meeting_letters import LettersDialog
+from earlyyears_desktop.ui.meeting_letters import LettersDialog, LettersSentDialog
 from earlyyears_desktop.ui.today_page import TodayPage
 
 from ..fast_vaults import make_vault
@@ -326,6 +326,24 @@ def test_a_meeting_from_agenda_to_decisions_by_keyboard(  # type: ignore[no-unty
     with qtbot.waitSignal(editor.letters_requested, timeout=2000) as asked:
         _key(qtbot, Qt.Key.Key_M, ALT)  # &Make the letters
     assert asked.args == [meeting]
+
+    # The letters sent: the ones ready and not sent are ticked; the date and how
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
+    _key(qtbot, Qt.Key.Key_S, ALT)
+    sent = _dialog(qtbot, editor, LettersSentDialog)
+    assert isinstance(sent, LettersSentDialog) and sent.choices.count() == 1  # not Kofi's
+    _key(qtbot, Qt.Key.Key_H, ALT)
+    _type(qtbot, "By post")
+    _key(qtbot, Qt.Key.Key_R, ALT)  # &Record
+    qtbot.waitUntil(
+        lambda: (
+            "Sent on 29 Feb 2028 (by post)" in editor.panel.letter.text()
+            or services.meetings.meeting(meeting).discussions[0].letter_sent_on == TODAY
+        ),
+        timeout=5000,
+    )
+    assert services.meetings.meeting(meeting).discussions[0].letter_sent_how == "By post"
     editor.reject()
 
 
