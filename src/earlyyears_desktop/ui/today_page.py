@@ -1,5 +1,6 @@
-"""Today: the sessions on today (or, on a day without one, the next), home visits coming up,
-home visits overdue on the caseloads, and support plan reviews due."""
+"""Today: the sessions on today (or, on a day without one, the next), the signed-in
+practitioner's actions from meetings, home visits coming up, home visits overdue on the
+caseloads, and support plan reviews due."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import SessionStatus
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
+from earlyyears_desktop.services.meeting_views import ActionRow
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
+from earlyyears_desktop.ui.today_actions import MeetingActionsBox
 from earlyyears_desktop.ui.widgets import heading, long_date, short_date
 
 VISITS_AHEAD_DAYS = 14
@@ -63,6 +66,8 @@ class TodaySummary:
     next_sessions: tuple[SessionRow, ...] = ()
     #: every caseload's overdue visits, longest overdue first
     overdue_visits: tuple[OverdueVisit, ...] = ()
+    #: the signed-in practitioner's actions from meetings not done yet, soonest due first
+    actions: tuple[ActionRow, ...] = ()
 
 
 def read_today(services: Services) -> TodaySummary:
@@ -100,6 +105,7 @@ def read_today(services: Services) -> TodaySummary:
         ),
         upcoming,
         overdue,
+        tuple(services.meetings.open_actions(me)),
     )
 
 
@@ -125,6 +131,8 @@ class TodayPage(Page):
     loaded = Signal()
     #: a child to open on the Children page
     child_requested = Signal(str)
+    #: a meeting to open in its editor (an action's, Enter on "Your actions from meetings")
+    meeting_requested = Signal(str)
 
     def __init__(
         self,
@@ -153,6 +161,11 @@ class TodayPage(Page):
         self.sessions_box = QGroupBox("Sessions today")
         self.sessions_layout = QVBoxLayout(self.sessions_box)
         self.layout_.addWidget(self.sessions_box)
+
+        self.actions_box = MeetingActionsBox()
+        self.actions_box.meeting_requested.connect(self.meeting_requested)
+        self.actions_box.done_requested.connect(self.action_done)
+        self.layout_.addWidget(self.actions_box)
 
         self.overdue_box = QGroupBox("Overdue visits")
         overdue_layout = QVBoxLayout(self.overdue_box)
@@ -207,8 +220,21 @@ class TodayPage(Page):
             "support_plan",
             "child",
             "group",
+            "meeting",
+            "meeting_discussion",
+            "meeting_action",
         ):
             self.reload()
+
+    def action_done(self, action_id: str) -> None:
+        """An action from a meeting done today: it leaves the list."""
+        meetings = self.services.meetings
+        today = meetings.today()
+        self.runner.run(
+            lambda: meetings.action_done(action_id, today),
+            changes=lambda saved: saved.changes,
+            on_error=lambda _error: self.reload(),
+        )
 
     def _clear_sessions(self) -> None:
         while self.sessions_layout.count():
@@ -243,6 +269,7 @@ class TodayPage(Page):
                     "add a group, then schedule its sessions."
                 )
             )
+        self.actions_box.show_actions(summary.actions, summary.today)
         self._fill(
             self.visits,
             self.visits_empty,
@@ -337,5 +364,6 @@ class TodayPage(Page):
         self.reviews.clear()
         self.overdue.clear()
         self.overdue_box.hide()
+        self.actions_box.clear_rows()
         self.visits_empty.clear()
         self.reviews_empty.clear()
