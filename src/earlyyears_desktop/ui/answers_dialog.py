@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -85,7 +86,7 @@ class QuestionsEditor(QWidget):
         self.new_question = QLineEdit()
         self.new_question.setAccessibleName("A new question")
         self.new_question.setPlaceholderText("Type a question, then Enter or Add")
-        self.new_question.returnPressed.connect(self.add_typed)
+        self.new_question.installEventFilter(self)
         label = QLabel("&New question:")
         label.setBuddy(self.new_question)
         row.addWidget(label)
@@ -94,8 +95,20 @@ class QuestionsEditor(QWidget):
         row.addWidget(self.add_button)
         grid.addLayout(row, 1, 0, 1, 2)
         self.list.currentRowChanged.connect(lambda _r: self._enable())
-        self.setFocusProxy(self.list)  # Alt+Q (the label's) goes into the list
+        self.setFocusProxy(self.list)
         self._enable()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the new question adds it (a dialog would take Enter as "Save")."""
+        if (
+            watched is self.new_question
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.add_typed()
+            return True
+        return super().eventFilter(watched, event)
 
     def _button(self, text: str, name: str, on_click: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
@@ -230,6 +243,9 @@ class AnswersDialog(FormDialog):
         )
         self.questions = QuestionsEditor([q.question for q in answers.questions] if answers else ())
         self.add_field("questions", "Their &questions:", self.questions, left)
+        for label in self.findChildren(QLabel):
+            if label.buddy() is self.questions:
+                label.setBuddy(self.questions.list)  # Alt+Q into the list itself
         self.going_well = self.add_field(
             "going_well",
             "What is &going well:",
