@@ -444,6 +444,8 @@ def test_the_childs_record_lists_referrals_and_meetings(qtbot, runner, vault: Va
     assert isinstance(edit, ReferralDialog)
     assert edit.view is not None and edit.view.id == vault.ids["mei referral"]
     assert edit.agreed_by.text() == "Mother"
+    intro = " ".join(w.text() for w in edit.findChildren(QLabel))
+    assert "referred 1 Feb 2028 · questionnaire: not sent · discussed 10 Feb" in intro
     edit.reject()
     # Refer to the liaison group…: the child is chosen already
     child = _child(services, "Ayşe", "Demir")

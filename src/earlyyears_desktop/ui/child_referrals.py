@@ -24,6 +24,7 @@ from earlyyears_desktop.ui.child_box import ChildBox
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.meetings_model import (
     first_line,
+    lower_first,
     meeting_status_words,
     questionnaire_words,
     referral_state_words,
@@ -41,7 +42,7 @@ def referral_html(row: ReferralRow, today: dt.date) -> str:
     return (
         f"<b>Referred {short_date(row.referred_on)}</b> · {escape(state)}<br>"
         f"by {escape(row.referrer)} · questionnaire: "
-        f"{escape(questionnaire_words(row, today).lower())}<br>"
+        f"{escape(lower_first(questionnaire_words(row, today)))}<br>"
         f"<i>{escape(first_line(row.reason))}</i>"
     )
 

@@ -46,7 +46,7 @@ MEETING_SAMPLES = (
     "Children",
     "4 of 6 answered",
     "6 of 6 sent",
-    "Date passed: not marked as held",
+    "Upcoming",  # the last column stretches over the rest of the width
 )
 REASON_LENGTH = 80
 
@@ -54,6 +54,11 @@ REASON_LENGTH = 80
 def day_words(day: dt.date, today: dt.date) -> str:
     """'3 Feb' in the year of `today`, else '3 Feb 2027'."""
     return day.strftime("%-d %b") if day.year == today.year else day.strftime("%-d %b %Y")
+
+
+def lower_first(words: str) -> str:
+    """'Sent 3 Feb' as part of a sentence: 'sent 3 Feb' (the month keeps its capital)."""
+    return words[:1].lower() + words[1:]
 
 
 def questionnaire_words(row: ReferralRow, today: dt.date) -> str:

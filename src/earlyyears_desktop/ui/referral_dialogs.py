@@ -29,7 +29,11 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.referrals import ReferralInput, ReferralRow, ReferralView
 from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
-from earlyyears_desktop.ui.meetings_model import questionnaire_words, referral_state_words
+from earlyyears_desktop.ui.meetings_model import (
+    lower_first,
+    questionnaire_words,
+    referral_state_words,
+)
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import short_date
 
@@ -75,8 +79,8 @@ def referral_summary(view: ReferralView, row: ReferralRow | None, today: dt.date
     parts = [f"{view.child_name}, referred {short_date(view.referred_on)}"]
     if row is not None:
         parts += [
-            f"questionnaire: {questionnaire_words(row, today).lower()}",
-            referral_state_words(row, today).lower(),
+            f"questionnaire: {lower_first(questionnaire_words(row, today))}",
+            lower_first(referral_state_words(row, today)),
         ]
     if view.answers is not None and view.answers.taken_by_name:
         parts.append(f"answers taken by {view.answers.taken_by_name}")
