@@ -430,6 +430,7 @@ def test_the_childs_record_lists_referrals_and_meetings(qtbot, runner, vault: Va
     shown = " ".join(w.text() for w in box.list.findChildren(QLabel))
     assert "Referred 1 Feb 2028" in shown and "Discussed 10 Feb" in shown
     assert "questionnaire: not sent" in shown
+    _assert_no_clash(record)  # its Alt+F beside the other boxes' keys
     assert "February liaison group" in shown and "Held" in shown
     openers = box.list.findChildren(QAbstractButton)
     assert [b.accessibleName() for b in openers] == [

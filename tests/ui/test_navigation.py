@@ -142,7 +142,7 @@ def test_widgets_have_accessible_names(qtbot, window, unlock):
     )
 
     unlock(window)
-    for key in ("today", "children", "settings"):
+    for key in ("today", "children", "meetings", "settings"):
         window.show_page(key)
         for kind in (QLineEdit, QComboBox):
             for w in window.page(key).findChildren(kind):

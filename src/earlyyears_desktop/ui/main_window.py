@@ -384,8 +384,6 @@ class MainWindow(QMainWindow):
             self._plans = PlansPage(services, runner)
             return self._plans
         if spec.key == "meetings":
-            # The lead wires meeting_open_requested (the meeting's window) and
-            # questionnaire_requested (the family's questionnaire) at merge.
             self._meetings = MeetingsPage(services, runner)
             return self._meetings
         if spec.key == "strategies":
