@@ -1,19 +1,20 @@
-"""Keyboard-only use: Ctrl+1..9 and Ctrl+0 reach every page; pages not built yet say so
-plainly; a page that fails to build is shown as an error and recorded, never passed off as
-"not ready yet"."""
+"""Keyboard-only use: Ctrl+1..9, Ctrl+0 and Ctrl+, (Settings) reach every page; pages not built
+yet say so plainly; a page that fails to build is shown as an error and recorded, never passed
+off as "not ready yet"."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.incident_log import LOG_FILE_NAME
 from earlyyears_desktop.ui import groups_page
 from earlyyears_desktop.ui.groups_page import GroupsPage
-from earlyyears_desktop.ui.main_window import PAGES
+from earlyyears_desktop.ui.main_window import PAGE_SHORTCUTS, PAGES
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import FailedPage, Page
 
@@ -25,6 +26,7 @@ BUILT_PAGES = {
     "observations",
     "visits",
     "plans",
+    "meetings",
     "strategies",
     "handouts",
     "sync",
@@ -32,14 +34,28 @@ BUILT_PAGES = {
 }
 
 
+def _press_shortcut(qtbot, widget: QWidget, page_key: str) -> None:  # type: ignore[no-untyped-def]
+    """Press the page's shortcut (Ctrl+7, Ctrl+,) on `widget`."""
+    combination = QKeySequence(PAGE_SHORTCUTS[page_key])[0]
+    qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())
+
+
+def test_the_page_shortcuts_are_distinct_and_shown() -> None:
+    """Every page has its own key: Ctrl+1..9 and Ctrl+0 in order, Settings Ctrl+,."""
+    assert list(PAGE_SHORTCUTS.values())[:7] == [f"Ctrl+{n}" for n in range(1, 8)]
+    assert PAGE_SHORTCUTS["meetings"] == "Ctrl+7"
+    assert PAGE_SHORTCUTS["sync"] == "Ctrl+0"
+    assert PAGE_SHORTCUTS["settings"] == "Ctrl+,"
+    assert len(set(PAGE_SHORTCUTS.values())) == len(PAGES)
+    guide = (Path(__file__).parents[2] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    for spec in PAGES:
+        assert f"| {PAGE_SHORTCUTS[spec.key]} | {spec.title} |" in guide, spec.key
+
+
 def test_keyboard_navigation_through_pages(qtbot, window, unlock):
     unlock(window)  # typed and Enter, no mouse
-    for n, spec in enumerate(PAGES, start=1):
-        qtbot.keyClick(
-            QApplication.focusWidget() or window,
-            Qt.Key(Qt.Key.Key_0 + n % 10),
-            Qt.KeyboardModifier.ControlModifier,
-        )
+    for spec in PAGES:
+        _press_shortcut(qtbot, QApplication.focusWidget() or window, spec.key)
         assert window.current_key == spec.key
         page = window.page(spec.key)
         assert window.page_stack.currentWidget() is page
@@ -126,7 +142,7 @@ def test_widgets_have_accessible_names(qtbot, window, unlock):
     )
 
     unlock(window)
-    for key in ("today", "children", "settings"):
+    for key in ("today", "children", "meetings", "settings"):
         window.show_page(key)
         for kind in (QLineEdit, QComboBox):
             for w in window.page(key).findChildren(kind):
@@ -140,7 +156,7 @@ def test_widgets_have_accessible_names(qtbot, window, unlock):
 
 
 def test_page_shortcuts_still_work_after_the_groups_page(qtbot, window, unlock):
-    """Ctrl+1..9 and Ctrl+0 reach every page from wherever the focus is on the Groups page: the open
+    """The page shortcuts reach every page from wherever the focus is on the Groups page: the open
     register, its notes, the session list, the group box, the attendance tab."""
     unlock(window)
     window.nav.setFocus()
@@ -167,15 +183,11 @@ def test_page_shortcuts_still_work_after_the_groups_page(qtbot, window, unlock):
         yield lambda: (page.tabs.setCurrentIndex(1), page.attendance_view.start)[1]
 
     for holder in focus_holders():
-        for n, spec in enumerate(PAGES, start=1):
+        for spec in PAGES:
             window.show_page("groups")
             widget = holder()
             widget.setFocus()
-            qtbot.keyClick(
-                QApplication.focusWidget() or widget,
-                Qt.Key(Qt.Key.Key_0 + n % 10),
-                Qt.KeyboardModifier.ControlModifier,
-            )
+            _press_shortcut(qtbot, QApplication.focusWidget() or widget, spec.key)
             assert window.current_key == spec.key, (type(widget).__name__, spec.key)
         page.tabs.setCurrentIndex(0)
 

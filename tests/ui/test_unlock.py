@@ -69,7 +69,7 @@ def test_add_practitioner_then_they_unlock(qtbot, window, unlock):
     from earlyyears_desktop.ui.settings_page import SettingsPage
 
     unlock(window)
-    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)  # Settings
     page = window.page("settings")
     assert isinstance(page, SettingsPage)
     page.open_add_practitioner()

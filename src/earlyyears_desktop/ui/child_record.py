@@ -42,6 +42,7 @@ from earlyyears_desktop.services.children import (
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.timeline import TimelinePage
 from earlyyears_desktop.ui.child_plans import PlansBox
+from earlyyears_desktop.ui.child_referrals import ReferralsBox
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
 from earlyyears_desktop.ui.child_targets import TargetsBox
 from earlyyears_desktop.ui.child_timeline import TimelineView
@@ -189,6 +190,8 @@ class ChildRecordView(QScrollArea):
     session_requested = Signal(str)
     #: a support plan asked for from the record (its id), to be seen on the Plans page
     plan_requested = Signal(str)
+    #: a meeting asked for from the record (its id), to be opened
+    meeting_open_requested = Signal(str)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -278,6 +281,9 @@ class ChildRecordView(QScrollArea):
         self.plans_box = PlansBox(services, runner)
         self.plans_box.open_requested.connect(self.plan_requested)
         layout.addWidget(self.plans_box)
+        self.referrals_box = ReferralsBox(services, runner)
+        self.referrals_box.meeting_open_requested.connect(self.meeting_open_requested)
+        layout.addWidget(self.referrals_box)
 
         self.timeline_box = QGroupBox("Timeline")
         timeline_layout = QVBoxLayout(self.timeline_box)
@@ -336,6 +342,7 @@ class ChildRecordView(QScrollArea):
         self.strategies_box.show_child(r.id)
         self.targets_box.show_child(r.id)
         self.plans_box.show_child(r.id)
+        self.referrals_box.show_child(r.id, r.display_name)
         self.timeline.show_child(r.id, view.timeline)
 
     def _clear_consents(self) -> None:
@@ -377,6 +384,7 @@ class ChildRecordView(QScrollArea):
             self.strategies_box,
             self.targets_box,
             self.plans_box,
+            self.referrals_box,
             self.timeline_box,
             self.visit_button,
         ]
@@ -394,6 +402,7 @@ class ChildRecordView(QScrollArea):
         self.strategies_box.clear()
         self.targets_box.clear()
         self.plans_box.clear()
+        self.referrals_box.clear()
         self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()

@@ -51,6 +51,8 @@ class ChildrenPage(Page):
     session_requested = Signal(str)
     #: a support plan asked for from a child's record
     plan_requested = Signal(str)
+    #: a meeting asked for from a child's record (its id)
+    meeting_open_requested = Signal(str)
 
     def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -143,6 +145,7 @@ class ChildrenPage(Page):
         self.record.edit_requested.connect(self.edit_child)
         self.record.session_requested.connect(self.session_requested)
         self.record.plan_requested.connect(self.plan_requested)
+        self.record.meeting_open_requested.connect(self.meeting_open_requested)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         list_side = QWidget()
         list_layout = QVBoxLayout(list_side)

@@ -37,6 +37,7 @@ from earlyyears_desktop.ui.unlock import UnlockScreen
 if TYPE_CHECKING:
     from earlyyears_desktop.ui.children_page import ChildrenPage
     from earlyyears_desktop.ui.groups_page import GroupsPage
+    from earlyyears_desktop.ui.meetings_page import MeetingsPage
     from earlyyears_desktop.ui.observations_page import ObservationsPage
     from earlyyears_desktop.ui.plans_page import PlansPage
 
@@ -61,6 +62,7 @@ NAV_ICONS = {
     "observations": QStyle.StandardPixmap.SP_FileDialogContentsView,
     "visits": QStyle.StandardPixmap.SP_DirHomeIcon,
     "plans": QStyle.StandardPixmap.SP_FileDialogStart,
+    "meetings": QStyle.StandardPixmap.SP_DriveNetIcon,
     "strategies": QStyle.StandardPixmap.SP_DialogHelpButton,
     "handouts": QStyle.StandardPixmap.SP_FileIcon,
     "sync": QStyle.StandardPixmap.SP_BrowserReload,
@@ -87,6 +89,7 @@ PAGES = [
     PageSpec("observations", "Observations"),
     PageSpec("visits", "Home visits"),
     PageSpec("plans", "Plans & reviews"),
+    PageSpec("meetings", "Meetings"),
     PageSpec("strategies", "Strategies"),
     PageSpec("handouts", "Handouts"),
     PageSpec("sync", "Sync"),
@@ -94,9 +97,23 @@ PAGES = [
 ]
 
 
-def page_shortcut(n: int) -> str:
-    """The shortcut of the n-th page (from 1): Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth."""
-    return f"Ctrl+{n % 10}"
+def _page_shortcuts() -> dict[str, str]:
+    """Each page's shortcut: Settings has Ctrl+, (the key most applications give their
+    settings); the other pages, in order, Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth."""
+    numbered = [spec.key for spec in PAGES if spec.key != "settings"]
+    assert len(numbered) <= 10, "a page with no key left: give it a shortcut of its own"
+    keys = {key: f"Ctrl+{n % 10}" for n, key in enumerate(numbered, start=1)}
+    keys["settings"] = "Ctrl+,"
+    return keys
+
+
+#: the key that shows each page (page key -> "Ctrl+7"), shown in the Go menu and the sidebar
+PAGE_SHORTCUTS = _page_shortcuts()
+
+
+def spoken_shortcut(shortcut: str) -> str:
+    """'Ctrl+7' as a screen reader says it: 'Control 7'; 'Ctrl+,': 'Control comma'."""
+    return shortcut.replace("Ctrl+", "Control ").replace(",", "comma")
 
 
 def the_app() -> QApplication:
@@ -134,6 +151,7 @@ class MainWindow(QMainWindow):
         self._children: ChildrenPage | None = None
         self._observations: ObservationsPage | None = None
         self._plans: PlansPage | None = None
+        self._meetings: MeetingsPage | None = None
         self.current_key = "today"
         self.practitioner_name = ""
         self.setWindowTitle(APP_TITLE)
@@ -159,11 +177,14 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         style = self.style()
-        for n, spec in enumerate(PAGES, start=1):
+        for spec in PAGES:
+            shortcut = PAGE_SHORTCUTS[spec.key]
             item = QListWidgetItem(style.standardIcon(NAV_ICONS[spec.key]), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(f"{spec.title} ({page_shortcut(n)})")
-            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, f"Shortcut Control {n % 10}")
+            item.setToolTip(f"{spec.title} ({shortcut})")
+            item.setData(
+                Qt.ItemDataRole.AccessibleDescriptionRole, f"Shortcut {spoken_shortcut(shortcut)}"
+            )
             self.nav.addItem(item)
         bold = self.nav.font()
         bold.setWeight(bold.Weight.DemiBold)
@@ -219,9 +240,9 @@ class MainWindow(QMainWindow):
         records.addAction(self.quit_action)
         self.go_menu = self.menuBar().addMenu("&Go")
         self.go_actions: list[QAction] = []
-        for n, spec in enumerate(PAGES, start=1):
+        for spec in PAGES:
             action = QAction(spec.title, self)
-            action.setShortcut(QKeySequence(page_shortcut(n)))
+            action.setShortcut(QKeySequence(PAGE_SHORTCUTS[spec.key]))
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.go_menu.addAction(action)
             self.go_actions.append(action)
@@ -323,6 +344,7 @@ class MainWindow(QMainWindow):
         from earlyyears_desktop.ui.groups_page import GroupsPage
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
         from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
+        from earlyyears_desktop.ui.meetings_page import MeetingsPage
         from earlyyears_desktop.ui.observations_page import ObservationsPage
         from earlyyears_desktop.ui.plans_page import PlansPage
         from earlyyears_desktop.ui.settings_page import SettingsPage
@@ -366,6 +388,9 @@ class MainWindow(QMainWindow):
         if spec.key == "plans":
             self._plans = PlansPage(services, runner)
             return self._plans
+        if spec.key == "meetings":
+            self._meetings = MeetingsPage(services, runner)
+            return self._meetings
         if spec.key == "strategies":
             return StrategiesPage(services, runner)
         if spec.key == "handouts":
@@ -491,6 +516,7 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.pages.clear()
         self._groups = self._children = self._observations = None
+        self._plans = self._meetings = None
         for label in (self.who_label, self.unsynced_label, self.export_label):
             label.clear()
         self.nav.blockSignals(True)
@@ -551,7 +577,7 @@ class MainWindow(QMainWindow):
     def _focus_window_changed(self, window: QWindow | None) -> None:
         """Watch each dialog that takes the keyboard: when it closes, hand the keyboard back
         to this window explicitly. A window manager normally does that; without one (a bare
-        X server, some kiosk sessions) the keys, Ctrl+0..9 included, went nowhere until a
+        X server, some kiosk sessions) the keys, the pages' shortcuts included, went nowhere until a
         click."""
         if window is None or window is self.windowHandle() or window in self._watched:
             return
