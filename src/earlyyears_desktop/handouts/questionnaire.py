@@ -55,7 +55,7 @@ def _story(copy: QuestionnaireCopy, look: Look) -> list[Any]:
     story += for_lines(family, look)
     story.append(
         paragraph(
-            f"{_referrer(copy)} has asked {text(copy.group_name)} to talk about {first}, "
+            f"{_referrer(copy)} has asked {text(_the(copy.group_name))} to talk about {first}, "
             "as you agreed. Families do not come to the group’s meetings, so this form is "
             "your chance to tell the group what you think. Write as much or as little as you "
             "like. After the meeting we will write to you with what the group decided and an "
@@ -73,7 +73,8 @@ def _story(copy: QuestionnaireCopy, look: Look) -> list[Any]:
         "One question on each line. We will answer each one in our letter.",
         "Tick as many as you like.",
     )
-    lines = (5, 5, 5)
+    # large print: fewer lines (each wider apart), so the first question fits on page one
+    lines = (4, 4, 4) if is_large(look) else (5, 5, 5)
     for number, (heading, hint) in enumerate(zip(QUESTIONS, hints, strict=True)):
         title = f"{number + 1}. " + heading.format(first=family.first_name)
         block: list[Any] = [*section(title, look), paragraph(hint, st.small), gap(look, 0.2)]
@@ -92,6 +93,11 @@ def _referrer(copy: QuestionnaireCopy) -> str:
     if copy.referrer_role:
         return f"{text(copy.referrer_name)}, {text(copy.referrer_role)},"
     return text(copy.referrer_name)
+
+
+def _the(name: str) -> str:
+    """ "the Kingsford pre-school liaison group" inside a sentence."""
+    return name if name.casefold().startswith("the ") else f"the {name}"
 
 
 def _capital(value: str) -> str:

@@ -43,6 +43,10 @@ from earlyyears_desktop.ui.widgets import push_button, selectable_text
 SENT_HOW = ("By post", "By email", "By hand", "Given at a meeting")
 
 
+def _the(name: str) -> str:
+    return name if name.casefold().startswith("the ") else f"the {name}"
+
+
 class LettersPreview(DocumentPreview):
     def __init__(
         self,
@@ -63,7 +67,7 @@ class LettersPreview(DocumentPreview):
     def describe(self, document: Previewed) -> str:
         letters = self.letters
         text = (
-            f"The letters after {letters.name} on {long_date(letters.held_on)}: "
+            f"The letters after {_the(letters.name)} on {long_date(letters.held_on)}: "
             f"{_plural(len(letters.letters), 'letter')} on {_plural(letters.pages, 'page')}, "
             "each family's from a new page in its own format. Check them, then print them or "
             "save them."
