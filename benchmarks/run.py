@@ -29,6 +29,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
     benchmarks/bench_handouts.py  measure_handouts_30(context) -> handouts_30_s
     benchmarks/bench_plan_document.py  measure_plan_document_s(services, details)
                                       -> plan_document_s
+    benchmarks/bench_letters.py   measure_letters_30(services, details)
+                                      -> letters_30_s and its floor
     benchmarks/bench_start.py     measure_cli_info(demo, work_dir) -> cli_info_s and floor
                                   measure_launch(demo, work_dir) -> launch_to_unlock_s and floor
 
@@ -72,6 +74,7 @@ from benchmarks import (
     bench_caseload,
     bench_central,
     bench_handouts,
+    bench_letters,
     bench_observation_save,
     bench_plan_document,
     bench_register,
@@ -121,6 +124,9 @@ TIMELINE_RATIO_LIMIT = 8
 #: issue 12: the Home visits page on a caseload of 40 families against the bare SQL of its
 #: rows (what the floor leaves out: the session, the rows in words, the page and its tables)
 CASELOAD_RATIO_LIMIT = 10
+#: issue 13: the letters of a 30-child meeting against the same words as plain paragraphs (what
+#: the floor leaves out: the vault read, the families' looks, fonts per script, the footers)
+LETTERS_RATIO_LIMIT = 10
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -243,6 +249,20 @@ TARGETS = (
         "the family's copy of a support plan with 3 reviews and its one-page profile, one PDF",
         1,
         "s",
+    ),
+    Target(
+        "letters_30_s",
+        "the letters after a liaison group meeting of 30 children, one PDF",
+        3,
+        "s",
+        Floor(
+            "letters_floor_s",
+            "letters_vs_floor_x",
+            "the same words laid out by reportlab as plain paragraphs in one built-in font, a "
+            "page break between families (no looks, scripts, footers or vault)",
+            "benchmarks/bench_letters.py `plain_letters_floor`",
+            LETTERS_RATIO_LIMIT,
+        ),
     ),
     Target(
         "cli_info_s",
@@ -888,6 +908,12 @@ def main() -> int:
                 failures,
                 "plan_document_s",
                 lambda: bench_plan_document.measure_plan_document_s(services, DETAILS),
+            )
+            guarded(
+                results,
+                failures,
+                "letters_30_s",
+                lambda: bench_letters.measure_letters_30(services, DETAILS),
             )
         finally:
             raw.close()

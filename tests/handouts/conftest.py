@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from benchmarks.family_records import TODAY as FAMILY_TODAY
 from benchmarks.family_records import FamilyRecords, add_family
+from benchmarks.meeting_records import MeetingRecords
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.domain.enums import AccessibleFormat, ConsentKind
@@ -215,5 +216,52 @@ def family_vault(tmp_path_factory: pytest.TempPathFactory) -> FamilyVault:
             )
             tx.session.add(started)
         return FamilyVault(folder, FAST_PASSPHRASE, families, started.id)
+    finally:
+        created.vault.lock()
+
+
+# ---- the documents around a meeting (test_meeting_documents.py, test_letters_preview.py) ----
+
+#: a 5,000-word answer to the first family's first question, in paragraphs
+LONG_ANSWER = "\n\n".join(
+    " ".join(f"word{p * 250 + n}" for n in range(250)) + "." for p in range(20)
+)
+
+
+@dataclass
+class MeetingVault:
+    """A vault (locked) with a held liaison group of six children (the sixth without an
+    outcome), a meeting of one child whose answer is 5,000 words, and a meeting whose only
+    child has no outcome yet."""
+
+    folder: Path
+    passphrase: str
+    records: MeetingRecords
+    long: MeetingRecords
+    none_ready: MeetingRecords
+    #: the practitioner who recorded the referrals (the questionnaire goes back to them)
+    practitioner: str
+
+
+@pytest.fixture(scope="session")
+def meeting_vault(tmp_path_factory: pytest.TempPathFactory) -> MeetingVault:
+    from benchmarks.meeting_records import TODAY as MEETING_TODAY
+    from benchmarks.meeting_records import add_meeting
+
+    from earlyyears_desktop.services.clock import Clock
+
+    from ..fast_vaults import PASSPHRASE as FAST_PASSPHRASE
+    from ..fast_vaults import make_vault
+
+    folder = tmp_path_factory.mktemp("meeting-documents") / "vault"
+    created = make_vault(
+        folder, team_name="Kingsford Early Years Team", practitioner_name="Oluwaseun Adébáyọ̀"
+    )
+    try:
+        services = Services(created.vault, clock=Clock.fixed(MEETING_TODAY))
+        records = add_meeting(services, 6, without_outcome=1)
+        long = add_meeting(services, 1, without_outcome=0, long_answer=LONG_ANSWER)
+        none_ready = add_meeting(services, 1, without_outcome=1)
+        return MeetingVault(folder, FAST_PASSPHRASE, records, long, none_ready, "Oluwaseun Adébáyọ̀")
     finally:
         created.vault.lock()

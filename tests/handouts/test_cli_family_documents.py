@@ -45,7 +45,11 @@ def test_a_visit_record_and_a_plan_copy_from_the_command_line(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "Please give exactly one of --session ID, --visit ID or --plan ID."),
+        (
+            [],
+            "Please give exactly one of --session ID, --visit ID, --plan ID, --meeting ID or "
+            "--referral ID.",
+        ),
         (["--visit", "{visit}", "--plan", "{plan}"], "Please give exactly one of"),
         (["--session", "s", "--visit", "{visit}"], "Please give exactly one of"),
         (["--visit", "no-such-visit"], "There is no home visit with that id"),

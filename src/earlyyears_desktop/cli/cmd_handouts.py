@@ -1,11 +1,15 @@
-"""earlyyears handouts DIR (--session ID | --visit ID | --plan ID) --out FILE.pdf
-[--large-print]: the documents a family is handed.
+"""earlyyears handouts DIR (--session ID | --visit ID | --plan ID | --meeting ID |
+--referral ID) --out FILE.pdf [--large-print]: the documents a family is handed.
 
 --session: one PDF with a personalised handout for each child who came to a session (each
 needs the consent for personalised handouts). --visit: the family's record of a home visit and
 a week's activity chart. --plan: the family's copy of a support plan and the one-page profile.
-A visit record and a plan copy are the family's own: no consent gates them, and they follow
-the main carer's accessible format (--large-print makes them large print whatever it is).
+--meeting: the letters after a meeting, one for each family whose child's outcome is recorded,
+each starting a new page (the children held back are counted on stderr, by discussion id,
+never by name). --referral: the parents' questionnaire before the liaison group.
+A visit record, a plan copy, a letter and a questionnaire are the family's own: no consent
+gates them, and they follow the main carer's accessible format (--large-print makes them large
+print whatever it is).
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
 from earlyyears_desktop.services.container import Services
 
 HELP = (
-    "make the PDF a family is handed: a session's handouts, a home visit's record or the "
-    "family's copy of a support plan"
+    "make the PDF a family is handed: a session's handouts, a home visit's record, the "
+    "family's copy of a support plan, a meeting's letters or the parents' questionnaire"
 )
-SOURCES = ("session", "visit", "plan")
-ONE_SOURCE = "Please give exactly one of --session ID, --visit ID or --plan ID."
+SOURCES = ("session", "visit", "plan", "meeting", "referral")
+ONE_SOURCE = (
+    "Please give exactly one of --session ID, --visit ID, --plan ID, --meeting ID or --referral ID."
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +49,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="the family's copy of a support plan and the one-page profile "
         "(see `earlyyears list DIR plans`)",
+    )
+    parser.add_argument(
+        "--meeting",
+        metavar="ID",
+        help="the letters to the families after a meeting, one PDF "
+        "(see `earlyyears list DIR meetings`)",
+    )
+    parser.add_argument(
+        "--referral",
+        metavar="ID",
+        help="the parents' questionnaire before the liaison group "
+        "(see `earlyyears list DIR referrals`)",
     )
     parser.add_argument(
         "--out", metavar="FILE.pdf", type=Path, required=True, help="where to save the PDF"
@@ -67,7 +85,11 @@ def run(args: argparse.Namespace) -> int:
     with unlocked(args) as services:
         if args.session is not None:
             return _session(services, args.session, out, args.large_print)
-        return _family_document(services, args.visit, args.plan, out, args.large_print)
+        if args.meeting is not None:
+            return _letters(services, args.meeting, out, args.large_print)
+        return _family_document(
+            services, args.visit, args.plan, args.referral, out, args.large_print
+        )
 
 
 def _session(services: Services, session_id: str, out: Path, large_print: bool) -> int:
@@ -111,12 +133,19 @@ def _session(services: Services, session_id: str, out: Path, large_print: bool) 
 
 
 def _family_document(
-    services: Services, visit_id: str | None, plan_id: str | None, out: Path, large_print: bool
+    services: Services,
+    visit_id: str | None,
+    plan_id: str | None,
+    referral_id: str | None,
+    out: Path,
+    large_print: bool,
 ) -> int:
     from earlyyears_desktop.handouts import (
         UnknownPlan,
+        UnknownReferral,
         UnknownVisit,
         build_plan_documents,
+        build_questionnaire,
         build_visit_documents,
     )
 
@@ -125,10 +154,12 @@ def _family_document(
     try:
         if visit_id is not None:
             saved = build_visit_documents(services, visit_id, out, large_print=size)
-        else:
-            assert plan_id is not None
+        elif plan_id is not None:
             saved = build_plan_documents(services, plan_id, out, large_print=size)
-    except (UnknownVisit, UnknownPlan) as exc:
+        else:
+            assert referral_id is not None
+            saved = build_questionnaire(services, referral_id, out, large_print=size)
+    except (UnknownVisit, UnknownPlan, UnknownReferral) as exc:
         raise CommandError(exc.message, EXIT_USAGE) from None
     document = saved.document
     print(saved.path)
@@ -144,6 +175,56 @@ def _family_document(
             file=sys.stderr,
         )
     return 0
+
+
+def _letters(services: Services, meeting_id: str, out: Path, large_print: bool) -> int:
+    from earlyyears_desktop.handouts import NoLetters, UnknownMeeting, build_meeting_letters
+
+    show_progress = sys.stderr.isatty()
+    try:
+        saved = build_meeting_letters(
+            services,
+            meeting_id,
+            out,
+            large_print=True if large_print else None,
+            progress=_progress if show_progress else None,
+        )
+    except UnknownMeeting as exc:
+        raise CommandError(exc.message, EXIT_USAGE) from None
+    except NoLetters as exc:
+        _held_back(exc.held_back)
+        raise CommandError(exc.message) from None
+    finally:
+        if show_progress:
+            print(file=sys.stderr)
+    document = saved.document
+    print(saved.path)
+    print(
+        f"Made {_count(len(document.letters), 'letter')} on {_count(document.pages, 'page')}, "
+        "each family's from a new page in its own format.",
+        file=sys.stderr,
+    )
+    _held_back(document.held_back)
+    if document.name_warnings:
+        print(
+            f"{_count(len(document.name_warnings), 'letter')} may not print a name correctly "
+            "(a letter no font on this computer has prints as an empty box): check them in "
+            "the app's preview.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _held_back(held_back: tuple[object, ...]) -> None:
+    """Say which letters wait for an outcome, by discussion id: never a child's name."""
+    ids = [str(getattr(held, "discussion_id", "")) for held in held_back]
+    if ids:
+        print(
+            f"{_count(len(ids), 'letter')} held back: no outcome is recorded yet for "
+            f"{'this child' if len(ids) == 1 else 'these children'} (discussion "
+            f"{', '.join(ids)}).",
+            file=sys.stderr,
+        )
 
 
 def _count(n: int, word: str) -> str:

@@ -59,8 +59,8 @@ COMMANDS: Final[dict[str, Command]] = {
     ),
     "handouts": Command(
         "cmd_handouts",
-        "make the PDF a family is handed: a session's handouts, a home visit's record or the "
-        "family's copy of a support plan",
+        "make the PDF a family is handed: a session's handouts, a home visit's record, the "
+        "family's copy of a support plan, a meeting's letters or the parents' questionnaire",
     ),
 }
 

@@ -40,3 +40,26 @@ class HandoutsCancelled(HandoutError):
 
 class CannotSave(HandoutError):
     """The PDF could not be written where the user asked."""
+
+
+class FilesExist(CannotSave):
+    """Files of the names about to be written are already in the folder (nothing written)."""
+
+
+class UnknownMeeting(HandoutError):
+    """The meeting id names no meeting in these records."""
+
+
+class UnknownReferral(HandoutError):
+    """The referral id names no referral in these records."""
+
+
+class NoLetters(HandoutError):
+    """No family of the meeting can have a letter yet (no outcome recorded for any child, no
+    child discussed, or the meeting was cancelled).
+
+    `held_back` holds the children whose letters wait, for the caller to list."""
+
+    def __init__(self, message: str, held_back: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.held_back = held_back

@@ -74,7 +74,7 @@ def render_visit_documents(
         VISIT_TITLE,
         lambda doc, parts: visit_story(record, look, doc, parts),
     )
-    return _document(
+    return as_family_document(
         pdf,
         pages,
         "visit record and activity chart",
@@ -97,7 +97,7 @@ def render_plan_documents(
     pdf, pages = render(
         look, plan.team_name, PLAN_TITLE, lambda doc, parts: plan_story(plan, look, doc, parts)
     )
-    return _document(
+    return as_family_document(
         pdf,
         pages,
         "support plan and one-page profile",
@@ -123,7 +123,7 @@ def build_plan_documents(
     return SavedDocument(write_pdf_atomically(Path(out_path), document.pdf), document)
 
 
-def _document(
+def as_family_document(
     pdf: bytes, pages: int, kind: str, family: Family, look: str, file_name: str
 ) -> FamilyDocument:
     characters = missing(f"{family.full_name}{family.first_name}{family.carer_name}")

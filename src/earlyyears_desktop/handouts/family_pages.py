@@ -126,7 +126,12 @@ def for_lines(family: Family, look: Look) -> list[Any]:
 def closing(family: Family, worker: str) -> str:
     """Any questions, and the carer's language or reading needs, in plain words (markup)."""
     who = f"ask {text(worker)} or any of the team" if worker else "ask any of the team"
-    out = [f"Any questions? Please {who}."]
+    return " ".join([f"Any questions? Please {who}.", *reading_needs(family)])
+
+
+def reading_needs(family: Family) -> list[str]:
+    """The carer's language or reading needs, as sentences offering help (markup)."""
+    out: list[str] = []
     language = family.preferred_language.strip()
     if language and language.casefold() != "english":
         how = "with an interpreter" if family.interpreter_needed else "together"
@@ -135,7 +140,7 @@ def closing(family: Family, worker: str) -> str:
         out.append("We are happy to go through this with an interpreter: just ask.")
     if family.accessible_format == AccessibleFormat.READ_ALOUD.value:
         out.append("We are happy to read this through with you.")
-    return " ".join(out)
+    return out
 
 
 def gap(look: Look, times: float = 1.0) -> Spacer:

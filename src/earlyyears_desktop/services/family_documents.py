@@ -213,7 +213,7 @@ class FamilyDocuments:
                 raise VisitNotFinished(
                     "This visit is still being written: finish it, then make the family's copy."
                 )
-            family = _family(db, visit.child_id)
+            family = read_family(db, visit.child_id)
             rated = [
                 RatedStep(target.skill_area, target.target, step_text or "", rating, note)
                 for target, step_text, rating, note in _ratings(db, visit.id)
@@ -296,7 +296,7 @@ class FamilyDocuments:
             return PlanCopy(
                 plan_id=plan.id,
                 team_name=self.team_name,
-                family=_family(db, plan.child_id),
+                family=read_family(db, plan.child_id),
                 title=plan.title,
                 started_on=plan.started_on,
                 next_review_on=plan.review_on if plan.status == "active" else None,
@@ -339,7 +339,8 @@ def _live(db: Session, model: type[R], record_id: str, message: str) -> R:
     return record
 
 
-def _family(db: Session, child_id: str) -> Family:
+def read_family(db: Session, child_id: str) -> Family:
+    """The child and the main carer a document is for (the carer's format), in `db`."""
     child = _live(db, Child, child_id, "That child is no longer in these records.")
     carer = db.scalars(
         select(Carer)
@@ -424,4 +425,5 @@ __all__ = [
     "SpecialistCopy",
     "VisitNotFinished",
     "VisitRecord",
+    "read_family",
 ]

@@ -1,7 +1,8 @@
-"""A family's document (a home visit's record, the family's copy of a support plan) shown
-before it is printed or saved.
+"""A family's document (a home visit's record, the family's copy of a support plan, the
+parents' questionnaire, a meeting's letters) shown before it is printed or saved.
 
     show_family_documents(parent, services, runner, visit_id=visit_id)
+    show_family_documents(parent, services, runner, meeting_id=meeting_id)   # the letters
 
 makes the PDF on the database worker and opens `DocumentPreview` on it. The preview reads the
 PDF from memory (a QBuffer), so nothing touches the disk until the user saves it (written
@@ -14,6 +15,7 @@ a native dialog.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QShortcut
@@ -32,7 +34,10 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.handouts import (
     FamilyDocument,
+    MeetingLettersDocument,
+    render_meeting_letters,
     render_plan_documents,
+    render_questionnaire,
     render_visit_documents,
     write_pdf_atomically,
 )
@@ -51,10 +56,30 @@ LOOK_WORDS = {
     "high_contrast": "high contrast",
     "large_high_contrast": "large print, high contrast",
 }
+#: the preview's title for each kind of document
+TITLES = {
+    "visit record and activity chart": "Our visit",
+    "support plan and one-page profile": "My support plan",
+    "parents' questionnaire": "Parents' questionnaire",
+    "outcome letters": "Letters after the meeting",
+}
 KEYS = (
     "Page Down / Page Up: next or previous page  ·  Ctrl++ / Ctrl+−: zoom  ·  Ctrl+0: fit "
     "the width  ·  Ctrl+P: print  ·  Ctrl+S: save  ·  Esc: close"
 )
+
+
+class Previewed(Protocol):
+    """What the preview needs of a document: its PDF, what it is, a file name to offer."""
+
+    @property
+    def pdf(self) -> bytes: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def file_name(self) -> str: ...
 
 
 def render_pdf_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
@@ -96,12 +121,12 @@ class DocumentPreview(QDialog):
     """The PDF in memory, page by page, with Print… and Save as PDF…."""
 
     def __init__(
-        self, document: FamilyDocument, runner: OpRunner, parent: QWidget | None = None
+        self, document: Previewed, runner: OpRunner, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.family_document: FamilyDocument | None = document
-        self.title = "Our visit" if document.kind.startswith("visit") else "My support plan"
+        self.family_document: Previewed | None = document
+        self.title = TITLES.get(document.kind, document.kind.capitalize())
         self.setWindowTitle(f"{self.title}: preview")
         self.setAccessibleName(f"Preview of {document.kind}")
         self.resize(fitted(QSize(900, 1000), parent))
@@ -114,9 +139,9 @@ class DocumentPreview(QDialog):
         self._build(document)
         self.finished.connect(self._forget)
 
-    def _build(self, document: FamilyDocument) -> None:
-        layout = QVBoxLayout(self)
-        self.message = selectable_text("About this document")
+    def describe(self, document: Previewed) -> str:
+        """The line above the pages: what the document is, its pages and its look."""
+        assert isinstance(document, FamilyDocument)
         pages = self.document.pageCount()
         text = (
             f"The {document.kind} for {document.name}: {_plural(pages, 'page')}, in "
@@ -127,7 +152,21 @@ class DocumentPreview(QDialog):
                 f" The name {document.name_warning.name} may not print correctly: a letter no "
                 "font on this computer has shows as an empty box."
             )
-        self.message.setText(text)
+        return text
+
+    def add_buttons(self, bar: QHBoxLayout) -> None:
+        """More buttons beside Print… and Save as PDF… (none here)."""
+
+    def add_below(self, layout: QVBoxLayout) -> None:
+        """More rows under the pages (none here)."""
+
+    def after_output(self) -> None:
+        """Called once the document was printed or saved (nothing more to do here)."""
+
+    def _build(self, document: Previewed) -> None:
+        layout = QVBoxLayout(self)
+        self.message = selectable_text("About this document")
+        self.message.setText(self.describe(document))
         layout.addWidget(self.message)
 
         bar = QHBoxLayout()
@@ -147,8 +186,10 @@ class DocumentPreview(QDialog):
         for widget in (self.zoom_out_button, self.fit_button, self.zoom_in_button):
             bar.addWidget(widget)
         bar.addStretch(1)
-        for widget in (self.print_button, self.save_button, self.close_button):
+        for widget in (self.print_button, self.save_button):
             bar.addWidget(widget)
+        self.add_buttons(bar)
+        bar.addWidget(self.close_button)
         layout.addLayout(bar)
 
         self.view = QPdfView(self)
@@ -161,6 +202,7 @@ class DocumentPreview(QDialog):
 
         self.status = selectable_text("What happened")
         layout.addWidget(self.status)
+        self.add_below(layout)
         keys = QLabel(KEYS)
         keys.setAccessibleName("Keyboard shortcuts")
         keys.setWordWrap(True)
@@ -246,6 +288,7 @@ class DocumentPreview(QDialog):
         pages = render_pdf_to_printer(self.document, printer)
         if pages:
             self.status.setText(f"Sent {_plural(pages, 'page')} to the printer.")
+            self.after_output()
         else:
             self.status.setText("The printer could not be started.")
 
@@ -269,9 +312,13 @@ class DocumentPreview(QDialog):
         self.status.setText("Saving…")
         self.runner.run(
             lambda: write_pdf_atomically(path, data),
-            on_done=lambda saved: self.status.setText(f"Saved to {saved}."),
+            on_done=self._saved,
             on_error=lambda error: self.status.setText(error_text(error)),
         )
+
+    def _saved(self, path: Path) -> None:
+        self.status.setText(f"Saved to {path}.")
+        self.after_output()
 
     # ---- closing ----
 
@@ -290,22 +337,43 @@ def show_family_documents(
     *,
     visit_id: str | None = None,
     plan_id: str | None = None,
+    referral_id: str | None = None,
+    meeting_id: str | None = None,
     large_print: bool | None = None,
 ) -> None:
-    """Make a visit's documents (`visit_id`) or a plan's (`plan_id`) on the worker, then show
-    them in a `DocumentPreview` over `parent`; a failure is said in a message box. With
-    `large_print` None the main carer's format is followed; True or False overrides it."""
-    if (visit_id is None) == (plan_id is None):
-        raise ValueError("show_family_documents needs exactly one of visit_id and plan_id")
+    """Make a visit's documents (`visit_id`), a plan's (`plan_id`), a referral's parents'
+    questionnaire (`referral_id`) or a meeting's letters to the families (`meeting_id`) on
+    the worker, then show them in a `DocumentPreview` (`LettersPreview` for the letters) over
+    `parent`; a failure is said in a message box. With `large_print` None each main carer's
+    format is followed; True or False overrides it.
 
-    def work() -> FamilyDocument:
+    The screens' `questionnaire_requested(referral_id)` and `letters_requested(meeting_id)`
+    signals are wired here."""
+    given = [x for x in (visit_id, plan_id, referral_id, meeting_id) if x is not None]
+    if len(given) != 1:
+        raise ValueError(
+            "show_family_documents needs exactly one of visit_id, plan_id, referral_id and "
+            "meeting_id"
+        )
+
+    def work() -> FamilyDocument | MeetingLettersDocument:
         if visit_id is not None:
             return render_visit_documents(services, visit_id, large_print=large_print)
-        assert plan_id is not None
-        return render_plan_documents(services, plan_id, large_print=large_print)
+        if plan_id is not None:
+            return render_plan_documents(services, plan_id, large_print=large_print)
+        if referral_id is not None:
+            return render_questionnaire(services, referral_id, large_print=large_print)
+        assert meeting_id is not None
+        return render_meeting_letters(services, meeting_id, large_print=large_print)
 
-    def shown(document: FamilyDocument) -> None:
-        preview = DocumentPreview(document, runner, parent)
+    def shown(document: FamilyDocument | MeetingLettersDocument) -> None:
+        preview: DocumentPreview
+        if isinstance(document, MeetingLettersDocument):
+            from earlyyears_desktop.ui.letters_preview import LettersPreview
+
+            preview = LettersPreview(document, services, runner, parent, large_print)
+        else:
+            preview = DocumentPreview(document, runner, parent)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         preview.open()
 
@@ -322,7 +390,7 @@ def show_family_documents(
 
     runner.run(
         work,
-        progress_label="Making the family's copy…",
+        progress_label="Making the letters…" if meeting_id else "Making the family's copy…",
         parent=parent,
         on_done=shown,
         on_error=failed,

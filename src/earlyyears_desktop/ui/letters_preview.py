@@ -1,0 +1,237 @@
+"""The preview of a meeting's letters to the families: every letter in one file, a list of
+whose letter starts on which page, which children's letters are held back and why, and besides
+Print… and Save as PDF…, Save one file per family… (into a folder, `letter-01-<date>.pdf`…).
+
+Once the letters are printed or saved, a row offers to record them as sent (the date, today
+unless changed, and how), through `MeetingService.letters_sent`, so the meeting's list shows
+the letters went out. Opened by `document_preview.show_family_documents(meeting_id=...)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from earlyyears_desktop.handouts import (
+    FilesExist,
+    MeetingLettersDocument,
+    SavedLetterFiles,
+    build_letters_per_family,
+    letter_file_name,
+)
+from earlyyears_desktop.handouts.layout import long_date
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.document_preview import LOOK_WORDS, DocumentPreview, Previewed, _plural
+from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.forms import date_edit, py_date
+from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import push_button, selectable_text
+
+#: how letters go out (the first is offered; any other words may be typed)
+SENT_HOW = ("By post", "By email", "By hand", "Given at a meeting")
+
+
+def _the(name: str) -> str:
+    return name if name.casefold().startswith("the ") else f"the {name}"
+
+
+class LettersPreview(DocumentPreview):
+    def __init__(
+        self,
+        document: MeetingLettersDocument,
+        services: Services,
+        runner: OpRunner,
+        parent: QWidget | None = None,
+        large_print: bool | None = None,
+    ) -> None:
+        self.letters = document
+        self.services = services
+        self.large_print = large_print
+        super().__init__(document, runner, parent)
+        self.setAccessibleName("Preview of the letters after the meeting")
+
+    # ---- what the preview shows ----
+
+    def describe(self, document: Previewed) -> str:
+        letters = self.letters
+        text = (
+            f"The letters after {_the(letters.name)} on {long_date(letters.held_on)}: "
+            f"{_plural(len(letters.letters), 'letter')} on {_plural(letters.pages, 'page')}, "
+            "each family's from a new page in its own format. Check them, then print them or "
+            "save them."
+        )
+        if letters.name_warnings:
+            names = ", ".join(w.name for w in letters.name_warnings)
+            text += (
+                f" These names may not print correctly: {names} (a letter no font on this "
+                "computer has shows as an empty box)."
+            )
+        return text
+
+    def add_buttons(self, bar: QHBoxLayout) -> None:
+        self.per_family_button = push_button(
+            "Save &one file per family…", "Save one file per family", self.save_per_family
+        )
+        bar.addWidget(self.per_family_button)
+
+    def add_below(self, layout: QVBoxLayout) -> None:
+        letters = self.letters
+        self.held_back = selectable_text("Letters held back")
+        if letters.held_back:
+            names = ", ".join(h.name for h in letters.held_back)
+            self.held_back.setText(
+                f"Held back: {names}. No outcome is recorded for "
+                f"{'this child' if len(letters.held_back) == 1 else 'these children'} yet: "
+                "record it on the meeting, then make the letters again."
+            )
+        self.held_back.setVisible(bool(letters.held_back))
+        layout.insertWidget(1, self.held_back)
+
+        self.contents = QListWidget()
+        self.contents.setAccessibleName("Letters in this file: Enter shows a letter's first page")
+        for letter in letters.letters:
+            pages = (
+                f"page {letter.first_page}"
+                if letter.pages == 1
+                else f"pages {letter.first_page} to {letter.first_page + letter.pages - 1}"
+            )
+            item = QListWidgetItem(
+                f"{letter.number}. {letter.name}: {pages}, {LOOK_WORDS.get(letter.look, '')}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, letter.first_page - 1)
+            self.contents.addItem(item)
+        self.contents.setMaximumHeight(self.contents.sizeHintForRow(0) * 4 + 8)
+        self.contents.itemActivated.connect(
+            lambda item: self.go_to(int(item.data(Qt.ItemDataRole.UserRole)))
+        )
+        layout.insertWidget(2, self.contents)
+
+        self.record_row = QWidget()
+        row = QHBoxLayout(self.record_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        ask = QLabel(f"Record that these {_plural(len(letters.letters), 'letter')} went out:")
+        row.addWidget(ask)
+        self.sent_on = date_edit(self.services.meetings.today(), "Date the letters were sent")
+        day = QLabel("&Date sent")
+        day.setBuddy(self.sent_on)
+        self.sent_how = QComboBox()
+        self.sent_how.setEditable(True)
+        self.sent_how.addItems(SENT_HOW)
+        self.sent_how.setAccessibleName("How the letters were sent")
+        how = QLabel("&How")
+        how.setBuddy(self.sent_how)
+        self.record_button = push_button(
+            "Record as s&ent", "Record the letters as sent", self.record_sent
+        )
+        for widget in (day, self.sent_on, how, self.sent_how, self.record_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.record_error = selectable_text("Why the sending was not recorded")
+        self.record_error.setVisible(False)
+        self.record_row.setVisible(False)
+        layout.addWidget(self.record_row)
+        layout.addWidget(self.record_error)
+
+    # ---- one file per family ----
+
+    def choose_folder(self) -> Path | None:
+        name = QFileDialog.getExistingDirectory(
+            self, "Save one file per family: choose a folder", str(Path.home())
+        )
+        return Path(name) if name else None
+
+    def confirm_replace(self, message: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Replace the letters?",
+            f"{message} Replace them with these letters?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save_per_family(self) -> None:
+        folder = self.choose_folder()
+        if folder is None:
+            return
+        self._write_per_family(folder, replace=False)
+
+    def _write_per_family(self, folder: Path, *, replace: bool) -> None:
+        services, meeting_id, size = self.services, self.letters.meeting_id, self.large_print
+        self.status.setText("Saving…")
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, FilesExist) and not replace:
+                if self.confirm_replace(error.message):
+                    self._write_per_family(folder, replace=True)
+                    return
+                self.status.setText("Nothing was saved.")
+                return
+            self.status.setText(error_text(error))
+
+        self.runner.run(
+            lambda: build_letters_per_family(
+                services, meeting_id, folder, large_print=size, replace=replace
+            ),
+            progress_label="Saving the letters…",
+            parent=self,
+            on_done=self._saved_per_family,
+            on_error=failed,
+        )
+
+    def _saved_per_family(self, saved: SavedLetterFiles) -> None:
+        held_on = self.letters.held_on
+        first, last = letter_file_name(1, held_on), letter_file_name(len(saved.paths), held_on)
+        names = first if len(saved.paths) == 1 else f"{first} to {last}"
+        self.status.setText(
+            f"Saved {_plural(len(saved.paths), 'letter')} in {saved.folder}: {names}, "
+            "numbered as in the list above."
+        )
+        self.after_output()
+
+    # ---- recording the sending ----
+
+    def after_output(self) -> None:
+        if self.record_row.isHidden() and self.record_button.isEnabled():
+            self.record_row.setVisible(True)
+            self.sent_how.setFocus()
+
+    def record_sent(self) -> None:
+        ids = self.letters.discussion_ids
+        on, how = py_date(self.sent_on), self.sent_how.currentText()
+        meetings = self.services.meetings
+        self.record_error.setVisible(False)
+
+        def done(_saved: object) -> None:
+            self.record_row.setVisible(False)
+            self.record_button.setEnabled(False)
+            self.status.setText(
+                f"Recorded {_plural(len(ids), 'letter')} as sent ({how.strip().lower()}) on "
+                f"{long_date(on)}."
+            )
+
+        def failed(error: BaseException) -> None:
+            self.record_error.setText(error_text(error))
+            self.record_error.setVisible(True)
+
+        self.runner.run(
+            lambda: meetings.letters_sent(ids, on, how),
+            on_done=done,
+            on_error=failed,
+            changes=lambda saved: saved.changes,
+        )
+
+
+__all__ = ["SENT_HOW", "LettersPreview"]
