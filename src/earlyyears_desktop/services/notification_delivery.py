@@ -41,7 +41,7 @@ class Delivery:
             return f"Received by the central service (export {self.sent_in})"
         if self.sent_in is not None:
             return f"Sent in export {self.sent_in}; waiting for the central service to confirm"
-        return "Not sent yet: it goes with the next export"
+        return "Not sent to the central service yet"
 
 
 NOT_SENT: Final = Delivery()
