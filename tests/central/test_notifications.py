@@ -101,6 +101,8 @@ class Loop:
     #: (entity, id) of every record the central service holds after the export
     held: set[tuple[str, str]]
     exported_held_back_children: int
+    #: the notifications the export's changes named
+    exported_notifications: frozenset[str]
     #: the notifications' rows before and after the return bundle was imported
     before: list[tuple[str, int | None, bool]]
     after: list[tuple[str, int | None, bool]]
@@ -289,6 +291,7 @@ def _run_the_loop(work: Path, usb: Path) -> Loop:
         records_of=records_of,
         held=held,
         exported_held_back_children=exported.held_back_children,
+        exported_notifications=exported.changes.ids("la_notification"),
         before=before,
         after=after,
         tally_before=tally_before,
@@ -337,8 +340,9 @@ def test_a_notification_is_acknowledged_once_a_return_bundle_confirms_its_export
         "oldest_unacknowledged": "2028-02-29",
     }
     assert loop.after == [(child, 1, True) for child in children]
-    # The screens that show the notifications are told they changed.
+    # The screens that show the notifications are told they changed, by both steps.
     notified = set().union(*(r["la_notification"] for r in loop.records_of.values()))
+    assert loop.exported_notifications == notified
     assert loop.imported.changes.ids("la_notification") == notified
     info = json.loads(loop.info_json)
     assert info["la_notifications"] == {
