@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from earlyyears_desktop.domain import record_types
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.domain.models import (
     MODEL_BY_ENTITY,
@@ -160,10 +161,13 @@ def test_the_export_holds_back_every_record_that_reaches_a_child_without_consent
     result = enrol(demo, central, tmp_path).export(usb)
     sent = {(r["entity"], r["id"]) for r in central.open_export(result.path).records()}
     of_child = {key for key, children in reached.items() if child in children}
-    # Only the consent records of that child go (so the central service learns of it)...
-    assert {entity for entity, _id in sent & of_child} == {"consent"}
+    # Only the records sent whatever the consent go: the child's consents (so the central
+    # service learns of the withdrawal) and any notification to the local authority...
+    always = {key for key in of_child if key[0] in record_types.ALWAYS_SENT}
+    assert {entity for entity, _id in always} >= {"consent"}
+    assert sent & of_child == always
     # ...and every other record that reaches the child stays on the laptop, whatever its kind.
-    held = of_child - {key for key in of_child if key[0] == "consent"}
+    held = of_child - always
     assert result.held_back == len(held)
     with demo.uow.read() as session:
         waiting = {

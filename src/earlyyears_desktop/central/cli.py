@@ -313,7 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", metavar="TEAM", help="the team they are for (default: every team)")
     _add_passphrase_option(p)
 
-    p = verb("status", "devices, bundles, records, gaps, conflicts, quarantine", cmd_status)
+    p = verb(
+        "status",
+        "devices, bundles, records, gaps, conflicts, quarantine, children notified",
+        cmd_status,
+    )
     p.add_argument("--json", action="store_true", help="stable JSON (sorted keys and lists)")
     _add_passphrase_option(p)
 

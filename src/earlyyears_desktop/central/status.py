@@ -1,9 +1,12 @@
-"""What the central service holds, as stable JSON: ids, counts and fingerprints only.
+"""What the central service holds, as stable JSON: ids, counts and fingerprints, and the
+children notified to the local authority.
 
 The same state always gives the same document (sorted keys, sorted lists, no timestamp of
 the command itself), so scripts and tests can compare it. Record contents, and names of
-children or carers, never appear; devices are listed with the practitioner and team labels
-given in their enrolment request so that an administrator can tell them apart.
+children or carers, never appear, with one exception: the notifications of children who may
+have SEND (`central/notifications.py`), which the local authority holds the service to act
+on. Devices are listed with the practitioner and team labels given in their enrolment
+request so that an administrator can tell them apart.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.folder import CentralFolder, database_error
+from earlyyears_desktop.central.notifications import notifications_text, notified_children
 from earlyyears_desktop.central.returns import acknowledgements
 from earlyyears_desktop.sync.keys import fingerprint
 
@@ -105,6 +109,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
         for row in conn.execute(select(q.file, q.reason, q.code).order_by(q.file, q.code))
     ]
     reconciliations = _reconciliations(conn)
+    notifications = notified_children(conn)
     return {
         "format": "earlyyears-central-status",
         "format_version": 1,
@@ -121,6 +126,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
         "conflicts": conflicts,
         "reconciliations": reconciliations,
         "quarantined": quarantined,
+        "notifications": notifications,
         "totals": {
             "devices": len(devices),
             "devices_active": sum(1 for dev in devices if dev["status"] == "active"),
@@ -131,6 +137,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
             "conflicts_open": sum(1 for c in conflicts if c["status"] == "open"),
             "reconciliations": len(reconciliations),
             "quarantined": len(quarantined),
+            "notifications": len(notifications),
         },
     }
 
@@ -237,4 +244,5 @@ def status_text(doc: dict[str, Any]) -> str:
     for item in doc["quarantined"]:
         kept = item["file"] or "(no copy kept)"
         lines.append(f"  {kept} ({item['code']}): {item['reason']}")
+    lines.extend(notifications_text(doc["notifications"]))
     return "\n".join(lines) + "\n"

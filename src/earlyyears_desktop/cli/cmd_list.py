@@ -1,8 +1,9 @@
 """earlyyears list DIR KIND [--json]: the records of one kind, with ids and stable fields.
 
-KIND is children, sessions, observations, strategies, visits or plans (services/record_lists.py
-says what each row holds and what it never holds: no NHS number, date of birth, observation
-text, or what a visit or a plan says).
+KIND is children, sessions, observations, strategies, visits, plans, meetings or referrals
+(services/record_lists.py and meeting_lists.py say what each row holds and what it never
+holds: no NHS number, date of birth, observation text, what a visit, a plan or a meeting
+says, or a referral's reason and questions).
 Plain output is a table with a header, columns aligned; --json prints an array of objects with
 the same keys, in the same order of rows. An unknown KIND is a usage error (exit 2) naming
 the kinds.
@@ -20,8 +21,8 @@ from earlyyears_desktop.cli.vault_access import add_vault_argument, unlocked
 from earlyyears_desktop.services.record_lists import KINDS, RecordLists
 
 HELP = (
-    "list records of one kind (children, sessions, observations, strategies, visits, plans) "
-    "with their ids"
+    "list records of one kind (children, sessions, observations, strategies, visits, plans, "
+    "meetings, referrals) with their ids"
 )
 
 

@@ -40,8 +40,8 @@ COMMANDS: Final[dict[str, Command]] = {
     "sessions": Command("cmd_sessions", "list sessions: id, group, date, status, present"),
     "list": Command(
         "cmd_list",
-        "list records of one kind (children, sessions, observations, strategies, visits, plans) "
-        "with their ids",
+        "list records of one kind (children, sessions, observations, strategies, visits, plans, "
+        "meetings, referrals) with their ids",
     ),
     "enrol-request": Command(
         "cmd_enrol_request",

@@ -30,6 +30,7 @@ from earlyyears_desktop.domain.models import (
 )
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.notification_delivery import NOT_SENT, Delivery, deliveries
 from earlyyears_desktop.services.referrals import QuestionView
 from earlyyears_desktop.services.unit_of_work import UnitOfWork, get_live
 
@@ -172,6 +173,9 @@ class NotificationRow:
     reason: str
     parents_told_on: dt.date | None
     parents_told_how: str
+    #: how far it has gone towards the central service: `sent_in` (the export bundle that
+    #: first carried it), `acknowledged` (a return bundle confirmed it), `words`
+    delivery: Delivery = NOT_SENT
 
 
 def _name(child: Child) -> str:
@@ -301,6 +305,7 @@ class MeetingReads:
                 .join(Child, Child.id == LaNotification.child_id)
                 .order_by(LaNotification.notified_on.desc(), LaNotification.created_at.desc())
             ).all()
+            delivered = deliveries(session, (n.id for n, _child in found))
         return [
             NotificationRow(
                 id=n.id,
@@ -312,6 +317,7 @@ class MeetingReads:
                 reason=n.reason,
                 parents_told_on=n.parents_told_on,
                 parents_told_how=n.parents_told_how,
+                delivery=delivered.get(n.id, NOT_SENT),
             )
             for n, child in found
         ]

@@ -5,8 +5,10 @@ no personal data beyond what the kind is: a child's names and status (never the 
 date of birth, diagnoses or family), a session's group and times, an observation's date,
 context, area and author (never its text), a library strategy's title, area and tags, a home
 visit's child, dates, status and worker (never what was written), a support plan's child,
-dates and status (never its outcomes or notes). The
-rows are in a stable order, so two listings of an unchanged vault are identical.
+dates and status (never its outcomes or notes), a meeting's kind, name, date, status and
+counts and a referral's child, dates and where it stands (`services/meeting_lists.py`: never
+what was said, the reason or the family's questions). The rows are in a stable order, so two
+listings of an unchanged vault are identical.
 """
 
 from __future__ import annotations
@@ -28,10 +30,25 @@ from earlyyears_desktop.domain.models import (
     SupportPlan,
 )
 from earlyyears_desktop.domain.rules import search_key
+from earlyyears_desktop.services.meeting_lists import (
+    MeetingListed,
+    ReferralListed,
+    list_meetings,
+    list_referrals,
+)
 from earlyyears_desktop.services.unit_of_work import UnitOfWork
 
 #: the kinds `earlyyears list` knows, in the order its help names them
-KINDS = ("children", "sessions", "observations", "strategies", "visits", "plans")
+KINDS = (
+    "children",
+    "sessions",
+    "observations",
+    "strategies",
+    "visits",
+    "plans",
+    "meetings",
+    "referrals",
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +112,16 @@ class PlanListed:
     reviews: int
 
 
-Listed = ChildListed | SessionListed | ObservationListed | StrategyListed | VisitListed | PlanListed
+Listed = (
+    ChildListed
+    | SessionListed
+    | ObservationListed
+    | StrategyListed
+    | VisitListed
+    | PlanListed
+    | MeetingListed
+    | ReferralListed
+)
 
 
 class RecordLists:
@@ -113,6 +139,8 @@ class RecordLists:
             "strategies": self.strategies,
             "visits": self.visits,
             "plans": self.plans,
+            "meetings": self.meetings,
+            "referrals": self.referrals,
         }
         if kind not in readers:
             raise LookupError(kind)
@@ -236,14 +264,26 @@ class RecordLists:
             ).all()
         return [PlanListed(*row) for row in found]
 
+    def meetings(self) -> list[MeetingListed]:
+        """Liaison groups and team around the child meetings, oldest first, with counts."""
+        with self.uow.read() as session:
+            return list_meetings(session)
+
+    def referrals(self) -> list[ReferralListed]:
+        """Referrals to the liaison group, oldest first, with where each stands."""
+        with self.uow.read() as session:
+            return list_referrals(session)
+
 
 __all__ = [
     "KINDS",
     "ChildListed",
     "Listed",
+    "MeetingListed",
     "ObservationListed",
     "PlanListed",
     "RecordLists",
+    "ReferralListed",
     "SessionListed",
     "StrategyListed",
     "VisitListed",

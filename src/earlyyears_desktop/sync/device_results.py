@@ -56,6 +56,9 @@ class ExportResult:
     #: (entity, records) of the types the central service has not announced it accepts:
     #: held back, not counted in `held_back`, sent once it does
     held_back_types: tuple[tuple[str, int], ...] = ()
+    #: what the export changed for the screens: the notifications to the local authority it
+    #: sent (now "waiting for the central service to confirm")
+    changes: Changes = field(default_factory=Changes)
 
     @property
     def message(self) -> str:

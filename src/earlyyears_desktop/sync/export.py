@@ -32,7 +32,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.errors import DomainError
-from earlyyears_desktop.domain.models import AuditEvent, ChangeLogEntry, SyncBundle, utcnow
+from earlyyears_desktop.domain.models import (
+    AuditEvent,
+    ChangeLogEntry,
+    LaNotification,
+    SyncBundle,
+    utcnow,
+)
+from earlyyears_desktop.services.unit_of_work import Changes
 
 from .bundle import (
     CancelledCallback,
@@ -130,6 +137,9 @@ def export_bundle(
         manifest_sha256=written.manifest_sha256,
         changes_included=included,
         held_back_types=tuple(collector.held_types.items()),
+        changes=Changes({LaNotification.entity: frozenset(collector.notifications_sent)})
+        if collector.notifications_sent
+        else Changes(),
     )
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain import record_types
-from earlyyears_desktop.domain.models import Base, ChangeLogEntry, Synced
+from earlyyears_desktop.domain.models import Base, ChangeLogEntry, LaNotification, Synced
 
 from .bundle import ProgressCallback
 from .records import BASE_VERSION, CODECS, is_temporal, row_encoder
@@ -72,6 +72,8 @@ class ExportCollector:
         self.held_back = 0
         self.held_pairs: list[tuple[str, str]] = []
         self.held_children: set[str] = set()
+        #: the notifications to the local authority sent (their screens say they were)
+        self.notifications_sent: set[str] = set()
 
     def records(self) -> Iterator[dict[str, object]]:
         done = 0
@@ -118,6 +120,8 @@ class ExportCollector:
                     self.held_children.add(child_id or "")
                 else:
                     self.sent += 1
+                    if model is LaNotification:
+                        self.notifications_sent.add(row[0])
                     record = encode(row)
                     record[BASE_VERSION] = row[base_index]
                     yield record

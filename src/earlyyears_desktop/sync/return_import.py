@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.errors import DomainError
-from earlyyears_desktop.domain.models import ChangeLogEntry, SyncBundle, utcnow
+from earlyyears_desktop.domain.models import ChangeLogEntry, LaNotification, SyncBundle, utcnow
+from earlyyears_desktop.services.unit_of_work import Changes
 
 from .bundle import (
     MAX_SEQUENCE_GAP,
@@ -104,7 +105,9 @@ def import_return(
                 # Acknowledgements first: they say which exported versions the central
                 # service accepted (all but `not_accepted`), which the records below are
                 # then compared with.
-                acked, refused = _apply_acknowledgements(session, acknowledged, not_accepted)
+                acked, refused, notified = _apply_acknowledgements(
+                    session, acknowledged, not_accepted
+                )
                 applier = ReturnApplier(session)
                 batch: list[DecodedRecord] = []
                 for record in bundle.records():
@@ -168,7 +171,10 @@ def import_return(
             revoked=revoked,
             revoked_reason=revoked_reason,
             now_accepted=tuple(now_accepted),
-            changes=tx.changes,
+            # The notifications now acknowledged change what their screens show.
+            changes=tx.changes.merged(Changes({LaNotification.entity: notified}))
+            if notified
+            else tx.changes,
         )
 
 
@@ -303,10 +309,11 @@ def _apply_acknowledgements(
     session: Session,
     acks: tuple[list[int], int | None],
     not_accepted: set[tuple[str, str, int]] = frozenset(),  # type: ignore[assignment]
-) -> tuple[int, int]:
+) -> tuple[int, int, frozenset[str]]:
     """Mark the entries of the acknowledged bundles received, and remember the versions the
     central service accepted as its copies (`SyncRecordVersion`). Returns the number of
-    entries newly acknowledged and of exported records the central service did not accept."""
+    entries newly acknowledged and of exported records the central service did not accept,
+    and the notifications to the local authority newly acknowledged (their screens say so)."""
     sequences, through = acks
     conditions: list[ColumnElement[bool]] = []
     if sequences:
@@ -314,7 +321,7 @@ def _apply_acknowledgements(
     if through is not None:
         conditions.append(ChangeLogEntry.exported_seq <= through)
     if not conditions:
-        return 0, 0
+        return 0, 0, frozenset()
     newly = and_(
         ChangeLogEntry.exported_seq.is_not(None),
         ChangeLogEntry.acknowledged.is_(False),
@@ -334,8 +341,11 @@ def _apply_acknowledgements(
         key = (entity, record_id)
         accepted[key] = max(int(version), accepted.get(key, 0))
     raise_synced(session, accepted)
+    notified = frozenset(
+        record_id for entity, record_id in accepted if entity == LaNotification.entity
+    )
     result = session.execute(
         update(ChangeLogEntry).where(newly).values(acknowledged=True),
         execution_options={"synchronize_session": False},
     )
-    return int(result.rowcount), refused  # type: ignore[attr-defined]
+    return int(result.rowcount), refused, notified  # type: ignore[attr-defined]

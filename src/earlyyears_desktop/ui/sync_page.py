@@ -434,6 +434,7 @@ class SyncPage(Page):
                 folder, progress=progress, cancelled=progress.cancelled, again=again
             ),
             on_done=done,
+            changes=lambda r: r.changes,
             on_error=failed,
             progress_label="Writing the export bundle…",
             cancellable=True,
