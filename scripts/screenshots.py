@@ -26,9 +26,12 @@ from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from shots_caseload import caseload_shots
 from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
+from shots_letters import letters_shots
 from shots_library import library_shots
+from shots_meeting import meeting_shots
 from shots_observations import observation_shots
 from shots_plans import plans_shots
+from shots_referrals import referral_shots
 from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_targets import target_shots
@@ -217,6 +220,8 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     family_document_shots(app, window, out)
 
     caseload_shots(app, window, out)
+    referral_shots(app, window, out)
+    meeting_shots(app, window, out)
 
     window.show_page("settings")
     settle(app, 0.4)
@@ -262,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="earlyyears-shots-") as tmp:
         wizard_shots(app, runner, Path(tmp), args.out)
         main_window_shots(app, runner, Path(tmp), args.out)
+        letters_shots(app, runner, Path(tmp), args.out)
         runner.wait_for_idle()
     return 0
 

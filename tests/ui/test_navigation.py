@@ -14,7 +14,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.incident_log import LOG_FILE_NAME
 from earlyyears_desktop.ui import groups_page
 from earlyyears_desktop.ui.groups_page import GroupsPage
-from earlyyears_desktop.ui.main_window import PAGE_SHORTCUTS, PAGES
+from earlyyears_desktop.ui.page_list import PAGE_SHORTCUTS, PAGES
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import FailedPage, Page
 
@@ -91,8 +91,10 @@ def test_a_page_that_fails_to_build_is_shown_and_recorded(
     qtbot, window, unlock, monkeypatch, incident_log_folder: Path
 ) -> None:
     monkeypatch.setattr(groups_page, "GroupsPage", _RenamedMethodGroupsPage)
+    unlock(window)
+    # pages are built the first time they are shown
     with qtbot.waitSignal(window.runner.incident, timeout=10_000) as incident:
-        unlock(window)
+        window.show_page("groups")
     page = window.page("groups")
     assert isinstance(page, FailedPage)
     shown = " ".join(w.text() for w in page.findChildren(QLabel))

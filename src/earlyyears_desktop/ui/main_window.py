@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -29,6 +27,14 @@ from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, VaultInfo
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.page_list import (
+    NAV_ICONS,
+    NAV_STYLE,
+    PAGE_SHORTCUTS,
+    PAGES,
+    PageSpec,
+    spoken_shortcut,
+)
 from earlyyears_desktop.ui.pages import FailedPage, Page
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.theme import apply_theme
@@ -46,74 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 APP_TITLE = "Early Years"
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    key: str
-    title: str
-
-
-#: the sidebar's icons: Qt's own standard icons, so every platform style has them
-NAV_ICONS = {
-    "today": QStyle.StandardPixmap.SP_FileDialogInfoView,
-    "groups": QStyle.StandardPixmap.SP_FileDialogListView,
-    "children": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    "observations": QStyle.StandardPixmap.SP_FileDialogContentsView,
-    "visits": QStyle.StandardPixmap.SP_DirHomeIcon,
-    "plans": QStyle.StandardPixmap.SP_FileDialogStart,
-    "meetings": QStyle.StandardPixmap.SP_DriveNetIcon,
-    "strategies": QStyle.StandardPixmap.SP_DialogHelpButton,
-    "handouts": QStyle.StandardPixmap.SP_FileIcon,
-    "sync": QStyle.StandardPixmap.SP_BrowserReload,
-    "settings": QStyle.StandardPixmap.SP_ComputerIcon,
-}
-#: the sidebar: roomy rows, a clear selected state that also shows without the focus
-NAV_STYLE = """
-QListWidget#sidebar { border: none; background: palette(base); padding: 6px 4px; outline: 0; }
-QListWidget#sidebar::item { padding: 7px 8px; margin: 1px 2px; border-radius: 6px;
-    color: palette(text); }
-QListWidget#sidebar::item:hover { background: palette(alternate-base); }
-QListWidget#sidebar::item:selected { background: palette(highlight);
-    color: palette(highlighted-text); font-weight: 600; }
-QListWidget#sidebar::item:selected:!active { background: palette(highlight);
-    color: palette(highlighted-text); }
-QListWidget#sidebar:focus { border: 2px solid palette(highlight); }
-"""
-
-
-PAGES = [
-    PageSpec("today", "Today"),
-    PageSpec("groups", "Groups & sessions"),
-    PageSpec("children", "Children"),
-    PageSpec("observations", "Observations"),
-    PageSpec("visits", "Home visits"),
-    PageSpec("plans", "Plans & reviews"),
-    PageSpec("meetings", "Meetings"),
-    PageSpec("strategies", "Strategies"),
-    PageSpec("handouts", "Handouts"),
-    PageSpec("sync", "Sync"),
-    PageSpec("settings", "Settings"),
-]
-
-
-def _page_shortcuts() -> dict[str, str]:
-    """Each page's shortcut: Settings has Ctrl+, (the key most applications give their
-    settings); the other pages, in order, Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth."""
-    numbered = [spec.key for spec in PAGES if spec.key != "settings"]
-    assert len(numbered) <= 10, "a page with no key left: give it a shortcut of its own"
-    keys = {key: f"Ctrl+{n % 10}" for n, key in enumerate(numbered, start=1)}
-    keys["settings"] = "Ctrl+,"
-    return keys
-
-
-#: the key that shows each page (page key -> "Ctrl+7"), shown in the Go menu and the sidebar
-PAGE_SHORTCUTS = _page_shortcuts()
-
-
-def spoken_shortcut(shortcut: str) -> str:
-    """'Ctrl+7' as a screen reader says it: 'Control 7'; 'Ctrl+,': 'Control comma'."""
-    return shortcut.replace("Ctrl+", "Control ").replace(",", "comma")
 
 
 def the_app() -> QApplication:
@@ -341,6 +279,7 @@ class MainWindow(QMainWindow):
 
     def _new_page(self, spec: PageSpec) -> Page:
         from earlyyears_desktop.ui.children_page import ChildrenPage
+        from earlyyears_desktop.ui.document_preview import show_family_documents
         from earlyyears_desktop.ui.groups_page import GroupsPage
         from earlyyears_desktop.ui.handouts_page import HandoutsPage
         from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
@@ -358,6 +297,7 @@ class MainWindow(QMainWindow):
         if spec.key == "today":
             today = TodayPage(services, runner, self.open_session)
             today.child_requested.connect(self.open_child)
+            today.meeting_requested.connect(self.open_meeting)
             return today
         if spec.key == "groups":
             groups = GroupsPage(services, runner)
@@ -369,6 +309,7 @@ class MainWindow(QMainWindow):
             children = ChildrenPage(services, runner)
             children.session_requested.connect(self.open_session)
             children.plan_requested.connect(self.open_plan)
+            children.meeting_open_requested.connect(self.open_meeting)
             self._children = children
             return children
         if spec.key == "observations":
@@ -389,8 +330,13 @@ class MainWindow(QMainWindow):
             self._plans = PlansPage(services, runner)
             return self._plans
         if spec.key == "meetings":
-            self._meetings = MeetingsPage(services, runner)
-            return self._meetings
+            meetings = MeetingsPage(services, runner)
+            meetings.meeting_open_requested.connect(self.open_meeting)
+            meetings.questionnaire_requested.connect(
+                lambda referral: show_family_documents(self, services, runner, referral_id=referral)
+            )
+            self._meetings = meetings
+            return meetings
         if spec.key == "strategies":
             return StrategiesPage(services, runner)
         if spec.key == "handouts":
@@ -458,6 +404,25 @@ class MainWindow(QMainWindow):
             page.set_focus_mode(True)
         else:
             page.set_focus_mode(not page.focus_mode)
+
+    def open_meeting(self, meeting_id: str) -> None:
+        """Open a meeting in its editor (or bring forward the one open on it); its letters
+        for the families are made and previewed from there."""
+        from earlyyears_desktop.ui.document_preview import show_family_documents
+        from earlyyears_desktop.ui.meeting_editor import open_meeting_editor
+
+        services, runner = self.services, self.runner
+        if self.is_locked or services is None:
+            return
+        open_meeting_editor(
+            self,
+            services,
+            runner,
+            meeting_id,
+            on_letters=lambda meeting: show_family_documents(
+                self, services, runner, meeting_id=meeting
+            ),
+        )
 
     def open_plan(self, plan_id: str) -> None:
         """Show a support plan whole on the Plans & reviews page."""

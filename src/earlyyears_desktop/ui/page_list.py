@@ -1,0 +1,76 @@
+"""The main window's pages: their order and titles, the sidebar's icons and look, and the key
+that shows each page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QStyle
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+
+
+#: the sidebar's icons: Qt's own standard icons, so every platform style has them
+NAV_ICONS = {
+    "today": QStyle.StandardPixmap.SP_FileDialogInfoView,
+    "groups": QStyle.StandardPixmap.SP_FileDialogListView,
+    "children": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "observations": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "visits": QStyle.StandardPixmap.SP_DirHomeIcon,
+    "plans": QStyle.StandardPixmap.SP_FileDialogStart,
+    "meetings": QStyle.StandardPixmap.SP_DriveNetIcon,
+    "strategies": QStyle.StandardPixmap.SP_DialogHelpButton,
+    "handouts": QStyle.StandardPixmap.SP_FileIcon,
+    "sync": QStyle.StandardPixmap.SP_BrowserReload,
+    "settings": QStyle.StandardPixmap.SP_ComputerIcon,
+}
+#: the sidebar: roomy rows, a clear selected state that also shows without the focus
+NAV_STYLE = """
+QListWidget#sidebar { border: none; background: palette(base); padding: 6px 4px; outline: 0; }
+QListWidget#sidebar::item { padding: 7px 8px; margin: 1px 2px; border-radius: 6px;
+    color: palette(text); }
+QListWidget#sidebar::item:hover { background: palette(alternate-base); }
+QListWidget#sidebar::item:selected { background: palette(highlight);
+    color: palette(highlighted-text); font-weight: 600; }
+QListWidget#sidebar::item:selected:!active { background: palette(highlight);
+    color: palette(highlighted-text); }
+QListWidget#sidebar:focus { border: 2px solid palette(highlight); }
+"""
+
+
+PAGES = [
+    PageSpec("today", "Today"),
+    PageSpec("groups", "Groups & sessions"),
+    PageSpec("children", "Children"),
+    PageSpec("observations", "Observations"),
+    PageSpec("visits", "Home visits"),
+    PageSpec("plans", "Plans & reviews"),
+    PageSpec("meetings", "Meetings"),
+    PageSpec("strategies", "Strategies"),
+    PageSpec("handouts", "Handouts"),
+    PageSpec("sync", "Sync"),
+    PageSpec("settings", "Settings"),
+]
+
+
+def _page_shortcuts() -> dict[str, str]:
+    """Each page's shortcut: Settings has Ctrl+, (the key most applications give their
+    settings); the other pages, in order, Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth."""
+    numbered = [spec.key for spec in PAGES if spec.key != "settings"]
+    assert len(numbered) <= 10, "a page with no key left: give it a shortcut of its own"
+    keys = {key: f"Ctrl+{n % 10}" for n, key in enumerate(numbered, start=1)}
+    keys["settings"] = "Ctrl+,"
+    return keys
+
+
+#: the key that shows each page (page key -> "Ctrl+7"), shown in the Go menu and the sidebar
+PAGE_SHORTCUTS = _page_shortcuts()
+
+
+def spoken_shortcut(shortcut: str) -> str:
+    """'Ctrl+7' as a screen reader says it: 'Control 7'; 'Ctrl+,': 'Control comma'."""
+    return shortcut.replace("Ctrl+", "Control ").replace(",", "comma")
