@@ -14,8 +14,8 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.incident_log import LOG_FILE_NAME
 from earlyyears_desktop.ui import groups_page
 from earlyyears_desktop.ui.groups_page import GroupsPage
-from earlyyears_desktop.ui.page_list import PAGE_SHORTCUTS, PAGES
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.page_list import PAGE_SHORTCUTS, PAGES
 from earlyyears_desktop.ui.pages import FailedPage, Page
 
 #: the pages that exist: each must be built as itself, never as a placeholder
