@@ -56,6 +56,7 @@ def check_demo_meetings(services: Services) -> None:
         assert d.referral_id and d.summary and d.outcome and d.next_steps and d.contact
         assert d.decisions and d.letter_problem is None
         assert d.letter_sent_on is not None and held.held_on < d.letter_sent_on <= today
+        assert d.letter_sent_on.weekday() < 5
         assert all(q.answer and q.answered_in == d.id for q in d.questions)
         for action in d.actions:
             assert action.owner_name and action.due_on >= held.held_on
@@ -86,6 +87,7 @@ def check_demo_meetings(services: Services) -> None:
         referral = services.referrals.get(row.id)
         assert referral.parents_agreed_by and referral.parents_agreed_how
         assert referral.parents_agreed_on <= referral.referred_on <= today
+        assert referral.referred_on.weekday() < 5 or referral.referred_on == today
 
     # The team around the child meeting: the lead professional chairing, the family there,
     # actions open, one of them on the signed-in practitioner's Today page.

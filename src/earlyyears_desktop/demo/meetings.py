@@ -58,6 +58,11 @@ def second_tuesday(year: int, month: int) -> dt.date:
     return first + dt.timedelta(days=(1 - first.weekday()) % 7 + 7)
 
 
+def weekday_before(day: dt.date) -> dt.date:
+    """`day`, or the Friday before it when it falls at a weekend."""
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
 def liaison_days(today: dt.date) -> tuple[dt.date, dt.date]:
     """The liaison group's last meeting (the second Tuesday of last month) and its next (the
     second Tuesday of next month)."""
@@ -103,8 +108,9 @@ class _Writer:
         self.my_id = services.actor.practitioner_id
 
     def by_today(self, day: dt.date) -> dt.date:
-        """`day`, or today if it is later (never needed on any day of the year: a guard)."""
-        return min(day, self.today)
+        """The weekday on or before `day` (people refer, post and phone on working days), or
+        today if that is later (never needed on any day of the year: a guard)."""
+        return min(weekday_before(day), self.today)
 
     def name(self, family: int) -> str:
         return self.children[family][1]
@@ -118,7 +124,7 @@ class _Writer:
         child_id, name = self.children[given.family][0], self.name(given.family)
         carer, relation = FAMILIES[given.family][3], FAMILIES[given.family][4]
         referred_on = self.by_today(counted_from + dt.timedelta(days=given.referred))
-        talked_on = referred_on - dt.timedelta(days=4)
+        talked_on = self.by_today(referred_on - dt.timedelta(days=4))
         referrer, role, agency = given.referrer
         referral_id = referrals.refer(
             ReferralInput(
@@ -232,7 +238,7 @@ class _Writer:
             discussion_id,
             ActionInput(
                 action.what.format(n=name),
-                due_on=max(on, due_from + dt.timedelta(days=action.due)),
+                due_on=max(on, weekday_before(due_from + dt.timedelta(days=action.due))),
                 owner_id=self.my_id if action.owner == ME else None,
                 owner_name=action.owner,
             ),
@@ -244,9 +250,7 @@ class _Writer:
         """A team around the child meeting a fortnight ago (on a weekday), chaired by the lead
         professional, the family there; actions open, two of them the practitioner's."""
         meetings = self.services.meetings
-        on = self.today - dt.timedelta(days=14)
-        while on.weekday() >= 5:
-            on -= dt.timedelta(days=1)
+        on = self.by_today(self.today - dt.timedelta(days=14))
         meeting = meetings.plan(
             MeetingInput(
                 MeetingKind.TEAM_AROUND_THE_CHILD.value,
@@ -274,4 +278,4 @@ class _Writer:
         return meeting
 
 
-__all__ = ["liaison_days", "second_tuesday", "write_meetings"]
+__all__ = ["liaison_days", "second_tuesday", "weekday_before", "write_meetings"]
