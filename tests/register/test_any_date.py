@@ -1,5 +1,5 @@
 """The register on any day of the year: a term day, a weekend, half term, the Christmas
-holidays and a leap day.
+holidays and a leap day; and the demo's meetings around each of those days.
 
 The demo is built for each day with the services' clock fixed on it (never the wall clock),
 then the register flows run through the services, and the Today page and the Groups page show
@@ -27,6 +27,7 @@ from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.storage.vault import open_vault
 
 from ..conftest import DemoTemplate
+from ..demo_checks import check_demo_meetings
 from ..fast_vaults import DEMO_DAY, make_demo_vaults_side_by_side
 
 #: (day, does a group meet that day?)
@@ -133,6 +134,12 @@ def test_register_flows_run_on_any_day(on_day: DayVault) -> None:
     summary = reports.group_term(session.group_id, start, end)
     assert summary.children
     reports.follow_up(start, end)
+
+
+def test_the_demos_meetings_hold_together_on_any_day(on_day: DayVault) -> None:
+    """Last month's liaison group, next month's agenda, the team around the child meeting:
+    whatever the day, their dates are in order and the record is whole."""
+    check_demo_meetings(on_day.services)
 
 
 def test_today_and_groups_pages_show_the_day_or_the_next_session(

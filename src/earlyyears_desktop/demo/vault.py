@@ -17,6 +17,7 @@ from earlyyears_desktop.demo.content import (
     DemoPlan,
     fictional_nhs_number,
 )
+from earlyyears_desktop.demo.meetings import write_meetings
 from earlyyears_desktop.demo.portage import write_caseload
 from earlyyears_desktop.demo.terms import next_term, term_bounds
 from earlyyears_desktop.domain.enums import (
@@ -366,11 +367,14 @@ def populate(services: Services, seed: int = 20261126) -> str:
             agreed_with=f"{relation} ({carer.split()[0]})",
             agreed_on=agreed_on,
         )
+    # Referrals, last month's and next month's pre-school liaison group, a team around the
+    # child meeting.
+    meetings = write_meetings(services, children)
     info = services.info()
     return (
         f"{info.counts['child']} children, {info.counts['session']} sessions, "
         f"{marks} attendance marks, {info.counts['observation']} observations, "
-        f"{visits} home visits"
+        f"{visits} home visits, {meetings} meetings"
     )
 
 

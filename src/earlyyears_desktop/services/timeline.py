@@ -1,5 +1,6 @@
-"""A child's timeline: attendance, observations, strategies, home visits, plan events and
-teaching targets in one list, newest first, read a page at a time.
+"""A child's timeline: attendance, observations, strategies, home visits, plan events, teaching
+targets, referrals to the pre-school liaison group, the meetings that discussed the child (once
+held) and the local authority notified, in one list, newest first, read a page at a time.
 
 Each event is read by its own small query (`SOURCES`), ordered by (date, time, id) descending
 with a LIMIT, from where the last page ended (keyset pagination: never OFFSET, so the
@@ -10,8 +11,8 @@ record's id, so every entry is on exactly one page however many share a day.
 
 The queries are SQL text, each naming `deleted_at IS NULL` for itself: on a child with 2,000
 observations, building and caching the same seven statements through the ORM took two thirds
-of the read (benchmarks/bench_timeline.py). A later record type (meetings, referrals) is one
-entry in `SOURCES` and a function saying what each of its rows is.
+of the read (benchmarks/bench_timeline.py). A later record type is one entry in `SOURCES` and a
+function saying what each of its rows is.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from earlyyears_desktop.domain.enums import (
     AreaOfNeed,
     AttendanceStatus,
     LabelledEnum,
+    MeetingKind,
     ObservationContext,
 )
 from earlyyears_desktop.services.unit_of_work import UnitOfWork
@@ -51,6 +53,8 @@ class TimelineKind(enum.StrEnum):
     HOME_VISIT = "home_visit"
     PLAN = "plan"
     TARGET = "target"
+    REFERRAL = "referral"
+    MEETING = "meeting"
 
     @property
     def label(self) -> str:
@@ -70,6 +74,8 @@ _KIND_WORDS = {
     TimelineKind.HOME_VISIT: ("Home visits", "Home visit"),
     TimelineKind.PLAN: ("Plans", "Plan"),
     TimelineKind.TARGET: ("Teaching targets", "Teaching target"),
+    TimelineKind.REFERRAL: ("Referrals", "Referral"),
+    TimelineKind.MEETING: ("Meetings", "Meeting"),
 }
 
 
@@ -290,6 +296,38 @@ def _target_stopped(row: Sequence[Any]) -> tuple[str, str]:
     return f"Target stopped: {target}", _first_line(reason)
 
 
+def _referred(row: Sequence[Any]) -> tuple[str, str]:
+    referrer, role, reason, withdrawn_on = row
+    return (
+        f"Referred to the pre-school liaison group by {referrer}",
+        _joined(
+            role, _first_line(reason), f"withdrawn {_day(withdrawn_on)}" if withdrawn_on else ""
+        ),
+    )
+
+
+def _discussed(row: Sequence[Any]) -> tuple[str, str]:
+    kind, name, outcome, summary = row
+    if kind == MeetingKind.TEAM_AROUND_THE_CHILD.value:
+        # the meeting's name often says what it is ("Team around the child, Bicester")
+        title = (
+            name
+            if "team around the child" in name.lower()
+            else _joined("Team around the child meeting", name)
+        )
+    else:
+        title = "Discussed at " + (name if name.lower().startswith("the ") else f"the {name}")
+    return title, _first_line(outcome) or _first_line(summary)
+
+
+def _notified(row: Sequence[Any]) -> tuple[str, str]:
+    by, role, reason, told_on = row
+    return (
+        f"The local authority was notified by {by}",
+        _joined(role, _first_line(reason), f"parents told {_day(told_on)}" if told_on else ""),
+    )
+
+
 _N = _SNIPPET_CHARS
 _TARGET_END_SQL = (
     "SELECT id, {day}, NULL, target, substr(end_reason, 1, {n}) FROM teaching_targets "
@@ -431,6 +469,44 @@ SOURCES: tuple[Source, ...] = (
         "id",
         _target_stopped,
     ),
+    Source(
+        "referral",
+        TimelineKind.REFERRAL,
+        "referral",
+        "SELECT id, referred_on, NULL, referrer_name, referrer_role, "
+        f"substr(reason, 1, {_N}), withdrawn_on FROM referrals "
+        "WHERE child_id = :child AND deleted_at IS NULL",
+        "referred_on",
+        None,
+        "id",
+        _referred,
+    ),
+    Source(
+        # only once the meeting was held: a planned one's agenda is not yet an event
+        "meeting_discussion",
+        TimelineKind.MEETING,
+        "meeting_discussion",
+        f"SELECT d.id, m.held_on, m.starts_at, m.kind, m.name, substr(d.outcome, 1, {_N}), "
+        f"substr(d.summary, 1, {_N}) FROM meeting_discussions d "
+        "JOIN meetings m ON m.id = d.meeting_id WHERE d.child_id = :child "
+        "AND m.status = 'held' AND d.deleted_at IS NULL AND m.deleted_at IS NULL",
+        "m.held_on",
+        "m.starts_at",
+        "d.id",
+        _discussed,
+    ),
+    Source(
+        "la_notification",
+        TimelineKind.MEETING,
+        "la_notification",
+        "SELECT id, notified_on, NULL, notified_by, notified_by_role, "
+        f"substr(reason, 1, {_N}), parents_told_on FROM la_notifications "
+        "WHERE child_id = :child AND deleted_at IS NULL",
+        "notified_on",
+        None,
+        "id",
+        _notified,
+    ),
 )
 
 #: the entities whose changes can change a timeline (a screen reloads when one is touched)
@@ -446,6 +522,10 @@ TIMELINE_ENTITIES: tuple[str, ...] = (
     "plan_review",
     "teaching_target",
     "target_step",
+    "referral",
+    "meeting",
+    "meeting_discussion",
+    "la_notification",
 )
 
 
@@ -466,6 +546,12 @@ def _first_line(text: str | None) -> str:
         if line:
             return line if len(line) <= _LINE_CHARS else line[: _LINE_CHARS - 1].rstrip() + "…"
     return ""
+
+
+def _day(value: str | dt.date) -> str:
+    """ "12 March 2027" from a date or a date as SQLite holds it."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
 
 
 def _joined(*parts: str) -> str:
