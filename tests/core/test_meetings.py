@@ -235,6 +235,8 @@ def test_a_liaison_meeting_from_agenda_to_letters(services: Services, on: Movabl
         stored = session.get(LaNotification, notification.id)
         assert stored is not None and stored.nhs_number == "9434765919"
         assert stored.decision_id == decision
+    assert services.meetings.meeting_of("la_notification", notification.id) == meeting
+    assert services.meetings.meeting_of("meeting_discussion", discussion) == meeting
     services.meetings.mark_held(meeting)
     assert referral not in {r.id for r in services.referrals.rows(waiting_only=True)}
 

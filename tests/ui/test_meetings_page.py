@@ -448,6 +448,16 @@ def test_the_childs_record_lists_referrals_and_meetings(qtbot, runner, vault: Va
     intro = " ".join(w.text() for w in edit.findChildren(QLabel))
     assert "referred 1 Feb 2028 · questionnaire: not sent · discussed 10 Feb" in intro
     edit.reject()
+    # the same from the child's timeline: a referral opens its dialog, a discussion its meeting
+    record.timeline.open_requested.emit("referral", vault.ids["mei referral"])
+    again = _dialog(qtbot, box, ReferralDialog)
+    assert isinstance(again, ReferralDialog) and again is not edit
+    assert again.view is not None and again.view.id == vault.ids["mei referral"]
+    again.reject()
+    [discussion] = services.meetings.meeting(vault.ids["held"]).discussions
+    with qtbot.waitSignal(record.meeting_open_requested, timeout=5000) as opened:
+        record.timeline.open_requested.emit("meeting_discussion", discussion.id)
+    assert opened.args == [vault.ids["held"]]
     # Refer to the liaison group…: the child is chosen already
     child = _child(services, "Ayşe", "Demir")
     with qtbot.waitSignal(box.loaded, timeout=5000):

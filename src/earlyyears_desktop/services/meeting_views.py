@@ -266,6 +266,22 @@ class MeetingReads:
             )
         return [(row, found[row.id]) for row in self.meetings() if row.id in found]
 
+    def meeting_of(self, entity: str, record_id: str) -> str | None:
+        """The meeting a record of a meeting belongs to: a discussion, or the decision behind
+        a notification to the local authority (None: a notification made outside one)."""
+        with self.uow.read() as session:
+            discussion_id: str | None = record_id
+            if entity == LaNotification.entity:
+                notification = get_live(session, LaNotification, record_id)
+                if notification.decision_id is None:
+                    return None
+                decision = get_live(session, MeetingDecision, notification.decision_id)
+                discussion_id = decision.discussion_id
+            elif entity != MeetingDiscussion.entity:
+                raise ValueError(f"{entity!r} is not a record of a meeting")
+            assert discussion_id is not None
+            return get_live(session, MeetingDiscussion, discussion_id).meeting_id
+
     def open_actions(self, owner_id: str | None = None) -> list[ActionRow]:
         """The actions not yet done (of one practitioner), soonest due first."""
         today = self.clock.today()

@@ -440,6 +440,8 @@ class ChildRecordView(QScrollArea):
                 on_done=self.plan_requested.emit,
                 on_error=self._action_failed,
             )
+        elif entity in ("referral", "meeting_discussion", "la_notification"):
+            self.referrals_box.open_entry(entity, record_id)
 
     def _child_id(self) -> str | None:
         return self.view.record.id if self.view is not None else None

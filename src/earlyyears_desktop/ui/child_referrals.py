@@ -19,7 +19,7 @@ from shiboken6 import isValid
 
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.meeting_views import MeetingRow
-from earlyyears_desktop.services.referrals import ReferralRow
+from earlyyears_desktop.services.referrals import ReferralRow, ReferralView
 from earlyyears_desktop.ui.child_box import ChildBox
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.meetings_model import (
@@ -173,11 +173,38 @@ class ReferralsBox(ChildBox):
         )
 
     def open_referral(self, row: ReferralRow) -> None:
-        referrals = self.services.referrals
+        self.open_referral_id(row.id)
+
+    def open_entry(self, entity: str, record_id: str) -> None:
+        """Open an entry of the child's timeline: a referral in its dialog; a meeting's
+        discussion, or a notification made at one, in the meeting's editor."""
+        if entity == "referral":
+            self.open_referral_id(record_id)
+            return
+        meetings = self.services.meetings
         self.runner.run(
-            lambda: referrals.get(row.id),
-            on_done=lambda view: self._open(
-                ReferralDialog(self.services, self.runner, self, view=view, row=row)
+            lambda: meetings.meeting_of(entity, record_id),
+            on_done=self._open_meeting,
+            on_error=self._failed,
+        )
+
+    def _open_meeting(self, meeting_id: str | None) -> None:
+        if meeting_id is not None:
+            self.meeting_open_requested.emit(meeting_id)
+
+    def open_referral_id(self, referral_id: str) -> None:
+        """Open a referral in its dialog (from the list, or the child's timeline)."""
+        referrals = self.services.referrals
+
+        def work() -> tuple[ReferralView, ReferralRow]:
+            view = referrals.get(referral_id)
+            rows = referrals.rows(child_id=view.child_id)
+            return view, next(r for r in rows if r.id == referral_id)
+
+        self.runner.run(
+            work,
+            on_done=lambda found: self._open(
+                ReferralDialog(self.services, self.runner, self, view=found[0], row=found[1])
             ),
             on_error=self._failed,
         )
