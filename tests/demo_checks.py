@@ -96,7 +96,9 @@ def check_demo_meetings(services: Services) -> None:
     [discussed] = tac.discussions
     child = services.children.get_child(discussed.child_id)
     assert child.lead_professional and tac.chair_name == child.lead_professional.name
-    assert child.carers[0].name in {p.name for p in tac.present}
+    # the family is recorded with the child (under its consent), not among the people
+    assert child.carers[0].name in discussed.family_present
+    assert child.carers[0].name not in {p.name for p in tac.people}
     assert any(a.done_on is None for a in discussed.actions)
     mine = meetings.open_actions(services.actor.practitioner_id)
     assert any(a.meeting_id == tac.id and not a.overdue for a in mine)

@@ -172,7 +172,7 @@ def test_a_referral_a_meeting_held_and_the_notification_are_on_the_timeline(buil
     )
 
     tac = by_id[ids["tac"]]
-    assert tac.title == "Team around the child meeting · Review with the family"
+    assert tac.title == "Team around the child meeting"
     assert tac.detail == "Good progress."  # no outcome yet: the summary's first line
 
 

@@ -30,7 +30,13 @@ from earlyyears_desktop.services.meetings import (
     MeetingInput,
     NotifierInput,
 )
-from earlyyears_desktop.services.referrals import AGREEMENT_NEEDED, AnswersInput, ReferralInput
+from earlyyears_desktop.services.referrals import (
+    AGREEMENT_NEEDED,
+    ANSWERED_QUESTION,
+    AnswersInput,
+    QuestionInput,
+    ReferralInput,
+)
 
 from ..fast_vaults import FAST_KDF, PASSPHRASE
 
@@ -162,12 +168,18 @@ def test_answers_are_typed_in_with_who_took_them_and_questions_kept_in_order(
         "Will he get help with talking?",
         "Can he start nursery?",
     ]
-    first = view.answers.questions[0].id
-    services.referrals.record_answers(
-        referral, replace(answers, questions=("Will he get help with talking?",))
+    first, second = view.answers.questions
+    moved = (
+        QuestionInput("Can he start nursery in September?", second.id),
+        QuestionInput(first.question, first.id),
     )
+    services.referrals.record_answers(referral, replace(answers, questions=moved))
     again = services.referrals.get(referral).answers
-    assert again is not None and [q.id for q in again.questions] == [first]
+    assert again is not None and [q.id for q in again.questions] == [second.id, first.id]
+    assert again.questions[0].question == "Can he start nursery in September?"
+    services.referrals.record_answers(referral, replace(answers, questions=moved[1:]))
+    again = services.referrals.get(referral).answers
+    assert again is not None and [q.id for q in again.questions] == [first.id]
     [row] = services.referrals.rows(child_id=child)
     assert row.answered_how is QuestionnaireReturn.PHONE and row.waiting
 
@@ -205,6 +217,7 @@ def test_a_liaison_meeting_from_agenda_to_letters(services: Services, on: Movabl
         ),
     )
     view = services.meetings.discussion(discussion)
+    q1 = view.questions[0]
     for question, answer in zip(
         view.questions, ("Not yet known.", "Support is planned."), strict=True
     ):
@@ -237,6 +250,12 @@ def test_a_liaison_meeting_from_agenda_to_letters(services: Services, on: Movabl
         assert stored.decision_id == decision
     assert services.meetings.meeting_of("la_notification", notification.id) == meeting
     assert services.meetings.meeting_of("meeting_discussion", discussion) == meeting
+    # an answered question keeps its words: the letter quotes it with its answer
+    kept = AnswersInput(D(2028, 2, 10), "paper", questions=(QuestionInput("Autism?", q1.id),))
+    assert (
+        _refused(lambda: services.referrals.record_answers(referral, kept), "questions")
+        == ANSWERED_QUESTION
+    )
     services.meetings.mark_held(meeting)
     assert referral not in {r.id for r in services.referrals.rows(waiting_only=True)}
 
@@ -281,3 +300,54 @@ def test_a_letter_waits_for_an_outcome_and_a_team_around_the_child_has_one_child
         lambda: services.meetings.plan(MeetingInput("liaison_group", "No place", LEAP_DAY)),
         "venue",
     )
+
+
+def test_nothing_is_decided_at_a_meeting_to_come_or_cancelled(services: Services) -> None:
+    """A notification to the local authority only from a meeting that took place; a meeting
+    with decisions is not cancelled; a cancelled meeting's actions leave Today; a child taken
+    off the agenda comes back as the same record; a deleted child leaves the agenda."""
+    owner = services.vault.practitioner_id
+    assert owner is not None
+    child, other = _child(services, "Björn", "Lindqvist"), _child(services, "Ana", "Ioniță")
+    meeting = _liaison(services, D(2028, 3, 14))  # still to come
+    discussion = services.meetings.add_child(meeting, child).id
+    notify = NotifierInput("Dr Farah Siddiqui", "Community paediatrician", "Likely SEND")
+    _refused(
+        lambda: services.meetings.decide(
+            discussion, DecisionKind.NOTIFY_LOCAL_AUTHORITY.value, notifier=notify
+        ),
+        "kind",
+    )
+    assert all(n.child_id != child for n in services.meetings.notifications())
+    decision = services.meetings.decide(discussion, DecisionKind.REQUEST_ASSESSMENT.value).id
+    action = services.meetings.add_action(
+        discussion, ActionInput("Book the assessment", D(2028, 3, 20), owner)
+    ).id
+    _refused(lambda: services.meetings.cancel(meeting), "form")
+    services.meetings.withdraw_decision(decision)
+    services.meetings.cancel(meeting)
+    assert action not in {a.id for a in services.meetings.open_actions(owner)}
+    _refused(lambda: services.meetings.decide(discussion, "no_further_action"), "form")
+    _refused(
+        lambda: services.meetings.add_action(
+            discussion, ActionInput("Ring the family", D(2028, 3, 20), owner)
+        ),
+        "form",
+    )
+
+    again = _liaison(services)
+    first = services.meetings.add_child(again, other).id
+    services.meetings.remove_child(first)
+    assert services.meetings.meeting(again).discussions == ()
+    assert services.meetings.add_child(again, other).id == first
+    services.children.delete_child(other)
+    assert services.meetings.meeting(again).discussions == ()
+    assert [m.children for m in services.meetings.meetings() if m.id == again] == [0]
+
+    team = services.meetings.plan(
+        MeetingInput(
+            MeetingKind.TEAM_AROUND_THE_CHILD.value, "Team around Björn", LEAP_DAY, online=True
+        )
+    ).id
+    # its name would name the child, and a meeting goes without the child's consent
+    assert services.meetings.meeting(team).name == "Team around the child meeting"

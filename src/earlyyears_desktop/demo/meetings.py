@@ -206,7 +206,12 @@ class _Writer:
         return meeting
 
     def record(
-        self, discussion_id: str, content: DemoDiscussion, on: dt.date, due_from: dt.date
+        self,
+        discussion_id: str,
+        content: DemoDiscussion,
+        on: dt.date,
+        due_from: dt.date,
+        family_present: str = "",
     ) -> None:
         """What the meeting recorded for one child: summary, outcome, decisions (notifying the
         local authority names the chair), actions (some done)."""
@@ -219,6 +224,7 @@ class _Writer:
                 content.outcome.format(n=name),
                 content.next_steps.format(n=name),
                 content.contact,
+                family_present,
             ),
         )
         for kind, detail in content.decisions:
@@ -265,15 +271,15 @@ class _Writer:
         ).id
         _, my_role, my_agency = next(m for m in MEMBERS if m[0] == ME)
         carer, relation = FAMILIES[TAC_FAMILY][3], FAMILIES[TAC_FAMILY][4]
+        # the professionals; the family there is recorded with the child, under its consent
         people = [
             AttendeeInput(CHAIR[0], CHAIR[1], CHAIR[2]),
-            AttendeeInput(carer, relation),
             AttendeeInput(self.me, my_role, my_agency, practitioner_id=self.my_id),
         ] + [AttendeeInput(*person) for person in TAC_PEOPLE]
         meetings.set_people(meeting, people)
         child_id = self.children[TAC_FAMILY][0]
         discussion_id = meetings.add_child(meeting, child_id).id
-        self.record(discussion_id, TAC, on, self.today)
+        self.record(discussion_id, TAC, on, self.today, f"{carer} ({relation.lower()})")
         meetings.mark_held(meeting)
         return meeting
 

@@ -658,6 +658,9 @@ class MeetingDiscussion(Synced):
     next_steps: Mapped[str] = mapped_column(Text, default="")
     #: who the family may contact ("Mei Lin Chen, Portage practitioner, 01632 960 123")
     contact: Mapped[str] = mapped_column(String(300), default="")
+    #: the family there (a team around the child meeting): kept with the child, under the
+    #: child's consent, never among the meeting's people (who are sent without one)
+    family_present: Mapped[str] = mapped_column(String(300), default="")
     letter_sent_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     letter_sent_how: Mapped[str] = mapped_column(String(100), default="")
 

@@ -88,6 +88,8 @@ class DiscussionView:
     outcome: str
     next_steps: str
     contact: str
+    #: the family there (a team around the child meeting)
+    family_present: str
     decisions: tuple[DecisionView, ...]
     actions: tuple[ActionView, ...]
     #: the family's questions from their questionnaire, with the answers given
@@ -225,8 +227,10 @@ class MeetingReads:
                 .where(MeetingAttendee.meeting_id == meeting.id)
                 .order_by(MeetingAttendee.position, MeetingAttendee.created_at)
             ).all()
+            # a child whose record was deleted is no longer on the agenda (the join hides it)
             discussions = session.scalars(
                 select(MeetingDiscussion)
+                .join(Child, Child.id == MeetingDiscussion.child_id)
                 .where(MeetingDiscussion.meeting_id == meeting.id)
                 .order_by(MeetingDiscussion.position, MeetingDiscussion.created_at)
             ).all()
@@ -283,7 +287,8 @@ class MeetingReads:
             return get_live(session, MeetingDiscussion, discussion_id).meeting_id
 
     def open_actions(self, owner_id: str | None = None) -> list[ActionRow]:
-        """The actions not yet done (of one practitioner), soonest due first."""
+        """The actions not yet done (of one practitioner), soonest due first; those of a
+        cancelled meeting are not listed."""
         today = self.clock.today()
         with self.uow.read() as session:
             query = (
@@ -291,7 +296,10 @@ class MeetingReads:
                 .join(MeetingDiscussion, MeetingDiscussion.id == MeetingAction.discussion_id)
                 .join(Child, Child.id == MeetingDiscussion.child_id)
                 .join(Meeting, Meeting.id == MeetingDiscussion.meeting_id)
-                .where(MeetingAction.done_on.is_(None))
+                .where(
+                    MeetingAction.done_on.is_(None),
+                    Meeting.status != MeetingStatus.CANCELLED.value,
+                )
                 .order_by(MeetingAction.due_on, MeetingAction.created_at)
             )
             if owner_id is not None:
@@ -348,6 +356,7 @@ def _agenda_counts(session: Session) -> dict[str, tuple[int, int, int]]:
             func.count(QuestionnaireReply.id),
             func.count(MeetingDiscussion.letter_sent_on),
         )
+        .join(Child, Child.id == MeetingDiscussion.child_id)
         .outerjoin(
             QuestionnaireReply, QuestionnaireReply.referral_id == MeetingDiscussion.referral_id
         )
@@ -403,6 +412,7 @@ def _discussion(session: Session, discussion: MeetingDiscussion) -> DiscussionVi
         outcome=discussion.outcome,
         next_steps=discussion.next_steps,
         contact=discussion.contact,
+        family_present=discussion.family_present,
         decisions=tuple(
             DecisionView(d.id, DecisionKind(d.kind), d.detail, notifications.get(d.id))
             for d in decisions

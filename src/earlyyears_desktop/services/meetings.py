@@ -44,6 +44,7 @@ from earlyyears_desktop.domain.rules import limited_text, optional_text, require
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.meeting_views import MeetingReads
 from earlyyears_desktop.services.unit_of_work import (
+    INCLUDE_DELETED,
     Saved,
     UnitOfWork,
     assign_changed,
@@ -84,6 +85,8 @@ class DiscussionInput:
     next_steps: str = ""
     #: who the family may contact
     contact: str = ""
+    #: the family there (a team around the child meeting: "Mother, Leila Haddad")
+    family_present: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,16 @@ def _meeting_values(given: MeetingInput) -> dict[str, object]:
     venue = limited_text("venue", given.venue, 200, "place")
     if not venue and not given.online:
         raise ValidationError("venue", 'Please enter where the meeting is, or choose "Online".')
+    kind = check_kind(given.kind)
+    # A team around the child meeting is about one child: a name of its own would name the
+    # child, and the meeting is sent to the central service without the child's consent.
+    if kind is MeetingKind.TEAM_AROUND_THE_CHILD:
+        name = kind.label
+    else:
+        name = required_name("name", given.name, "meeting's name")
     return {
-        "kind": check_kind(given.kind).value,
-        "name": required_name("name", given.name, "meeting's name"),
+        "kind": kind.value,
+        "name": name,
         "held_on": given.held_on,
         "starts_at": given.starts_at,
         "venue": venue,
@@ -181,6 +191,18 @@ class MeetingService(MeetingReads):
             meeting = get_live(tx.session, Meeting, meeting_id)
             if meeting.status == MeetingStatus.HELD.value:
                 raise ValidationError("form", "This meeting was held: it cannot be cancelled.")
+            decided = tx.session.scalar(
+                select(func.count())
+                .select_from(MeetingDecision)
+                .join(MeetingDiscussion, MeetingDiscussion.id == MeetingDecision.discussion_id)
+                .where(MeetingDiscussion.meeting_id == meeting.id)
+            )
+            if decided:
+                raise ValidationError(
+                    "form",
+                    "Decisions are recorded for this meeting: take them back first, or mark "
+                    "the meeting as held.",
+                )
             assign_changed(meeting, {"status": MeetingStatus.CANCELLED.value})
         return Saved(tx.changes, None)
 
@@ -268,6 +290,9 @@ class MeetingService(MeetingReads):
                     "outcome": optional_text(given.outcome),
                     "next_steps": optional_text(given.next_steps),
                     "contact": limited_text("contact", given.contact, 300, "contact"),
+                    "family_present": limited_text(
+                        "family_present", given.family_present, 300, "family there"
+                    ),
                 },
             )
         return Saved(tx.changes, None)
@@ -292,6 +317,7 @@ class MeetingService(MeetingReads):
             raise ValidationError("detail", f"Please say {what}.")
         with self.uow.write() as tx:
             discussion = get_live(tx.session, MeetingDiscussion, discussion_id)
+            meeting = _open_meeting(tx.session, discussion)
             decision = MeetingDecision(
                 discussion_id=discussion.id, kind=decision_kind.value, detail=text
             )
@@ -301,7 +327,12 @@ class MeetingService(MeetingReads):
                     raise ValidationError(
                         "notified_by", "Please name the health professional who notifies."
                     )
-                meeting = get_live(tx.session, Meeting, discussion.meeting_id)
+                if meeting.held_on > self.today():
+                    raise ValidationError(
+                        "kind",
+                        "The local authority is notified once the meeting has taken place: "
+                        "record this decision on the meeting's day or after.",
+                    )
                 tx.session.flush()
                 _notify(tx.session, discussion.child_id, decision, meeting.held_on, notifier)
         return Saved(tx.changes, decision.id)
@@ -344,7 +375,7 @@ class MeetingService(MeetingReads):
             raise ValidationError("due_on", "Please enter the date it is to be done by.")
         with self.uow.write() as tx:
             discussion = get_live(tx.session, MeetingDiscussion, discussion_id)
-            meeting = get_live(tx.session, Meeting, discussion.meeting_id)
+            meeting = _open_meeting(tx.session, discussion)
             if given.due_on < meeting.held_on:
                 raise ValidationError("due_on", "That date is before the meeting.")
             if given.owner_id is not None:
@@ -416,6 +447,14 @@ class MeetingService(MeetingReads):
         return Saved(tx.changes, None)
 
 
+def _open_meeting(session: Session, discussion: MeetingDiscussion) -> Meeting:
+    """The discussion's meeting, unless it was cancelled (nothing is decided at one)."""
+    meeting = get_live(session, Meeting, discussion.meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED.value:
+        raise ValidationError("form", "This meeting was cancelled: nothing is decided at it.")
+    return meeting
+
+
 def _discussions(session: Session, meeting_id: str) -> int:
     return (
         session.scalar(
@@ -446,11 +485,11 @@ def _add_child(
         if referral.withdrawn_on is not None:
             raise ValidationError("referral", "That referral was withdrawn.")
     already = session.scalars(
-        select(MeetingDiscussion).where(
-            MeetingDiscussion.meeting_id == meeting.id, MeetingDiscussion.child_id == child_id
-        )
+        select(MeetingDiscussion)
+        .where(MeetingDiscussion.meeting_id == meeting.id, MeetingDiscussion.child_id == child_id)
+        .execution_options(**INCLUDE_DELETED)
     ).first()
-    if already is not None:
+    if already is not None and already.deleted_at is None:
         raise ValidationError("child", "This child is already on the meeting's agenda.")
     count = _discussions(session, meeting.id)
     if meeting.kind == MeetingKind.TEAM_AROUND_THE_CHILD.value and count:
@@ -458,6 +497,24 @@ def _add_child(
             "child",
             "A team around the child meeting is about one child: plan another for this one.",
         )
+    if already is not None:
+        # Taken off the agenda before: the same record comes back (one per child and
+        # meeting), at the end of the agenda, with nothing recorded.
+        assign_changed(
+            already,
+            {
+                "deleted_at": None,
+                "referral_id": referral_id,
+                "position": count,
+                "summary": "",
+                "outcome": "",
+                "next_steps": "",
+                "contact": "",
+                "family_present": "",
+            },
+        )
+        session.flush()
+        return already
     discussion = MeetingDiscussion(
         meeting_id=meeting.id, child_id=child_id, referral_id=referral_id, position=count
     )

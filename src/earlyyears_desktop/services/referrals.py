@@ -68,6 +68,15 @@ class ReferralInput:
 
 
 @dataclass(frozen=True)
+class QuestionInput:
+    """One of the family's questions as typed in: `id` names the question it was when it was
+    read (None: a new one)."""
+
+    text: str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class AnswersInput:
     """The family's answers to the questionnaire, as returned."""
 
@@ -77,8 +86,8 @@ class AnswersInput:
     concerns: str = ""
     to_talk_about: str = ""
     hear_back_how: str = ""
-    #: their questions, in their order (blank lines are dropped)
-    questions: tuple[str, ...] = ()
+    #: their questions, in their order (blank ones are dropped; a plain text is a new one)
+    questions: tuple[str | QuestionInput, ...] = ()
     #: who took the answers (None: the signed-in practitioner)
     taken_by: str | None = None
 
@@ -289,12 +298,20 @@ class ReferralService:
         return Saved(tx.changes, None)
 
     def record_answers(self, referral_id: str, given: AnswersInput) -> Saved[str]:
-        """Type in (or correct) the family's answers; their questions are kept in order, a
-        question already answered at a meeting keeps its answer while its words are kept."""
+        """Type in (or correct) the family's answers; their questions are kept in the order
+        given, each matched to the record it was read from by its id. A question already
+        answered at a meeting can be moved but not reworded or removed: the answer is to its
+        words, and the family's letter quotes both."""
         returned_how = check_return(given.returned_how)
         if given.returned_on > self.clock.today():
             raise ValidationError("returned_on", "That date is in the future.")
-        questions = [optional_text(q) for q in given.questions if optional_text(q)]
+        questions = [
+            QuestionInput(optional_text(q), None)
+            if isinstance(q, str)
+            else QuestionInput(optional_text(q.text), q.id)
+            for q in given.questions
+        ]
+        questions = [q for q in questions if q.text]
         with self.uow.write() as tx:
             referral = get_live(tx.session, Referral, referral_id)
             if given.returned_on < referral.referred_on:
@@ -436,29 +453,44 @@ def _answers(session: Session, reply: QuestionnaireReply) -> AnswersView:
     )
 
 
-def _keep_questions(session: Session, reply_id: str, questions: list[str]) -> None:
-    """The reply's questions become `questions`, in order: the first ones keep their records
-    (and answers) with their words updated, extra records are tombstoned."""
-    existing = list(
-        session.scalars(
-            select(ParentQuestion)
-            .where(ParentQuestion.reply_id == reply_id)
-            .order_by(ParentQuestion.position, ParentQuestion.created_at)
-        )
-    )
-    for position, text in enumerate(questions):
-        if position < len(existing):
-            assign_changed(existing[position], {"question": text, "position": position})
-        else:
-            session.add(ParentQuestion(reply_id=reply_id, position=position, question=text))
-    for extra in existing[len(questions) :]:
-        mark_deleted(session, ParentQuestion, extra.id)
+ANSWERED_QUESTION = (
+    "That question was answered at a meeting, and the family's letter quotes it with its "
+    "answer: it can be moved, but not reworded or removed."
+)
+
+
+def _keep_questions(session: Session, reply_id: str, questions: list[QuestionInput]) -> None:
+    """The reply's questions become `questions`, in order: a question given with its id keeps
+    its record (and answer), a new one is added, one left out is tombstoned; an answered
+    question keeps its words."""
+    existing = {
+        q.id: q
+        for q in session.scalars(select(ParentQuestion).where(ParentQuestion.reply_id == reply_id))
+    }
+    kept: set[str] = set()
+    for position, given in enumerate(questions):
+        record = existing.get(given.id) if given.id is not None else None
+        if record is None:
+            session.add(ParentQuestion(reply_id=reply_id, position=position, question=given.text))
+            continue
+        if record.answer and record.question != given.text:
+            raise ValidationError("questions", ANSWERED_QUESTION)
+        assign_changed(record, {"question": given.text, "position": position})
+        kept.add(record.id)
+    for record in existing.values():
+        if record.id in kept:
+            continue
+        if record.answer:
+            raise ValidationError("questions", ANSWERED_QUESTION)
+        mark_deleted(session, ParentQuestion, record.id)
 
 
 __all__ = [
     "AGREEMENT_NEEDED",
+    "ANSWERED_QUESTION",
     "AnswersInput",
     "AnswersView",
+    "QuestionInput",
     "QuestionView",
     "ReferralInput",
     "ReferralRow",

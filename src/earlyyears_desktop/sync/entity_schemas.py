@@ -239,6 +239,7 @@ _FIRST: Final[dict[str, tuple[str, ...]]] = {
         "outcome",
         "next_steps",
         "contact",
+        "family_present",
         "letter_sent_on",
         "letter_sent_how",
     ),

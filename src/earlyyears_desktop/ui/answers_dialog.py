@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import QuestionnaireReturn
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow
-from earlyyears_desktop.services.referrals import AnswersInput, ReferralView
+from earlyyears_desktop.services.referrals import AnswersInput, QuestionInput, ReferralView
 from earlyyears_desktop.ui.caseload_dialogs import worker_combo
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
@@ -51,7 +51,7 @@ class QuestionsEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, questions: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(self, questions: Sequence[QuestionInput], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("The family's questions")
         grid = QGridLayout(self)
@@ -65,7 +65,7 @@ class QuestionsEditor(QWidget):
             | QAbstractItemView.EditTrigger.DoubleClicked
         )
         for question in questions:
-            self._add_item(question)
+            self._add_item(question.text, question.id)
         grid.addWidget(self.list, 0, 0)
         buttons = QVBoxLayout()
         self.edit_button = self._button("&Edit", "Change the question chosen", self.edit_chosen)
@@ -115,8 +115,10 @@ class QuestionsEditor(QWidget):
         button.clicked.connect(lambda _=False: on_click())
         return button
 
-    def _add_item(self, text: str) -> QListWidgetItem:
+    def _add_item(self, text: str, question_id: str | None = None) -> QListWidgetItem:
         item = QListWidgetItem(text)
+        # the record it was read from (None: typed in now), so that its answer stays with it
+        item.setData(Qt.ItemDataRole.UserRole, question_id)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         self.list.addItem(item)
         return item
@@ -128,9 +130,13 @@ class QuestionsEditor(QWidget):
         self.up_button.setEnabled(row > 0)
         self.down_button.setEnabled(0 <= row < count - 1)
 
-    def questions(self) -> tuple[str, ...]:
-        texts = (self.list.item(n).text().strip() for n in range(self.list.count()))
-        return tuple(t for t in texts if t)
+    def questions(self) -> tuple[QuestionInput, ...]:
+        items = (self.list.item(n) for n in range(self.list.count()))
+        found = (
+            QuestionInput(item.text().strip(), item.data(Qt.ItemDataRole.UserRole))
+            for item in items
+        )
+        return tuple(q for q in found if q.text)
 
     def add_typed(self) -> None:
         text = self.new_question.text().strip()
@@ -239,7 +245,9 @@ class AnswersDialog(FormDialog):
             ),
             left,
         )
-        self.questions = QuestionsEditor([q.question for q in answers.questions] if answers else ())
+        self.questions = QuestionsEditor(
+            [QuestionInput(q.question, q.id) for q in answers.questions] if answers else ()
+        )
         self.add_field("questions", "Their &questions:", self.questions, left)
         for label in self.findChildren(QLabel):
             if label.buddy() is self.questions:

@@ -105,7 +105,7 @@ def read_today(services: Services) -> TodaySummary:
         ),
         upcoming,
         overdue,
-        tuple(services.meetings.open_actions(me)),
+        tuple(services.meetings.open_actions(me)) if me else (),
     )
 
 

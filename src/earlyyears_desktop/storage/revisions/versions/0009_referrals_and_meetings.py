@@ -10,7 +10,8 @@ Revises: 0008
   `parent_questions`: each of their questions, and the answer the meeting gave.
 * `meetings`: a liaison group or team around the child meeting (no child named);
   `meeting_attendees`: who was there, or sent apologies.
-* `meeting_discussions`: each child discussed, with the outcome for the family's letter;
+* `meeting_discussions`: each child discussed, with the outcome for the family's letter and
+  the family there (a team around the child meeting);
   `meeting_decisions` and `meeting_actions` (what, who, by when) for that child.
 * `la_notifications`: the statutory notification to the local authority of a child who may
   have SEND.
@@ -164,6 +165,7 @@ def upgrade() -> None:
             _text("outcome"),
             _text("next_steps"),
             _string("contact", 300),
+            _string("family_present", 300),
             _date("letter_sent_on", nullable=True),
             _string("letter_sent_how", 100),
         ],
