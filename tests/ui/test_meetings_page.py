@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -24,6 +24,7 @@ from earlyyears_desktop.domain.enums import MeetingKind, MeetingStatus, Question
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.meeting_views import MeetingRow
 from earlyyears_desktop.services.meetings import MeetingInput
 from earlyyears_desktop.services.referrals import (
     AGREEMENT_NEEDED,
@@ -33,6 +34,7 @@ from earlyyears_desktop.services.referrals import (
 )
 from earlyyears_desktop.ui.answers_dialog import AnswersDialog
 from earlyyears_desktop.ui.child_record import ChildRecordView, read_child_view
+from earlyyears_desktop.ui.meetings_model import meeting_texts
 from earlyyears_desktop.ui.meetings_page import ALL, MeetingsPage, MeetingsView
 from earlyyears_desktop.ui.plan_meeting_dialog import PlanMeetingDialog
 from earlyyears_desktop.ui.referral_dialogs import (
@@ -483,3 +485,15 @@ def test_the_childs_record_lists_referrals_and_meetings(qtbot, runner, vault: Va
     refer.reject()
     record.clear_personal_data()
     assert box.child_id is None and not box.list.findChildren(QLabel)
+
+
+def test_a_team_around_the_child_has_the_family_there_not_a_questionnaire() -> None:
+    """The family comes to a team around the child meeting: the list says so instead of
+    counting questionnaires nobody sent."""
+    row = MeetingRow(
+        "m", MeetingKind.TEAM_AROUND_THE_CHILD, "Team around the child meeting",
+        D(2028, 2, 29), MeetingStatus.HELD, "Online", 1, 0, 0,
+    )  # fmt: skip
+    assert meeting_texts(row, D(2028, 3, 1))[5] == "Family there"
+    liaison = replace(row, kind=MeetingKind.LIAISON_GROUP, children=6, answered=4)
+    assert meeting_texts(liaison, D(2028, 3, 1))[5] == "4 of 6 answered"

@@ -89,7 +89,7 @@ def visit_texts(row: VisitRow) -> tuple[str, ...]:
     )
 
 
-class _TextTable(QStandardItemModel):
+class TextTable(QStandardItemModel):
     """A table of words filled once per read: the view paints it from C++, with no call back
     into Python for each cell and role (which, for a page of rows, costs more than the read)."""
 
@@ -123,7 +123,7 @@ class _TextTable(QStandardItemModel):
         return made
 
 
-class CaseloadModel(_TextTable):
+class CaseloadModel(TextTable):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(CASELOAD_COLUMNS, parent)
         self._rows: tuple[CaseloadRow, ...] = ()
@@ -154,7 +154,7 @@ class CaseloadModel(_TextTable):
         return next((n for n, r in enumerate(self._rows) if r.child_id == child_id), -1)
 
 
-class VisitsModel(_TextTable):
+class VisitsModel(TextTable):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(VISIT_COLUMNS, parent)
         self._rows: tuple[VisitRow, ...] = ()

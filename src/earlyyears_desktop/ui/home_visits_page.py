@@ -12,17 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +44,7 @@ from earlyyears_desktop.ui.caseload_model import (
 from earlyyears_desktop.ui.forms import FormDialog
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
-from earlyyears_desktop.ui.widgets import heading, push_button
+from earlyyears_desktop.ui.widgets import heading, push_button, text_table
 
 #: the combo's entry for every worker's caseload
 ALL_WORKERS = "*"
@@ -72,34 +69,6 @@ def read_caseload(services: Services, worker_id: str | None) -> CaseloadView:
         tuple(services.caseload.caseload(worker_id, today)),
         tuple(w for w in services.practitioners.list() if w.active),
     )
-
-
-def _table(
-    name: str, description: str, model: QAbstractItemModel, samples: tuple[str, ...]
-) -> QTableView:
-    table = QTableView()
-    table.setAccessibleName(name)
-    table.setAccessibleDescription(description)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    # Sized for the usual text, in the user's font (measuring every cell of every read costs
-    # more than the read); the user can widen a column.
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    table.setModel(model)
-    metrics = table.fontMetrics()
-    for column, sample in enumerate(samples):
-        table.setColumnWidth(
-            column, metrics.horizontalAdvance(sample) + 4 * metrics.averageCharWidth()
-        )
-    table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    return table
 
 
 class HomeVisitsPage(Page):
@@ -167,7 +136,7 @@ class HomeVisitsPage(Page):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = CaseloadModel(self)
-        self.table = _table(
+        self.table = text_table(
             "Families on the caseload",
             "Enter starts a visit with the family, or continues the one in progress",
             self.model,
@@ -182,7 +151,7 @@ class HomeVisitsPage(Page):
         self.visits_box.setAccessibleName("Visits with the family chosen")
         visits_layout = QVBoxLayout(self.visits_box)
         self.visits_model = VisitsModel(self)
-        self.visits = _table(
+        self.visits = text_table(
             "Visits with the family", "Enter opens the visit", self.visits_model, VISIT_SAMPLES
         )
         self.visits.activated.connect(self._visit_activated)

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont
 
-from earlyyears_desktop.domain.enums import MeetingStatus
+from earlyyears_desktop.domain.enums import MeetingKind, MeetingStatus
 from earlyyears_desktop.services.meeting_views import MeetingRow
 from earlyyears_desktop.services.referrals import ReferralRow
-from earlyyears_desktop.ui.caseload_model import _TextTable
+from earlyyears_desktop.ui.caseload_model import TextTable
 
 REFERRAL_COLUMNS = ("Referred", "Child", "Referred by", "Reason", "Questionnaire", "Where it is")
 REFERRAL_SAMPLES = (
@@ -112,6 +112,13 @@ def meeting_status_words(row: MeetingRow, today: dt.date) -> str:
     return row.status.label
 
 
+def answered_words(row: MeetingRow) -> str:
+    """'4 of 6 answered'; 'Family there' for a team around the child meeting."""
+    if row.kind is MeetingKind.TEAM_AROUND_THE_CHILD:
+        return "Family there"
+    return f"{row.answered} of {row.children} answered" if row.children else ""
+
+
 def meeting_texts(row: MeetingRow, today: dt.date) -> tuple[str, ...]:
     """A meeting's cells, in the order of MEETING_COLUMNS."""
     return (
@@ -120,7 +127,8 @@ def meeting_texts(row: MeetingRow, today: dt.date) -> tuple[str, ...]:
         row.name,
         row.place,
         str(row.children),
-        f"{row.answered} of {row.children} answered" if row.children else "",
+        # the family is at a team around the child meeting: no questionnaire before it
+        answered_words(row),
         f"{row.letters_sent} of {row.children} sent" if row.children else "",
         meeting_status_words(row, today),
     )
@@ -132,7 +140,7 @@ def meetings_in_order(rows: Sequence[MeetingRow], today: dt.date) -> list[Meetin
     return coming + [r for r in rows if not upcoming(r, today)]
 
 
-class ReferralsModel(_TextTable):
+class ReferralsModel(TextTable):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(REFERRAL_COLUMNS, parent)
         self._rows: tuple[ReferralRow, ...] = ()
@@ -152,7 +160,7 @@ class ReferralsModel(_TextTable):
         return next((n for n, r in enumerate(self._rows) if r.id == referral_id), -1)
 
 
-class MeetingsModel(_TextTable):
+class MeetingsModel(TextTable):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(MEETING_COLUMNS, parent)
         self._rows: tuple[MeetingRow, ...] = ()

@@ -35,7 +35,6 @@ from earlyyears_desktop.services.unit_of_work import Changes, Saved
 from earlyyears_desktop.ui.answers_dialog import AnswersDialog
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog
-from earlyyears_desktop.ui.home_visits_page import _table
 from earlyyears_desktop.ui.meetings_model import (
     MEETING_SAMPLES,
     REFERRAL_SAMPLES,
@@ -50,7 +49,7 @@ from earlyyears_desktop.ui.referral_dialogs import (
     ReferralDialog,
     WithdrawReferralDialog,
 )
-from earlyyears_desktop.ui.widgets import FieldError, heading, push_button
+from earlyyears_desktop.ui.widgets import FieldError, heading, push_button, text_table
 
 #: the records whose change can change what the page shows
 WATCHED = (
@@ -172,7 +171,7 @@ class MeetingsPage(Page):
         self.referrals_empty = _empty_label("No referrals")
         column.addWidget(self.referrals_empty)
         self.referrals_model = ReferralsModel(self)
-        self.referrals = _table(
+        self.referrals = text_table(
             "Referrals",
             "Enter opens the referral chosen",
             self.referrals_model,
@@ -203,7 +202,7 @@ class MeetingsPage(Page):
         self.meetings_empty = _empty_label("No meetings")
         column.addWidget(self.meetings_empty)
         self.meetings_model = MeetingsModel(self)
-        self.meetings = _table(
+        self.meetings = text_table(
             "Meetings", "Enter opens the meeting chosen", self.meetings_model, MEETING_SAMPLES
         )
         self.meetings.activated.connect(self._meeting_activated)

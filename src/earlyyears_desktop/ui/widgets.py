@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -200,3 +202,33 @@ class VersionsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
         layout.addWidget(buttons)
         self.versions.setFocus()
+
+
+def text_table(
+    name: str, description: str, model: QAbstractItemModel, samples: tuple[str, ...]
+) -> QTableView:
+    """A read-only table of rows of text, one row chosen at a time, its columns sized for
+    `samples`, reached by Tab and left by Tab (not moved through cell by cell)."""
+    table = QTableView()
+    table.setAccessibleName(name)
+    table.setAccessibleDescription(description)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    # Sized for the usual text, in the user's font (measuring every cell of every read costs
+    # more than the read); the user can widen a column.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    table.setModel(model)
+    metrics = table.fontMetrics()
+    for column, sample in enumerate(samples):
+        table.setColumnWidth(
+            column, metrics.horizontalAdvance(sample) + 4 * metrics.averageCharWidth()
+        )
+    table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return table
