@@ -110,6 +110,8 @@ class Loop:
     imported: ImportResult
     status_json: str
     status_text: str
+    #: `status --notifications`: the plain text with the children listed
+    status_listed: str
     info_json: str
     info_text: str
 
@@ -278,9 +280,10 @@ def _run_the_loop(work: Path, usb: Path) -> Loop:
 
     status_json = _in_process(central_main, "status", central, "--json")
     status_text = _in_process(central_main, "status", central)
+    status_listed = _in_process(central_main, "status", central, "--notifications")
     info_json = _in_process(device_main, "info", folder, "--json")
     info_text = _in_process(device_main, "info", folder)
-    for result in (status_json, status_text, info_json, info_text):
+    for result in (status_json, status_text, status_listed, info_json, info_text):
         assert result.code == 0, result.err
     return Loop(
         vault=folder,
@@ -298,6 +301,7 @@ def _run_the_loop(work: Path, usb: Path) -> Loop:
         imported=imported,
         status_json=status_json.out,
         status_text=status_text.out,
+        status_listed=status_listed.out,
         info_json=info_json.out,
         info_text=info_text.out,
     )
@@ -387,9 +391,25 @@ def test_central_status_lists_the_children_notified(loop: Loop) -> None:
     assert told == {(None, ""), ("2028-03-01", "By phone")}
     # the child without consent is known centrally by the notification alone
     assert doc["records"]["child"]["total"] == 1
+    # the plain `status` (the routine health check, read into monitoring logs) counts them
+    # and says how to list them, naming no child
     text = loop.status_text
     assert "Children notified to the local authority: 2" in text
-    line = next(line for line in text.splitlines() if "Okonkwo" in line)
+    assert "`status --notifications` lists them; `status --json` includes them" in text
+    for secret in (
+        "Amara",
+        "Okonkwo",
+        "Wiśniewska",
+        "2025-06-14",
+        "943 476 5919",
+        "9434765919",
+        "Likely SEND",
+    ):
+        assert secret not in text, secret
+    listed_text = loop.status_listed
+    assert listed_text.startswith(text.split("Children notified")[0])  # the same summary
+    assert "Children notified to the local authority: 2" in listed_text
+    line = next(line for line in listed_text.splitlines() if "Okonkwo" in line)
     for shown in ("2028-02-29", "Amara Chidinma Okonkwo", "943 476 5919", "Kingsford Early"):
         assert shown in line
 
@@ -438,4 +458,7 @@ def test_status_lists_a_notification_on_either_backend(central: CentralEnv) -> N
         None,
     )
     text = central.cli("status", central.folder).out
-    assert "Children notified to the local authority: 1" in text
+    assert "Children notified to the local authority: 1" in text and "Haddad" not in text
+    listed_text = central.cli("status", central.folder, "--notifications").out
+    assert "Children notified to the local authority: 1" in listed_text
+    assert "Nour Haddad" in listed_text

@@ -59,6 +59,13 @@ def test_the_letters_of_a_meeting_with_those_held_back_counted_by_id(
     assert meeting_vault.none_ready.without_outcome[0] in err and _names_in(err) == []
     assert not (tmp_path / "none.pdf").exists()
 
+    # the next meeting is still planned: no letters until it is marked held
+    planned = ["handouts", str(meeting_vault.folder), "--meeting", records.next_meeting_id]
+    assert main([*planned, "--out", str(tmp_path / "planned.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "Mark the meeting as held first: the letters tell the family what it decided." in err
+    assert not (tmp_path / "planned.pdf").exists()
+
 
 def test_the_parents_questionnaire_of_a_referral(
     meeting_vault: MeetingVault, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.meetings import DiscussionInput
 from earlyyears_desktop.storage.vault import open_vault
 from earlyyears_desktop.ui.document_preview import DocumentPreview, show_family_documents
 from earlyyears_desktop.ui.letters_preview import LettersPreview
@@ -88,6 +89,12 @@ def test_the_letters_previewed_saved_per_family_and_recorded_as_sent_by_keyboard
     _key(qtbot, preview, Qt.Key.Key_Return)
     assert preview.page_label.text().startswith("Page 3 of")
 
+    # the meeting's editor stays open beside the preview: an outcome recorded there now is not
+    # in the letters previewed, so neither in the files saved nor among the letters recorded
+    # as sent
+    services.meetings.record_discussion(
+        records.without_outcome[0], DiscussionInput(outcome="Recorded after the preview.")
+    )
     folder = tmp_path / "letters"
     folder.mkdir()
     monkeypatch.setattr(preview, "choose_folder", lambda: folder)
@@ -157,5 +164,19 @@ def test_the_questionnaire_and_a_meeting_without_letters(
     qtbot.waitUntil(lambda: parent.findChild(QMessageBox) is not None, timeout=10_000)
     box = parent.findChild(QMessageBox)
     assert box is not None and "no outcome is recorded for any child" in box.text()
+    box.close()
+    qtbot.waitUntil(lambda: parent.findChild(QMessageBox) is None, timeout=5_000)
+
+    # a meeting still planned: its letters wait until it is marked held
+    planned = meeting_vault.records.next_meeting_id
+    [discussion] = services.meetings.meeting(planned).discussions
+    services.meetings.record_discussion(discussion.id, DiscussionInput(outcome="Decided early."))
+    show_family_documents(parent, services, runner, meeting_id=planned)
+    qtbot.waitUntil(lambda: parent.findChild(QMessageBox) is not None, timeout=10_000)
+    box = parent.findChild(QMessageBox)
+    assert box is not None
+    assert box.text() == (
+        "Mark the meeting as held first: the letters tell the family what it decided."
+    )
     with pytest.raises(ValueError, match="exactly one"):
         show_family_documents(parent, services, runner, plan_id="p", meeting_id="m")

@@ -216,7 +216,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         if args.json:
             sys.stdout.write(status_json(central))
         else:
-            sys.stdout.write(status_text(status(central)))
+            sys.stdout.write(status_text(status(central), notifications=args.notifications))
     return EXIT_OK
 
 
@@ -318,7 +318,18 @@ def build_parser() -> argparse.ArgumentParser:
         "devices, bundles, records, gaps, conflicts, quarantine, children notified",
         cmd_status,
     )
-    p.add_argument("--json", action="store_true", help="stable JSON (sorted keys and lists)")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--json",
+        action="store_true",
+        help="stable JSON (sorted keys and lists), the children notified included",
+    )
+    shown.add_argument(
+        "--notifications",
+        action="store_true",
+        help="list the children notified to the local authority (names, date of birth, NHS "
+        "number); the plain text gives only their count",
+    )
     _add_passphrase_option(p)
 
     p = verb("revoke", "revoke a device: its later bundles are refused", cmd_revoke)

@@ -1,4 +1,5 @@
-"""The children notified to the local authority, as `status` lists them.
+"""The children notified to the local authority, as `status --json` and
+`status --notifications` list them (the plain `status` only counts them).
 
 A health professional's notification of a child who may have SEND (Children and Families Act
 2014, section 23; the `la_notification` record, sent by devices whatever the child's
@@ -74,12 +75,20 @@ def _nhs(number: str | None) -> str:
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if len(digits) == 10 else number
 
 
-def notifications_text(entries: list[dict[str, Any]]) -> list[str]:
-    """The lines of the plain `status`: a count and a short table (date, child, date of
-    birth, NHS number, who notified, team, parents told)."""
+#: what the plain `status` says after the count instead of the children themselves
+HOW_TO_LIST: Final = "  (`status --notifications` lists them; `status --json` includes them)"
+
+
+def notifications_text(entries: list[dict[str, Any]], *, listed: bool = False) -> list[str]:
+    """The lines of the plain `status`: the count only, and how to list the children (the
+    plain `status` is the routine health check whose output ends up in monitoring logs, so
+    it names no child); with `listed` (`status --notifications`), a short table (date,
+    child, date of birth, NHS number, who notified, team, parents told)."""
     lines = [f"Children notified to the local authority: {len(entries)}"]
     if not entries:
         return lines
+    if not listed:
+        return [*lines, HOW_TO_LIST]
     header = ("notified", "child", "born", "NHS number", "notified by", "team", "parents told")
     table = [header]
     for e in entries:

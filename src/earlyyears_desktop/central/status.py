@@ -5,8 +5,9 @@ The same state always gives the same document (sorted keys, sorted lists, no tim
 the command itself), so scripts and tests can compare it. Record contents, and names of
 children or carers, never appear, with one exception: the notifications of children who may
 have SEND (`central/notifications.py`), which the local authority holds the service to act
-on. Devices are listed with the practitioner and team labels given in their enrolment
-request so that an administrator can tell them apart.
+on: in the JSON document, and in the plain text only when asked (`status --notifications`;
+the plain `status` counts them). Devices are listed with the practitioner and team labels
+given in their enrolment request so that an administrator can tell them apart.
 """
 
 from __future__ import annotations
@@ -197,8 +198,10 @@ def _reconciliations(conn: Connection) -> list[dict[str, Any]]:
     ]
 
 
-def status_text(doc: dict[str, Any]) -> str:
-    """A short human summary of the same facts."""
+def status_text(doc: dict[str, Any], *, notifications: bool = False) -> str:
+    """A short human summary of the same facts. The children notified to the local
+    authority are counted, and listed only with `notifications` (`status --notifications`):
+    the plain `status` is the routine health check, and its output ends up in logs."""
     lines = [
         f"Central service {doc['central']['central_id']} ({doc['central']['database']})",
         f"  signing key     {doc['central']['signing_fingerprint']}",
@@ -244,5 +247,5 @@ def status_text(doc: dict[str, Any]) -> str:
     for item in doc["quarantined"]:
         kept = item["file"] or "(no copy kept)"
         lines.append(f"  {kept} ({item['code']}): {item['reason']}")
-    lines.extend(notifications_text(doc["notifications"]))
+    lines.extend(notifications_text(doc["notifications"], listed=notifications))
     return "\n".join(lines) + "\n"

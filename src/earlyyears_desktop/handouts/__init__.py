@@ -48,6 +48,7 @@ from earlyyears_desktop.handouts.meeting_documents import (
     letter_file_name,
     render_meeting_letters,
     render_questionnaire,
+    save_letters_per_family,
 )
 from earlyyears_desktop.handouts.pdf_file import write_pdf_atomically
 
@@ -86,5 +87,6 @@ __all__ = [
     "render_questionnaire",
     "render_session_handouts",
     "render_visit_documents",
+    "save_letters_per_family",
     "write_pdf_atomically",
 ]

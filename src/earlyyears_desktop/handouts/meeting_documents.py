@@ -5,15 +5,19 @@ outcome letters after it.
     letters = render_meeting_letters(services, meeting_id)           # every family, one PDF
     build_meeting_letters(services, meeting_id, Path("letters.pdf"))
     build_letters_per_family(services, meeting_id, Path("letters/"))  # one PDF per family
+    save_letters_per_family(letters, Path("letters/"))  # the previewed letters, one per family
 
 They are the family's own records: made without the consent for personalised session
 handouts. Each family's pages follow its main carer's accessible format (large print, high
 contrast) unless `large_print` (True or False) overrides the size; in one combined file each
 family starts a new page, so two families never share one, and each letter's pages are
 numbered on their own ("Page 1 of 2"). A child discussed whose outcome is not recorded yet
-gets no letter: the result lists them in `held_back`; a meeting with no letter to make is
-refused (`NoLetters`). Nothing touches the disk until a `build_*` writes, privately (0600)
-and in one step (`pdf_file.write_pdf_atomically`).
+gets no letter: the result lists them in `held_back`; a meeting with no letter to make, or
+not marked held yet (the letters tell the family what it decided), is refused (`NoLetters`).
+Each letter is numbered by its child's place on the meeting's agenda, held-back children
+counted, so a family's number (and its own file's name) stays the same when a held-back
+child's outcome is recorded later. Nothing touches the disk until a `build_*` or `save_*`
+writes, privately (0600) and in one step (`pdf_file.write_pdf_atomically`).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from earlyyears_desktop.handouts.scripts import missing
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.meeting_documents import (
     HeldBack,
+    LetterCopy,
     MeetingDocuments,
     MeetingLetters,
 )
@@ -68,6 +73,7 @@ NONE_READY = (
 )
 NOBODY_DISCUSSED = "No child was discussed at this meeting, so there are no letters to make."
 CANCELLED = "This meeting was cancelled, so there are no letters to make."
+NOT_HELD = "Mark the meeting as held first: the letters tell the family what it decided."
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,9 @@ class LetterInFile:
     name: str = field(repr=False)
     #: standard, large_print, high_contrast or large_high_contrast
     look: str
-    #: its number among the meeting's letters (1, 2…): the number in its own file's name
+    #: its child's place on the meeting's agenda (1, 2…, held-back children counted): the
+    #: number in the preview's list and in its own file's name, the same however many
+    #: letters are held back
     number: int
     #: the page of the combined file it starts on (1-based), and how many pages it has
     first_page: int
@@ -103,6 +111,11 @@ class MeetingLettersDocument:
     held_back: tuple[HeldBack, ...]
     #: a file name to offer when saving (the date; no name)
     file_name: str
+    #: what the letters were made from (read once), and the size asked for: the files one
+    #: per family are made from these again (`save_letters_per_family`), never from a new
+    #: read, so they hold what the preview shows
+    source: MeetingLetters = field(repr=False, compare=False)
+    large_print: bool | None = None
     name_warnings: tuple[NameWarning, ...] = ()
 
     @property
@@ -171,6 +184,8 @@ def read_letters(services: Services, meeting_id: str) -> MeetingLetters:
         raise UnknownMeeting(exc.message) from None
     if meeting.status is MeetingStatus.CANCELLED:
         raise NoLetters(CANCELLED)
+    if meeting.status is not MeetingStatus.HELD:
+        raise NoLetters(NOT_HELD)
     if not meeting.letters:
         raise NoLetters(NONE_READY if meeting.held_back else NOBODY_DISCUSSED, meeting.held_back)
     return meeting
@@ -192,10 +207,8 @@ def render_meeting_letters(
     )
     letters = []
     first = 1
-    for number, (letter, part, count) in enumerate(
-        zip(meeting.letters, parts, pages, strict=True), 1
-    ):
-        letters.append(_in_file(letter.discussion_id, meeting, number, part, first, count))
+    for letter, part, count in zip(meeting.letters, parts, pages, strict=True):
+        letters.append(_in_file(letter, part, first, count))
         first += count
     return MeetingLettersDocument(
         pdf=pdf,
@@ -208,6 +221,8 @@ def render_meeting_letters(
         held_back=meeting.held_back,
         file_name=f"letters-{meeting.held_on.isoformat()}.pdf",
         name_warnings=_name_warnings(meeting),
+        source=meeting,
+        large_print=large_print,
     )
 
 
@@ -249,11 +264,46 @@ def build_letters_per_family(
     """One PDF per family in `folder` (`letter_file_name`), each written privately and in one
     step. Files of those names already there are refused (`CannotSave`, naming the first)
     unless `replace`; nothing is written then (`FilesExist`)."""
+    meeting = read_letters(services, meeting_id)
+    return _write_per_family(
+        meeting, large_print, folder, replace=replace, progress=progress, cancelled=cancelled
+    )
+
+
+def save_letters_per_family(
+    document: MeetingLettersDocument,
+    folder: Path,
+    *,
+    replace: bool = False,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> SavedLetterFiles:
+    """The letters of `document` (the ones previewed), one PDF per family in `folder`, made
+    from what `document` was made from, in its size: the same families, numbers and words,
+    whatever was recorded since. Otherwise as `build_letters_per_family`."""
+    return _write_per_family(
+        document.source,
+        document.large_print,
+        folder,
+        replace=replace,
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+def _write_per_family(
+    meeting: MeetingLetters,
+    large_print: bool | None,
+    folder: Path,
+    *,
+    replace: bool,
+    progress: ProgressFn | None,
+    cancelled: CancelledFn | None,
+) -> SavedLetterFiles:
     target = Path(folder).expanduser().absolute()
     if not target.is_dir():
         raise CannotSave(f"The folder {target} does not exist.")
-    meeting = read_letters(services, meeting_id)
-    names = [letter_file_name(n, meeting.held_on) for n in range(1, len(meeting.letters) + 1)]
+    names = [letter_file_name(letter.number, meeting.held_on) for letter in meeting.letters]
     there = [name for name in names if (target / name).exists()]
     if there and not replace:
         raise FilesExist(
@@ -276,10 +326,8 @@ def build_letters_per_family(
     if progress is not None:
         progress(len(parts), len(parts))
     letters = tuple(
-        _in_file(letter.discussion_id, meeting, number, part, 1, sum(pages))
-        for number, (letter, part, (_pdf, pages)) in enumerate(
-            zip(meeting.letters, parts, rendered, strict=True), 1
-        )
+        _in_file(letter, part, 1, sum(pages))
+        for letter, part, (_pdf, pages) in zip(meeting.letters, parts, rendered, strict=True)
     )
     return SavedLetterFiles(target, paths, letters, meeting.held_back)
 
@@ -291,16 +339,13 @@ def _parts(meeting: MeetingLetters, large_print: bool | None) -> list[Part]:
     ]
 
 
-def _in_file(
-    discussion_id: str, meeting: MeetingLetters, number: int, part: Part, first: int, pages: int
-) -> LetterInFile:
-    letter = meeting.letters[number - 1]
+def _in_file(letter: LetterCopy, part: Part, first: int, pages: int) -> LetterInFile:
     return LetterInFile(
-        discussion_id=discussion_id,
+        discussion_id=letter.discussion_id,
         child_id=letter.family.child_id,
         name=letter.family.full_name,
         look=part.look.name.removeprefix("family-"),
-        number=number,
+        number=letter.number,
         first_page=first,
         pages=pages,
     )
@@ -330,4 +375,5 @@ __all__ = [
     "read_letters",
     "render_meeting_letters",
     "render_questionnaire",
+    "save_letters_per_family",
 ]

@@ -9,7 +9,11 @@ layout (`handouts/questionnaire.py`, `handouts/outcome_letter.py`); names and wo
 are kept out of each dataclass's repr, so out of logs.
 
 A child discussed whose outcome is not recorded yet gets no letter: `MeetingLetters.held_back`
-lists them (ids, and the reason `NO_OUTCOME_YET`) for the caller to say so.
+lists them (ids, and the reason `NO_OUTCOME_YET`) for the caller to say so. Each letter keeps
+its child's place on the meeting's agenda (`LetterCopy.number`), so a family's letter keeps its
+number however many of the others are held back. A letter quotes the answers given at THIS
+meeting only: a referral discussed at two meetings has one set of questions, and an answer
+recorded at the other meeting (`ParentQuestion.answered_in`) is not this meeting's to give.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ class QuestionnaireCopy:
 @dataclass(frozen=True)
 class AnsweredQuestion:
     question: str = field(repr=False)
-    #: "" when the meeting did not answer it
+    #: "" when this meeting did not answer it (not answered, or answered at another meeting)
     answer: str = field(repr=False)
 
 
@@ -76,6 +80,9 @@ class LetterCopy:
     """One family's letter: the outcome for their child and the answers to their questions."""
 
     discussion_id: str
+    #: the child's place on the meeting's agenda (1, 2…), held-back children counted: the
+    #: letter's number, in the preview's list and in its own file's name
+    number: int
     family: Family
     outcome: str = field(repr=False)
     next_steps: str = field(repr=False)
@@ -188,17 +195,18 @@ class MeetingDocuments:
             ).all()
             letters: list[LetterCopy] = []
             held_back: list[HeldBack] = []
-            for discussion in discussions:
+            for number, discussion in enumerate(discussions, 1):
                 family = read_family(db, discussion.child_id)
                 if not discussion.outcome.strip():
                     held_back.append(
                         HeldBack(discussion.id, family.child_id, family.full_name, NO_OUTCOME_YET)
                     )
                     continue
-                questions, hear_back = _questions(db, discussion.referral_id)
+                questions, hear_back = _questions(db, discussion.referral_id, discussion.id)
                 letters.append(
                     LetterCopy(
                         discussion_id=discussion.id,
+                        number=number,
                         family=family,
                         outcome=discussion.outcome,
                         next_steps=discussion.next_steps,
@@ -224,7 +232,11 @@ class MeetingDocuments:
             )
 
 
-def _questions(db: Session, referral_id: str | None) -> tuple[tuple[AnsweredQuestion, ...], str]:
+def _questions(
+    db: Session, referral_id: str | None, discussion_id: str
+) -> tuple[tuple[AnsweredQuestion, ...], str]:
+    """The family's questions, each with the answer given at this discussion ("" if it was
+    not answered here, even if another meeting answered it)."""
     if referral_id is None:
         return (), ""
     reply = db.scalars(
@@ -237,7 +249,13 @@ def _questions(db: Session, referral_id: str | None) -> tuple[tuple[AnsweredQues
         .where(ParentQuestion.reply_id == reply.id)
         .order_by(ParentQuestion.position, ParentQuestion.created_at)
     ).all()
-    return tuple(AnsweredQuestion(q.question, q.answer) for q in found), reply.hear_back_how
+    return (
+        tuple(
+            AnsweredQuestion(q.question, q.answer if q.answered_in == discussion_id else "")
+            for q in found
+        ),
+        reply.hear_back_how,
+    )
 
 
 def _practitioner(db: Session, practitioner_id: str | None) -> tuple[str, str]:

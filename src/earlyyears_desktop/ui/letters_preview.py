@@ -2,9 +2,13 @@
 whose letter starts on which page, which children's letters are held back and why, and besides
 Print… and Save as PDF…, Save one file per family… (into a folder, `letter-01-<date>.pdf`…).
 
-Once the letters are printed or saved, a row offers to record them as sent (the date, today
-unless changed, and how), through `MeetingService.letters_sent`, so the meeting's list shows
-the letters went out. Opened by `document_preview.show_family_documents(meeting_id=...)`.
+The files one per family hold the letters previewed (`save_letters_per_family` makes them from
+what the preview was made from), not the records as they are when saving: the meeting's
+editor stays open beside the preview, and an outcome recorded there in between shows only when
+the letters are made again. Once the letters are printed or saved, a row offers to record them
+as sent (the date, today unless changed, and how), through `MeetingService.letters_sent`, for
+exactly the letters that went out, so the meeting's list shows the letters went out. Opened
+by `document_preview.show_family_documents(meeting_id=...)`.
 """
 
 from __future__ import annotations
@@ -28,8 +32,7 @@ from earlyyears_desktop.handouts import (
     FilesExist,
     MeetingLettersDocument,
     SavedLetterFiles,
-    build_letters_per_family,
-    letter_file_name,
+    save_letters_per_family,
 )
 from earlyyears_desktop.handouts.layout import long_date
 from earlyyears_desktop.services.container import Services
@@ -59,6 +62,8 @@ class LettersPreview(DocumentPreview):
         self.letters = document
         self.services = services
         self.large_print = large_print
+        #: the discussions whose letters were printed or saved: what "Record as sent" records
+        self.output_ids: tuple[str, ...] = ()
         super().__init__(document, runner, parent)
         self.setAccessibleName("Preview of the letters after the meeting")
 
@@ -169,7 +174,7 @@ class LettersPreview(DocumentPreview):
         self._write_per_family(folder, replace=False)
 
     def _write_per_family(self, folder: Path, *, replace: bool) -> None:
-        services, meeting_id, size = self.services, self.letters.meeting_id, self.large_print
+        document = self.letters
         self.status.setText("Saving…")
 
         def failed(error: BaseException) -> None:
@@ -182,9 +187,7 @@ class LettersPreview(DocumentPreview):
             self.status.setText(error_text(error))
 
         self.runner.run(
-            lambda: build_letters_per_family(
-                services, meeting_id, folder, large_print=size, replace=replace
-            ),
+            lambda: save_letters_per_family(document, folder, replace=replace),
             progress_label="Saving the letters…",
             parent=self,
             on_done=self._saved_per_family,
@@ -192,24 +195,30 @@ class LettersPreview(DocumentPreview):
         )
 
     def _saved_per_family(self, saved: SavedLetterFiles) -> None:
-        held_on = self.letters.held_on
-        first, last = letter_file_name(1, held_on), letter_file_name(len(saved.paths), held_on)
+        first, last = saved.paths[0].name, saved.paths[-1].name
         names = first if len(saved.paths) == 1 else f"{first} to {last}"
         self.status.setText(
             f"Saved {_plural(len(saved.paths), 'letter')} in {saved.folder}: {names}, "
             "numbered as in the list above."
         )
-        self.after_output()
+        self._output(saved.discussion_ids)
 
     # ---- recording the sending ----
 
     def after_output(self) -> None:
+        """Printed, or saved as one file: every letter in the preview went out."""
+        self._output(self.letters.discussion_ids)
+
+    def _output(self, discussion_ids: tuple[str, ...]) -> None:
+        self.output_ids = tuple(dict.fromkeys((*self.output_ids, *discussion_ids)))
         if self.record_row.isHidden() and self.record_button.isEnabled():
             self.record_row.setVisible(True)
             self.sent_how.setFocus()
 
     def record_sent(self) -> None:
-        ids = self.letters.discussion_ids
+        ids = self.output_ids
+        if not ids:
+            return
         on, how = py_date(self.sent_on), self.sent_how.currentText()
         meetings = self.services.meetings
         self.record_error.setVisible(False)
