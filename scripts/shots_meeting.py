@@ -12,8 +12,10 @@ the child meeting three weeks ago with an action now overdue. It saves `meeting-
 `meeting-editor-answers.png` (the actions, the answers to the family's questions, the
 outcome), `meeting-referrals.png` (the referrals waiting, whether each family answered),
 `meeting-decision.png` (notifying the local authority), `meeting-letters.png` (a letter held
-back, and why) and `today-actions.png` (the actions on the Today page). Every name shown is
-invented by the demo package or here.
+back, and why), `meeting-team-around.png` (a team around the child meeting: the professionals
+there, the family there recorded with the child), `meeting-team-around-details.png` (its
+name, its kind's, and why) and `today-actions.png` (the actions on the
+Today page). Every name shown is invented by the demo package or here.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from earlyyears_desktop.services.meetings import (
 from earlyyears_desktop.services.referrals import AnswersInput, ReferralInput
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.meeting_decisions import DecisionDialog
-from earlyyears_desktop.ui.meeting_dialogs import ReferralsDialog
+from earlyyears_desktop.ui.meeting_dialogs import MeetingDetailsDialog, ReferralsDialog
 from earlyyears_desktop.ui.meeting_editor import MeetingEditor, open_meeting_editor
 from earlyyears_desktop.ui.meeting_letters import LettersDialog
 
@@ -77,8 +79,9 @@ def _referral(services: Services, child: str, today: dt.date, n: int) -> str:
     ).id
 
 
-def make_meetings(services: Services) -> tuple[str, str]:
-    """The records the pictures show: (the liaison group meeting, its first discussion)."""
+def make_meetings(services: Services) -> tuple[str, str, str]:
+    """The records the pictures show: (the liaison group meeting, its first discussion, the
+    team around the child meeting)."""
     today = services.meetings.today()
     children = services.children.search_ids(ChildFilter())[:5]
     referrals = [_referral(services, child, today, n) for n, child in enumerate(children[:4])]
@@ -162,20 +165,36 @@ def make_meetings(services: Services) -> tuple[str, str]:
     team_meeting = meetings.plan(
         MeetingInput(
             MeetingKind.TEAM_AROUND_THE_CHILD.value,
-            "Team around the child",
+            "",  # named by its kind: a name could name the child
             earlier,
             venue="At home",
             chair_name="Mei Lin Chen",
             chair_role="Portage practitioner",
         )
     ).id
+    meetings.set_people(
+        team_meeting,
+        (
+            AttendeeInput("Mei Lin Chen", "Portage practitioner", "Kingsford County Council"),
+            AttendeeInput("Adaeze Okonkwo", "Speech and language therapist", "Kingsford NHS Trust"),
+            AttendeeInput("Ewa Kowalczyk", "Nursery SENCO", "Little Acorns Nursery"),
+        ),
+    )
     discussion = meetings.add_child(team_meeting, children[4]).id
+    meetings.record_discussion(
+        discussion,
+        DiscussionInput(
+            family_present="Mum and Grandad",
+            summary="Talked about mornings at nursery and sleep at home; the new support plan "
+            "was agreed with the family.",
+        ),
+    )
     meetings.mark_held(team_meeting)
     meetings.add_action(
         discussion,
         ActionInput("Share the new support plan with the nursery", today - dt.timedelta(4), me),
     )
-    return meeting, first
+    return meeting, first, team_meeting
 
 
 def meeting_shots(app: QApplication, window: MainWindow, out: Path) -> None:
@@ -183,7 +202,7 @@ def meeting_shots(app: QApplication, window: MainWindow, out: Path) -> None:
 
     services = window.services
     assert services is not None
-    meeting, _first = make_meetings(services)
+    meeting, _first, team_meeting = make_meetings(services)
     editor = open_meeting_editor(window, services, window.runner, meeting)
     wait_until(app, lambda: editor.shown is not None and editor.panel.discussion is not None)
     editor.resize(1320, 740)
@@ -218,6 +237,20 @@ def meeting_shots(app: QApplication, window: MainWindow, out: Path) -> None:
     save(letters, out, "meeting-letters")
     letters.reject()
     editor.reject()
+    settle(app)
+
+    team = open_meeting_editor(window, services, window.runner, team_meeting)
+    wait_until(app, lambda: team.shown is not None and team.panel.discussion is not None)
+    team.resize(1320, 740)
+    settle(app, 0.4)
+    save(team, out, "meeting-team-around")
+    team.edit_details()
+    wait_until(app, lambda: bool(_visible(team, MeetingDetailsDialog)))
+    details = _visible(team, MeetingDetailsDialog)[0]
+    settle(app, 0.3)
+    save(details, out, "meeting-team-around-details")
+    details.discard()
+    team.reject()
     settle(app)
 
     window.show_page("today")

@@ -1,10 +1,11 @@
 """The right side of the meeting editor (`ui/meeting_editor.py`): one child discussed.
 
 What the meeting reads first (the referral's reason and questions, the family's answers to the
-questionnaire), then what it records: the summary, the decisions, the actions, the answers to
-each of the family's own questions, and the outcome for the family in plain words, what
-happens next and who to contact (the family's letter). It saves nothing: it tells the editor
-what was typed (`edited`, `answer_edited`) and what was asked for.
+questionnaire), then what it records: who of the family was there (a team around the child
+meeting; kept with the child, never among the meeting's people), the summary, the decisions,
+the actions, the answers to each of the family's own questions, and the outcome for the
+family in plain words, what happens next and who to contact (the family's letter). It saves
+nothing: it tells the editor what was typed (`edited`, `answer_edited`) and what was asked for.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from earlyyears_desktop.ui.widgets import heading, push_button, rich_block, shor
 
 W = TypeVar("W", bound=QWidget)
 CONTACT_CHARS = 300
+FAMILY_CHARS = 300
 NO_DECISION = "No decision recorded yet: Add a decision… (Alt+D)."
 NO_ACTION = "No action yet: Add an action… (Alt+I): what, who, by when."
 NO_REFERRAL = "Not on the agenda from a referral: there is no questionnaire to show."
@@ -162,6 +164,19 @@ class ChildPanel(QWidget):
         column.addWidget(self.title)
         column.addWidget(self.before)
 
+        # A team around the child meeting: who of the family was there. Kept with the child,
+        # under the child's consent: the meeting's people are sent to the central service
+        # without one (a liaison group has no family there: the field is hidden for it).
+        self.family_caption = QLabel("&Family there:")
+        self.family = QLineEdit()
+        self.family_caption.setBuddy(self.family)
+        self.family.setAccessibleName("Family there")
+        self.family.setMaxLength(FAMILY_CHARS)
+        self.family.setPlaceholderText("Who of the family came, for example: Mother, Leila Haddad")
+        self.family.textEdited.connect(lambda _t: self._typed())
+        column.addWidget(self.family_caption)
+        column.addWidget(self.family)
+
         self.summary = self._captioned(
             column, "Su&mmary of the discussion:", _box("Summary", "What the group discussed")
         )
@@ -252,9 +267,12 @@ class ChildPanel(QWidget):
         today: dt.date,
         *,
         fields: bool,
+        refresh: bool = False,
     ) -> None:
-        """The child's discussion; the typed fields only when asked (a child newly chosen),
-        never over typing in progress."""
+        """The child's discussion; the typed fields when asked (a child newly chosen), or
+        with `refresh` (nothing typed waits to be saved) each box still holding what was last
+        shown in it, never over typing in progress."""
+        previous = self.discussion
         self.discussion = discussion
         self.notifications = notifications
         self.title.setText(discussion.child_name)
@@ -280,9 +298,12 @@ class ChildPanel(QWidget):
         ids = [q.id for q in discussion.questions]
         if fields or ids != list(self.answer_boxes):
             self._show_questions(discussion, referral)
+        elif refresh and previous is not None and previous.id == discussion.id:
+            self._refresh(previous, discussion)
         if fields:
             self._loading = True
             try:
+                self.family.setText(discussion.family_present)
                 self.summary.setPlainText(discussion.summary)
                 self.outcome.setPlainText(discussion.outcome)
                 self.next_steps.setPlainText(discussion.next_steps)
@@ -291,6 +312,39 @@ class ChildPanel(QWidget):
                 self._loading = False
         self.letter.setText(f"The family's letter: {letter_state(discussion)}")
         self._enable()
+
+    def _boxes(self, discussion: DiscussionView) -> list[tuple[QLineEdit | QPlainTextEdit, str]]:
+        """Each box of the discussion's, with the discussion's words for it."""
+        answers = {q.id: q.answer for q in discussion.questions}
+        return [
+            (self.family, discussion.family_present),
+            (self.summary, discussion.summary),
+            (self.outcome, discussion.outcome),
+            (self.next_steps, discussion.next_steps),
+            (self.contact, discussion.contact),
+            *((box, answers.get(q, "")) for q, box in self.answer_boxes.items()),
+        ]
+
+    def _refresh(self, previous: DiscussionView, discussion: DiscussionView) -> None:
+        """The vault's words in each box that still holds what was shown in it before."""
+        self._loading = True
+        try:
+            for (box, before), (_same, now) in zip(
+                self._boxes(previous), self._boxes(discussion), strict=True
+            ):
+                text = box.text() if isinstance(box, QLineEdit) else box.toPlainText()
+                if text == before and now != before:
+                    if isinstance(box, QLineEdit):
+                        box.setText(now)
+                    else:
+                        box.setPlainText(now)
+        finally:
+            self._loading = False
+
+    def show_family(self, shown: bool) -> None:
+        """The family there: a team around the child meeting's (a liaison group has none)."""
+        self.family_caption.setVisible(shown)
+        self.family.setVisible(shown)
 
     def _show_questions(self, discussion: DiscussionView, referral: ReferralView | None) -> None:
         clear_grid_form(self.questions_form)
@@ -342,6 +396,7 @@ class ChildPanel(QWidget):
             for box in (self.summary, self.outcome, self.next_steps):
                 box.clear()
             self.contact.clear()
+            self.family.clear()
         finally:
             self._loading = False
 
@@ -361,6 +416,7 @@ class ChildPanel(QWidget):
             outcome=self.outcome.toPlainText(),
             next_steps=self.next_steps.toPlainText(),
             contact=self.contact.text(),
+            family_present=self.family.text(),
         )
 
     def answer(self, question_id: str) -> str | None:

@@ -42,6 +42,7 @@ from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.plan_meeting_dialog import name_follows_kind, name_note
 from earlyyears_desktop.ui.widgets import short_date
 
 NOT_OF_THE_TEAM = "(someone else: type the name)"
@@ -50,6 +51,11 @@ NO_REFERRAL_WAITING = (
     "their parents agree; the referral then waits here until a meeting discusses it."
 )
 TICK_SOME = "Please tick the children to add to the agenda (Space ticks the one chosen)."
+PERSON_INTRO = (
+    "A professional at the meeting, or who sent apologies. The family there is recorded with "
+    "the child (Family there), not here: the meeting's people are shared without the child's "
+    "consent."
+)
 BAD_TIME = "Please write the time as hours:minutes, for example 13:30 (or leave it empty)."
 
 
@@ -164,6 +170,11 @@ class MeetingDetailsDialog(KeepTypedDialog):
         )
         self.name = self.add_field("name", "&Name:", QLineEdit(view.name))
         self.name.setAccessibleName("The meeting's name")
+        self.name_note = name_note(self.name)
+        #: the name of a named kind of meeting, given back when the kind comes back to one
+        self._other_name = view.name if view.kind is not MeetingKind.TEAM_AROUND_THE_CHILD else ""
+        self.kind.currentIndexChanged.connect(lambda _i: self._follow_kind())
+        self._follow_kind()
         self.held_on = self.add_field("held_on", "&Date:", date_edit(view.held_on, "Date"))
         self.starts_at = self.add_field(
             "starts_at", "&Time:", QLineEdit(f"{view.starts_at:%H:%M}" if view.starts_at else "")
@@ -189,7 +200,12 @@ class MeetingDetailsDialog(KeepTypedDialog):
         self.roles_only.setChecked(view.letters_roles_only)
         self.roles_only.setAccessibleName("Letters name roles only")
         self.finish_layout()
-        self.name.setFocus()
+        (self.name if self.name.isEnabled() else self.held_on).setFocus()
+
+    def _follow_kind(self) -> None:
+        if self.name.isEnabled():
+            self._other_name = self.name.text()
+        name_follows_kind(self.name, self.name_note, self.kind.value(), self._other_name)
 
     def work(self) -> Callable[[], Any]:
         given = MeetingInput(
@@ -229,6 +245,7 @@ class PersonDialog(KeepTypedDialog):
             "Add a person" if person is None else "Change a person",
             runner,
             parent,
+            intro=PERSON_INTRO,
             save_text="&Add" if person is None else "&Save",
         )
         self._save = save

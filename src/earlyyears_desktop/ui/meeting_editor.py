@@ -42,7 +42,7 @@ from earlyyears_desktop.domain.enums import DecisionKind, MeetingKind, MeetingSt
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.meeting_views import DiscussionView
-from earlyyears_desktop.services.meetings import AttendeeInput
+from earlyyears_desktop.services.meetings import AttendeeInput, DiscussionInput
 from earlyyears_desktop.services.referrals import ReferralRow
 from earlyyears_desktop.services.unit_of_work import Changes, Saved
 from earlyyears_desktop.ui.error_text import error_text
@@ -112,6 +112,10 @@ class MeetingEditor(QDialog):
         self._pending_fields: str | None = None
         #: question id -> the discussion it is answered in, typed and not saved yet
         self._pending_answers: dict[str, str] = {}
+        #: what was sent to the vault and not read back yet (discussion id -> its fields,
+        #: question id -> its answer): laid over every screen read meanwhile
+        self._sent_fields: dict[str, DiscussionInput] = {}
+        self._sent_answers: dict[str, str] = {}
         self._in_flight = 0
         self._then_choose: str | None = None
         self.setModal(False)
@@ -234,7 +238,10 @@ class MeetingEditor(QDialog):
         if self.closed:
             return
         opening = self.shown is None
-        self.shown = screen
+        if self._in_flight == 0:  # read after every write of the editor: it holds them all
+            self._sent_fields.clear()
+            self._sent_answers.clear()
+        self.shown = screen = screen.with_typed(self._sent_fields, self._sent_answers)
         view = screen.meeting
         self.title.setText(view.name)
         self.setWindowTitle(f"Meeting: {view.name}, {long_date(view.held_on)}")
@@ -245,6 +252,7 @@ class MeetingEditor(QDialog):
         if not planned:
             self.held_error.clear_message()
         self.people.show_people(view.people)
+        self.panel.show_family(view.kind is MeetingKind.TEAM_AROUND_THE_CHILD)
         self.agenda.show_agenda(view.kind, view.discussions)
         self._show_child(self.agenda.current_id(), fields=False)
         if self._then_choose is not None:
@@ -269,9 +277,17 @@ class MeetingEditor(QDialog):
             return
         shown = self.panel.discussion
         fields = fields or shown is None or shown.id != discussion.id
+        # Nothing typed waits and nothing is on its way: a box still holding what was last
+        # shown in it takes what the vault now holds.
+        settled = not (self._pending_fields or self._pending_answers or self._in_flight)
         referral = screen.referrals.get(discussion.referral_id or "")
         self.panel.show_discussion(
-            discussion, referral, screen.notifications, screen.today, fields=fields
+            discussion,
+            referral,
+            screen.notifications,
+            screen.today,
+            fields=fields,
+            refresh=settled,
         )
 
     def _choose(self, discussion_id: str | None) -> None:
@@ -309,14 +325,18 @@ class MeetingEditor(QDialog):
         pending, self._pending_fields = self._pending_fields, None
         if pending is not None and shown is not None and shown.id == pending:
             given = self.panel.typed()
+            self._sent_fields[pending] = given
             self.write(lambda: meetings.record_discussion(pending, given))
         answers, self._pending_answers = self._pending_answers, {}
         for question_id, discussion_id in answers.items():
             text = self.panel.answer(question_id)
             if text is not None:
+                self._sent_answers[question_id] = text
                 self.write(
                     lambda q=question_id, d=discussion_id, t=text: meetings.answer(q, d, t)  # type: ignore[misc]
                 )
+        if self.shown is not None:  # a child chosen again at once shows what was typed
+            self.shown = self.shown.with_typed(self._sent_fields, self._sent_answers)
 
     def write(
         self,

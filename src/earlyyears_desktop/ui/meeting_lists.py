@@ -1,6 +1,8 @@
 """The left side of the meeting editor (`ui/meeting_editor.py`): the people at the meeting
-(present or sent apologies, in order) and the agenda (the children discussed, each saying
-whether the family answered the questionnaire). They save nothing: they ask the editor."""
+(the professionals, present or sent apologies, in order: the family there is recorded with the
+child, as the meeting's people are sent to the central service without the child's consent)
+and the agenda (the children discussed, each saying whether the family answered the
+questionnaire). They save nothing: they ask the editor."""
 
 from __future__ import annotations
 
@@ -24,7 +26,10 @@ from earlyyears_desktop.ui.meeting_dialogs import person_input
 from earlyyears_desktop.ui.widgets import push_button
 
 NOBODY_YET = (
-    "Nobody is listed yet: Add a person… (Alt+A) for each person there or sending apologies."
+    "Nobody is listed yet: Add a person… (Alt+A) for each professional there or sending apologies."
+)
+PEOPLE_CAPTION = (
+    "&People at the meeting (professionals; the family there is recorded with the child):"
 )
 AGENDA_EMPTY = {
     MeetingKind.LIAISON_GROUP: "No child on the agenda yet: Add from referrals waiting… (Alt+F).",
@@ -68,12 +73,16 @@ class PeopleBox(QGroupBox):
     change_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)  # titled by its "People:" caption
+        super().__init__(parent)  # titled by its "People at the meeting" caption
         self.people: tuple[AttendeeView, ...] = ()
         self._keep_row: int | None = None
         layout = QVBoxLayout(self)
-        caption = QLabel("&People:")
-        self.list = _list("People at the meeting", "Enter changes the person chosen")
+        caption = QLabel(PEOPLE_CAPTION)
+        caption.setWordWrap(True)
+        self.list = _list(
+            "People at the meeting (professionals)",
+            "Enter changes the person chosen. The family there is recorded with the child.",
+        )
         caption.setBuddy(self.list)
         self.list.itemActivated.connect(lambda _item: self._change())
         self.summary = QLabel()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from earlyyears_desktop.domain.errors import NotFound
 from earlyyears_desktop.services.container import Services
@@ -16,6 +16,7 @@ from earlyyears_desktop.services.meeting_views import (
     MeetingView,
     NotificationRow,
 )
+from earlyyears_desktop.services.meetings import DiscussionInput
 from earlyyears_desktop.services.practitioners import PractitionerRow
 from earlyyears_desktop.services.referrals import ReferralView
 from earlyyears_desktop.ui.widgets import long_date
@@ -33,6 +34,36 @@ class MeetingScreen:
 
     def discussion(self, discussion_id: str | None) -> DiscussionView | None:
         return next((d for d in self.meeting.discussions if d.id == discussion_id), None)
+
+    def with_typed(
+        self, typed: Mapping[str, DiscussionInput], answers: Mapping[str, str]
+    ) -> MeetingScreen:
+        """The screen with what was typed and sent to the vault laid over it (`typed`:
+        discussion id -> its fields, `answers`: question id -> its answer): a child chosen
+        again before the write and the read after it shows what was typed, never the words
+        from before."""
+        if not typed and not answers:
+            return self
+        discussions = []
+        for discussion in self.meeting.discussions:
+            given = typed.get(discussion.id)
+            if given is not None:
+                discussion = replace(
+                    discussion,
+                    summary=given.summary,
+                    outcome=given.outcome,
+                    next_steps=given.next_steps,
+                    contact=given.contact,
+                    family_present=given.family_present,
+                )
+            if any(q.id in answers for q in discussion.questions):
+                questions = tuple(
+                    replace(q, answer=answers[q.id]) if q.id in answers else q
+                    for q in discussion.questions
+                )
+                discussion = replace(discussion, questions=questions)
+            discussions.append(discussion)
+        return replace(self, meeting=replace(self.meeting, discussions=tuple(discussions)))
 
 
 def read_meeting(services: Services, meeting_id: str) -> MeetingScreen:

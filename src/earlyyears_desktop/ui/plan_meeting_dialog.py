@@ -1,6 +1,12 @@
 """Plan a meeting: a pre-school liaison group or a team around the child meeting, its name,
 date, time, place (or online), its chair, and whether the families' letters name the people
-there by their roles only. Once saved, the meeting is opened to build its agenda."""
+there by their roles only. Once saved, the meeting is opened to build its agenda.
+
+A team around the child meeting is named by its kind, never by a name of its own: such a name
+could name the child, and the meeting is sent to the central service without the child's
+consent (`services/meetings.py` ignores any name given). `name_follows_kind` keeps the name
+field of this dialog and of the editor's details dialog saying so.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from earlyyears_desktop.domain.enums import LIAISON_ROLES, MeetingKind
 from earlyyears_desktop.domain.errors import ValidationError
@@ -21,6 +27,34 @@ from earlyyears_desktop.ui.referral_dialogs import editable_combo
 
 #: the chair of a team around the child meeting is the lead professional
 CHAIR_ROLES = (*LIAISON_ROLES, "Lead professional")
+TEAM_AROUND = MeetingKind.TEAM_AROUND_THE_CHILD
+NAMED_BY_KIND = (
+    "A team around the child meeting is named by its kind: a name of its own could name the "
+    "child, and the meeting is shared with the local authority without the child's consent."
+)
+
+
+def name_note(name: QLineEdit) -> QLabel:
+    """The line under the name field saying why a team around the child meeting has no name
+    of its own (shown by `name_follows_kind`)."""
+    note = QLabel(NAMED_BY_KIND)
+    note.setWordWrap(True)
+    note.setAccessibleName("Why the name is set")
+    holder = name.parentWidget()
+    layout = holder.layout() if holder is not None else None
+    if isinstance(layout, QVBoxLayout):  # the field's column (`FormDialog.add_field`)
+        layout.insertWidget(1, note)  # under the field, above its error line
+    note.hide()
+    return note
+
+
+def name_follows_kind(name: QLineEdit, note: QLabel, kind: str | None, other_name: str) -> None:
+    """A team around the child meeting: the name is its kind's, not to be changed. Another
+    kind: `other_name`, to be typed over."""
+    team_around = kind == TEAM_AROUND.value
+    name.setEnabled(not team_around)
+    note.setVisible(team_around)
+    name.setText(TEAM_AROUND.label if team_around else other_name)
 
 
 def read_time(text: str) -> dt.time | None:
@@ -48,7 +82,8 @@ class PlanMeetingDialog(FormDialog):
         *,
         names: dict[str, str] | None = None,
     ) -> None:
-        """`names`: the name of the last meeting of each kind, offered again."""
+        """`names`: the name of the last meeting of each kind, offered again (never for a team
+        around the child meeting, which is named by its kind)."""
         super().__init__(
             "Plan a meeting",
             runner,
@@ -57,7 +92,8 @@ class PlanMeetingDialog(FormDialog):
             save_text="&Save and open",
         )
         self.services = services
-        self.names = names or {}
+        self._typed_name = ""
+        self.names = {k: v for k, v in (names or {}).items() if k != TEAM_AROUND.value}
         self.kind = self.add_field(
             "kind",
             "&Kind:",
@@ -66,6 +102,7 @@ class PlanMeetingDialog(FormDialog):
         self.name = self.add_field("name", "Meeting's na&me:", QLineEdit())
         self.name.setAccessibleName("Meeting's name")
         self.name.setPlaceholderText("For example: Kingsford pre-school liaison group")
+        self.name_note = name_note(self.name)
         self.held_on = self.add_field(
             "held_on", "&Date:", date_edit(services.meetings.today(), "Date of the meeting")
         )
@@ -94,10 +131,14 @@ class PlanMeetingDialog(FormDialog):
         self.kind.setFocus()
 
     def _offer_name(self) -> None:
-        """The last name used for this kind of meeting, unless one is typed already."""
-        offered = set(self.names.values())
-        if not self.name.text() or self.name.text() in offered:
-            self.name.setText(self.names.get(self.kind.value() or "", ""))
+        """The last name used for this kind of meeting, unless one is typed already; a team
+        around the child meeting's is its kind's."""
+        kind = self.kind.value() or ""
+        if self.name.isEnabled():
+            self._typed_name = self.name.text()
+        typed = self._typed_name not in {*self.names.values(), ""}
+        name = self._typed_name if typed else self.names.get(kind, "")
+        name_follows_kind(self.name, self.name_note, kind, name)
 
     def work(self) -> Callable[[], Any]:
         given = MeetingInput(
