@@ -21,8 +21,11 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from earlyyears_desktop.domain.enums import MeetingKind, Role
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.meeting_views import NOT_HELD
+from earlyyears_desktop.services.meetings import DiscussionInput
 from earlyyears_desktop.ui.meeting_dialogs import MeetingDetailsDialog, PersonDialog
 from earlyyears_desktop.ui.meeting_editor import MeetingEditor
+from earlyyears_desktop.ui.meeting_letters import LettersDialog
 from earlyyears_desktop.ui.plan_meeting_dialog import NAMED_BY_KIND, PlanMeetingDialog
 
 from ..fast_vaults import make_vault
@@ -208,3 +211,24 @@ def test_a_team_around_the_child_meeting_is_planned_without_a_name(  # type: ign
     view = services.meetings.meeting(saved.args[0].id)
     assert (view.kind, view.name) == (TEAM_AROUND, "Team around the child meeting")
     assert "Yusuf" not in view.name
+
+
+def test_no_letters_before_the_meeting_is_marked_held(
+    qtbot, host: QWidget, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    """Letters tell the family what the meeting decided: before it is marked held the dialog
+    says so and makes none, even for a child whose outcome is written."""
+    referral = _referral(services, "Ilse", "Van der Berg")
+    meeting = _meeting(services, TODAY)
+    [discussion] = services.meetings.add_referrals(meeting, [referral]).value
+    services.meetings.record_discussion(
+        discussion, DiscussionInput(outcome="Speech and language therapy will see Ilse.")
+    )
+    discussions = services.meetings.meeting(meeting).discussions
+    planned = LettersDialog(discussions, host, held=False)
+    qtbot.addWidget(planned)
+    assert planned.intro.text() == NOT_HELD and not planned.make_button.isEnabled()
+    services.meetings.mark_held(meeting)
+    held = LettersDialog(services.meetings.meeting(meeting).discussions, host, held=True)
+    qtbot.addWidget(held)
+    assert held.make_button.isEnabled() and held.intro.text().startswith("1 of 1 letters")

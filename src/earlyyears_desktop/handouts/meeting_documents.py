@@ -61,6 +61,7 @@ from earlyyears_desktop.services.meeting_documents import (
     MeetingDocuments,
     MeetingLetters,
 )
+from earlyyears_desktop.services.meeting_views import NOT_HELD
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,6 @@ NONE_READY = (
 )
 NOBODY_DISCUSSED = "No child was discussed at this meeting, so there are no letters to make."
 CANCELLED = "This meeting was cancelled, so there are no letters to make."
-NOT_HELD = "Mark the meeting as held first: the letters tell the family what it decided."
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from earlyyears_desktop.services.referrals import QuestionView
 from earlyyears_desktop.services.unit_of_work import UnitOfWork, get_live
 
 NO_OUTCOME_YET = "No outcome is recorded for this child yet: the letter waits for one."
+#: why a meeting not marked as held has no letters yet
+NOT_HELD = "Mark the meeting as held first: the letters tell the family what it decided."
 
 
 @dataclass(frozen=True)
@@ -430,6 +432,7 @@ def _discussion(session: Session, discussion: MeetingDiscussion) -> DiscussionVi
 
 
 __all__ = [
+    "NOT_HELD",
     "NO_OUTCOME_YET",
     "ActionRow",
     "ActionView",

@@ -545,7 +545,8 @@ class MeetingEditor(QDialog):
         if self.shown is None:
             return
         self.save_now()  # the letters read what was typed, saved first (one worker, in order)
-        dialog = LettersDialog(self.shown.meeting.discussions, self)
+        meeting = self.shown.meeting
+        dialog = LettersDialog(meeting.discussions, self, held=meeting.status is MeetingStatus.HELD)
         dialog.make_requested.connect(lambda: self.letters_requested.emit(self.meeting_id))
         self._open(dialog)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.meeting_views import DiscussionView
+from earlyyears_desktop.services.meeting_views import NOT_HELD, DiscussionView
 from earlyyears_desktop.ui.forms import date_edit, py_date
 from earlyyears_desktop.ui.meeting_dialogs import KeepTypedDialog
 from earlyyears_desktop.ui.operations import OpRunner
@@ -55,21 +55,24 @@ class LettersDialog(QDialog):
     #: the letters are to be made
     make_requested = Signal()
 
-    def __init__(self, discussions: Sequence[DiscussionView], parent: QWidget | None) -> None:
+    def __init__(
+        self, discussions: Sequence[DiscussionView], parent: QWidget | None, *, held: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Letters for the families")
         self.setAccessibleName("Letters for the families")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        ready = [d for d in discussions if d.letter_problem is None]
-        held = len(discussions) - len(ready)
+        # a meeting not marked as held has no letters yet, whatever is recorded
+        ready = [d for d in discussions if d.letter_problem is None] if held else []
+        held_back = len(discussions) - len(ready) if held else 0
         said = (
             f"{len(ready)} of {len(discussions)} letters can be made, one for each family, "
             "each with the family's own questions and the answers."
         )
-        if held:
-            said += f" {held} {'is' if held == 1 else 'are'} held back, as said below."
-        self.intro = QLabel(said if ready else NO_LETTER_READY)
+        if held_back:
+            said += f" {held_back} {'is' if held_back == 1 else 'are'} held back, as said below."
+        self.intro = QLabel(said if ready else NO_LETTER_READY if held else NOT_HELD)
         self.intro.setWordWrap(True)
         self.intro.setAccessibleName("About the letters")
         layout.addWidget(self.intro)
