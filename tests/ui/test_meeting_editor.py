@@ -237,6 +237,7 @@ def test_a_meeting_from_agenda_to_decisions_by_keyboard(  # type: ignore[no-unty
     _key(qtbot, Qt.Key.Key_S, ALT)  # &Save the decision
     qtbot.waitUntil(lambda: editor.panel.told_button.hasFocus(), timeout=5000)
     assert "Parents not told yet" in editor.panel.decision_list.item(0).text()
+    assert "Not sent to the central service yet" in editor.panel.decision_list.item(0).text()
     _key(qtbot, Qt.Key.Key_Space)  # Parents told…
     told = _dialog(qtbot, editor, ParentsToldDialog)
     assert isinstance(told, ParentsToldDialog) and told.how.hasFocus()

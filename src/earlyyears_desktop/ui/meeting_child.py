@@ -84,7 +84,7 @@ def decision_text(decision: DecisionView, notification: NotificationRow | None) 
     )
     return (
         f"{decision.text}\nNotified by {notification.notified_by}{role}: "
-        f"{notification.reason}\n{told}"
+        f"{notification.reason}\n{told}\n{notification.delivery.words}"
     )
 
 
