@@ -29,6 +29,8 @@ RATIOS = {
     "caseload_vs_query_x": run.CASELOAD_RATIO_LIMIT,
     # issue 12: the autosave of a home visit
     "visit_save_vs_commit_x": 10,
+    # issue 13: a meeting's letters against the same words in plain paragraphs
+    "letters_vs_floor_x": 10,
 }
 
 
