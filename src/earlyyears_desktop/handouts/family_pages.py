@@ -180,6 +180,21 @@ def _footer_room(look: Look) -> float:
     return look.small_size * 2.8
 
 
+def page_frame(look: Look, orientation: str, frame_id: str) -> Frame:
+    """A page's one frame: inside the look's margins, the footer's room kept free below it."""
+    return Frame(
+        look.margin,
+        look.margin + _footer_room(look),
+        frame_width(look, orientation),
+        frame_height(look, orientation),
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id=frame_id,
+    )
+
+
 def render(
     look: Look,
     team_name: str,
@@ -213,18 +228,7 @@ def render(
 def _template(look: Look, team_name: str, pages: Pages, orientation: str) -> PageTemplate:
     size = landscape(A4) if orientation == LANDSCAPE else A4
     width, _ = size
-    room = _footer_room(look)
-    frame = Frame(
-        look.margin,
-        look.margin + room,
-        frame_width(look, orientation),
-        frame_height(look, orientation),
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id=f"{orientation}-frame",
-    )
+    frame = page_frame(look, orientation, f"{orientation}-frame")
 
     def footer(canvas: Any, doc: Any) -> None:
         pages.count += 1

@@ -23,7 +23,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
-    Frame,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -31,7 +30,7 @@ from reportlab.platypus import (
 
 from earlyyears_desktop.handouts.document import PDF_CREATOR
 from earlyyears_desktop.handouts.errors import HandoutsCancelled
-from earlyyears_desktop.handouts.family_pages import PORTRAIT, frame_height, frame_width, is_large
+from earlyyears_desktop.handouts.family_pages import PORTRAIT, is_large, page_frame
 from earlyyears_desktop.handouts.fonts import BOLD, REGULAR, register_fonts
 from earlyyears_desktop.handouts.layout import Checkpoint, Look, styles_for
 from earlyyears_desktop.handouts.scripts import draw_line
@@ -169,18 +168,7 @@ def render_parts(
 
 
 def _template(look: Look, book: _Book) -> PageTemplate:
-    room = look.small_size * 2.8
-    frame = Frame(
-        look.margin,
-        look.margin + room,
-        frame_width(look, PORTRAIT),
-        frame_height(look, PORTRAIT),
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id=f"{look.name}-frame",
-    )
+    frame = page_frame(look, PORTRAIT, f"{look.name}-frame")
 
     def page_ended(canvas: Any, doc: Any) -> None:
         book.page_parts.append(book.current)
