@@ -161,3 +161,20 @@ def test_a_letter_quotes_only_the_answers_given_at_its_meeting(
     )
     assert "the nursery will plan the move" not in pages
     assert ANSWERS[0].format(first=first)[:40] in pages
+
+
+def test_a_deleted_childs_letter_leaves_the_others(
+    services: Services, meeting_vault: MeetingVault
+) -> None:
+    """A child whose record is deleted has no letter, and every other family still gets its
+    own (before, the whole meeting's letters failed on the missing child)."""
+    records = meeting_vault.records
+    before = render_meeting_letters(services, records.meeting_id)
+    gone = services.meetings.discussion(records.discussion_ids[0]).child_id
+    services.children.delete_child(gone)
+    after = render_meeting_letters(services, records.meeting_id)
+    assert len(after.letters) == len(before.letters) - 1
+    assert records.discussion_ids[0] not in {h.discussion_id for h in after.held_back}
+    assert records.discussion_ids[0] not in {
+        d.id for d in services.meetings.meeting(records.meeting_id).discussions
+    }

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from earlyyears_desktop.domain.enums import MeetingKind, MeetingStatus, Role
 from earlyyears_desktop.domain.errors import DomainError, NotFound
 from earlyyears_desktop.domain.models import (
+    Child,
     Meeting,
     MeetingAttendee,
     MeetingDiscussion,
@@ -188,8 +189,10 @@ class MeetingDocuments:
                 else ", ".join(x for x in (p.name, p.role) if x)
                 for p in people
             ]
+            # a child whose record was deleted has no letter (the join hides the discussion)
             discussions = db.scalars(
                 select(MeetingDiscussion)
+                .join(Child, Child.id == MeetingDiscussion.child_id)
                 .where(MeetingDiscussion.meeting_id == meeting.id)
                 .order_by(MeetingDiscussion.position, MeetingDiscussion.created_at)
             ).all()
