@@ -9,7 +9,6 @@ asking: `discard()`).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
@@ -42,8 +41,8 @@ from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.plan_meeting_dialog import name_follows_kind, name_note
-from earlyyears_desktop.ui.widgets import short_date
+from earlyyears_desktop.ui.plan_meeting_dialog import name_follows_kind, name_note, read_time
+from earlyyears_desktop.ui.widgets import short_date, ticked_ids
 
 NOT_OF_THE_TEAM = "(someone else: type the name)"
 NO_REFERRAL_WAITING = (
@@ -56,7 +55,6 @@ PERSON_INTRO = (
     "the child (Family there), not here: the meeting's people are shared without the child's "
     "consent."
 )
-BAD_TIME = "Please write the time as hours:minutes, for example 13:30 (or leave it empty)."
 
 
 def answered_text(row: ReferralRow) -> str:
@@ -144,17 +142,6 @@ class KeepTypedDialog(FormDialog):
         QDialog.reject(self)
 
 
-def parse_time(text: str) -> dt.time | None:
-    cleaned = text.strip().replace(".", ":")
-    if not cleaned:
-        return None
-    try:
-        hours, minutes = (int(p) for p in cleaned.split(":"))
-        return dt.time(hours, minutes)
-    except ValueError:
-        raise ValidationError("starts_at", BAD_TIME) from None
-
-
 class MeetingDetailsDialog(KeepTypedDialog):
     """The meeting's kind, name, date, time, place (or online), chair, and whether the
     families' letters name the people there by their roles only."""
@@ -212,7 +199,7 @@ class MeetingDetailsDialog(KeepTypedDialog):
             kind=self.kind.value() or MeetingKind.LIAISON_GROUP.value,
             name=self.name.text(),
             held_on=py_date(self.held_on),
-            starts_at=parse_time(self.starts_at.text()),
+            starts_at=read_time(self.starts_at.text()),
             venue=self.venue.text(),
             online=self.online.isChecked(),
             chair_name=self.chair_name.text(),
@@ -355,11 +342,7 @@ class ReferralsDialog(KeepTypedDialog):
             self.choices.item(n).setCheckState(Qt.CheckState.Checked)
 
     def ticked(self) -> list[str]:
-        return [
-            str(self.choices.item(n).data(Qt.ItemDataRole.UserRole))
-            for n in range(self.choices.count())
-            if self.choices.item(n).checkState() == Qt.CheckState.Checked
-        ]
+        return ticked_ids(self.choices)
 
     def work(self) -> Callable[[], Any]:
         ids = self.ticked()

@@ -25,7 +25,7 @@ from earlyyears_desktop.services.meeting_views import NOT_HELD, DiscussionView
 from earlyyears_desktop.ui.forms import date_edit, py_date
 from earlyyears_desktop.ui.meeting_dialogs import KeepTypedDialog
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import short_date
+from earlyyears_desktop.ui.widgets import short_date, ticked_ids
 
 #: how letters commonly go (any words may be typed)
 SENT_HOW = ("By post", "By email", "By hand")
@@ -150,11 +150,7 @@ class LettersSentDialog(KeepTypedDialog):
         self.choices.setFocus()
 
     def ticked(self) -> list[str]:
-        return [
-            str(self.choices.item(n).data(Qt.ItemDataRole.UserRole))
-            for n in range(self.choices.count())
-            if self.choices.item(n).checkState() == Qt.CheckState.Checked
-        ]
+        return ticked_ids(self.choices)
 
     def work(self) -> Callable[[], Any]:
         ids = self.ticked()

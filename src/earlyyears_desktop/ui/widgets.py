@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -232,3 +233,12 @@ def text_table(
         )
     table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return table
+
+
+def ticked_ids(choices: QListWidget) -> list[str]:
+    """The ids (each item's user data) of the items ticked in a list of checkable items."""
+    return [
+        str(choices.item(n).data(Qt.ItemDataRole.UserRole))
+        for n in range(choices.count())
+        if choices.item(n).checkState() == Qt.CheckState.Checked
+    ]
