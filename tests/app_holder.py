@@ -14,6 +14,7 @@ At the end of its input it locks the vault and exits 0.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -47,10 +48,8 @@ class AppHolder:
     def close(self) -> int:
         """End its input: it locks the vault and exits; its exit code."""
         if self.process.stdin is not None and not self.process.stdin.closed:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 self.process.stdin.close()
-            except BrokenPipeError:
-                pass
         return self.process.wait(timeout=60)
 
 

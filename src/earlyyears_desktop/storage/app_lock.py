@@ -1,11 +1,11 @@
 """One app per vault: the lock an app holds while it has a vault unlocked.
 
 The app holds an exclusive advisory lock (`flock`) on `app.lock` in the vault folder from
-before it derives any key until the vault is locked again. The operating system frees the
-lock when the process ends, however it ends, so a lock file left by a crash is simply taken
-over. While held, the file says who holds it, for the message another app shows: the
-operating-system user, the computer's name, the process id and since when (UTC). It is not
-encrypted, so it names no practitioner and no child.
+before it derives any key until the vault is locked again, when the file is removed. The
+operating system frees the lock when the process ends, however it ends, so a lock file left by
+a crash is simply taken over. While held, the file says who holds it, for the message another
+app shows: the operating-system user, the computer's name, the process id and since when
+(UTC). It is not encrypted, so it names no practitioner and no child.
 
 The command line does not take this lock: `earlyyears info` may read a vault the app has
 open, and a command that writes waits for SQLite's write lock (storage/engine.py
@@ -31,6 +31,7 @@ from earlyyears_desktop.storage.errors import VaultInaccessible, VaultInUse
 APP_LOCK_NAME: Final = "app.lock"
 BUSY_MESSAGE: Final = "The vault is in use by the app; try again in a moment."
 _MAX_READ: Final = 4096
+_ATTEMPTS: Final = 5
 
 
 @dataclass(frozen=True)
@@ -108,53 +109,77 @@ class AppLock:
         Never through a link: a symlink or a folder in the lock file's place is refused.
         """
         path = Path(folder) / APP_LOCK_NAME
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
-                raise _not_a_plain_file(path) from None
-            if exc.errno in (errno.EACCES, errno.EPERM):
-                raise VaultInaccessible.permission_denied(path) from None
-            raise
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a fifo or a device
-                raise _not_a_plain_file(path)
+        for _attempt in range(_ATTEMPTS):
+            fd = _open_lock_file(path)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise VaultInUse(in_use_message(_read_holder(fd), now)) from None
-            os.fchmod(fd, 0o600)
-            holder = LockHolder(
-                _this_user(),
-                socket.gethostname(),
-                os.getpid(),
-                (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0),
-            )
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, holder.to_json().encode("utf-8"), 0)
-        except BaseException:
-            os.close(fd)
-            raise
-        return cls(fd, path, holder)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise VaultInUse(in_use_message(_read_holder(fd), now)) from None
+                if not _still_named(fd, path):
+                    # Its holder let it go and removed it between our open and our lock:
+                    # a lock on a file no longer in the folder holds nothing. Again.
+                    os.close(fd)
+                    continue
+                os.fchmod(fd, 0o600)
+                holder = LockHolder(
+                    _this_user(),
+                    socket.gethostname(),
+                    os.getpid(),
+                    (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0),
+                )
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, holder.to_json().encode("utf-8"), 0)
+            except BaseException:
+                os.close(fd)
+                raise
+            return cls(fd, path, holder)
+        raise VaultInUse(in_use_message(None, now))
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
     def release(self) -> None:
-        """Let the vault go: the file is emptied, then closing it frees the lock.
-
-        The file itself stays: removing it could remove the one a new holder just opened.
-        """
+        """Let the vault go: the file is removed while still held, then closing it frees the
+        lock. (A process that opened it meanwhile finds, once it has the lock, that the file
+        is no longer in the folder, and starts again with a new one.)"""
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
-            os.ftruncate(fd, 0)
+            if _still_named(fd, self.path):
+                self.path.unlink()
         except OSError:
-            pass  # a stale name is harmless: the lock, not the text, says whether it is held
+            pass  # a file left behind is harmless: the lock, not the file, says who holds it
         finally:
             os.close(fd)
+
+
+def _open_lock_file(path: Path) -> int:
+    """The lock file opened (created 0600 if missing), never through a link."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+            raise _not_a_plain_file(path) from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise VaultInaccessible.permission_denied(path) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a fifo or a device
+        os.close(fd)
+        raise _not_a_plain_file(path)
+    return fd
+
+
+def _still_named(fd: int, path: Path) -> bool:
+    """Whether `path` is still the file open as `fd` (not removed nor replaced)."""
+    try:
+        named = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _read_holder(fd: int) -> LockHolder | None:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Practitioner, VaultSetting
 from earlyyears_desktop.storage import migrations
-from earlyyears_desktop.storage.app_lock import APP_LOCK_NAME, AppLock
+from earlyyears_desktop.storage.app_lock import AppLock
 from earlyyears_desktop.storage.engine import (
     NOT_THIS_VAULT,
     export_copy,
@@ -439,9 +439,7 @@ def create_vault(
         initialise(vault)
         slots.save(paths.keyslots)
     except BaseException:
-        if app_lock is not None:  # removed while still held, then let go with the rest
-            (folder / APP_LOCK_NAME).unlink(missing_ok=True)
-        vault.lock()
+        vault.lock()  # lets go of the app lock too, and removes its file
         for name in (DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm"):
             (folder / name).unlink(missing_ok=True)
         _let_go_of_new(None, folder, created_folder)
@@ -452,8 +450,7 @@ def create_vault(
 def _let_go_of_new(app_lock: AppLock | None, folder: Path, created_folder: bool) -> None:
     """After a vault could not be made: its lock let go, and no file of it left behind."""
     if app_lock is not None:
-        (folder / APP_LOCK_NAME).unlink(missing_ok=True)  # while still held
-        app_lock.release()
+        app_lock.release()  # removes its file
     if created_folder:
         shutil.rmtree(folder, ignore_errors=True)
 
