@@ -10,6 +10,8 @@ from pathlib import Path
 from earlyyears_desktop.cli.errors import EXIT_LOCKED, EXIT_USAGE, CommandError
 from earlyyears_desktop.cli.passphrase import add_passphrase_option, read_passphrase
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.storage.app_lock import BUSY_MESSAGE
+from earlyyears_desktop.storage.engine import database_busy
 from earlyyears_desktop.storage.errors import (
     NotAVault,
     VaultInaccessible,
@@ -26,6 +28,13 @@ def add_vault_argument(parser: argparse.ArgumentParser) -> None:
 
 @contextmanager
 def unlocked(args: argparse.Namespace) -> Iterator[Services]:
+    """The vault named on the command line, open for the command's block and locked after.
+
+    A command does not take the app's lock: it may read a vault the app has open, and a write
+    waits for SQLite's write lock (`BUSY_TIMEOUT_MS`) while the app finishes its own. If the
+    app still holds it, the command stops with `BUSY_MESSAGE` and nothing of its write is
+    kept (each write is one transaction).
+    """
     folder: Path = args.vault
     try:
         # Before asking for a passphrase: a folder that cannot be a vault is said at once.
@@ -35,9 +44,17 @@ def unlocked(args: argparse.Namespace) -> Iterator[Services]:
         raise CommandError(exc.message, EXIT_USAGE) from None
     except (WrongPassphrase, VaultLocked) as exc:
         raise CommandError(exc.message, EXIT_LOCKED) from None
+    except Exception as exc:
+        if database_busy(exc):
+            raise CommandError(BUSY_MESSAGE, EXIT_LOCKED) from None
+        raise
     try:
         services = Services(vault)
         services.after_unlock()
         yield services
+    except Exception as exc:
+        if database_busy(exc):
+            raise CommandError(BUSY_MESSAGE, EXIT_LOCKED) from None
+        raise
     finally:
         vault.lock()

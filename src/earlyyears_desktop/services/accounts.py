@@ -20,7 +20,7 @@ from earlyyears_desktop.domain.rules import required_name
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import check_role
-from earlyyears_desktop.storage.errors import WrongPassphrase
+from earlyyears_desktop.storage.errors import VaultInUse, WrongPassphrase
 from earlyyears_desktop.storage.keyslots import (
     MIN_PASSPHRASE_LENGTH,
     KdfParams,
@@ -201,8 +201,12 @@ def unlock(
     clock: Clock | None = None,
 ) -> UnlockedVault:
     """Open the vault with a practitioner's passphrase (or the recovery key), migrating its
-    schema if needed. Raises `WrongPassphrase` for a wrong secret."""
-    vault = open_vault(Path(folder), secret, practitioner_id=practitioner_id)
+    schema if needed. Raises `WrongPassphrase` for a wrong secret.
+
+    The app holds the vault's app lock from before any key is derived until it is locked:
+    while another Early Years window has it open, `VaultInUse` says by whom (the computer's
+    user and name) and since when, and nothing is derived or written."""
+    vault = open_vault(Path(folder), secret, practitioner_id=practitioner_id, exclusive=True)
     try:
         services = Services(vault, clock=clock)
         services.after_unlock()
@@ -236,6 +240,7 @@ __all__ = [
     "UnlockChoice",
     "UnlockedVault",
     "ValidationError",
+    "VaultInUse",
     "WrongPassphrase",
     "check_new_passphrase",
     "check_passphrase_strength",

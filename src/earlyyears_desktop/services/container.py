@@ -154,11 +154,13 @@ def set_up_vault(
     passphrase: str,
     params: KdfParams | None = None,
     starter_strategies: bool = False,
+    exclusive: bool = False,
 ) -> CreatedVault:
     """Create a vault and its first practitioner, recorded and audited like any other write;
     with `starter_strategies`, its strategy library begins with the starter set (written by
     that practitioner, so it syncs like any strategy). First-run set-up and the demo ask for
-    it; a test vault starts empty unless its test asks."""
+    it; a test vault starts empty unless its test asks. With `exclusive` (the app's first
+    run) the new vault is held with its app lock until it is locked."""
     from earlyyears_desktop.domain.errors import ValidationError
     from earlyyears_desktop.domain.models import new_id
     from earlyyears_desktop.domain.rules import required_name
@@ -190,6 +192,7 @@ def set_up_vault(
         passphrase=passphrase,
         initialise=initialise,
         params=params,
+        exclusive=exclusive,
     )
 
 

@@ -38,7 +38,8 @@ def set_up(
     """Create the vault with its first practitioner (recorded and audited like any write),
     the starter set of the strategy library, and a recovery key. Refusals are
     `ValidationError`s naming the field; a vault already in `folder` is refused, and a failed
-    set-up leaves no vault behind."""
+    set-up leaves no vault behind. The app holds the new vault with its app lock (one app per
+    vault) until it is locked."""
     created = set_up_vault(
         Path(folder),
         team_name=team_name,
@@ -48,5 +49,6 @@ def set_up(
         passphrase=passphrase,
         params=params,
         starter_strategies=True,
+        exclusive=True,
     )
     return SetUp(UnlockedVault.of(Services(created.vault, clock=clock)), created.recovery_key)

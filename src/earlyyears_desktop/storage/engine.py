@@ -15,12 +15,14 @@ from typing import Any
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.storage.errors import VaultDamaged
 
 BUSY_TIMEOUT_MS = 10_000
+_SQLITE_BUSY = 5
 NOT_THIS_VAULT = (
     "The vault's database is not a vault, or damaged: it does not match its key-slot file."
 )
@@ -29,7 +31,7 @@ NOT_THIS_VAULT = (
 # failed") for a file that is not this vault's database, beside the one line we print.
 _QUIET = "PRAGMA cipher_log_level = NONE"
 
-# Applied after the key, in this order, on every connection.
+# Applied after the key, in this order, on every connection, then the busy timeout.
 _PRAGMAS = (
     "PRAGMA cipher_memory_security = ON",
     "PRAGMA temp_store = MEMORY",
@@ -37,7 +39,6 @@ _PRAGMAS = (
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA secure_delete = ON",
-    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
 )
 
 
@@ -66,6 +67,8 @@ def connect(path: Path, key: bytes, *, cache_statements: bool = True) -> sqlciph
             raise VaultDamaged(NOT_THIS_VAULT) from None
         for pragma in _PRAGMAS:
             conn.execute(pragma).fetchall()
+        # Read when connecting (a test of the wait's end shortens it in its own process).
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").fetchall()
         # The observation index's triggers fold text with the same rule as name search.
         conn.create_function("ey_fold", 1, _fold, deterministic=True)
     except BaseException:
@@ -94,6 +97,18 @@ def stored_vault_id(path: Path, key: bytes) -> str | None:
     finally:
         conn.close()
     return str(row[0]) if row is not None else None
+
+
+def database_busy(exc: BaseException) -> bool:
+    """Whether an error means another connection kept the database's lock for longer than
+    `BUSY_TIMEOUT_MS` (SQLITE_BUSY): the app, say, writing while a command waited to."""
+    orig = getattr(exc, "orig", None) if isinstance(exc, DBAPIError) else exc
+    if not isinstance(orig, sqlcipher3.OperationalError):
+        return False
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF == _SQLITE_BUSY
+    return "database is locked" in str(orig)
 
 
 def _fold(text: str | None) -> str | None:

@@ -47,3 +47,8 @@ class VaultInaccessible(VaultError):
     @classmethod
     def not_a_folder(cls, path: object) -> VaultInaccessible:
         return cls(f"{path} is a file, not a folder")
+
+
+class VaultInUse(VaultError):
+    """Another Early Years window holds this vault open (its lock file says who and since
+    when), or the database stayed busy with another program's write for too long."""

@@ -4,6 +4,7 @@
       keyslots.json     data key wrapped per passphrase and recovery key (no personal data)
       vault.db          SQLCipher 4 database (+ -wal and -shm while open)
       backups/          encrypted copies taken before a migration
+      app.lock          held by the app while it has the vault unlocked (storage/app_lock.py)
 
 Opening a vault unwraps the data key and hands back an `OpenVault` with an engine. `lock()`
 disposes the engine and forgets the key.
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Practitioner, VaultSetting
 from earlyyears_desktop.storage import migrations
+from earlyyears_desktop.storage.app_lock import AppLock
 from earlyyears_desktop.storage.engine import (
     NOT_THIS_VAULT,
     export_copy,
@@ -54,6 +56,8 @@ from earlyyears_desktop.storage.keyslots import (
 KEYSLOTS_NAME = "keyslots.json"
 DATABASE_NAME = "vault.db"
 BACKUPS_NAME = "backups"
+#: how long locking waits for another process's reads and writes to fold the journal back
+CHECKPOINT_WAIT_MS = 1_000
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,8 @@ class OpenVault:
         self._engine: Engine | None = make_engine(paths.database, self._data_key)
         self.device_id = ""
         self.practitioner_id = slot.practitioner_id if slot else None
+        #: the app's hold on the vault folder (None for the command line), let go by lock()
+        self.app_lock: AppLock | None = None
 
     @property
     def engine(self) -> Engine:
@@ -244,6 +250,9 @@ class OpenVault:
         if self._engine is not None and self._key is not None:
             try:
                 with self._engine.connect() as conn:
+                    # Not the long wait of a write: another process that has the vault open
+                    # (the app, while a command ran) folds the journal back when it locks.
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             except Exception:  # a busy checkpoint only leaves the (encrypted) WAL in place
                 pass
@@ -254,6 +263,8 @@ class OpenVault:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        if self.app_lock is not None:
+            self.app_lock.release()
 
     # ---- key slots ----
 
@@ -360,11 +371,13 @@ def create_vault(
     passphrase: str,
     initialise: Callable[[OpenVault], None],
     params: KdfParams | None = None,
+    exclusive: bool = False,
 ) -> CreatedVault:
     """Make a new vault with a passphrase slot for its first practitioner and a recovery slot.
 
     `initialise` writes the first records (the services pass it); the key-slot file is saved
-    only after it succeeds, because a folder without one is not a vault.
+    only after it succeeds, because a folder without one is not a vault. With `exclusive`
+    (the app) the new vault is held with its app lock until it is locked.
     """
     folder = Path(folder)
     paths = VaultPaths(folder)
@@ -389,21 +402,27 @@ def create_vault(
         raise VaultInaccessible.not_a_folder(exc.filename or folder) from None
     if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
         raise VaultInaccessible.permission_denied(folder)
-    # Tuned only once the folder is known to be usable: a refusal comes at once.
-    params = params or _default_params()
-    data_key = os.urandom(DATA_KEY_BYTES)
-    slots = KeySlotFile(vault_id=str(uuid.uuid4()))
-    slot = slots.add_slot(
-        data_key,
-        normalise_passphrase(passphrase),
-        kind="passphrase",
-        params=params,
-        practitioner_id=practitioner_id,
-        label=label.strip(),
-    )
-    recovery = new_recovery_key()
-    slots.add_slot(data_key, normalise_recovery_key(recovery), kind="recovery", params=params)
-    vault = OpenVault(paths, data_key, slots, slot)
+    app_lock = AppLock.take(folder) if exclusive else None
+    try:
+        # Tuned only once the folder is known to be usable: a refusal comes at once.
+        params = params or _default_params()
+        data_key = os.urandom(DATA_KEY_BYTES)
+        slots = KeySlotFile(vault_id=str(uuid.uuid4()))
+        slot = slots.add_slot(
+            data_key,
+            normalise_passphrase(passphrase),
+            kind="passphrase",
+            params=params,
+            practitioner_id=practitioner_id,
+            label=label.strip(),
+        )
+        recovery = new_recovery_key()
+        slots.add_slot(data_key, normalise_recovery_key(recovery), kind="recovery", params=params)
+        vault = OpenVault(paths, data_key, slots, slot)
+    except BaseException:
+        _let_go_of_new(app_lock, folder, created_folder)
+        raise
+    vault.app_lock = app_lock
     try:
         migrations.upgrade(vault.engine)
         device_id = str(uuid.uuid4())
@@ -420,22 +439,50 @@ def create_vault(
         initialise(vault)
         slots.save(paths.keyslots)
     except BaseException:
-        vault.lock()
+        vault.lock()  # lets go of the app lock too, and removes its file
         for name in (DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm"):
             (folder / name).unlink(missing_ok=True)
-        if created_folder:
-            shutil.rmtree(folder, ignore_errors=True)
+        _let_go_of_new(None, folder, created_folder)
         raise
     return CreatedVault(vault, recovery)
 
 
-def open_vault(folder: Path, secret: str, *, practitioner_id: str | None = None) -> OpenVault:
-    """Unlock with a passphrase (or a recovery key), migrating the schema if needed."""
+def _let_go_of_new(app_lock: AppLock | None, folder: Path, created_folder: bool) -> None:
+    """After a vault could not be made: its lock let go, and no file of it left behind."""
+    if app_lock is not None:
+        app_lock.release()  # removes its file
+    if created_folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def open_vault(
+    folder: Path, secret: str, *, practitioner_id: str | None = None, exclusive: bool = False
+) -> OpenVault:
+    """Unlock with a passphrase (or a recovery key), migrating the schema if needed.
+
+    With `exclusive` (the app) the vault's app lock is taken before any key is derived and
+    held until the vault is locked: `VaultInUse` says who has it open if another app does.
+    The command line opens without it.
+    """
     folder = Path(folder)
     paths = VaultPaths(folder)
     check_vault_folder(folder)
     slots = KeySlotFile.load(paths.keyslots)
     _check_database_file(paths.database)
+    app_lock = AppLock.take(folder) if exclusive else None
+    try:
+        vault = _open_with_slots(paths, slots, secret, practitioner_id)
+    except BaseException:
+        if app_lock is not None:
+            app_lock.release()
+        raise
+    vault.app_lock = app_lock
+    return vault
+
+
+def _open_with_slots(
+    paths: VaultPaths, slots: KeySlotFile, secret: str, practitioner_id: str | None
+) -> OpenVault:
     candidates = slots.passphrase_slots(practitioner_id)
     material = normalise_passphrase(secret)
     if practitioner_id is None and looks_like_recovery_key(secret):
