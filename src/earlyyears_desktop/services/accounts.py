@@ -165,6 +165,15 @@ class Accounts:
         check_new_passphrase(new, again)
         self._vault.change_passphrase(practitioner_id, new)
 
+    def colleagues(self) -> list[PractitionerChoice]:
+        """Everyone else in this vault, whose passphrase an administrator may reset."""
+        me = self._vault.practitioner_id
+        return [
+            PractitionerChoice(pid, name)
+            for pid, name in practitioner_for_recovery(self._vault)
+            if pid != me
+        ]
+
     def reset_passphrase(
         self, practitioner_id: str, recovery_key: str, new: str, again: str
     ) -> None:
