@@ -74,9 +74,7 @@ def test_administrators_in_settings(qtbot, runner, tmp_path):
         page.people.setCurrentRow(1)
         qtbot.keyClick(page, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: "is now an administrator" in page.message.text(), timeout=5000)
-        qtbot.waitUntil(
-            lambda: page.people.item(1).text().endswith("Administrator"), timeout=5000
-        )
+        qtbot.waitUntil(lambda: page.people.item(1).text().endswith("Administrator"), timeout=5000)
         assert page.people.currentRow() == 1 and page.stop_admin_button.isEnabled()
         qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: "no longer" in page.message.text(), timeout=5000)

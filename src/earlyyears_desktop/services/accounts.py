@@ -180,9 +180,7 @@ class Accounts:
         """An administrator gives a colleague who forgot theirs a new passphrase, with the
         recovery key to show the team agrees. Refusals: `NotAnAdministrator`, and
         `ValidationError`s naming "recovery_key", "passphrase" or "again"."""
-        self._services.administrators.require_administrator(
-            "reset a colleague's passphrase"
-        )
+        self._services.administrators.require_administrator("reset a colleague's passphrase")
         if practitioner_id == self._vault.practitioner_id:
             raise DomainError("Change your own passphrase with Change my passphrase.")
         if practitioner_id not in {pid for pid, _ in practitioner_for_recovery(self._vault)}:

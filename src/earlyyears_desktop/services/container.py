@@ -46,6 +46,8 @@ class VaultInfo:
     counts: dict[str, int]
     unsynced_changes: int
     last_export: str | None
+    #: how many of this vault's practitioners are its administrators (a count, no names)
+    administrators: int = 0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -55,6 +57,7 @@ class VaultInfo:
             "team_name": self.team_name,
             "unsynced_changes": self.unsynced_changes,
             "last_export": self.last_export,
+            "administrators": self.administrators,
         }
 
 
@@ -133,6 +136,7 @@ class Services:
             counts=counts,
             unsynced_changes=unsynced or 0,
             last_export=last.replace(microsecond=0).isoformat() + "Z" if last else None,
+            administrators=len(self.administrators.administrators()),
         )
 
     def verify_audit(self) -> AuditReport:

@@ -30,9 +30,9 @@ from earlyyears_desktop.services.accounts import (
     PractitionerChoice,
     ValidationError,
 )
-from earlyyears_desktop.services.unit_of_work import Saved
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
+from earlyyears_desktop.services.unit_of_work import Saved
 from earlyyears_desktop.ui.colleague_passphrase import ResetPassphraseDialog
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog, confirm
@@ -257,9 +257,7 @@ class SettingsPage(Page):
 
     def _show_reset_passphrase(self, colleagues: list[PractitionerChoice]) -> None:
         if not colleagues:
-            self.message.setText(
-                "Nobody else unlocks these records yet: add a practitioner first."
-            )
+            self.message.setText("Nobody else unlocks these records yet: add a practitioner first.")
             return
         dialog = ResetPassphraseDialog(self.accounts, colleagues, self.runner, self)
         dialog.saved.connect(
