@@ -73,12 +73,14 @@ def test_info_json_is_stable(locked_demo: Path) -> None:
     assert info["counts"]["child"] == 26
     assert list(info["counts"]) == sorted(info["counts"])
     assert info["unsynced_changes"] > 0 and info["last_export"] is None
+    assert info["administrators"] == 1  # the demo's first practitioner
     assert "Zoë" not in first.stdout  # counts only, no names
 
 
 def test_info_text(locked_demo: Path) -> None:
     result = run("info", str(locked_demo))
     assert result.returncode == 0 and "Cherwell Early Years SEND Team" in result.stdout
+    assert "Administrators: 1" in result.stdout
 
 
 def test_sessions_json(locked_demo: Path) -> None:

@@ -73,6 +73,7 @@ def test_add_practitioner_then_they_unlock(qtbot, window, unlock):
     page = window.page("settings")
     assert isinstance(page, SettingsPage)
     page.open_add_practitioner()
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=5000)
     dialog = page.dialog
     dialog.name.setText("Deepa Nair")
     dialog.passphrase.setText("kettle orange harbour 7")

@@ -1,5 +1,6 @@
-"""earlyyears info DIR [--json]: counts of records, unsynced changes, last export, and how far
-the notifications to the local authority have gone (sent, acknowledged by the central service)."""
+"""earlyyears info DIR [--json]: counts of records, unsynced changes, last export, how many
+administrators the vault has (a count, no names), and how far the notifications to the local
+authority have gone (sent, acknowledged by the central service)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         count = info.counts.get(entity, 0)
         if count:
             print(f"  {entity.replace('_', ' '):<24}{count:>8}")
+    print(f"Administrators: {info.administrators}")
     print(f"Changes not yet exported: {info.unsynced_changes}")
     if held:
         print(held_back_types_message(held))

@@ -17,6 +17,7 @@ from pathlib import Path
 from earlyyears_desktop.domain.errors import DomainError, ValidationError
 from earlyyears_desktop.domain.models import new_id
 from earlyyears_desktop.domain.rules import required_name
+from earlyyears_desktop.services.administrators import NotAnAdministrator
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import check_role
@@ -27,6 +28,7 @@ from earlyyears_desktop.storage.keyslots import (
     KeySlotFile,
     looks_like_recovery_key,
     normalise_passphrase,
+    normalise_recovery_key,
 )
 from earlyyears_desktop.storage.process import harden_process
 from earlyyears_desktop.storage.vault import (
@@ -100,6 +102,7 @@ class Accounts:
         written the slot goes again, so there is never a person who cannot unlock, nor a slot
         that names nobody; if the slot cannot be written no record is made.
         """
+        self._services.administrators.require_administrator("add a practitioner")
         check_passphrase_strength(passphrase)
         required_name("name", name, "colleague's name")
         check_role(role)
@@ -137,15 +140,59 @@ class Accounts:
         self._vault.change_passphrase(practitioner_id, new)
 
     def recovery_choices(self) -> list[PractitionerChoice]:
-        """The practitioners who can be given a new passphrase after a recovery unlock."""
+        """The practitioners who can be given a new passphrase after a recovery unlock: the
+        administrators (the key names nobody, so it only gives an administrator a way back in;
+        an administrator then resets a colleague's passphrase in Settings)."""
+        administrators = set(self._services.administrators.administrators())
         return [
-            PractitionerChoice(pid, name) for pid, name in practitioner_for_recovery(self._vault)
+            PractitionerChoice(pid, name)
+            for pid, name in practitioner_for_recovery(self._vault)
+            if pid in administrators
         ]
 
     def set_passphrase_after_recovery(self, practitioner_id: str, new: str, again: str) -> None:
-        """A forgotten passphrase replaced, with the vault opened by the recovery key."""
+        """A forgotten administrator's passphrase replaced, with the vault opened by the
+        recovery key; anyone else's is reset by an administrator (`reset_passphrase`)."""
         if not self.opened_with_recovery_key:
             raise DomainError(ONLY_AFTER_RECOVERY)
+        administrators = self._services.administrators
+        if practitioner_id not in administrators.administrators():
+            names = " or ".join(administrators.names())
+            raise NotAnAdministrator(
+                "The recovery key gives only an administrator a new passphrase here. "
+                f"Ask {names} to reset this one in Settings."
+            )
+        check_new_passphrase(new, again)
+        self._vault.change_passphrase(practitioner_id, new)
+
+    def colleagues(self) -> list[PractitionerChoice]:
+        """Everyone else in this vault, whose passphrase an administrator may reset."""
+        me = self._vault.practitioner_id
+        return [
+            PractitionerChoice(pid, name)
+            for pid, name in practitioner_for_recovery(self._vault)
+            if pid != me
+        ]
+
+    def reset_passphrase(
+        self, practitioner_id: str, recovery_key: str, new: str, again: str
+    ) -> None:
+        """An administrator gives a colleague who forgot theirs a new passphrase, with the
+        recovery key to show the team agrees. Refusals: `NotAnAdministrator`, and
+        `ValidationError`s naming "recovery_key", "passphrase" or "again"."""
+        self._services.administrators.require_administrator("reset a colleague's passphrase")
+        if practitioner_id == self._vault.practitioner_id:
+            raise DomainError("Change your own passphrase with Change my passphrase.")
+        if practitioner_id not in {pid for pid, _ in practitioner_for_recovery(self._vault)}:
+            raise DomainError("That practitioner is not in this vault.")
+        slots = KeySlotFile.load(self._vault.paths.keyslots)
+        try:
+            key = normalise_recovery_key(recovery_key)
+            slots.unwrap(key, slots.recovery_slots())
+        except WrongPassphrase:
+            raise ValidationError(
+                "recovery_key", "That recovery key is not right for these records."
+            ) from None
         check_new_passphrase(new, again)
         self._vault.change_passphrase(practitioner_id, new)
 
@@ -235,6 +282,7 @@ __all__ = [
     "Accounts",
     "DomainError",
     "NewRecoveryKey",
+    "NotAnAdministrator",
     "PractitionerChoice",
     "RecoveryUnlock",
     "UnlockChoice",

@@ -16,6 +16,7 @@ from earlyyears_desktop.domain.models import (
     SyncBundle,
     utcnow,
 )
+from earlyyears_desktop.services.administrators import AdministratorService
 from earlyyears_desktop.services.attendance import AttendanceService
 from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
 from earlyyears_desktop.services.caseload import CaseloadService
@@ -45,6 +46,8 @@ class VaultInfo:
     counts: dict[str, int]
     unsynced_changes: int
     last_export: str | None
+    #: how many of this vault's practitioners are its administrators (a count, no names)
+    administrators: int = 0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -54,6 +57,7 @@ class VaultInfo:
             "team_name": self.team_name,
             "unsynced_changes": self.unsynced_changes,
             "last_export": self.last_export,
+            "administrators": self.administrators,
         }
 
 
@@ -81,6 +85,7 @@ class Services:
             clock = Clock.fixed(today()) if today else Clock()
         self.clock = clock
         self.practitioners = PractitionerService(self.uow)
+        self.administrators = AdministratorService(self.uow)
         self.children = ChildrenService(self.uow, clock)
         self.groups = GroupService(self.uow, clock)
         self.attendance = AttendanceService(self.uow, clock)
@@ -131,6 +136,7 @@ class Services:
             counts=counts,
             unsynced_changes=unsynced or 0,
             last_export=last.replace(microsecond=0).isoformat() + "Z" if last else None,
+            administrators=len(self.administrators.administrators()),
         )
 
     def verify_audit(self) -> AuditReport:
@@ -156,7 +162,8 @@ def set_up_vault(
     starter_strategies: bool = False,
     exclusive: bool = False,
 ) -> CreatedVault:
-    """Create a vault and its first practitioner, recorded and audited like any other write;
+    """Create a vault and its first practitioner, its administrator, recorded and audited like
+    any other write;
     with `starter_strategies`, its strategy library begins with the starter set (written by
     that practitioner, so it syncs like any strategy). First-run set-up and the demo ask for
     it; a test vault starts empty unless its test asks. With `exclusive` (the app's first
@@ -181,6 +188,7 @@ def set_up_vault(
             practitioner_id=practitioner_id,
             key_slot_id=vault.slot.id if vault.slot else None,
         )
+        services.administrators.start_with(practitioner_id)
         if starter_strategies:
             services.strategies.add_starter_set()
 

@@ -1,11 +1,13 @@
-"""Settings: auto-lock time, high contrast, and the people who use this laptop."""
+"""Settings: auto-lock time, high contrast, and the people who use this laptop (who is an
+administrator, and what only administrators do: add a practitioner, make or stop being an
+administrator, reset a colleague's passphrase with the recovery key)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,10 +27,13 @@ from earlyyears_desktop.domain.enums import Discipline
 from earlyyears_desktop.services.accounts import (
     Accounts,
     NewRecoveryKey,
+    PractitionerChoice,
     ValidationError,
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
+from earlyyears_desktop.services.unit_of_work import Saved
+from earlyyears_desktop.ui.colleague_passphrase import ResetPassphraseDialog
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog, confirm
 from earlyyears_desktop.ui.operations import OpRunner
@@ -87,7 +93,8 @@ class SettingsPage(Page):
         people_layout = QVBoxLayout(people)
         intro = QLabel(
             "Each person unlocks the records with their own passphrase, so the records show "
-            "who made each change."
+            "who made each change. Administrators add colleagues, reset a forgotten "
+            "passphrase with the recovery key and choose other administrators."
         )
         intro.setWordWrap(True)
         people_layout.addWidget(intro)
@@ -101,11 +108,35 @@ class SettingsPage(Page):
             "Add a practitioner with their own passphrase",
             self.open_add_practitioner,
         )
-        row.addWidget(self.add_button)
+        self.make_admin_button = push_button(
+            "&Make administrator",
+            "Make the chosen practitioner an administrator",
+            self.make_administrator,
+        )
+        self.stop_admin_button = push_button(
+            "&Stop being administrator",
+            "The chosen practitioner stops being an administrator",
+            self.stop_being_administrator,
+        )
+        self.reset_button = push_button(
+            "Reset a colleague's &passphrase…",
+            "Reset a colleague's passphrase with the recovery key",
+            self.open_reset_passphrase,
+        )
+        for button in (
+            self.add_button,
+            self.make_admin_button,
+            self.stop_admin_button,
+            self.reset_button,
+        ):
+            row.addWidget(button)
         row.addStretch(1)
         people_layout.addLayout(row)
+        self.people.currentRowChanged.connect(lambda _row: self._enable_admin_buttons())
+        self._enable_admin_buttons()
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.message.setAccessibleName("People who use this laptop: result")
         people_layout.addWidget(self.message)
         layout.addWidget(people)
 
@@ -144,13 +175,98 @@ class SettingsPage(Page):
         self.high_contrast_changed.emit(on)
 
     def reload(self) -> None:
-        self.runner.run(self.services.practitioners.list, on_done=self._show_people)
+        services = self.services
+        self.runner.run(
+            lambda: (services.practitioners.list(), services.administrators.administrators()),
+            on_done=lambda found: self._show_people(*found),
+        )
 
-    def _show_people(self, people: list[PractitionerRow]) -> None:
+    def _show_people(self, people: list[PractitionerRow], administrators: list[str]) -> None:
+        chosen = self.chosen_practitioner()
         self.people.clear()
         for p in people:
             discipline = Discipline(p.discipline).label if p.discipline else ""
-            self.people.addItem(", ".join(x for x in (p.name, p.role_label, discipline) if x))
+            admin = "Administrator" if p.id in administrators else ""
+            text = ", ".join(x for x in (p.name, p.role_label, discipline) if x)
+            item = QListWidgetItem(f"{text} · {admin}" if admin else text)
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, bool(admin))
+            item.setData(Qt.ItemDataRole.UserRole + 2, p.name)
+            self.people.addItem(item)
+            if p.id == chosen:
+                self.people.setCurrentItem(item)
+        self._enable_admin_buttons()
+
+    def chosen_practitioner(self) -> str | None:
+        item = self.people.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _enable_admin_buttons(self) -> None:
+        """Make or stop, for the one chosen in the list; a colleague who is not an
+        administrator may still press them, and is told whom to ask."""
+        item = self.people.currentItem()
+        is_admin = bool(item.data(Qt.ItemDataRole.UserRole + 1)) if item else False
+        self.make_admin_button.setEnabled(item is not None and not is_admin)
+        self.stop_admin_button.setEnabled(item is not None and is_admin)
+
+    # ---- administrators ----
+
+    def make_administrator(self) -> None:
+        chosen = self.chosen_practitioner()
+        if chosen:
+            self._change_administrator(
+                self.services.administrators.make_administrator, chosen, "is now"
+            )
+
+    def stop_being_administrator(self) -> None:
+        chosen = self.chosen_practitioner()
+        if chosen:
+            self._change_administrator(
+                self.services.administrators.stop_being_administrator, chosen, "is no longer"
+            )
+
+    def _change_administrator(
+        self, change: Callable[[str], Saved[None]], practitioner_id: str, words: str
+    ) -> None:
+        item = self.people.currentItem()
+        name = str(item.data(Qt.ItemDataRole.UserRole + 2)) if item else "They"
+        self.runner.run(
+            lambda: change(practitioner_id),
+            on_done=lambda _s: self._administrators_changed(f"{name} {words} an administrator."),
+            on_error=lambda error: self.message.setText(error_text(error)),
+            changes=lambda saved: saved.changes,
+        )
+
+    def _administrators_changed(self, text: str) -> None:
+        self.message.setText(text)
+        self.reload()
+
+    def open_reset_passphrase(self) -> None:
+        """Only for administrators: anyone else is told whom to ask, before any dialog."""
+        accounts, admins = self.accounts, self.services.administrators
+
+        def colleagues() -> list[PractitionerChoice]:
+            admins.require_administrator("reset a colleague's passphrase")
+            return accounts.colleagues()
+
+        self.runner.run(
+            colleagues,
+            on_done=self._show_reset_passphrase,
+            on_error=lambda error: self.message.setText(error_text(error)),
+        )
+
+    def _show_reset_passphrase(self, colleagues: list[PractitionerChoice]) -> None:
+        if not colleagues:
+            self.message.setText("Nobody else unlocks these records yet: add a practitioner first.")
+            return
+        dialog = ResetPassphraseDialog(self.accounts, colleagues, self.runner, self)
+        dialog.saved.connect(
+            lambda _r: self.message.setText(
+                "Their passphrase is reset. They unlock with the new one from now on."
+            )
+        )
+        dialog.open()
+        self.dialog = dialog
 
     def clear_personal_data(self) -> None:
         self.people.clear()
@@ -198,6 +314,15 @@ class SettingsPage(Page):
         self.key_message.setText(f"No new recovery key was made. {error_text(error)}")
 
     def open_add_practitioner(self) -> None:
+        """Only for administrators: anyone else is told whom to ask, before any dialog."""
+        admins = self.services.administrators
+        self.runner.run(
+            lambda: admins.require_administrator("add a practitioner"),
+            on_done=lambda _none: self._show_add_practitioner(),
+            on_error=lambda error: self.message.setText(error_text(error)),
+        )
+
+    def _show_add_practitioner(self) -> None:
         dialog = AddPractitionerDialog(self.accounts, self.runner, self._added, self)
         dialog.open()
         self.dialog = dialog

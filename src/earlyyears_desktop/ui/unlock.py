@@ -269,7 +269,8 @@ class UnlockScreen(QWidget):
 
 
 class RecoveryDialog(QDialog):
-    """Forgotten passphrase: the recovery key opens the vault, then a new passphrase is set."""
+    """Forgotten passphrase: the recovery key opens the vault, then a new passphrase is set
+    for an administrator (services/accounts.py `recovery_choices`)."""
 
     passphrase_set = Signal(str)
 
@@ -291,7 +292,8 @@ class RecoveryDialog(QDialog):
         f1.addWidget(heading("Use the recovery key", 2))
         text = QLabel(
             "Type the recovery key you wrote down or printed when the records were set up. "
-            "Spaces, hyphens and small letters are fine."
+            "Spaces, hyphens and small letters are fine. Here it gives an administrator a new "
+            "passphrase; anyone else asks an administrator to reset theirs in Settings."
         )
         text.setWordWrap(True)
         f1.addWidget(text)
