@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from shots_admins import admins_shots
 from shots_caseload import caseload_shots
 from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
@@ -268,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         wizard_shots(app, runner, Path(tmp), args.out)
         main_window_shots(app, runner, Path(tmp), args.out)
         letters_shots(app, runner, Path(tmp), args.out)
+        admins_shots(app, runner, Path(tmp), args.out)
         runner.wait_for_idle()
     return 0
 

@@ -58,6 +58,9 @@ def test_only_an_administrator_adds_a_practitioner(fresh: VaultUnderTest) -> Non
             deepa.accounts.add_practitioner("Tomás Ó Briain", "therapist", "", NEW, params=FAST)
         with pytest.raises(NotAnAdministrator):
             deepa.services.administrators.make_administrator(deepa_id)
+        # the recovery key resets a colleague's passphrase: only an administrator replaces it
+        with pytest.raises(NotAnAdministrator, match="make a new recovery key"):
+            deepa.accounts.new_recovery_key(params=FAST)
     finally:
         deepa.services.vault.lock()
     assert [p.name for p in fresh.services.practitioners.list()] == ["Amira Haddad", "Deepa Nair"]

@@ -197,7 +197,9 @@ class Accounts:
         self._vault.change_passphrase(practitioner_id, new)
 
     def new_recovery_key(self, *, params: KdfParams | None = None) -> NewRecoveryKey:
-        """A new recovery key; the old one stops working at once."""
+        """A new recovery key; the old one stops working at once. Only an administrator makes
+        one: the recovery key is what resets a colleague's passphrase."""
+        self._services.administrators.require_administrator("make a new recovery key")
         return NewRecoveryKey(
             self._vault.new_recovery_key(params), self._vault.setting("team_name")
         )
