@@ -15,7 +15,7 @@ from earlyyears_desktop.ui.operations import OpRunner, Progress
 TITLE = "Check the vault"
 PROGRESS_LABEL = (
     "Checking every page of the vault's database and every link of the audit trail. "
-    "A large vault takes a minute or two."
+    "A large vault takes a few minutes."
 )
 
 
