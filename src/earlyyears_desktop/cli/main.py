@@ -37,6 +37,10 @@ COMMANDS: Final[dict[str, Command]] = {
     "demo": Command("cmd_demo", "create a vault with realistic fictional data"),
     "info": Command("cmd_info", "counts of records, unsynced changes and the last export"),
     "audit-verify": Command("cmd_audit_verify", "check that the audit trail has not been altered"),
+    "check": Command(
+        "cmd_check",
+        "check the vault: SQLite's and SQLCipher's integrity checks and the audit trail",
+    ),
     "sessions": Command("cmd_sessions", "list sessions: id, group, date, status, present"),
     "list": Command(
         "cmd_list",

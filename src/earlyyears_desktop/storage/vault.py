@@ -41,6 +41,7 @@ from earlyyears_desktop.storage.errors import (
     VaultInaccessible,
     VaultLocked,
 )
+from earlyyears_desktop.storage.integrity import CheckResult, full_checks, quick_check
 from earlyyears_desktop.storage.keyslots import (
     DATA_KEY_BYTES,
     MIN_PASSPHRASE_LENGTH,
@@ -344,6 +345,11 @@ class OpenVault:
         """An encrypted copy of the database under the same data key."""
         export_copy(self.engine, target, self._data_key())
 
+    def full_checks(self, progress: Callable[[str], None] | None = None) -> list[CheckResult]:
+        """SQLite's and SQLCipher's full checks of the database, on a connection of their
+        own (read only, beside the app's)."""
+        return full_checks(self.paths.database, self._data_key(), progress)
+
     def setting(self, key: str, default: str = "") -> str:
         with Session(self.engine) as session:
             row = session.get(VaultSetting, key)
@@ -480,6 +486,24 @@ def open_vault(
     return vault
 
 
+def check_vault_files(
+    folder: Path, secret: str, progress: Callable[[str], None] | None = None
+) -> list[CheckResult]:
+    """The full checks of a vault's database without opening it (no migration, no journal
+    mode, nothing written), so that a vault the unlock refuses as damaged can be examined."""
+    folder = Path(folder)
+    paths = VaultPaths(folder)
+    check_vault_folder(folder)
+    slots = KeySlotFile.load(paths.keyslots)
+    _check_database_file(paths.database)
+    material = normalise_passphrase(secret)
+    candidates = slots.passphrase_slots(None)
+    if looks_like_recovery_key(secret):
+        candidates, material = slots.recovery_slots(), normalise_recovery_key(secret)
+    _, key = slots.unwrap(material, candidates)
+    return full_checks(paths.database, key, progress)
+
+
 def _open_with_slots(
     paths: VaultPaths, slots: KeySlotFile, secret: str, practitioner_id: str | None
 ) -> OpenVault:
@@ -493,6 +517,8 @@ def _open_with_slots(
     # file is refused as it is, and every file is left as it was.
     if stored_vault_id(paths.database, key) != slots.vault_id:
         raise VaultDamaged(NOT_THIS_VAULT)
+    # Still before any write: a damaged database is refused as it was found.
+    quick_check(paths.database, key)
     vault = OpenVault(paths, key, slots, slot)
     try:
         _migrate(vault)

@@ -170,8 +170,14 @@ class MainWindow(QMainWindow):
             "Search every observation (Ctrl+F); on the Children page, Ctrl+F finds a child"
         )
         self.find_action.triggered.connect(self.find_records)
+        self.check_action = QAction("&Check the vault…", self)
+        self.check_action.setToolTip(
+            "Check every page of the database and the audit trail; nothing is changed"
+        )
+        self.check_action.triggered.connect(self.check_vault)
         records = self.menuBar().addMenu("&Records")
         records.addAction(self.find_action)
+        records.addAction(self.check_action)
         records.addSeparator()
         records.addAction(self.lock_action)
         records.addSeparator()
@@ -194,6 +200,7 @@ class MainWindow(QMainWindow):
         self.go_menu.addAction(self.focus_action)
         self.go_actions.append(self.focus_action)
         self.go_actions.append(self.find_action)
+        self.go_actions.append(self.check_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -452,6 +459,13 @@ class MainWindow(QMainWindow):
         self.show_page("observations")
         if self._observations:
             self._observations.focus_search()
+
+    def check_vault(self) -> None:
+        """Records ▸ Check the vault…: the full checks on the worker, then their results."""
+        if self.services is not None:
+            from earlyyears_desktop.ui.vault_check import start_vault_check
+
+            start_vault_check(self, self.services, self.runner)
 
     def lock(self) -> None:
         """Hide and forget everything personal, drain the worker, close the vault."""
