@@ -27,6 +27,7 @@ from shots_admins import admins_shots
 from shots_caseload import caseload_shots
 from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
+from shots_integrity import integrity_shots
 from shots_letters import letters_shots
 from shots_library import library_shots
 from shots_meeting import meeting_shots
@@ -223,6 +224,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     caseload_shots(app, window, out)
     referral_shots(app, window, out)
     meeting_shots(app, window, out)
+    integrity_shots(app, window, out)
 
     window.show_page("settings")
     settle(app, 0.4)
