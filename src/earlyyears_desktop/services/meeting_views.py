@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import (
@@ -200,26 +200,11 @@ class MeetingReads:
 
     def meetings(self, kind: MeetingKind | None = None) -> list[MeetingRow]:
         """Every meeting (of one kind), the latest first."""
+        query = select(Meeting)
+        if kind is not None:
+            query = query.where(Meeting.kind == kind.value)
         with self.uow.read() as session:
-            query = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.created_at.desc())
-            if kind is not None:
-                query = query.where(Meeting.kind == kind.value)
-            meetings = session.scalars(query).all()
-            counts = _agenda_counts(session)
-        return [
-            MeetingRow(
-                id=m.id,
-                kind=MeetingKind(m.kind),
-                name=m.name,
-                held_on=m.held_on,
-                status=MeetingStatus(m.status),
-                place=_place(m.venue, m.online),
-                children=counts.get(m.id, (0, 0, 0))[0],
-                answered=counts.get(m.id, (0, 0, 0))[1],
-                letters_sent=counts.get(m.id, (0, 0, 0))[2],
-            )
-            for m in meetings
-        ]
+            return _meeting_rows(session, query)
 
     def meeting(self, meeting_id: str) -> MeetingView:
         with self.uow.read() as session:
@@ -261,7 +246,7 @@ class MeetingReads:
 
     def for_child(self, child_id: str) -> list[tuple[MeetingRow, str]]:
         """The meetings that discussed (or will discuss) the child, latest first, each with the
-        discussion's id."""
+        discussion's id (read for those meetings only: a child's record asks on every show)."""
         with self.uow.read() as session:
             found = dict(
                 session.execute(
@@ -270,7 +255,10 @@ class MeetingReads:
                     )
                 ).all()
             )
-        return [(row, found[row.id]) for row in self.meetings() if row.id in found]
+            if not found:
+                return []
+            rows = _meeting_rows(session, select(Meeting).where(Meeting.id.in_(found)))
+        return [(row, found[row.id]) for row in rows]
 
     def meeting_of(self, entity: str, record_id: str) -> str | None:
         """The meeting a record of a meeting belongs to: a discussion, or the decision behind
@@ -349,8 +337,32 @@ class MeetingReads:
         ]
 
 
-def _agenda_counts(session: Session) -> dict[str, tuple[int, int, int]]:
+def _meeting_rows(session: Session, query: Select[Meeting]) -> list[MeetingRow]:
+    """The meetings `query` selects as rows, the latest first, with their agenda's counts."""
+    meetings = session.scalars(
+        query.order_by(Meeting.held_on.desc(), Meeting.created_at.desc())
+    ).all()
+    counts = _agenda_counts(session, [m.id for m in meetings])
+    return [
+        MeetingRow(
+            id=m.id,
+            kind=MeetingKind(m.kind),
+            name=m.name,
+            held_on=m.held_on,
+            status=MeetingStatus(m.status),
+            place=_place(m.venue, m.online),
+            children=counts.get(m.id, (0, 0, 0))[0],
+            answered=counts.get(m.id, (0, 0, 0))[1],
+            letters_sent=counts.get(m.id, (0, 0, 0))[2],
+        )
+        for m in meetings
+    ]
+
+
+def _agenda_counts(session: Session, meeting_ids: list[str]) -> dict[str, tuple[int, int, int]]:
     """meeting id -> (children on the agenda, questionnaires answered, letters sent)."""
+    if not meeting_ids:
+        return {}
     rows = session.execute(
         select(
             MeetingDiscussion.meeting_id,
@@ -362,6 +374,7 @@ def _agenda_counts(session: Session) -> dict[str, tuple[int, int, int]]:
         .outerjoin(
             QuestionnaireReply, QuestionnaireReply.referral_id == MeetingDiscussion.referral_id
         )
+        .where(MeetingDiscussion.meeting_id.in_(meeting_ids))
         .group_by(MeetingDiscussion.meeting_id)
     ).all()
     return {meeting: (children, answered, sent) for meeting, children, answered, sent in rows}
