@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from earlyyears_desktop.demo import DEMO_PASSPHRASE
 from earlyyears_desktop.services.clock import Clock
@@ -80,3 +80,15 @@ def unlock(qtbot):
             qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
 
     return do
+
+
+@pytest.fixture
+def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
+    """A shown window for an editor to open over (the Home visits page, a child's record, the
+    Meetings page)."""
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -66,16 +66,6 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     services.vault.lock()
 
 
-@pytest.fixture
-def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def _referral(services: Services, given: str, family: str, questions: tuple[str, ...] = ()) -> str:
     child = services.children.create_child(ChildInput(given, family, BORN)).id
     referral = services.referrals.refer(

@@ -53,16 +53,6 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     services.vault.lock()
 
 
-@pytest.fixture
-def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def _mnemonics(window: QWidget) -> list[str]:
     keys = []
     for child in window.findChildren(QWidget):

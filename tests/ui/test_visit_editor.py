@@ -49,17 +49,6 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     services.vault.lock()
 
 
-@pytest.fixture
-def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
-    """The window the editor opens over (the Home visits page or the child's record)."""
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def _child_with_target(services: Services, given: str) -> tuple[str, str]:
     child = services.children.create_child(ChildInput(given, "Okafor", BORN)).id
     target = services.targets.add(
