@@ -9,9 +9,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import base64
 import datetime as dt
+import re
 import shutil
 import subprocess
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,3 +268,18 @@ def meeting_vault(tmp_path_factory: pytest.TempPathFactory) -> MeetingVault:
         return MeetingVault(folder, FAST_PASSPHRASE, records, long, none_ready, "Oluwaseun Adébáyọ̀")
     finally:
         created.vault.lock()
+
+
+def pdf_font_sizes(pdf: bytes) -> list[float]:
+    """The size of every font the PDF's pages draw text in (`/F3+0 16 Tf` in a text object
+    that shows text: reportlab also sets a font in empty ones), read from the page streams
+    (which reportlab writes ASCII85-encoded, then deflated)."""
+    sizes = []
+    for stream in re.finditer(
+        rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\s*stream\r?\n(.*?)endstream", pdf, re.S
+    ):
+        data = zlib.decompress(base64.a85decode(stream.group(1).strip(), adobe=True))
+        for block in re.findall(rb"\bBT\b(.*?)\bET\b", data, re.S):
+            if re.search(rb"\bT[jJ]\b", block):
+                sizes += [float(s) for s in re.findall(rb"/F[\w+]+\s+([\d.]+)\s+Tf", block)]
+    return sizes

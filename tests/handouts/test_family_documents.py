@@ -8,12 +8,10 @@ text drawn, the footers included.
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 import subprocess
 import tempfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +45,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.family_documents import PRINTED
 from earlyyears_desktop.storage.vault import open_vault
 
-from .conftest import FAMILY_TODAY, HEBREW_NAME, FamilyVault, pdf_info, pdf_text
+from .conftest import FAMILY_TODAY, HEBREW_NAME, FamilyVault, pdf_font_sizes, pdf_info, pdf_text
 
 ZOE, SIAN = "Zoë Adeyemi", "Siân Pritchard"
 
@@ -90,21 +88,6 @@ def made(family_vault: FamilyVault, tmp_path_factory: pytest.TempPathFactory) ->
 
 def _pages(path: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", pdf_info(path), re.M).group(1))  # type: ignore[union-attr]
-
-
-def _font_sizes(pdf: bytes) -> list[float]:
-    """The size of every font the PDF's pages draw text in (`/F3+0 16 Tf` in a text object
-    that shows text: reportlab also sets a font in empty ones), read from the page streams
-    (which reportlab writes ASCII85-encoded, then deflated)."""
-    sizes = []
-    for stream in re.finditer(
-        rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\s*stream\r?\n(.*?)endstream", pdf, re.S
-    ):
-        data = zlib.decompress(base64.a85decode(stream.group(1).strip(), adobe=True))
-        for block in re.findall(rb"\bBT\b(.*?)\bET\b", data, re.S):
-            if re.search(rb"\bT[jJ]\b", block):
-                sizes += [float(s) for s in re.findall(rb"/F[\w+]+\s+([\d.]+)\s+Tf", block)]
-    return sizes
 
 
 def test_the_visit_record_says_what_we_did_how_it_went_and_what_next(made: Made) -> None:
@@ -236,7 +219,7 @@ def test_each_follows_the_carers_format_unless_large_print_is_asked_for(made: Ma
 
 def test_large_print_has_nothing_under_16_points(made: Made) -> None:
     for key, (doc, _path) in made.docs.items():
-        sizes = _font_sizes(doc.pdf)
+        sizes = pdf_font_sizes(doc.pdf)
         assert sizes, key
         if doc.look.startswith("large"):
             assert min(sizes) >= 16, (key, min(sizes))

@@ -35,6 +35,7 @@ from .conftest import (
     PRIVATE,
     SHARED,
     Prepared,
+    pdf_font_sizes,
     pdf_info,
     pdf_text,
 )
@@ -178,6 +179,15 @@ def test_large_print_for_the_carers_who_asked_and_for_all_when_forced(
     assert zoe < 15
     assert sian >= 16 and zoe_large >= 16
     assert large.pages > normal.pages
+    # Nothing at all is smaller than 16 points in large print (the "For" line, the theme's
+    # label, the footer, Any questions?), while the standard look has its small print.
+    assert min(pdf_font_sizes(forced.read_bytes())) >= 16
+    assert min(pdf_font_sizes(standard.read_bytes())) < 12
+    # Each child's first page is full: it goes on to when the group meets next, and the ideas
+    # to try at home follow (before, they moved whole to the next page, leaving a third empty).
+    for who in ("Zoë", "Siân"):
+        first, _ = _pages_of(forced, large.pages, who)
+        assert "When we meet next" in pdf_text(forced, first, first), who
 
 
 def test_high_contrast_is_black_on_white(

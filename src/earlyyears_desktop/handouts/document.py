@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from earlyyears_desktop.handouts.content import (
@@ -246,16 +247,22 @@ def _template(look: Look, content: SessionContent, run: _Run) -> PageTemplate:
         canvas.line(look.margin, y + size * 1.6, width - look.margin, y + size * 1.6)
         canvas.setFillColor(look.muted)
         font = BOLD if look.high_contrast else REGULAR
-        half = (width - 2 * look.margin) / 2
-        team = content.team_name or content.group_name
-        draw_line(canvas, look.margin, y, team, font, size, look.muted, width=half)
+        across = width - 2 * look.margin
+        label = ""
         child = run.child
         if child is not None:
             page = doc.page - run.first_page + 1
             label = f"{possessive(child.first_name)} handout"
             if page > 1:
                 label += f", page {page}"
-            draw_line(canvas, width / 2, y, label, font, size, look.muted, width=half, right=True)
+        # The page's label takes what it needs (up to half the line), the team the rest: in
+        # large print two halves would wrap a team's name onto the rule above it.
+        label_width = min(stringWidth(label, font, size) * 1.1 + size, across / 2) if label else 0
+        team = content.team_name or content.group_name
+        draw_line(canvas, look.margin, y, team, font, size, look.muted, width=across - label_width)
+        if label:
+            x = look.margin + across - label_width
+            draw_line(canvas, x, y, label, font, size, look.muted, width=label_width, right=True)
         canvas.restoreState()
 
     return PageTemplate(id=look.name, frames=[frame], onPageEnd=footer, pagesize=A4)

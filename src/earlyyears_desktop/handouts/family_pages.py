@@ -8,7 +8,6 @@ included. One document is about one child, so two families never share a page.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +20,7 @@ from earlyyears_desktop.domain.enums import AccessibleFormat
 from earlyyears_desktop.handouts.document import PDF_CREATOR
 from earlyyears_desktop.handouts.fonts import BOLD, REGULAR, register_fonts
 from earlyyears_desktop.handouts.layout import (
+    LARGE_PRINT_MIN,
     Checkpoint,
     Look,
     Rule,
@@ -31,16 +31,13 @@ from earlyyears_desktop.handouts.layout import (
 from earlyyears_desktop.handouts.scripts import draw_line, markup, paragraph
 from earlyyears_desktop.services.family_documents import Family
 
-#: nothing in a large-print document is smaller than this, in points
-LARGE_PRINT_MIN = 16.0
-
 PORTRAIT = "portrait"
 LANDSCAPE = "landscape"
 
 
 def family_look(family: Family, large_print: bool | None) -> Look:
     """The carer's format; `large_print` True or False overrides its size (high contrast is
-    kept either way). In large print the small print is large too."""
+    kept either way)."""
     if large_print is None:
         look = look_for(family.accessible_format, large_print_for_all=False)
     else:
@@ -52,15 +49,11 @@ def family_look(family: Family, large_print: bool | None) -> Look:
                 AccessibleFormat.HIGH_CONTRAST.value if high else AccessibleFormat.STANDARD.value,
                 large_print_for_all=False,
             )
-    if look.body_size >= LARGE_PRINT_MIN:
-        look = dataclasses.replace(
-            look, name=f"family-{look.name}", small_size=max(look.small_size, LARGE_PRINT_MIN)
-        )
     return look
 
 
 def is_large(look: Look) -> bool:
-    return look.body_size >= LARGE_PRINT_MIN
+    return look.smallest >= LARGE_PRINT_MIN
 
 
 def text(value: str) -> str:

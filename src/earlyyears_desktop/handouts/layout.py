@@ -18,6 +18,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     Spacer,
@@ -29,6 +30,9 @@ from earlyyears_desktop.domain.enums import AccessibleFormat
 from earlyyears_desktop.handouts.content import ChildHandout, SessionContent
 from earlyyears_desktop.handouts.fonts import BOLD, REGULAR
 from earlyyears_desktop.handouts.scripts import markup, paragraph
+
+#: nothing in a large-print document is smaller than this, in points
+LARGE_PRINT_MIN = 16.0
 
 #: A4 less the margins
 PAGE_WIDTH = 210 * mm
@@ -59,6 +63,8 @@ class Look:
     rule_width: float
     box_border: float
     high_contrast: bool
+    #: nothing is printed smaller than this, in points (large print: 16)
+    smallest: float = 0.0
 
     @property
     def frame_width(self) -> float:
@@ -95,7 +101,7 @@ _LARGE = Look(
     title_size=30,
     band_title_size=25,
     band_size=16,
-    small_size=14,
+    small_size=LARGE_PRINT_MIN,
     leading=1.5,
     gap=20,
     margin=15 * mm,
@@ -109,6 +115,7 @@ _LARGE = Look(
     rule_width=1.2,
     box_border=0,
     high_contrast=False,
+    smallest=LARGE_PRINT_MIN,
 )
 
 
@@ -135,6 +142,7 @@ def _high_contrast(base: Look, name: str) -> Look:
         rule_width=2.5,
         box_border=2.5,
         high_contrast=True,
+        smallest=base.smallest,
     )
 
 
@@ -234,6 +242,7 @@ def styles_for(look: Look) -> _Styles:
         return cached
 
     def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
+        size = max(size, look.smallest)
         kw.setdefault("fontName", look.body_font)
         kw.setdefault("textColor", look.ink)
         kw.setdefault("leading", size * look.leading)
@@ -330,6 +339,22 @@ class Checkpoint(Flowable):  # type: ignore[misc]
         self._reached()
 
 
+class _FitsHere(CondPageBreak):  # type: ignore[misc]
+    """Takes no room; moves to the next page when what follows it (`flowables`, measured
+    here and placed after it) would not fit in what is left of this one."""
+
+    def __init__(self, flowables: list[Any]) -> None:
+        super().__init__(0)
+        self._measured = flowables
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.height = sum(
+            f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+            for f in self._measured
+        )
+        return tuple(super().wrap(avail_width, avail_height))
+
+
 class Rule(Flowable):  # type: ignore[misc]
     """A horizontal rule the width of the frame."""
 
@@ -359,8 +384,9 @@ def _box(
     pad: float,
     border: float,
     widths: list[float] | None = None,
+    split_in_row: bool = False,
 ) -> Table:
-    table = Table(rows, colWidths=widths or [look.frame_width])
+    table = Table(rows, colWidths=widths or [look.frame_width], splitInRow=int(split_in_row))
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, -1), fill),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -473,18 +499,11 @@ def child_story(
             )
         )
 
+    # When we meet next comes before the ideas, which may need a page of their own in large
+    # print: the first page is not left part empty. Any questions? closes the handout.
+    story.append(KeepTogether([*_section("When we meet next", st, look), *_next(content, st)]))
     story += _ideas(child, look, st)
-
-    story.append(
-        KeepTogether(
-            [
-                *_section("When we meet next", st, look),
-                *_next(content, st),
-                Spacer(1, look.gap * 0.4),
-                paragraph(_closing(child), st.small),
-            ]
-        )
-    )
+    story += [Spacer(1, look.gap * 0.6), paragraph(_closing(child), st.small)]
     return story
 
 
@@ -495,22 +514,22 @@ def _ideas(child: ChildHandout, look: Look, st: _Styles) -> list[Any]:
         if not child.ideas_are_general
         else "Some ideas from the group. A few minutes, little and often, is plenty."
     )
-    rows: list[list[Any]] = []
-    for n, idea in enumerate(child.ideas):
-        cell = [
-            paragraph(_text(idea.title), st.idea_title),
-            paragraph(_text(idea.text), st.body),
-        ]
-        rows.append([[paragraph(intro, st.body), *cell] if n == 0 else cell])
-    if not rows:
-        rows.append([paragraph(intro, st.body)])
+    rows: list[list[Any]] = [[paragraph(intro, st.body)]]
+    for idea in child.ideas:
+        rows.append(
+            [[paragraph(_text(idea.title), st.idea_title), paragraph(_text(idea.text), st.body)]]
+        )
     pad = 4 * mm if look.body_size < 14 else 5 * mm
-    box = _box(rows, look, fill=look.soft, pad=pad, border=look.box_border)
-    # The section moves to the next page rather than leave its heading at the foot of one;
-    # a box taller than a page still splits between ideas.
+    box = _box(rows, look, fill=look.soft, pad=pad, border=look.box_border, split_in_row=True)
+    # The box splits between ideas and between an idea's lines, so the section starts on this
+    # page when its heading and the introduction fit (a page left a third empty helps
+    # nobody, and large print leaves less room on each); otherwise it moves to the next page,
+    # never leaving its heading at the foot of one.
     # A bordered box (high contrast) needs no rule above it: the two would read as one.
     heading = _section("Things to try at home", st, look, rule=not look.box_border)
-    return [KeepTogether([*heading, box])]
+    start = _box(rows[:1], look, fill=look.soft, pad=pad, border=look.box_border)
+    room = Spacer(1, look.body_size * look.leading * 2)  # the first idea's title and a line
+    return [_FitsHere([*heading, start, room]), *heading, box]
 
 
 def _next(content: SessionContent, st: _Styles) -> list[Any]:

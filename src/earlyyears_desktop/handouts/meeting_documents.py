@@ -344,7 +344,7 @@ def _in_file(letter: LetterCopy, part: Part, first: int, pages: int) -> LetterIn
         discussion_id=letter.discussion_id,
         child_id=letter.family.child_id,
         name=letter.family.full_name,
-        look=part.look.name.removeprefix("family-"),
+        look=part.look.name,
         number=letter.number,
         first_page=first,
         pages=pages,
