@@ -366,6 +366,10 @@ def test_child_search_ignores_case_and_diacritics(demo: VaultUnderTest) -> None:
     assert names("sian") == {"Siân Elin Pritchard"}
     assert names("nobody-by-this-name") == set()
     assert names("100%_") == set()  # LIKE wildcards are escaped
+    # A carer's name finds the child too, word by word with the child's own names.
+    assert names("priya") == {"Aarav Sharma"}
+    assert names("FUNMI") == names("funmi zoe") == {"Zoë Grace Adeyemi"}
+    assert names("funmi aarav") == set()
 
 
 def test_observation_search_ignores_diacritics(demo: VaultUnderTest) -> None:

@@ -285,8 +285,19 @@ class ChildrenService:
             .scalar_subquery()
         )
         query = select(Child.id)
+        # Each word is in the child's names or in the name of one of the child's carers: a
+        # practitioner at the door knows "Priya" before she knows whose mother Priya is.
         for word in search_key(flt.text).split():
-            query = query.where(Child.search_key.contains(word, autoescape=True))
+            query = query.where(
+                or_(
+                    Child.search_key.contains(word, autoescape=True),
+                    exists().where(
+                        Carer.child_id == Child.id,
+                        Carer.deleted_at.is_(None),
+                        func.ey_fold(Carer.name).contains(word, autoescape=True),
+                    ),
+                )
+            )
         if flt.status:
             query = query.where(Child.status == flt.status)
         if flt.area_of_need:

@@ -78,7 +78,7 @@ class ChildrenPage(Page):
 
         filters = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by name (legal or preferred)…")
+        self.search.setPlaceholderText("Search by a child’s or a carer’s name…")
         self.search.setAccessibleName("Search children by name")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
