@@ -181,6 +181,9 @@ def test_ended_enrolment_and_visitor(qtbot, term, runner) -> None:
     view = open_register(qtbot, term, runner)
     card = view.cards[leaving]
     assert card.badge.text() == "Enrolment ended" and not card.badge.isHidden()
+    # Not also "Expected with ...": only the carer is named.
+    assert "Expected" not in card.state.text() and card.state.text().startswith("Carer: ")
+    assert view.cards[term.child_ids[0]].state.text().startswith("Expected with ")
     assert view.counts_now()["expected"] == 5
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.add_visitor_child(term.visitor_id)

@@ -194,9 +194,12 @@ class ChildCard(QFrame):
         self.badge.setVisible(True)
 
     def carer_text(self) -> str:
-        """What the card says before a mark: the carer to look out for at the door."""
-        expected = self.info.expected_carer
-        return f"Expected with {expected}" if expected else "No carer recorded"
+        """What the card says before a mark: the carer to look out for at the door. A child
+        whose enrolment has ended is not expected (its badge says so): only the carer is named."""
+        carer = self.info.expected_carer
+        if not carer:
+            return "No carer recorded"
+        return f"Carer: {carer}" if self.info.enrolment_ended else f"Expected with {carer}"
 
     def show_mark(self, mark: MarkState, *, saving: bool, error: str = "") -> None:
         status = mark.status or ""
