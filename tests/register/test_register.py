@@ -143,6 +143,10 @@ def test_end_session_lists_unmarked_children(qtbot, term, runner) -> None:
     assert [c.display_name for c in view.unmarked_at_end] == unmarked
     for name in unmarked:
         assert name in view.header.banner.text()
+    # The header agrees with the banner: those left are "not marked", no longer to arrive.
+    assert f"Not marked ({len(unmarked)})" in view.header.banner.text()
+    assert f"<b>{len(unmarked)}</b> not marked" in view.header.counts.text()
+    assert "still to arrive" not in view.header.counts.text()
     assert term.services.groups.sessions(on=TODAY)[0].status == "held"
     assert not view.header.end_button.isEnabled()
 

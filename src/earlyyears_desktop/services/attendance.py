@@ -67,6 +67,13 @@ class RegisterCard:
     attendance_id: str | None
     version: int
 
+    @property
+    def expected(self) -> bool:
+        """Whether the child is expected at the session: enrolled on its day, not a visitor.
+        The register's header counts and End session's list of those not marked read this
+        one rule, so the two always agree."""
+        return not self.is_visitor and not self.enrolment_ended
+
 
 @dataclass(frozen=True)
 class Register:
@@ -102,7 +109,7 @@ class Register:
 
     @property
     def unmarked(self) -> tuple[RegisterCard, ...]:
-        return tuple(c for c in self.cards if c.mark.status is None and not c.enrolment_ended)
+        return tuple(c for c in self.cards if c.mark.status is None and c.expected)
 
 
 class AttendanceService:

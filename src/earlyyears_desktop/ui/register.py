@@ -448,6 +448,7 @@ class RegisterView(QWidget):
         if self.register is not None:
             self.register = replace(self.register, status=SessionStatus.HELD.value)
             self.header.show_title(self.register)
+        self._update_counts()
 
     # ---- staff present and notes ----
 
@@ -464,13 +465,14 @@ class RegisterView(QWidget):
             attended = AttendanceStatus(status).attended if status else False
             present += attended
             carers += attended and bool(state.mark.came_with)
-            if not state.info.is_visitor and not state.info.enrolment_ended:
+            if state.info.expected:
                 expected += 1
                 to_arrive += status is None
         return {"present": present, "carers": carers, "expected": expected, "to_arrive": to_arrive}
 
     def _update_counts(self) -> None:
-        self.header.show_counts(**self.counts_now())
+        held = self.register is not None and self.register.status == SessionStatus.HELD.value
+        self.header.show_counts(**self.counts_now(), held=held)
 
     def _card_chosen(self, child_id: str) -> None:
         self._choose(child_id)

@@ -109,11 +109,16 @@ class RegisterHeader(QWidget):
         self.subtitle.setToolTip(full)
         self.subtitle.setAccessibleDescription(full)
 
-    def show_counts(self, present: int, carers: int, expected: int, to_arrive: int) -> None:
+    def show_counts(
+        self, present: int, carers: int, expected: int, to_arrive: int, *, held: bool = False
+    ) -> None:
+        """The counts; once the session is held, those without a mark are "not marked", in
+        End session's words, rather than still to arrive."""
+        left = "not marked" if held else "still to arrive"
         self.counts.setText(
             f"<b>{present}</b> present &nbsp;·&nbsp; <b>{carers}</b> carers"
             f" &nbsp;·&nbsp; <b>{expected}</b> expected"
-            f" &nbsp;·&nbsp; <b>{to_arrive}</b> still to arrive"
+            f" &nbsp;·&nbsp; <b>{to_arrive}</b> {left}"
         )
 
     def say(self, text: str) -> None:
