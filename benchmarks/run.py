@@ -22,6 +22,9 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> timeline_ms and its floor
     benchmarks/bench_caseload.py  measure_caseload_open_vs_query(services, connection)
                                       -> caseload_open_ms and its floor
+    benchmarks/bench_audit_view.py  measure_audit_view_vs_floor(services, connection, details)
+                                      -> audit_view_ms and its floor, view_logging_ms (no
+                                      target: recorded in latest.json and the details)
     benchmarks/bench_visit.py     measure_visit_save_vs_commit(services, connection, child_ids)
                                       -> visit_save_p95_ms and its floor
     benchmarks/bench_sync.py      measure_export_vs_floor(context) -> export_100k_s and floor
@@ -71,6 +74,7 @@ import sqlcipher3
 from sqlalchemy import text
 
 from benchmarks import (
+    bench_audit_view,
     bench_caseload,
     bench_central,
     bench_handouts,
@@ -772,6 +776,12 @@ def write_report(
         "  the service and the first family's visits (offscreen), median of 7 after a warm-up,",
         "  each followed by its floor, the raw SQL of the caseload; the ratio is the median of",
         "  the pairs' ratios. `caseload_read_ms` is the service's read alone.",
+        "- `audit_view_ms` (no target): the audit log's first page, `AuditViews.page` (200",
+        "  events, names looked up), median of 7 interleaved with its floor, the same 200 rows",
+        "  by raw SQL (`audit_view_floor_ms`, `audit_view_vs_floor_x`); `audit_view_child_ms`",
+        "  filtered by one child; `view_logging_ms` what recording an opening adds to opening a",
+        "  child's record (`open_record` against `get_child`, 21 pairs). See",
+        "  `benchmarks/bench_audit_view.py`.",
         "- `child_search_ms`: `ChildrenService.search_ids` with a 3-letter query, median over",
         "  10 queries x 5.",
         "- `fts_search_ms`: `ObservationService.search` of one word (FTS5 in the encrypted",
@@ -852,6 +862,12 @@ def main() -> int:
                 failures,
                 "caseload_open_ms",
                 lambda: bench_caseload.measure_caseload_open_vs_query(services, raw),
+            )
+            guarded(
+                results,
+                failures,
+                "audit_view_ms",
+                lambda: bench_audit_view.measure_audit_view_vs_floor(services, raw, DETAILS),
             )
             guarded(
                 results,

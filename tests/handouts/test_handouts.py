@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from earlyyears_desktop.domain.models import AuditEvent
 from earlyyears_desktop.handouts import (
     CannotSave,
     HandoutsCancelled,
@@ -74,6 +76,12 @@ def test_one_handout_per_attending_child_with_consent(
     for absent in ("Freya", "Yusuf", "Léa", "Dubois"):
         assert absent not in everything
     assert set(ATTENDED) - set(INCLUDED) == {NO_CONSENT}
+    # In the audit trail, ids only: one "document" event per child given a handout.
+    with services.uow.read() as session:
+        made = session.execute(
+            select(AuditEvent.entity, AuditEvent.record_id).where(AuditEvent.action == "document")
+        ).all()
+    assert sorted(made) == sorted(("child", c.child_id) for c in result.children_included)
 
 
 def test_every_name_prints_with_its_own_letters(

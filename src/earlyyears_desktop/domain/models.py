@@ -783,6 +783,8 @@ class AuditEvent(Base):
     """
 
     __tablename__ = "audit_events"
+    #: the audit viewer's events about one child's records (revision 0010)
+    __table_args__ = (Index("ix_audit_events_record", "record_id"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -151,6 +151,8 @@ def render_session_handouts(
             len(warnings),
             len(children),
         )
+    # In the audit trail before anyone has the handouts (NotRecorded: none are made).
+    services.access_log.made_document(("child", c.child_id) for c in children)
     return RenderedHandouts(pdf, pages, included, content.skipped, warnings)
 
 

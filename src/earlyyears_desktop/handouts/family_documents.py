@@ -74,6 +74,7 @@ def render_visit_documents(
         VISIT_TITLE,
         lambda doc, parts: visit_story(record, look, doc, parts),
     )
+    services.access_log.made_document([("home_visit", visit_id)])
     return as_family_document(
         pdf,
         pages,
@@ -97,6 +98,7 @@ def render_plan_documents(
     pdf, pages = render(
         look, plan.team_name, PLAN_TITLE, lambda doc, parts: plan_story(plan, look, doc, parts)
     )
+    services.access_log.made_document([("support_plan", plan_id)])
     return as_family_document(
         pdf,
         pages,

@@ -158,6 +158,7 @@ def render_questionnaire(
         raise UnknownReferral(exc.message) from None
     look = family_look(copy.family, large_print)
     pdf, pages = render_parts([questionnaire_part(copy, look)], copy.team_name, QUESTIONNAIRE_TITLE)
+    services.access_log.made_document([("referral", referral_id)])
     day = f"-{copy.meeting_on.isoformat()}" if copy.meeting_on is not None else ""
     return as_family_document(
         pdf, sum(pages), QUESTIONNAIRE_KIND, copy.family, look.name, f"questionnaire{day}.pdf"
@@ -205,6 +206,7 @@ def render_meeting_letters(
     pdf, pages = render_parts(
         parts, meeting.team_name, LETTERS_TITLE, progress=progress, cancelled=cancelled
     )
+    _record_letters(services, meeting)
     letters = []
     first = 1
     for letter, part, count in zip(meeting.letters, parts, pages, strict=True):
@@ -265,8 +267,18 @@ def build_letters_per_family(
     step. Files of those names already there are refused (`CannotSave`, naming the first)
     unless `replace`; nothing is written then (`FilesExist`)."""
     meeting = read_letters(services, meeting_id)
+    _record_letters(services, meeting)
     return _write_per_family(
         meeting, large_print, folder, replace=replace, progress=progress, cancelled=cancelled
+    )
+
+
+def _record_letters(services: Services, meeting: MeetingLetters) -> None:
+    """Each letter in the audit trail (its meeting discussion: the child it is about) before
+    any is handed out. Saving the previewed letters again, one per family, records nothing
+    more: they are the letters made and recorded here."""
+    services.access_log.made_document(
+        ("meeting_discussion", letter.discussion_id) for letter in meeting.letters
     )
 
 

@@ -26,6 +26,7 @@ from earlyyears_desktop.domain.models import (
     Group,
     GroupSession,
 )
+from earlyyears_desktop.services.access_log import AccessLog
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.unit_of_work import UnitOfWork, get_live
 
@@ -127,12 +128,25 @@ class FollowUp:
 
 
 class AttendanceReports:
-    """Read-only reports over the vault; `today` is the attendance service's clock (there
+    """Reports over the vault (read only; a saved spreadsheet is recorded in the audit
+    trail); `today` is the attendance service's clock (there
     is no default: a report that read the wall clock could disagree with the register)."""
 
     def __init__(self, uow: UnitOfWork, today: Callable[[], dt.date]) -> None:
         self.uow = uow
         self.today = today
+
+    def save_group_term(self, summary: GroupTermSummary, path: Path) -> None:
+        """Save the term's register as CSV at `path`, recorded in the audit trail first (one
+        "export-spreadsheet" event per child in it; `NotRecorded`: nothing is saved)."""
+        AccessLog(self.uow).exported_to_spreadsheet(c.child_id for c in summary.children)
+        write_csv(path, group_term_csv(summary))
+
+    def save_follow_up(self, rows: Iterable[FollowUp], path: Path) -> None:
+        """Save the follow-up list as CSV at `path`, recorded first as `save_group_term`."""
+        rows = list(rows)
+        AccessLog(self.uow).exported_to_spreadsheet(r.child_id for r in rows)
+        write_csv(path, follow_up_csv(rows))
 
     def group_term(self, group_id: str, start: dt.date, end: dt.date) -> GroupTermSummary:
         """Every session of the group in the range and every child's attendance at them."""

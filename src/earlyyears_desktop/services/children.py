@@ -33,6 +33,7 @@ from earlyyears_desktop.domain.rules import (
     required_name,
     search_key,
 )
+from earlyyears_desktop.services.access_log import AccessLog
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.consent import (
     children_with_consent,
@@ -226,6 +227,14 @@ class ChildrenService:
             _refuse_duplicate_nhs(tx.session, values["nhs_number"], child_id)
             assign_changed(child, values)
         return Saved(tx.changes, child_id, warning)
+
+    def open_record(self, child_id: str) -> ChildRecord:
+        """The child's record, opened to read: as `get_child`, and the opening recorded in the
+        audit trail (`services/access_log.py`; shown even if the vault cannot record it). Ask
+        once per opening, never for a refresh of a record already open."""
+        record = self.get_child(child_id)
+        AccessLog(self.uow).opened("child", child_id)
+        return record
 
     def get_child(self, child_id: str) -> ChildRecord:
         with self.uow.read() as session:

@@ -16,9 +16,11 @@ from earlyyears_desktop.domain.models import (
     SyncBundle,
     utcnow,
 )
+from earlyyears_desktop.services.access_log import AccessLog
 from earlyyears_desktop.services.administrators import AdministratorService
 from earlyyears_desktop.services.attendance import AttendanceService
 from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
+from earlyyears_desktop.services.audit_views import AuditViews
 from earlyyears_desktop.services.caseload import CaseloadService
 from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
@@ -86,6 +88,10 @@ class Services:
         self.clock = clock
         self.practitioners = PractitionerService(self.uow)
         self.administrators = AdministratorService(self.uow)
+        #: openings, documents and exports in the audit trail (services/access_log.py)
+        self.access_log = AccessLog(self.uow)
+        #: the audit log, read by an administrator (services/audit_views.py)
+        self.audit_views = AuditViews(self.uow)
         self.children = ChildrenService(self.uow, clock)
         self.groups = GroupService(self.uow, clock)
         self.attendance = AttendanceService(self.uow, clock)

@@ -33,10 +33,7 @@ from earlyyears_desktop.services.attendance_reports import (
     AttendanceReports,
     FollowUp,
     GroupTermSummary,
-    follow_up_csv,
-    group_term_csv,
     school_term,
-    write_csv,
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
@@ -228,7 +225,7 @@ class AttendanceView(QWidget):
         if path is None:
             return
         self.runner.run(
-            lambda: write_csv(path, group_term_csv(summary)),
+            lambda: self.reports.save_group_term(summary, path),
             on_done=lambda _r: self.headline.setText(f"Saved {path.name}"),
             on_error=self._failed,
         )
@@ -239,7 +236,7 @@ class AttendanceView(QWidget):
         if path is None:
             return
         self.runner.run(
-            lambda: write_csv(path, follow_up_csv(rows)),
+            lambda: self.reports.save_follow_up(rows, path),
             on_done=lambda _r: self.headline.setText(f"Saved {path.name}"),
             on_error=self._failed,
         )

@@ -77,8 +77,12 @@ class ChildView:
     timeline: TimelinePage
 
 
-def read_child_view(services: Services, child_id: str) -> ChildView:
-    return ChildView(services.children.get_child(child_id), services.timeline.page(child_id))
+def read_child_view(services: Services, child_id: str, *, opening: bool = False) -> ChildView:
+    """The record and its timeline; with `opening` (a child chosen, not a refresh) the
+    service records the opening in the audit trail."""
+    children = services.children
+    record = children.open_record(child_id) if opening else children.get_child(child_id)
+    return ChildView(record, services.timeline.page(child_id))
 
 
 def _label(enum_type: type[LabelledEnum], value: str) -> str:

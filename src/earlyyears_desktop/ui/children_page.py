@@ -62,6 +62,8 @@ class ChildrenPage(Page):
         self._sort = ("name", False)
         self._query_generation = 0
         self._selected_id: str | None = None
+        #: the child whose record was last opened (recorded in the audit trail)
+        self._opened_id: str | None = None
         self._groups_loaded = False
         #: (child id, observation id) to open once that child's record is shown
         self._pending_observation: tuple[str, str] | None = None
@@ -235,7 +237,7 @@ class ChildrenPage(Page):
         self._query_generation += 1  # any query in flight is ignored when it lands
         self._debounce.stop()
         self.search.clear()
-        self._selected_id = None
+        self._selected_id = self._opened_id = None
         self._pending_observation = None
         self.model.clear()
         self.record.clear_personal_data()
@@ -312,7 +314,7 @@ class ChildrenPage(Page):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
         elif keep:
-            self._selected_id = None
+            self._selected_id = self._opened_id = None
             self.record.clear_personal_data()
         self.list_ready.emit(n)
 
@@ -362,11 +364,17 @@ class ChildrenPage(Page):
         self._selected_id = child_id
         self.open_child(child_id)
 
-    def open_child(self, child_id: str) -> None:
+    def open_child(self, child_id: str, *, opening: bool = True) -> None:
+        """Show the child's record; `opening` False for a refresh of the record shown. Only
+        an opening goes in the audit trail, once: asking again for the child whose record is
+        already open (a search's observation, the Today page) is not another opening."""
         self._selected_id = child_id
+        opening = opening and child_id != self._opened_id
+        if opening:
+            self._opened_id = child_id
         services = self.services
         self.runner.run(
-            lambda: read_child_view(services, child_id),
+            lambda: read_child_view(services, child_id, opening=opening),
             on_done=self._show_child,
             on_error=self._child_failed,
         )
@@ -393,6 +401,7 @@ class ChildrenPage(Page):
         self.record_shown.emit(view.record.id)
 
     def _child_failed(self, error: BaseException) -> None:
+        self._opened_id = None
         self.record.clear_personal_data()
         self.record.empty.setText(error_text(error))
 
@@ -404,7 +413,7 @@ class ChildrenPage(Page):
         if self.isVisible():
             self.reload()
         if self._selected_id and changes.touches(*_CHILD_ENTITIES):
-            self.open_child(self._selected_id)
+            self.open_child(self._selected_id, opening=False)
 
     # ---- adding and editing ----
 
@@ -422,6 +431,6 @@ class ChildrenPage(Page):
 
     def _child_saved(self, saved: Saved[str]) -> None:
         self._selected_id = saved.id
-        self.open_child(saved.id)
+        self.open_child(saved.id, opening=False)
         if saved.warning:
             self.count.setText(saved.warning)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.services.accounts import UnlockedVault
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, VaultInfo
+from earlyyears_desktop.ui.audit_log import AuditLogEntry
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.page_list import (
@@ -178,6 +179,8 @@ class MainWindow(QMainWindow):
         records = self.menuBar().addMenu("&Records")
         records.addAction(self.find_action)
         records.addAction(self.check_action)
+        self.audit_log = AuditLogEntry(self, self.runner)  # enabled for an administrator
+        records.addAction(self.audit_log.action)
         records.addSeparator()
         records.addAction(self.lock_action)
         records.addSeparator()
@@ -256,6 +259,7 @@ class MainWindow(QMainWindow):
         for action in self.go_actions:
             action.setEnabled(True)
         self.show_page(self.current_key)
+        self.audit_log.attach(self.services)
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.refresh_status()
         self.idle.set_timeout_ms(self.idle.timeout_ms)
@@ -502,6 +506,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(-1)
         self.nav.blockSignals(False)
         unlocked, self.opened, self.services = self.opened, None, None
+        self.audit_log.attach(None)
         unlocked.lock()
         log.info("Vault locked")
         self.show_locked()
