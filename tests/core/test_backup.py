@@ -373,4 +373,3 @@ def test_a_backup_is_audited_and_timed_by_the_services(made: Made, tmp_path: Pat
         services.vault.lock()
     restored = restore_backup(done.path, tmp_path / "restored", DEMO_PASSPHRASE)
     assert restored.backed_up_at == moment.replace(microsecond=0).astimezone(dt.UTC)
-

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from earlyyears_desktop.services.backups import NO_BACKUP_YET, BackupFrequency, list_backups
 from earlyyears_desktop.services.clock import Clock
