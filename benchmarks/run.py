@@ -34,6 +34,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> plan_document_s
     benchmarks/bench_letters.py   measure_letters_30(services, details)
                                       -> letters_30_s and its floor
+    benchmarks/bench_backup.py    measure_backup_restore(context) -> backup_s, restore_s and
+                                      their floor
     benchmarks/bench_start.py     measure_cli_info(demo, work_dir) -> cli_info_s and floor
                                   measure_launch(demo, work_dir) -> launch_to_unlock_s and floor
 
@@ -75,6 +77,7 @@ from sqlalchemy import text
 
 from benchmarks import (
     bench_audit_view,
+    bench_backup,
     bench_caseload,
     bench_central,
     bench_handouts,
@@ -131,6 +134,11 @@ CASELOAD_RATIO_LIMIT = 10
 #: issue 13: the letters of a 30-child meeting against the same words as plain paragraphs (what
 #: the floor leaves out: the vault read, the families' looks, fonts per script, the footers)
 LETTERS_RATIO_LIMIT = 10
+#: issue 14: a backup of the open scale vault, and its restore, against a plain copy of the
+#: database file (what the floor leaves out: the snapshot's export, the chunks' AES-GCM, and
+#: for the restore Argon2id and SQLite's quick check of every page)
+BACKUP_RATIO_LIMIT = 8
+RESTORE_RATIO_LIMIT = 12
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -266,6 +274,32 @@ TARGETS = (
             "page break between families (no looks, scripts, footers or vault)",
             "benchmarks/bench_letters.py `plain_letters_floor`",
             LETTERS_RATIO_LIMIT,
+        ),
+    ),
+    Target(
+        "backup_s",
+        "a backup of the open scale vault (consistent snapshot, encrypted, fsynced)",
+        10,
+        "s",
+        Floor(
+            "backup_floor_s",
+            "backup_vs_floor_x",
+            "a plain copy of the database file, fsynced",
+            "benchmarks/bench_backup.py `plain_copy_floor`",
+            BACKUP_RATIO_LIMIT,
+        ),
+    ),
+    Target(
+        "restore_s",
+        "restore that backup into a new folder, every chunk proved and the database checked",
+        15,
+        "s",
+        Floor(
+            "backup_floor_s",
+            "restore_vs_floor_x",
+            "a plain copy of the database file, fsynced",
+            "benchmarks/bench_backup.py `plain_copy_floor`",
+            RESTORE_RATIO_LIMIT,
         ),
     ),
     Target(
@@ -930,6 +964,12 @@ def main() -> int:
                 failures,
                 "letters_30_s",
                 lambda: bench_letters.measure_letters_30(services, DETAILS),
+            )
+            guarded(
+                results,
+                failures,
+                "backup_s",
+                lambda: bench_backup.measure_backup_restore(context),
             )
         finally:
             raw.close()

@@ -31,6 +31,9 @@ RATIOS = {
     "visit_save_vs_commit_x": 10,
     # issue 13: a meeting's letters against the same words in plain paragraphs
     "letters_vs_floor_x": 10,
+    # issue 14: a backup and its restore against a plain copy of the database
+    "backup_vs_floor_x": run.BACKUP_RATIO_LIMIT,
+    "restore_vs_floor_x": run.RESTORE_RATIO_LIMIT,
 }
 
 

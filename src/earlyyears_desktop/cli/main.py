@@ -41,6 +41,13 @@ COMMANDS: Final[dict[str, Command]] = {
         "cmd_check",
         "check the vault: SQLite's and SQLCipher's integrity checks and the audit trail",
     ),
+    "backup": Command(
+        "cmd_backup", "write an encrypted backup of the vault (works while the app has it open)"
+    ),
+    "restore": Command(
+        "cmd_restore",
+        "restore a backup into a new vault folder (checked whole before the folder appears)",
+    ),
     "sessions": Command("cmd_sessions", "list sessions: id, group, date, status, present"),
     "list": Command(
         "cmd_list",

@@ -21,6 +21,7 @@ from earlyyears_desktop.services.administrators import AdministratorService
 from earlyyears_desktop.services.attendance import AttendanceService
 from earlyyears_desktop.services.audit import AuditReport, verify_audit_chain
 from earlyyears_desktop.services.audit_views import AuditViews
+from earlyyears_desktop.services.backups import BackupService
 from earlyyears_desktop.services.caseload import CaseloadService
 from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
@@ -106,6 +107,7 @@ class Services:
         self.strategies = StrategyService(self.uow)
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)
+        self.backups = BackupService(vault, self.uow, clock)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -53,6 +54,9 @@ from earlyyears_desktop.storage.keyslots import (
     normalise_passphrase,
     normalise_recovery_key,
 )
+
+if TYPE_CHECKING:
+    from earlyyears_desktop.storage.backup import BackupWritten
 
 KEYSLOTS_NAME = "keyslots.json"
 DATABASE_NAME = "vault.db"
@@ -344,6 +348,25 @@ class OpenVault:
     def backup_database(self, target: Path) -> None:
         """An encrypted copy of the database under the same data key."""
         export_copy(self.engine, target, self._data_key())
+
+    def write_backup(
+        self,
+        target: Path,
+        created_at: dt.datetime,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> BackupWritten:
+        """The encrypted backup file of this vault (storage/backup.py), made while it stays
+        open: a consistent snapshot read beside the app's own connections."""
+        from earlyyears_desktop.storage.backup import write_backup
+
+        return write_backup(
+            self.paths.database,
+            self._data_key(),
+            self._slots,
+            target,
+            created_at=created_at,
+            progress=progress,
+        )
 
     def full_checks(self, progress: Callable[[str], None] | None = None) -> list[CheckResult]:
         """SQLite's and SQLCipher's full checks of the database, on a connection of their

@@ -26,6 +26,7 @@ from earlyyears_desktop.services.accounts import UnlockedVault
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, VaultInfo
 from earlyyears_desktop.ui.audit_log import AuditLogEntry
+from earlyyears_desktop.ui.backups import BackupControls
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.page_list import (
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.page_stack, 1)
         self.stack.addWidget(self.workspace)
 
+        self.backups = BackupControls(self, self.preferences)
         self._build_actions()
         self._build_status_bar()
         self.idle = IdleWatcher(the_app(), self._auto_lock_ms(), self)
@@ -181,6 +183,7 @@ class MainWindow(QMainWindow):
         records.addAction(self.check_action)
         self.audit_log = AuditLogEntry(self, self.runner)  # enabled for an administrator
         records.addAction(self.audit_log.action)
+        records.addAction(self.backups.action)
         records.addSeparator()
         records.addAction(self.lock_action)
         records.addSeparator()
@@ -223,6 +226,7 @@ class MainWindow(QMainWindow):
         for label in (self.who_label, self.unsynced_label, self.export_label):
             label.setContentsMargins(12, 0, 12, 0)
             bar.addPermanentWidget(label)
+        bar.addPermanentWidget(self.backups.label)
 
     def _auto_lock_ms(self) -> int:
         return self.preferences.auto_lock_minutes * 60_000
@@ -262,6 +266,7 @@ class MainWindow(QMainWindow):
         self.audit_log.attach(self.services)
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.refresh_status()
+        self.backups.on_unlocked(unlocked.services)
         self.idle.set_timeout_ms(self.idle.timeout_ms)
         self.idle.start()
         self.unlocked.emit()
@@ -356,7 +361,9 @@ class MainWindow(QMainWindow):
             return SyncPage(services, runner)
         if spec.key == "settings":
             assert self.opened is not None
-            settings = SettingsPage(services, self.opened.accounts, runner, self.preferences)
+            settings = SettingsPage(
+                services, self.opened.accounts, runner, self.preferences, backups=self.backups
+            )
             settings.auto_lock_changed.connect(lambda m: self.idle.set_timeout_ms(m * 60_000))
             settings.high_contrast_changed.connect(self._apply_high_contrast)
             return settings
@@ -507,6 +514,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         unlocked, self.opened, self.services = self.opened, None, None
         self.audit_log.attach(None)
+        self.backups.before_lock()
         unlocked.lock()
         log.info("Vault locked")
         self.show_locked()

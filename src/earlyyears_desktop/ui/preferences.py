@@ -68,3 +68,15 @@ class Preferences:
     @last_practitioner_id.setter
     def last_practitioner_id(self, practitioner_id: str) -> None:
         self._set("last_practitioner_id", practitioner_id)
+
+    @property
+    def backup_folder(self) -> Path | None:
+        """A copy of the backups folder chosen in Settings (a path, no personal data): the
+        setting itself is inside the vault, which cannot be read if it is damaged, and the
+        unlock screen then still names the latest backup."""
+        stored = self._get("backup_folder", "")
+        return Path(stored) if isinstance(stored, str) and stored else None
+
+    @backup_folder.setter
+    def backup_folder(self, folder: Path | None) -> None:
+        self._set("backup_folder", str(folder) if folder else "")

@@ -1,6 +1,6 @@
-"""Settings: auto-lock time, high contrast, and the people who use this laptop (who is an
-administrator, and what only administrators do: add a practitioner, make or stop being an
-administrator, reset a colleague's passphrase with the recovery key)."""
+"""Settings: auto-lock time, high contrast, backups (ui/backups.py), and the people who use
+this laptop (who is an administrator, and what only administrators do: add a practitioner,
+make or stop being an administrator, reset a colleague's passphrase with the recovery key)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from earlyyears_desktop.services.accounts import (
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.practitioners import PractitionerRow, check_role
 from earlyyears_desktop.services.unit_of_work import Saved
+from earlyyears_desktop.ui.backups import BackupControls, BackupSettingsBox
 from earlyyears_desktop.ui.colleague_passphrase import ResetPassphraseDialog
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.forms import FormDialog, confirm
@@ -58,6 +59,8 @@ class SettingsPage(Page):
         runner: OpRunner,
         preferences: Preferences,
         parent: QWidget | None = None,
+        *,
+        backups: BackupControls | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -164,6 +167,8 @@ class SettingsPage(Page):
         self.key_message.setAccessibleName("Passphrase and recovery key: result")
         keys_layout.addWidget(self.key_message)
         layout.addWidget(keys)
+        self.backups = BackupSettingsBox(services, runner, backups, preferences)
+        layout.addWidget(self.backups)
         layout.addStretch(1)
 
     def _auto_lock(self, minutes: int) -> None:
@@ -176,6 +181,7 @@ class SettingsPage(Page):
 
     def reload(self) -> None:
         services = self.services
+        self.backups.reload()
         self.runner.run(
             lambda: (services.practitioners.list(), services.administrators.administrators()),
             on_done=lambda found: self._show_people(*found),
