@@ -25,6 +25,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from shots_admins import admins_shots
 from shots_auditview import auditview_shots
+from shots_backup import backup_shots
 from shots_caseload import caseload_shots
 from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
@@ -227,6 +228,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     meeting_shots(app, window, out)
     integrity_shots(app, window, out)
     auditview_shots(app, window, out)
+    backup_shots(app, window, out)
 
     window.show_page("settings")
     settle(app, 0.4)
