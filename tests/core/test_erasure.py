@@ -240,6 +240,10 @@ def test_only_an_administrator_erases_unless_the_central_service_instructs(
         ):
             deepa.erasure.erase_child(child_id, ErasureReason.FAMILY_REQUEST)
         assert fresh.services.children.get_child(child_id)
+        with pytest.raises(NotAnAdministrator):
+            deepa.retention.set_rule(6)
+        with pytest.raises(NotAnAdministrator):
+            deepa.retention.retention_due()
         done = deepa.erasure.erase_child(
             child_id, ErasureReason.FAMILY_REQUEST, instructed_by_central=True, compact=False
         )

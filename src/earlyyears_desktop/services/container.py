@@ -31,6 +31,7 @@ from earlyyears_desktop.services.observation_search import ObservationSearch
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.referrals import ReferralService
+from earlyyears_desktop.services.retention import RetentionService
 from earlyyears_desktop.services.strategies import StrategyService
 from earlyyears_desktop.services.support import SupportService
 from earlyyears_desktop.services.targets import TargetService
@@ -102,6 +103,7 @@ class Services:
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)
         self.erasure = ErasureService(self.uow, self.administrators)
+        self.retention = RetentionService(self.uow, clock, self.administrators)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,
