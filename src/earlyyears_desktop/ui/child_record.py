@@ -46,6 +46,7 @@ from earlyyears_desktop.ui.child_referrals import ReferralsBox
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
 from earlyyears_desktop.ui.child_targets import TargetsBox
 from earlyyears_desktop.ui.child_timeline import TimelineView
+from earlyyears_desktop.ui.erase_child import EraseChildButton
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
 from earlyyears_desktop.ui.forms import confirm, py_date
@@ -294,6 +295,8 @@ class ChildRecordView(QScrollArea):
             "Add an &observation…", "Add an observation", self.add_observation, timeline_layout
         )
         layout.addWidget(self.timeline_box)
+        self.erase_button = EraseChildButton(services, runner, self.clear_personal_data)
+        layout.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.clear_personal_data()
 
@@ -307,7 +310,6 @@ class ChildRecordView(QScrollArea):
         self.empty.hide()
         for box in self._boxes():
             box.show()
-        self.edit_button.show()
         self.title.setText(r.display_name)
         self.title.setAccessibleName(f"Record of {r.display_name}")
         lead = r.lead_professional
@@ -344,6 +346,7 @@ class ChildRecordView(QScrollArea):
         self.plans_box.show_child(r.id)
         self.referrals_box.show_child(r.id, r.display_name)
         self.timeline.show_child(r.id, view.timeline)
+        self.erase_button.set_child(r.id, r.display_name)
 
     def _clear_consents(self) -> None:
         clear_grid(self.consent_rows)
@@ -387,6 +390,8 @@ class ChildRecordView(QScrollArea):
             self.referrals_box,
             self.timeline_box,
             self.visit_button,
+            self.edit_button,
+            self.erase_button,
         ]
 
     def clear_personal_data(self) -> None:
@@ -406,7 +411,6 @@ class ChildRecordView(QScrollArea):
         self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()
-        self.edit_button.hide()
         self.empty.show()
 
     # ---- actions ----

@@ -175,9 +175,13 @@ class MainWindow(QMainWindow):
             "Check every page of the database and the audit trail; nothing is changed"
         )
         self.check_action.triggered.connect(self.check_vault)
+        self.retention_action = QAction("&Retention review…", self)
+        self.retention_action.setToolTip("Administrators: children due for erasure under the rule")
+        self.retention_action.triggered.connect(self.review_retention)
         records = self.menuBar().addMenu("&Records")
         records.addAction(self.find_action)
         records.addAction(self.check_action)
+        records.addAction(self.retention_action)
         records.addSeparator()
         records.addAction(self.lock_action)
         records.addSeparator()
@@ -201,6 +205,7 @@ class MainWindow(QMainWindow):
         self.go_actions.append(self.focus_action)
         self.go_actions.append(self.find_action)
         self.go_actions.append(self.check_action)
+        self.go_actions.append(self.retention_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -466,6 +471,13 @@ class MainWindow(QMainWindow):
             from earlyyears_desktop.ui.vault_check import start_vault_check
 
             start_vault_check(self, self.services, self.runner)
+
+    def review_retention(self) -> None:
+        """Records ▸ Retention review…: the children due under the rule (administrators)."""
+        if self.services is not None:
+            from earlyyears_desktop.ui.retention_review import open_retention_review
+
+            open_retention_review(self, self.services, self.runner)
 
     def lock(self) -> None:
         """Hide and forget everything personal, drain the worker, close the vault."""
