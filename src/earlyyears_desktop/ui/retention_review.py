@@ -130,7 +130,8 @@ class RetentionReviewDialog(QDialog):
         layout.addWidget(self.summary)
         self.model = QStandardItemModel(0, 3, self)
         self.model.setHorizontalHeaderLabels(["Child", "Case closed on", "Years since"])
-        self.model.itemChanged.connect(lambda _item: self._ticked())
+        self._filling = False
+        self.model.itemChanged.connect(lambda _item: None if self._filling else self._ticked())
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Children due for review: Space ticks or unticks")
@@ -207,7 +208,7 @@ class RetentionReviewDialog(QDialog):
 
     def _show_rows(self, due: list[RetentionDue]) -> None:
         self.due = due
-        self.model.blockSignals(True)
+        self._filling = True
         self.model.removeRows(0, self.model.rowCount())
         for item in due:
             name = QStandardItem(item.name)
@@ -217,7 +218,7 @@ class RetentionReviewDialog(QDialog):
             closed = QStandardItem(short_date(item.closed_on))
             years = QStandardItem(str(item.years))
             self.model.appendRow([name, closed, years])
-        self.model.blockSignals(False)
+        self._filling = False
         self.table.setVisible(bool(due))
         self.all_button.setEnabled(bool(due))
         self.none_button.setEnabled(bool(due))
@@ -225,6 +226,7 @@ class RetentionReviewDialog(QDialog):
         self.confirm.clear()
         if due:
             self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.setFocus()
         self._ticked()
 
     def ticked(self) -> list[str]:
