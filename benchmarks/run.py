@@ -31,6 +31,10 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> plan_document_s
     benchmarks/bench_letters.py   measure_letters_30(services, details)
                                       -> letters_30_s and its floor
+    benchmarks/bench_erasure.py   measure_erase_child(services, database, key)
+                                      -> erase_child_s (with the compaction), its parts
+                                      erase_transaction_s and erase_compact_s, and the
+                                      transaction's floor
     benchmarks/bench_start.py     measure_cli_info(demo, work_dir) -> cli_info_s and floor
                                   measure_launch(demo, work_dir) -> launch_to_unlock_s and floor
 
@@ -73,6 +77,7 @@ from sqlalchemy import text
 from benchmarks import (
     bench_caseload,
     bench_central,
+    bench_erasure,
     bench_handouts,
     bench_letters,
     bench_observation_save,
@@ -127,6 +132,10 @@ CASELOAD_RATIO_LIMIT = 10
 #: issue 13: the letters of a 30-child meeting against the same words as plain paragraphs (what
 #: the floor leaves out: the vault read, the families' looks, fonts per script, the footers)
 LETTERS_RATIO_LIMIT = 10
+#: issue 14: erasing a child's rows through the service (the scope found through the registry
+#: and the foreign keys, an audit event per row, the search index optimised, the ledger)
+#: against deleting the same rows by id on a raw connection
+ERASE_RATIO_LIMIT = 25
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -262,6 +271,27 @@ TARGETS = (
             "page break between families (no looks, scripts, footers or vault)",
             "benchmarks/bench_letters.py `plain_letters_floor`",
             LETTERS_RATIO_LIMIT,
+        ),
+    ),
+    Target(
+        "erase_child_s",
+        "erasing a child with the most observations, the vault compacted after (VACUUM)",
+        2,
+        "s",
+    ),
+    Target(
+        "erase_transaction_s",
+        "erasing a child: the transaction alone (without the compaction)",
+        2,
+        "s",
+        Floor(
+            "erase_floor_s",
+            "erase_vs_floor_x",
+            "the same child's rows (found beforehand) deleted by id on a raw connection in one "
+            "durable transaction, foreign keys and secure delete on (no audit, no index, no "
+            "VACUUM)",
+            "benchmarks/bench_erasure.py `raw_delete_floor`",
+            ERASE_RATIO_LIMIT,
         ),
     ),
     Target(
@@ -914,6 +944,14 @@ def main() -> int:
                 failures,
                 "letters_30_s",
                 lambda: bench_letters.measure_letters_30(services, DETAILS),
+            )
+            guarded(
+                results,
+                failures,
+                "erase_child_s",
+                lambda: bench_erasure.measure_erase_child(
+                    services, vault_dir / "vault.db", vault._data_key()
+                ),
             )
         finally:
             raw.close()

@@ -31,6 +31,8 @@ RATIOS = {
     "visit_save_vs_commit_x": 10,
     # issue 13: a meeting's letters against the same words in plain paragraphs
     "letters_vs_floor_x": 10,
+    # issue 14: erasing a child against deleting the same rows by id
+    "erase_vs_floor_x": run.ERASE_RATIO_LIMIT,
 }
 
 
