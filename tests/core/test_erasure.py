@@ -190,6 +190,8 @@ def test_a_child_discussed_alone_takes_the_meeting_with_them(demo: VaultUnderTes
     (meeting_id,) = scopes[alone].ids["meetings"]
     assert scopes[alone].ids["meeting_attendees"]
     services.erasure.erase_child(alone, ErasureReason.RETENTION, compact=False)
+    # the compaction (index optimised, VACUUM) is owed until it has run
+    assert services.erasure.compact_pending()
     with services.uow.including_deleted().read() as session:
         assert (
             session.execute(
@@ -199,6 +201,7 @@ def test_a_child_discussed_alone_takes_the_meeting_with_them(demo: VaultUnderTes
         )
         assert session.get(Child, alone) is None
     assert services.erasure.compact()
+    assert not services.erasure.compact_pending()
 
 
 def _child(services: Services, given: str = "Amaru") -> str:

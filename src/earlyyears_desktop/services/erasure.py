@@ -5,17 +5,21 @@ delete. `ErasureService.erase_child` is the exception: in one transaction
 (`uow.write(allow_erasure=True)`) it deletes every row that belongs to the child
 (`services/erasure_scope.py` says which: the registry's child links, then the foreign keys),
 tombstones included, with their change-log entries, known versions and conflict copies; the
-observations' search index loses their words (the triggers delete the entries, and an
-`optimize` of the contentless index drops them from its pages). The unit of work writes one
+observations' search entries are deleted by the index's triggers (no search finds them). The
+unit of work writes one
 "erase" audit event per record (ids only); one "erase-child" event is added for the child;
 the erasure is recorded in the vault's erasure ledger (child id, when, who, the reason's
 category: no name), which is what the sync code reads to tell the central service.
 
-After the commit, `compact()` runs `VACUUM` and folds the write-ahead log back
-(`wal_checkpoint(TRUNCATE)`): with `secure_delete` on, freed pages are already zeroed, and
-after the vacuum no free page remains. VACUUM cannot run inside a transaction; erasing many
-children (the retention review, several instructions in a bundle) erases each with
-`compact=False` and compacts once at the end.
+After the commit, `compact()` removes what is left in the file: an `optimize` of the
+contentless search index (a delete there only marks the entry gone; its words stay in the
+index's pages until they are merged), then `VACUUM` and `wal_checkpoint(TRUNCATE)`: with
+`secure_delete` on, freed pages are already zeroed, and after the vacuum no free page
+remains. VACUUM cannot run inside a transaction; erasing many children (the retention review,
+several instructions in a bundle) erases each with `compact=False` and compacts once at the
+end. Until a compaction has run, the vault says one is owed (`compact_pending()`, set in the
+erasure's own transaction, so a crash in between cannot lose it): `compact_if_pending()`
+finishes it (at the next unlock, say).
 
 The audit events of erased records stay, so the audit chain still verifies: an "erase" event
 tells `services/audit.py` that the record is meant to be gone.
@@ -163,7 +167,8 @@ class ErasureService:
                 # leaves first, one table at a time: the foreign keys stay satisfied
                 session.flush()
             delete_bookkeeping(session, scope)
-            _drop_deleted_search_words(session)
+            # owed until compact() has run, even if the app stops before it does
+            _set_compact_pending(session, True)
             tx.audit_only(ERASE_CHILD, "child", child_id)
             session.info["touched"].setdefault("child", set()).add(child_id)
             _write_ledger(
@@ -223,12 +228,20 @@ class ErasureService:
     def compact(self) -> bool:
         """VACUUM the database and truncate its write-ahead log, so no free page or old log
         frame keeps erased rows. False if it could not run now (another reader, no room)."""
-        if self.compact_pending():
-            self._mark_compact_pending(False)
         try:
             with self.uow.engine.connect() as conn:
                 raw = conn.connection.dbapi_connection
                 assert raw is not None
+                raw.execute("BEGIN IMMEDIATE")
+                try:
+                    raw.execute(_OPTIMIZE_SEARCH).fetchall()
+                    raw.execute(
+                        "DELETE FROM vault_settings WHERE key = ?", (_COMPACT_PENDING,)
+                    ).fetchall()
+                    raw.execute("COMMIT")
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
                 raw.execute("VACUUM").fetchall()
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except Exception:  # the erasure is committed; the pages are zeroed (secure_delete)
@@ -248,16 +261,8 @@ class ErasureService:
         return self.compact() if self.compact_pending() else True
 
     def _mark_compact_pending(self, pending: bool) -> None:
-        with self.uow.engine.begin() as conn:
-            if pending:
-                conn.execute(
-                    text("INSERT OR REPLACE INTO vault_settings(key, value) VALUES (:k, '1')"),
-                    {"k": _COMPACT_PENDING},
-                )
-            else:
-                conn.execute(
-                    text("DELETE FROM vault_settings WHERE key = :k"), {"k": _COMPACT_PENDING}
-                )
+        with Session(self.uow.engine) as session, session.begin():
+            _set_compact_pending(session, pending)
 
     # ---- the ledger, for the sync code and the screens ----
 
@@ -305,10 +310,20 @@ class ErasureService:
 _COMPACT_PENDING = "erasure_compact_pending"
 
 
-def _drop_deleted_search_words(session: Session) -> None:
-    """The observation index is contentless: a delete only marks the row gone, its words
-    stay in the index's pages until they are merged. `optimize` merges them all."""
-    session.execute(text("INSERT INTO observations_fts(observations_fts) VALUES ('optimize')"))
+#: The observations' index is contentless: a delete only marks the row gone, and its words
+#: stay in the index's pages until they are merged; `optimize` merges them all (it rewrites
+#: the whole index: seconds on a large vault, so it is part of the compaction).
+_OPTIMIZE_SEARCH = "INSERT INTO observations_fts(observations_fts) VALUES ('optimize')"
+
+
+def _set_compact_pending(session: Session, pending: bool) -> None:
+    if pending:
+        session.execute(
+            text("INSERT OR REPLACE INTO vault_settings(key, value) VALUES (:k, '1')"),
+            {"k": _COMPACT_PENDING},
+        )
+    else:
+        session.execute(text("DELETE FROM vault_settings WHERE key = :k"), {"k": _COMPACT_PENDING})
 
 
 def _reason(reason: ErasureReason | str) -> ErasureReason:

@@ -192,13 +192,25 @@ def clear_references(session: Session, scope: ErasureScope) -> None:
 
 
 def delete_bookkeeping(session: Session, scope: ErasureScope) -> None:
-    """The local rows about erased records: change log, known versions, conflict copies."""
-    for entity, ids in scope.entity_ids().items():
+    """The local rows about erased records: change log, known versions, conflict copies.
+
+    The change log has no index on its record ids (it is read in order), so it is scanned
+    once per chunk of every erased id, whatever their kinds; record ids are UUIDs, and the
+    entity is checked too."""
+    by_entity = scope.entity_ids()
+    every = {record_id for ids in by_entity.values() for record_id in ids}
+    for chunk in _chunks(every):
+        for model in (ChangeLogEntry, SyncConflict):
+            session.execute(
+                delete(model).where(model.record_id.in_(chunk), model.entity.in_(sorted(by_entity)))
+            )
+    for entity, ids in by_entity.items():
         for chunk in _chunks(ids):
-            for model in (ChangeLogEntry, SyncRecordVersion, SyncConflict):
-                session.execute(
-                    delete(model).where(model.entity == entity, model.record_id.in_(chunk))
+            session.execute(
+                delete(SyncRecordVersion).where(
+                    SyncRecordVersion.entity == entity, SyncRecordVersion.record_id.in_(chunk)
                 )
+            )
 
 
 def _sorted_models() -> list[type[Synced]]:
