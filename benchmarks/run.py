@@ -31,7 +31,7 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> plan_document_s
     benchmarks/bench_letters.py   measure_letters_30(services, details)
                                       -> letters_30_s and its floor
-    benchmarks/bench_erasure.py   measure_erase_child(services, database, key)
+    benchmarks/bench_erasure.py   measure_erase_child(services, database, key, details)
                                       -> erase_child_s (with the compaction), its parts
                                       erase_transaction_s and erase_compact_s, and the
                                       transaction's floor
@@ -950,7 +950,7 @@ def main() -> int:
                 failures,
                 "erase_child_s",
                 lambda: bench_erasure.measure_erase_child(
-                    services, vault_dir / "vault.db", vault._data_key()
+                    services, vault_dir / "vault.db", vault._data_key(), DETAILS
                 ),
             )
         finally:

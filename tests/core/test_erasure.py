@@ -202,6 +202,12 @@ def test_a_child_discussed_alone_takes_the_meeting_with_them(demo: VaultUnderTes
         assert session.get(Child, alone) is None
     assert services.erasure.compact()
     assert not services.erasure.compact_pending()
+    # later compactions are incremental (the first turned it on), and leave no free page
+    with demo.vault.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA auto_vacuum").scalar() == 2
+    services.erasure.erase_child(next(iter(set(scopes) - {alone})), ErasureReason.RETENTION)
+    with demo.vault.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA freelist_count").scalar() == 0
 
 
 def _child(services: Services, given: str = "Amaru") -> str:

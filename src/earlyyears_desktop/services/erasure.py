@@ -13,13 +13,16 @@ category: no name), which is what the sync code reads to tell the central servic
 
 After the commit, `compact()` removes what is left in the file: an `optimize` of the
 contentless search index (a delete there only marks the entry gone; its words stay in the
-index's pages until they are merged), then `VACUUM` and `wal_checkpoint(TRUNCATE)`: with
+index's pages until they are merged), then a vacuum and `wal_checkpoint(TRUNCATE)`: with
 `secure_delete` on, freed pages are already zeroed, and after the vacuum no free page
-remains. VACUUM cannot run inside a transaction; erasing many children (the retention review,
-several instructions in a bundle) erases each with `compact=False` and compacts once at the
-end. Until a compaction has run, the vault says one is owed (`compact_pending()`, set in the
-erasure's own transaction, so a crash in between cannot lose it): `compact_if_pending()`
-finishes it (at the next unlock, say).
+remains. The first compaction of a vault is a full `VACUUM` that also turns on
+`auto_vacuum = INCREMENTAL`; every later one is `PRAGMA incremental_vacuum`, which moves only
+the pages after the free ones and truncates the file (a full VACUUM of a 400 MB vault takes
+most of a minute). Neither can run inside a transaction; erasing many children (the
+retention review, several instructions in a bundle) erases each with `compact=False` and
+compacts once at the end. Until a compaction has run, the vault says one is owed
+(`compact_pending()`, set in the erasure's own transaction, so a crash in between cannot lose
+it): `compact_if_pending()` finishes it (at the next unlock, say).
 
 The audit events of erased records stay, so the audit chain still verifies: an "erase" event
 tells `services/audit.py` that the record is meant to be gone.
@@ -226,8 +229,9 @@ class ErasureService:
         return Saved(changes, [replace(d, compacted=compacted) for d in done])
 
     def compact(self) -> bool:
-        """VACUUM the database and truncate its write-ahead log, so no free page or old log
-        frame keeps erased rows. False if it could not run now (another reader, no room)."""
+        """Optimise the search index, vacuum the database and truncate its write-ahead log,
+        so no index page, free page or old log frame keeps erased rows. False if it could not
+        run now (another reader, no room)."""
         try:
             with self.uow.engine.connect() as conn:
                 raw = conn.connection.dbapi_connection
@@ -242,7 +246,13 @@ class ErasureService:
                 except BaseException:
                     raw.execute("ROLLBACK")
                     raise
-                raw.execute("VACUUM").fetchall()
+                if raw.execute("PRAGMA auto_vacuum").fetchone()[0] != _INCREMENTAL:
+                    # once per vault: the whole file rewritten, and from then on SQLite keeps
+                    # the map that lets a compaction move only the pages after the free ones
+                    raw.execute(f"PRAGMA auto_vacuum = {_INCREMENTAL}").fetchall()
+                    raw.execute("VACUUM").fetchall()
+                else:
+                    raw.execute("PRAGMA incremental_vacuum").fetchall()
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except Exception:  # the erasure is committed; the pages are zeroed (secure_delete)
             self._mark_compact_pending(True)
@@ -308,6 +318,8 @@ class ErasureService:
 
 
 _COMPACT_PENDING = "erasure_compact_pending"
+#: SQLite's auto_vacuum = INCREMENTAL
+_INCREMENTAL = 2
 
 
 #: The observations' index is contentless: a delete only marks the row gone, and its words
