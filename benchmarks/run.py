@@ -36,6 +36,10 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> letters_30_s and its floor
     benchmarks/bench_backup.py    measure_backup_restore(context) -> backup_s, restore_s and
                                       their floor
+    benchmarks/bench_erasure.py   measure_erase_child(services, database, key, details)
+                                      -> erase_child_s (with the compaction), its parts
+                                      erase_transaction_s and erase_compact_s, and the
+                                      transaction's floor
     benchmarks/bench_start.py     measure_cli_info(demo, work_dir) -> cli_info_s and floor
                                   measure_launch(demo, work_dir) -> launch_to_unlock_s and floor
 
@@ -80,6 +84,7 @@ from benchmarks import (
     bench_backup,
     bench_caseload,
     bench_central,
+    bench_erasure,
     bench_handouts,
     bench_letters,
     bench_observation_save,
@@ -139,6 +144,10 @@ LETTERS_RATIO_LIMIT = 10
 #: for the restore Argon2id and SQLite's quick check of every page)
 BACKUP_RATIO_LIMIT = 8
 RESTORE_RATIO_LIMIT = 12
+#: issue 14: erasing a child's rows through the service (the scope found through the registry
+#: and the foreign keys, an audit event per row, the search index optimised, the ledger)
+#: against deleting the same rows by id on a raw connection
+ERASE_RATIO_LIMIT = 25
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -300,6 +309,27 @@ TARGETS = (
             "a plain copy of the database file, fsynced",
             "benchmarks/bench_backup.py `plain_copy_floor`",
             RESTORE_RATIO_LIMIT,
+        ),
+    ),
+    Target(
+        "erase_child_s",
+        "erasing a child with the most observations, the vault compacted after (VACUUM)",
+        2,
+        "s",
+    ),
+    Target(
+        "erase_transaction_s",
+        "erasing a child: the transaction alone (without the compaction)",
+        2,
+        "s",
+        Floor(
+            "erase_floor_s",
+            "erase_vs_floor_x",
+            "the same child's rows (found beforehand) deleted by id on a raw connection in one "
+            "durable transaction, foreign keys and secure delete on (no audit, no index, no "
+            "VACUUM)",
+            "benchmarks/bench_erasure.py `raw_delete_floor`",
+            ERASE_RATIO_LIMIT,
         ),
     ),
     Target(
@@ -970,6 +1000,14 @@ def main() -> int:
                 failures,
                 "backup_s",
                 lambda: bench_backup.measure_backup_restore(context),
+            )
+            guarded(
+                results,
+                failures,
+                "erase_child_s",
+                lambda: bench_erasure.measure_erase_child(
+                    services, vault_dir / "vault.db", vault._data_key(), DETAILS
+                ),
             )
         finally:
             raw.close()

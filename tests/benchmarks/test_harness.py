@@ -34,6 +34,8 @@ RATIOS = {
     # issue 14: a backup and its restore against a plain copy of the database
     "backup_vs_floor_x": run.BACKUP_RATIO_LIMIT,
     "restore_vs_floor_x": run.RESTORE_RATIO_LIMIT,
+    # issue 14: erasing a child against deleting the same rows by id
+    "erase_vs_floor_x": run.ERASE_RATIO_LIMIT,
 }
 
 

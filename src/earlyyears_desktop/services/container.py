@@ -26,6 +26,7 @@ from earlyyears_desktop.services.caseload import CaseloadService
 from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.erasure import ErasureService
 from earlyyears_desktop.services.groups import GroupService
 from earlyyears_desktop.services.home_visits import HomeVisitService
 from earlyyears_desktop.services.meetings import MeetingService
@@ -33,6 +34,7 @@ from earlyyears_desktop.services.observation_search import ObservationSearch
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.referrals import ReferralService
+from earlyyears_desktop.services.retention import RetentionService
 from earlyyears_desktop.services.strategies import StrategyService
 from earlyyears_desktop.services.support import SupportService
 from earlyyears_desktop.services.targets import TargetService
@@ -108,6 +110,8 @@ class Services:
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)
         self.backups = BackupService(vault, self.uow, clock)
+        self.erasure = ErasureService(self.uow, self.administrators)
+        self.retention = RetentionService(self.uow, clock, self.administrators)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,

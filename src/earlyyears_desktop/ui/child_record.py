@@ -25,11 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from earlyyears_desktop.domain.enums import (
-    AccessibleFormat,
     AreaOfNeed,
     ChildStatus,
     ConsentKind,
-    LabelledEnum,
 )
 from earlyyears_desktop.domain.rules import format_nhs_number
 from earlyyears_desktop.services.children import (
@@ -41,11 +39,13 @@ from earlyyears_desktop.services.children import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.timeline import TimelinePage
+from earlyyears_desktop.ui.child_people import carer_html, enum_label, member_html
 from earlyyears_desktop.ui.child_plans import PlansBox
 from earlyyears_desktop.ui.child_referrals import ReferralsBox
 from earlyyears_desktop.ui.child_strategies import StrategiesBox
 from earlyyears_desktop.ui.child_targets import TargetsBox
 from earlyyears_desktop.ui.child_timeline import TimelineView
+from earlyyears_desktop.ui.erase_child import EraseChildButton
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.family_dialogs import CarerDialog, ConsentDialog, TeamMemberDialog
 from earlyyears_desktop.ui.forms import confirm, py_date
@@ -83,46 +83,6 @@ def read_child_view(services: Services, child_id: str, *, opening: bool = False)
     children = services.children
     record = children.open_record(child_id) if opening else children.get_child(child_id)
     return ChildView(record, services.timeline.page(child_id))
-
-
-def _label(enum_type: type[LabelledEnum], value: str) -> str:
-    try:
-        return enum_type(value).label
-    except ValueError:
-        return value
-
-
-def _carer_html(c: CarerRow) -> str:
-    lines = [
-        f"<b>{escape(c.name)}</b>"
-        + (f", {escape(c.relationship)}" if c.relationship else "")
-        + (" (main contact)" if c.is_main_contact else "")
-    ]
-    contact = " · ".join(escape(x) for x in (c.phone, c.email) if x)
-    if contact:
-        lines.append(contact)
-    language = f"Preferred language: {escape(c.preferred_language)}"
-    if c.interpreter_needed:
-        language += " · <b>interpreter needed</b>"
-    lines.append(language)
-    if c.accessible_format != AccessibleFormat.STANDARD:
-        lines.append(
-            f"Accessible format: <b>{escape(_label(AccessibleFormat, c.accessible_format))}</b>"
-        )
-    return "<br>".join(lines)
-
-
-def _member_html(m: TeamMemberRow) -> str:
-    head = f"<b>{escape(m.name)}</b>" + (f", {escape(m.role)}" if m.role else "")
-    if m.is_lead_professional:
-        head += " · <b>lead professional</b>"
-    lines = [head]
-    if m.agency:
-        lines.append(escape(m.agency))
-    contact = " · ".join(escape(x) for x in (m.phone, m.email) if x)
-    if contact:
-        lines.append(contact)
-    return "<br>".join(lines)
 
 
 #: one record shown as a row (a carer, a member of the team)
@@ -298,6 +258,8 @@ class ChildRecordView(QScrollArea):
             "Add an &observation…", "Add an observation", self.add_observation, timeline_layout
         )
         layout.addWidget(self.timeline_box)
+        self.erase_button = EraseChildButton(services, runner, self.clear_personal_data)
+        layout.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.clear_personal_data()
 
@@ -311,7 +273,6 @@ class ChildRecordView(QScrollArea):
         self.empty.hide()
         for box in self._boxes():
             box.show()
-        self.edit_button.show()
         self.title.setText(r.display_name)
         self.title.setAccessibleName(f"Record of {r.display_name}")
         lead = r.lead_professional
@@ -319,8 +280,9 @@ class ChildRecordView(QScrollArea):
             "legal": f"{r.legal_given_names} {r.legal_family_name}",
             "dob": f"{long_date(r.date_of_birth)} (age {age_text(r.date_of_birth, today)})",
             "nhs": format_nhs_number(r.nhs_number) or "Not recorded",
-            "status": _label(ChildStatus, r.status),
-            "areas": "; ".join(_label(AreaOfNeed, a) for a in r.areas_of_need) or "None recorded",
+            "status": enum_label(ChildStatus, r.status),
+            "areas": "; ".join(enum_label(AreaOfNeed, a) for a in r.areas_of_need)
+            or "None recorded",
             "key_person": r.key_person or "Not recorded",
             "lead": f"{lead.name}, {lead.role}" if lead else "None named",
             "setting": r.setting_attended or "Not recorded",
@@ -330,7 +292,7 @@ class ChildRecordView(QScrollArea):
             self.detail_labels[key].setText(text)
         self.carer_buttons = _fill_rows(
             self.carers,
-            [(c, _carer_html(c), c.name) for c in r.carers],
+            [(c, carer_html(c), c.name) for c in r.carers],
             "No parent or carer recorded yet.",
             self.edit_carer,
             self.remove_carer,
@@ -338,7 +300,7 @@ class ChildRecordView(QScrollArea):
         self._show_consents(r.consents)
         self.team_buttons = _fill_rows(
             self.team,
-            [(m, _member_html(m), m.name) for m in r.team],
+            [(m, member_html(m), m.name) for m in r.team],
             "No professionals recorded yet.",
             self.edit_member,
             self.remove_member,
@@ -348,6 +310,7 @@ class ChildRecordView(QScrollArea):
         self.plans_box.show_child(r.id)
         self.referrals_box.show_child(r.id, r.display_name)
         self.timeline.show_child(r.id, view.timeline)
+        self.erase_button.set_child(r.id, r.display_name)
 
     def _clear_consents(self) -> None:
         clear_grid(self.consent_rows)
@@ -364,7 +327,7 @@ class ChildRecordView(QScrollArea):
                 state = "given"
             else:
                 state = "refused"
-            what = _label(ConsentKind, c.kind)
+            what = enum_label(ConsentKind, c.kind)
             text = QLabel(
                 f"<b>{escape(what)}</b>: {state}<br>by {escape(c.given_by)}, "
                 f"{short_date(c.given_on)}" + (f"<br><i>{escape(c.note)}</i>" if c.note else "")
@@ -391,6 +354,8 @@ class ChildRecordView(QScrollArea):
             self.referrals_box,
             self.timeline_box,
             self.visit_button,
+            self.edit_button,
+            self.erase_button,
         ]
 
     def clear_personal_data(self) -> None:
@@ -410,7 +375,6 @@ class ChildRecordView(QScrollArea):
         self.timeline.clear_personal_data()
         for box in self._boxes():
             box.hide()
-        self.edit_button.hide()
         self.empty.show()
 
     # ---- actions ----
@@ -552,7 +516,7 @@ class WithdrawConsentDialog(QDialog):
         self.setAccessibleName("Withdraw consent")
         layout = QVBoxLayout(self)
         text = QLabel(
-            f"Record that consent for “{_label(ConsentKind, consent.kind)}” has been "
+            f"Record that consent for “{enum_label(ConsentKind, consent.kind)}” has been "
             "withdrawn. From that date it is no longer relied on."
         )
         text.setWordWrap(True)

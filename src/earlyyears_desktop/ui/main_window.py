@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.services.accounts import UnlockedVault
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services, VaultInfo
+from earlyyears_desktop.ui import records_menu
 from earlyyears_desktop.ui.audit_log import AuditLogEntry
 from earlyyears_desktop.ui.backups import BackupControls
 from earlyyears_desktop.ui.idle import IdleWatcher
@@ -173,17 +174,20 @@ class MainWindow(QMainWindow):
             "Search every observation (Ctrl+F); on the Children page, Ctrl+F finds a child"
         )
         self.find_action.triggered.connect(self.find_records)
-        self.check_action = QAction("&Check the vault…", self)
-        self.check_action.setToolTip(
-            "Check every page of the database and the audit trail; nothing is changed"
+        menu = records_menu
+        self.check_action = menu.records_action(
+            self, "&Check the vault…", menu.CHECK_TIP, menu.start_vault_check
         )
-        self.check_action.triggered.connect(self.check_vault)
+        self.retention_action = menu.records_action(
+            self, "&Retention review…", menu.RETENTION_TIP, menu.open_retention_review
+        )
         records = self.menuBar().addMenu("&Records")
         records.addAction(self.find_action)
         records.addAction(self.check_action)
         self.audit_log = AuditLogEntry(self, self.runner)  # enabled for an administrator
         records.addAction(self.audit_log.action)
         records.addAction(self.backups.action)
+        records.addAction(self.retention_action)
         records.addSeparator()
         records.addAction(self.lock_action)
         records.addSeparator()
@@ -207,6 +211,7 @@ class MainWindow(QMainWindow):
         self.go_actions.append(self.focus_action)
         self.go_actions.append(self.find_action)
         self.go_actions.append(self.check_action)
+        self.go_actions.append(self.retention_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -470,13 +475,6 @@ class MainWindow(QMainWindow):
         self.show_page("observations")
         if self._observations:
             self._observations.focus_search()
-
-    def check_vault(self) -> None:
-        """Records ▸ Check the vault…: the full checks on the worker, then their results."""
-        if self.services is not None:
-            from earlyyears_desktop.ui.vault_check import start_vault_check
-
-            start_vault_check(self, self.services, self.runner)
 
     def lock(self) -> None:
         """Hide and forget everything personal, drain the worker, close the vault."""

@@ -42,6 +42,7 @@ from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
+from earlyyears_desktop.ui.retention_review import RetentionBox
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit, push_button
 
 if TYPE_CHECKING:
@@ -169,6 +170,8 @@ class SettingsPage(Page):
         layout.addWidget(keys)
         self.backups = BackupSettingsBox(services, runner, backups, preferences)
         layout.addWidget(self.backups)
+        self.retention = RetentionBox(services, runner)
+        layout.addWidget(self.retention)
         layout.addStretch(1)
 
     def _auto_lock(self, minutes: int) -> None:
@@ -186,6 +189,7 @@ class SettingsPage(Page):
             lambda: (services.practitioners.list(), services.administrators.administrators()),
             on_done=lambda found: self._show_people(*found),
         )
+        self.retention.reload()
 
     def _show_people(self, people: list[PractitionerRow], administrators: list[str]) -> None:
         chosen = self.chosen_practitioner()
