@@ -272,6 +272,7 @@ class MainWindow(QMainWindow):
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.refresh_status()
         self.backups.on_unlocked(unlocked.services)
+        records_menu.finish_owed_compaction(self, unlocked.services)
         self.idle.set_timeout_ms(self.idle.timeout_ms)
         self.idle.start()
         self.unlocked.emit()

@@ -44,3 +44,13 @@ def open_retention_review(window: MainWindow, services: Services, runner: OpRunn
     from earlyyears_desktop.ui.retention_review import open_retention_review as open_review
 
     open_review(window, services, runner)
+
+
+def finish_owed_compaction(window: MainWindow, services: Services) -> None:
+    """At unlock: the compaction an erasure owed and could not run then (the app stopped
+    between the two), on the database worker; a window shows if it takes a while."""
+    window.runner.run(
+        services.erasure.compact_if_pending,
+        parent=window,
+        progress_label="Finishing an erasure: clearing the space it freed…",
+    )
