@@ -8,7 +8,7 @@
         disk.writable()
 
 Mounting needs root (as the tests run here and in CI); elsewhere the test is skipped, saying
-why. Import the `small_disk` fixture into a test module (`from ..small_disk import disk`).
+why.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ class SmallDisk:
         self.folder = folder
         self.filler = folder / "filler"
 
-    def fill(self) -> int:
-        """Write a filler file until the disk refuses one more byte; its size."""
+    def fill(self, *, leave: int = 0) -> int:
+        """Write a filler file until the disk refuses one more byte, then give back `leave`
+        bytes (room for a small write, not a large one); the filler's size."""
         fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             for size in (1 << 16, 1 << 12, 1 << 9, 1):
@@ -44,7 +45,9 @@ class SmallDisk:
         finally:
             os.close(fd)
         assert os.statvfs(self.folder).f_bavail == 0
-        return self.filler.stat().st_size
+        size = self.filler.stat().st_size - leave
+        os.truncate(self.filler, size)
+        return size
 
     def free(self) -> None:
         self.filler.unlink(missing_ok=True)
@@ -75,10 +78,3 @@ def small_disk(folder: Path) -> Iterator[SmallDisk]:
         yield SmallDisk(folder)
     finally:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
-
-
-@pytest.fixture
-def disk(tmp_path: Path) -> Iterator[SmallDisk]:
-    """A 6 MiB disk of this test's own (a tmpfs), unmounted after it."""
-    with small_disk(tmp_path / "disk") as mounted:
-        yield mounted

@@ -6,6 +6,7 @@ every check, and the next export sends everything."""
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,17 @@ from earlyyears_desktop.sync.bundle import bundle_file_name
 from earlyyears_desktop.sync.device import DeviceSync
 
 from ..kill_at import run_killed
-from ..small_disk import SmallDisk, disk  # noqa: F401 (a fixture)
+from ..small_disk import SmallDisk, small_disk
 from .conftest import PASSPHRASE, TODAY, Central, add_child, enrol
 
 NAMES = (("Zeynep", "Yılmaz"), ("Oluwaseun", "Adébáyọ̀"))
+
+
+@pytest.fixture
+def stick(tmp_path: Path) -> Iterator[SmallDisk]:
+    """A small USB stick of this test's own (a 6 MiB tmpfs)."""
+    with small_disk(tmp_path / "stick") as mounted:
+        yield mounted
 
 
 def _enrolled_with_children(services: Services, central: Central, tmp_path: Path) -> int:
@@ -111,22 +119,22 @@ def test_an_export_killed_after_naming_its_bundle_leaves_none_it_does_not_rememb
 
 
 def test_an_export_to_a_full_stick_says_so_and_sends_everything_next_time(
-    services: Services, central: Central, tmp_path: Path, disk: SmallDisk
+    services: Services, central: Central, tmp_path: Path, stick: SmallDisk
 ) -> None:
     pending = _enrolled_with_children(services, central, tmp_path)
     sync = DeviceSync(services)
-    disk.fill()
+    stick.fill()
 
     with pytest.raises(DiskFull) as refused:
-        sync.export(disk.folder)
+        sync.export(stick.folder)
 
     assert refused.value.message == (
         "The disk is full: the bundle was not written and nothing was marked as sent. "
-        f"Free some space in {disk.folder} and try again."
+        f"Free some space in {stick.folder} and try again."
     )
-    assert [p.name for p in disk.folder.iterdir()] == ["filler"]
+    assert [p.name for p in stick.folder.iterdir()] == ["filler"]
     assert sync.unsynced_count() == pending and sync.history() == []
-    disk.free()
-    result = sync.export(disk.folder)
+    stick.free()
+    result = sync.export(stick.folder)
     assert result.sequence == 1
     assert _sent_children(central, result.path) == len(NAMES)

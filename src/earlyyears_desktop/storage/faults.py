@@ -30,6 +30,8 @@ _SQLITE_FULL: Final = 13
 _SQLITE_CANTOPEN: Final = 14
 #: below this much room, an input/output error while writing is taken for a full disk
 _NEARLY_FULL_BYTES: Final = 256 * 1024
+#: SQLite's words for SQLITE_FULL (sqlite3ErrStr), fixed in its source
+_FULL_TEXT: Final = "database or disk is full"
 _FULL_ERRNOS: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
@@ -94,7 +96,8 @@ def _kind(error: BaseException, folder: Path) -> str | None:
     code = _sqlite_code(error)
     if code is None:
         return None
-    if code == _SQLITE_FULL:
+    if code == _SQLITE_FULL or str(getattr(error, "orig", None) or error) == _FULL_TEXT:
+        # sqlcipher_export reports a full disk as SQLITE_ERROR with SQLITE_FULL's own text.
         return "full"
     if code == _SQLITE_READONLY:
         return "read-only"
