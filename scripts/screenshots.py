@@ -30,6 +30,7 @@ from shots_caseload import caseload_shots
 from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
 from shots_erasure import erasure_shots
+from shots_faults import fault_shots
 from shots_integrity import integrity_shots
 from shots_letters import letters_shots
 from shots_library import library_shots
@@ -278,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         letters_shots(app, runner, Path(tmp), args.out)
         admins_shots(app, runner, Path(tmp), args.out)
         erasure_shots(app, runner, Path(tmp), args.out)
+        fault_shots(app, runner, Path(tmp), args.out)
         runner.wait_for_idle()
     return 0
 

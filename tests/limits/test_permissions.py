@@ -18,14 +18,12 @@ HandOver = Callable[[Path], tuple[int, int] | None]
     ("take_from", "mode"),
     [
         (".", 0o000),
-        (".", 0o500),
         ("keyslots.json", 0o000),
         ("vault.db", 0o000),
         ("vault.db", 0o400),
     ],
     ids=[
         "folder-closed",
-        "folder-read-only",
         "key-slots-closed",
         "database-closed",
         "database-read-only",
@@ -39,6 +37,24 @@ def test_a_vault_without_permission_says_so(
     denied.chmod(mode)
     line = run(DEVICE, "info", vault, as_user=user).one_line(2)
     assert line == f"permission denied: {denied}"
+
+
+def test_a_vault_folder_that_cannot_be_written_says_so(
+    vault: Path, home: Path, unprivileged: HandOver
+) -> None:
+    """A folder the user may read but not write (0500): a vault is written to as it is used,
+    so it is not opened by any command (here one that writes), and nothing is written (exit
+    5, as for a read-only disk: tests/core/test_read_only_vault.py)."""
+    user = unprivileged(home)
+    vault.chmod(0o500)
+    before = sorted(p.name for p in vault.iterdir())
+    out = home / "request.json"
+    line = run(DEVICE, "enrol-request", vault, "--out", out, as_user=user).one_line(5)
+    assert line == (
+        f"The vault folder {vault} cannot be written, so the vault was not opened: Early "
+        "Years needs to write there as it is used."
+    )
+    assert sorted(p.name for p in vault.iterdir()) == before and not out.exists()
 
 
 def test_a_demo_over_a_file_says_it_is_a_file(home: Path) -> None:

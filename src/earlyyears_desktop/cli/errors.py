@@ -7,6 +7,8 @@ EXIT_OTHER = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
 EXIT_REFUSED = 4
+#: the disk is full or cannot be written: nothing of the command's change was kept
+EXIT_CANNOT_WRITE = 5
 
 
 class CommandError(Exception):

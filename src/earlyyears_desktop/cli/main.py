@@ -18,8 +18,8 @@ from types import ModuleType
 from typing import Final
 
 from earlyyears_desktop import __version__
-from earlyyears_desktop.cli.errors import EXIT_OTHER, EXIT_USAGE, CommandError
-from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.cli.errors import EXIT_CANNOT_WRITE, EXIT_OTHER, EXIT_USAGE, CommandError
+from earlyyears_desktop.domain.errors import DomainError, Fault
 from earlyyears_desktop.storage.incident_log import record_incident
 from earlyyears_desktop.storage.process import harden_process
 
@@ -129,6 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(exc.message, file=sys.stderr)
         return exc.code
+    except Fault as exc:
+        # A full or read-only disk: said in its own words, and kept for support (types and
+        # frames only) if the log can still be written.
+        record_incident(exc, program="earlyyears")
+        print(exc.message, file=sys.stderr)
+        return EXIT_CANNOT_WRITE
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_OTHER

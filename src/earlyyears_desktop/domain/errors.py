@@ -28,3 +28,10 @@ class NotFound(DomainError):
 
 class ConflictError(DomainError):
     """The record changed since it was read (optimistic version check)."""
+
+
+class Fault(DomainError):
+    """The computer could not do what was asked (a full disk, a folder that cannot be
+    written), not a request refused: told in its own words like any domain error, and also
+    recorded in the incident log (its types and frames, never its message) for whoever
+    supports the app."""

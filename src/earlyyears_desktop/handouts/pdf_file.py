@@ -12,8 +12,10 @@ from pathlib import Path
 
 from earlyyears_desktop.handouts.errors import CannotSave
 from earlyyears_desktop.storage.atomic_file import replace_atomically, sync_folder
+from earlyyears_desktop.storage.faults import storage_fault
 
 TEMP_PREFIX = ".handouts-"
+DOCUMENT_NOT_SAVED = "the document was not saved"
 TEMP_SUFFIX = ".part"
 
 
@@ -28,6 +30,9 @@ def write_pdf_atomically(path: Path, data: bytes) -> Path:
     try:
         replace_atomically(target, data, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:
+        fault = storage_fault(exc, folder, DOCUMENT_NOT_SAVED, vault=False)
+        if fault is not None:  # a full or read-only disk: DiskFull, FolderNotWritable
+            raise fault from exc
         raise CannotSave(_why(folder, exc)) from None
     sync_folder(folder)
     return target

@@ -8,6 +8,7 @@ flushed to disk, renamed over the destination, and the folder synced so the rena
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -39,6 +40,23 @@ def replace_atomically(path: Path, data: bytes, *, prefix: str, suffix: str) -> 
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+
+
+def publish_new(temp: Path, path: Path) -> None:
+    """Give the finished file `temp` the name `path`, unless a file has that name already
+    (FileExistsError, `temp` left as it is): never written over, not even by a race."""
+    try:
+        os.link(temp, path)  # fails if `path` exists, atomically
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links (FAT or exFAT on a USB stick): the name is checked
+        # first. Only this vault's exports write this name, one at a time (export.lock).
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(temp, path)
+        return
+    temp.unlink()
 
 
 def sync_folder(folder: Path) -> None:

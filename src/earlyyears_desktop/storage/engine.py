@@ -15,13 +15,17 @@ from typing import Any
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.storage.errors import VaultDamaged
+from earlyyears_desktop.storage.faults import storage_fault
 
 BUSY_TIMEOUT_MS = 10_000
+#: the end of the name of a copy being written by `export_copy` (".NAME.PID.partial")
+PARTIAL_SUFFIX = ".partial"
 _SQLITE_BUSY = 5
 NOT_THIS_VAULT = (
     "The vault's database is not a vault, or damaged: it does not match its key-slot file."
@@ -63,7 +67,11 @@ def connect(path: Path, key: bytes, *, cache_statements: bool = True) -> sqlciph
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.DatabaseError:
+        except sqlcipher3.DatabaseError as exc:
+            # A disk that is full or read-only is said as such, never as damage.
+            fault = storage_fault(exc, path.parent)
+            if fault is not None:
+                raise fault from exc
             raise VaultDamaged(NOT_THIS_VAULT) from None
         for pragma in _PRAGMAS:
             conn.execute(pragma).fetchall()
@@ -92,7 +100,10 @@ def stored_vault_id(path: Path, key: bytes) -> str | None:
         conn.execute("PRAGMA query_only = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         row = conn.execute("SELECT value FROM vault_settings WHERE key = 'vault_id'").fetchone()
-    except sqlcipher3.DatabaseError:  # not SQLCipher with this key, or no such table
+    except sqlcipher3.DatabaseError as exc:  # not SQLCipher with this key, or no such table
+        fault = storage_fault(exc, path.parent, "the vault was not opened")
+        if fault is not None:  # SQLite could not make its shared-memory file: a full disk
+            raise fault from exc
         return None
     finally:
         conn.close()
@@ -124,6 +135,7 @@ def make_engine(path: Path, key_source: Callable[[], bytes]) -> Engine:
     """
     engine = make_sqlcipher_engine(path, key_source)
     _begin_explicitly(engine)
+    _name_faults(engine, path.parent)
     return engine
 
 
@@ -163,6 +175,17 @@ def _begin_explicitly(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def _name_faults(engine: Engine, folder: Path) -> None:
+    """A write that failed because the disk is full or read-only is raised as `DiskFull` or
+    `FolderNotWritable` ("nothing was saved": its transaction is rolled back)."""
+
+    @event.listens_for(engine, "handle_error")
+    def _fault(context: ExceptionContext) -> None:
+        fault = storage_fault(context.original_exception, folder)
+        if fault is not None:
+            raise fault from context.original_exception
+
+
 def export_copy(engine: Engine, target: Path, key: bytes) -> None:
     """Write an encrypted copy of the whole database to `target` with the same key.
 
@@ -170,7 +193,7 @@ def export_copy(engine: Engine, target: Path, key: bytes) -> None:
     crash never leaves a half-written backup, and an earlier file of the same name (a retry
     within the same second) is replaced rather than exported into.
     """
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial = target.with_name(f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}")
     partial.unlink(missing_ok=True)
     # SQLite would create the file with the umask; make it private first.
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -189,3 +212,32 @@ def export_copy(engine: Engine, target: Path, key: bytes) -> None:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def remove_dead_partials(folder: Path) -> list[Path]:
+    """Remove the copies `export_copy` left half-written in `folder` when its process was
+    killed (a copy whose process still runs is its own); the paths removed.
+
+    They are encrypted with the vault's key and private (0600), so they were harmless, but
+    they hold a whole vault's worth of disk space.
+    """
+    removed: list[Path] = []
+    for path in folder.glob(f".*{PARTIAL_SUFFIX}"):
+        pid = path.name[: -len(PARTIAL_SUFFIX)].rsplit(".", 1)[-1]
+        if not pid.isdigit() or _process_alive(int(pid)) or not path.is_file():
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

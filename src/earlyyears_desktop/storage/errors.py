@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.domain.errors import DomainError, Fault
 
 
 class VaultError(DomainError):
@@ -52,3 +52,16 @@ class VaultInaccessible(VaultError):
 class VaultInUse(VaultError):
     """Another Early Years window holds this vault open (its lock file says who and since
     when), or the database stayed busy with another program's write for too long."""
+
+
+class StorageFault(VaultError, Fault):
+    """A write failed because of the disk, not the request: nothing of it was kept
+    (`storage/faults.py` names one from SQLite's and the operating system's errors)."""
+
+
+class DiskFull(StorageFault):
+    """The disk has no room left for the write (SQLITE_FULL, ENOSPC)."""
+
+
+class FolderNotWritable(StorageFault):
+    """The folder is on a disk that has become read-only (SQLITE_READONLY, EROFS)."""

@@ -16,6 +16,7 @@ or exit code.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import secrets
@@ -235,9 +236,16 @@ class IncidentLog:
         try:
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, 0o600)  # the mode os.open asked for, less the umask: make it so
-            written = 0
-            while written < len(entry):
-                written += os.write(fd, entry[written:])
+            start = os.lseek(fd, 0, os.SEEK_END)
+            try:
+                written = 0
+                while written < len(entry):
+                    written += os.write(fd, entry[written:])
+            except OSError:
+                # A full disk: no half entry is left for the next one to follow.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)
+                raise
         finally:
             os.close(fd)
         return self.path

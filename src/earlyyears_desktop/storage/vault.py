@@ -33,15 +33,18 @@ from earlyyears_desktop.storage.engine import (
     NOT_THIS_VAULT,
     export_copy,
     make_engine,
+    remove_dead_partials,
     stored_vault_id,
 )
 from earlyyears_desktop.storage.errors import (
+    FolderNotWritable,
     NotAVault,
     VaultDamaged,
     VaultExists,
     VaultInaccessible,
     VaultLocked,
 )
+from earlyyears_desktop.storage.faults import named_faults, on_read_only_disk
 from earlyyears_desktop.storage.integrity import CheckResult, full_checks, quick_check
 from earlyyears_desktop.storage.keyslots import (
     DATA_KEY_BYTES,
@@ -97,8 +100,20 @@ def check_vault_folder(folder: Path) -> None:
         raise VaultInaccessible.permission_denied(folder) from None
     if not stat.S_ISDIR(mode):
         raise NotAVault(f"{folder} is a file, not a vault folder.")
-    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+    if not os.access(folder, os.R_OK | os.X_OK):
         raise VaultInaccessible.permission_denied(folder)
+    if not os.access(folder, os.W_OK):
+        raise folder_not_writable(folder)
+
+
+def folder_not_writable(folder: Path) -> FolderNotWritable:
+    """The refusal of a vault folder that can be read but not written: a vault is written to
+    as it is used (SQLite keeps its journal beside the database)."""
+    why = "is on a read-only disk" if on_read_only_disk(folder) else "cannot be written"
+    return FolderNotWritable(
+        f"The vault folder {folder} {why}, so the vault was not opened: Early Years needs to "
+        "write there as it is used."
+    )
 
 
 def _check_database_file(database: Path) -> None:
@@ -561,14 +576,23 @@ def practitioner_for_recovery(vault: OpenVault) -> list[tuple[str, str]]:
     return [(r.id, r.name) for r in rows]
 
 
+#: what an upgrade that failed kept: the vault as it was (the upgrade is one transaction)
+NOT_UPGRADED = "the vault was not upgraded and nothing in it was changed"
+
+
 def _migrate(vault: OpenVault) -> None:
+    """The copy first (written beside its name and renamed when whole), then the upgrade in
+    one transaction: a process killed at any point leaves the vault as it was, and either a
+    whole copy or none (a half-written one left by a killed process is removed here)."""
     if not migrations.pending(vault.engine):
         return
-    if migrations.current_revision(vault.engine) is not None:
-        vault.paths.backups.mkdir(mode=0o700, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        vault.backup_database(vault.paths.backups / f"before-upgrade-{stamp}.db")
-    migrations.upgrade(vault.engine)
+    with named_faults(vault.paths.folder, NOT_UPGRADED):
+        if migrations.current_revision(vault.engine) is not None:
+            vault.paths.backups.mkdir(mode=0o700, exist_ok=True)
+            remove_dead_partials(vault.paths.backups)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            vault.backup_database(vault.paths.backups / f"before-upgrade-{stamp}.db")
+        migrations.upgrade(vault.engine)
 
 
 def _now_iso() -> str:

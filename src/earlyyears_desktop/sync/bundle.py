@@ -26,7 +26,7 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from earlyyears_desktop.storage.atomic_file import private_temp_file, sync_folder
+from earlyyears_desktop.storage.atomic_file import private_temp_file, publish_new, sync_folder
 
 from .bundle_spec import (
     AEAD_TAG_SIZE,
@@ -257,12 +257,15 @@ def write_bundle(
     cancelled: CancelledCallback | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     now: datetime | None = None,
+    replace: bool = True,
 ) -> WrittenBundle:
     """Encrypt `records` to the recipient, sign the manifest and write the bundle atomically.
 
     Records are streamed: at most one chunk of plaintext and one record are held in memory,
-    and only ciphertext is written to disk (a temporary file beside `out_path`). Either the
-    finished bundle appears at `out_path` or nothing does.
+    and only ciphertext is written to disk (temporary files beside `out_path`, named
+    `.NAME.*.tmp` after it, 0600). Either the finished bundle appears at `out_path` or
+    nothing does. With `replace=False` a file already at `out_path` is never written over
+    (FileExistsError, and the bundle is not written).
     """
     out = Path(out_path)
     _check_writer_arguments(
@@ -289,7 +292,7 @@ def write_bundle(
     payload_tmp: Path | None = None
     bundle_tmp: Path | None = None
     try:
-        payload_tmp = private_temp_file(out.parent, prefix=".EY-", suffix=".payload.tmp")
+        payload_tmp = private_temp_file(out.parent, prefix=temp_prefix(out), suffix=".payload.tmp")
         with open(payload_tmp, "wb") as payload_file:
             encryptor = ChunkEncryptor(
                 payload_file, suite, recipient_public_key, header, chunk_size
@@ -328,7 +331,7 @@ def write_bundle(
             raise BundleTooLarge("the manifest is larger than a bundle allows")
         signature = sender_signing_key.sign(manifest_bytes)
 
-        bundle_tmp = private_temp_file(out.parent, prefix=".EY-", suffix=".eyb.tmp")
+        bundle_tmp = private_temp_file(out.parent, prefix=temp_prefix(out), suffix=".eyb.tmp")
         with open(bundle_tmp, "wb") as bundle_file, open(payload_tmp, "rb") as payload_in:
             write_container(
                 bundle_file,
@@ -341,7 +344,10 @@ def write_bundle(
             )
             bundle_file.flush()
             os.fsync(bundle_file.fileno())
-        os.replace(bundle_tmp, out)
+        if replace:
+            os.replace(bundle_tmp, out)
+        else:
+            publish_new(bundle_tmp, out)
         bundle_tmp = None
         sync_folder(out.parent)
     finally:
@@ -356,6 +362,12 @@ def write_bundle(
         manifest=manifest,
         manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
     )
+
+
+def temp_prefix(out: Path) -> str:
+    """How the temporary files of a bundle being written to `out` begin (".NAME."), so that
+    what a killed writer left can be found by the bundle's name."""
+    return f".{out.name}."
 
 
 def _check_writer_arguments(

@@ -2,9 +2,11 @@
 
 Three steps, so that the write lock is never held while the bundle is written (the register
 keeps saving marks): a short write transaction reserves the sequence number, the changes
-covered and the file name (created empty, exclusively); the bundle is written from a read
-transaction and renamed over that file; a second short write transaction marks the changes
-exported, only once the bundle is complete on disk.
+covered and the file name (checked free); the bundle is written from a read transaction into
+temporary files and given its name only when complete, never over another file; a second
+short write transaction marks the changes exported, only once the bundle is complete on disk.
+A process killed on the way leaves no bundle it does not remember (the next export removes
+one it wrote but could not record) and no change marked sent.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from earlyyears_desktop.domain.models import (
     utcnow,
 )
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.storage.faults import storage_fault
 
 from .bundle import (
     CancelledCallback,
@@ -52,7 +55,12 @@ from .device_errors import ConcurrentExport, DeviceRevoked, NotEnrolled, Nothing
 from .device_results import ExportResult
 from .entity_types import announcement, newest_announcement, sendable_entity_types
 from .export_collector import ExportCollector, pending_records
-from .export_reservation import create_exclusively, export_lock
+from .export_reservation import (
+    BundleNameTaken,
+    check_name_free,
+    export_lock,
+    remove_dead_export,
+)
 from .keys import KeyPair
 from .sharing import RETURN_ENTITIES, consenting_children
 from .stream_state import (
@@ -73,6 +81,9 @@ from .stream_state import (
 
 if TYPE_CHECKING:
     from earlyyears_desktop.services.container import Services
+
+#: what an export stopped by a full or read-only folder kept
+BUNDLE_NOT_WRITTEN = "the bundle was not written and nothing was marked as sent"
 
 
 @dataclass(frozen=True)
@@ -110,21 +121,28 @@ def export_bundle(
         raise DomainError("The folder to export to does not exist.")
     with export_lock(services.vault.paths.folder):
         reservation = _reserve_export(services, folder, peer, again, max_changes)
+        written_here = False
         try:
             collector, written = _write_export(
                 services, reservation, keys, peer, progress, cancelled, now
             )
+            written_here = True
             if collector.sent == 0:
                 raise NothingToExport(
                     collector.held_back, len(collector.held_children), collector.held_types
                 )
             included = _record_export(services, reservation, peer, collector, written)
-        except BaseException:
-            # The file is this export's own (reserved above); a bundle this device does
-            # not remember sending must not be delivered.
-            reservation.path.unlink(missing_ok=True)
+        except BaseException as exc:
+            if written_here:
+                # A bundle this device does not remember sending must not be delivered.
+                reservation.path.unlink(missing_ok=True)
             with contextlib.suppress(Exception):  # a reservation left is cleared next time
                 _release_export(services, reservation)
+            if isinstance(exc, FileExistsError):  # given the name meanwhile: not ours
+                raise BundleNameTaken(reservation.path.name) from None
+            fault = storage_fault(exc, folder, BUNDLE_NOT_WRITTEN, vault=False)
+            if isinstance(exc, OSError) and fault is not None:
+                raise fault from exc
             raise
     bundle_id = str(written.manifest["bundle_id"])
     return ExportResult(
@@ -147,41 +165,32 @@ def _reserve_export(
     services: Services, folder: Path, peer: CentralPeer, again: bool, max_changes: int | None
 ) -> _ExportReservation:
     """One short write transaction: the sequence number, the changes it covers and the
-    file name, created empty and exclusively (an existing file is never written over)."""
+    file name, which no file may have already (an existing file is never written over)."""
     pending = _pending_condition(again)
-    created = False
-    path: Path | None = None
-    try:
-        with services.uow.write() as tx:
-            session = tx.session
-            if read_setting(session, S_CENTRAL_ID) != peer.central_id:
-                raise ConcurrentExport()  # enrolled elsewhere meanwhile
-            through = _change_seq_through(session, pending, max_changes)
-            if through is None:
-                raise NothingToExport(0, 0)
-            last_seq = read_int_setting(session, S_EXPORT_SEQ)
-            sequence = last_seq + 1
-            path = folder.absolute() / bundle_file_name(
-                "export", services.vault.device_id, sequence
-            )
-            # Under the export lock, a reservation still here was left by an export that
-            # died; the empty file it reserved under the same name is taken over.
-            stale = read_setting(session, S_EXPORT_RESERVED)
-            created = create_exclusively(path, left_by_a_dead_export=stale == str(path))
-            write_setting(session, S_EXPORT_RESERVED, str(path))
-            reservation = _ExportReservation(
-                sequence=sequence,
-                path=path,
-                in_scope=and_all(pending, ChangeLogEntry.seq <= through),
-                through=through,
-                previous_sha=(read_setting(session, S_EXPORT_SHA) or None)
-                if sequence > 1
-                else None,
-            )
-    except BaseException:
-        if created and path is not None:
-            path.unlink(missing_ok=True)
-        raise
+    with services.uow.write() as tx:
+        session = tx.session
+        if read_setting(session, S_CENTRAL_ID) != peer.central_id:
+            raise ConcurrentExport()  # enrolled elsewhere meanwhile
+        through = _change_seq_through(session, pending, max_changes)
+        if through is None:
+            raise NothingToExport(0, 0)
+        last_seq = read_int_setting(session, S_EXPORT_SEQ)
+        sequence = last_seq + 1
+        path = folder.absolute() / bundle_file_name("export", services.vault.device_id, sequence)
+        # Under the export lock, a reservation still here was left by an export that
+        # died: what it wrote is removed (it was never recorded as sent).
+        stale = read_setting(session, S_EXPORT_RESERVED)
+        if stale:
+            remove_dead_export(Path(stale))
+        check_name_free(path)
+        write_setting(session, S_EXPORT_RESERVED, str(path))
+        reservation = _ExportReservation(
+            sequence=sequence,
+            path=path,
+            in_scope=and_all(pending, ChangeLogEntry.seq <= through),
+            through=through,
+            previous_sha=(read_setting(session, S_EXPORT_SHA) or None) if sequence > 1 else None,
+        )
     return reservation
 
 
@@ -194,7 +203,7 @@ def _write_export(
     cancelled: CancelledCallback | None,
     now: dt.datetime | None,
 ) -> tuple[ExportCollector, WrittenBundle]:
-    """Write the bundle from one read transaction (no write lock) over the reserved file."""
+    """Write the bundle from one read transaction (no write lock) under the reserved name."""
     with services.uow.read() as session:
         head = session.execute(
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
@@ -226,6 +235,7 @@ def _write_export(
                 },
                 cancelled=cancelled,
                 now=now,
+                replace=False,
             )
     return collector, written
 

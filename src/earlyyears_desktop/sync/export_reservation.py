@@ -5,9 +5,13 @@ reserves its sequence number until its bundle is recorded. The OS releases the l
 process ends, however it ends, so a reservation found in the vault while this lock is free was
 left by an export that died, never by one still being written.
 
-The bundle's file name is created (empty, 0600) with `create_exclusively` while the sequence
-number is reserved; the finished bundle is then renamed over that empty file. So a process only
-ever replaces or removes a file it created itself.
+The bundle's name is checked free while the sequence number is reserved and kept in the vault
+(`sync.export.reserved_file`); the bundle is written in temporary files named after it and
+given its name only when complete, never over a file that has it (`write_bundle(...,
+replace=False)`). So nothing but a whole bundle ever has a bundle's name, and a process only
+removes a file it wrote itself. What a killed export left (a bundle never recorded, its
+temporary files) is removed by the next export, which finds the reservation still in the vault
+(`remove_dead_export`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from typing import Final
 
 from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.storage.file_lock import held_lock
+
+from .bundle import temp_prefix
 
 LOCK_NAME: Final = "export.lock"
 
@@ -50,18 +56,23 @@ def export_lock(vault_folder: Path) -> Iterator[None]:
         raise ExportInProgress() from None
 
 
-def create_exclusively(path: Path, *, left_by_a_dead_export: bool = False) -> bool:
-    """Create `path` empty and private; never open an existing file.
-
-    A name that exists already is refused (BundleNameTaken), except the empty file a dead
-    export of this vault reserved under this very name (`left_by_a_dead_export`), which is
-    taken over as it is. Returns True when the file was created now.
-    """
+def remove_dead_export(path: Path) -> None:
+    """Remove what an export of this vault that died left at `path`: the bundle, complete but
+    never recorded (killed between writing it and recording it), or the empty file an
+    earlier release reserved the name with; and the temporary files it was being written
+    in (`.NAME.*.tmp`, ciphertext only). A bundle this device does not remember sending must
+    not be delivered. A folder that is not there now (a USB stick taken out) is left."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-    except FileExistsError:
-        if left_by_a_dead_export and not path.is_symlink() and path.stat().st_size == 0:
-            return False
-        raise BundleNameTaken(path.name) from None
-    os.close(fd)
-    return True
+        leftovers = [path, *path.parent.glob(f"{temp_prefix(path)}*.tmp")]
+    except OSError:
+        return
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):
+            if not leftover.is_symlink() and leftover.is_file():
+                leftover.unlink()
+
+
+def check_name_free(path: Path) -> None:
+    """Refuse (BundleNameTaken) a bundle name that a file in the folder has already."""
+    if os.path.lexists(path):
+        raise BundleNameTaken(path.name)

@@ -12,7 +12,8 @@ A progress dialog appears only if the work takes longer than `PROGRESS_DELAY_MS`
 
 A failure no screen explains in its own words (anything but `EXPLAINED_FAILURES`) is a bug: its
 types and frames go to the incident log from the worker thread, and `OpRunner.incident`
-tells the app, which offers the details for a support request (`ui/incident_dialog.py`).
+tells the app, which offers the details for a support request (`ui/incident_dialog.py`). A
+`Fault` (a full or read-only disk) is explained, in its own words, and logged as well.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.domain.errors import DomainError, Fault
 from earlyyears_desktop.services.incidents import RecordedIncident, record_incident
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
@@ -85,6 +86,10 @@ class _Job(QRunnable):
                 # Types and frames only, written here off the GUI thread: the message and the
                 # frames' values may hold a child's details and are never kept.
                 recorded = record_incident(exc, program=PROGRAM)
+            elif isinstance(exc, Fault):
+                # A full or read-only disk: the screen says so in the fault's words, and
+                # support finds it in the log; no "Something went wrong" box.
+                record_incident(exc, program=PROGRAM)
             if not isinstance(exc, DomainError):
                 log.error("Background work failed: %s", type(exc).__name__)
             self._relay.failed.emit(exc, recorded)
