@@ -29,6 +29,13 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from earlyyears_desktop.central import models
+from earlyyears_desktop.central.erasures import (
+    ErasureGate,
+    carry_out,
+    confirm_told,
+    count_refused,
+    truncate_log,
+)
 from earlyyears_desktop.central.errors import CentralError
 from earlyyears_desktop.central.folder import CentralFolder, QuarantineLimits, database_error
 from earlyyears_desktop.central.records import (
@@ -55,6 +62,12 @@ from earlyyears_desktop.sync.entity_types import (
     BadAnnouncement,
     announcement,
     parse_accepted_entities,
+)
+from earlyyears_desktop.sync.erasure_instructions import (
+    ERASURE,
+    ErasureInstruction,
+    is_erasure,
+    parse_instruction,
 )
 from earlyyears_desktop.sync.errors import BundleRefused
 from earlyyears_desktop.sync.keys import KeyPair, load_signing_public_key_pem
@@ -89,6 +102,12 @@ class IngestResult:
     #: Why a refused file was not copied into the quarantine ("" if it was, or never read).
     not_kept: str = ""
     per_entity: dict[str, int] = field(default_factory=dict)
+    #: children erased on this bundle's instructions (not those erased before), and the
+    #: records removed with them
+    erased: int = 0
+    records_erased: int = 0
+    #: records of children erased before that this bundle carried: refused, never stored
+    refused_erased: int = 0
 
     def line(self) -> str:
         """One line for people: ids and counts, never record contents."""
@@ -111,6 +130,14 @@ class IngestResult:
             text += f"; gap: sequence {missing} not received yet"
         if self.filled_gap:
             text += "; this fills a gap"
+        if self.erased:
+            children = "1 child" if self.erased == 1 else f"{self.erased} children"
+            text += f"; {children} erased ({self.records_erased} records removed)"
+        if self.refused_erased:
+            text += (
+                f"; {self.refused_erased} records of erased children refused (never stored "
+                "again)"
+            )
         return text + "."
 
 
@@ -225,7 +252,7 @@ def _peek_sender_key_id(path: Path) -> str | None:
 def _check_entity_types(central: CentralFolder, bundle: VerifiedBundle) -> None:
     """A bundle with records of a type this service does not accept (has not announced) is
     refused whole: a device that follows the announcements never sends one."""
-    unknown = set(bundle.record_counts) - set(central.config.accepted_schemas)
+    unknown = set(bundle.record_counts) - set(central.config.accepted_schemas) - {ERASURE}
     if unknown:
         # A sender's entity names go into a line for people only when they look like names.
         shown = sorted(name if _ENTITY_NAME.fullmatch(name) else "(unnamed)" for name in unknown)
@@ -343,12 +370,19 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
                 now=stamp,
             )
             limits = _schema_limits(central)
+            gate = ErasureGate(conn, writer.add)
+            instructions: list[ErasureInstruction] = []
             try:
                 for record in bundle.records():
+                    if is_erasure(record):
+                        instructions.append(_instruction(record, bundle.sender_id))
+                        gate.add_erased(instructions[-1].child_id)
+                        continue
                     incoming = parse_record(record, bundle.sender_id)
                     if limits:
                         _check_schema(limits, incoming)
-                    writer.add(incoming)
+                    gate.add(incoming)
+                gate.flush()
                 writer.flush()
             except RecordProblem as exc:
                 raise _Refusal(
@@ -358,11 +392,23 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
                 raise _Refusal(exc.reason, exc.code) from None
             if writer.roster_touched:
                 commit_roster_seq(conn, roster_seq)
+            for instruction in instructions:
+                erased = carry_out(conn, instruction, bundle_id=bundle.bundle_id, now=stamp)
+                if not erased.already:
+                    result.erased += 1
+                    result.records_erased += erased.records_removed
+            count_refused(conn, gate.refused)
+            result.refused_erased = sum(gate.refused.values())
+            imported_through = _return_imported_through(bundle)
+            if imported_through is not None:
+                confirm_told(conn, bundle.sender_id, imported_through, stamp)
     except IntegrityError:
         # Another ingest of the same stream committed first: nothing of ours was kept.
         raise CentralError(
             "Another ingest of the same device's bundles ran at the same time; run it again."
         ) from None
+    if result.erased:
+        truncate_log(central.engine)
     counts = writer.counts
     result.records = counts.total
     result.inserted = counts.inserted
@@ -371,6 +417,31 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
     result.conflicts = counts.conflicts
     result.per_entity = dict(counts.per_entity)
     return result
+
+
+def _instruction(record: dict[str, object], sender_id: str) -> ErasureInstruction:
+    """An erasure instruction of the bundle; only the device that erased may say it did."""
+    try:
+        instruction = parse_instruction(record)
+    except BundleRefused as exc:
+        raise _Refusal(exc.reason, exc.code) from None
+    if instruction.erased_by != sender_id:
+        raise _Refusal(
+            "An erasure instruction in the bundle names another device than its sender.",
+            "bad-payload",
+        )
+    return instruction
+
+
+def _return_imported_through(bundle: VerifiedBundle) -> int | None:
+    """The last return bundle the device says it imported (`extra.return_imported_through`,
+    revision 1.5), or None when it does not say."""
+    value = bundle.extra.get("return_imported_through")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Refusal("The bundle's return_imported_through is not a number.", "bad-manifest")
+    return value
 
 
 def _already_ingested(conn: Connection, bundle: VerifiedBundle) -> bool:

@@ -17,6 +17,7 @@ from typing import Final
 from earlyyears_desktop.domain import record_types
 
 from .bundle_spec import is_id
+from .erasure_instructions import ERASURE
 from .entity_schemas import announced_names, current_schemas, sendable
 
 #: The entity types of format version 1: what a central service that announces nothing
@@ -93,6 +94,8 @@ def announcement(types: Iterable[str]) -> list[str]:
 def plural_name(entity: str) -> str:
     """A kind of record as people call several of them: "observations", "children" (the
     registry's name; an entity this software does not know keeps its own name)."""
+    if entity == ERASURE:
+        return "erasure instructions"
     try:
         return record_types.record_type(entity).plural
     except record_types.UnknownRecordType:
