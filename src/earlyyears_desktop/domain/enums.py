@@ -205,6 +205,16 @@ class QuestionnaireReturn(LabelledEnum):
     IN_PERSON = "in_person"
 
 
+class ErasureReason(LabelledEnum):
+    """Why a child's records were erased (recorded with the erasure: a category, no words)."""
+
+    FAMILY_REQUEST = "family_request"
+    RETENTION = "retention"
+    RECORDED_IN_ERROR = "recorded_in_error"
+    #: the local authority's central service instructed this device (signed)
+    CENTRAL_INSTRUCTION = "central_instruction"
+
+
 _LABELS: dict[LabelledEnum, str] = {
     Role.SENCO: "SENCO",
     Role.PORTAGE_WORKER: "Portage worker",
@@ -243,6 +253,10 @@ _LABELS: dict[LabelledEnum, str] = {
     QuestionnaireReturn.PHONE: "By phone",
     QuestionnaireReturn.EMAIL: "By email",
     QuestionnaireReturn.IN_PERSON: "In person",
+    ErasureReason.FAMILY_REQUEST: "The family asked for their data to be erased",
+    ErasureReason.RETENTION: "The retention period has passed",
+    ErasureReason.RECORDED_IN_ERROR: "The child was recorded by mistake",
+    ErasureReason.CENTRAL_INSTRUCTION: "The local authority's central service asked",
 }
 
 #: the clinicians invited to a pre-school liaison group: the starting list of roles for the

@@ -23,6 +23,7 @@ from earlyyears_desktop.services.caseload import CaseloadService
 from earlyyears_desktop.services.child_strategies import ChildStrategyService
 from earlyyears_desktop.services.children import ChildrenService
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.erasure import ErasureService
 from earlyyears_desktop.services.groups import GroupService
 from earlyyears_desktop.services.home_visits import HomeVisitService
 from earlyyears_desktop.services.meetings import MeetingService
@@ -100,6 +101,7 @@ class Services:
         self.strategies = StrategyService(self.uow)
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)
+        self.erasure = ErasureService(self.uow, self.administrators)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,
