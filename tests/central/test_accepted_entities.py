@@ -37,6 +37,7 @@ from earlyyears_desktop.sync.entity_types import (
     newest_announcement,
     synced_entity_types,
 )
+from earlyyears_desktop.sync.erasure_instructions import ERASURE
 from earlyyears_desktop.sync.keys import KeyPair, key_id
 
 from ..fast_vaults import make_central
@@ -202,7 +203,8 @@ def test_a_central_service_refuses_a_type_it_does_not_accept(central: CentralEnv
 def test_the_enrolment_response_and_every_return_bundle_announce_the_types(
     loop: Loop,
 ) -> None:
-    accepted = sorted(WITHOUT_LACKING)
+    # and `erasure`: it carries out erasure instructions whatever it narrows (8.3)
+    accepted = sorted(WITHOUT_LACKING | {ERASURE})
     response = json.loads((loop.tmp / "response.json").read_text("utf-8"))
     assert response["accepted_entities"] == accepted
     out = loop.tmp / "returns"

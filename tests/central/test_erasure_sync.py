@@ -17,7 +17,7 @@ import io
 import json
 import struct
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +35,10 @@ from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationInput
+from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED
 from earlyyears_desktop.sync.device import DeviceSync
 from earlyyears_desktop.sync.device_errors import NothingToExport
 from earlyyears_desktop.sync.device_results import ExportResult, ImportResult
-from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED
 
 from ..fast_vaults import make_central, make_vault
 from .conftest import PASSPHRASE as CENTRAL_PASSPHRASE
@@ -239,7 +239,7 @@ def _tell_the_story(work: Path, a: Laptop, b: Laptop) -> Story:
     forged_path = usb / "forged.eyb"
     _forge(a_export.path, forged_path)
     forged = _ingest(central, forged_path)
-    assert (CHILD_X and ("child", CHILD_X) in _held_centrally(central)[0])  # still there
+    assert CHILD_X and ("child", CHILD_X) in _held_centrally(central)[0]  # still there
     erased = _ingest(central, a_export.path)
     late = _ingest(central, b_old.path)
     held, mentions = _held_centrally(central)

@@ -191,21 +191,25 @@ def carry_out(
     ).first():
         return Erased(child_id, 0, already=True)
     found = _records_of_child(conn, child_id)
-    devices = _devices_holding(conn, found, exclude=instruction.erased_by)
     keys = sorted(found)
     c = models.conflicts.c
     m = models.attendance_marks.c
+    senders: set[str] = set()
     for start in range(0, len(keys), _BATCH):
         part = keys[start : start + _BATCH]
         for entity in {e for e, _ in part}:
             ids = [i for e, i in part if e == entity]
-            conn.execute(
-                delete(models.records).where(_R.entity == entity, _R.record_id.in_(ids))
+            senders.update(
+                conn.execute(
+                    select(c.incoming_source).where(c.entity == entity, c.record_id.in_(ids))
+                ).scalars()
             )
+            conn.execute(delete(models.records).where(_R.entity == entity, _R.record_id.in_(ids)))
             conn.execute(delete(models.conflicts).where(c.entity == entity, c.record_id.in_(ids)))
             if entity == "attendance":
                 conn.execute(delete(models.attendance_marks).where(m.record_id.in_(ids)))
     conn.execute(delete(models.attendance_marks).where(m.child_id == child_id))
+    devices = _devices_holding(conn, found, senders, exclude=instruction.erased_by)
     if keys:
         conn.execute(
             insert(models.erased_records),
@@ -252,9 +256,7 @@ def _records_of_child(conn: Connection, child_id: str) -> dict[tuple[str, str], 
         return new
 
     columns = (_R.entity, _R.record_id, _R.roster_team, _R.source)
-    fresh = take(
-        conn.execute(select(*columns).where(_R.entity == CHILD, _R.record_id == child_id))
-    )
+    fresh = take(conn.execute(select(*columns).where(_R.entity == CHILD, _R.record_id == child_id)))
     fresh |= take(
         conn.execute(
             select(*columns).where(
@@ -288,12 +290,13 @@ def _member(name: str, value: str) -> str:
 
 
 def _devices_holding(
-    conn: Connection, found: dict[tuple[str, str], _Found], *, exclude: str
+    conn: Connection, found: dict[tuple[str, str], _Found], senders: set[str], *, exclude: str
 ) -> list[str]:
     """The enrolled devices that hold the child: of the teams its roster records went to
-    (every device for a roster of every team), and those that sent its records."""
+    (every device for a roster of every team), and those that sent its records (`senders`:
+    those whose copies were kept aside as conflicts)."""
     teams = {f.roster_team for f in found.values() if f.roster_team is not None}
-    sources = {f.source for f in found.values() if f.roster_team is None}
+    sources = {f.source for f in found.values() if f.roster_team is None} | senders
     d = models.devices.c
     holding: set[str] = set()
     for row in conn.execute(select(d.device_id, d.team)):
@@ -329,9 +332,7 @@ def instructions_for(conn: Connection, device_id: str, sequence: int) -> list[Er
     ).all()
     conn.execute(
         update(models.erasure_notices)
-        .where(
-            n.device_id == device_id, n.confirmed_at.is_(None), n.first_sent_in.is_(None)
-        )
+        .where(n.device_id == device_id, n.confirmed_at.is_(None), n.first_sent_in.is_(None))
         .values(first_sent_in=sequence)
     )
     return [ErasureInstruction(r.child_id, r.erased_at, r.erased_by, r.reason) for r in rows]

@@ -135,8 +135,7 @@ class IngestResult:
             text += f"; {children} erased ({self.records_erased} records removed)"
         if self.refused_erased:
             text += (
-                f"; {self.refused_erased} records of erased children refused (never stored "
-                "again)"
+                f"; {self.refused_erased} records of erased children refused (never stored again)"
             )
         return text + "."
 

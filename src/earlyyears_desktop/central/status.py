@@ -7,8 +7,9 @@ children or carers, never appear, with one exception: the notifications of child
 have SEND (`central/notifications.py`), which the local authority holds the service to act
 on: in the JSON document, and in the plain text only when asked (`status --notifications`;
 the plain `status` counts them). Erasures carried out (`central/erasures.py`) are listed by
-ids and dates in the JSON document and counted in the plain text. Devices are listed with the practitioner and team labels
-given in their enrolment request so that an administrator can tell them apart.
+ids and dates in the JSON document and counted in the plain text. Devices are listed with the
+practitioner and team labels given in their enrolment request so that an administrator can
+tell them apart.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from typing import Final
 from earlyyears_desktop.domain import record_types
 
 from .bundle_spec import is_id
-from .erasure_instructions import ERASURE
 from .entity_schemas import announced_names, current_schemas, sendable
+from .erasure_instructions import ERASURE
 
 #: The entity types of format version 1: what a central service that announces nothing
 #: accepts, at schema 1. Fixed for good: a type added later is never in this set.

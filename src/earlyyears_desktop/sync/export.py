@@ -279,9 +279,7 @@ def _record_export(
         included = mark_exported(session, in_scope, reservation.sequence, collector.held_pairs)
         outcome = f"{collector.sent} records"
         if collector.erasures:
-            note_exported(
-                session, (e.child_id for e in collector.erasures), reservation.sequence
-            )
+            note_exported(session, (e.child_id for e in collector.erasures), reservation.sequence)
             outcome += f"; {len(collector.erasures)} erasure instructions"
         if collector.held_back:
             outcome += f"; {collector.held_back} held back (no consent)"
