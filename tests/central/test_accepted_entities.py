@@ -24,6 +24,7 @@ from earlyyears_desktop.central.ingest import ingest_bundle
 from earlyyears_desktop.central.registry import enrol_device
 from earlyyears_desktop.central.returns import write_return
 from earlyyears_desktop.central.roster import check_roster, load_roster
+from earlyyears_desktop.central.schema import SCHEMA_VERSION
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.domain.models import Strategy
 from earlyyears_desktop.services.children import CarerInput, ChildInput
@@ -371,7 +372,7 @@ def test_a_store_of_the_previous_release_gains_the_devices_announcement(tmp_path
     opened = open_central(folder, PASSPHRASE)
     try:
         with opened.engine.connect() as conn:
-            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == "3"
+            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == SCHEMA_VERSION
             assert conn.execute(select(models.devices.c.accepted_entities)).all() == []
     finally:
         opened.close()

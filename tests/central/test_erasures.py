@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from earlyyears_desktop.central import models
+from earlyyears_desktop.central.folder import open_central
 from earlyyears_desktop.central.returns import write_return
 from earlyyears_desktop.sync.bundle import TrustedSender, open_bundle
 from earlyyears_desktop.sync.erasure_instructions import ERASURE
 from earlyyears_desktop.sync.keys import key_id
 
-from ..fast_vaults import CENTRAL_PASSPHRASE
+from ..fast_vaults import CENTRAL_PASSPHRASE, make_central
 from .conftest import CentralEnv, Device, record
 
 X = "c-erased"
@@ -198,3 +199,21 @@ def _return_lines(path: Path, device: Device) -> list[dict[str, object]]:
         now=datetime.now(UTC),
     ) as bundle:
         return list(bundle.records())
+
+
+def test_a_store_of_the_previous_release_gains_the_erasure_tables(tmp_path: Path) -> None:
+    folder = make_central(tmp_path / "central", passphrase=CENTRAL_PASSPHRASE)
+    opened = open_central(folder, CENTRAL_PASSPHRASE)
+    m = models.meta.c
+    with opened.engine.begin() as conn:  # as the previous release left it (schema 3)
+        for table in ("erasures", "erased_records", "erasure_notices"):
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+        conn.execute(models.meta.update().where(m.key == "schema_version").values(value="3"))
+    opened.close()
+    opened = open_central(folder, CENTRAL_PASSPHRASE)
+    try:
+        with opened.engine.connect() as conn:
+            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == "4"
+            assert conn.execute(select(models.erasures)).all() == []
+    finally:
+        opened.close()
