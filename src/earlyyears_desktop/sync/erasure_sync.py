@@ -29,13 +29,13 @@ from earlyyears_desktop.services.erasure import (
 from earlyyears_desktop.services.unit_of_work import Changes
 
 from .erasure_instructions import ErasureInstruction, instruction
-from .stream_state import clear_setting, read_setting, write_setting
+from .stream_state import S_ERASURES_IN_FLIGHT, clear_setting, read_setting, write_setting
 
 if TYPE_CHECKING:
     from earlyyears_desktop.services.container import Services
 
 #: child id -> the export sequence that last carried its instruction (JSON object)
-S_IN_FLIGHT: Final = "sync.erasures.exported"
+S_IN_FLIGHT: Final = S_ERASURES_IN_FLIGHT
 #: instructions received in return bundles and not yet carried out (JSON list of objects)
 S_TO_APPLY: Final = "sync.erasures.to_apply"
 
