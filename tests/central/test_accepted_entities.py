@@ -24,6 +24,7 @@ from earlyyears_desktop.central.ingest import ingest_bundle
 from earlyyears_desktop.central.registry import enrol_device
 from earlyyears_desktop.central.returns import write_return
 from earlyyears_desktop.central.roster import check_roster, load_roster
+from earlyyears_desktop.central.schema import SCHEMA_VERSION
 from earlyyears_desktop.domain.enums import ConsentKind
 from earlyyears_desktop.domain.models import Strategy
 from earlyyears_desktop.services.children import CarerInput, ChildInput
@@ -37,6 +38,7 @@ from earlyyears_desktop.sync.entity_types import (
     newest_announcement,
     synced_entity_types,
 )
+from earlyyears_desktop.sync.erasure_instructions import ERASURE
 from earlyyears_desktop.sync.keys import KeyPair, key_id
 
 from ..fast_vaults import make_central
@@ -202,7 +204,8 @@ def test_a_central_service_refuses_a_type_it_does_not_accept(central: CentralEnv
 def test_the_enrolment_response_and_every_return_bundle_announce_the_types(
     loop: Loop,
 ) -> None:
-    accepted = sorted(WITHOUT_LACKING)
+    # and `erasure`: it carries out erasure instructions whatever it narrows (8.3)
+    accepted = sorted(WITHOUT_LACKING | {ERASURE})
     response = json.loads((loop.tmp / "response.json").read_text("utf-8"))
     assert response["accepted_entities"] == accepted
     out = loop.tmp / "returns"
@@ -369,7 +372,7 @@ def test_a_store_of_the_previous_release_gains_the_devices_announcement(tmp_path
     opened = open_central(folder, PASSPHRASE)
     try:
         with opened.engine.connect() as conn:
-            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == "3"
+            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == SCHEMA_VERSION
             assert conn.execute(select(models.devices.c.accepted_entities)).all() == []
     finally:
         opened.close()

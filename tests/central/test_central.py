@@ -19,6 +19,7 @@ from earlyyears_desktop.sync.bundle import (
     write_bundle,
 )
 from earlyyears_desktop.sync.entity_types import newest_announcement, synced_entity_types
+from earlyyears_desktop.sync.erasure_instructions import ERASURE
 from earlyyears_desktop.sync.keys import KeyPair
 
 from ..fast_vaults import make_central
@@ -654,7 +655,7 @@ def test_roster_goes_to_the_team_in_return_bundles(central: CentralEnv) -> None:
         "not_accepted": [],
         "revoked": False,
         "revoked_reason": "",
-        "accepted_entities": sorted(newest_announcement(synced_entity_types())),
+        "accepted_entities": sorted(newest_announcement(synced_entity_types()) | {ERASURE}),
     }
     assert bundle.sequence == 1 and bundle.expires_at is not None
     from earlyyears_desktop.sync.records import decode_record

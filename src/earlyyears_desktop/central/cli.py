@@ -186,6 +186,8 @@ def cmd_return(args: argparse.Namespace) -> int:
         )
     print(written.path)
     state = "revoked" if written.revoked else f"{written.records} records"
+    if written.erasures:
+        state += f", {written.erasures} erasure instruction{'s' if written.erasures > 1 else ''}"
     print(
         f"Return bundle {written.sequence} for device {written.device_id}: {state}, "
         f"exports acknowledged through {written.acknowledged_through}.",

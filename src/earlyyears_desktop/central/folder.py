@@ -78,6 +78,7 @@ from earlyyears_desktop.sync.entity_types import (
     parse_accepted_entities,
     synced_entity_types,
 )
+from earlyyears_desktop.sync.erasure_instructions import ERASURE
 from earlyyears_desktop.sync.keys import (
     ED25519_RAW_LEN,
     HYBRID_PRIVATE_RAW_LEN,
@@ -140,8 +141,9 @@ class CentralConfig(PublicKeyIds):
     @property
     def accepted_entity_types(self) -> frozenset[str]:
         """What the service announces to devices (bundle format 14.3): every accepted type's
-        plain name, and `type@n` where it accepts schema revision n above 1."""
-        return announced_names(self.accepted_schemas)
+        plain name, and `type@n` where it accepts schema revision n above 1; and `erasure`
+        (8.3): it carries out every erasure instruction, whatever central.json narrows."""
+        return announced_names(self.accepted_schemas) | {ERASURE}
 
     @property
     def signing_public_key(self) -> ed25519.Ed25519PublicKey:

@@ -6,20 +6,17 @@ applied, all in one database transaction. A refused bundle changes nothing in th
 copy of the file goes to CENTRAL/quarantine/ with a row saying why, and the next bundle is
 handled as if it had not been offered.
 
-Only a regular file of at most a bundle's largest size is read: a symbolic link, a folder, a
-device or a pipe is refused without being opened (so nothing outside the offered file is ever
-copied into the quarantine), and the quarantine keeps copies up to `QuarantineLimits`.
+Only a regular file of at most a bundle's largest size is read (`central/quarantine.py`, which
+keeps the copies of refused files). An export bundle's erasure instructions are carried out in
+its transaction (`central/erasures.py`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import stat
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +26,17 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from earlyyears_desktop.central import models
+from earlyyears_desktop.central.erasures import (
+    ErasureGate,
+    carry_out,
+    confirm_told,
+    count_refused,
+    truncate_log,
+)
 from earlyyears_desktop.central.errors import CentralError
-from earlyyears_desktop.central.folder import CentralFolder, QuarantineLimits, database_error
+from earlyyears_desktop.central.folder import CentralFolder, database_error
+from earlyyears_desktop.central.quarantine import MAX_BUNDLE_BYTES as MAX_BUNDLE_BYTES
+from earlyyears_desktop.central.quarantine import keep_refused, not_a_bundle
 from earlyyears_desktop.central.records import (
     Incoming,
     RecordProblem,
@@ -39,10 +45,7 @@ from earlyyears_desktop.central.records import (
     parse_record,
     reserve_roster_seq,
 )
-from earlyyears_desktop.storage.atomic_file import fsync_dir
 from earlyyears_desktop.sync.bundle import (
-    MAX_MANIFEST_SIZE,
-    MAX_PAYLOAD_SIZE,
     MAX_SEQUENCE_GAP,
     TrustedSender,
     VerifiedBundle,
@@ -56,15 +59,17 @@ from earlyyears_desktop.sync.entity_types import (
     announcement,
     parse_accepted_entities,
 )
+from earlyyears_desktop.sync.erasure_instructions import (
+    ERASURE,
+    ErasureInstruction,
+    is_erasure,
+    parse_instruction,
+)
 from earlyyears_desktop.sync.errors import BundleRefused
 from earlyyears_desktop.sync.keys import KeyPair, load_signing_public_key_pem
 
 REVOKED_REASON: Final = "This device's enrolment was revoked; its bundles are not accepted."
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 _ENTITY_NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
-#: No bundle is larger: the payload's limit, the manifest's and room for the zip's own records.
-MAX_BUNDLE_BYTES: Final = MAX_PAYLOAD_SIZE + 2 * MAX_MANIFEST_SIZE + 1024 * 1024
-_COPY_BLOCK: Final = 1024 * 1024
 
 Outcome = Literal["ingested", "already-ingested", "refused"]
 
@@ -89,6 +94,12 @@ class IngestResult:
     #: Why a refused file was not copied into the quarantine ("" if it was, or never read).
     not_kept: str = ""
     per_entity: dict[str, int] = field(default_factory=dict)
+    #: children erased on this bundle's instructions (not those erased before), and the
+    #: records removed with them
+    erased: int = 0
+    records_erased: int = 0
+    #: records of children erased before that this bundle carried: refused, never stored
+    refused_erased: int = 0
 
     def line(self) -> str:
         """One line for people: ids and counts, never record contents."""
@@ -111,6 +122,13 @@ class IngestResult:
             text += f"; gap: sequence {missing} not received yet"
         if self.filled_gap:
             text += "; this fills a gap"
+        if self.erased:
+            children = "1 child" if self.erased == 1 else f"{self.erased} children"
+            text += f"; {children} erased ({self.records_erased} records removed)"
+        if self.refused_erased:
+            text += (
+                f"; {self.refused_erased} records of erased children refused (never stored again)"
+            )
         return text + "."
 
 
@@ -122,28 +140,7 @@ def _not_a_bundle_file(path: Path) -> tuple[str, str] | None:
         raise CentralError(f"There is no bundle file at {path}.") from None
     except OSError as exc:
         raise CentralError(f"Cannot read the bundle file {path}: {exc.strerror}.") from None
-    return _not_a_bundle(info)
-
-
-def _not_a_bundle(info: os.stat_result) -> tuple[str, str] | None:
-    if stat.S_ISLNK(info.st_mode):
-        return (
-            "It is a symbolic link; links are not followed: give the bundle file itself. "
-            "Nothing was read or copied.",
-            "not-a-file",
-        )
-    if not stat.S_ISREG(info.st_mode):
-        return (
-            "It is not a regular file (a folder, a device or a pipe). Nothing was read or copied.",
-            "not-a-file",
-        )
-    if info.st_size > MAX_BUNDLE_BYTES:
-        return (
-            f"It is too large to be a bundle ({info.st_size // (1024 * 1024)} MiB; a bundle "
-            f"is at most {MAX_BUNDLE_BYTES // (1024 * 1024)} MiB). Nothing was read or copied.",
-            "too-large",
-        )
-    return None
+    return not_a_bundle(info)
 
 
 class _Refusal(Exception):
@@ -225,7 +222,7 @@ def _peek_sender_key_id(path: Path) -> str | None:
 def _check_entity_types(central: CentralFolder, bundle: VerifiedBundle) -> None:
     """A bundle with records of a type this service does not accept (has not announced) is
     refused whole: a device that follows the announcements never sends one."""
-    unknown = set(bundle.record_counts) - set(central.config.accepted_schemas)
+    unknown = set(bundle.record_counts) - set(central.config.accepted_schemas) - {ERASURE}
     if unknown:
         # A sender's entity names go into a line for people only when they look like names.
         shown = sorted(name if _ENTITY_NAME.fullmatch(name) else "(unnamed)" for name in unknown)
@@ -343,12 +340,19 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
                 now=stamp,
             )
             limits = _schema_limits(central)
+            gate = ErasureGate(conn, writer.add)
+            instructions: list[ErasureInstruction] = []
             try:
                 for record in bundle.records():
+                    if is_erasure(record):
+                        instructions.append(_instruction(record, bundle.sender_id))
+                        gate.add_erased(instructions[-1].child_id)
+                        continue
                     incoming = parse_record(record, bundle.sender_id)
                     if limits:
                         _check_schema(limits, incoming)
-                    writer.add(incoming)
+                    gate.add(incoming)
+                gate.flush()
                 writer.flush()
             except RecordProblem as exc:
                 raise _Refusal(
@@ -358,11 +362,23 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
                 raise _Refusal(exc.reason, exc.code) from None
             if writer.roster_touched:
                 commit_roster_seq(conn, roster_seq)
+            for instruction in instructions:
+                erased = carry_out(conn, instruction, bundle_id=bundle.bundle_id, now=stamp)
+                if not erased.already:
+                    result.erased += 1
+                    result.records_erased += erased.records_removed
+            count_refused(conn, gate.refused)
+            result.refused_erased = sum(gate.refused.values())
+            imported_through = _return_imported_through(bundle)
+            if imported_through is not None:
+                confirm_told(conn, bundle.sender_id, imported_through, stamp)
     except IntegrityError:
         # Another ingest of the same stream committed first: nothing of ours was kept.
         raise CentralError(
             "Another ingest of the same device's bundles ran at the same time; run it again."
         ) from None
+    if result.erased:
+        truncate_log(central.engine)
     counts = writer.counts
     result.records = counts.total
     result.inserted = counts.inserted
@@ -371,6 +387,31 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
     result.conflicts = counts.conflicts
     result.per_entity = dict(counts.per_entity)
     return result
+
+
+def _instruction(record: dict[str, object], sender_id: str) -> ErasureInstruction:
+    """An erasure instruction of the bundle; only the device that erased may say it did."""
+    try:
+        instruction = parse_instruction(record)
+    except BundleRefused as exc:
+        raise _Refusal(exc.reason, exc.code) from None
+    if instruction.erased_by != sender_id:
+        raise _Refusal(
+            "An erasure instruction in the bundle names another device than its sender.",
+            "bad-payload",
+        )
+    return instruction
+
+
+def _return_imported_through(bundle: VerifiedBundle) -> int | None:
+    """The last return bundle the device says it imported (`extra.return_imported_through`,
+    revision 1.5), or None when it does not say."""
+    value = bundle.extra.get("return_imported_through")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Refusal("The bundle's return_imported_through is not a number.", "bad-manifest")
+    return value
 
 
 def _already_ingested(conn: Connection, bundle: VerifiedBundle) -> bool:
@@ -471,119 +512,13 @@ def _audit_head(bundle: VerifiedBundle) -> str | None:
 def _quarantine(
     central: CentralFolder, path: Path, reason: str, code: str, now: datetime
 ) -> IngestResult:
-    """Keep a copy of the refused file (within the limits) and a row saying why.
-
-    The file is opened again without following a link and checked again, so a file swapped
-    for a link or a pipe since it was verified is not copied either. The row never holds the
-    file's contents.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        fd = -1
-    try:
-        if fd < 0:
-            changed = "It was changed or removed while it was read. Nothing was copied."
-            return IngestResult(path=path, outcome="refused", reason=changed, code="not-a-file")
-        info = os.fstat(fd)
-        swapped = _not_a_bundle(info)
-        if swapped is not None:
-            reason, code = swapped
-            return IngestResult(path=path, outcome="refused", reason=reason, code=code)
-        size = info.st_size
-        sha = _sha256(fd, size)
-        name = f"{sha[:16]}-{_SAFE_NAME.sub('_', path.name)[:120]}"
-        not_kept = _keep_copy(central, fd, size, name)
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    relative = "" if not_kept else f"{central.quarantine_dir.name}/{name}"
-    q = models.quarantine.c
-    with central.engine.begin() as conn:
-        exists = conn.execute(select(q.id).where(q.sha256 == sha, q.code == code)).first()
-        if exists is None:
-            conn.execute(
-                insert(models.quarantine).values(
-                    file=relative,
-                    sha256=sha,
-                    reason=reason,
-                    code=code,
-                    refused_at=now.astimezone(UTC).replace(tzinfo=None),
-                )
-            )
+    """Keep a copy of the refused file (`central/quarantine.py`); the result says where."""
+    kept = keep_refused(central, path, reason, code, now)
     return IngestResult(
         path=path,
         outcome="refused",
-        reason=reason,
-        code=code,
-        quarantined_as=relative or None,
-        not_kept=not_kept,
+        reason=kept.reason,
+        code=kept.code,
+        quarantined_as=kept.quarantined_as,
+        not_kept=kept.not_kept,
     )
-
-
-def _sha256(fd: int, size: int) -> str:
-    digest = hashlib.sha256()
-    for block in _blocks(fd, size):
-        digest.update(block)
-    return digest.hexdigest()
-
-
-def _blocks(fd: int, size: int) -> Iterator[bytes]:
-    """The first `size` bytes of the open file, from its start, in blocks."""
-    os.lseek(fd, 0, os.SEEK_SET)
-    remaining = size
-    while remaining > 0:
-        block = os.read(fd, min(remaining, _COPY_BLOCK))
-        if not block:
-            return
-        remaining -= len(block)
-        yield block
-
-
-def _keep_copy(central: CentralFolder, fd: int, size: int, name: str) -> str:
-    """Copy the open file into the quarantine as `name`; "" if kept, else why not."""
-    folder = central.quarantine_dir
-    folder.mkdir(mode=0o700, exist_ok=True)
-    target = folder / name
-    if target.exists():
-        return ""
-    limits: QuarantineLimits = central.quarantine_limits
-    if size > limits.max_file_bytes:
-        return f"the file is larger than the {_mib(limits.max_file_bytes)} a copy may be"
-    files, total = _quarantine_usage(folder)
-    if files + 1 > limits.max_files or total + size > limits.max_total_bytes:
-        return (
-            f"the quarantine folder is full ({files} files, {_mib(total)}; at most "
-            f"{limits.max_files} files and {_mib(limits.max_total_bytes)}): move old "
-            "copies out of it"
-        )
-    tmp = folder / f".{name}.{os.getpid()}.tmp"
-    out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        try:
-            for block in _blocks(fd, size):
-                os.write(out, block)
-            os.fsync(out)
-        finally:
-            os.close(out)
-        os.replace(tmp, target)
-        fsync_dir(folder)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return ""
-
-
-def _quarantine_usage(folder: Path) -> tuple[int, int]:
-    files = total = 0
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_file(follow_symlinks=False):
-                files += 1
-                total += entry.stat(follow_symlinks=False).st_size
-    return files, total
-
-
-def _mib(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{size} bytes"
-    return f"{size / (1024 * 1024):.0f} MiB"

@@ -186,3 +186,42 @@ return_streams = Table(
     Column("last_manifest_sha256", String(64), nullable=False),
     Column("roster_sent_through", BigInteger, nullable=False),
 )
+
+#: Children erased on a device's instruction (docs/bundle-format.md 8.3): ids, times and a
+#: reason category only, never personal data. Kept for good, so that a child erased is never
+#: revived by a bundle that still carries the child's records.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("child_id", String(ID), primary_key=True),
+    Column("erased_at", String(20), nullable=False),  # the instruction's own timestamp
+    Column("erased_by", String(ID), nullable=False),  # the device that erased the child
+    Column("reason", String(40), nullable=False),
+    Column("bundle_id", String(36), nullable=False),  # the export bundle that carried it
+    Column("carried_out_at", DateTime, nullable=False),
+    Column("records_removed", Integer, nullable=False),
+    #: records of the child refused since, from bundles made before the devices knew
+    Column("records_refused", Integer, nullable=False, default=0),
+)
+
+#: The ids of the records removed with an erased child: a later copy of one (an old bundle
+#: ingested late) is refused, and so is a record that refers to one (a child's plan's review).
+erased_records = Table(
+    "erased_records",
+    metadata,
+    Column("record_id", String(ID), primary_key=True),
+    Column("entity", String(ID), primary_key=True),
+    Column("child_id", String(ID), nullable=False, index=True),
+)
+
+#: Which devices must be told of an erasure (they held the child: through the roster, or they
+#: sent its records). Carried in each of the device's return bundles from `first_sent_in` on,
+#: until one of its export bundles says it imported that return bundle (`confirmed_at`).
+erasure_notices = Table(
+    "erasure_notices",
+    metadata,
+    Column("child_id", String(ID), primary_key=True),
+    Column("device_id", String(ID), primary_key=True),
+    Column("first_sent_in", Integer, nullable=True),  # a return sequence number
+    Column("confirmed_at", DateTime, nullable=True),
+)

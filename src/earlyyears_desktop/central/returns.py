@@ -12,7 +12,9 @@ an expiry, and in `extra` what the device needs to know:
     accepted_entities       the entity types this service accepts in export bundles: the
                             device holds back records of the others until they appear here
 
-Its records are the roster updates for the device's team (or for every team) that have not
+Its records are first the erasure instructions the device has not yet confirmed (children
+erased on another device that this one holds: docs/bundle-format.md 8.3), then the roster
+updates for the device's team (or for every team) that have not
 been sent to that device yet, in the bundle record format. A revoked device gets no records,
 only the news that it was revoked. Each record is written to the newest schema revision of its
 entity that the device reads (what its newest export bundle announced; schema 1 when it said
@@ -35,6 +37,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from earlyyears_desktop.central import models
+from earlyyears_desktop.central.erasures import instructions_for
 from earlyyears_desktop.central.errors import CentralError, UsageError
 from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.records import CONFLICT_OPEN, ROSTER_ALL_TEAMS
@@ -43,6 +46,7 @@ from earlyyears_desktop.sync.bundle import write_bundle
 from earlyyears_desktop.sync.canonical import canonical_loads
 from earlyyears_desktop.sync.entity_schemas import accepted_schemas, current_schema, members
 from earlyyears_desktop.sync.entity_types import announcement, parse_accepted_entities
+from earlyyears_desktop.sync.erasure_instructions import reads_erasures
 from earlyyears_desktop.sync.keys import KeyPair, load_encryption_public_key_pem
 
 #: Entities a return bundle may carry (the roster and the strategy library), in the order
@@ -64,6 +68,8 @@ class WrittenReturn:
     records: int
     acknowledged_through: int
     revoked: bool
+    #: erasure instructions it carried
+    erasures: int = 0
 
 
 def return_file_name(central_id: str, device_id: str, sequence: int) -> str:
@@ -153,6 +159,7 @@ def write_return(
             sequences, through = acknowledgements(conn, device.signing_key_id)
             refused_copies = not_accepted(conn, device.signing_key_id)
             records: list[dict[str, object]] = []
+            erasure_count = 0
             highest = sent_through
             if not revoked:
                 earlier = _earlier_schemas(device.accepted_entities)
@@ -166,6 +173,11 @@ def write_return(
                     highest = max(highest, roster_seq)
             if stream is not None and not full:
                 highest = max(highest, int(stream.roster_sent_through))
+            if _reads_erasures(device.accepted_entities):
+                # Whatever else: erased here, to be erased there (until it says so).
+                erasures = [e.record() for e in instructions_for(conn, device_id, sequence)]
+                records = erasures + records
+                erasure_count = len(erasures)
             target = out_dir / return_file_name(central.config.central_id, device_id, sequence)
             if target.exists():
                 raise CentralError(f"{target} already exists; choose another folder.")
@@ -220,10 +232,18 @@ def write_return(
         path=result.path,
         device_id=device_id,
         sequence=sequence,
-        records=len(records),
+        records=len(records) - erasure_count,
         acknowledged_through=through,
         revoked=revoked,
+        erasures=erasure_count,
     )
+
+
+def _reads_erasures(stored: str | None) -> bool:
+    """Whether the device's newest export said it reads erasure instructions (8.3)."""
+    if not stored:
+        return False
+    return reads_erasures(parse_accepted_entities(canonical_loads(stored.encode("utf-8"))))
 
 
 def _earlier_schemas(stored: str | None) -> dict[str, frozenset[str]]:

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from earlyyears_desktop.central import models
+from earlyyears_desktop.central.erasures import erased_children
 from earlyyears_desktop.central.errors import CentralError
 from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.records import (
@@ -385,6 +386,7 @@ def load_roster(
                 ):
                     stored[(row.entity, row.record_id)] = (int(row.version), row.data, row.deleted)
             _check_references(conn, items)
+            _refuse_erased_children(conn, items)
             roster_seq = reserve_roster_seq(conn)
             writer = RecordWriter(
                 conn,
@@ -443,6 +445,24 @@ def _same_content(before: object, after: Mapping[str, object]) -> bool:
     return {k: v for k, v in before.items() if k not in ignore} == {
         k: v for k, v in after.items() if k not in ignore
     }
+
+
+def _refuse_erased_children(conn: Connection, items: list[RosterItem]) -> None:
+    """A child erased on a device's instruction is never loaded again (nor its records): an
+    old roster file must not bring back what a family asked to be erased."""
+    erased = erased_children(conn)
+    if not erased:
+        return
+    for item in items:
+        field = "id" if item.entity == "child" else "child_id"
+        child = item.record_id if item.entity == "child" else item.data.get("child_id")
+        if child in erased:
+            raise _refused(
+                item.where(field),
+                field,
+                "names a child whose records were erased on a device's instruction; "
+                "they are never loaded again",
+            )
 
 
 def _check_references(conn: Connection, items: list[RosterItem]) -> None:

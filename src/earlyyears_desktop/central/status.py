@@ -6,8 +6,10 @@ the command itself), so scripts and tests can compare it. Record contents, and n
 children or carers, never appear, with one exception: the notifications of children who may
 have SEND (`central/notifications.py`), which the local authority holds the service to act
 on: in the JSON document, and in the plain text only when asked (`status --notifications`;
-the plain `status` counts them). Devices are listed with the practitioner and team labels
-given in their enrolment request so that an administrator can tell them apart.
+the plain `status` counts them). Erasures carried out (`central/erasures.py`) are listed by
+ids and dates in the JSON document and counted in the plain text. Devices are listed with the
+practitioner and team labels given in their enrolment request so that an administrator can
+tell them apart.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from earlyyears_desktop.central import models
+from earlyyears_desktop.central.erasures import erasure_report
 from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.notifications import notifications_text, notified_children
 from earlyyears_desktop.central.returns import acknowledgements
@@ -111,6 +114,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
     ]
     reconciliations = _reconciliations(conn)
     notifications = notified_children(conn)
+    erasures = erasure_report(conn)
     return {
         "format": "earlyyears-central-status",
         "format_version": 1,
@@ -128,6 +132,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
         "reconciliations": reconciliations,
         "quarantined": quarantined,
         "notifications": notifications,
+        "erasures": erasures,
         "totals": {
             "devices": len(devices),
             "devices_active": sum(1 for dev in devices if dev["status"] == "active"),
@@ -139,6 +144,8 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
             "reconciliations": len(reconciliations),
             "quarantined": len(quarantined),
             "notifications": len(notifications),
+            "erasures": len(erasures),
+            "erasures_to_tell": sum(1 for e in erasures if e["devices_to_tell"]),
         },
     }
 
@@ -248,4 +255,10 @@ def status_text(doc: dict[str, Any], *, notifications: bool = False) -> str:
         kept = item["file"] or "(no copy kept)"
         lines.append(f"  {kept} ({item['code']}): {item['reason']}")
     lines.extend(notifications_text(doc["notifications"], listed=notifications))
+    lines.append(
+        f"Children erased on instruction: {doc['totals']['erasures']} "
+        f"({doc['totals']['erasures_to_tell']} still to reach other devices)"
+    )
+    if doc["erasures"]:
+        lines.append("  (`status --json` lists them: ids and dates)")
     return "\n".join(lines) + "\n"

@@ -56,6 +56,8 @@ class ExportResult:
     #: (entity, records) of the types the central service has not announced it accepts:
     #: held back, not counted in `held_back`, sent once it does
     held_back_types: tuple[tuple[str, int], ...] = ()
+    #: erasure instructions carried (children erased here, not yet acknowledged: 8.3)
+    erasures_sent: int = 0
     #: what the export changed for the screens: the notifications to the local authority it
     #: sent (now "waiting for the central service to confirm")
     changes: Changes = field(default_factory=Changes)
@@ -63,11 +65,27 @@ class ExportResult:
     @property
     def message(self) -> str:
         lines = [f"Wrote export bundle {self.sequence} with {self.record_count} records."]
+        if self.erasures_sent:
+            lines.append(erasures_sent_message(self.erasures_sent))
         if self.held_back:
             lines.append(held_back_message(self.held_back_children))
         if self.held_back_types:
             lines.append(held_back_types_message(dict(self.held_back_types)))
         return "\n".join(lines)
+
+
+def erasures_sent_message(count: int) -> str:
+    """What an export says of the erasure instructions it carried (no child named)."""
+    if count == 1:
+        return "It tells the central service that 1 child's records were erased here."
+    return f"It tells the central service that {count} children's records were erased here."
+
+
+def erased_on_instruction_message(count: int) -> str:
+    """What an import says of the erasures it carried out (no child named)."""
+    if count == 1:
+        return "1 child's records were erased on the local authority's instruction."
+    return f"{count} children's records were erased on the local authority's instruction."
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,8 @@ class ImportResult:
     #: entity types the central service accepts from now on (records of them held back so
     #: far go with the next export)
     now_accepted: tuple[str, ...] = ()
+    #: children whose records were erased here on the local authority's instruction (8.3)
+    erased: int = 0
     changes: Changes = field(default_factory=Changes)
 
     @property
@@ -109,6 +129,8 @@ class ImportResult:
                 else "No further changes of this device were confirmed."
             ),
         ]
+        if self.erased:
+            lines.append(erased_on_instruction_message(self.erased))
         if self.not_accepted:
             lines.append(
                 f"{self.not_accepted} of the records sent were not accepted: they were changed "

@@ -18,6 +18,7 @@ from earlyyears_desktop.domain import record_types
 
 from .bundle_spec import is_id
 from .entity_schemas import announced_names, current_schemas, sendable
+from .erasure_instructions import ERASURE
 
 #: The entity types of format version 1: what a central service that announces nothing
 #: accepts, at schema 1. Fixed for good: a type added later is never in this set.
@@ -93,6 +94,8 @@ def announcement(types: Iterable[str]) -> list[str]:
 def plural_name(entity: str) -> str:
     """A kind of record as people call several of them: "observations", "children" (the
     registry's name; an entity this software does not know keeps its own name)."""
+    if entity == ERASURE:
+        return "erasure instructions"
     try:
         return record_types.record_type(entity).plural
     except record_types.UnknownRecordType:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ from .bundle import (
 from .device_errors import ConcurrentExport, DeviceRevoked, NotEnrolled, NothingToExport
 from .device_results import ExportResult
 from .entity_types import announcement, newest_announcement, sendable_entity_types
+from .erasure_instructions import ERASURE, ErasureInstruction, reads_erasures
+from .erasure_sync import instructions_to_send, note_exported
 from .export_collector import ExportCollector, pending_records
 from .export_reservation import (
     BundleNameTaken,
@@ -68,6 +71,7 @@ from .stream_state import (
     S_EXPORT_RESERVED,
     S_EXPORT_SEQ,
     S_EXPORT_SHA,
+    S_RETURN_SEQ,
     S_REVOKED,
     CentralPeer,
     clear_setting,
@@ -95,6 +99,8 @@ class _ExportReservation:
     in_scope: ColumnElement[bool]
     through: int
     previous_sha: str | None
+    #: this device's erasures not yet acknowledged: sent whatever the consents (8.3)
+    erasures: tuple[ErasureInstruction, ...] = ()
 
 
 def export_bundle(
@@ -127,7 +133,7 @@ def export_bundle(
                 services, reservation, keys, peer, progress, cancelled, now
             )
             written_here = True
-            if collector.sent == 0:
+            if collector.sent == 0 and not len(collector.erasures):
                 raise NothingToExport(
                     collector.held_back, len(collector.held_children), collector.held_types
                 )
@@ -155,6 +161,7 @@ def export_bundle(
         manifest_sha256=written.manifest_sha256,
         changes_included=included,
         held_back_types=tuple(collector.held_types.items()),
+        erasures_sent=len(collector.erasures),
         changes=Changes({LaNotification.entity: frozenset(collector.notifications_sent)})
         if collector.notifications_sent
         else Changes(),
@@ -172,8 +179,11 @@ def _reserve_export(
         if read_setting(session, S_CENTRAL_ID) != peer.central_id:
             raise ConcurrentExport()  # enrolled elsewhere meanwhile
         through = _change_seq_through(session, pending, max_changes)
+        erasures = tuple(instructions_to_send(session, services.vault.device_id))
         if through is None:
-            raise NothingToExport(0, 0)
+            if not erasures:
+                raise NothingToExport(0, 0)
+            through = 0  # no change to send: the erasure instructions alone
         last_seq = read_int_setting(session, S_EXPORT_SEQ)
         sequence = last_seq + 1
         path = folder.absolute() / bundle_file_name("export", services.vault.device_id, sequence)
@@ -190,6 +200,7 @@ def _reserve_export(
             in_scope=and_all(pending, ChangeLogEntry.seq <= through),
             through=through,
             previous_sha=(read_setting(session, S_EXPORT_SHA) or None) if sequence > 1 else None,
+            erasures=erasures,
         )
     return reservation
 
@@ -209,11 +220,18 @@ def _write_export(
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
         consenting = consenting_children(session)
-        accepted = sendable_entity_types(read_accepted_entities(session))
+        announced = read_accepted_entities(session)
+        accepted = sendable_entity_types(announced)
+        erasures = reservation.erasures if reads_erasures(announced) else ()
+        imported_through = read_int_setting(session, S_RETURN_SEQ)
         with pending_records(session, reservation.in_scope) as counts:
             collector = ExportCollector(
                 session, reservation.in_scope, consenting, progress, counts, accepted
             )
+            if len(erasures) < len(reservation.erasures):
+                # A central service of revision 1.4 or earlier would refuse the bundle.
+                collector.held_types[ERASURE] = len(reservation.erasures)
+            collector.erasures = erasures
             written = write_bundle(
                 reservation.path,
                 kind="export",
@@ -223,15 +241,21 @@ def _write_export(
                 recipient_public_key=peer.encryption_key,
                 sequence=reservation.sequence,
                 previous_bundle_sha256=reservation.previous_sha,
-                records=collector.records(),
+                records=itertools.chain(
+                    (erasure.record() for erasure in erasures), collector.records()
+                ),
                 extra={
                     "audit_head": {
                         "seq": head.seq if head else 0,
                         "hash": head.hash if head else "0" * 64,
                     },
                     "change_seq_through": reservation.through,
-                    # what this device reads in return bundles (section 14.3)
-                    "accepted_entities": announcement(newest_announcement(RETURN_ENTITIES)),
+                    # what this device reads in return bundles (sections 14.3 and 8.3)
+                    "accepted_entities": announcement(
+                        newest_announcement(RETURN_ENTITIES) | {ERASURE}
+                    ),
+                    # the central service tells it of erasures until it has them (8.3)
+                    "return_imported_through": imported_through,
                 },
                 cancelled=cancelled,
                 now=now,
@@ -258,11 +282,15 @@ def _record_export(
         ):
             raise ConcurrentExport()
         in_scope = reservation.in_scope
-        if collector.held_types:
+        held_types = {e: n for e, n in collector.held_types.items() if e != ERASURE}
+        if held_types:
             # Their changes stay pending, to be sent once the central service accepts them.
-            in_scope = and_all(in_scope, ChangeLogEntry.entity.not_in(sorted(collector.held_types)))
+            in_scope = and_all(in_scope, ChangeLogEntry.entity.not_in(sorted(held_types)))
         included = mark_exported(session, in_scope, reservation.sequence, collector.held_pairs)
         outcome = f"{collector.sent} records"
+        if collector.erasures:
+            note_exported(session, (e.child_id for e in collector.erasures), reservation.sequence)
+            outcome += f"; {len(collector.erasures)} erasure instructions"
         if collector.held_back:
             outcome += f"; {collector.held_back} held back (no consent)"
         if collector.held_types:

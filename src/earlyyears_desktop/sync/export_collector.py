@@ -31,6 +31,7 @@ from earlyyears_desktop.domain import record_types
 from earlyyears_desktop.domain.models import Base, ChangeLogEntry, LaNotification, Synced
 
 from .bundle import ProgressCallback
+from .erasure_instructions import ErasureInstruction
 from .records import BASE_VERSION, CODECS, is_temporal, row_encoder
 from .sharing import child_expression
 from .stream_state import BATCH_SIZE, SYNCED_VERSIONS
@@ -74,6 +75,8 @@ class ExportCollector:
         self.held_children: set[str] = set()
         #: the notifications to the local authority sent (their screens say they were)
         self.notifications_sent: set[str] = set()
+        #: the erasure instructions the bundle carries (written before the records)
+        self.erasures: tuple[ErasureInstruction, ...] = ()
 
     def records(self) -> Iterator[dict[str, object]]:
         done = 0

@@ -35,6 +35,8 @@ from .entity_types import (
     parse_accepted_entities,
     sendable_entity_types,
 )
+from .erasure_instructions import ErasureInstruction, is_erasure, parse_instruction
+from .erasure_sync import acknowledged_erasures, apply_received, keep_received, mark_sent
 from .errors import BundleRefused
 from .keys import key_id
 from .records import DecodedRecord, decode_record
@@ -71,6 +73,8 @@ def import_return(
         peer = load_peer(session)
     if keys is None or peer is None:
         raise NotEnrolled()
+    # Instructions an earlier import kept but could not carry out (the app stopped).
+    apply_received(services)
     central_key = peer.signing_key
     central_key_id = key_id(central_key)
     try:
@@ -108,14 +112,21 @@ def import_return(
                 acked, refused, notified = _apply_acknowledgements(
                     session, acknowledged, not_accepted
                 )
+                erasures_acked = acknowledged_erasures(session, *acknowledged)
                 applier = ReturnApplier(session)
                 batch: list[DecodedRecord] = []
+                received: list[ErasureInstruction] = []
                 for record in bundle.records():
+                    if is_erasure(record):
+                        received.append(parse_instruction(record))
+                        continue
                     batch.append(decode_record(record, allowed_entities=RETURN_ENTITIES))
                     if len(batch) == _APPLY_BATCH:
                         applier.apply_batch(batch)
                         batch = []
                 applier.apply_batch(batch)
+                # Carried out once this transaction commits (VACUUM cannot run inside it).
+                keep_received(session, received)
                 if revoked:
                     write_setting(session, S_REVOKED, revoked_reason)
                 elif "revoked" in bundle.extra:
@@ -140,6 +151,8 @@ def import_return(
                     outcome += "; missing " + _gaps_text([missing])
                 if revoked:
                     outcome += "; enrolment revoked"
+                if received:
+                    outcome += f"; {len(received)} erasure instructions"
                 session.add(
                     SyncBundle(
                         id=bundle.bundle_id,
@@ -158,6 +171,12 @@ def import_return(
                 "The return bundle refers to records that neither it nor this device holds.",
                 "bad-payload",
             ) from None
+        mark_sent(services, erasures_acked)
+        erased, erasure_changes = apply_received(services)
+        changes = tx.changes.merged(erasure_changes)
+        if notified:
+            # The notifications now acknowledged change what their screens show.
+            changes = changes.merged(Changes({LaNotification.entity: notified}))
         return ImportResult(
             bundle_id=bundle.bundle_id,
             sequence=bundle.sequence,
@@ -171,10 +190,8 @@ def import_return(
             revoked=revoked,
             revoked_reason=revoked_reason,
             now_accepted=tuple(now_accepted),
-            # The notifications now acknowledged change what their screens show.
-            changes=tx.changes.merged(Changes({LaNotification.entity: notified}))
-            if notified
-            else tx.changes,
+            erased=erased,
+            changes=changes,
         )
 
 

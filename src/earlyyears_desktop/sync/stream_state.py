@@ -61,6 +61,9 @@ S_PENDING_REQUEST = "sync.enrolment.request_sha256"
 # The entity types the central service last announced it accepts, as a JSON list; absent or
 # "" when it announced none (then those of format version 1 are assumed).
 S_ACCEPTED_ENTITIES = "sync.central.accepted_entities"
+# child id -> the export sequence that last carried its erasure instruction (JSON object;
+# `erasure_sync.py`); absent or "" when none is waiting for an acknowledgement
+S_ERASURES_IN_FLIGHT = "sync.erasures.exported"
 # DeviceKey names
 K_SIGNING = "device.signing"
 K_ENCRYPTION = "device.encryption"
@@ -194,6 +197,7 @@ def restart_streams(session: Session) -> None:
         S_RETURN_SHA,
         S_RETURN_GAPS,
         S_ACCEPTED_ENTITIES,
+        S_ERASURES_IN_FLIGHT,
     ):
         write_setting(session, key, "")
     session.execute(
