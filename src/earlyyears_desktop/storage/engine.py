@@ -176,16 +176,29 @@ def export_copy(engine: Engine, target: Path, key: bytes) -> None:
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     try:
-        with engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(partial),))
-            try:
-                raw.execute("SELECT sqlcipher_export('backup')").fetchall()
-            finally:
-                raw.execute("DETACH DATABASE backup")
+        export_into(engine, partial, key)
         with open(partial, "rb") as f:
             os.fsync(f.fileno())
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def export_into(engine: Engine, target: Path, key: bytes) -> None:
+    """Export the whole database into the empty file `target`, encrypted with `key` (the
+    same key for a backup, a new one for a re-key), in one read transaction: a consistent
+    snapshot even while another connection writes."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(target),))
+        try:
+            raw.execute("BEGIN")
+            try:
+                raw.execute("SELECT sqlcipher_export('backup')").fetchall()
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+        finally:
+            raw.execute("DETACH DATABASE backup")

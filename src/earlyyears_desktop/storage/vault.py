@@ -24,7 +24,6 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Practitioner, VaultSetting
 from earlyyears_desktop.storage import migrations, vault_swap
 from earlyyears_desktop.storage.app_lock import AppLock
@@ -45,7 +44,6 @@ from earlyyears_desktop.storage.errors import (
 from earlyyears_desktop.storage.integrity import CheckResult, full_checks, quick_check
 from earlyyears_desktop.storage.keyslots import (
     DATA_KEY_BYTES,
-    MIN_PASSPHRASE_LENGTH,
     KdfParams,
     KeySlot,
     KeySlotFile,
@@ -53,6 +51,9 @@ from earlyyears_desktop.storage.keyslots import (
     new_recovery_key,
     normalise_passphrase,
     normalise_recovery_key,
+)
+from earlyyears_desktop.storage.passphrase_rules import (
+    check_passphrase_strength,
 )
 
 KEYSLOTS_NAME = vault_swap.KEYSLOTS_NAME
@@ -130,84 +131,6 @@ def unlock_choices(folder: Path) -> list[UnlockChoice]:
     return sorted(seen.values(), key=lambda c: c.label.casefold())
 
 
-def check_passphrase_strength(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise ValidationError(
-            "passphrase",
-            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long.",
-        )
-    if len(set(passphrase)) < 5:
-        raise ValidationError("passphrase", "The passphrase repeats too few different characters.")
-    letters = "".join(c for c in passphrase.casefold() if c.isalpha())
-    if letters in _COMMON_WORDS or any(
-        passphrase.casefold().startswith(word) and len(letters) <= len(word) + 2
-        for word in _COMMON_WORDS
-    ):
-        raise ValidationError(
-            "passphrase",
-            "That passphrase is too easy to guess: try three or four unrelated words.",
-        )
-
-
-def check_new_passphrase(new: str, again: str) -> None:
-    """A new passphrase typed twice: strong enough (field "passphrase"), and the same both
-    times (field "again")."""
-    check_passphrase_strength(new)
-    if new != again:
-        raise ValidationError("again", "The two passphrases are not the same.")
-
-
-# Words that passphrases are most often built from, plus this service's own vocabulary, which
-# someone trying to open a lost laptop would try first.
-_COMMON_WORDS = frozenset(
-    [
-        "password",
-        "passphrase",
-        "passw0rd",
-        "qwerty",
-        "qwertyuiop",
-        "asdfgh",
-        "letmein",
-        "welcome",
-        "iloveyou",
-        "admin",
-        "administrator",
-        "monkey",
-        "dragon",
-        "football",
-        "baseball",
-        "sunshine",
-        "princess",
-        "shadow",
-        "master",
-        "superman",
-        "trustno",
-        "abc",
-        "abcdef",
-        "abcdefgh",
-        "secret",
-        "changeme",
-        "default",
-        "login",
-        "hello",
-        "summer",
-        "winter",
-        "autumn",
-        "spring",
-        "earlyyears",
-        "early",
-        "years",
-        "portage",
-        "nursery",
-        "children",
-        "child",
-        "senco",
-        "send",
-        "council",
-    ]
-)
-
-
 class OpenVault:
     """An unlocked vault: the engine, who unlocked it, and this device's id."""
 
@@ -249,15 +172,7 @@ class OpenVault:
         The key goes first, so that nothing can open a new connection while the pool is
         being disposed.
         """
-        if self._engine is not None and self._key is not None:
-            try:
-                with self._engine.connect() as conn:
-                    # Not the long wait of a write: another process that has the vault open
-                    # (the app, while a command ran) folds the journal back when it locks.
-                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            except Exception:  # a busy checkpoint only leaves the (encrypted) WAL in place
-                pass
+        self._fold_journal()
         if self._key is not None:
             for i in range(len(self._key)):
                 self._key[i] = 0
@@ -267,6 +182,49 @@ class OpenVault:
             self._engine = None
         if self.app_lock is not None:
             self.app_lock.release()
+
+    def _fold_journal(self) -> None:
+        if self._engine is not None and self._key is not None:
+            try:
+                with self._engine.connect() as conn:
+                    # Not the long wait of a write: another process that has the vault open
+                    # (the app, while a command ran) folds the journal back when it locks.
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except Exception:  # a busy checkpoint only leaves the (encrypted) WAL in place
+                pass
+
+    def close_database(self) -> None:
+        """Fold the journal back and close every connection, keeping the key and the app
+        lock: the database file is about to be replaced (storage/vault_swap.py)."""
+        self._fold_journal()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def use_key(self, key: bytes, slots: KeySlotFile) -> None:
+        """Go on with a replaced database and key-slot file (after a re-key or a restore):
+        the old key is wiped, connections open with the new one."""
+        if self._key is None:
+            raise VaultLocked("The vault is locked.")
+        if self._engine is not None:
+            self._engine.dispose()
+        for i in range(len(self._key)):
+            self._key[i] = 0
+        self._key = bytearray(key)
+        self._slots = slots
+        if self.slot is not None:
+            self.slot = next((s for s in slots.slots if s.id == self.slot.id), None)
+        self._engine = make_engine(self.paths.database, self._data_key)
+
+    def current_data_key(self) -> bytes:
+        """The data key (a re-key endorses the next one with it)."""
+        return self._data_key()
+
+    @property
+    def key_slots(self) -> KeySlotFile:
+        """The key-slot file as this vault holds it (a re-key builds the next one from it)."""
+        return self._slots
 
     # ---- key slots ----
 
@@ -278,7 +236,7 @@ class OpenVault:
     ) -> KeySlot:
         check_passphrase_strength(passphrase)
         before = list(self._slots.slots)
-        slot = self._slots.add_slot(
+        slot = self._slots.add_vault_slot(
             self._data_key(),
             normalise_passphrase(passphrase),
             kind="passphrase",
@@ -303,7 +261,7 @@ class OpenVault:
         old = self._slots.passphrase_slots(practitioner_id)
         label = old[0].label if old else ""
         before = list(self._slots.slots)
-        slot = self._slots.add_slot(
+        slot = self._slots.add_vault_slot(
             self._data_key(),
             normalise_passphrase(new_passphrase),
             kind="passphrase",
@@ -324,7 +282,7 @@ class OpenVault:
         before = list(self._slots.slots)
         for s in self._slots.recovery_slots():
             self._slots.remove_slot(s.id)
-        self._slots.add_slot(
+        self._slots.add_vault_slot(
             self._data_key(),
             normalise_recovery_key(recovery),
             kind="recovery",
@@ -415,7 +373,7 @@ def create_vault(
         params = params or _default_params()
         data_key = os.urandom(DATA_KEY_BYTES)
         slots = KeySlotFile(vault_id=str(uuid.uuid4()))
-        slot = slots.add_slot(
+        slot = slots.add_vault_slot(
             data_key,
             normalise_passphrase(passphrase),
             kind="passphrase",
@@ -424,7 +382,9 @@ def create_vault(
             label=label.strip(),
         )
         recovery = new_recovery_key()
-        slots.add_slot(data_key, normalise_recovery_key(recovery), kind="recovery", params=params)
+        slots.add_vault_slot(
+            data_key, normalise_recovery_key(recovery), kind="recovery", params=params
+        )
         vault = OpenVault(paths, data_key, slots, slot)
     except BaseException:
         _let_go_of_new(app_lock, folder, created_folder)
@@ -480,7 +440,9 @@ def open_vault(
     if exclusive and app_lock is None:
         app_lock = AppLock.take(folder)
     try:
-        vault = _open_with_slots(paths, slots, secret, practitioner_id)
+        vault = _open_with_slots(
+            paths, slots, secret, practitioner_id, refresh_slot=app_lock is not None
+        )
     except BaseException:
         if app_lock is not None:
             app_lock.release()
@@ -543,29 +505,40 @@ def check_vault_files(
     check_vault_folder(folder)
     slots = KeySlotFile.load(paths.keyslots)
     _check_database_file(paths.database)
-    material = normalise_passphrase(secret)
-    candidates = slots.passphrase_slots(None)
-    if looks_like_recovery_key(secret):
-        candidates, material = slots.recovery_slots(), normalise_recovery_key(secret)
-    _, key = slots.unwrap(material, candidates)
+    _, key = slots.unwrap(*_secret_material(slots, secret, None))
     return full_checks(paths.database, key, progress)
 
 
 def _open_with_slots(
-    paths: VaultPaths, slots: KeySlotFile, secret: str, practitioner_id: str | None
+    paths: VaultPaths,
+    slots: KeySlotFile,
+    secret: str,
+    practitioner_id: str | None,
+    *,
+    refresh_slot: bool = False,
 ) -> OpenVault:
-    candidates = slots.passphrase_slots(practitioner_id)
-    material = normalise_passphrase(secret)
-    if practitioner_id is None and looks_like_recovery_key(secret):
-        candidates = slots.recovery_slots()
-        material = normalise_recovery_key(secret)
-    slot, key = slots.unwrap(material, candidates)
+    """Unlock with `secret`. With `refresh_slot` (the app, holding the app lock, so that no
+    other process writes the key-slot file meanwhile) a version-1 slot that opened is made
+    version 2, and a slot anchored before the last re-key is anchored afresh."""
+    opened = slots.open_with(*_secret_material(slots, secret, practitioner_id))
+    key = opened.data_key
     # Before anything may write to it (the journal mode, a migration): an empty or foreign
     # file is refused as it is, and every file is left as it was.
     if stored_vault_id(paths.database, key) != slots.vault_id:
         raise VaultDamaged(NOT_THIS_VAULT)
     # Still before any write: a damaged database is refused as it was found.
     quick_check(paths.database, key)
+    slot = opened.slot
+    if refresh_slot:
+        before = list(slots.slots)
+        refreshed = slots.refresh(opened)
+        if refreshed is not None:
+            try:
+                slots.save(paths.keyslots)
+            except OSError:
+                slots.slots = before  # a read-only folder: it is tried again next time
+            else:
+                slot = refreshed
     vault = OpenVault(paths, key, slots, slot)
     try:
         _migrate(vault)
