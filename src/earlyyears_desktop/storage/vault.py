@@ -553,7 +553,9 @@ def practitioner_for_recovery(vault: OpenVault) -> list[tuple[str, str]]:
     """Practitioners (id, name) who can be given a new passphrase after recovery."""
     with Session(vault.engine) as session:
         rows = session.execute(
-            select(Practitioner.id, Practitioner.name).where(Practitioner.deleted_at.is_(None))
+            select(Practitioner.id, Practitioner.name).where(
+                Practitioner.deleted_at.is_(None), Practitioner.active.is_not(False)
+            )
         ).all()
     return [(r.id, r.name) for r in rows]
 
