@@ -53,6 +53,8 @@ class Removal:
     recovery_key: str | None
     #: what a copy made before still opens (one sentence to show)
     old_copies: str
+    #: for the printed page of a new recovery key
+    team_name: str = ""
 
 
 class Leaving:
@@ -114,7 +116,8 @@ class Leaving:
                 "today still opens with their passphrase: choose Remove and re-key to stop that."
             )
         )
-        return Removal(name, rekey_vault, need, recovery, old_copies)
+        team = self._vault.setting("team_name")
+        return Removal(name, rekey_vault, need, recovery, old_copies, team)
 
     def _check(self, practitioner_id: str) -> None:
         self._services.administrators.require_administrator("remove a practitioner")
