@@ -31,6 +31,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> plan_document_s
     benchmarks/bench_letters.py   measure_letters_30(services, details)
                                       -> letters_30_s and its floor
+    benchmarks/bench_rekey.py     measure_rekey_vs_copy(vault, work_dir, details) -> rekey_s
+                                      and its floor
     benchmarks/bench_start.py     measure_cli_info(demo, work_dir) -> cli_info_s and floor
                                   measure_launch(demo, work_dir) -> launch_to_unlock_s and floor
 
@@ -78,6 +80,7 @@ from benchmarks import (
     bench_observation_save,
     bench_plan_document,
     bench_register,
+    bench_rekey,
     bench_start,
     bench_sync,
     bench_timeline,
@@ -127,6 +130,9 @@ CASELOAD_RATIO_LIMIT = 10
 #: issue 13: the letters of a 30-child meeting against the same words as plain paragraphs (what
 #: the floor leaves out: the vault read, the families' looks, fonts per script, the footers)
 LETTERS_RATIO_LIMIT = 10
+#: issue 14: a re-key of the scale vault against a synced plain copy of its database file
+#: (what the floor leaves out: decrypting and encrypting every page, the slots, the swap)
+REKEY_RATIO_LIMIT = 12
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -262,6 +268,19 @@ TARGETS = (
             "page break between families (no looks, scripts, footers or vault)",
             "benchmarks/bench_letters.py `plain_letters_floor`",
             LETTERS_RATIO_LIMIT,
+        ),
+    ),
+    Target(
+        "rekey_s",
+        "re-key the vault (remove and re-key): every page under a new key, slots rewrapped",
+        30,
+        "s",
+        Floor(
+            "rekey_floor_s",
+            "rekey_vs_copy_x",
+            "a plain copy of the database file, synced (no decryption or encryption)",
+            "benchmarks/bench_rekey.py `plain_copy_floor`",
+            REKEY_RATIO_LIMIT,
         ),
     ),
     Target(
@@ -914,6 +933,13 @@ def main() -> int:
                 failures,
                 "letters_30_s",
                 lambda: bench_letters.measure_letters_30(services, DETAILS),
+            )
+            raw.close()  # a re-key replaces the database file: no other connection may hold it
+            guarded(
+                results,
+                failures,
+                "rekey_s",
+                lambda: bench_rekey.measure_rekey_vs_copy(vault, work_dir, DETAILS),
             )
         finally:
             raw.close()

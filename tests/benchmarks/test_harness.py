@@ -31,6 +31,8 @@ RATIOS = {
     "visit_save_vs_commit_x": 10,
     # issue 13: a meeting's letters against the same words in plain paragraphs
     "letters_vs_floor_x": 10,
+    # issue 14: a re-key against a synced plain copy of the database file
+    "rekey_vs_copy_x": run.REKEY_RATIO_LIMIT,
 }
 
 

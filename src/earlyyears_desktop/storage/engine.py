@@ -202,3 +202,23 @@ def export_into(engine: Engine, target: Path, key: bytes) -> None:
                 raise
         finally:
             raw.execute("DETACH DATABASE backup")
+
+
+def copy_under_key(engine: Engine, target: Path, key: bytes) -> None:
+    """Copy the whole database into the empty file `target`, page by page, each page
+    re-encrypted under `key` (SQLite's online backup, which SQLCipher re-keys as it writes).
+
+    Several times faster than `export_into` for a re-key: the pages are copied as they are,
+    no table or index is rebuilt. One step, under one read transaction of the source: a
+    consistent snapshot even while another connection writes.
+    """
+    target_conn = sqlcipher3.connect(str(target), isolation_level=None, check_same_thread=False)
+    try:
+        target_conn.execute(_QUIET).fetchall()
+        target_conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.backup(target_conn)
+    finally:
+        target_conn.close()
