@@ -231,3 +231,27 @@ def test_sigkill_at_each_step_of_a_rekey(tmp_path: Path) -> None:
         assert person is not None and not person.active
     services.vault.lock()
     assert not _opens(team.folder, DEEPA)
+
+
+def test_the_rekey_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from earlyyears_desktop.cli.main import main
+    from earlyyears_desktop.storage.app_lock import AppLock
+
+    team = _team(tmp_path / "vault")
+    monkeypatch.setenv("EARLYYEARS_PASSPHRASE", PASSPHRASE)
+    held = AppLock.take(team.folder)  # the app has it open: refused, nothing changed
+    try:
+        before = (team.folder / "keyslots.json").read_bytes()
+        assert main(["rekey", str(team.folder), "--remove", "Tomasz Wiśniewski"]) == 3
+        assert "open in another Early Years window" in capsys.readouterr().err
+        assert (team.folder / "keyslots.json").read_bytes() == before
+    finally:
+        held.release()
+    assert main(["rekey", str(team.folder), "--remove", "tomasz wiśniewski"]) == 0
+    out = capsys.readouterr().out
+    assert "Tomasz Wiśniewski is removed and the vault has a new key." in out
+    assert OLD_COPIES in out
+    assert not _opens(team.folder, TOMASZ) and _opens(team.folder, DEEPA)
+    monkeypatch.setenv("EARLYYEARS_PASSPHRASE", DEEPA)
+    assert main(["rekey", str(team.folder)]) == 4  # Deepa is not an administrator
+    assert "Only an administrator" in capsys.readouterr().err

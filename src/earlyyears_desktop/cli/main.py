@@ -41,6 +41,9 @@ COMMANDS: Final[dict[str, Command]] = {
         "cmd_check",
         "check the vault: SQLite's and SQLCipher's integrity checks and the audit trail",
     ),
+    "rekey": Command(
+        "cmd_rekey", "give the vault a new data key, optionally removing a practitioner who left"
+    ),
     "sessions": Command("cmd_sessions", "list sessions: id, group, date, status, present"),
     "list": Command(
         "cmd_list",

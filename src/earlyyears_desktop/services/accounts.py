@@ -223,6 +223,17 @@ class Accounts:
             progress=progress,
         )
 
+    def rekey(
+        self,
+        *,
+        recovery_params: KdfParams | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Removal:
+        """A new data key for the vault with nobody removed (administrators only)."""
+        return Leaving(self._services).rekey_only(
+            recovery_params=recovery_params, progress=progress
+        )
+
     def new_recovery_key(self, *, params: KdfParams | None = None) -> NewRecoveryKey:
         """A new recovery key; the old one stops working at once. Only an administrator makes
         one: the recovery key is what resets a colleague's passphrase."""

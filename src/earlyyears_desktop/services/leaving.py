@@ -119,6 +119,21 @@ class Leaving:
         team = self._vault.setting("team_name")
         return Removal(name, rekey_vault, need, recovery, old_copies, team)
 
+    def rekey_only(
+        self,
+        *,
+        recovery_params: KdfParams | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Removal:
+        """A new data key with nobody removed (after a laptop or a copy went astray)."""
+        self._services.administrators.require_administrator("re-key the vault")
+        result = rekey(self._vault, recovery_params=recovery_params, progress=progress)
+        with self._services.uow.write() as tx:
+            tx.audit_only("vault-rekeyed", "vault", self._vault.vault_id)
+        need = tuple(self._name(p) for p in result.needs_new_passphrase)
+        team = self._vault.setting("team_name")
+        return Removal("", True, need, result.recovery_key, OLD_COPIES, team)
+
     def _check(self, practitioner_id: str) -> None:
         self._services.administrators.require_administrator("remove a practitioner")
         if practitioner_id == self._vault.practitioner_id:
