@@ -478,7 +478,7 @@ def _staged_slots_open(paths: VaultPaths, staged: Path, secret: str) -> bool | N
         try:
             slots = KeySlotFile.load(path)
             _, key = slots.unwrap(*_secret_material(slots, secret, None))
-        except (NotAVault, WrongPassphrase):
+        except (NotAVault, VaultDamaged, WrongPassphrase):
             continue
         if stored_vault_id(paths.database, key) == slots.vault_id:
             return answer
