@@ -40,6 +40,8 @@ sqlcipher_vs_sqlite_ratio. Measured by the other modules:
                                       -> erase_child_s (with the compaction), its parts
                                       erase_transaction_s and erase_compact_s, and the
                                       transaction's floor
+    benchmarks/bench_rekey.py     measure_rekey_vs_copy(vault, work_dir, details) -> rekey_s
+                                      and its floor
     benchmarks/bench_start.py     measure_cli_info(demo, work_dir) -> cli_info_s and floor
                                   measure_launch(demo, work_dir) -> launch_to_unlock_s and floor
 
@@ -90,6 +92,7 @@ from benchmarks import (
     bench_observation_save,
     bench_plan_document,
     bench_register,
+    bench_rekey,
     bench_start,
     bench_sync,
     bench_timeline,
@@ -148,6 +151,9 @@ RESTORE_RATIO_LIMIT = 12
 #: and the foreign keys, an audit event per row, the search index optimised, the ledger)
 #: against deleting the same rows by id on a raw connection
 ERASE_RATIO_LIMIT = 25
+#: issue 14: a re-key of the scale vault against a synced plain copy of its database file
+#: (what the floor leaves out: decrypting and encrypting every page, the slots, the swap)
+REKEY_RATIO_LIMIT = 12
 
 TARGETS = (
     Target("unlock_s", "unlock, Argon2id included", 0.8, "s"),
@@ -330,6 +336,19 @@ TARGETS = (
             "VACUUM)",
             "benchmarks/bench_erasure.py `raw_delete_floor`",
             ERASE_RATIO_LIMIT,
+        ),
+    ),
+    Target(
+        "rekey_s",
+        "re-key the vault (remove and re-key): every page under a new key, slots rewrapped",
+        30,
+        "s",
+        Floor(
+            "rekey_floor_s",
+            "rekey_vs_copy_x",
+            "a plain copy of the database file, synced (no decryption or encryption)",
+            "benchmarks/bench_rekey.py `plain_copy_floor`",
+            REKEY_RATIO_LIMIT,
         ),
     ),
     Target(
@@ -1008,6 +1027,13 @@ def main() -> int:
                 lambda: bench_erasure.measure_erase_child(
                     services, vault_dir / "vault.db", vault._data_key(), DETAILS
                 ),
+            )
+            raw.close()  # a re-key replaces the database file: no other connection may hold it
+            guarded(
+                results,
+                failures,
+                "rekey_s",
+                lambda: bench_rekey.measure_rekey_vs_copy(vault, work_dir, DETAILS),
             )
         finally:
             raw.close()

@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from earlyyears_desktop.storage.keyslots import (
     FORMAT,
-    FORMAT_VERSION,
+    SEALED_SECRET_VERSION,
     KdfParams,
     KeySlot,
     KeySlotFile,
@@ -219,7 +219,7 @@ def keyslot_example() -> str:
     wrapping_key = derive_wrapping_key(
         normalise_passphrase(CENTRAL_PASSPHRASE), KEYSLOT_SALT, params
     )
-    aad = f"{FORMAT}/{FORMAT_VERSION}/{CENTRAL_ID}/{KEYSLOT_ID}/passphrase/-"
+    aad = f"{FORMAT}/{SEALED_SECRET_VERSION}/{CENTRAL_ID}/{KEYSLOT_ID}/passphrase/-"
     ciphertext = AESGCM(wrapping_key).encrypt(KEYSLOT_NONCE, plaintext, aad.encode("ascii"))
     slots = KeySlotFile(
         vault_id=CENTRAL_ID,

@@ -38,6 +38,7 @@ from shots_meeting import meeting_shots
 from shots_observations import observation_shots
 from shots_plans import plans_shots
 from shots_referrals import referral_shots
+from shots_rekey import rekey_shots
 from shots_register import register_note_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_targets import target_shots
@@ -280,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         admins_shots(app, runner, Path(tmp), args.out)
         erasure_shots(app, runner, Path(tmp), args.out)
         fault_shots(app, runner, Path(tmp), args.out)
+        rekey_shots(app, runner, Path(tmp), args.out)
         runner.wait_for_idle()
     return 0
 

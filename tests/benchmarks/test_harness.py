@@ -36,6 +36,8 @@ RATIOS = {
     "restore_vs_floor_x": run.RESTORE_RATIO_LIMIT,
     # issue 14: erasing a child against deleting the same rows by id
     "erase_vs_floor_x": run.ERASE_RATIO_LIMIT,
+    # issue 14: a re-key against a synced plain copy of the database file
+    "rekey_vs_copy_x": run.REKEY_RATIO_LIMIT,
 }
 
 

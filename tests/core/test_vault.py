@@ -180,9 +180,9 @@ def test_altered_wrapped_key_does_not_open(fresh: VaultUnderTest) -> None:
     path = fresh.vault.paths.keyslots
     doc = json.loads(path.read_bytes())
     # Swap two slots' ciphertexts: the associated data binds each to its own slot id.
-    doc["slots"][0]["wrap"]["ciphertext"], doc["slots"][1]["wrap"]["ciphertext"] = (
-        doc["slots"][1]["wrap"]["ciphertext"],
-        doc["slots"][0]["wrap"]["ciphertext"],
+    doc["slots"][0]["private"], doc["slots"][1]["private"] = (
+        doc["slots"][1]["private"],
+        doc["slots"][0]["private"],
     )
     path.write_text(json.dumps(doc))
     with pytest.raises(WrongPassphrase):

@@ -48,6 +48,9 @@ COMMANDS: Final[dict[str, Command]] = {
         "cmd_restore",
         "restore a backup into a new vault folder (checked whole before the folder appears)",
     ),
+    "rekey": Command(
+        "cmd_rekey", "give the vault a new data key, optionally removing a practitioner who left"
+    ),
     "sessions": Command("cmd_sessions", "list sessions: id, group, date, status, present"),
     "list": Command(
         "cmd_list",

@@ -11,6 +11,7 @@ Argon2id's time: the app runs it on its database thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from earlyyears_desktop.domain.rules import required_name
 from earlyyears_desktop.services.administrators import NotAnAdministrator
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.leaving import Leaving, Removal, RemovalPlan
 from earlyyears_desktop.services.practitioners import check_role
 from earlyyears_desktop.storage.errors import VaultInUse, WrongPassphrase
 from earlyyears_desktop.storage.keyslots import (
@@ -30,12 +32,14 @@ from earlyyears_desktop.storage.keyslots import (
     normalise_passphrase,
     normalise_recovery_key,
 )
+from earlyyears_desktop.storage.passphrase_rules import (
+    check_new_passphrase,
+    check_passphrase_strength,
+)
 from earlyyears_desktop.storage.process import harden_process
 from earlyyears_desktop.storage.vault import (
     OpenVault,
     UnlockChoice,
-    check_new_passphrase,
-    check_passphrase_strength,
     is_vault,
     open_vault,
     practitioner_for_recovery,
@@ -196,6 +200,40 @@ class Accounts:
         check_new_passphrase(new, again)
         self._vault.change_passphrase(practitioner_id, new)
 
+    def removal_plan(self, practitioner_id: str) -> RemovalPlan:
+        """What removing a colleague will do (whose passphrase a re-key cannot carry over,
+        whether it makes a new recovery key), for the dialog that asks first."""
+        return Leaving(self._services).plan(practitioner_id)
+
+    def remove_practitioner(
+        self,
+        practitioner_id: str,
+        *,
+        rekey: bool,
+        recovery_params: KdfParams | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Removal:
+        """A colleague leaves (administrators only, never oneself): their passphrase stops
+        opening the vault and, with `rekey`, the vault gets a new data key so that a copy
+        they kept opens nothing written from now on. See services/leaving.py."""
+        return Leaving(self._services).remove(
+            practitioner_id,
+            rekey_vault=rekey,
+            recovery_params=recovery_params,
+            progress=progress,
+        )
+
+    def rekey(
+        self,
+        *,
+        recovery_params: KdfParams | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Removal:
+        """A new data key for the vault with nobody removed (administrators only)."""
+        return Leaving(self._services).rekey_only(
+            recovery_params=recovery_params, progress=progress
+        )
+
     def new_recovery_key(self, *, params: KdfParams | None = None) -> NewRecoveryKey:
         """A new recovery key; the old one stops working at once. Only an administrator makes
         one: the recovery key is what resets a colleague's passphrase."""
@@ -287,6 +325,8 @@ __all__ = [
     "NotAnAdministrator",
     "PractitionerChoice",
     "RecoveryUnlock",
+    "Removal",
+    "RemovalPlan",
     "UnlockChoice",
     "UnlockedVault",
     "ValidationError",

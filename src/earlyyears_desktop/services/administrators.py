@@ -62,7 +62,8 @@ def _parse(value: str) -> list[str]:
     return [i for i in ids if isinstance(i, str)]
 
 
-def _save(session: Session, ids: list[str]) -> None:
+def save_administrators(session: Session, ids: list[str]) -> None:
+    """The administrators' list written (the caller audits the change)."""
     value = json.dumps(ids)
     row = session.get(VaultSetting, SETTING)
     if row is None:
@@ -114,7 +115,7 @@ class AdministratorService:
             ids = administrator_ids(tx.session)
             if practitioner_id in ids:
                 return Saved(tx.changes, None)
-            _save(tx.session, [*ids, practitioner_id])
+            save_administrators(tx.session, [*ids, practitioner_id])
             _audit(tx, "administrator-made", practitioner_id)
         return Saved(tx.changes, None)
 
@@ -127,7 +128,7 @@ class AdministratorService:
                 return Saved(tx.changes, None)
             if len(ids) == 1:
                 raise DomainError(KEEP_ONE)
-            _save(tx.session, [i for i in ids if i != practitioner_id])
+            save_administrators(tx.session, [i for i in ids if i != practitioner_id])
             _audit(tx, "administrator-stopped", practitioner_id)
         return Saved(tx.changes, None)
 
@@ -136,7 +137,7 @@ class AdministratorService:
         with self.uow.write() as tx:
             if _parse(_value(tx.session)):
                 raise DomainError("This vault already has an administrator.")
-            _save(tx.session, [practitioner_id])
+            save_administrators(tx.session, [practitioner_id])
             _audit(tx, "administrator-made", practitioner_id)
 
 

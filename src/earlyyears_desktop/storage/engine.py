@@ -199,14 +199,7 @@ def export_copy(engine: Engine, target: Path, key: bytes) -> None:
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     try:
-        with engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(partial),))
-            try:
-                raw.execute("SELECT sqlcipher_export('backup')").fetchall()
-            finally:
-                raw.execute("DETACH DATABASE backup")
+        export_into(engine, partial, key)
         with open(partial, "rb") as f:
             os.fsync(f.fileno())
         os.replace(partial, target)
@@ -241,3 +234,43 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+def export_into(engine: Engine, target: Path, key: bytes) -> None:
+    """Export the whole database into the empty file `target`, encrypted with `key` (the
+    same key for a backup, a new one for a re-key), in one read transaction: a consistent
+    snapshot even while another connection writes."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(target),))
+        try:
+            raw.execute("BEGIN")
+            try:
+                raw.execute("SELECT sqlcipher_export('backup')").fetchall()
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+        finally:
+            raw.execute("DETACH DATABASE backup")
+
+
+def copy_under_key(engine: Engine, target: Path, key: bytes) -> None:
+    """Copy the whole database into the empty file `target`, page by page, each page
+    re-encrypted under `key` (SQLite's online backup, which SQLCipher re-keys as it writes).
+
+    Several times faster than `export_into` for a re-key: the pages are copied as they are,
+    no table or index is rebuilt. One step, under one read transaction of the source: a
+    consistent snapshot even while another connection writes.
+    """
+    target_conn = sqlcipher3.connect(str(target), isolation_level=None, check_same_thread=False)
+    try:
+        target_conn.execute(_QUIET).fetchall()
+        target_conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.backup(target_conn)
+    finally:
+        target_conn.close()

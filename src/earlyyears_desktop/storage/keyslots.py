@@ -1,17 +1,22 @@
 """Key slots: the vault's random data key, wrapped once per passphrase and per recovery key.
 
 Each slot derives a 256-bit wrapping key from its secret with Argon2id (parameters stored in
-the slot) and seals the data key with AES-256-GCM. The slot id and vault id are bound in as
-associated data, so a slot cannot be moved to another vault or another slot. Changing a
-passphrase writes a new slot; the database is never re-encrypted.
+the slot). A version-1 slot seals the data key itself with AES-256-GCM under it; a version-2
+slot (every slot a vault makes now) seals an X25519 private key and the slot's anchor under it,
+and holds the data key sealed to the public key with HPKE, so that a re-key can reach every
+slot without anyone's passphrase (storage/slot_sealing.py). The slot id and vault id are bound
+in as associated data, so a slot cannot be moved to another vault or another slot. Changing a
+passphrase writes a new slot; the database is re-encrypted only by a re-key
+(storage/rekey.py). A version-1 slot is made version 2 when its owner next unlocks the app.
+
+The central service's keys.json is a version-1 file of the same format (`add_slot`).
 
 The file holds no personal data: slot ids, practitioner ids (UUIDs), the label a practitioner
-chose for the unlock screen, salts, parameters and ciphertext.
+chose for the unlock screen, salts, parameters, public keys and ciphertext.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
@@ -26,12 +31,28 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from earlyyears_desktop.storage import slot_fields as fields
+from earlyyears_desktop.storage import slot_sealing as sealing
 from earlyyears_desktop.storage.atomic_file import fsync_dir, replace_atomically
-from earlyyears_desktop.storage.errors import NotAVault, VaultInaccessible, WrongPassphrase
+from earlyyears_desktop.storage.errors import (
+    NotAVault,
+    VaultDamaged,
+    VaultInaccessible,
+    WrongPassphrase,
+)
 from earlyyears_desktop.storage.file_limits import FileTooLarge, read_small_file
+from earlyyears_desktop.storage.slot_sealing import Anchor, SlotIdentity, SlotRefused
 
 FORMAT = "earlyyears-vault-keyslots"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: a file of version-1 slots only (the central service's keys.json, a vault made before
+#: version 2 and not yet unlocked since) is still written and read as version 1
+SEALED_SECRET_VERSION = 1
+SLOT_VERSIONS = (SEALED_SECRET_VERSION, FORMAT_VERSION)
+TAMPERED = (
+    "The vault's key-slot file was changed by someone who does not hold the vault's key, "
+    "so it is refused: ask an administrator to restore the latest backup."
+)
 DATA_KEY_BYTES = 32
 MIN_PASSPHRASE_LENGTH = 10
 SlotKind = Literal["passphrase", "recovery"]
@@ -50,6 +71,8 @@ MAX_LABEL_LENGTH = 200
 MAX_WRAPPED_BYTES = 4_096
 SALT_BYTES = (8, 64)
 NONCE_BYTES = 12
+MAX_EPOCH = 1_000_000
+MAX_HISTORY_BYTES = 12 + 16 + 40 * MAX_SLOTS
 
 # The Argon2id costs a slot may ask for: what unlocks within about 5 s and 1.1 GB on the
 # machines this runs on. Filling the memory the first time costs about two passes over it,
@@ -151,6 +174,10 @@ def looks_like_recovery_key(text: str) -> bool:
 
 @dataclass(frozen=True)
 class KeySlot:
+    """One way into the vault. Version 1: `wrapped_key` is the data key sealed under the
+    wrapping key. Version 2: `wrapped_key` is the private key and anchor sealed under it, and
+    `sealed_key` the current data key sealed to `public_key`."""
+
     id: str
     kind: SlotKind
     practitioner_id: str | None
@@ -159,32 +186,50 @@ class KeySlot:
     params: KdfParams
     nonce: bytes
     wrapped_key: bytes
+    public_key: bytes | None = None
+    sealed_key: bytes | None = None
+
+    @property
+    def version(self) -> int:
+        return 1 if self.public_key is None else 2
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
             "practitioner_id": self.practitioner_id,
             "label": self.label,
-            "kdf": {"name": "argon2id", "salt": _b64(self.salt), **asdict(self.params)},
-            "wrap": {
-                "alg": "AES-256-GCM",
-                "nonce": _b64(self.nonce),
-                "ciphertext": _b64(self.wrapped_key),
-            },
+            "kdf": {"name": "argon2id", "salt": fields.b64(self.salt), **asdict(self.params)},
         }
+        if self.public_key is None:
+            doc["wrap"] = {
+                "alg": "AES-256-GCM",
+                "nonce": fields.b64(self.nonce),
+                "ciphertext": fields.b64(self.wrapped_key),
+            }
+            return doc
+        assert self.sealed_key is not None
+        doc["version"] = 2
+        doc["public_key"] = {"alg": "X25519", "key": fields.b64(self.public_key)}
+        doc["private"] = {
+            "alg": "AES-256-GCM",
+            "nonce": fields.b64(self.nonce),
+            "ciphertext": fields.b64(self.wrapped_key),
+        }
+        doc["data_key"] = {"alg": sealing.HPKE_ALG, "sealed": fields.b64(self.sealed_key)}
+        return doc
 
     @classmethod
     def from_json(cls, raw: object) -> KeySlot:
         """One slot as `to_json` writes it; ValueError for anything else, costs included."""
-        slot = _mapping(raw)
-        kdf, wrap = _mapping(slot.get("kdf")), _mapping(slot.get("wrap"))
-        if kdf.get("name") != "argon2id" or wrap.get("alg") != "AES-256-GCM":
+        slot = fields.mapping(raw)
+        kdf = fields.mapping(slot.get("kdf"))
+        if kdf.get("name") != "argon2id":
             raise ValueError("unknown key slot algorithm")
         params = KdfParams(
-            _integer(kdf.get("memory_kib")),
-            _integer(kdf.get("iterations")),
-            _integer(kdf.get("lanes")),
+            fields.integer(kdf.get("memory_kib")),
+            fields.integer(kdf.get("iterations")),
+            fields.integer(kdf.get("lanes")),
         )
         # Refuse costs no real slot has: a tampered file must not take minutes or gigabytes.
         if not params.within_limits:
@@ -193,33 +238,98 @@ class KeySlot:
         if kind != "passphrase" and kind != "recovery":
             raise ValueError("unknown key slot kind")
         practitioner_id = slot.get("practitioner_id")
-        return cls(
-            id=_text(slot.get("id"), MAX_ID_LENGTH),
+        common = cls(
+            id=fields.text(slot.get("id"), MAX_ID_LENGTH),
             kind=kind,
             practitioner_id=None
             if practitioner_id is None
-            else _text(practitioner_id, MAX_ID_LENGTH),
-            label=_text(slot.get("label", ""), MAX_LABEL_LENGTH, allow_empty=True),
-            salt=_unb64(kdf.get("salt"), *SALT_BYTES),
+            else fields.text(practitioner_id, MAX_ID_LENGTH),
+            label=fields.text(slot.get("label", ""), MAX_LABEL_LENGTH, allow_empty=True),
+            salt=fields.unb64(kdf.get("salt"), *SALT_BYTES),
             params=params,
-            nonce=_unb64(wrap.get("nonce"), NONCE_BYTES, NONCE_BYTES),
-            wrapped_key=_unb64(wrap.get("ciphertext"), 16, MAX_WRAPPED_BYTES),
+            nonce=b"",
+            wrapped_key=b"",
         )
+        version = slot.get("version", 1)
+        if version == 1 and "private" not in slot:
+            wrap = fields.mapping(slot.get("wrap"))
+            if wrap.get("alg") != "AES-256-GCM":
+                raise ValueError("unknown key slot algorithm")
+            return replace(
+                common,
+                nonce=fields.unb64(wrap.get("nonce"), NONCE_BYTES, NONCE_BYTES),
+                wrapped_key=fields.unb64(wrap.get("ciphertext"), 16, MAX_WRAPPED_BYTES),
+            )
+        if version != 2 or isinstance(version, bool) or "wrap" in slot:
+            raise ValueError("unknown key slot version")
+        public, private = (
+            fields.mapping(slot.get("public_key")),
+            fields.mapping(slot.get("private")),
+        )
+        sealed = fields.mapping(slot.get("data_key"))
+        if (
+            public.get("alg") != "X25519"
+            or private.get("alg") != "AES-256-GCM"
+            or sealed.get("alg") != sealing.HPKE_ALG
+        ):
+            raise ValueError("unknown key slot algorithm")
+        size = sealing.PUBLIC_KEY_BYTES
+        return replace(
+            common,
+            nonce=fields.unb64(private.get("nonce"), NONCE_BYTES, NONCE_BYTES),
+            wrapped_key=fields.unb64(
+                private.get("ciphertext"),
+                sealing.SEALED_PRIVATE_BYTES,
+                sealing.SEALED_PRIVATE_BYTES,
+            ),
+            public_key=fields.unb64(public.get("key"), size, size),
+            sealed_key=fields.unb64(
+                sealed.get("sealed"),
+                sealing.SEALED_DATA_KEY_BYTES,
+                sealing.SEALED_DATA_KEY_BYTES,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class OpenedSlot:
+    """A slot its secret opened: the data key, and what a refresh of the slot needs."""
+
+    slot: KeySlot
+    data_key: bytes
+    wrapping_key: bytes
+    private_key: bytes | None  # version 2
+    anchor_epoch: int
+
+    def stale(self, epoch: int) -> bool:
+        """Whether the slot should be written afresh: version 1, or anchored at an earlier
+        epoch than the file's (a re-key since its owner last unlocked)."""
+        return self.private_key is None or self.anchor_epoch != epoch
 
 
 @dataclass
 class KeySlotFile:
     vault_id: str
     slots: list[KeySlot] = field(default_factory=list)
+    #: how many times the data key was replaced (a re-key); bound into every version-2 seal
+    epoch: int = 0
+    #: the earlier data keys, sealed under the current one (after a re-key)
+    history: bytes | None = None
+    #: epoch -> the data key of that epoch's word for the current key (after a re-key)
+    endorsements: dict[int, bytes] = field(default_factory=dict)
 
     # ---- sealing and opening ----
 
     def _aad(self, slot_id: str, kind: str, practitioner_id: str | None) -> bytes:
         # Binding the kind and the practitioner means a slot edited to name another
         # practitioner no longer opens: nobody can unlock (and be audited) as someone else.
-        return (
-            f"{FORMAT}/{FORMAT_VERSION}/{self.vault_id}/{slot_id}/{kind}/{practitioner_id or '-'}"
-        ).encode()
+        who = practitioner_id or "-"
+        return f"{FORMAT}/{SEALED_SECRET_VERSION}/{self.vault_id}/{slot_id}/{kind}/{who}".encode()
+
+    def _identity(self, slot_id: str, kind: str, practitioner_id: str | None) -> SlotIdentity:
+        return SlotIdentity(
+            f"{FORMAT}/{FORMAT_VERSION}", self.vault_id, slot_id, kind, practitioner_id
+        )
 
     def add_slot(
         self,
@@ -231,6 +341,7 @@ class KeySlotFile:
         practitioner_id: str | None = None,
         label: str = "",
     ) -> KeySlot:
+        """A version-1 slot sealing `data_key` (any secret: the central service's keys)."""
         slot_id = str(uuid.uuid4())
         salt = os.urandom(16)
         nonce = os.urandom(12)
@@ -241,20 +352,123 @@ class KeySlotFile:
         self.slots.append(slot)
         return slot
 
-    def try_slot(self, slot: KeySlot, secret: bytes) -> bytes | None:
+    def add_vault_slot(
+        self,
+        data_key: bytes,
+        secret: bytes,
+        *,
+        kind: SlotKind,
+        params: KdfParams,
+        practitioner_id: str | None = None,
+        label: str = "",
+    ) -> KeySlot:
+        """A version-2 slot for the vault's data key, anchored at the current epoch."""
+        salt = os.urandom(16)
+        wrapping = derive_wrapping_key(secret, salt, params)
+        base = KeySlot(str(uuid.uuid4()), kind, practitioner_id, label, salt, params, b"", b"")
+        slot = self._sealed_v2(base, wrapping, sealing.new_key_pair()[0], data_key)
+        self.slots.append(slot)
+        return slot
+
+    def _sealed_v2(
+        self, base: KeySlot, wrapping: bytes, private_key: bytes, data_key: bytes
+    ) -> KeySlot:
+        identity = self._identity(base.id, base.kind, base.practitioner_id)
+        public_key = sealing.public_key_of(private_key)
+        nonce = os.urandom(NONCE_BYTES)
+        anchor = Anchor(self.epoch, data_key)
+        return replace(
+            base,
+            nonce=nonce,
+            wrapped_key=sealing.seal_private(
+                wrapping, nonce, identity, public_key, private_key, anchor
+            ),
+            public_key=public_key,
+            sealed_key=sealing.seal_data_key(public_key, data_key, identity, self.epoch),
+        )
+
+    def open_slot(self, slot: KeySlot, secret: bytes) -> OpenedSlot | None:
+        """The slot opened with `secret`, None for a wrong secret; VaultDamaged when the
+        secret is right but the data key is not one the slot's anchor vouches for."""
         wrapping = derive_wrapping_key(secret, slot.salt, slot.params)
-        try:
-            aad = self._aad(slot.id, slot.kind, slot.practitioner_id)
-            return AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped_key, aad)
-        except InvalidTag:
+        if slot.public_key is None:
+            try:
+                aad = self._aad(slot.id, slot.kind, slot.practitioner_id)
+                key = AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped_key, aad)
+            except InvalidTag:
+                return None
+            return OpenedSlot(slot, key, wrapping, None, 0)
+        assert slot.sealed_key is not None
+        identity = self._identity(slot.id, slot.kind, slot.practitioner_id)
+        opened = sealing.open_private(
+            wrapping, slot.nonce, slot.wrapped_key, identity, slot.public_key
+        )
+        if opened is None:
             return None
+        sealed = sealing.open_data_key(opened.private_key, slot.sealed_key, identity, self.epoch)
+        try:
+            if sealed is None:
+                raise SlotRefused("the data key does not open")
+            sealing.vouched_key(opened, sealed, self.epoch, self.vault_id, self.endorsements)
+        except SlotRefused:
+            raise VaultDamaged(TAMPERED) from None
+        return OpenedSlot(slot, sealed, wrapping, opened.private_key, opened.anchor.epoch)
+
+    def try_slot(self, slot: KeySlot, secret: bytes) -> bytes | None:
+        opened = self.open_slot(slot, secret)
+        return opened.data_key if opened else None
+
+    def open_with(self, secret: bytes, candidates: list[KeySlot]) -> OpenedSlot:
+        for slot in candidates:
+            opened = self.open_slot(slot, secret)
+            if opened is not None:
+                return opened
+        raise WrongPassphrase("That passphrase is not right for this vault.")
 
     def unwrap(self, secret: bytes, candidates: list[KeySlot]) -> tuple[KeySlot, bytes]:
-        for slot in candidates:
-            key = self.try_slot(slot, secret)
-            if key is not None:
-                return slot, key
-        raise WrongPassphrase("That passphrase is not right for this vault.")
+        opened = self.open_with(secret, candidates)
+        return opened.slot, opened.data_key
+
+    def refresh(self, opened: OpenedSlot) -> KeySlot | None:
+        """Write an opened slot afresh when it is stale: a version-1 slot becomes version 2
+        (same id, salt and cost: no new derivation), a version-2 slot anchored before the
+        last re-key is anchored now. The new slot, or None when nothing changed."""
+        if not opened.stale(self.epoch):
+            return None
+        private_key = opened.private_key or sealing.new_key_pair()[0]
+        slot = self._sealed_v2(opened.slot, opened.wrapping_key, private_key, opened.data_key)
+        self.slots = [slot if s.id == slot.id else s for s in self.slots]
+        return slot
+
+    def rekeyed(self, old_key: bytes, new_key: bytes, drop: set[str]) -> KeySlotFile:
+        """A new file for `new_key` at the next epoch, every version-2 slot not in `drop`
+        sealed afresh to its public key (no passphrase needed) and endorsed by every earlier
+        key; version-1 slots cannot be, and are left out (the caller says so first)."""
+        history = self.key_history(old_key)
+        history[self.epoch] = old_key
+        epoch = self.epoch + 1
+        new = KeySlotFile(self.vault_id, [], epoch)
+        new.history = sealing.seal_history(new_key, self.vault_id, epoch, history)
+        for old_epoch in sorted(history)[-MAX_SLOTS:]:
+            new.endorsements[old_epoch] = sealing.endorsement(
+                history[old_epoch], old_epoch, new_key, epoch, self.vault_id
+            )
+        for slot in self.slots:
+            if slot.id in drop or slot.public_key is None:
+                continue
+            identity = new._identity(slot.id, slot.kind, slot.practitioner_id)
+            sealed = sealing.seal_data_key(slot.public_key, new_key, identity, epoch)
+            new.slots.append(replace(slot, sealed_key=sealed))
+        return new
+
+    def key_history(self, data_key: bytes) -> dict[int, bytes]:
+        """The earlier data keys by epoch (none before the first re-key)."""
+        if self.history is None:
+            return {}
+        try:
+            return sealing.open_history(data_key, self.vault_id, self.epoch, self.history)
+        except SlotRefused:
+            raise VaultDamaged(TAMPERED) from None
 
     def remove_slot(self, slot_id: str) -> None:
         self.slots = [s for s in self.slots if s.id != slot_id]
@@ -273,12 +487,19 @@ class KeySlotFile:
     # ---- the file ----
 
     def to_bytes(self) -> bytes:
-        doc = {
+        v2 = self.epoch > 0 or any(s.public_key is not None for s in self.slots)
+        doc: dict[str, Any] = {
             "format": FORMAT,
-            "format_version": FORMAT_VERSION,
+            "format_version": FORMAT_VERSION if v2 else SEALED_SECRET_VERSION,
             "vault_id": self.vault_id,
             "slots": [s.to_json() for s in self.slots],
         }
+        if v2:
+            doc["key_epoch"] = self.epoch
+            doc["key_history"] = None if self.history is None else fields.b64(self.history)
+            doc["endorsements"] = {
+                str(e): fields.b64(m) for e, m in sorted(self.endorsements.items())
+            }
         return json.dumps(doc, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
     def save(self, path: Path) -> None:
@@ -306,21 +527,44 @@ class KeySlotFile:
     def from_bytes(cls, data: bytes, folder: Path) -> KeySlotFile:
         damaged = NotAVault(f"The vault's key-slot file in {folder} is damaged.")
         try:
-            doc = json.loads(data, parse_float=_no_fraction, parse_constant=_no_fraction)
+            doc = json.loads(
+                data, parse_float=fields.no_fraction, parse_constant=fields.no_fraction
+            )
         except (ValueError, RecursionError):
             # ValueError: not UTF-8, not JSON, a fraction, an integer of thousands of digits.
             # RecursionError: nested deeper than the parser goes (thousands of levels).
             raise damaged from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise NotAVault(f"{folder} is not a vault: its key-slot file is not ours.")
-        if doc.get("format_version") != FORMAT_VERSION:
+        version = doc.get("format_version")
+        if version not in SLOT_VERSIONS or isinstance(version, bool):
             raise NotAVault("The vault's key slots were written by a newer version of the app.")
         try:
             raw_slots = doc.get("slots")
             if not isinstance(raw_slots, list) or len(raw_slots) > MAX_SLOTS:
                 raise ValueError("slots")
             slots = [KeySlot.from_json(s) for s in raw_slots]
-            return cls(vault_id=_text(doc.get("vault_id"), MAX_ID_LENGTH), slots=slots)
+            loaded = cls(vault_id=fields.text(doc.get("vault_id"), MAX_ID_LENGTH), slots=slots)
+            if version == 1:
+                if any(s.public_key is not None for s in slots):
+                    raise ValueError("a version-2 slot in a version-1 file")
+                return loaded
+            loaded.epoch = fields.integer(doc.get("key_epoch"))
+            if not 0 <= loaded.epoch <= MAX_EPOCH:
+                raise ValueError("key epoch")
+            history = doc.get("key_history")
+            if history is not None:
+                loaded.history = fields.unb64(history, 12 + 16, MAX_HISTORY_BYTES)
+            endorsements = fields.mapping(doc.get("endorsements"))
+            if len(endorsements) > MAX_SLOTS:
+                raise ValueError("endorsements")
+            for epoch, mac in endorsements.items():
+                if not epoch.isdigit() or len(epoch) > 7 or int(epoch) >= loaded.epoch:
+                    raise ValueError("endorsement epoch")
+                loaded.endorsements[int(epoch)] = fields.unb64(
+                    mac, sealing.MAC_BYTES, sealing.MAC_BYTES
+                )
+            return loaded
         except ValueError:
             raise damaged from None
 
@@ -330,40 +574,3 @@ def write_atomically(path: Path, data: bytes) -> None:
     replace_atomically(path, data, prefix=f".{path.name}.", suffix=".tmp")
     # Unlike sync_folder, a folder that cannot be synced is raised here, as it always was.
     fsync_dir(path.parent)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(value: object, shortest: int, longest: int) -> bytes:
-    if not isinstance(value, str) or len(value) > 2 * longest + 4:
-        raise ValueError("not base64 of the right length")
-    data = base64.b64decode(value.encode("ascii", errors="replace"), validate=True)
-    if not shortest <= len(data) <= longest:
-        raise ValueError("not base64 of the right length")
-    return data
-
-
-def _mapping(value: object) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise ValueError("not an object")
-    return value
-
-
-def _integer(value: object) -> int:
-    # bool is an int in Python; JSON's true is not a cost.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError("not a whole number")
-    return value
-
-
-def _text(value: object, longest: int, *, allow_empty: bool = False) -> str:
-    if not isinstance(value, str) or len(value) > longest or not (value or allow_empty):
-        raise ValueError("not text of the right length")
-    return value
-
-
-def _no_fraction(_text: str) -> object:
-    # A key-slot file holds whole numbers only: 1e400 would become infinity.
-    raise ValueError("not a whole number")

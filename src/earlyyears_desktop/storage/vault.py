@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import stat
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +24,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Practitioner, VaultSetting
-from earlyyears_desktop.storage import migrations
+from earlyyears_desktop.storage import migrations, vault_swap
 from earlyyears_desktop.storage.app_lock import AppLock
 from earlyyears_desktop.storage.engine import (
     NOT_THIS_VAULT,
@@ -37,18 +35,17 @@ from earlyyears_desktop.storage.engine import (
     stored_vault_id,
 )
 from earlyyears_desktop.storage.errors import (
-    FolderNotWritable,
     NotAVault,
     VaultDamaged,
     VaultExists,
     VaultInaccessible,
     VaultLocked,
+    WrongPassphrase,
 )
-from earlyyears_desktop.storage.faults import named_faults, on_read_only_disk
+from earlyyears_desktop.storage.faults import named_faults
 from earlyyears_desktop.storage.integrity import CheckResult, full_checks, quick_check
 from earlyyears_desktop.storage.keyslots import (
     DATA_KEY_BYTES,
-    MIN_PASSPHRASE_LENGTH,
     KdfParams,
     KeySlot,
     KeySlotFile,
@@ -57,12 +54,31 @@ from earlyyears_desktop.storage.keyslots import (
     normalise_passphrase,
     normalise_recovery_key,
 )
+from earlyyears_desktop.storage.passphrase_rules import (
+    check_passphrase_strength,
+)
+from earlyyears_desktop.storage.vault_folder import (
+    UnlockChoice,
+    check_database_file,
+    check_vault_folder,
+    folder_not_writable,
+    is_vault,
+    unlock_choices,
+)
 
 if TYPE_CHECKING:
     from earlyyears_desktop.storage.backup import BackupWritten
 
-KEYSLOTS_NAME = "keyslots.json"
-DATABASE_NAME = "vault.db"
+KEYSLOTS_NAME = vault_swap.KEYSLOTS_NAME
+DATABASE_NAME = vault_swap.DATABASE_NAME
+#: what other modules import from here (the folder's checks live in storage/vault_folder.py)
+__all__ = [
+    "UnlockChoice",
+    "check_vault_folder",
+    "folder_not_writable",
+    "is_vault",
+    "unlock_choices",
+]
 BACKUPS_NAME = "backups"
 #: how long locking waits for another process's reads and writes to fold the journal back
 CHECKPOINT_WAIT_MS = 1_000
@@ -83,147 +99,6 @@ class VaultPaths:
     @property
     def backups(self) -> Path:
         return self.folder / BACKUPS_NAME
-
-
-def is_vault(folder: Path) -> bool:
-    return (folder / KEYSLOTS_NAME).is_file()
-
-
-def check_vault_folder(folder: Path) -> None:
-    """Refuse, saying why, a vault folder that cannot be used: missing, a file, or one this
-    user may not read and write (SQLite writes its journal beside the database)."""
-    try:
-        mode = folder.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        raise NotAVault(f"There is no vault at {folder}: the folder does not exist.") from None
-    except PermissionError:
-        raise VaultInaccessible.permission_denied(folder) from None
-    if not stat.S_ISDIR(mode):
-        raise NotAVault(f"{folder} is a file, not a vault folder.")
-    if not os.access(folder, os.R_OK | os.X_OK):
-        raise VaultInaccessible.permission_denied(folder)
-    if not os.access(folder, os.W_OK):
-        raise folder_not_writable(folder)
-
-
-def folder_not_writable(folder: Path) -> FolderNotWritable:
-    """The refusal of a vault folder that can be read but not written: a vault is written to
-    as it is used (SQLite keeps its journal beside the database)."""
-    why = "is on a read-only disk" if on_read_only_disk(folder) else "cannot be written"
-    return FolderNotWritable(
-        f"The vault folder {folder} {why}, so the vault was not opened: Early Years needs to "
-        "write there as it is used."
-    )
-
-
-def _check_database_file(database: Path) -> None:
-    try:
-        mode = database.stat().st_mode
-    except FileNotFoundError:
-        raise NotAVault(f"The vault in {database.parent} has lost its database file.") from None
-    if not stat.S_ISREG(mode):
-        raise VaultDamaged(NOT_THIS_VAULT)
-    if not os.access(database, os.R_OK | os.W_OK):
-        raise VaultInaccessible.permission_denied(database)
-
-
-@dataclass(frozen=True)
-class UnlockChoice:
-    """A practitioner who can unlock this vault, as the unlock screen lists them."""
-
-    practitioner_id: str
-    label: str
-
-
-def unlock_choices(folder: Path) -> list[UnlockChoice]:
-    """The practitioners with a passphrase slot, read from the key-slot file without unlocking.
-
-    The labels are the names practitioners chose for the unlock screen; no child's data.
-    """
-    slots = KeySlotFile.load(VaultPaths(Path(folder)).keyslots)
-    seen: dict[str, UnlockChoice] = {}
-    for slot in slots.passphrase_slots():
-        if slot.practitioner_id and slot.practitioner_id not in seen:
-            seen[slot.practitioner_id] = UnlockChoice(slot.practitioner_id, slot.label)
-    return sorted(seen.values(), key=lambda c: c.label.casefold())
-
-
-def check_passphrase_strength(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise ValidationError(
-            "passphrase",
-            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long.",
-        )
-    if len(set(passphrase)) < 5:
-        raise ValidationError("passphrase", "The passphrase repeats too few different characters.")
-    letters = "".join(c for c in passphrase.casefold() if c.isalpha())
-    if letters in _COMMON_WORDS or any(
-        passphrase.casefold().startswith(word) and len(letters) <= len(word) + 2
-        for word in _COMMON_WORDS
-    ):
-        raise ValidationError(
-            "passphrase",
-            "That passphrase is too easy to guess: try three or four unrelated words.",
-        )
-
-
-def check_new_passphrase(new: str, again: str) -> None:
-    """A new passphrase typed twice: strong enough (field "passphrase"), and the same both
-    times (field "again")."""
-    check_passphrase_strength(new)
-    if new != again:
-        raise ValidationError("again", "The two passphrases are not the same.")
-
-
-# Words that passphrases are most often built from, plus this service's own vocabulary, which
-# someone trying to open a lost laptop would try first.
-_COMMON_WORDS = frozenset(
-    [
-        "password",
-        "passphrase",
-        "passw0rd",
-        "qwerty",
-        "qwertyuiop",
-        "asdfgh",
-        "letmein",
-        "welcome",
-        "iloveyou",
-        "admin",
-        "administrator",
-        "monkey",
-        "dragon",
-        "football",
-        "baseball",
-        "sunshine",
-        "princess",
-        "shadow",
-        "master",
-        "superman",
-        "trustno",
-        "abc",
-        "abcdef",
-        "abcdefgh",
-        "secret",
-        "changeme",
-        "default",
-        "login",
-        "hello",
-        "summer",
-        "winter",
-        "autumn",
-        "spring",
-        "earlyyears",
-        "early",
-        "years",
-        "portage",
-        "nursery",
-        "children",
-        "child",
-        "senco",
-        "send",
-        "council",
-    ]
-)
 
 
 class OpenVault:
@@ -267,15 +142,7 @@ class OpenVault:
         The key goes first, so that nothing can open a new connection while the pool is
         being disposed.
         """
-        if self._engine is not None and self._key is not None:
-            try:
-                with self._engine.connect() as conn:
-                    # Not the long wait of a write: another process that has the vault open
-                    # (the app, while a command ran) folds the journal back when it locks.
-                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            except Exception:  # a busy checkpoint only leaves the (encrypted) WAL in place
-                pass
+        self._fold_journal()
         if self._key is not None:
             for i in range(len(self._key)):
                 self._key[i] = 0
@@ -285,6 +152,49 @@ class OpenVault:
             self._engine = None
         if self.app_lock is not None:
             self.app_lock.release()
+
+    def _fold_journal(self) -> None:
+        if self._engine is not None and self._key is not None:
+            try:
+                with self._engine.connect() as conn:
+                    # Not the long wait of a write: another process that has the vault open
+                    # (the app, while a command ran) folds the journal back when it locks.
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except Exception:  # a busy checkpoint only leaves the (encrypted) WAL in place
+                pass
+
+    def close_database(self) -> None:
+        """Fold the journal back and close every connection, keeping the key and the app
+        lock: the database file is about to be replaced (storage/vault_swap.py)."""
+        self._fold_journal()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def use_key(self, key: bytes, slots: KeySlotFile) -> None:
+        """Go on with a replaced database and key-slot file (after a re-key or a restore):
+        the old key is wiped, connections open with the new one."""
+        if self._key is None:
+            raise VaultLocked("The vault is locked.")
+        if self._engine is not None:
+            self._engine.dispose()
+        for i in range(len(self._key)):
+            self._key[i] = 0
+        self._key = bytearray(key)
+        self._slots = slots
+        if self.slot is not None:
+            self.slot = next((s for s in slots.slots if s.id == self.slot.id), None)
+        self._engine = make_engine(self.paths.database, self._data_key)
+
+    def current_data_key(self) -> bytes:
+        """The data key (a re-key endorses the next one with it)."""
+        return self._data_key()
+
+    @property
+    def key_slots(self) -> KeySlotFile:
+        """The key-slot file as this vault holds it (a re-key builds the next one from it)."""
+        return self._slots
 
     # ---- key slots ----
 
@@ -296,7 +206,7 @@ class OpenVault:
     ) -> KeySlot:
         check_passphrase_strength(passphrase)
         before = list(self._slots.slots)
-        slot = self._slots.add_slot(
+        slot = self._slots.add_vault_slot(
             self._data_key(),
             normalise_passphrase(passphrase),
             kind="passphrase",
@@ -321,7 +231,7 @@ class OpenVault:
         old = self._slots.passphrase_slots(practitioner_id)
         label = old[0].label if old else ""
         before = list(self._slots.slots)
-        slot = self._slots.add_slot(
+        slot = self._slots.add_vault_slot(
             self._data_key(),
             normalise_passphrase(new_passphrase),
             kind="passphrase",
@@ -342,7 +252,7 @@ class OpenVault:
         before = list(self._slots.slots)
         for s in self._slots.recovery_slots():
             self._slots.remove_slot(s.id)
-        self._slots.add_slot(
+        self._slots.add_vault_slot(
             self._data_key(),
             normalise_recovery_key(recovery),
             kind="recovery",
@@ -452,7 +362,7 @@ def create_vault(
         params = params or _default_params()
         data_key = os.urandom(DATA_KEY_BYTES)
         slots = KeySlotFile(vault_id=str(uuid.uuid4()))
-        slot = slots.add_slot(
+        slot = slots.add_vault_slot(
             data_key,
             normalise_passphrase(passphrase),
             kind="passphrase",
@@ -461,7 +371,9 @@ def create_vault(
             label=label.strip(),
         )
         recovery = new_recovery_key()
-        slots.add_slot(data_key, normalise_recovery_key(recovery), kind="recovery", params=params)
+        slots.add_vault_slot(
+            data_key, normalise_recovery_key(recovery), kind="recovery", params=params
+        )
         vault = OpenVault(paths, data_key, slots, slot)
     except BaseException:
         _let_go_of_new(app_lock, folder, created_folder)
@@ -511,17 +423,65 @@ def open_vault(
     folder = Path(folder)
     paths = VaultPaths(folder)
     check_vault_folder(folder)
+    app_lock = _finish_half_done_swap(paths, secret, keep_lock=exclusive)
     slots = KeySlotFile.load(paths.keyslots)
-    _check_database_file(paths.database)
-    app_lock = AppLock.take(folder) if exclusive else None
+    check_database_file(paths.database)
+    if exclusive and app_lock is None:
+        app_lock = AppLock.take(folder)
     try:
-        vault = _open_with_slots(paths, slots, secret, practitioner_id)
+        vault = _open_with_slots(
+            paths, slots, secret, practitioner_id, refresh_slot=app_lock is not None
+        )
     except BaseException:
         if app_lock is not None:
             app_lock.release()
         raise
     vault.app_lock = app_lock
     return vault
+
+
+def _finish_half_done_swap(paths: VaultPaths, secret: str, *, keep_lock: bool) -> AppLock | None:
+    """Finish or roll back a re-key or restore that a crash interrupted (storage/vault_swap.py),
+    under the app lock (VaultInUse while the app is in the middle of one). The lock is handed
+    back when the caller keeps it (the app), else let go."""
+    if not vault_swap.staged(paths.folder):
+        return None
+    app_lock = AppLock.take(paths.folder)
+    try:
+        vault_swap.finish_or_roll_back(
+            paths.folder, lambda staged: _staged_slots_open(paths, staged, secret)
+        )
+    except BaseException:
+        app_lock.release()
+        raise
+    if keep_lock:
+        return app_lock
+    app_lock.release()
+    return None
+
+
+def _staged_slots_open(paths: VaultPaths, staged: Path, secret: str) -> bool | None:
+    """Whether the staged key slots open the database in place (True), the old ones do
+    (False), or this secret cannot tell (None)."""
+    for path, answer in ((staged, True), (paths.keyslots, False)):
+        try:
+            slots = KeySlotFile.load(path)
+            _, key = slots.unwrap(*_secret_material(slots, secret, None))
+        except (NotAVault, VaultDamaged, WrongPassphrase):
+            continue
+        if stored_vault_id(paths.database, key) == slots.vault_id:
+            return answer
+    return None
+
+
+def _secret_material(
+    slots: KeySlotFile, secret: str, practitioner_id: str | None
+) -> tuple[bytes, list[KeySlot]]:
+    """What a typed secret is tried as: a recovery key against the recovery slots, anything
+    else as a passphrase against the passphrase slots (of one practitioner, if named)."""
+    if practitioner_id is None and looks_like_recovery_key(secret):
+        return normalise_recovery_key(secret), slots.recovery_slots()
+    return normalise_passphrase(secret), slots.passphrase_slots(practitioner_id)
 
 
 def check_vault_files(
@@ -533,30 +493,41 @@ def check_vault_files(
     paths = VaultPaths(folder)
     check_vault_folder(folder)
     slots = KeySlotFile.load(paths.keyslots)
-    _check_database_file(paths.database)
-    material = normalise_passphrase(secret)
-    candidates = slots.passphrase_slots(None)
-    if looks_like_recovery_key(secret):
-        candidates, material = slots.recovery_slots(), normalise_recovery_key(secret)
-    _, key = slots.unwrap(material, candidates)
+    check_database_file(paths.database)
+    _, key = slots.unwrap(*_secret_material(slots, secret, None))
     return full_checks(paths.database, key, progress)
 
 
 def _open_with_slots(
-    paths: VaultPaths, slots: KeySlotFile, secret: str, practitioner_id: str | None
+    paths: VaultPaths,
+    slots: KeySlotFile,
+    secret: str,
+    practitioner_id: str | None,
+    *,
+    refresh_slot: bool = False,
 ) -> OpenVault:
-    candidates = slots.passphrase_slots(practitioner_id)
-    material = normalise_passphrase(secret)
-    if practitioner_id is None and looks_like_recovery_key(secret):
-        candidates = slots.recovery_slots()
-        material = normalise_recovery_key(secret)
-    slot, key = slots.unwrap(material, candidates)
+    """Unlock with `secret`. With `refresh_slot` (the app, holding the app lock, so that no
+    other process writes the key-slot file meanwhile) a version-1 slot that opened is made
+    version 2, and a slot anchored before the last re-key is anchored afresh."""
+    opened = slots.open_with(*_secret_material(slots, secret, practitioner_id))
+    key = opened.data_key
     # Before anything may write to it (the journal mode, a migration): an empty or foreign
     # file is refused as it is, and every file is left as it was.
     if stored_vault_id(paths.database, key) != slots.vault_id:
         raise VaultDamaged(NOT_THIS_VAULT)
     # Still before any write: a damaged database is refused as it was found.
     quick_check(paths.database, key)
+    slot = opened.slot
+    if refresh_slot:
+        before = list(slots.slots)
+        refreshed = slots.refresh(opened)
+        if refreshed is not None:
+            try:
+                slots.save(paths.keyslots)
+            except OSError:
+                slots.slots = before  # a read-only folder: it is tried again next time
+            else:
+                slot = refreshed
     vault = OpenVault(paths, key, slots, slot)
     try:
         _migrate(vault)
@@ -571,7 +542,9 @@ def practitioner_for_recovery(vault: OpenVault) -> list[tuple[str, str]]:
     """Practitioners (id, name) who can be given a new passphrase after recovery."""
     with Session(vault.engine) as session:
         rows = session.execute(
-            select(Practitioner.id, Practitioner.name).where(Practitioner.deleted_at.is_(None))
+            select(Practitioner.id, Practitioner.name).where(
+                Practitioner.deleted_at.is_(None), Practitioner.active.is_not(False)
+            )
         ).all()
     return [(r.id, r.name) for r in rows]
 

@@ -1,6 +1,8 @@
-"""Settings: auto-lock time, high contrast, backups (ui/backups.py), and the people who use
-this laptop (who is an administrator, and what only administrators do: add a practitioner,
-make or stop being an administrator, reset a colleague's passphrase with the recovery key)."""
+"""Settings: auto-lock time, high contrast, backups (ui/backups.py), keeping records
+(retention), and the people who use this laptop (who is an administrator, and what only
+administrators do: add a practitioner, make or stop being an administrator, reset a
+colleague's passphrase with the recovery key, remove a colleague who leaves, with a re-key:
+ui/remove_practitioner.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ from earlyyears_desktop.services.accounts import (
     Accounts,
     NewRecoveryKey,
     PractitionerChoice,
+    Removal,
+    RemovalPlan,
     ValidationError,
 )
 from earlyyears_desktop.services.container import Services
@@ -42,6 +46,7 @@ from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
+from earlyyears_desktop.ui.remove_practitioner import RemovePractitionerDialog, result_text
 from earlyyears_desktop.ui.retention_review import RetentionBox
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit, push_button
 
@@ -127,11 +132,17 @@ class SettingsPage(Page):
             "Reset a colleague's passphrase with the recovery key",
             self.open_reset_passphrase,
         )
+        self.remove_button = push_button(
+            "Remo&ve from this vault…",
+            "Remove the chosen practitioner from this vault (a colleague who leaves)",
+            self.open_remove_practitioner,
+        )
         for button in (
             self.add_button,
             self.make_admin_button,
             self.stop_admin_button,
             self.reset_button,
+            self.remove_button,
         ):
             row.addWidget(button)
         row.addStretch(1)
@@ -197,11 +208,13 @@ class SettingsPage(Page):
         for p in people:
             discipline = Discipline(p.discipline).label if p.discipline else ""
             admin = "Administrator" if p.id in administrators else ""
+            status = admin or ("" if p.active else "Left")
             text = ", ".join(x for x in (p.name, p.role_label, discipline) if x)
-            item = QListWidgetItem(f"{text} · {admin}" if admin else text)
+            item = QListWidgetItem(f"{text} · {status}" if status else text)
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             item.setData(Qt.ItemDataRole.UserRole + 1, bool(admin))
             item.setData(Qt.ItemDataRole.UserRole + 2, p.name)
+            item.setData(Qt.ItemDataRole.UserRole + 3, p.active)
             self.people.addItem(item)
             if p.id == chosen:
                 self.people.setCurrentItem(item)
@@ -218,6 +231,9 @@ class SettingsPage(Page):
         is_admin = bool(item.data(Qt.ItemDataRole.UserRole + 1)) if item else False
         self.make_admin_button.setEnabled(item is not None and not is_admin)
         self.stop_admin_button.setEnabled(item is not None and is_admin)
+        active = bool(item.data(Qt.ItemDataRole.UserRole + 3)) if item else False
+        me = self.accounts.practitioner_id
+        self.remove_button.setEnabled(active and self.chosen_practitioner() != me)
 
     # ---- administrators ----
 
@@ -277,6 +293,32 @@ class SettingsPage(Page):
         )
         dialog.open()
         self.dialog = dialog
+
+    def open_remove_practitioner(self) -> None:
+        """Only for administrators (anyone else is told whom to ask): what removing this
+        colleague will do, read on the database thread, then the dialog that asks."""
+        chosen = self.chosen_practitioner()
+        if not chosen:
+            return
+        self.runner.run(
+            lambda: self.accounts.removal_plan(chosen),
+            on_done=self._show_remove_practitioner,
+            on_error=lambda error: self.message.setText(error_text(error)),
+        )
+
+    def _show_remove_practitioner(self, plan: RemovalPlan) -> None:
+        dialog = RemovePractitionerDialog(self.accounts, plan, self.runner, self)
+        dialog.removed.connect(self._removed)
+        dialog.open()
+        self.dialog = dialog
+
+    def _removed(self, removal: Removal) -> None:
+        self.message.setText(result_text(removal))
+        if removal.recovery_key:
+            dialog = NewRecoveryKeyDialog(removal.recovery_key, removal.team_name, self)
+            dialog.open()
+            self.dialog = dialog
+        self.reload()
 
     def clear_personal_data(self) -> None:
         self.people.clear()
