@@ -48,8 +48,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.meeting_documents import NO_OUTCOME_YET
 from earlyyears_desktop.storage.vault import open_vault
 
-from .conftest import LONG_ANSWER, MeetingVault, pdf_info, pdf_text
-from .test_family_documents import _font_sizes
+from .conftest import LONG_ANSWER, MeetingVault, pdf_font_sizes, pdf_info, pdf_text
 
 
 @dataclass
@@ -173,8 +172,8 @@ def test_each_family_in_its_own_format_and_large_print_nothing_under_16_points(
         "large_print",
         "large_print",
     ]
-    assert min(_font_sizes(made.large.pdf)) >= 16
-    assert min(_font_sizes(made.document.pdf)) < 16  # the check reads the sizes there
+    assert min(pdf_font_sizes(made.large.pdf)) >= 16
+    assert min(pdf_font_sizes(made.document.pdf)) < 16  # the check reads the sizes there
     assert made.large.pages > made.document.pages
     fonts = subprocess.run(["pdffonts", str(made.path)], capture_output=True, text=True).stdout
     assert "NotoSansHebrew" in fonts  # the third family's names, in Hebrew
@@ -289,7 +288,7 @@ def test_the_questionnaire_with_the_meetings_date_or_a_line_to_write_it_on(
     assert (planned.look, unplanned.look) == ("large_print", "standard")
     assert planned.file_name == f"questionnaire-{NEXT_MEETING_DAY.isoformat()}.pdf"
     assert unplanned.file_name == "questionnaire.pdf"
-    assert min(_font_sizes(planned.pdf)) >= 16
+    assert min(pdf_font_sizes(planned.pdf)) >= 16
     assert unplanned.pages == 2
     with pytest.raises(UnknownReferral, match="There is no referral with that id"):
         render_questionnaire(made.services, "no-such-referral")
