@@ -142,8 +142,15 @@ def test_erasing_a_child_leaves_no_trace(demo: VaultUnderTest, tmp_path: Path) -
     # the needles are there to be found before the erasure
     plain = _plaintext(demo.vault, tmp_path / "before.db")
     assert [k for k, n in needles.items() if n not in plain] == []
+    # a copy the vault took of itself before a schema upgrade holds the child too
+    demo.vault.paths.backups.mkdir(mode=0o700, exist_ok=True)
+    upgrade_copy = demo.vault.paths.backups / "before-upgrade-20261101T090000Z.db"
+    demo.vault.backup_database(upgrade_copy)
+    someone_elses = demo.vault.paths.backups / "notes.txt"
+    someone_elses.write_text("not the vault's")
 
     saved = services.erasure.erase_child(child_id, ErasureReason.FAMILY_REQUEST)
+    assert not upgrade_copy.exists() and someone_elses.exists()
 
     assert saved.value.compacted and saved.value.records == scope.count
     assert saved.changes.touches("child")

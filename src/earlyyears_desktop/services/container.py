@@ -110,7 +110,7 @@ class Services:
         self.child_strategies = ChildStrategyService(self.uow, clock)
         self.timeline = TimelineService(self.uow)
         self.backups = BackupService(vault, self.uow, clock)
-        self.erasure = ErasureService(self.uow, self.administrators)
+        self.erasure = ErasureService(self.uow, self.administrators, vault.paths.backups)
         self.retention = RetentionService(self.uow, clock, self.administrators)
 
     def including_deleted(self) -> Services:

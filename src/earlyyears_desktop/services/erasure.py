@@ -30,10 +30,12 @@ tells `services/audit.py` that the record is meant to be gone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -133,10 +135,22 @@ def _write_ledger(session: Session, erasures: Sequence[Erasure]) -> None:
         row.value = value
 
 
+class _CheckpointBusy(Exception):
+    """The log could not be folded back whole (another connection is reading)."""
+
+
 class ErasureService:
-    def __init__(self, uow: UnitOfWork, administrators: AdministratorService) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        administrators: AdministratorService,
+        upgrade_copies: Path | None = None,
+    ) -> None:
         self.uow = uow
         self.administrators = administrators
+        #: the vault's `backups` folder: the copies taken before a schema upgrade, each a
+        #: whole vault, which an erasure deletes (they held the child)
+        self.upgrade_copies = upgrade_copies
 
     def erase_child(
         self,
@@ -187,6 +201,7 @@ class ErasureService:
                     ),
                 ],
             )
+        self._delete_upgrade_copies()
         compacted = False
         warning = None
         if compact:
@@ -194,7 +209,7 @@ class ErasureService:
             if not compacted:
                 warning = (
                     "The records are erased, but the vault's file could not be compacted "
-                    "now; it will be when the vault is next locked."
+                    "now; it will be the next time the vault is unlocked in the app."
                 )
         done = ErasureDone(
             child_id=child_id,
@@ -253,11 +268,24 @@ class ErasureService:
                     raw.execute("VACUUM").fetchall()
                 else:
                     raw.execute("PRAGMA incremental_vacuum").fetchall()
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if busy:  # another reader kept old frames in the log: still owed
+                    raise _CheckpointBusy()
         except Exception:  # the erasure is committed; the pages are zeroed (secure_delete)
             self._mark_compact_pending(True)
             return False
         return True
+
+    def _delete_upgrade_copies(self) -> None:
+        """The copies the vault took of itself before a schema upgrade hold every child as
+        they were then: after an erasure they go (the upgrade they guarded is done, as the
+        vault opened on the new schema). A backup the user made elsewhere is theirs to delete
+        (the erasure dialog and the guide say so)."""
+        if self.upgrade_copies is None or not self.upgrade_copies.is_dir():
+            return
+        for copy in self.upgrade_copies.glob("before-upgrade-*.db"):
+            with contextlib.suppress(OSError):
+                copy.unlink()
 
     def compact_pending(self) -> bool:
         """Whether a compaction after an erasure could not run and is still owed."""

@@ -51,7 +51,8 @@ WHAT_HAPPENS = (
     "sync, whatever the consents recorded, and other laptops that hold them will be "
     "told.</p>"
     "<p><b>Backups made before today still hold {name}</b> until those backups are deleted: "
-    "delete them, or keep them locked away until they expire.</p>"
+    "delete them, or keep them locked away until they expire. The copies this laptop took "
+    "of the vault before updating it are deleted with the records.</p>"
 )
 #: the reasons a person chooses (the central service's instruction is never chosen here)
 CHOSEN_REASONS = [r for r in ErasureReason if r is not ErasureReason.CENTRAL_INSTRUCTION]
