@@ -217,3 +217,32 @@ def test_a_store_of_the_previous_release_gains_the_erasure_tables(tmp_path: Path
             assert conn.execute(select(models.erasures)).all() == []
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_record_refused_in_an_earlier_batch_keeps_its_dependents_out(
+    central: CentralEnv,
+) -> None:
+    """The gate looks at records 500 at a time: an erased child's observations refused in
+    the first batch still refuse their revisions (the child's words) in the next."""
+    a = central.enrol("dev-a")
+    b = central.enrol("dev-b")
+    work = central.work
+    first = central.cli("ingest", central.folder, a.bundle(work, _x_and_other("dev-a")).path)
+    assert first.code == 0, first.err
+    done = central.cli("ingest", central.folder, a.bundle(work, [_instruction(a)]).path)
+    assert "1 child erased" in done.out
+    observations = [
+        record("observation", f"obs-{n:03d}", device="dev-b", child_id=X) for n in range(500)
+    ]
+    revisions = [
+        record("observation_revision", "orv-x", device="dev-b", observation_id="obs-000"),
+        record("observation_revision", "orv-y", device="dev-b", observation_id="obs-499"),
+        record("observation", "obs-other", device="dev-b", child_id=OTHER),
+        record("observation_revision", "orv-o", device="dev-b", observation_id="obs-other"),
+    ]
+    late = b.bundle(work, [*observations, *revisions])
+    done = central.cli("ingest", central.folder, late.path)
+    assert done.code == 0, done.err
+    assert "502 records of erased children refused" in done.out
+    assert _held(central) == {OTHER, "plan-o", "obs-other", "orv-o"}

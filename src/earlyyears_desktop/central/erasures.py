@@ -90,8 +90,9 @@ class ErasureGate:
 
     A record is refused when it is an erased child, names one (`child_id`), is a record
     removed with one (`erased_records`), or refers on its way to the child to a record that
-    was (or to one refused from this bundle: writers send parents first). Records are looked
-    at in batches, one query each, and only when some child was ever erased.
+    was (or to one refused from this bundle, in this batch or an earlier one: writers send
+    parents first). Records are looked at in batches, one query each, and only when some
+    child was ever erased.
     """
 
     def __init__(self, conn: Connection, write: Callable[[Incoming], None]) -> None:
@@ -101,7 +102,10 @@ class ErasureGate:
         self._buffer: list[Incoming] = []
         #: records refused, per erased child
         self.refused: dict[str, int] = {}
-        self._dropped: set[tuple[str, str]] = set()
+        #: (entity, id) -> erased child, of every record refused from this bundle so far and
+        #: every removed record found in `erased_records`: kept across batches, so a record
+        #: refused in one batch still refuses those referring to it in the next
+        self._removed: dict[tuple[str, str], str] = {}
 
     def add_erased(self, child_id: str) -> None:
         """A child this bundle erases: its records in the bundle are refused too."""
@@ -124,7 +128,7 @@ class ErasureGate:
             parent = self._parent(item)
             if parent is not None:
                 wanted.add(parent[1])
-        removed: dict[tuple[str, str], str] = {}
+        removed = self._removed
         e = models.erased_records.c
         ids = sorted(wanted)
         for start in range(0, len(ids), _BATCH):
@@ -139,7 +143,6 @@ class ErasureGate:
             if child is None:
                 self._write(item)
             else:
-                self._dropped.add((item.entity, item.record_id))
                 removed[(item.entity, item.record_id)] = child
                 self.refused[child] = self.refused.get(child, 0) + 1
 
