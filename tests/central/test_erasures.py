@@ -206,14 +206,83 @@ def test_a_store_of_the_previous_release_gains_the_erasure_tables(tmp_path: Path
     opened = open_central(folder, CENTRAL_PASSPHRASE)
     m = models.meta.c
     with opened.engine.begin() as conn:  # as the previous release left it (schema 3)
-        for table in ("erasures", "erased_records", "erasure_notices"):
+        for table in ("erasures", "erased_records", "erasure_notices", "refused_erasures"):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.execute(models.meta.update().where(m.key == "schema_version").values(value="3"))
     opened.close()
     opened = open_central(folder, CENTRAL_PASSPHRASE)
     try:
         with opened.engine.connect() as conn:
-            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == "4"
+            assert conn.scalar(select(m.value).where(m.key == "schema_version")) == "5"
             assert conn.execute(select(models.erasures)).all() == []
+            assert conn.execute(select(models.refused_erasures)).all() == []
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_record_refused_in_an_earlier_batch_keeps_its_dependents_out(
+    central: CentralEnv,
+) -> None:
+    """The gate looks at records 500 at a time: an erased child's observations refused in
+    the first batch still refuse their revisions (the child's words) in the next."""
+    a = central.enrol("dev-a")
+    b = central.enrol("dev-b")
+    work = central.work
+    first = central.cli("ingest", central.folder, a.bundle(work, _x_and_other("dev-a")).path)
+    assert first.code == 0, first.err
+    done = central.cli("ingest", central.folder, a.bundle(work, [_instruction(a)]).path)
+    assert "1 child erased" in done.out
+    observations = [
+        record("observation", f"obs-{n:03d}", device="dev-b", child_id=X) for n in range(500)
+    ]
+    revisions = [
+        record("observation_revision", "orv-x", device="dev-b", observation_id="obs-000"),
+        record("observation_revision", "orv-y", device="dev-b", observation_id="obs-499"),
+        record("observation", "obs-other", device="dev-b", child_id=OTHER),
+        record("observation_revision", "orv-o", device="dev-b", observation_id="obs-other"),
+    ]
+    late = b.bundle(work, [*observations, *revisions])
+    done = central.cli("ingest", central.folder, late.path)
+    assert done.code == 0, done.err
+    assert "502 records of erased children refused" in done.out
+    assert _held(central) == {OTHER, "plan-o", "obs-other", "orv-o"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_instruction_from_a_device_that_could_not_hold_the_child_is_refused(
+    central: CentralEnv,
+) -> None:
+    """Only a device that could hold the child may erase it: one of the team whose roster
+    has it, or one that sent records of it. Another device's instruction is refused and
+    counted; the rest of its bundle is ingested."""
+    a = central.enrol("dev-a")  # North Team: sends X's records
+    south = central.enrol("dev-south", team="South Team")  # never held X
+    work = central.work
+    first = central.cli("ingest", central.folder, a.bundle(work, _x_and_other("dev-a")).path)
+    assert first.code == 0, first.err
+
+    stranger = south.bundle(
+        work, [_instruction(south), record("venue", "v-south", device="dev-south")]
+    )
+    done = central.cli("ingest", central.folder, stranger.path)
+    assert done.code == 0, done.err
+    assert "1 erasure instruction refused (the device could not hold the child)" in done.out
+    assert "erased (" not in done.out
+    assert {X, "plan-x", "v-south"} <= _held(central)
+    status = central.status()
+    assert status["erasures"] == []
+    [refused] = status["erasures_refused"]  # type: ignore[misc]
+    assert (refused["child_id"], refused["device_id"]) == (X, "dev-south")
+    assert refused["bundle_id"] == stranger.manifest["bundle_id"]
+    assert status["totals"]["erasures_refused"] == 1  # type: ignore[index]
+    text = central.cli("status", central.folder).out
+    assert "Erasure instructions refused: 1" in text
+
+    # A device that sent records of X may erase it, whatever its team.
+    b = central.enrol("dev-b", team="South Team")
+    sent = b.bundle(work, [record("observation", "obs-b", device="dev-b", child_id=X)])
+    assert central.cli("ingest", central.folder, sent.path).code == 0
+    done = central.cli("ingest", central.folder, b.bundle(work, [_instruction(b)]).path)
+    assert "1 child erased" in done.out
+    assert X not in _held(central)

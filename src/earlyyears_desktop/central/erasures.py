@@ -11,6 +11,12 @@ bundle's own transaction, the central service:
    category; no personal data) and the ids of the records removed (`erased_records`), so that
    an older bundle ingested later never revives the child: its records of the child, and the
    records that refer to them, are refused (`ErasureGate`) and counted in the ingest report;
+0. first checks that the sending device could hold the child (`may_erase`): the child is on
+   its team's roster, or the store holds records of the child that this device sent, or the
+   store holds nothing of the child (a child made on the device and never sent). Otherwise
+   the instruction is refused, logged (`refused_erasures`) and counted, never carried out:
+   one enrolled device cannot erase another team's child on every laptop. The rest of the
+   bundle is ingested as usual;
 3. notes the other devices that hold the child (those of the teams the child's roster records
    went to, and those that sent records of the child), to be told in their return bundles
    (`erasure_notices`) until one of their exports says it imported one that told them.
@@ -90,8 +96,9 @@ class ErasureGate:
 
     A record is refused when it is an erased child, names one (`child_id`), is a record
     removed with one (`erased_records`), or refers on its way to the child to a record that
-    was (or to one refused from this bundle: writers send parents first). Records are looked
-    at in batches, one query each, and only when some child was ever erased.
+    was (or to one refused from this bundle, in this batch or an earlier one: writers send
+    parents first). Records are looked at in batches, one query each, and only when some
+    child was ever erased.
     """
 
     def __init__(self, conn: Connection, write: Callable[[Incoming], None]) -> None:
@@ -101,7 +108,10 @@ class ErasureGate:
         self._buffer: list[Incoming] = []
         #: records refused, per erased child
         self.refused: dict[str, int] = {}
-        self._dropped: set[tuple[str, str]] = set()
+        #: (entity, id) -> erased child, of every record refused from this bundle so far and
+        #: every removed record found in `erased_records`: kept across batches, so a record
+        #: refused in one batch still refuses those referring to it in the next
+        self._removed: dict[tuple[str, str], str] = {}
 
     def add_erased(self, child_id: str) -> None:
         """A child this bundle erases: its records in the bundle are refused too."""
@@ -124,7 +134,7 @@ class ErasureGate:
             parent = self._parent(item)
             if parent is not None:
                 wanted.add(parent[1])
-        removed: dict[tuple[str, str], str] = {}
+        removed = self._removed
         e = models.erased_records.c
         ids = sorted(wanted)
         for start in range(0, len(ids), _BATCH):
@@ -139,7 +149,6 @@ class ErasureGate:
             if child is None:
                 self._write(item)
             else:
-                self._dropped.add((item.entity, item.record_id))
                 removed[(item.entity, item.record_id)] = child
                 self.refused[child] = self.refused.get(child, 0) + 1
 
@@ -167,6 +176,68 @@ class ErasureGate:
 # --- carrying an instruction out ---------------------------------------------------------------
 
 
+def may_erase(
+    conn: Connection, instruction: ErasureInstruction, *, bundle_id: str
+) -> ChildRecords | None:
+    """The child's records held here if the sending device (`erased_by`, its sender) could
+    hold the child, for `carry_out`; None if it could not (the instruction is refused).
+
+    It could when the child was erased here already (nothing changes), when the store holds
+    nothing of the child from before this bundle (a child made on the device and never sent:
+    there is nothing to erase, and the log keeps a late bundle from bringing it), when one of
+    the child's roster records went to the device's team (or to every team), or when the
+    device sent one of the child's records, stored or kept aside as a conflict."""
+    sender = instruction.erased_by
+    child_id = instruction.child_id
+    if conn.execute(
+        select(models.erasures.c.child_id).where(models.erasures.c.child_id == child_id)
+    ).first():
+        return {}
+    found = _records_of_child(conn, child_id)
+    earlier = {k: f for k, f in found.items() if f.bundle_id is None or f.bundle_id != bundle_id}
+    if not earlier:
+        return found
+    team = conn.execute(
+        select(models.devices.c.team).where(models.devices.c.device_id == sender)
+    ).scalar_one_or_none()
+    for f in earlier.values():
+        if f.roster_team is not None and f.roster_team in (team, ROSTER_ALL_TEAMS):
+            return found
+        if f.roster_team is None and f.source == sender:
+            return found
+    c = models.conflicts.c
+    keys = sorted(earlier)
+    for start in range(0, len(keys), _BATCH):
+        part = keys[start : start + _BATCH]
+        for entity in {e for e, _ in part}:
+            ids = [i for e, i in part if e == entity]
+            if conn.execute(
+                select(c.id).where(
+                    c.entity == entity,
+                    c.record_id.in_(ids),
+                    c.incoming_source == sender,
+                    or_(c.bundle_id.is_(None), c.bundle_id != bundle_id),
+                )
+            ).first():
+                return found
+    return None
+
+
+def refuse(
+    conn: Connection, instruction: ErasureInstruction, *, bundle_id: str, now: datetime
+) -> None:
+    """Log an instruction `may_erase` refused (ids and times only)."""
+    conn.execute(
+        insert(models.refused_erasures).values(
+            child_id=instruction.child_id,
+            device_id=instruction.erased_by,
+            bundle_id=bundle_id,
+            erased_at=instruction.erased_at,
+            refused_at=now,
+        )
+    )
+
+
 @dataclass
 class Erased:
     """What one instruction did here."""
@@ -183,14 +254,17 @@ def carry_out(
     *,
     bundle_id: str,
     now: datetime,
+    found: ChildRecords | None = None,
 ) -> Erased:
-    """Erase the child from the store, log it and note whom to tell; idempotent."""
+    """Erase the child from the store, log it and note whom to tell; idempotent. `found`:
+    the child's records as `may_erase` found them (looked up again when None)."""
     child_id = instruction.child_id
     if conn.execute(
         select(models.erasures.c.child_id).where(models.erasures.c.child_id == child_id)
     ).first():
         return Erased(child_id, 0, already=True)
-    found = _records_of_child(conn, child_id)
+    if found is None:
+        found = _records_of_child(conn, child_id)
     keys = sorted(found)
     c = models.conflicts.c
     m = models.attendance_marks.c
@@ -239,6 +313,11 @@ def carry_out(
 class _Found:
     roster_team: str | None
     source: str
+    bundle_id: str | None = None
+
+
+#: (entity, id) of each record of a child held here -> where it came from
+ChildRecords = dict[tuple[str, str], _Found]
 
 
 def _records_of_child(conn: Connection, child_id: str) -> dict[tuple[str, str], _Found]:
@@ -251,11 +330,15 @@ def _records_of_child(conn: Connection, child_id: str) -> dict[tuple[str, str], 
         for row in rows:
             key = (row.entity, row.record_id)  # type: ignore[attr-defined]
             if key not in found:
-                found[key] = _Found(row.roster_team, row.source)  # type: ignore[attr-defined]
+                found[key] = _Found(
+                    row.roster_team,  # type: ignore[attr-defined]
+                    row.source,  # type: ignore[attr-defined]
+                    row.bundle_id,  # type: ignore[attr-defined]
+                )
                 new.add(key)
         return new
 
-    columns = (_R.entity, _R.record_id, _R.roster_team, _R.source)
+    columns = (_R.entity, _R.record_id, _R.roster_team, _R.source, _R.bundle_id)
     fresh = take(conn.execute(select(*columns).where(_R.entity == CHILD, _R.record_id == child_id)))
     fresh |= take(
         conn.execute(
@@ -366,6 +449,21 @@ def truncate_log(engine: Engine) -> None:
 
 
 # --- the report ---------------------------------------------------------------------------------
+
+
+def refused_report(conn: Connection) -> list[dict[str, object]]:
+    """Every erasure instruction refused: the device could not hold the child (ids only)."""
+    r = models.refused_erasures.c
+    return [
+        {
+            "child_id": row.child_id,
+            "device_id": row.device_id,
+            "bundle_id": row.bundle_id,
+            "erased_at": row.erased_at,
+            "refused_at": row.refused_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for row in conn.execute(select(models.refused_erasures).order_by(r.refused_at, r.id))
+    ]
 
 
 def erasure_report(conn: Connection) -> list[dict[str, object]]:

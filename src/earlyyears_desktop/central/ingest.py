@@ -27,10 +27,13 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from earlyyears_desktop.central import models
 from earlyyears_desktop.central.erasures import (
+    ChildRecords,
     ErasureGate,
     carry_out,
     confirm_told,
     count_refused,
+    may_erase,
+    refuse,
     truncate_log,
 )
 from earlyyears_desktop.central.errors import CentralError
@@ -100,6 +103,8 @@ class IngestResult:
     records_erased: int = 0
     #: records of children erased before that this bundle carried: refused, never stored
     refused_erased: int = 0
+    #: erasure instructions refused: the device could not hold the child (`may_erase`)
+    erasures_refused: int = 0
 
     def line(self) -> str:
         """One line for people: ids and counts, never record contents."""
@@ -128,6 +133,12 @@ class IngestResult:
         if self.refused_erased:
             text += (
                 f"; {self.refused_erased} records of erased children refused (never stored again)"
+            )
+        if self.erasures_refused:
+            many = "s" if self.erasures_refused > 1 else ""
+            text += (
+                f"; {self.erasures_refused} erasure instruction{many} refused "
+                "(the device could not hold the child)"
             )
         return text + "."
 
@@ -341,12 +352,19 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
             )
             limits = _schema_limits(central)
             gate = ErasureGate(conn, writer.add)
-            instructions: list[ErasureInstruction] = []
+            instructions: list[tuple[ErasureInstruction, ChildRecords]] = []
             try:
                 for record in bundle.records():
                     if is_erasure(record):
-                        instructions.append(_instruction(record, bundle.sender_id))
-                        gate.add_erased(instructions[-1].child_id)
+                        instruction = _instruction(record, bundle.sender_id)
+                        found = may_erase(conn, instruction, bundle_id=bundle.bundle_id)
+                        if found is None:
+                            # Not this device's to erase: refused and counted, not the bundle.
+                            refuse(conn, instruction, bundle_id=bundle.bundle_id, now=stamp)
+                            result.erasures_refused += 1
+                            continue
+                        instructions.append((instruction, found))
+                        gate.add_erased(instruction.child_id)
                         continue
                     incoming = parse_record(record, bundle.sender_id)
                     if limits:
@@ -362,8 +380,10 @@ def _apply(central: CentralFolder, bundle: VerifiedBundle, now: datetime) -> Ing
                 raise _Refusal(exc.reason, exc.code) from None
             if writer.roster_touched:
                 commit_roster_seq(conn, roster_seq)
-            for instruction in instructions:
-                erased = carry_out(conn, instruction, bundle_id=bundle.bundle_id, now=stamp)
+            for instruction, found in instructions:
+                erased = carry_out(
+                    conn, instruction, bundle_id=bundle.bundle_id, now=stamp, found=found
+                )
                 if not erased.already:
                     result.erased += 1
                     result.records_erased += erased.records_removed

@@ -204,6 +204,19 @@ erasures = Table(
     Column("records_refused", Integer, nullable=False, default=0),
 )
 
+#: Erasure instructions refused: the sending device could not hold the child (it is not on
+#: its team's roster and the device never sent a record of it). Ids and times only.
+refused_erasures = Table(
+    "refused_erasures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("child_id", String(ID), nullable=False),
+    Column("device_id", String(ID), nullable=False),
+    Column("bundle_id", String(36), nullable=False),
+    Column("erased_at", String(20), nullable=False),  # the instruction's own timestamp
+    Column("refused_at", DateTime, nullable=False),
+)
+
 #: The ids of the records removed with an erased child: a later copy of one (an old bundle
 #: ingested late) is refused, and so is a record that refers to one (a child's plan's review).
 erased_records = Table(

@@ -17,7 +17,8 @@ from earlyyears_desktop.central.errors import CentralError
 #: 2: conflicts have a status (open / resolved) and the time they were resolved
 #: 3: devices keep what they read in return bundles (bundle format 14.3)
 #: 4: erasures, the records they removed, and the devices still to be told (8.3)
-SCHEMA_VERSION: Final = "4"
+#: 5: erasure instructions refused (the sending device could not hold the child)
+SCHEMA_VERSION: Final = "5"
 #: the tables version 4 added (made when a database of an earlier version is opened)
 _ERASURE_TABLES: Final = (models.erasures, models.erased_records, models.erasure_notices)
 
@@ -38,6 +39,8 @@ def upgrade_schema(engine: Engine) -> None:
             conn.exec_driver_sql("ALTER TABLE devices ADD COLUMN accepted_entities TEXT")
         if version in ("1", "2", "3"):
             models.metadata.create_all(conn, tables=list(_ERASURE_TABLES))
+        if version in ("1", "2", "3", "4"):
+            models.metadata.create_all(conn, tables=[models.refused_erasures])
             conn.execute(
                 models.meta.update().where(m.key == "schema_version").values(value=SCHEMA_VERSION)
             )

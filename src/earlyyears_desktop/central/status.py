@@ -22,7 +22,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from earlyyears_desktop.central import models
-from earlyyears_desktop.central.erasures import erasure_report
+from earlyyears_desktop.central.erasures import erasure_report, refused_report
 from earlyyears_desktop.central.folder import CentralFolder, database_error
 from earlyyears_desktop.central.notifications import notifications_text, notified_children
 from earlyyears_desktop.central.returns import acknowledgements
@@ -115,6 +115,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
     reconciliations = _reconciliations(conn)
     notifications = notified_children(conn)
     erasures = erasure_report(conn)
+    erasures_refused = refused_report(conn)
     return {
         "format": "earlyyears-central-status",
         "format_version": 1,
@@ -133,6 +134,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
         "quarantined": quarantined,
         "notifications": notifications,
         "erasures": erasures,
+        "erasures_refused": erasures_refused,
         "totals": {
             "devices": len(devices),
             "devices_active": sum(1 for dev in devices if dev["status"] == "active"),
@@ -146,6 +148,7 @@ def _status(central: CentralFolder, conn: Connection) -> dict[str, Any]:
             "notifications": len(notifications),
             "erasures": len(erasures),
             "erasures_to_tell": sum(1 for e in erasures if e["devices_to_tell"]),
+            "erasures_refused": len(erasures_refused),
         },
     }
 
@@ -261,4 +264,12 @@ def status_text(doc: dict[str, Any], *, notifications: bool = False) -> str:
     )
     if doc["erasures"]:
         lines.append("  (`status --json` lists them: ids and dates)")
+    lines.append(
+        f"Erasure instructions refused: {doc['totals']['erasures_refused']} "
+        "(the sending device could not hold the child)"
+    )
+    for item in doc["erasures_refused"]:
+        lines.append(
+            f"  child {item['child_id']} from {item['device_id']} (bundle {item['bundle_id']})"
+        )
     return "\n".join(lines) + "\n"

@@ -169,10 +169,13 @@ class ErasureService:
         with self.uow.write(allow_erasure=True) as tx:
             session = tx.session
             ledger = read_ledger(session)
-            if any(e.child_id == child_id for e in ledger):
-                raise AlreadyErased("That child's records have already been erased.")
+            erased_before = any(e.child_id == child_id for e in ledger)
             if session.get(Child, child_id, execution_options=INCLUDE_DELETED) is None:
+                if erased_before:
+                    raise AlreadyErased("That child's records have already been erased.")
                 raise ChildNotInVault("That child is not in this vault.")
+            # Erased before and back all the same (a return bundle imported before devices
+            # kept an erased child's records out): erased again, under the ledger's one line.
             scope = child_scope(session, child_id)
             clear_references(session, scope)
             session.flush()
@@ -188,19 +191,20 @@ class ErasureService:
             _set_compact_pending(session, True)
             tx.audit_only(ERASE_CHILD, "child", child_id)
             session.info["touched"].setdefault("child", set()).add(child_id)
-            _write_ledger(
-                session,
-                [
-                    *ledger,
-                    Erasure(
-                        child_id=child_id,
-                        erased_at=utcnow().replace(microsecond=0),
-                        erased_by=self.uow.actor.practitioner_id,
-                        reason=why,
-                        instructed_by_central=instructed_by_central,
-                    ),
-                ],
-            )
+            if not erased_before:
+                _write_ledger(
+                    session,
+                    [
+                        *ledger,
+                        Erasure(
+                            child_id=child_id,
+                            erased_at=utcnow().replace(microsecond=0),
+                            erased_by=self.uow.actor.practitioner_id,
+                            reason=why,
+                            instructed_by_central=instructed_by_central,
+                        ),
+                    ],
+                )
         self._delete_upgrade_copies()
         compacted = False
         warning = None

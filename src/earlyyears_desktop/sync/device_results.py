@@ -109,6 +109,9 @@ class ImportResult:
     now_accepted: tuple[str, ...] = ()
     #: children whose records were erased here on the local authority's instruction (8.3)
     erased: int = 0
+    #: records of children erased here that the bundle still carried (written before the
+    #: central service carried out this device's instruction): left out
+    not_taken_back: int = 0
     changes: Changes = field(default_factory=Changes)
 
     @property
@@ -131,6 +134,10 @@ class ImportResult:
         ]
         if self.erased:
             lines.append(erased_on_instruction_message(self.erased))
+        if self.not_taken_back:
+            lines.append(
+                f"{self.not_taken_back} records of a child erased here were not taken back."
+            )
         if self.not_accepted:
             lines.append(
                 f"{self.not_accepted} of the records sent were not accepted: they were changed "

@@ -11,6 +11,12 @@ Receiving: a return bundle's instructions are kept in the import's own transacti
 (`apply_received`) through `services.erasure.erase_child(..., instructed_by_central=True)`,
 each in its own transaction, then the file compacted once (VACUUM cannot run inside the
 import's transaction). A child this device never held, or erased already, is passed over.
+
+Keeping out: a return bundle the central service wrote before it carried out this device's
+instruction may still hold the erased child's records. `ErasedHere` drops, before the apply,
+every record whose registry child link reaches a child of the ledger (or a record it dropped
+from the same bundle on the way), so the child does not come back and a record of it cannot
+break a foreign key; the import counts them, without a name.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy.orm import Session
 
+from earlyyears_desktop.domain.models import SYNCED_MODELS
+from earlyyears_desktop.domain.record_types import RECORD_TYPES
 from earlyyears_desktop.services.erasure import (
     AlreadyErased,
     ChildNotInVault,
@@ -29,6 +37,7 @@ from earlyyears_desktop.services.erasure import (
 from earlyyears_desktop.services.unit_of_work import Changes
 
 from .erasure_instructions import ErasureInstruction, instruction
+from .records import DecodedRecord
 from .stream_state import S_ERASURES_IN_FLIGHT, clear_setting, read_setting, write_setting
 
 if TYPE_CHECKING:
@@ -47,6 +56,57 @@ def instructions_to_send(session: Session, device_id: str) -> list[ErasureInstru
         for e in read_ledger(session)
         if not e.instructed_by_central and e.sent_in is None
     ]
+
+
+def _first_hops() -> dict[str, tuple[str, str] | None]:
+    """entity -> None for the child and the records naming it (`child_id`), or (the first
+    reference column on the way to the child, the entity it names); absent: no child link."""
+    entity_of_table = {m.__tablename__: m.entity for m in SYNCED_MODELS}
+    hops: dict[str, tuple[str, str] | None] = {}
+    for rtype in RECORD_TYPES:
+        link = rtype.child_link
+        if link is None:
+            continue
+        first = link.path[0] if link.path else None
+        if first is None or first == "child_id":
+            hops[rtype.entity] = None
+            continue
+        [fk] = rtype.model.__table__.columns[first].foreign_keys
+        hops[rtype.entity] = (first, entity_of_table[fk.column.table.name])
+    return hops
+
+
+_FIRST_HOPS: Final = _first_hops()
+
+
+class ErasedHere:
+    """Keeps a return bundle's records of the children erased here (the ledger) out."""
+
+    def __init__(self, session: Session) -> None:
+        self.children = frozenset(e.child_id for e in read_ledger(session))
+        #: records not taken back
+        self.count = 0
+        self._dropped: set[tuple[str, str]] = set()
+
+    def keep(self, record: DecodedRecord) -> bool:
+        """False for a record of an erased child (counted): it is not applied."""
+        if not self.children or not self._of_an_erased_child(record):
+            return True
+        self._dropped.add((record.entity, record.id))
+        self.count += 1
+        return False
+
+    def _of_an_erased_child(self, record: DecodedRecord) -> bool:
+        entity = record.entity
+        if entity not in _FIRST_HOPS:
+            return False
+        if entity == "child":
+            return record.id in self.children
+        hop = _FIRST_HOPS[entity]
+        if hop is None:
+            return record.values.get("child_id") in self.children
+        parent = record.values.get(hop[0])
+        return isinstance(parent, str) and (hop[1], parent) in self._dropped
 
 
 def note_exported(session: Session, child_ids: Iterable[str], sequence: int) -> None:

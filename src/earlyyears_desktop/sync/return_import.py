@@ -36,7 +36,13 @@ from .entity_types import (
     sendable_entity_types,
 )
 from .erasure_instructions import ErasureInstruction, is_erasure, parse_instruction
-from .erasure_sync import acknowledged_erasures, apply_received, keep_received, mark_sent
+from .erasure_sync import (
+    ErasedHere,
+    acknowledged_erasures,
+    apply_received,
+    keep_received,
+    mark_sent,
+)
 from .errors import BundleRefused
 from .keys import key_id
 from .records import DecodedRecord, decode_record
@@ -114,13 +120,19 @@ def import_return(
                 )
                 erasures_acked = acknowledged_erasures(session, *acknowledged)
                 applier = ReturnApplier(session)
+                # A bundle written before the central service carried out this device's
+                # erasure may hold the child's records: they are not taken back.
+                erased_here = ErasedHere(session)
                 batch: list[DecodedRecord] = []
                 received: list[ErasureInstruction] = []
                 for record in bundle.records():
                     if is_erasure(record):
                         received.append(parse_instruction(record))
                         continue
-                    batch.append(decode_record(record, allowed_entities=RETURN_ENTITIES))
+                    decoded = decode_record(record, allowed_entities=RETURN_ENTITIES)
+                    if not erased_here.keep(decoded):
+                        continue
+                    batch.append(decoded)
                     if len(batch) == _APPLY_BATCH:
                         applier.apply_batch(batch)
                         batch = []
@@ -153,6 +165,8 @@ def import_return(
                     outcome += "; enrolment revoked"
                 if received:
                     outcome += f"; {len(received)} erasure instructions"
+                if erased_here.count:
+                    outcome += f"; {erased_here.count} records of children erased here left out"
                 session.add(
                     SyncBundle(
                         id=bundle.bundle_id,
@@ -191,6 +205,7 @@ def import_return(
             revoked_reason=revoked_reason,
             now_accepted=tuple(now_accepted),
             erased=erased,
+            not_taken_back=erased_here.count,
             changes=changes,
         )
 
