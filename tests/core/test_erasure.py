@@ -294,3 +294,28 @@ def test_the_ledger_says_which_instructions_are_still_to_send(fresh: VaultUnderT
             text("SELECT value FROM vault_settings WHERE key = 'erasures'")
         ).scalar()
     assert "Amaru" not in ledger and "Quispe" not in ledger
+
+
+def test_an_instruction_received_but_not_carried_out_is_carried_out_at_unlock(
+    fresh: VaultUnderTest,
+) -> None:
+    """A reply's instruction is kept in the import's transaction and carried out after it
+    commits; if the app stopped in between, the next unlock (the window runs
+    `finish_owed_erasures` on its worker) carries it out."""
+    from earlyyears_desktop.sync.erasure_instructions import ErasureInstruction
+    from earlyyears_desktop.sync.erasure_sync import finish_owed_erasures, keep_received
+
+    services = fresh.services
+    child_id = _child(services, "Tūī")
+    kept = _child(services, "Kalinda")
+    instruction = ErasureInstruction(child_id, "2026-11-30T10:00:00Z", "central", "family_request")
+    with services.uow.write() as tx:  # the import's transaction, committed; then a stop
+        keep_received(tx.session, [instruction])
+    assert set(services.children.search_ids()) == {child_id, kept}
+
+    erased, changes = finish_owed_erasures(services)
+
+    assert erased == 1 and changes.touches("child")
+    assert services.children.search_ids() == [kept]
+    assert finish_owed_erasures(services)[0] == 0  # carried out once
+    assert services.verify_audit().ok

@@ -176,6 +176,14 @@ def apply_received(services: Services) -> tuple[int, Changes]:
     return erased, changes
 
 
+def finish_owed_erasures(services: Services) -> tuple[int, Changes]:
+    """At unlock: the instructions a reply brought that were not carried out yet (the app
+    stopped after the import's commit), then a compaction an earlier erasure still owes."""
+    erased, changes = apply_received(services)
+    services.erasure.compact_if_pending()
+    return erased, changes
+
+
 def _forget_received(services: Services, child_id: str) -> None:
     with services.uow.write() as tx:
         rest = [i for i in _to_apply(tx.session) if i["child_id"] != child_id]

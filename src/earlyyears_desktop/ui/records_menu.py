@@ -47,10 +47,14 @@ def open_retention_review(window: MainWindow, services: Services, runner: OpRunn
 
 
 def finish_owed_compaction(window: MainWindow, services: Services) -> None:
-    """At unlock: the compaction an erasure owed and could not run then (the app stopped
-    between the two), on the database worker; a window shows if it takes a while."""
+    """At unlock, on the database worker: the erasures the central service instructed that
+    were received but not carried out yet, and the compaction an erasure owed and could not
+    run then (the app stopped in between); a window shows if it takes a while."""
+    from earlyyears_desktop.sync.erasure_sync import finish_owed_erasures
+
     window.runner.run(
-        services.erasure.compact_if_pending,
+        lambda: finish_owed_erasures(services),
         parent=window,
         progress_label="Finishing an erasure: clearing the space it freed…",
+        changes=lambda result: result[1],
     )
