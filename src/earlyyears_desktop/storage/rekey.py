@@ -7,8 +7,9 @@
    its public key (nobody's passphrase is needed) and endorsed by every earlier key; the
    leaver's slots are left out; a version-1 slot cannot be rewrapped (its owner has not
    unlocked since slots became version 2) and is left out too, and its owner needs a new
-   passphrase from an administrator afterwards; a version-1 recovery slot is replaced by a
-   new recovery key, shown once;
+   passphrase from an administrator afterwards; the recovery slot is always replaced by a new
+   recovery key, shown once (administrators hold the recovery key: a leaving administrator
+   must not keep a way into the vault), so the old recovery key opens nothing from now on;
 4. the two files swapped in together (storage/vault_swap.py), after the old database is
    closed; the open vault goes on with the new key.
 
@@ -51,16 +52,14 @@ class RekeyPlan:
     removed_slots: tuple[str, ...]
     #: practitioners whose slot cannot be rewrapped (version 1): they need a new passphrase
     needs_new_passphrase: tuple[str, ...]
-    #: the recovery slot is version 1 (or missing): a new recovery key is made and shown
-    new_recovery_key: bool
 
 
 @dataclass(frozen=True)
 class RekeyResult:
     epoch: int
     needs_new_passphrase: tuple[str, ...]
-    #: the new recovery key when one had to be made (shown once), else None
-    recovery_key: str | None
+    #: the new recovery key (shown once): the old one no longer opens the vault
+    recovery_key: str
 
 
 def plan_rekey(vault: OpenVault, remove_practitioner_id: str | None = None) -> RekeyPlan:
@@ -75,12 +74,7 @@ def plan_rekey(vault: OpenVault, remove_practitioner_id: str | None = None) -> R
         for s in slots.passphrase_slots()
         if s.id not in removed and s.version == 1 and s.practitioner_id
     }
-    recovery = slots.recovery_slots()
-    return RekeyPlan(
-        tuple(removed),
-        tuple(sorted(p for p in stale if p)),
-        not recovery or any(s.version == 1 for s in recovery),
-    )
+    return RekeyPlan(tuple(removed), tuple(sorted(p for p in stale if p)))
 
 
 def rekey(
@@ -104,17 +98,18 @@ def rekey(
     old_key = vault.current_data_key()
     new_key = os.urandom(DATA_KEY_BYTES)
     new_slots = old_slots.rekeyed(old_key, new_key, set(plan.removed_slots))
-    recovery: str | None = None
-    if plan.new_recovery_key:
-        for slot in new_slots.recovery_slots():
-            new_slots.remove_slot(slot.id)
-        recovery = new_recovery_key()
-        new_slots.add_vault_slot(
-            new_key,
-            normalise_recovery_key(recovery),
-            kind="recovery",
-            params=recovery_params or _recovery_params(old_slots.recovery_slots()),
-        )
+    # A new recovery key every time: the old one (an administrator who leaves holds it) must
+    # not open the new key.
+    for slot in new_slots.recovery_slots():
+        new_slots.remove_slot(slot.id)
+    recovery = new_recovery_key()
+    say("Making a new recovery key…")
+    new_slots.add_vault_slot(
+        new_key,
+        normalise_recovery_key(recovery),
+        kind="recovery",
+        params=recovery_params or _recovery_params(old_slots.recovery_slots()),
+    )
     engine = vault.engine
 
     def write_database(path: Path) -> None:
