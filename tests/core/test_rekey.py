@@ -262,3 +262,35 @@ def test_the_rekey_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     monkeypatch.setenv("EARLYYEARS_PASSPHRASE", DEEPA)
     assert main(["rekey", str(team.folder)]) == 4  # Deepa is not an administrator
     assert "Only an administrator" in capsys.readouterr().err
+
+
+def test_a_failure_after_the_commit_goes_on_with_the_new_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The folder's sync fails right after the key slots are renamed in: the new pair is the
+    # vault (the database's rename was the commit), so the open vault must go on with the new
+    # key, and a later key-slot save must not write the old slots over the new ones.
+    team = _team(tmp_path / "vault")
+    services = Services(open_vault(team.folder, PASSPHRASE, exclusive=True), today=lambda: DAY)
+    accounts = Accounts(services)
+    real_fsync_dir = vault_swap.fsync_dir
+    staged: list[bool] = []
+
+    def fsync_dir_fails_after_the_slots(folder: Path) -> None:
+        if (folder / vault_swap.STAGED_KEYSLOTS).exists():
+            staged.append(True)
+        elif staged:  # both renamed in: the disk's sync fails (fault injection)
+            raise OSError(5, "Input/output error")
+        real_fsync_dir(folder)
+
+    monkeypatch.setattr(vault_swap, "fsync_dir", fsync_dir_fails_after_the_slots)
+    removal = accounts.remove_practitioner(team.tomasz, rekey=True)
+    monkeypatch.undo()
+    assert removal.rekeyed and removal.recovery_key
+    assert services.info().counts.get("child") == 1  # the open vault reads the new database
+    lan = "Lan's passphrase, 2026"
+    accounts.add_practitioner("Nguyễn Thị Lan", "senco", "", lan, params=FAST_KDF)  # a save
+    services.vault.lock()
+    for secret in (PASSPHRASE, DEEPA, lan, removal.recovery_key):
+        assert _opens(team.folder, secret), secret
+    assert not _opens(team.folder, TOMASZ) and not _opens(team.folder, team.recovery_key)

@@ -11,7 +11,9 @@
    recovery key, shown once (administrators hold the recovery key: a leaving administrator
    must not keep a way into the vault), so the old recovery key opens nothing from now on;
 4. the two files swapped in together (storage/vault_swap.py), after the old database is
-   closed; the open vault goes on with the new key.
+   closed; the open vault goes on with the new key. Which key the database in place is under
+   after a failure is what `swap_in` reports (`SwapState.committed`), never a guess from the
+   files left: past the commit (the database's rename) it is the new one.
 
 Why a copy rather than `PRAGMA rekey`: rekey rewrites the database in place, so a crash
 half-way leaves pages under two keys, and it is refused in WAL mode; a copy is written beside
@@ -117,22 +119,30 @@ def rekey(
         export_database(engine, path, new_key)
         say("Replacing the vault's files…")
 
+    folder = vault.paths.folder
+    swap = vault_swap.SwapState()
     try:
         vault_swap.swap_in(
-            vault.paths.folder,
+            folder,
             write_database,
             new_slots.to_bytes(),
             before_commit=vault.close_database,
+            state=swap,
         )
-    except BaseException:
-        if (vault.paths.folder / vault_swap.STAGED_KEYSLOTS).exists() and not (
-            vault.paths.folder / vault_swap.STAGED_DATABASE
-        ).exists():
-            vault.use_key(new_key, new_slots)  # committed: only the slots' rename failed
-        else:
-            vault.use_key(old_key, old_slots)
-        raise
-    vault.use_key(new_key, new_slots)
+    except BaseException as exc:
+        if not swap.committed:
+            vault.use_key(old_key, old_slots)  # the old pair is the vault still
+            raise
+        # Past the commit the new database is the vault, whatever failed after it (the slots'
+        # rename, a folder sync): go on with the new key, or a later slot save would write
+        # the old slots over the new ones and nothing would open the vault.
+        vault.use_key(new_key, new_slots)
+        if not isinstance(exc, Exception) or (folder / vault_swap.STAGED_KEYSLOTS).exists():
+            raise  # the slots are still staged: the next unlock finishes them
+        # Only the last folder sync failed: the re-key is done (its new recovery key must
+        # still be shown), and the renames stand.
+    else:
+        vault.use_key(new_key, new_slots)
     return RekeyResult(new_slots.epoch, plan.needs_new_passphrase, recovery)
 
 

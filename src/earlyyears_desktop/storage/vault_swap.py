@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
@@ -55,6 +56,15 @@ STILL_OPEN: Final = (
 Outcome = Literal["none", "rolled back", "finished", "left"]
 
 
+@dataclass
+class SwapState:
+    """How far a swap got, for its caller to read when it fails: `committed` from the moment
+    the database was renamed in (the commit point: the new pair is the vault from then on,
+    even if a later step, the slots' rename or a folder sync, fails)."""
+
+    committed: bool = False
+
+
 def staged(folder: Path) -> bool:
     """Whether a swap was left half-done in `folder` (a staged file is there)."""
     return (folder / STAGED_DATABASE).exists() or (folder / STAGED_KEYSLOTS).exists()
@@ -66,29 +76,34 @@ def swap_in(
     keyslots: bytes,
     *,
     before_commit: Callable[[], None],
-) -> None:
+    state: SwapState | None = None,
+) -> SwapState:
     """Replace `folder`'s database and key-slot file together.
 
     `write_database(path)` writes the complete new database at `path` (a new file, 0600);
     `keyslots` is the new key-slot file's content. `before_commit()` closes the old database
     (the caller keeps holding the app lock). Any failure before the commit removes the staged
-    files and leaves the vault as it was; the error is raised as it came.
+    files and leaves the vault as it was; the error is raised as it came. `state` (returned)
+    says whether the commit happened: a caller whose swap raised reads it to know which key
+    the database in place is under (never guess it from the files left).
     """
     folder = Path(folder)
+    state = state if state is not None else SwapState()
     _remove_staged(folder)
-    committed = False
     try:
         _write_staged_database(folder, write_database)
         _write_staged_keyslots(folder, keyslots)
         before_commit()
         _check_journal_gone(folder)
         _commit_database(folder)
-        committed = True
+        state.committed = True
+        fsync_dir(folder)
         _commit_keyslots(folder)
     except BaseException:
-        if not committed:
+        if not state.committed:
             _remove_staged(folder)
         raise
+    return state
 
 
 def finish_or_roll_back(folder: Path, check: Callable[[Path], bool | None]) -> Outcome:
@@ -154,8 +169,8 @@ def _check_journal_gone(folder: Path) -> None:
 
 
 def _commit_database(folder: Path) -> None:
+    """The commit point: one rename (the caller syncs the folder after noting it)."""
     os.replace(folder / STAGED_DATABASE, folder / DATABASE_NAME)
-    fsync_dir(folder)
 
 
 def _commit_keyslots(folder: Path) -> None:
