@@ -8,7 +8,8 @@ Called by scripts/screenshots.py:
 It makes its own small vault in `tmp` (cheap Argon2id, never for real records) with three
 invented practitioners, one of whom has not unlocked since key slots became version 2, and
 saves `remove-practitioner.png` (the dialog that asks, naming who will need a new passphrase)
-and `removed-and-rekeyed.png` (Settings once it is done).
+`rekey-new-recovery-key.png` (the new recovery key every re-key makes, shown once) and
+`removed-and-rekeyed.png` (Settings once it is done).
 
 Run alone: python scripts/shots_rekey.py [--out DIR]
 """
@@ -33,7 +34,7 @@ from earlyyears_desktop.storage.keyslots import KdfParams, KeySlotFile, normalis
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.remove_practitioner import RemovePractitionerDialog
-from earlyyears_desktop.ui.settings_page import SettingsPage
+from earlyyears_desktop.ui.settings_page import NewRecoveryKeyDialog, SettingsPage
 
 FAST = KdfParams.for_tests()
 PASSPHRASE = "correct horse battery staple"
@@ -86,6 +87,13 @@ def rekey_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> No
     save(dialog, out, "remove-practitioner")
     dialog.rekey_button.click()
     wait_until(app, lambda: "new key" in page.message.text())
+    wait_until(app, lambda: isinstance(page.dialog, NewRecoveryKeyDialog))
+    shown = page.dialog
+    assert isinstance(shown, NewRecoveryKeyDialog)
+    settle(app)
+    save(shown, out, "rekey-new-recovery-key")
+    shown.kept.setChecked(True)
+    shown.done_button.click()
     settle(app)
     save(page, out, "removed-and-rekeyed")
     page.close()

@@ -7,7 +7,9 @@ the file. The chunks are made small (64 KiB) so that the demo's database spans m
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -210,6 +212,38 @@ def test_a_flipped_byte_anywhere_is_refused(made: Made, tmp_path: Path, where: s
         restore_backup(copy, tmp_path / "restored", DEMO_PASSPHRASE)
     assert made.child_name not in str(refused.value)
     _nothing_left(tmp_path, tmp_path / "restored")
+
+
+def test_a_tampered_key_slot_inside_a_backup_is_the_backups_damage(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The passphrase opens its slot's private key, but the data key sealed to it was altered:
+    # the backup is damaged (its own sentence), not the vault ("ask an administrator...").
+    from earlyyears_desktop.cli.main import main
+
+    copy = _copy(made, tmp_path)
+    header = backup_header(copy)
+    data = copy.read_bytes()
+    doc = json.loads(header.raw[len(backup_module.MAGIC) + 4 :])
+    slots = json.loads(base64.b64decode(doc["keyslots"]))
+    slot = next(s for s in slots["slots"] if s["kind"] == "passphrase")
+    sealed = bytearray(base64.b64decode(slot["data_key"]["sealed"]))
+    sealed[-1] ^= 0x01
+    slot["data_key"]["sealed"] = base64.b64encode(bytes(sealed)).decode()
+    doc["keyslots"] = base64.b64encode(json.dumps(slots).encode()).decode()
+    text = json.dumps(doc).encode()
+    raw = backup_module.MAGIC + len(text).to_bytes(4, "big") + text
+    copy.write_bytes(raw + data[len(header.raw) :])
+    target = tmp_path / "restored"
+    with pytest.raises(BackupDamaged, match=r"copy\.eybackup is damaged or incomplete"):
+        restore_backup(copy, target, DEMO_PASSPHRASE)
+    _nothing_left(tmp_path, target)
+    monkeypatch.setenv("EARLYYEARS_PASSPHRASE", DEMO_PASSPHRASE)
+    assert main(["restore", str(copy), str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "damaged or incomplete, so nothing was restored" in err
+    assert "administrator" not in err
+    _nothing_left(tmp_path, target)
 
 
 @pytest.mark.parametrize("cut", ["one byte", "last chunk", "after the header"])

@@ -19,7 +19,7 @@ from earlyyears_desktop.domain.models import Practitioner
 from earlyyears_desktop.services.accounts import Accounts, NotAnAdministrator
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.leaving import OLD_COPIES
+from earlyyears_desktop.services.leaving import OLD_COPIES, OLD_RECOVERY_KEY
 from earlyyears_desktop.storage import slot_sealing, vault_swap
 from earlyyears_desktop.storage.engine import connect
 from earlyyears_desktop.storage.errors import VaultDamaged, WrongPassphrase
@@ -90,10 +90,12 @@ def test_remove_and_rekey(tmp_path: Path) -> None:
     accounts = Accounts(services)
     plan = accounts.removal_plan(team.tomasz)
     assert plan.name == "Tomasz Wiśniewski" and plan.need_new_passphrase == ()
-    assert not plan.new_recovery_key
 
     removal = accounts.remove_practitioner(team.tomasz, rekey=True)
-    assert removal.rekeyed and removal.recovery_key is None
+    # Administrators hold the recovery key: a re-key always replaces it, or a leaving
+    # administrator would keep a way into the live vault.
+    assert removal.rekeyed and removal.recovery_key
+    assert removal.recovery_key != team.recovery_key
     assert removal.old_copies == OLD_COPIES
     # The open vault goes on, with the new key.
     assert services.info().counts.get("child") == 1
@@ -103,7 +105,8 @@ def test_remove_and_rekey(tmp_path: Path) -> None:
     services.vault.lock()
 
     assert _opens(team.folder, PASSPHRASE) and _opens(team.folder, DEEPA)
-    assert _opens(team.folder, team.recovery_key)
+    assert _opens(team.folder, removal.recovery_key)
+    assert not _opens(team.folder, team.recovery_key)
     assert not _opens(team.folder, TOMASZ)
     with pytest.raises(VaultDamaged):
         connect(team.folder / "vault.db", old_key)
@@ -150,7 +153,7 @@ def test_a_version_1_slot_is_named_and_a_version_1_recovery_key_replaced(
     services = Services(open_vault(team.folder, PASSPHRASE, exclusive=True), today=lambda: DAY)
     accounts = Accounts(services)
     plan = accounts.removal_plan(team.tomasz)
-    assert plan.need_new_passphrase == ("Deepa Nair",) and plan.new_recovery_key
+    assert plan.need_new_passphrase == ("Deepa Nair",)
     removal = accounts.remove_practitioner(team.tomasz, rekey=True, recovery_params=FAST_KDF)
     assert removal.need_new_passphrase == ("Deepa Nair",)
     assert removal.recovery_key
@@ -218,7 +221,7 @@ def test_sigkill_at_each_step_of_a_rekey(tmp_path: Path) -> None:
     _kill_at(team.folder, "slots", team.tomasz)
     assert (team.folder / vault_swap.STAGED_KEYSLOTS).exists()
     _consistent(team.folder).vault.lock()
-    assert _opens(team.folder, DEEPA) and _opens(team.folder, team.recovery_key)
+    assert _opens(team.folder, DEEPA) and not _opens(team.folder, team.recovery_key)
     assert not _opens(team.folder, TOMASZ)
     with pytest.raises(VaultDamaged):
         connect(team.folder / "vault.db", old_key)
@@ -250,8 +253,44 @@ def test_the_rekey_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     assert main(["rekey", str(team.folder), "--remove", "tomasz wiśniewski"]) == 0
     out = capsys.readouterr().out
     assert "Tomasz Wiśniewski is removed and the vault has a new key." in out
-    assert OLD_COPIES in out
+    assert OLD_COPIES in out and OLD_RECOVERY_KEY in out
+    printed = [line for line in out.splitlines() if "new recovery key" in line]
+    assert len(printed) == 1  # once
+    new_recovery = printed[0].rsplit(": ", 1)[1]
+    assert _opens(team.folder, new_recovery) and not _opens(team.folder, team.recovery_key)
     assert not _opens(team.folder, TOMASZ) and _opens(team.folder, DEEPA)
     monkeypatch.setenv("EARLYYEARS_PASSPHRASE", DEEPA)
     assert main(["rekey", str(team.folder)]) == 4  # Deepa is not an administrator
     assert "Only an administrator" in capsys.readouterr().err
+
+
+def test_a_failure_after_the_commit_goes_on_with_the_new_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The folder's sync fails right after the key slots are renamed in: the new pair is the
+    # vault (the database's rename was the commit), so the open vault must go on with the new
+    # key, and a later key-slot save must not write the old slots over the new ones.
+    team = _team(tmp_path / "vault")
+    services = Services(open_vault(team.folder, PASSPHRASE, exclusive=True), today=lambda: DAY)
+    accounts = Accounts(services)
+    real_fsync_dir = vault_swap.fsync_dir
+    staged: list[bool] = []
+
+    def fsync_dir_fails_after_the_slots(folder: Path) -> None:
+        if (folder / vault_swap.STAGED_KEYSLOTS).exists():
+            staged.append(True)
+        elif staged:  # both renamed in: the disk's sync fails (fault injection)
+            raise OSError(5, "Input/output error")
+        real_fsync_dir(folder)
+
+    monkeypatch.setattr(vault_swap, "fsync_dir", fsync_dir_fails_after_the_slots)
+    removal = accounts.remove_practitioner(team.tomasz, rekey=True)
+    monkeypatch.undo()
+    assert removal.rekeyed and removal.recovery_key
+    assert services.info().counts.get("child") == 1  # the open vault reads the new database
+    lan = "Lan's passphrase, 2026"
+    accounts.add_practitioner("Nguyễn Thị Lan", "senco", "", lan, params=FAST_KDF)  # a save
+    services.vault.lock()
+    for secret in (PASSPHRASE, DEEPA, lan, removal.recovery_key):
+        assert _opens(team.folder, secret), secret
+    assert not _opens(team.folder, TOMASZ) and not _opens(team.folder, team.recovery_key)

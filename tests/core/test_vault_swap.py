@@ -12,7 +12,7 @@ import pytest
 
 from earlyyears_desktop.storage import vault_swap
 from earlyyears_desktop.storage.app_lock import AppLock
-from earlyyears_desktop.storage.errors import VaultInUse
+from earlyyears_desktop.storage.errors import VaultInUse, WrongPassphrase
 from earlyyears_desktop.storage.vault import open_vault
 
 from ..fast_vaults import PASSPHRASE, make_vault
@@ -104,6 +104,10 @@ def test_staged_slots_after_the_commit_are_finished_at_unlock(tmp_path: Path) ->
     make_vault(other, team_name="After").vault.lock()
     shutil.copyfile(other / "keyslots.json", folder / vault_swap.STAGED_KEYSLOTS)
     shutil.copyfile(other / "vault.db", folder / "vault.db")
+    # A mistyped passphrase proves nothing: it is refused, and nothing is finished.
+    with pytest.raises(WrongPassphrase):
+        open_vault(folder, "a passphrase typed wrong")
+    assert (folder / vault_swap.STAGED_KEYSLOTS).exists()
     assert _team(folder) == "After"
     assert not vault_swap.staged(folder)
     assert (folder / "keyslots.json").read_bytes() == (other / "keyslots.json").read_bytes()
@@ -130,3 +134,61 @@ def test_a_half_done_swap_is_left_alone_while_the_app_holds_the_vault(tmp_path: 
         assert (folder / vault_swap.STAGED_DATABASE).exists()
     finally:
         held.release()
+
+
+def _new_slots_staged_beside_the_old_database(tmp_path: Path) -> tuple[Path, str]:
+    """A locked vault with the key slots of a re-key staged beside its old database (the new
+    data key opens nothing here): what a crash while removing staged files could leave."""
+    folder = tmp_path / "vault"
+    created = make_vault(folder)
+    vault = created.vault
+    new_slots = vault.key_slots.rekeyed(vault.current_data_key(), os.urandom(32), set())
+    vault.lock()
+    (folder / vault_swap.STAGED_KEYSLOTS).write_bytes(new_slots.to_bytes())
+    return folder, created.recovery_key
+
+
+def test_a_wrong_passphrase_never_finishes_a_swap(tmp_path: Path) -> None:
+    folder, recovery_key = _new_slots_staged_beside_the_old_database(tmp_path)
+    before = (folder / "keyslots.json").read_bytes()
+    with pytest.raises(WrongPassphrase):
+        open_vault(folder, "a passphrase typed wrong")
+    # Nothing finished, nothing rolled back: the slots in place are the old ones still.
+    assert (folder / "keyslots.json").read_bytes() == before
+    assert (folder / vault_swap.STAGED_KEYSLOTS).exists()
+    # The right secrets still open the vault (and prove the staged slots are not its own).
+    assert _team(folder) == "Test Early Years Team"
+    assert not vault_swap.staged(folder)
+    open_vault(folder, recovery_key).lock()
+
+
+def test_staged_slots_are_removed_before_the_staged_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process killed between the two removals must not leave the staged slots alone (which
+    # would read as "the database was committed").
+    folder, _ = _new_slots_staged_beside_the_old_database(tmp_path)
+    (folder / vault_swap.STAGED_DATABASE).write_bytes(b"a database half written")
+    real_unlink = Path.unlink
+    removed: list[str] = []
+
+    class Killed(BaseException):
+        pass
+
+    def unlink_then_die(path: Path, missing_ok: bool = False) -> None:
+        if path.exists() and removed:
+            raise Killed  # the process dies here (fault injection)
+        if path.exists():
+            removed.append(path.name)
+        real_unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink_then_die)
+    with pytest.raises(Killed):
+        vault_swap._remove_staged(folder)
+    monkeypatch.undo()
+    assert removed == [vault_swap.STAGED_KEYSLOTS]
+    assert (folder / vault_swap.STAGED_DATABASE).exists()
+    with pytest.raises(WrongPassphrase):
+        open_vault(folder, "a passphrase typed wrong")
+    assert _team(folder) == "Test Early Years Team"
+    assert not vault_swap.staged(folder)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from earlyyears_desktop.services.accounts import WrongPassphrase, unlock
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.remove_practitioner import RemovePractitionerDialog
-from earlyyears_desktop.ui.settings_page import SettingsPage
+from earlyyears_desktop.ui.settings_page import NewRecoveryKeyDialog, SettingsPage
 
 from ..fast_vaults import FAST_KDF, PASSPHRASE, make_vault
 
@@ -58,6 +58,21 @@ def test_remove_a_colleague_and_rekey_by_keyboard(qtbot, runner, tmp_path):
         qtbot.keyClick(dialog, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: "has a new key" in page.message.text(), timeout=10000)
         assert "ask for it back or destroy it" in page.message.text()
+        # Every re-key makes a new recovery key, shown once with its Print…
+        qtbot.waitUntil(lambda: isinstance(page.dialog, NewRecoveryKeyDialog), timeout=5000)
+        shown = page.dialog
+        assert isinstance(shown, NewRecoveryKeyDialog)
+        assert "destroy the old printout" in " ".join(
+            label.text() for label in shown.findChildren(QLabel)
+        )
+        assert shown.print_button.isVisible()
+        new_recovery = shown.key.text().replace("\n", "")
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is shown.key, timeout=5000)
+        qtbot.keyClick(shown, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)  # written down
+        qtbot.waitUntil(shown.done_button.isEnabled, timeout=5000)  # a mnemonic's animated click
+        qtbot.keyClick(shown, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # Done
+        qtbot.waitUntil(lambda: not shown.isVisible(), timeout=5000)
+        assert shown.key.text() == ""  # shown once
         qtbot.waitUntil(lambda: page.people.item(1).text().endswith("Left"), timeout=5000)
         page.people.setCurrentRow(1)
         assert not page.remove_button.isEnabled()
@@ -70,3 +85,9 @@ def test_remove_a_colleague_and_rekey_by_keyboard(qtbot, runner, tmp_path):
     except WrongPassphrase:
         pass
     unlock(folder, PASSPHRASE).lock()
+    unlock(folder, new_recovery).lock()
+    try:
+        unlock(folder, created.recovery_key).lock()
+        raise AssertionError("the old recovery key still unlocks")
+    except WrongPassphrase:
+        pass

@@ -4,7 +4,8 @@ With `--remove`, that practitioner is removed first (as Settings > Remove from t
 does): their passphrase stops opening the vault, and a copy they kept opens nothing written
 from now on. Every other passphrase keeps working. Only an administrator's passphrase may do
 it, and never while the app has the vault open (the command takes the app's lock). It prints
-who needs a new passphrase, a new recovery key if one had to be made (shown once), and what
+who needs a new passphrase, the new recovery key (every re-key makes one: the old one stops
+working; printed once, on standard output only, never written to a file or a log), and what
 an older copy still opens.
 """
 
@@ -22,7 +23,13 @@ from earlyyears_desktop.cli.errors import (
 )
 from earlyyears_desktop.cli.passphrase import read_passphrase
 from earlyyears_desktop.cli.vault_access import add_vault_argument
-from earlyyears_desktop.services.accounts import DomainError, VaultInUse, WrongPassphrase, unlock
+from earlyyears_desktop.services.accounts import (
+    OLD_RECOVERY_KEY,
+    DomainError,
+    VaultInUse,
+    WrongPassphrase,
+    unlock,
+)
 from earlyyears_desktop.services.practitioners import PractitionerRow
 from earlyyears_desktop.storage.errors import NotAVault, VaultInaccessible
 from earlyyears_desktop.storage.vault import check_vault_folder
@@ -68,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{name} needs a new passphrase: an administrator resets it with the recovery key.")
     if done.recovery_key:
         print(f"The new recovery key (shown once, write it down): {done.recovery_key}")
+        print(OLD_RECOVERY_KEY)
     print(done.old_copies)
     return EXIT_OK
 

@@ -17,8 +17,13 @@ from pathlib import Path
 from earlyyears_desktop.cli.errors import EXIT_LOCKED, EXIT_OK, EXIT_USAGE, CommandError
 from earlyyears_desktop.cli.json_output import add_json_option, print_json
 from earlyyears_desktop.cli.passphrase import add_passphrase_option, read_passphrase
-from earlyyears_desktop.storage.backup import BackupDamaged, BackupError, NotABackup
-from earlyyears_desktop.storage.errors import VaultInaccessible, WrongPassphrase
+from earlyyears_desktop.storage.backup import (
+    BackupDamaged,
+    BackupError,
+    NotABackup,
+    damaged_message,
+)
+from earlyyears_desktop.storage.errors import VaultDamaged, VaultInaccessible, WrongPassphrase
 from earlyyears_desktop.storage.restore import check_restore_target, restore_backup
 
 HELP = "restore a backup into a new vault folder (checked whole before the folder appears)"
@@ -49,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(exc.message, EXIT_LOCKED) from None
     except BackupDamaged as exc:
         raise CommandError(exc.message) from None
+    except VaultDamaged:  # anything read here is the backup's: its damage, in its sentence
+        raise CommandError(damaged_message(args.backup)) from None
     except BackupError as exc:
         raise CommandError(exc.message, EXIT_USAGE) from None
     when = restored.backed_up_at.isoformat(timespec="seconds")

@@ -21,7 +21,7 @@ from earlyyears_desktop.domain.rules import required_name
 from earlyyears_desktop.services.administrators import NotAnAdministrator
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
-from earlyyears_desktop.services.leaving import Leaving, Removal, RemovalPlan
+from earlyyears_desktop.services.leaving import OLD_RECOVERY_KEY, Leaving, Removal, RemovalPlan
 from earlyyears_desktop.services.practitioners import check_role
 from earlyyears_desktop.storage.errors import VaultInUse, WrongPassphrase
 from earlyyears_desktop.storage.keyslots import (
@@ -319,6 +319,7 @@ def unlock_with_recovery_key(
 
 __all__ = [
     "MIN_PASSPHRASE_LENGTH",
+    "OLD_RECOVERY_KEY",
     "Accounts",
     "DomainError",
     "NewRecoveryKey",

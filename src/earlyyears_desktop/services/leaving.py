@@ -24,8 +24,10 @@ from earlyyears_desktop.storage.rekey import plan_rekey, rekey
 
 OLD_COPIES = (
     "A copy of the vault or a backup made before today still opens with the old "
-    "passphrases: ask for it back or destroy it."
+    "passphrases and the old recovery key: ask for it back or destroy it."
 )
+#: said beside a re-key's new recovery key
+OLD_RECOVERY_KEY = "The old recovery key no longer works: destroy the old printout."
 NOT_YOURSELF = "You cannot remove yourself: ask another administrator to do it."
 
 
@@ -38,8 +40,6 @@ class RemovalPlan:
     #: colleagues who have not unlocked since key slots became version 2: after a re-key
     #: they need a new passphrase from an administrator
     need_new_passphrase: tuple[str, ...]
-    #: a re-key makes a new recovery key too (the old one cannot be rewrapped)
-    new_recovery_key: bool
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Removal:
     name: str
     rekeyed: bool
     need_new_passphrase: tuple[str, ...]
-    #: the new recovery key, shown once, when the re-key had to make one
+    #: the new recovery key after a re-key (shown once: the old one no longer works), else None
     recovery_key: str | None
     #: what a copy made before still opens (one sentence to show)
     old_copies: str
@@ -71,7 +71,6 @@ class Leaving:
             practitioner_id,
             self._name(practitioner_id),
             tuple(self._name(p) for p in plan.needs_new_passphrase),
-            plan.new_recovery_key,
         )
 
     def remove(

@@ -3,7 +3,8 @@
     MAGIC (12 bytes)  "EYBACKUP\\r\\n\\x1a\\n"
     u32               length of the header
     header            JSON: format, version, vault id, created-at, chunk size, database size,
-                      a random salt and the key-slot file's bytes (no personal data)
+                      a random salt and the key-slot file's bytes (no child's data, but the
+                      unlock screen's labels, practitioners' names as they chose them)
     tag (32 bytes)    HMAC-SHA256 of everything before it, under a key derived from the data key
     chunks            u32 length + AES-256-GCM ciphertext of up to `chunk_bytes` of the database
 
@@ -99,7 +100,8 @@ class BackupDamaged(BackupError):
 
 @dataclass(frozen=True)
 class BackupHeader:
-    """What a backup says about itself, readable without any secret (no personal data).
+    """What a backup says about itself, readable without any secret (no child's data; the
+    key-slot file's labels name practitioners).
 
     Until `open_backup` has checked its tag, none of it is to be trusted."""
 
@@ -441,7 +443,8 @@ def backup_header(path: Path) -> BackupHeader:
 def open_backup(f: BinaryIO, path: Path, secret: str) -> OpenedBackup:
     """Read the header, unwrap the data key from its key slots with `secret`, prove the
     header with it. `WrongPassphrase` if no slot opens; `BackupDamaged` if the header was
-    altered."""
+    altered (a key slot inside it too: the vault's own message, which sends the reader to
+    restore a backup, would be wrong here)."""
     header = read_header(f, path)
     try:
         slots = KeySlotFile.from_bytes(header.keyslots, path.parent)
@@ -453,6 +456,8 @@ def open_backup(f: BinaryIO, path: Path, secret: str) -> OpenedBackup:
         slot, key = unwrap_with_secret(slots, secret)
     except WrongPassphrase:
         raise WrongPassphrase(WRONG_SECRET) from None
+    except VaultDamaged:  # a slot's sealed key or its endorsement was altered
+        raise BackupDamaged(damaged_message(path)) from None
     expected = hmac.new(_derive(key, header.salt, b"header"), header.raw, hashlib.sha256)
     if not hmac.compare_digest(expected.digest(), header.tag):
         raise BackupDamaged(damaged_message(path))

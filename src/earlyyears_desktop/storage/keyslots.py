@@ -11,8 +11,10 @@ passphrase writes a new slot; the database is re-encrypted only by a re-key
 
 The central service's keys.json is a version-1 file of the same format (`add_slot`).
 
-The file holds no personal data: slot ids, practitioner ids (UUIDs), the label a practitioner
-chose for the unlock screen, salts, parameters, public keys and ciphertext.
+The file holds no child's data: slot ids, practitioner ids (UUIDs), the label a practitioner
+chose for the unlock screen, salts, parameters, public keys and ciphertext. The labels are
+personal data of the practitioners (usually their names, as they chose them), readable without
+any key, here and in every backup's header.
 """
 
 from __future__ import annotations

@@ -7,10 +7,13 @@
    its public key (nobody's passphrase is needed) and endorsed by every earlier key; the
    leaver's slots are left out; a version-1 slot cannot be rewrapped (its owner has not
    unlocked since slots became version 2) and is left out too, and its owner needs a new
-   passphrase from an administrator afterwards; a version-1 recovery slot is replaced by a
-   new recovery key, shown once;
+   passphrase from an administrator afterwards; the recovery slot is always replaced by a new
+   recovery key, shown once (administrators hold the recovery key: a leaving administrator
+   must not keep a way into the vault), so the old recovery key opens nothing from now on;
 4. the two files swapped in together (storage/vault_swap.py), after the old database is
-   closed; the open vault goes on with the new key.
+   closed; the open vault goes on with the new key. Which key the database in place is under
+   after a failure is what `swap_in` reports (`SwapState.committed`), never a guess from the
+   files left: past the commit (the database's rename) it is the new one.
 
 Why a copy rather than `PRAGMA rekey`: rekey rewrites the database in place, so a crash
 half-way leaves pages under two keys, and it is refused in WAL mode; a copy is written beside
@@ -51,16 +54,14 @@ class RekeyPlan:
     removed_slots: tuple[str, ...]
     #: practitioners whose slot cannot be rewrapped (version 1): they need a new passphrase
     needs_new_passphrase: tuple[str, ...]
-    #: the recovery slot is version 1 (or missing): a new recovery key is made and shown
-    new_recovery_key: bool
 
 
 @dataclass(frozen=True)
 class RekeyResult:
     epoch: int
     needs_new_passphrase: tuple[str, ...]
-    #: the new recovery key when one had to be made (shown once), else None
-    recovery_key: str | None
+    #: the new recovery key (shown once): the old one no longer opens the vault
+    recovery_key: str
 
 
 def plan_rekey(vault: OpenVault, remove_practitioner_id: str | None = None) -> RekeyPlan:
@@ -75,12 +76,7 @@ def plan_rekey(vault: OpenVault, remove_practitioner_id: str | None = None) -> R
         for s in slots.passphrase_slots()
         if s.id not in removed and s.version == 1 and s.practitioner_id
     }
-    recovery = slots.recovery_slots()
-    return RekeyPlan(
-        tuple(removed),
-        tuple(sorted(p for p in stale if p)),
-        not recovery or any(s.version == 1 for s in recovery),
-    )
+    return RekeyPlan(tuple(removed), tuple(sorted(p for p in stale if p)))
 
 
 def rekey(
@@ -104,17 +100,18 @@ def rekey(
     old_key = vault.current_data_key()
     new_key = os.urandom(DATA_KEY_BYTES)
     new_slots = old_slots.rekeyed(old_key, new_key, set(plan.removed_slots))
-    recovery: str | None = None
-    if plan.new_recovery_key:
-        for slot in new_slots.recovery_slots():
-            new_slots.remove_slot(slot.id)
-        recovery = new_recovery_key()
-        new_slots.add_vault_slot(
-            new_key,
-            normalise_recovery_key(recovery),
-            kind="recovery",
-            params=recovery_params or _recovery_params(old_slots.recovery_slots()),
-        )
+    # A new recovery key every time: the old one (an administrator who leaves holds it) must
+    # not open the new key.
+    for slot in new_slots.recovery_slots():
+        new_slots.remove_slot(slot.id)
+    recovery = new_recovery_key()
+    say("Making a new recovery key…")
+    new_slots.add_vault_slot(
+        new_key,
+        normalise_recovery_key(recovery),
+        kind="recovery",
+        params=recovery_params or _recovery_params(old_slots.recovery_slots()),
+    )
     engine = vault.engine
 
     def write_database(path: Path) -> None:
@@ -122,22 +119,30 @@ def rekey(
         export_database(engine, path, new_key)
         say("Replacing the vault's files…")
 
+    folder = vault.paths.folder
+    swap = vault_swap.SwapState()
     try:
         vault_swap.swap_in(
-            vault.paths.folder,
+            folder,
             write_database,
             new_slots.to_bytes(),
             before_commit=vault.close_database,
+            state=swap,
         )
-    except BaseException:
-        if (vault.paths.folder / vault_swap.STAGED_KEYSLOTS).exists() and not (
-            vault.paths.folder / vault_swap.STAGED_DATABASE
-        ).exists():
-            vault.use_key(new_key, new_slots)  # committed: only the slots' rename failed
-        else:
-            vault.use_key(old_key, old_slots)
-        raise
-    vault.use_key(new_key, new_slots)
+    except BaseException as exc:
+        if not swap.committed:
+            vault.use_key(old_key, old_slots)  # the old pair is the vault still
+            raise
+        # Past the commit the new database is the vault, whatever failed after it (the slots'
+        # rename, a folder sync): go on with the new key, or a later slot save would write
+        # the old slots over the new ones and nothing would open the vault.
+        vault.use_key(new_key, new_slots)
+        if not isinstance(exc, Exception) or (folder / vault_swap.STAGED_KEYSLOTS).exists():
+            raise  # the slots are still staged: the next unlock finishes them
+        # Only the last folder sync failed: the re-key is done (its new recovery key must
+        # still be shown), and the renames stand.
+    else:
+        vault.use_key(new_key, new_slots)
     return RekeyResult(new_slots.epoch, plan.needs_new_passphrase, recovery)
 
 

@@ -14,10 +14,13 @@ slot opens a data key only if its anchor vouches for it:
 - a later epoch: the key-slot file must hold an *endorsement* of it made with the anchored key
   (HMAC-SHA256 under a key derived from the old data key, over the vault id, both epochs and a
   commitment to the new key). Only someone who held the anchored key can write one;
-- an earlier epoch: refused (a vault rolled back).
-On each unlock the slot is anchored afresh at the current epoch. What remains (a leaver who
-kept the old data key and can still write the folder, against a colleague who has not unlocked
-since the re-key) is explained in docs/security-model.md.
+- an earlier epoch: refused (a key-slot file put back from before the slot's owner last
+  unlocked, while that slot's newer anchor is kept).
+On each unlock the slot is anchored afresh at the current epoch. What remains is explained in
+docs/security-model.md: a leaver who kept the old data key and can still write the folder,
+against a colleague who has not unlocked since the re-key; and the whole folder put back from
+an old copy (the database and the key-slot file together, with their old anchors), which
+nothing here can tell from the real vault.
 """
 
 from __future__ import annotations

@@ -462,7 +462,9 @@ def _finish_half_done_swap(paths: VaultPaths, secret: str, *, keep_lock: bool) -
 
 def _staged_slots_open(paths: VaultPaths, staged: Path, secret: str) -> bool | None:
     """Whether the staged key slots open the database in place (True), the old ones do
-    (False), or this secret cannot tell (None)."""
+    (False), or this secret cannot tell (None: a mistyped passphrase; nothing is touched).
+    Each answer is a proof: the key the secret unwraps reads the vault's id from the
+    database."""
     for path, answer in ((staged, True), (paths.keyslots, False)):
         try:
             slots = KeySlotFile.load(path)

@@ -15,9 +15,17 @@ so the order is what makes it safe:
 
 `finish_or_roll_back` (called by `open_vault` before it reads the key slots) reads what a
 crash left: a staged database still there means the commit never happened, so the staged files
-go (roll back); staged key slots alone mean the database is already the new one, so they
-replace the old (finish), unless the caller's `check` proves the database is still the old
-one. Neither path ever removes the only copy of a file the vault needs.
+go (roll back). Staged key slots alone *usually* mean the database is already the new one, but
+not always (a crash while staged files were being removed), so they replace the old (finish)
+only when the caller's `check` proves it: the typed secret opens a staged slot whose key reads
+the vault's id from the database in place. When it proves the old slots open that database,
+the staged slots go (roll back); when it cannot tell (a mistyped passphrase), nothing is
+touched and the unlock is refused as usual. Neither path ever removes the only copy of a file
+the vault needs.
+
+Removing staged files (a failed swap's clean-up, a roll back) takes the staged key slots away
+first, synced, and only then the staged database: whatever moment a crash stops it at, staged
+slots are never left alone beside a database they do not open.
 
 The step functions are module-level so that a test's own subprocess can stop the process at
 each of them (tests/core/rekey_worker.py); the product reads no switch for it.
@@ -28,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
@@ -44,7 +53,16 @@ STILL_OPEN: Final = (
     "Close it there and try again."
 )
 
-Outcome = Literal["none", "rolled back", "finished"]
+Outcome = Literal["none", "rolled back", "finished", "left"]
+
+
+@dataclass
+class SwapState:
+    """How far a swap got, for its caller to read when it fails: `committed` from the moment
+    the database was renamed in (the commit point: the new pair is the vault from then on,
+    even if a later step, the slots' rename or a folder sync, fails)."""
+
+    committed: bool = False
 
 
 def staged(folder: Path) -> bool:
@@ -58,40 +76,43 @@ def swap_in(
     keyslots: bytes,
     *,
     before_commit: Callable[[], None],
-) -> None:
+    state: SwapState | None = None,
+) -> SwapState:
     """Replace `folder`'s database and key-slot file together.
 
     `write_database(path)` writes the complete new database at `path` (a new file, 0600);
     `keyslots` is the new key-slot file's content. `before_commit()` closes the old database
     (the caller keeps holding the app lock). Any failure before the commit removes the staged
-    files and leaves the vault as it was; the error is raised as it came.
+    files and leaves the vault as it was; the error is raised as it came. `state` (returned)
+    says whether the commit happened: a caller whose swap raised reads it to know which key
+    the database in place is under (never guess it from the files left).
     """
     folder = Path(folder)
+    state = state if state is not None else SwapState()
     _remove_staged(folder)
-    committed = False
     try:
         _write_staged_database(folder, write_database)
         _write_staged_keyslots(folder, keyslots)
         before_commit()
         _check_journal_gone(folder)
         _commit_database(folder)
-        committed = True
+        state.committed = True
+        fsync_dir(folder)
         _commit_keyslots(folder)
     except BaseException:
-        if not committed:
+        if not state.committed:
             _remove_staged(folder)
         raise
+    return state
 
 
-def finish_or_roll_back(
-    folder: Path, check: Callable[[Path], bool | None] | None = None
-) -> Outcome:
+def finish_or_roll_back(folder: Path, check: Callable[[Path], bool | None]) -> Outcome:
     """Complete or undo a swap a crash left half-done; what was done.
 
-    `check(staged_keyslots)` may say whether the staged key slots open the database now in
-    place (True: finish; False: it is the old database, roll back; None: cannot tell, finish,
-    as the order of the steps says the database was committed). The caller holds the vault's
-    app lock, so no swap is under way in another process.
+    `check(staged_keyslots)` says whether the staged key slots open the database now in place
+    (True, proved: finish), the old ones do (False, proved: it is the old database, roll
+    back), or the secret cannot tell (None: everything is left as it is, "left"). The caller
+    holds the vault's app lock, so no swap is under way in another process.
     """
     folder = Path(folder)
     database, keyslots = folder / STAGED_DATABASE, folder / STAGED_KEYSLOTS
@@ -101,7 +122,10 @@ def finish_or_roll_back(
         return "rolled back"
     if not keyslots.exists():
         return "none"
-    if check is not None and check(keyslots) is False:
+    proved = check(keyslots)
+    if proved is None:
+        return "left"
+    if proved is False:
         _remove_staged(folder)
         return "rolled back"
     _commit_keyslots(folder)
@@ -145,8 +169,8 @@ def _check_journal_gone(folder: Path) -> None:
 
 
 def _commit_database(folder: Path) -> None:
+    """The commit point: one rename (the caller syncs the folder after noting it)."""
     os.replace(folder / STAGED_DATABASE, folder / DATABASE_NAME)
-    fsync_dir(folder)
 
 
 def _commit_keyslots(folder: Path) -> None:
@@ -155,10 +179,12 @@ def _commit_keyslots(folder: Path) -> None:
 
 
 def _remove_staged(folder: Path) -> None:
-    names = [STAGED_DATABASE, STAGED_KEYSLOTS]
-    names += [f"{STAGED_DATABASE}{suffix}" for suffix in JOURNAL_SUFFIXES]
-    for name in names:
-        (folder / name).unlink(missing_ok=True)
+    # The staged slots first, synced: staged slots left alone would read as "committed".
+    (folder / STAGED_KEYSLOTS).unlink(missing_ok=True)
     for leftover in folder.glob(f".{STAGED_KEYSLOTS}.*.tmp"):
         leftover.unlink(missing_ok=True)
+    fsync_dir(folder)
+    names = [STAGED_DATABASE] + [f"{STAGED_DATABASE}{suffix}" for suffix in JOURNAL_SUFFIXES]
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
     fsync_dir(folder)

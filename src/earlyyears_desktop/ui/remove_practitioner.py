@@ -4,7 +4,7 @@ The dialog says in plain words what removing does, and what a re-key adds (a new
 vault, so that a copy they kept opens nothing written from today), names the colleagues who
 will need a new passphrase afterwards, and offers "Remove and re-key" (the default) or
 "Remove only". The work runs on the database thread with a progress dialog (OpRunner); the
-result, and the new recovery key if one had to be made, are shown after.
+result, and after a re-key the new recovery key (with its Print…), are shown after.
 """
 
 from __future__ import annotations
@@ -22,7 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from earlyyears_desktop.services.accounts import Accounts, Removal, RemovalPlan
+from earlyyears_desktop.services.accounts import (
+    OLD_RECOVERY_KEY,
+    Accounts,
+    Removal,
+    RemovalPlan,
+)
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 
@@ -44,14 +49,13 @@ def explanation(plan: RemovalPlan) -> str:
             f"<p>{escape(other)} has not unlocked since this version: they will need a new "
             "passphrase from an administrator afterwards.</p>"
         )
-    if plan.new_recovery_key:
-        parts.append(
-            "<p>A new recovery key will be made as part of the re-key and shown once: have "
-            "paper or a printer ready.</p>"
-        )
+    parts.append(
+        "<p>A re-key also makes a new recovery key, shown once: have paper or a printer "
+        "ready. The old recovery key stops working.</p>"
+    )
     parts.append(
         "<p>A copy of the vault or a backup made before today still opens with the old "
-        "passphrases: ask for it back or destroy it.</p>"
+        "passphrases and the old recovery key: ask for it back or destroy it.</p>"
     )
     return "".join(parts)
 
@@ -62,8 +66,10 @@ def result_text(removal: Removal) -> str:
         text = f"{removal.name} is removed and the vault has a new key."
     else:
         text = f"{removal.name} is removed."
+    if removal.recovery_key:
+        text += f" A new recovery key was made. {OLD_RECOVERY_KEY}"
     for other in removal.need_new_passphrase:
-        text += f" {other} needs a new passphrase: reset it with the recovery key."
+        text += f" {other} needs a new passphrase: reset it with the new recovery key."
     return f"{text} {removal.old_copies}"
 
 

@@ -58,7 +58,7 @@ class RetentionBox(QGroupBox):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
-        self.enabled = QCheckBox("Re&view closed cases for erasure after")
+        self.enabled = QCheckBox("Review closed cases for &erasure after")
         self.enabled.setAccessibleName("Review closed cases for erasure")
         self.years = QSpinBox()
         self.years.setRange(1, MOST_YEARS)

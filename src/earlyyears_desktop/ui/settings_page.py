@@ -527,8 +527,9 @@ class NewRecoveryKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Your new recovery key", 2))
         text = QLabel(
-            "The old recovery key no longer works. Write this one down or print it now, and "
-            "keep it locked away from the laptop. It will not be shown again."
+            "The old recovery key no longer works: destroy the old printout. Write this one "
+            "down or print it now, and keep it locked away from the laptop. It will not be "
+            "shown again."
         )
         text.setWordWrap(True)
         layout.addWidget(text)
