@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from earlyyears_desktop.domain.models import AuditEvent
 from earlyyears_desktop.handouts import (
-    CannotSave,
     HandoutsCancelled,
     NoHandouts,
     UnknownSession,
@@ -27,6 +26,7 @@ from earlyyears_desktop.handouts import (
 )
 from earlyyears_desktop.handouts.layout import LOOKS, look_for
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.storage.errors import DiskFull
 
 from .conftest import (
     ACTIVITIES,
@@ -285,7 +285,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with pytest.raises(CannotSave, match="no space left on device"):
+    with pytest.raises(DiskFull, match=r"^The disk is full: the document was not saved"):
         build_session_handouts(services, prepared.session_id, out)
     assert [p.name for p in folder.iterdir()] == ["handouts.pdf"]
     assert out.read_bytes() == b"an older file"

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.exc import OperationalError
 
-from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.domain.errors import DomainError, Fault
 from earlyyears_desktop.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class AccessLog:
     def _strictly(self, action: str, about: Iterable[tuple[str, str]]) -> None:
         try:
             self._append(action, about)
-        except OperationalError:
+        except (OperationalError, Fault):  # a full or read-only disk is named a Fault
             raise NotRecorded(NOT_RECORDED) from None
 
     def _append(self, action: str, about: Iterable[tuple[str, str]]) -> None:

@@ -8,6 +8,7 @@ fails half-way on a lock upgrade.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -250,10 +251,14 @@ def export_into(engine: Engine, target: Path, key: bytes) -> None:
                 raw.execute("SELECT sqlcipher_export('backup')").fetchall()
                 raw.execute("COMMIT")
             except BaseException:
-                raw.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk does): the first error is
+                # the one to tell, not "no transaction is active"
+                with contextlib.suppress(sqlcipher3.Error):
+                    raw.execute("ROLLBACK")
                 raise
         finally:
-            raw.execute("DETACH DATABASE backup")
+            with contextlib.suppress(sqlcipher3.Error):
+                raw.execute("DETACH DATABASE backup")
 
 
 def copy_under_key(engine: Engine, target: Path, key: bytes) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from earlyyears_desktop.domain.enums import ErasureReason
 from earlyyears_desktop.services.container import Services
@@ -85,6 +86,8 @@ class EraseChildButton(QPushButton):
         self.runner.run(allowed, on_done=self._allowed)
 
     def _allowed(self, answer: tuple[bool, list[str]]) -> None:
+        if not isValid(self):  # the record was closed (the window locked) meanwhile
+            return
         may, names = answer
         self.setEnabled(may)
         if may:
