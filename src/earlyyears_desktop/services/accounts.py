@@ -30,12 +30,14 @@ from earlyyears_desktop.storage.keyslots import (
     normalise_passphrase,
     normalise_recovery_key,
 )
+from earlyyears_desktop.storage.passphrase_rules import (
+    check_new_passphrase,
+    check_passphrase_strength,
+)
 from earlyyears_desktop.storage.process import harden_process
 from earlyyears_desktop.storage.vault import (
     OpenVault,
     UnlockChoice,
-    check_new_passphrase,
-    check_passphrase_strength,
     is_vault,
     open_vault,
     practitioner_for_recovery,

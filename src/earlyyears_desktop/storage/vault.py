@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from earlyyears_desktop.domain.errors import ValidationError
 from earlyyears_desktop.domain.models import Practitioner, VaultSetting
-from earlyyears_desktop.storage import migrations
+from earlyyears_desktop.storage import migrations, vault_swap
 from earlyyears_desktop.storage.app_lock import AppLock
 from earlyyears_desktop.storage.engine import (
     NOT_THIS_VAULT,
@@ -41,11 +40,11 @@ from earlyyears_desktop.storage.errors import (
     VaultExists,
     VaultInaccessible,
     VaultLocked,
+    WrongPassphrase,
 )
 from earlyyears_desktop.storage.integrity import CheckResult, full_checks, quick_check
 from earlyyears_desktop.storage.keyslots import (
     DATA_KEY_BYTES,
-    MIN_PASSPHRASE_LENGTH,
     KdfParams,
     KeySlot,
     KeySlotFile,
@@ -54,12 +53,15 @@ from earlyyears_desktop.storage.keyslots import (
     normalise_passphrase,
     normalise_recovery_key,
 )
+from earlyyears_desktop.storage.passphrase_rules import (
+    check_passphrase_strength,
+)
 
 if TYPE_CHECKING:
     from earlyyears_desktop.storage.backup import BackupWritten
 
-KEYSLOTS_NAME = "keyslots.json"
-DATABASE_NAME = "vault.db"
+KEYSLOTS_NAME = vault_swap.KEYSLOTS_NAME
+DATABASE_NAME = vault_swap.DATABASE_NAME
 BACKUPS_NAME = "backups"
 #: how long locking waits for another process's reads and writes to fold the journal back
 CHECKPOINT_WAIT_MS = 1_000
@@ -131,84 +133,6 @@ def unlock_choices(folder: Path) -> list[UnlockChoice]:
         if slot.practitioner_id and slot.practitioner_id not in seen:
             seen[slot.practitioner_id] = UnlockChoice(slot.practitioner_id, slot.label)
     return sorted(seen.values(), key=lambda c: c.label.casefold())
-
-
-def check_passphrase_strength(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise ValidationError(
-            "passphrase",
-            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long.",
-        )
-    if len(set(passphrase)) < 5:
-        raise ValidationError("passphrase", "The passphrase repeats too few different characters.")
-    letters = "".join(c for c in passphrase.casefold() if c.isalpha())
-    if letters in _COMMON_WORDS or any(
-        passphrase.casefold().startswith(word) and len(letters) <= len(word) + 2
-        for word in _COMMON_WORDS
-    ):
-        raise ValidationError(
-            "passphrase",
-            "That passphrase is too easy to guess: try three or four unrelated words.",
-        )
-
-
-def check_new_passphrase(new: str, again: str) -> None:
-    """A new passphrase typed twice: strong enough (field "passphrase"), and the same both
-    times (field "again")."""
-    check_passphrase_strength(new)
-    if new != again:
-        raise ValidationError("again", "The two passphrases are not the same.")
-
-
-# Words that passphrases are most often built from, plus this service's own vocabulary, which
-# someone trying to open a lost laptop would try first.
-_COMMON_WORDS = frozenset(
-    [
-        "password",
-        "passphrase",
-        "passw0rd",
-        "qwerty",
-        "qwertyuiop",
-        "asdfgh",
-        "letmein",
-        "welcome",
-        "iloveyou",
-        "admin",
-        "administrator",
-        "monkey",
-        "dragon",
-        "football",
-        "baseball",
-        "sunshine",
-        "princess",
-        "shadow",
-        "master",
-        "superman",
-        "trustno",
-        "abc",
-        "abcdef",
-        "abcdefgh",
-        "secret",
-        "changeme",
-        "default",
-        "login",
-        "hello",
-        "summer",
-        "winter",
-        "autumn",
-        "spring",
-        "earlyyears",
-        "early",
-        "years",
-        "portage",
-        "nursery",
-        "children",
-        "child",
-        "senco",
-        "send",
-        "council",
-    ]
-)
 
 
 class OpenVault:
@@ -496,9 +420,11 @@ def open_vault(
     folder = Path(folder)
     paths = VaultPaths(folder)
     check_vault_folder(folder)
+    app_lock = _finish_half_done_swap(paths, secret, keep_lock=exclusive)
     slots = KeySlotFile.load(paths.keyslots)
     _check_database_file(paths.database)
-    app_lock = AppLock.take(folder) if exclusive else None
+    if exclusive and app_lock is None:
+        app_lock = AppLock.take(folder)
     try:
         vault = _open_with_slots(paths, slots, secret, practitioner_id)
     except BaseException:
@@ -507,6 +433,50 @@ def open_vault(
         raise
     vault.app_lock = app_lock
     return vault
+
+
+def _finish_half_done_swap(paths: VaultPaths, secret: str, *, keep_lock: bool) -> AppLock | None:
+    """Finish or roll back a re-key or restore that a crash interrupted (storage/vault_swap.py),
+    under the app lock (VaultInUse while the app is in the middle of one). The lock is handed
+    back when the caller keeps it (the app), else let go."""
+    if not vault_swap.staged(paths.folder):
+        return None
+    app_lock = AppLock.take(paths.folder)
+    try:
+        vault_swap.finish_or_roll_back(
+            paths.folder, lambda staged: _staged_slots_open(paths, staged, secret)
+        )
+    except BaseException:
+        app_lock.release()
+        raise
+    if keep_lock:
+        return app_lock
+    app_lock.release()
+    return None
+
+
+def _staged_slots_open(paths: VaultPaths, staged: Path, secret: str) -> bool | None:
+    """Whether the staged key slots open the database in place (True), the old ones do
+    (False), or this secret cannot tell (None)."""
+    for path, answer in ((staged, True), (paths.keyslots, False)):
+        try:
+            slots = KeySlotFile.load(path)
+            _, key = slots.unwrap(*_secret_material(slots, secret, None))
+        except (NotAVault, WrongPassphrase):
+            continue
+        if stored_vault_id(paths.database, key) == slots.vault_id:
+            return answer
+    return None
+
+
+def _secret_material(
+    slots: KeySlotFile, secret: str, practitioner_id: str | None
+) -> tuple[bytes, list[KeySlot]]:
+    """What a typed secret is tried as: a recovery key against the recovery slots, anything
+    else as a passphrase against the passphrase slots (of one practitioner, if named)."""
+    if practitioner_id is None and looks_like_recovery_key(secret):
+        return normalise_recovery_key(secret), slots.recovery_slots()
+    return normalise_passphrase(secret), slots.passphrase_slots(practitioner_id)
 
 
 def check_vault_files(
