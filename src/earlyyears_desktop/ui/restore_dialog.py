@@ -90,6 +90,7 @@ class _BackupAndSecret:
         self.backup.setAccessibleName("Backup file")
         self.backup.setPlaceholderText("earlyyears-backup-….eybackup")
         self.choose_file_button = push_button("&Choose…", "Choose the backup file", self._pick_file)
+        self.choose_file_button.setAutoDefault(False)  # Enter in a field restores
         row = QHBoxLayout()
         row.addWidget(self.backup, 1)
         row.addWidget(self.choose_file_button)
@@ -99,8 +100,9 @@ class _BackupAndSecret:
         self.backup_error = FieldError("backup_file")
         form.addRow(self.backup_error)
 
-    def _secret_field(self, form: QFormLayout) -> None:
+    def _secret_field(self, form: QFormLayout, start: Callable[[], None]) -> None:
         self.secret = passphrase_edit("Passphrase or recovery key")
+        self.secret.returnPressed.connect(start)
         label = QLabel("&Passphrase or recovery key:")
         label.setBuddy(self.secret)
         form.addRow(label, self.secret)
@@ -170,6 +172,7 @@ class RestoreDialog(QDialog, _BackupAndSecret):
         self.choose_folder_button = push_button(
             "Choose f&older…", "Choose the new folder", self._pick_folder
         )
+        self.choose_folder_button.setAutoDefault(False)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.choose_folder_button)
@@ -178,7 +181,7 @@ class RestoreDialog(QDialog, _BackupAndSecret):
         form.addRow(label, row)
         self.folder_error = FieldError("new_folder")
         form.addRow(self.folder_error)
-        self._secret_field(form)
+        self._secret_field(form, self.start)
         layout.addLayout(form)
         self.message = FieldError("restore")
         self.message.setAccessibleName("Restore message")
@@ -188,6 +191,7 @@ class RestoreDialog(QDialog, _BackupAndSecret):
         self.restore_button.setAccessibleName("Restore")
         self.restore_button.setDefault(True)
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setDefault(True)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -212,7 +216,9 @@ class RestoreDialog(QDialog, _BackupAndSecret):
         return not problem
 
     def start(self) -> None:
-        backup, folder, secret = self.backup.text().strip(), self.folder.text().strip(), ""
+        if not self.restore_button.isEnabled():  # already restoring
+            return
+        backup, folder = self.backup.text().strip(), self.folder.text().strip()
         secret = self.secret.text()
         for edit, error, missing in (
             (self.backup, self.backup_error, not backup),
@@ -305,7 +311,7 @@ class RestoreOverDialog(QDialog, _BackupAndSecret):
         layout.addWidget(self.explain)
         form = QFormLayout()
         self._backup_fields(form, self, choose_file)
-        self._secret_field(form)
+        self._secret_field(form, self.start)
         layout.addLayout(form)
         self.message = FieldError("restore")
         self.message.setAccessibleName("Restore message")
@@ -314,6 +320,7 @@ class RestoreOverDialog(QDialog, _BackupAndSecret):
         self.restore_button = QPushButton("&Replace these records with the backup")
         self.restore_button.setAccessibleName("Replace these records with the backup")
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setDefault(True)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -322,6 +329,8 @@ class RestoreOverDialog(QDialog, _BackupAndSecret):
         self.backup.setFocus()
 
     def start(self) -> None:
+        if not self.restore_button.isEnabled():  # already restoring
+            return
         backup, secret = self.backup.text().strip(), self.secret.text()
         if not backup:
             self.backup_error.show_message(CHOOSE_FILE)
