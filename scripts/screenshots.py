@@ -38,8 +38,8 @@ from shots_meeting import meeting_shots
 from shots_observations import observation_shots
 from shots_plans import plans_shots
 from shots_referrals import referral_shots
-from shots_rekey import rekey_shots
 from shots_register import register_note_shots
+from shots_rekey import rekey_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_targets import target_shots
 from shots_timeline import timeline_shots

@@ -34,6 +34,7 @@ from earlyyears_desktop.services.observation_search import ObservationSearch
 from earlyyears_desktop.services.observations import ObservationService
 from earlyyears_desktop.services.practitioners import PractitionerService, check_role
 from earlyyears_desktop.services.referrals import ReferralService
+from earlyyears_desktop.services.restore import RestoreService
 from earlyyears_desktop.services.retention import RetentionService
 from earlyyears_desktop.services.strategies import StrategyService
 from earlyyears_desktop.services.support import SupportService
@@ -112,6 +113,8 @@ class Services:
         self.backups = BackupService(vault, self.uow, clock)
         self.erasure = ErasureService(self.uow, self.administrators, vault.paths.backups)
         self.retention = RetentionService(self.uow, clock, self.administrators)
+        #: restoring a backup over this vault (administrators; services/restore.py)
+        self.restore = RestoreService(vault, self.administrators, self.backups)
 
     def including_deleted(self) -> Services:
         """The same vault and clock for a client whose every read must see tombstones: sync,

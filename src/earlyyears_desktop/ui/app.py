@@ -18,7 +18,7 @@ from earlyyears_desktop.services.incidents import RecordedIncident, record_incid
 from earlyyears_desktop.ui.incident_dialog import IncidentDialog
 from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
 from earlyyears_desktop.ui.operations import PROGRAM, OpRunner
-from earlyyears_desktop.ui.preferences import Preferences
+from earlyyears_desktop.ui.preferences import Preferences, VaultMemory
 from earlyyears_desktop.ui.theme import apply_theme
 
 if TYPE_CHECKING:  # first run only: loaded when there is no vault yet
@@ -44,9 +44,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 class Launcher:
     """Shows the setup wizard on first run, then the main window (locked or just set up)."""
 
-    def __init__(self, app: QApplication, folder: Path) -> None:
+    def __init__(self, app: QApplication, folder: Path, memory: VaultMemory | None = None) -> None:
         self.app = app
         self.folder = folder
+        self.memory = memory or VaultMemory()
         self.runner = OpRunner(app)
         self.preferences = Preferences(folder)
         self.window: MainWindow | None = None
@@ -84,7 +85,28 @@ class Launcher:
             self.window.showMaximized()
         else:
             self.window.show()
+        self.window.unlock_screen.restored.connect(self.switch_to_restored)
         self.window.unlock_screen.focus_passphrase()
+
+    def switch_to_restored(self, folder: Path) -> None:
+        """A backup restored into `folder` from the unlock screen: remember it as this app's
+        vault and show its unlock screen (the old folder is left as it was)."""
+        old = self.window
+        backups = self.preferences.backup_folder
+        self.memory.remember(folder)
+        self.folder = Path(folder)
+        self.preferences = Preferences(self.folder)
+        if backups is not None and self.preferences.backup_folder is None:
+            self.preferences.backup_folder = backups
+        self.show_window()
+        assert self.window is not None
+        self.window.unlock_screen.show_notice(
+            f"The backup was restored into {self.folder}. Type a passphrase that opened it "
+            "(or use Forgotten passphrase… with the recovery key)."
+        )
+        if old is not None:
+            old.close()
+            old.deleteLater()
 
     def show_incident(self, recorded: RecordedIncident) -> None:
         """The error dialog for a bug; a newer incident replaces one still on screen."""
@@ -123,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     # No application display name: Qt would append it to every title ("…: Today — Early Years").
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    folder = args.vault or default_vault_folder()
-    launcher = Launcher(app, folder)
+    memory = VaultMemory()
+    folder = args.vault or memory.vault_folder or default_vault_folder()
+    launcher = Launcher(app, folder, memory)
     # After harden_process, which reports the type alone: the launcher adds the log and dialog.
     sys.excepthook = launcher.report_unexpected
     launcher.start()

@@ -39,9 +39,12 @@ from earlyyears_desktop.services.backups import (
     BackupStatus,
 )
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.services.restore import RestoredOver
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.preferences import Preferences
+from earlyyears_desktop.ui.restore_dialog import ChooseFile, RestoreOverDialog, choose_backup_file
+from earlyyears_desktop.ui.unlock import UnlockScreen
 from earlyyears_desktop.ui.widgets import push_button
 
 BACK_UP_SHORTCUT = "Ctrl+Shift+B"
@@ -49,6 +52,10 @@ BACK_UP_SHORTCUT = "Ctrl+Shift+B"
 DUE_CHECK_MS = 10 * 60_000
 PROGRESS_LABEL = "Backing up the records (encrypted)…"
 WARNING_STYLE = "color: #8a1c00; font-weight: 600;"
+RESTORED_OVER = (
+    "The backup made {when} was restored over the records. Unlock with a passphrase that "
+    "opened it. The records as they were just before are in the backup {last} in {folder}."
+)
 
 
 def _size(size: int) -> str:
@@ -64,6 +71,8 @@ class BackupControls(QObject):
 
     #: a backup was written (manual or scheduled), with its `BackupMade`
     made = Signal(object)
+    #: a backup was restored over the open vault, which is now locked: the window locks
+    vault_replaced = Signal()
 
     def __init__(self, parent: QWidget, preferences: Preferences) -> None:
         super().__init__(parent)
@@ -78,6 +87,11 @@ class BackupControls(QObject):
         )
         self.action.triggered.connect(lambda: self.back_up_now())
         self.action.setEnabled(False)
+        # The window locks when a backup was restored over its vault (the vault is locked
+        # already; the window forgets what it showed and shows the unlock screen).
+        lock = getattr(parent, "lock", None)
+        if callable(lock):
+            self.vault_replaced.connect(lock)
         self.label = QLabel()
         self.label.setAccessibleName("Last backup")
         self.label.setContentsMargins(12, 0, 12, 0)
@@ -219,8 +233,10 @@ class BackupSettingsBox(QGroupBox):
         parent: QWidget | None = None,
         *,
         choose: Callable[[QWidget | None, Path | None], Path | None] = choose_folder,
+        choose_file: ChooseFile = choose_backup_file,
     ) -> None:
         super().__init__("Backups", parent)
+        self._choose_file = choose_file
         self.services = services
         self.runner = runner
         self.controls = controls
@@ -256,6 +272,17 @@ class BackupSettingsBox(QGroupBox):
         now_row.addWidget(self.now_button)
         now_row.addStretch(1)
         form.addRow(now_row)
+        self.restore_over_button = push_button(
+            "Restore a backup over &these records…",
+            "Restore a backup over these records (administrators)",
+            self.restore_over,
+        )
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_over_button)
+        restore_row.addStretch(1)
+        form.addRow(restore_row)
+        #: the restore dialog while it is open (a test drives it)
+        self.restore_dialog: RestoreOverDialog | None = None
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Backups message")
@@ -300,3 +327,60 @@ class BackupSettingsBox(QGroupBox):
     def back_up_now(self) -> None:
         if self.controls is not None:
             self.controls.back_up_now(self._folder)
+
+    # ---- restoring over the open vault (administrators) ----
+
+    def restore_over(self) -> None:
+        """Asked only of an administrator: anyone else is told whom to ask, and no dialog
+        opens."""
+        self.message.clear()
+        self.runner.run(
+            self.services.restore.check_allowed,
+            on_done=lambda _none: self._open_restore_over(),
+            on_error=lambda error: self.message.setText(error_text(error)),
+        )
+
+    def _open_restore_over(self) -> None:
+        services, controls = self.services, self.controls
+        if controls is not None:
+            # A scheduled backup under way finishes first; none starts until the app locks.
+            controls.timer.stop()
+            controls.runner.wait_for_idle(120_000)
+        dialog = RestoreOverDialog(
+            self.runner,
+            lambda backup, secret, progress: services.restore.restore_over(
+                backup, secret, progress
+            ),
+            self._folder,
+            self,
+            choose_file=self._choose_file,
+        )
+        dialog.restored_over.connect(self._restored_over)
+        dialog.rejected.connect(self._restore_stopped)
+        self.restore_dialog = dialog
+        dialog.open()
+
+    def _restore_stopped(self) -> None:
+        self.restore_dialog = None
+        if self.services.vault.is_locked:  # failed after the vault was locked: lock the app
+            self._restored_over(None)
+        elif self.controls is not None:
+            self.controls.timer.start()
+
+    def _restored_over(self, result: RestoredOver | None) -> None:
+        self.restore_dialog = None
+        if self.controls is None:
+            return
+        parent = self.controls.parent()
+        self.controls.vault_replaced.emit()
+        screen = parent.findChild(UnlockScreen) if isinstance(parent, QWidget) else None
+        if screen is not None:
+            screen.show_notice(
+                RESTORED_OVER.format(
+                    when=f"{result.backed_up_at.astimezone():%-d %B %Y at %H:%M}",
+                    last=result.last_backup.path.name,
+                    folder=result.last_backup.path.parent,
+                )
+                if result is not None
+                else "The records were locked: unlock them to carry on."
+            )

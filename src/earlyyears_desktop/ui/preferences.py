@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
 PREFERENCES_NAME = "desktop-preferences.ini"
+#: the app's own settings file (which vault it opens), in the user's configuration folder
+MEMORY_NAME = "earlyyears-desktop.ini"
 
 
 class Preferences:
@@ -80,3 +82,37 @@ class Preferences:
     @backup_folder.setter
     def backup_folder(self, folder: Path | None) -> None:
         self._set("backup_folder", str(folder) if folder else "")
+
+
+class VaultMemory:
+    """Which vault folder this app opens (a path, no personal data), kept in the user's own
+    configuration folder: set when a backup is restored into a new folder, read at start when
+    no `--vault` is given. A test names its own file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            config = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.AppConfigLocation
+            )
+            path = Path(config) / MEMORY_NAME
+        self.path = path
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    @property
+    def vault_folder(self) -> Path | None:
+        """The folder remembered, if it still holds a vault."""
+        stored = self._settings().value("vault_folder", "")
+        if not isinstance(stored, str) or not stored:
+            return None
+        folder = Path(stored)
+        return folder if (folder / "keyslots.json").is_file() else None
+
+    def remember(self, folder: Path) -> None:
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        settings = self._settings()
+        settings.setValue("vault_folder", str(Path(folder).absolute()))
+        settings.sync()
+        if self.path.exists():
+            self.path.chmod(0o600)

@@ -32,9 +32,15 @@ from earlyyears_desktop.services.accounts import (
     unlock_with_recovery_key,
 )
 from earlyyears_desktop.services.clock import Clock
+from earlyyears_desktop.services.restore import (
+    VaultDamaged,
+    backup_for_damaged_vault,
+    suggested_restore_folder,
+)
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, rows_of
+from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,10 @@ MAX_DELAY_SECONDS = 300
 INTRO_ONE = "The records on this laptop are encrypted. Type your passphrase to open them."
 INTRO_SEVERAL = (
     "The records on this laptop are encrypted. Choose who you are and type your own passphrase."
+)
+NO_BACKUP_KNOWN = (
+    "If you have a backup (on a USB stick, for example), use Restore a backup… to put it in a "
+    "new folder; the damaged records are left as they are."
 )
 RECOVERY_KEY_HERE = (
     "That looks like the recovery key: use Forgotten passphrase… to set a new passphrase."
@@ -64,11 +74,14 @@ def delay_after(failures: int, first: int = FIRST_DELAY_SECONDS) -> int:
 
 class UnlockScreen(QWidget):
     """Emits `unlocked(UnlockedVault)`; the key derivation runs on the database thread.
+    Emits `restored(Path)` when a backup was restored into a new folder from here (the app
+    then remembers that folder as its vault and shows its unlock screen).
 
     `clock` is what the unlocked vault's services read the date from (the wall clock unless
     given)."""
 
     unlocked = Signal(object)
+    restored = Signal(object)
 
     def __init__(
         self,
@@ -132,6 +145,22 @@ class UnlockScreen(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.forgotten)
         form_box.addLayout(buttons)
+        restore_row = QHBoxLayout()
+        self.restore_latest = QPushButton("Restore the &latest backup…")
+        self.restore_latest.setAccessibleName("Restore the latest backup into a new folder")
+        self.restore_latest.clicked.connect(self.open_restore_latest)
+        self.restore_latest.hide()
+        self.restore_button = QPushButton("Restore a &backup…")
+        self.restore_button.setAccessibleName("Restore a backup into a new folder")
+        self.restore_button.clicked.connect(lambda: self.open_restore())
+        restore_row.addWidget(self.restore_latest)
+        restore_row.addStretch(1)
+        restore_row.addWidget(self.restore_button)
+        form_box.addLayout(restore_row)
+        #: the newest backup of this vault, offered when the unlock found it damaged
+        self.latest_backup: Path | None = None
+        #: the restore dialog while it is open (a test drives it)
+        self.restore_dialog: QDialog | None = None
 
         row = QHBoxLayout()
         row.addStretch(1)
@@ -167,6 +196,7 @@ class UnlockScreen(QWidget):
         self.passphrase.clear()
         if not self._wait_left:
             self.message.clear_message()
+        self.restore_latest.hide()
         self._set_enabled(not self._wait_left)
         self.refresh_choices()
         self.focus_passphrase()
@@ -217,6 +247,8 @@ class UnlockScreen(QWidget):
                 self._start_wait(wait, text)
                 return
             self.message.show_message(text)
+        elif isinstance(error, VaultDamaged):
+            self._offer_backup(error_text(error))
         else:
             self.message.show_message(error_text(error))
         self._set_enabled(True)
@@ -253,6 +285,48 @@ class UnlockScreen(QWidget):
     def _set_enabled(self, on: bool) -> None:
         for w in (self.passphrase, self.unlock_button, self.who, self.forgotten):
             w.setEnabled(on)
+
+    # ---- restoring a backup ----
+
+    def _offer_backup(self, what_is_wrong: str) -> None:
+        """A damaged vault is never written to: name its newest backup, offer to restore it
+        into a new folder, or say where one may be."""
+        latest = backup_for_damaged_vault(self.folder, Preferences(self.folder).backup_folder)
+        self.latest_backup = latest.path if latest is not None else None
+        if latest is None:
+            self.message.show_message(f"{what_is_wrong}\n{NO_BACKUP_KNOWN}")
+            return
+        self.message.show_message(
+            f"{what_is_wrong}\nThe newest backup of these records is {latest.name}, made "
+            f"{latest.made_at:%-d %B %Y at %H:%M}, in {latest.path.parent}: Restore the latest "
+            "backup… puts it in a new folder; the damaged records are left as they are."
+        )
+        self.restore_latest.show()
+
+    def open_restore_latest(self) -> None:
+        if self.latest_backup is None:
+            return
+        today = (self.clock or Clock()).today()
+        self.open_restore(self.latest_backup, suggested_restore_folder(self.folder, today))
+
+    def open_restore(self, backup: Path | None = None, folder: Path | None = None) -> None:
+        from earlyyears_desktop.ui.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.runner, self, backup=backup, folder=folder)
+        dialog.restored.connect(self._after_restore)
+        dialog.finished.connect(lambda _r: setattr(self, "restore_dialog", None))
+        self.restore_dialog = dialog
+        dialog.open()
+
+    def _after_restore(self, folder: Path) -> None:
+        self.restore_latest.hide()
+        self.latest_backup = None
+        self.restored.emit(folder)
+
+    def show_notice(self, text: str) -> None:
+        """A message on the unlock screen (after a restore), with the focus in the field."""
+        self.message.show_message(text)
+        self.focus_passphrase()
 
     # ---- recovery ----
 
