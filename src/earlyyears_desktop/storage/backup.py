@@ -51,7 +51,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from earlyyears_desktop.storage.atomic_file import sync_folder
-from earlyyears_desktop.storage.engine import BUSY_TIMEOUT_MS, NOT_THIS_VAULT, stored_vault_id
+from earlyyears_desktop.storage.engine import (
+    BUSY_TIMEOUT_MS,
+    NOT_THIS_VAULT,
+    export_on,
+    stored_vault_id,
+)
 from earlyyears_desktop.storage.errors import (
     NotAVault,
     VaultDamaged,
@@ -188,15 +193,7 @@ def snapshot_database(database: Path, key: bytes, target: Path) -> None:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError:
             raise VaultDamaged(NOT_THIS_VAULT) from None
-        conn.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(target),))
-        try:
-            conn.execute("BEGIN")
-            try:
-                conn.execute("SELECT sqlcipher_export('backup')").fetchall()
-            finally:
-                conn.execute("COMMIT")
-        finally:
-            conn.execute("DETACH DATABASE backup")
+        export_on(conn, target, key)
     finally:
         conn.close()
 

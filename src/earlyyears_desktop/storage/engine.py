@@ -244,21 +244,27 @@ def export_into(engine: Engine, target: Path, key: bytes) -> None:
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
-        raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(target),))
+        export_on(raw, target, key)
+
+
+def export_on(raw: Any, target: Path, key: bytes) -> None:
+    """`sqlcipher_export` of the database open on the connection `raw` into `target`, inside
+    one read transaction (ATTACH first: SQLite refuses it inside a transaction)."""
+    raw.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(target),))
+    try:
+        raw.execute("BEGIN")
         try:
-            raw.execute("BEGIN")
-            try:
-                raw.execute("SELECT sqlcipher_export('backup')").fetchall()
-                raw.execute("COMMIT")
-            except BaseException:
-                # SQLite may have rolled back already (a full disk does): the first error is
-                # the one to tell, not "no transaction is active"
-                with contextlib.suppress(sqlcipher3.Error):
-                    raw.execute("ROLLBACK")
-                raise
-        finally:
+            raw.execute("SELECT sqlcipher_export('backup')").fetchall()
+            raw.execute("COMMIT")
+        except BaseException:
+            # SQLite may have rolled back already (a full disk does): the first error is the
+            # one to tell, not "no transaction is active"
             with contextlib.suppress(sqlcipher3.Error):
-                raw.execute("DETACH DATABASE backup")
+                raw.execute("ROLLBACK")
+            raise
+    finally:
+        with contextlib.suppress(sqlcipher3.Error):
+            raw.execute("DETACH DATABASE backup")
 
 
 def copy_under_key(engine: Engine, target: Path, key: bytes) -> None:

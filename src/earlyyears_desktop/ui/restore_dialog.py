@@ -80,6 +80,23 @@ def folder_problem(folder: Path) -> str:
     return ""
 
 
+def _path_row(
+    form: QFormLayout, text: str, field: QLineEdit, choose: QPushButton, name: str
+) -> FieldError:
+    """A path typed or chosen: its label, the field and its Choose… button on one row, and
+    the row of its error below; the error label made."""
+    choose.setAutoDefault(False)  # Enter in a field restores
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(choose)
+    label = QLabel(text)
+    label.setBuddy(field)
+    form.addRow(label, row)
+    error = FieldError(name)
+    form.addRow(error)
+    return error
+
+
 class _BackupAndSecret:
     """The fields both dialogs share: the backup file and the secret that opens it."""
 
@@ -90,15 +107,9 @@ class _BackupAndSecret:
         self.backup.setAccessibleName("Backup file")
         self.backup.setPlaceholderText("earlyyears-backup-….eybackup")
         self.choose_file_button = push_button("&Choose…", "Choose the backup file", self._pick_file)
-        self.choose_file_button.setAutoDefault(False)  # Enter in a field restores
-        row = QHBoxLayout()
-        row.addWidget(self.backup, 1)
-        row.addWidget(self.choose_file_button)
-        label = QLabel("Backup &file:")
-        label.setBuddy(self.backup)
-        form.addRow(label, row)
-        self.backup_error = FieldError("backup_file")
-        form.addRow(self.backup_error)
+        self.backup_error = _path_row(
+            form, "Backup &file:", self.backup, self.choose_file_button, "backup_file"
+        )
 
     def _secret_field(self, form: QFormLayout, start: Callable[[], None]) -> None:
         self.secret = passphrase_edit("Passphrase or recovery key")
@@ -172,15 +183,9 @@ class RestoreDialog(QDialog, _BackupAndSecret):
         self.choose_folder_button = push_button(
             "Choose f&older…", "Choose the new folder", self._pick_folder
         )
-        self.choose_folder_button.setAutoDefault(False)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(self.choose_folder_button)
-        label = QLabel("&New folder:")
-        label.setBuddy(self.folder)
-        form.addRow(label, row)
-        self.folder_error = FieldError("new_folder")
-        form.addRow(self.folder_error)
+        self.folder_error = _path_row(
+            form, "&New folder:", self.folder, self.choose_folder_button, "new_folder"
+        )
         self._secret_field(form, self.start)
         layout.addLayout(form)
         self.message = FieldError("restore")
