@@ -40,6 +40,7 @@ from shots_plans import plans_shots
 from shots_referrals import referral_shots
 from shots_register import register_note_shots
 from shots_rekey import rekey_shots
+from shots_restore import restore_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
 from shots_targets import target_shots
 from shots_timeline import timeline_shots
@@ -232,6 +233,7 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     integrity_shots(app, window, out)
     auditview_shots(app, window, out)
     backup_shots(app, window, out)
+    restore_shots(app, window, out)
 
     window.show_page("settings")
     settle(app, 0.4)
