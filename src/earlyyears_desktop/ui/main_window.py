@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence, QWindow
 from PySide6.QtWidgets import (
     QApplication,
@@ -261,8 +261,9 @@ class MainWindow(QMainWindow):
         self.opened = unlocked
         self.services = unlocked.services
         self.preferences.last_practitioner_id = unlocked.practitioner_id or ""
-        self.stack.setCurrentWidget(self.workspace)
-        self.workspace.show()
+        with QSignalBlocker(self.nav):  # focus coming to the list would choose its first page
+            self.stack.setCurrentWidget(self.workspace)
+            self.workspace.show()
         self.lock_action.setEnabled(True)
         self.go_menu.setEnabled(True)
         for action in self.go_actions:
