@@ -41,7 +41,11 @@ def test_back_up_now_by_keyboard_and_the_status_bar(qtbot, window, unlock, tmp_p
     qtbot.waitUntil(lambda: NO_BACKUP_YET in label.text())
     assert label.accessibleDescription() == f"Warning: {NO_BACKUP_YET}"
 
-    # No folder chosen yet: the app asks for one, then backs up there.
+    # No folder chosen yet: the app asks for one, then backs up there. (The window is made
+    # the active one first: a window shortcut reaches only the active window, and after a
+    # whole run of tests another may still be.)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
     qtbot.keyClick(
         win, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
