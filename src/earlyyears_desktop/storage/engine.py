@@ -275,13 +275,19 @@ def copy_under_key(engine: Engine, target: Path, key: bytes) -> None:
     no table or index is rebuilt. One step, under one read transaction of the source: a
     consistent snapshot even while another connection writes.
     """
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        copy_pages(raw, target, key)
+
+
+def copy_pages(raw: Any, target: Path, key: bytes) -> None:
+    """SQLite's online backup of the database open on the connection `raw` into the empty file
+    `target` under `key`, in one step: one read transaction, a consistent snapshot."""
     target_conn = sqlcipher3.connect(str(target), isolation_level=None, check_same_thread=False)
     try:
         target_conn.execute(_QUIET).fetchall()
         target_conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        with engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            raw.backup(target_conn)
+        raw.backup(target_conn)
     finally:
         target_conn.close()
