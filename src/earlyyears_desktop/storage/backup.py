@@ -12,11 +12,12 @@ The database inside is the SQLCipher file itself (encrypted under the vault's da
 with SQLite's online backup in one step, one read transaction: a consistent moment while the
 app may be writing (measured on the scale vault, 416 MB, twice each: 5.9 and 6.1 s, against
 11.1 and 10.8 s for `sqlcipher_export`, which rebuilds every table and index; the pages
-copied include free ones, which secure_delete has zeroed). That file is then sealed again in chunks under a key derived with HKDF-SHA256 from
-the data key and the backup's own random salt, so two backups never share a key. Each chunk's
-nonce is its index and whether it is the last; its associated data is the header's digest. So
-a flipped byte anywhere, a truncated file, chunks reordered or moved between backups, or a
-header edited (another vault id, other key slots) are all refused.
+copied include free ones, which secure_delete has zeroed). That file is then sealed again in
+chunks under a key derived with HKDF-SHA256 from the data key and the backup's own random
+salt, so two backups never share a key. Each chunk's nonce is its index and whether it is the
+last; its associated data is the header's digest. So a flipped byte anywhere, a truncated file,
+chunks reordered or moved between backups, or a header edited (another vault id, other key
+slots) are all refused.
 
 A backup opens with any passphrase or the recovery key that opened the vault when it was made:
 the key slots are inside. Only the public API of `KeySlotFile` is used (`from_bytes`,
