@@ -49,12 +49,9 @@ def open_retention_review(window: MainWindow, services: Services, runner: OpRunn
 def finish_owed_compaction(window: MainWindow, services: Services) -> None:
     """At unlock, on the database worker: the erasures the central service instructed that
     were received but not carried out yet, and the compaction an erasure owed and could not
-    run then (the app stopped in between); a window shows if it takes a while."""
+    run then (the app stopped in between)."""
     from earlyyears_desktop.sync.erasure_sync import finish_owed_erasures
 
-    window.runner.run(
-        lambda: finish_owed_erasures(services),
-        parent=window,
-        progress_label="Finishing an erasure: clearing the space it freed…",
-        changes=lambda result: result[1],
-    )
+    # No progress window: there is nearly always nothing owed, and a window coming up at
+    # every unlock on a slow moment would take the keyboard from the person typing.
+    window.runner.run(lambda: finish_owed_erasures(services), changes=lambda result: result[1])
