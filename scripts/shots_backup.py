@@ -44,34 +44,9 @@ def backup_shots(app: QApplication, window: MainWindow, out: Path) -> None:
         settle(app)
 
 
-if __name__ == "__main__":  # on its own: the demo vault in a scratch folder
-    import datetime as dt
+if __name__ == "__main__":  # on its own: the demo vault in a scratch folder [--out DIR]
     import sys
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
-    from earlyyears_desktop.services.clock import Clock
-    from earlyyears_desktop.storage.keyslots import KdfParams
-    from earlyyears_desktop.ui.operations import OpRunner
-    from earlyyears_desktop.ui.theme import apply_theme
+    from shots_alone import run_on_demo_window
 
-    application = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(application, QApplication)
-    apply_theme(application, False)
-    day = dt.date(2026, 11, 25)
-    with tempfile.TemporaryDirectory() as scratch:
-        create_demo_vault(
-            Path(scratch) / "v", DEMO_PASSPHRASE, params=KdfParams.for_tests(), today=day
-        ).vault.lock()
-        runner = OpRunner()
-        win = MainWindow(Path(scratch) / "v", runner, clock=Clock.fixed(day))
-        win.resize(1366, 768)
-        win.show()
-        from screenshots import wait_until
-
-        win.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
-        win.unlock_screen.passphrase.returnPressed.emit()
-        wait_until(application, lambda: not win.is_locked, timeout=60.0)
-        backup_shots(application, win, Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
-        win.lock()
-        runner.wait_for_idle()
+    sys.exit(run_on_demo_window(backup_shots, __doc__.splitlines()[0]))

@@ -19,27 +19,23 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import argparse
 import datetime as dt
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from shots_alone import small_team_vault
 
-from earlyyears_desktop.domain.enums import ChildStatus, Role
+from earlyyears_desktop.domain.enums import ChildStatus
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import Services, set_up_vault
+from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.observations import ObservationInput
-from earlyyears_desktop.storage.keyslots import KdfParams
 from earlyyears_desktop.ui.erase_child import EraseChildDialog
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.retention_review import RetentionBox, RetentionReviewDialog
 
-FAST = KdfParams.for_tests()
-PASSPHRASE = "correct horse battery staple"
 #: far enough after the wall clock that the invented cases closed years "ago"
 DAY = dt.date(2100, 3, 1)
 CHILDREN = (
@@ -53,14 +49,7 @@ CHILDREN = (
 def erasure_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> None:
     from screenshots import save, settle, wait_until  # scripts/ is on the path
 
-    created = set_up_vault(
-        tmp / "erasure-vault",
-        team_name="Cherwell Early Years SEND Team",
-        practitioner_name="Amira Haddad",
-        role=Role.GROUP_LEADER.value,
-        passphrase=PASSPHRASE,
-        params=FAST,
-    )
+    created = small_team_vault(tmp / "erasure-vault")
     services = Services(created.vault, clock=Clock.fixed(DAY))
     for given, family, seen in CHILDREN:
         child = services.children.create_child(
@@ -99,19 +88,7 @@ def erasure_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> 
     created.vault.lock()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "docs/images")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    runner = OpRunner()
-    with tempfile.TemporaryDirectory(prefix="earlyyears-shots-") as tmp:
-        erasure_shots(app, runner, Path(tmp), args.out)
-        runner.wait_for_idle()
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from shots_alone import run_with_runner
+
+    sys.exit(run_with_runner(erasure_shots, __doc__.splitlines()[0]))

@@ -20,24 +20,21 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from shots_alone import FAST, PASSPHRASE, small_team_vault
 
 from earlyyears_desktop.domain.enums import Role
 from earlyyears_desktop.services.accounts import UnlockedVault, unlock
-from earlyyears_desktop.services.container import Services, set_up_vault
-from earlyyears_desktop.storage.keyslots import KdfParams, KeySlotFile, normalise_passphrase
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.storage.keyslots import KeySlotFile, normalise_passphrase
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.remove_practitioner import RemovePractitionerDialog
 from earlyyears_desktop.ui.settings_page import NewRecoveryKeyDialog, SettingsPage
 
-FAST = KdfParams.for_tests()
-PASSPHRASE = "correct horse battery staple"
 OTHERS = "kettle orange harbour 7"
 
 
@@ -45,14 +42,7 @@ def rekey_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> No
     from screenshots import SIZE, save, settle, wait_until  # scripts/ is on the path
 
     folder = tmp / "rekey-vault"
-    created = set_up_vault(
-        folder,
-        team_name="Cherwell Early Years SEND Team",
-        practitioner_name="Amira Haddad",
-        role=Role.GROUP_LEADER.value,
-        passphrase=PASSPHRASE,
-        params=FAST,
-    )
+    created = small_team_vault(folder)
     amira = UnlockedVault.of(Services(created.vault))
     nguyen = amira.accounts.add_practitioner(
         "Nguyễn Thị Lan", Role.SENCO.value, "", OTHERS, params=FAST
@@ -100,19 +90,7 @@ def rekey_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> No
     mine.lock()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "docs/images")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    runner = OpRunner()
-    with tempfile.TemporaryDirectory(prefix="earlyyears-shots-") as tmp:
-        rekey_shots(app, runner, Path(tmp), args.out)
-        runner.wait_for_idle()
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from shots_alone import run_with_runner
+
+    sys.exit(run_with_runner(rekey_shots, __doc__.splitlines()[0]))
