@@ -13,12 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from earlyyears_desktop.cli.errors import EXIT_LOCKED, EXIT_OK, EXIT_USAGE, CommandError
+from earlyyears_desktop.cli.errors import EXIT_OK, CommandError
 from earlyyears_desktop.cli.json_output import add_json_option, print_json
 from earlyyears_desktop.cli.passphrase import read_passphrase
-from earlyyears_desktop.cli.vault_access import add_vault_argument
+from earlyyears_desktop.cli.vault_access import add_vault_argument, opening_errors_said
 from earlyyears_desktop.storage.backup import BackupError, backup_open_vault_files
-from earlyyears_desktop.storage.errors import NotAVault, VaultInaccessible, WrongPassphrase
 from earlyyears_desktop.storage.file_limits import describe_size
 from earlyyears_desktop.storage.vault import check_vault_folder
 
@@ -40,13 +39,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        check_vault_folder(args.vault)
-        secret = read_passphrase(args)
-        made = backup_open_vault_files(args.vault, secret, args.out)
-    except (NotAVault, VaultInaccessible) as exc:
-        raise CommandError(exc.message, EXIT_USAGE) from None
-    except WrongPassphrase as exc:
-        raise CommandError(exc.message, EXIT_LOCKED) from None
+        with opening_errors_said():
+            check_vault_folder(args.vault)
+            made = backup_open_vault_files(args.vault, read_passphrase(args), args.out)
     except BackupError as exc:
         raise CommandError(exc.message) from None
     if args.json:

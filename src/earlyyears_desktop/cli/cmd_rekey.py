@@ -14,24 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from earlyyears_desktop.cli.errors import (
-    EXIT_LOCKED,
-    EXIT_OK,
-    EXIT_REFUSED,
-    EXIT_USAGE,
-    CommandError,
-)
+from earlyyears_desktop.cli.errors import EXIT_OK, EXIT_REFUSED, CommandError
 from earlyyears_desktop.cli.passphrase import read_passphrase
-from earlyyears_desktop.cli.vault_access import add_vault_argument
-from earlyyears_desktop.services.accounts import (
-    OLD_RECOVERY_KEY,
-    DomainError,
-    VaultInUse,
-    WrongPassphrase,
-    unlock,
-)
+from earlyyears_desktop.cli.vault_access import add_vault_argument, opening_errors_said
+from earlyyears_desktop.services.accounts import OLD_RECOVERY_KEY, DomainError, unlock
 from earlyyears_desktop.services.practitioners import PractitionerRow
-from earlyyears_desktop.storage.errors import NotAVault, VaultInaccessible
 from earlyyears_desktop.storage.vault import check_vault_folder
 
 HELP = "give the vault a new data key, optionally removing a practitioner who left"
@@ -47,13 +34,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
+    with opening_errors_said():
         check_vault_folder(args.vault)
         unlocked = unlock(args.vault, read_passphrase(args))
-    except (NotAVault, VaultInaccessible) as exc:
-        raise CommandError(exc.message, EXIT_USAGE) from None
-    except (VaultInUse, WrongPassphrase) as exc:
-        raise CommandError(exc.message, EXIT_LOCKED) from None
     try:
         accounts = unlocked.accounts
 

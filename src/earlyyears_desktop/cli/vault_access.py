@@ -15,6 +15,7 @@ from earlyyears_desktop.storage.engine import database_busy
 from earlyyears_desktop.storage.errors import (
     NotAVault,
     VaultInaccessible,
+    VaultInUse,
     VaultLocked,
     WrongPassphrase,
 )
@@ -24,6 +25,19 @@ from earlyyears_desktop.storage.vault import check_vault_folder, open_vault
 def add_vault_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("vault", metavar="DIR", type=Path, help="the vault folder")
     add_passphrase_option(parser)
+
+
+@contextmanager
+def opening_errors_said() -> Iterator[None]:
+    """Opening a vault's files, its errors said in their sentence with their exit code: a
+    folder that cannot be a vault or cannot be read exits 2; a wrong passphrase, a locked
+    vault or one the app holds exits 3."""
+    try:
+        yield
+    except (NotAVault, VaultInaccessible) as exc:
+        raise CommandError(exc.message, EXIT_USAGE) from None
+    except (WrongPassphrase, VaultLocked, VaultInUse) as exc:
+        raise CommandError(exc.message, EXIT_LOCKED) from None
 
 
 @contextmanager
@@ -37,13 +51,12 @@ def unlocked(args: argparse.Namespace) -> Iterator[Services]:
     """
     folder: Path = args.vault
     try:
-        # Before asking for a passphrase: a folder that cannot be a vault is said at once.
-        check_vault_folder(folder)
-        vault = open_vault(folder, read_passphrase(args))
-    except (NotAVault, VaultInaccessible) as exc:
-        raise CommandError(exc.message, EXIT_USAGE) from None
-    except (WrongPassphrase, VaultLocked) as exc:
-        raise CommandError(exc.message, EXIT_LOCKED) from None
+        with opening_errors_said():
+            # Before asking for a passphrase: a folder that cannot be a vault is said at once.
+            check_vault_folder(folder)
+            vault = open_vault(folder, read_passphrase(args))
+    except CommandError:
+        raise
     except Exception as exc:
         if database_busy(exc):
             raise CommandError(BUSY_MESSAGE, EXIT_LOCKED) from None
