@@ -5,6 +5,8 @@ are its own tests')."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -57,7 +59,7 @@ def test_restore_over_the_open_vault_brings_back_the_backup(
     done = services.restore.restore_over(chosen, PASSPHRASE)
     assert fresh.vault.is_locked  # the app shows the unlock screen now
     assert done.last_backup.path.is_file() and done.last_backup.path != chosen
-    assert not [p for p in fresh.folder.parent.iterdir() if ".restore-staging-" in p.name]
+    assert not [p for p in fresh.folder.parent.iterdir() if ".restoring-" in p.name]
     assert not [p for p in fresh.folder.iterdir() if p.name.endswith(".next")]
 
     fresh.services = services_on_test_day(open_vault(fresh.folder, PASSPHRASE))
@@ -113,3 +115,29 @@ def test_a_damaged_vault_is_offered_its_newest_backup(
     assert suggested == fresh.folder.parent / "vault-restored-20261125"
     suggested.mkdir()
     assert suggested_restore_folder(fresh.folder, TODAY).name == "vault-restored-20261125-2"
+
+
+def test_what_a_killed_restore_over_left_is_removed_at_the_next_unlock(
+    fresh: VaultUnderTest,
+) -> None:
+    """A restore over the vault killed half-way leaves its staging folder (a copy of the
+    records) beside the vault; the next unlock removes it, and a living process's is kept."""
+    dead = _pid_of_an_ended_process()
+    name = fresh.folder.name
+    left = [
+        fresh.folder.parent / f".{name}.restoring-{dead}",
+        fresh.folder.parent / f"..{name}.restoring-{dead}.restoring-{dead}",
+    ]
+    living = fresh.folder.parent / f".{name}.restoring-{os.getpid()}"
+    for folder in [*left, living]:
+        folder.mkdir(mode=0o700)
+        (folder / "vault.db").write_bytes(b"staged")
+    fresh.reopen().after_unlock()
+    assert not any(folder.exists() for folder in left)
+    assert living.is_dir()
+
+
+def _pid_of_an_ended_process() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

@@ -42,6 +42,7 @@ from earlyyears_desktop.services.targets import TargetService
 from earlyyears_desktop.services.timeline import TimelineService
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Actor, UnitOfWork
 from earlyyears_desktop.storage.keyslots import KdfParams
+from earlyyears_desktop.storage.restore import clear_staging
 from earlyyears_desktop.storage.vault import CreatedVault, OpenVault, create_vault
 
 
@@ -123,7 +124,9 @@ class Services:
 
     def after_unlock(self) -> None:
         """What this release completes once in a vault it upgraded, through the services (so
-        audited and exported): the steps of targets written before steps had records."""
+        audited and exported): the steps of targets written before steps had records. And what
+        a restore over this vault killed half-way left beside it (a copy of the records)."""
+        clear_staging(self.vault.paths.folder)
         if self.actor.practitioner_id:
             self.targets.add_missing_steps()
 

@@ -42,7 +42,7 @@ from earlyyears_desktop.storage import vault_swap
 from earlyyears_desktop.storage.backup import backup_header
 from earlyyears_desktop.storage.errors import NotAVault, VaultDamaged
 from earlyyears_desktop.storage.keyslots import KeySlotFile
-from earlyyears_desktop.storage.restore import restore_backup
+from earlyyears_desktop.storage.restore import clear_staging, restore_backup, staging_beside
 from earlyyears_desktop.storage.vault import BACKUPS_NAME, KEYSLOTS_NAME, OpenVault
 
 Progress = Callable[[int, int], None]
@@ -52,7 +52,6 @@ OTHER_VAULT = (
     "That backup is of other records (another vault), so it cannot be restored over these: "
     "restore it into a new folder from the unlock screen instead."
 )
-_STAGING_MARK = ".restore-staging-"
 
 
 class NotThisVault(DomainError):
@@ -91,7 +90,8 @@ class RestoreService:
         if backup_header(backup).vault_id != vault.vault_id:
             raise NotThisVault(OTHER_VAULT)
         folder = vault.paths.folder
-        staging = folder.parent / f".{folder.name}{_STAGING_MARK}{os.getpid()}"
+        clear_staging(folder)
+        staging = staging_beside(folder)
         shutil.rmtree(staging, ignore_errors=True)
         try:
             # Proved whole before the vault is touched: a wrong secret or a damaged backup

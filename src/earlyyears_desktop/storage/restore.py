@@ -101,7 +101,7 @@ def restore_backup(
     clear_staging(folder)
     with opened_file(backup) as f:
         opened = open_backup(f, backup, secret)
-        staging = folder.parent / f".{folder.name}{_STAGING_MARK}{os.getpid()}"
+        staging = staging_beside(folder)
         shutil.rmtree(staging, ignore_errors=True)
         try:
             os.mkdir(staging, 0o700)
@@ -153,14 +153,25 @@ def _into_place(staging: Path, folder: Path) -> None:
         raise
 
 
+def staging_beside(folder: Path) -> Path:
+    """This process's private staging folder beside `folder` (same filesystem, so the last
+    step is a rename); `clear_staging` removes it if the process is killed."""
+    return folder.parent / f".{folder.name}{_STAGING_MARK}{os.getpid()}"
+
+
 def clear_staging(folder: Path) -> None:
-    """Remove staging folders that a killed restore left beside `folder` (a living
-    process's own are kept)."""
-    prefix = f".{folder.name}{_STAGING_MARK}"
+    """Remove staging folders that a killed restore left beside `folder`, including one a
+    restore into a staging folder left beside that (a living process's own are kept)."""
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder.parent):
-            if not entry.name.startswith(prefix):
-                continue
-            pid = entry.name[len(prefix) :]
-            if pid.isdigit() and not process_alive(int(pid)):
+            if _left_by_a_killed_restore(entry.name, folder.name):
                 shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _left_by_a_killed_restore(name: str, folder_name: str) -> bool:
+    """`.NAME.restoring-PID`, or `..NAME.restoring-PID.restoring-PID` (the staging of a
+    staging folder), every PID a process no longer running."""
+    if not name.startswith(".") or not name.lstrip(".").startswith(folder_name + _STAGING_MARK):
+        return False
+    pids = name.lstrip(".")[len(folder_name) :].split(_STAGING_MARK)[1:]
+    return all(pid.isdigit() for pid in pids) and not any(process_alive(int(p)) for p in pids)
