@@ -44,6 +44,23 @@ def small_team_vault(folder: Path) -> CreatedVault:
     )
 
 
+def unlocked_window(
+    app: QApplication, folder: Path, runner: OpRunner, passphrase: str, day: dt.date
+) -> MainWindow:
+    """The app's main window on `folder`, the guide's size, unlocked as a user would."""
+    from screenshots import wait_until  # scripts/ is on the path
+
+    from earlyyears_desktop.services.clock import Clock
+
+    window = MainWindow(folder, runner, clock=Clock.fixed(day))
+    window.resize(1366, 768)
+    window.show()
+    window.unlock_screen.passphrase.setText(passphrase)
+    window.unlock_screen.passphrase.returnPressed.emit()
+    wait_until(app, lambda: not window.is_locked, timeout=60.0)
+    return window
+
+
 def _application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -80,10 +97,7 @@ def run_on_demo_window(
 ) -> int:
     """Run a `shots(app, window, out)` script on its own: the demo vault in a scratch folder,
     unlocked in a main window of the guide's size."""
-    from screenshots import wait_until  # scripts/ is on the path
-
     from earlyyears_desktop.demo import DEMO_PASSPHRASE, create_demo_vault
-    from earlyyears_desktop.services.clock import Clock
 
     out = _out_folder(description, argv)
     app = _application()
@@ -92,12 +106,7 @@ def run_on_demo_window(
         folder = Path(tmp) / "v"
         create_demo_vault(folder, DEMO_PASSPHRASE, params=FAST, today=DEMO_DAY).vault.lock()
         runner = OpRunner()
-        window = MainWindow(folder, runner, clock=Clock.fixed(DEMO_DAY))
-        window.resize(1366, 768)
-        window.show()
-        window.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
-        window.unlock_screen.passphrase.returnPressed.emit()
-        wait_until(app, lambda: not window.is_locked, timeout=60.0)
+        window = unlocked_window(app, folder, runner, DEMO_PASSPHRASE, DEMO_DAY)
         shots(app, window, out)
         window.lock()
         runner.wait_for_idle()

@@ -14,18 +14,16 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from shots_alone import PASSPHRASE, small_team_vault, unlocked_window
 
 from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import Services, set_up_vault
+from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.faults import disk_full
-from earlyyears_desktop.storage.keyslots import KdfParams
-from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.observation_dialog import ObservationDialog
 from earlyyears_desktop.ui.operations import OpRunner
 
 DAY = dt.date(2026, 11, 25)
-PASSPHRASE = "screenshots only, never a real vault"
 WORDS = "Kwame built a ramp from blocks and rolled the car down it, three times, laughing."
 
 
@@ -34,23 +32,11 @@ def fault_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> No
     from screenshots import save, settle, wait_until  # the helpers of the script calling this
 
     folder = tmp / "faults-vault"
-    created = set_up_vault(
-        folder,
-        team_name="Riverside Early Years",
-        practitioner_name="Amira Haddad",
-        role="group_leader",
-        passphrase=PASSPHRASE,
-        params=KdfParams.for_tests(),
-    )
+    created = small_team_vault(folder)
     services = Services(created.vault, clock=Clock.fixed(DAY))
     child = services.children.create_child(ChildInput("Kwame", "Asante", dt.date(2024, 5, 17))).id
     created.vault.lock()
-    window = MainWindow(folder, runner, clock=Clock.fixed(DAY))
-    window.resize(1366, 768)
-    window.show()
-    window.unlock_screen.passphrase.setText(PASSPHRASE)
-    window.unlock_screen.passphrase.returnPressed.emit()
-    wait_until(app, lambda: not window.is_locked, timeout=60.0)
+    window = unlocked_window(app, folder, runner, PASSPHRASE, DAY)
     window.open_child(child)
     page = window._children
     assert page is not None
