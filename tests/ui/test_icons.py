@@ -103,6 +103,12 @@ def test_sidebar_icons_keep_their_contrast_in_every_theme(qapp) -> None:
         # The app's teal on a light list; the highlighted text's colour on the selected row.
         assert _ink(nav_icon("strategies")) == {ACCENT.name()}
         assert _ink(nav_icon("strategies"), QIcon.Mode.Selected) == {"#ffffff"}
+        # A dark desktop theme: teal on dark grey would be faint, so the text's own colour.
+        dark = QPalette(normal)
+        dark.setColor(QPalette.ColorRole.Base, QColor("#2b2b2b"))
+        dark.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+        qapp.setPalette(dark)
+        assert _ink(nav_icon("strategies")) == {"#eeeeee"}
         # High contrast: teal on black would be too faint, so white; black on the yellow row.
         qapp.setPalette(high_contrast_palette())
         assert contrast(ACCENT, QColor("#000000")) < icons.MIN_CONTRAST
