@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from earlyyears_desktop.services.accounts import harden_process
 from earlyyears_desktop.services.first_run import SetUp, needs_set_up
 from earlyyears_desktop.services.incidents import RecordedIncident, record_incident
+from earlyyears_desktop.ui.icons import app_icon
 from earlyyears_desktop.ui.incident_dialog import IncidentDialog
 from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
 from earlyyears_desktop.ui.operations import PROGRAM, OpRunner
@@ -46,6 +47,8 @@ class Launcher:
 
     def __init__(self, app: QApplication, folder: Path, memory: VaultMemory | None = None) -> None:
         self.app = app
+        # Every window and dialog without an icon of its own shows the app's (and the taskbar).
+        app.setWindowIcon(app_icon())
         self.folder = folder
         self.memory = memory or VaultMemory()
         self.runner = OpRunner(app)

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence, QWindow
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,10 +28,10 @@ from earlyyears_desktop.services.container import Services, VaultInfo
 from earlyyears_desktop.ui import records_menu
 from earlyyears_desktop.ui.audit_log import AuditLogEntry
 from earlyyears_desktop.ui.backups import BackupControls
+from earlyyears_desktop.ui.icons import nav_icon, nav_icon_size
 from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.page_list import (
-    NAV_ICONS,
     NAV_STYLE,
     PAGE_SHORTCUTS,
     PAGES,
@@ -115,12 +115,11 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("sidebar")
         self.nav.setAccessibleName("Sections")
         self.nav.setStyleSheet(NAV_STYLE)
-        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setIconSize(nav_icon_size(self.nav.font()))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        style = self.style()
         for spec in PAGES:
             shortcut = PAGE_SHORTCUTS[spec.key]
-            item = QListWidgetItem(style.standardIcon(NAV_ICONS[spec.key]), spec.title)
+            item = QListWidgetItem(nav_icon(spec.key), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(f"{spec.title} ({shortcut})")
             item.setData(
@@ -133,7 +132,7 @@ class MainWindow(QMainWindow):
         sidebar = QWidget()
         self.sidebar = sidebar
         sidebar.setObjectName("sidebar-panel")
-        sidebar.setFixedWidth(width + 20 + 48)
+        sidebar.setFixedWidth(width + self.nav.iconSize().width() + 48)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(0)
@@ -392,6 +391,7 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)  # comes back through _nav_changed
             return
+        self.nav.item(row).setSelected(True)  # current since the list took the focus: shown so
         page = self._build_page(spec)
         self.page_stack.setCurrentWidget(page)
         title = PAGES[row].title

@@ -1,11 +1,9 @@
-"""The main window's pages: their order and titles, the sidebar's icons and look, and the key
-that shows each page."""
+"""The main window's pages: their order and titles, the sidebar's look, and the key that shows
+each page (the sidebar's icons are drawn for the app: ui/icons.py, resources/icons/nav)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from PySide6.QtWidgets import QStyle
 
 
 @dataclass(frozen=True)
@@ -14,20 +12,6 @@ class PageSpec:
     title: str
 
 
-#: the sidebar's icons: Qt's own standard icons, so every platform style has them
-NAV_ICONS = {
-    "today": QStyle.StandardPixmap.SP_FileDialogInfoView,
-    "groups": QStyle.StandardPixmap.SP_FileDialogListView,
-    "children": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    "observations": QStyle.StandardPixmap.SP_FileDialogContentsView,
-    "visits": QStyle.StandardPixmap.SP_DirHomeIcon,
-    "plans": QStyle.StandardPixmap.SP_FileDialogStart,
-    "meetings": QStyle.StandardPixmap.SP_DriveNetIcon,
-    "strategies": QStyle.StandardPixmap.SP_DialogHelpButton,
-    "handouts": QStyle.StandardPixmap.SP_FileIcon,
-    "sync": QStyle.StandardPixmap.SP_BrowserReload,
-    "settings": QStyle.StandardPixmap.SP_ComputerIcon,
-}
 #: the sidebar: roomy rows, a clear selected state that also shows without the focus
 NAV_STYLE = """
 QListWidget#sidebar { border: none; background: palette(base); padding: 6px 4px; outline: 0; }
