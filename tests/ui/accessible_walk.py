@@ -138,7 +138,9 @@ def problem_of(widget: QWidget, labels: list[QLabel]) -> str:
         return "a list without a description (what it holds, what Enter does)"
     if isinstance(widget, FIELDS) and not described and not _has_buddy(widget, labels):
         return "a field without a description, a tooltip or a label"
-    icon_only = isinstance(widget, QAbstractButton) and not widget.text() and not widget.icon().isNull()
+    icon_only = (
+        isinstance(widget, QAbstractButton) and not widget.text() and not widget.icon().isNull()
+    )
     if icon_only and not described:
         return "a button showing only an icon, without a description"
     return ""

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.incident_log import LOG_DIR_ENV
-from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.children_page import ChildrenPage
 from earlyyears_desktop.ui.groups_page import GroupsPage
 from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
 from earlyyears_desktop.ui.meetings_page import MeetingsPage
+from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.page_list import PAGES
 from earlyyears_desktop.ui.plans_page import PlansPage
 from earlyyears_desktop.ui.register_observations import QuickNoteDialog
@@ -126,7 +126,9 @@ def opened(
 
 def check(found: list[Unnamed]) -> None:
     failing = [f for f in found if not f.known]
-    assert not failing, "\n".join(["controls a screen reader cannot tell apart:", *map(str, failing)])
+    assert not failing, "\n".join(
+        ["controls a screen reader cannot tell apart:", *map(str, failing)]
+    )
 
 
 class Walk:
@@ -167,7 +169,6 @@ def test_every_page(opened: Opened, key: str) -> None:
     settle(opened.runner)
     # the sections list and the toolbar once, with the first page
     check(unnamed_controls(window if key == "today" else window.page(key), key, known=known))
-
 
 
 def new_dialog(opened: Opened, opener: Callable[[], object], kind: type = QDialog) -> QDialog:

@@ -114,6 +114,10 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("sidebar")
         self.nav.setAccessibleName("Sections")
+        self.nav.setAccessibleDescription(
+            "The parts of the app: Up and Down choose one and show it; each also has its own "
+            "shortcut, Control 1 to Control 0, and Control comma for Settings"
+        )
         self.nav.setStyleSheet(NAV_STYLE)
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
