@@ -25,6 +25,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QCalendarWidget,
     QComboBox,
@@ -84,10 +85,12 @@ def _inside(widget: QWidget) -> str:
 
 def _inside_a_composite(widget: QWidget) -> bool:
     """The line edit of a spin box or an editable combo box, a calendar's own parts, a view's
-    headers and scroll bars: the composite control is what is named."""
+    headers, scroll bars and viewport: the composite control is what is named."""
     if isinstance(widget, QScrollBar | QHeaderView):
         return True
     parent = widget.parentWidget()
+    if isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget:
+        return True
     while parent is not None:
         if isinstance(parent, QAbstractSpinBox | QComboBox | QCalendarWidget):
             return True

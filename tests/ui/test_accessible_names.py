@@ -16,18 +16,21 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from earlyyears_desktop.services.accounts import PractitionerChoice
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.storage.incident_log import LOG_DIR_ENV
 from earlyyears_desktop.ui.children_page import ChildrenPage
+from earlyyears_desktop.ui.colleague_passphrase import ResetPassphraseDialog
 from earlyyears_desktop.ui.groups_page import GroupsPage
 from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
+from earlyyears_desktop.ui.meeting_editor import MeetingEditor
 from earlyyears_desktop.ui.meetings_page import MeetingsPage
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.page_list import PAGES
 from earlyyears_desktop.ui.plans_page import PlansPage
 from earlyyears_desktop.ui.register_observations import QuickNoteDialog
-from earlyyears_desktop.ui.settings_page import SettingsPage
+from earlyyears_desktop.ui.settings_page import NewRecoveryKeyDialog, SettingsPage
 from earlyyears_desktop.ui.setup_wizard import SetupWizard
 from earlyyears_desktop.ui.strategies_page import StrategiesPage
 from earlyyears_desktop.ui.visit_editor import VisitEditor
@@ -108,6 +111,13 @@ def opened(
     window.show()
     QApplication.processEvents()
     locked = unnamed_controls(window, "unlock screen")
+    for opener, where in (
+        (window.unlock_screen.open_recovery, "Forgotten passphrase"),
+        (lambda: window.unlock_screen.open_restore(folder=base / "restored"), "Restore a backup"),
+    ):
+        dialog = _opened_by(opener, runner, QDialog)
+        locked += unnamed_controls(dialog, where, known=known)
+        dialog.reject()
     window.unlock_screen.passphrase.setText(PASSPHRASE)
     window.unlock_screen.passphrase.returnPressed.emit()
     wait_until(lambda: not window.is_locked)
@@ -173,9 +183,13 @@ def test_every_page(opened: Opened, key: str) -> None:
 
 def new_dialog(opened: Opened, opener: Callable[[], object], kind: type = QDialog) -> QDialog:
     """The dialog (or window) `opener` opens, once it shows."""
+    return _opened_by(opener, opened.runner, kind)
+
+
+def _opened_by(opener: Callable[[], object], runner: OpRunner, kind: type) -> QDialog:
     before = set(_shown_windows(kind))
     opener()
-    settle(opened.runner)
+    settle(runner)
     wait_until(lambda: bool(set(_shown_windows(kind)) - before))
     [dialog] = set(_shown_windows(kind)) - before
     return dialog
@@ -233,6 +247,16 @@ def test_a_childs_record(opened: Opened, kind: str) -> None:
         walk.dialog(record.plans_box.new_plan, "Support plan")
     if kind == "referral":
         walk.dialog(record.referrals_box.refer, "Refer")
+    services = _services(opened)
+    child = record.view.record.id if record.view is not None else ""
+    for target in services.targets.for_child(child, active_only=True)[:1]:
+        walk.dialog(lambda t=target: record.targets_box.edit(t), "Change a target")
+        walk.dialog(lambda t=target: record.targets_box.achieve(t), "A step achieved")
+        walk.dialog(lambda t=target: record.targets_box.end(t, stop=True), "Stop a target")
+        walk.dialog(lambda t=target: record.targets_box.chart(t), "A target's chart")
+    for agreed in [s for s in services.child_strategies.for_child(child) if s.active][:1]:
+        walk.dialog(lambda a=agreed: record.strategies_box.note_progress(a), "Note progress")
+        walk.dialog(lambda a=agreed: record.strategies_box.stop(a), "Stop a strategy")
     walk.check()
 
 
@@ -254,19 +278,35 @@ def test_groups_and_the_register(opened: Opened) -> None:
     walk.dialog(page.open_enrolments, "Children in a group")
     walk.dialog(page.schedule_term, "Schedule a term")
     walk.dialog(page.add_session, "Add a session")
+    walk.dialog(page.edit_session, "Edit a session")
+    walk.dialog(page.cancel_session, "Cancel a session")
     walk.check()
 
 
 def test_a_meeting(opened: Opened) -> None:
     services = _services(opened)
     walk = Walk(opened)
-    for row in services.meetings.meetings()[:2]:
+    rows = services.meetings.meetings()[:2]
+    for row in rows:
         walk.dialog(lambda m=row.id: opened.window.open_meeting(m), "a meeting", QWidget)
+    editor = new_dialog(opened, lambda: opened.window.open_meeting(rows[0].id), MeetingEditor)
+    try:
+        walk.dialog(editor.edit_details, "A meeting's details")
+        walk.dialog(lambda: editor.person_dialog(None), "Someone at a meeting")
+        walk.dialog(editor.add_child, "A child to discuss")
+    finally:
+        editor.close()
+        settle(opened.runner)
     meetings = opened.window.page("meetings")
     assert isinstance(meetings, MeetingsPage)
     opened.window.show_page("meetings")
     settle(opened.runner)
     walk.dialog(meetings.refer, "Refer (Meetings page)")
+    walk.dialog(meetings.plan_meeting, "Plan a meeting")
+    meetings.referrals.setCurrentIndex(meetings.referrals.model().index(0, 0))
+    walk.dialog(meetings.type_answers, "The family's answers")
+    walk.dialog(meetings.record_sent, "Questionnaire sent")
+    walk.dialog(meetings.withdraw, "Withdraw a referral")
     walk.check()
 
 
@@ -313,12 +353,36 @@ def test_strategies_plans_and_settings_dialogs(opened: Opened) -> None:
     assert isinstance(plans, PlansPage)
     settle(opened.runner)
     walk.dialog(plans.new_plan, "Support plan (Plans page)")
+    plan_id = _services(opened).support.plans()[0].id
+    window.open_plan(plan_id)
+    wait_until(lambda: plans.plan is not None and plans.plan.id == plan_id)
+    settle(opened.runner)
+    walk.screen(plans, "a support plan")
+    walk.dialog(plans.edit_plan, "Change a support plan")
+    walk.dialog(plans.parents_told, "Parents told of a plan")
+    walk.dialog(plans.add_specialist, "A specialist's advice")
+    walk.dialog(plans.edit_profile, "One-page profile")
+    walk.dialog(plans.review, "Review a plan")
     window.show_page("settings")
     settings = window.page("settings")
     assert isinstance(settings, SettingsPage)
     settle(opened.runner)
     walk.dialog(settings.open_change_passphrase, "Change my passphrase")
     walk.dialog(settings.open_add_practitioner, "Add a practitioner")
+    walk.dialog(
+        lambda: ResetPassphraseDialog(
+            settings.accounts,
+            [PractitionerChoice("someone", "Tomasz Wiśniewski")],
+            opened.runner,
+            settings,
+        ).open(),
+        "Reset a colleague's passphrase",
+    )
+    walk.dialog(
+        lambda: NewRecoveryKeyDialog("ABCD-EFGH", "A team", settings).open(), "New recovery key"
+    )
+    walk.dialog(window.audit_log.action.trigger, "The audit log")
+    walk.dialog(window.retention_action.trigger, "Retention review")
     walk.check()
 
 

@@ -327,6 +327,9 @@ class NoteProgressDialog(FormDialog):
         )
         self.history = QListWidget()
         self.history.setAccessibleName("Progress noted so far, newest first")
+        self.history.setAccessibleDescription(
+            "Each note on how the strategy is going: its date, how it was going, who noted it"
+        )
         self.history.setWordWrap(True)
         self.history.setMaximumHeight(120)
         for entry in strategy.notes:
