@@ -136,6 +136,11 @@ def problem_of(widget: QWidget, labels: list[QLabel]) -> str:
     name = _spoken(widget, QAccessible.Text.Name)
     if problem := _name_problem(name):
         return problem
+    if isinstance(widget, QComboBox) and not widget.accessibleName():
+        if not _has_buddy(widget, labels):
+            # On Linux a combo box's spoken name is its current value: its own name (read on
+            # Windows and macOS) or its label (read on Linux, as a relation) says what it is.
+            return "a choice named only by its current value"
     described = bool(_spoken(widget, QAccessible.Text.Description))
     if isinstance(widget, VIEWS) and not described:
         return "a list without a description (what it holds, what Enter does)"
@@ -164,10 +169,19 @@ def unnamed_controls(
     ]
     labels = [w for w in widgets if isinstance(w, QLabel)]
     found = []
+    said: dict[tuple[str, str], QWidget] = {}
     for widget in widgets:
         if _inside_a_composite(widget) or not _is_interactive(widget):
             continue
-        if problem := problem_of(widget, labels):
+        problem = problem_of(widget, labels)
+        heard = (
+            _spoken(widget, QAccessible.Text.Name),
+            _spoken(widget, QAccessible.Text.Description),
+        )
+        if not problem and heard in said and said[heard].window() is widget.window():
+            problem = "says just what another control of the screen says"
+        said.setdefault(heard, widget)
+        if problem:
             found.append(
                 Unnamed(
                     where,

@@ -281,6 +281,7 @@ def test_groups_and_the_register(opened: Opened) -> None:
     walk.dialog(page.edit_session, "Edit a session")
     walk.dialog(page.cancel_session, "Cancel a session")
     walk.check()
+    assert any(f.known for f in walk.found), "the register is named now: remove KNOWN"
 
 
 def test_a_meeting(opened: Opened) -> None:
