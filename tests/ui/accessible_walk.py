@@ -136,11 +136,11 @@ def problem_of(widget: QWidget, labels: list[QLabel]) -> str:
     name = _spoken(widget, QAccessible.Text.Name)
     if problem := _name_problem(name):
         return problem
-    if isinstance(widget, QComboBox) and not widget.accessibleName():
-        if not _has_buddy(widget, labels):
-            # On Linux a combo box's spoken name is its current value: its own name (read on
-            # Windows and macOS) or its label (read on Linux, as a relation) says what it is.
-            return "a choice named only by its current value"
+    # On Linux a combo box's spoken name is its current value: its own name (read on Windows
+    # and macOS) or its label (read on Linux, as a relation) says what it is.
+    unlabelled = not widget.accessibleName() and not _has_buddy(widget, labels)
+    if isinstance(widget, QComboBox) and unlabelled:
+        return "a choice named only by its current value"
     described = bool(_spoken(widget, QAccessible.Text.Description))
     if isinstance(widget, VIEWS) and not described:
         return "a list without a description (what it holds, what Enter does)"
