@@ -12,7 +12,13 @@ field's buddy label, a check box's text. The rule:
   description, or a tooltip, which Qt reads as the description) or a buddy label saying what
   it is for: the name of a field alone ("Notes") does not say what goes in it;
 - a list or table has a description: what is in it and what Enter or a double click does;
-- a button showing only an icon has a name and a description.
+- a button showing only an icon has a name and a description;
+- a choice (a combo box) has a name of its own or a label: on Linux its spoken name is its
+  current value, and the label is read as a relation;
+- no two controls of one window say the same name and description.
+
+Inside a composite control (a spin box's line edit, a view's headers, scroll bars and
+viewport) only the composite is checked.
 """
 
 from __future__ import annotations
