@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -24,6 +25,7 @@ from earlyyears_desktop.ui.children_page import ChildrenPage
 from earlyyears_desktop.ui.colleague_passphrase import ResetPassphraseDialog
 from earlyyears_desktop.ui.groups_page import GroupsPage
 from earlyyears_desktop.ui.home_visits_page import HomeVisitsPage
+from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.meeting_editor import MeetingEditor
 from earlyyears_desktop.ui.meetings_page import MeetingsPage
 from earlyyears_desktop.ui.operations import OpRunner
@@ -66,9 +68,13 @@ def known(widget: QWidget) -> str:
     return ""
 
 
+#: a dialog or window a test opens
+Shown = TypeVar("Shown", bound=QWidget)
+
+
 @dataclass
 class Opened:
-    window: QWidget
+    window: MainWindow
     runner: OpRunner
     #: what the unlock screen lacked, walked before the unlock
     unlock_screen: list[Unnamed]
@@ -84,8 +90,8 @@ def wait_until(done: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 def settle(runner: OpRunner) -> None:
-    """Let the worker finish what the screen asked for and deliver it (twice: a result may ask
-    for more)."""
+    """Let the worker finish what the screen asked for and deliver it (again while a result
+    asked for more)."""
     for _ in range(5):
         runner.wait_for_idle()
         QApplication.processEvents()
@@ -100,8 +106,6 @@ def opened(
     demo_on_demo_day: DemoTemplate,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Opened]:
-    from earlyyears_desktop.ui.main_window import MainWindow
-
     base = tmp_path_factory.mktemp("accessible-names")
     patch = pytest.MonkeyPatch()
     patch.setenv(LOG_DIR_ENV, str(base / "incident-logs"))
@@ -151,7 +155,9 @@ class Walk:
     def screen(self, top: QWidget, where: str) -> None:
         self.found += unnamed_controls(top, where, known=known)
 
-    def dialog(self, opener: Callable[[], object], where: str, kind: type = QDialog) -> QWidget:
+    def dialog(
+        self, opener: Callable[[], object], where: str, kind: type[QWidget] = QDialog
+    ) -> None:
         """Walk the dialog (or window) `opener` opens, and close it."""
         shown = new_dialog(self.opened, opener, kind)
         try:
@@ -162,7 +168,6 @@ class Walk:
             else:
                 shown.close()
             settle(self.opened.runner)
-        return shown
 
     def check(self) -> None:
         check(self.found)
@@ -181,12 +186,12 @@ def test_every_page(opened: Opened, key: str) -> None:
     check(unnamed_controls(window if key == "today" else window.page(key), key, known=known))
 
 
-def new_dialog(opened: Opened, opener: Callable[[], object], kind: type = QDialog) -> QDialog:
-    """The dialog (or window) `opener` opens, once it shows."""
+def new_dialog(opened: Opened, opener: Callable[[], object], kind: type[Shown]) -> Shown:
+    """The dialog (or window) of `kind` that `opener` opens, once it shows."""
     return _opened_by(opener, opened.runner, kind)
 
 
-def _opened_by(opener: Callable[[], object], runner: OpRunner, kind: type) -> QDialog:
+def _opened_by(opener: Callable[[], object], runner: OpRunner, kind: type[Shown]) -> Shown:
     before = set(_shown_windows(kind))
     opener()
     settle(runner)
@@ -195,7 +200,7 @@ def _opened_by(opener: Callable[[], object], runner: OpRunner, kind: type) -> QD
     return dialog
 
 
-def _shown_windows(kind: type) -> list[QWidget]:
+def _shown_windows(kind: type[Shown]) -> list[Shown]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
 
 
