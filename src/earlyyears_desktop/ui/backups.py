@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,7 +39,9 @@ from earlyyears_desktop.services.backups import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.restore import RestoredOver
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.restore_dialog import ChooseFile, RestoreOverDialog, choose_backup_file
@@ -215,10 +216,9 @@ class BackupControls(QObject):
 
 def choose_folder(parent: QWidget | None, start: Path | None = None) -> Path | None:
     """A folder for backups (a USB stick is just a folder), or None if cancelled."""
-    chosen = QFileDialog.getExistingDirectory(
-        parent, "Choose the folder for backups", str(start or Path.home())
+    return file_dialogs.choose_folder(
+        parent, None, FolderKind.BACKUPS, "Choose the folder for backups", start
     )
-    return Path(chosen) if chosen else None
 
 
 class BackupSettingsBox(QGroupBox):

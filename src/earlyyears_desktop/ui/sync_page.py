@@ -16,7 +16,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,7 +43,9 @@ from earlyyears_desktop.sync.device import (
     SyncSummary,
 )
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
@@ -348,16 +349,18 @@ class SyncPage(Page):
     # ---- file choosers (tests replace these) ----
 
     def choose_save_file(self, title: str, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, title, suggested, "Enrolment files (*.json)")
-        return Path(name) if name else None
+        folders = folders_of(self.services)
+        return file_dialogs.save_file(
+            self, folders, FolderKind.BUNDLES, title, suggested, "Enrolment files (*.json)"
+        )
 
     def choose_open_file(self, title: str, filter_text: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, title, "", filter_text)
-        return Path(name) if name else None
+        folders = folders_of(self.services)
+        return file_dialogs.open_file(self, folders, FolderKind.BUNDLES, title, filter_text)
 
     def choose_folder(self, title: str) -> Path | None:
-        name = QFileDialog.getExistingDirectory(self, title)
-        return Path(name) if name else None
+        folders = folders_of(self.services)
+        return file_dialogs.choose_folder(self, folders, FolderKind.BUNDLES, title)
 
     def confirm_replace(self, text: str) -> bool:
         answer = QMessageBox.question(self, "Replace enrolment?", text)
