@@ -3,6 +3,7 @@ the key in plain text beside the vault it opens."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -41,8 +42,11 @@ def test_print_to_file_chosen_in_the_print_dialog_writes_nothing(qtbot, tmp_path
     shown = NewRecoveryKeyDialog(KEY, "Cherwell Early Years")
     qtbot.addWidget(shown)
     shown.show()
+    shown.activateWindow()
+    qtbot.waitUntil(shown.isActiveWindow)
     path = tmp_path / "print.pdf"
-    shown.print_button.click()
+    qtbot.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # &Print…
+    qtbot.waitUntil(lambda: shown.print_dialog is not None)
     dialog = shown.print_dialog
     assert isinstance(dialog, QPrintDialog) and dialog.isVisible()
     dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)

@@ -49,6 +49,11 @@ from earlyyears_desktop.ui.unlock import UnlockScreen
 from earlyyears_desktop.ui.widgets import push_button
 
 BACK_UP_SHORTCUT = "Ctrl+Shift+B"
+#: Settings ▸ Backups before any folder is chosen
+NO_BACKUPS = (
+    "No backups yet. Choose folder… picks where they go (a USB stick is just a folder); "
+    f"Back up now ({BACK_UP_SHORTCUT}) writes the first."
+)
 #: how often the app asks whether a scheduled backup is due while the vault is open
 DUE_CHECK_MS = 10 * 60_000
 PROGRESS_LABEL = "Backing up the records (encrypted)…"
@@ -295,6 +300,8 @@ class BackupSettingsBox(QGroupBox):
     def _show(self, schedule: BackupSchedule) -> None:
         self._folder = schedule.folder
         self.folder.setText(str(schedule.folder) if schedule.folder else "")
+        if schedule.folder is None and not self.message.text():
+            self.message.setText(NO_BACKUPS)
         self.every.setCurrentIndex(max(0, self.every.findData(schedule.every.value)))
 
     def choose_folder(self) -> None:

@@ -18,15 +18,11 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from earlyyears_desktop.ui.preferences import Preferences
-
-if TYPE_CHECKING:
-    from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui.preferences import Preferences, preferences_of
 
 
 class FolderKind(StrEnum):
@@ -52,9 +48,8 @@ def keep_qt_settings_private() -> None:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 
 
-def folders_of(services: Services) -> Preferences:
-    """The desktop preferences of the open vault, where the choosers' folders are kept."""
-    return Preferences(services.vault.paths.folder)
+#: the open vault's desktop preferences, where the choosers' folders are kept
+folders_of = preferences_of
 
 
 def start_folder(folders: Preferences | None, kind: FolderKind, start: Path | None = None) -> Path:

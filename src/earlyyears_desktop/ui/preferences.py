@@ -13,8 +13,12 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QStandardPaths
+
+if TYPE_CHECKING:
+    from earlyyears_desktop.services.container import Services
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
 PREFERENCES_NAME = "desktop-preferences.ini"
@@ -109,6 +113,15 @@ class Preferences:
     def backup_folder(self, folder: Path | None) -> None:
         self._set("backup_folder", str(folder) if folder else "")
 
+    @property
+    def first_steps_hidden(self) -> bool:
+        """The Today page's first-steps guide: hidden by the user, or its steps done."""
+        return str(self._get("first_steps_hidden", "false")).lower() == "true"
+
+    @first_steps_hidden.setter
+    def first_steps_hidden(self, hidden: bool) -> None:
+        self._set("first_steps_hidden", "true" if hidden else "false")
+
     def last_folder(self, kind: str) -> Path | None:
         """The folder the file dialog for `kind` (bundles, backups...) last used, if it is
         still there. Only folders are kept: a file's name may hold a child's name."""
@@ -120,6 +133,11 @@ class Preferences:
 
     def remember_folder(self, kind: str, folder: Path) -> None:
         self._set(f"folders/{kind}", str(Path(folder).absolute()))
+
+
+def preferences_of(services: Services) -> Preferences:
+    """The desktop preferences of the open vault (its folder's INI file)."""
+    return Preferences(services.vault.paths.folder)
 
 
 class VaultMemory:

@@ -57,6 +57,12 @@ _DIRECTION = {
 }
 
 
+NO_BUNDLES = (
+    "No bundles sent or received yet. Once enrolled, Export to folder or USB stick… sends "
+    "this laptop's changes to the central service, and Import return bundle… reads its reply."
+)
+
+
 def _local_time(moment: dt.datetime | None) -> str:
     if moment is None:
         return "never"
@@ -189,6 +195,11 @@ class SyncPage(Page):
             ["When", "Direction", "Number", "Records", "Outcome"]
         )
         self.history_table = self._table(self.history_model, "Bundle history")
+        self.history_empty = QLabel(NO_BUNDLES)
+        self.history_empty.setWordWrap(True)
+        self.history_empty.setAccessibleName("No bundles yet")
+        self.history_empty.hide()
+        hbox.addWidget(self.history_empty)
         hbox.addWidget(self.history_table)
         layout.addWidget(history, 1)
         self.conflict_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -291,6 +302,7 @@ class SyncPage(Page):
                 ]
             )
         self.history_table.resizeColumnsToContents()
+        self.history_empty.setVisible(not rows)
 
     def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
         self._conflicts = conflicts
