@@ -381,9 +381,7 @@ class SyncPage(Page):
     # ---- actions ----
 
     def create_request(self) -> None:
-        path = self.choose_save_file(
-            "Save enrolment request", str(Path.home() / "enrolment-request.json")
-        )
+        path = self.choose_save_file("Save enrolment request", "enrolment-request.json")
         if path is None:
             return
         sync = self.sync
