@@ -543,8 +543,7 @@ class NewRecoveryKeyDialog(QDialog):
         layout.addWidget(self.key)
         self.kept = QCheckBox("I have &written it down or printed it")
         layout.addWidget(self.kept)
-        self.print_warning = print_warning()
-        layout.addWidget(self.print_warning)
+        self.print_warning = print_warning()  # beside Print…, below
         self.buttons = QDialogButtonBox()
         self.print_button = self.buttons.addButton(
             "&Print…", QDialogButtonBox.ButtonRole.ActionRole
@@ -555,7 +554,10 @@ class NewRecoveryKeyDialog(QDialog):
         self.done_button.setEnabled(False)
         self.kept.toggled.connect(self.done_button.setEnabled)
         self.buttons.accepted.connect(self.accept)
-        layout.addWidget(self.buttons)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.print_warning, 1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
         self.key.setFocus()
 
     def print_key(self) -> None:
