@@ -15,7 +15,7 @@ from earlyyears_desktop.services.children import ChildInput
 from earlyyears_desktop.services.clock import Clock
 from earlyyears_desktop.services.groups import GroupInput
 from earlyyears_desktop.ui.child_form import ChildForm
-from earlyyears_desktop.ui.first_steps import TICK, TO_DO
+from earlyyears_desktop.ui.first_steps import TICK, TO_DO, FirstSteps
 from earlyyears_desktop.ui.group_dialogs import GroupDialog
 from earlyyears_desktop.ui.preferences import Preferences
 from fast_vaults import PASSPHRASE, make_vault
@@ -152,3 +152,10 @@ def test_every_empty_list_says_how_to_fill_it(qtbot, new_window):
     qtbot.waitUntil(lambda: "Ana Mäkelä" in record.title.text())
     for words in EMPTY_RECORD:
         qtbot.waitUntil(lambda words=words: words in _texts(record), timeout=5000)
+
+
+def test_a_roster_from_the_central_service_is_enough():
+    """Enrolled and a bundle imported: the team's groups and children came that way."""
+    assert FirstSteps(False, False, True, roster_received=True).done
+    assert not FirstSteps(True, False, True, roster_received=False).done  # a group alone
+    assert FirstSteps(True, True, False, roster_received=False).done
