@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from earlyyears_desktop.services.accounts import harden_process
 from earlyyears_desktop.services.first_run import SetUp, needs_set_up
 from earlyyears_desktop.services.incidents import RecordedIncident, record_incident
+from earlyyears_desktop.ui.file_dialogs import keep_qt_settings_private
 from earlyyears_desktop.ui.icons import app_icon
 from earlyyears_desktop.ui.incident_dialog import IncidentDialog
 from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
@@ -148,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     # No application display name: Qt would append it to every title ("…: Today — Early Years").
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    keep_qt_settings_private()  # Qt's file dialogs keep no history in ~/.config/QtProject.conf
     memory = VaultMemory()
     folder = args.vault or memory.vault_folder or default_vault_folder()
     launcher = Launcher(app, folder, memory)

@@ -17,7 +17,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,7 +36,9 @@ from earlyyears_desktop.services.attendance_reports import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.operations import OpRunner
 
 
@@ -242,13 +243,15 @@ class AttendanceView(QWidget):
         )
 
     def _ask_path(self, suggested: str) -> Path | None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Export to a spreadsheet", suggested, "CSV files (*.csv)"
+        return file_dialogs.save_file(
+            self,
+            folders_of(self.services),
+            FolderKind.SPREADSHEETS,
+            "Export to a spreadsheet",
+            suggested,
+            "CSV files (*.csv)",
+            ".csv",
         )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix.lower() == ".csv" else path.with_suffix(".csv")
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, OSError):

@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,7 +39,9 @@ from earlyyears_desktop.services.backups import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.restore import RestoredOver
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.restore_dialog import ChooseFile, RestoreOverDialog, choose_backup_file
@@ -48,6 +49,11 @@ from earlyyears_desktop.ui.unlock import UnlockScreen
 from earlyyears_desktop.ui.widgets import push_button
 
 BACK_UP_SHORTCUT = "Ctrl+Shift+B"
+#: Settings ▸ Backups before any folder is chosen
+NO_BACKUPS = (
+    "No backups yet. Choose folder… picks where they go (a USB stick is just a folder); "
+    f"Back up now ({BACK_UP_SHORTCUT}) writes the first."
+)
 #: how often the app asks whether a scheduled backup is due while the vault is open
 DUE_CHECK_MS = 10 * 60_000
 PROGRESS_LABEL = "Backing up the records (encrypted)…"
@@ -215,10 +221,9 @@ class BackupControls(QObject):
 
 def choose_folder(parent: QWidget | None, start: Path | None = None) -> Path | None:
     """A folder for backups (a USB stick is just a folder), or None if cancelled."""
-    chosen = QFileDialog.getExistingDirectory(
-        parent, "Choose the folder for backups", str(start or Path.home())
+    return file_dialogs.choose_folder(
+        parent, None, FolderKind.BACKUPS, "Choose the folder for backups", start
     )
-    return Path(chosen) if chosen else None
 
 
 class BackupSettingsBox(QGroupBox):
@@ -295,6 +300,8 @@ class BackupSettingsBox(QGroupBox):
     def _show(self, schedule: BackupSchedule) -> None:
         self._folder = schedule.folder
         self.folder.setText(str(schedule.folder) if schedule.folder else "")
+        if schedule.folder is None and not self.message.text():
+            self.message.setText(NO_BACKUPS)
         self.every.setCurrentIndex(max(0, self.every.findData(schedule.every.value)))
 
     def choose_folder(self) -> None:

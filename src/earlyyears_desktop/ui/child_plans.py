@@ -97,8 +97,8 @@ class PlansBox(ChildBox):
         clear_grid(self.grid)
         if not rows:
             empty = QLabel(
-                "No support plan yet. Where the child needs SEN support, agree a plan with the "
-                "parents: assess, plan, do, review."
+                "No support plan yet. Where the child needs SEN support, New support plan… "
+                "starts one, agreed with the parents: assess, plan, do, review."
             )
             empty.setWordWrap(True)
             self.grid.addWidget(empty, 0, 0)

@@ -293,7 +293,7 @@ class ChildRecordView(QScrollArea):
         self.carer_buttons = _fill_rows(
             self.carers,
             [(c, carer_html(c), c.name) for c in r.carers],
-            "No parent or carer recorded yet.",
+            "No parent or carer recorded yet. Add a parent or carer… below adds one.",
             self.edit_carer,
             self.remove_carer,
         )
@@ -301,7 +301,8 @@ class ChildRecordView(QScrollArea):
         self.team_buttons = _fill_rows(
             self.team,
             [(m, member_html(m), m.name) for m in r.team],
-            "No professionals recorded yet.",
+            "No professionals recorded yet. Add to the team… below names one who works with "
+            "the child.",
             self.edit_member,
             self.remove_member,
         )
@@ -319,7 +320,11 @@ class ChildRecordView(QScrollArea):
     def _show_consents(self, consents: tuple[ConsentRow, ...]) -> None:
         self._clear_consents()
         if not consents:
-            self.consent_rows.addWidget(QLabel("No consents recorded."), 0, 0)
+            self.consent_rows.addWidget(
+                QLabel("No consents recorded. Record a consent… below records what was agreed."),
+                0,
+                0,
+            )
         for row, c in enumerate(consents):
             if c.withdrawn_on:
                 state = f"withdrawn {short_date(c.withdrawn_on)}"

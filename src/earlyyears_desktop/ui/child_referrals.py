@@ -127,7 +127,7 @@ class ReferralsBox(ChildBox):
         if not referrals and not meetings:
             empty = QLabel(
                 "No referral or meeting yet. Once the parents agree that their child has, or "
-                "is likely to have, SEND, refer the child to the liaison group from here."
+                "is likely to have, SEND, Refer to the liaison group… records the referral."
             )
             empty.setWordWrap(True)
             self.grid.addWidget(empty, 0, 0)

@@ -152,8 +152,8 @@ class StrategiesBox(ChildBox):
         self.note_buttons, self.stop_buttons = [], []
         if not active:
             empty = QLabel(
-                "No strategies agreed yet. Agree one with the family: its home wording goes "
-                "into their handouts."
+                "No strategies agreed yet. Agree a strategy… with the family: its home wording "
+                "goes into their handouts."
             )
             empty.setWordWrap(True)
             self.active_grid.addWidget(empty, 0, 0)

@@ -48,7 +48,10 @@ from earlyyears_desktop.ui.widgets import FieldError, long_date
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 ALL_KINDS = frozenset(TimelineKind)
-EMPTY = "Nothing recorded for this child yet."
+EMPTY = (
+    "Nothing recorded for this child yet. Add an observation… below writes the first entry; "
+    "sessions attended and home visits appear here too."
+)
 EMPTY_FILTERED = "Nothing of the kinds ticked is recorded for this child."
 NO_KIND = "Tick at least one kind of entry to see the timeline."
 OPEN_HINT = "Enter or a double-click opens an observation, a session or a strategy."

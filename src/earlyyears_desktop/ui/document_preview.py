@@ -24,7 +24,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -42,8 +41,11 @@ from earlyyears_desktop.handouts import (
     write_pdf_atomically,
 )
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.widgets import push_button, selectable_text
 
 #: printing renders each page as an image at this resolution (A4 at 300 dpi is 2480 x 3508)
@@ -125,6 +127,8 @@ class DocumentPreview(QDialog):
     ) -> None:
         super().__init__(parent)
         self.runner = runner
+        #: where Save as PDF… remembers its folder (the vault's desktop preferences)
+        self.folders: Preferences | None = None
         self.family_document: Previewed | None = document
         self.title = TITLES.get(document.kind, document.kind.capitalize())
         self.setWindowTitle(f"{self.title}: preview")
@@ -293,13 +297,15 @@ class DocumentPreview(QDialog):
             self.status.setText("The printer could not be started.")
 
     def choose_save_path(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, f"Save: {self.title}", str(Path.home() / suggested), "PDF files (*.pdf)"
+        return file_dialogs.save_file(
+            self,
+            self.folders,
+            FolderKind.DOCUMENTS,
+            f"Save: {self.title}",
+            suggested,
+            "PDF files (*.pdf)",
+            ".pdf",
         )
-        if not name:
-            return None
-        path = Path(name)
-        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
     def save_pdf(self) -> None:
         document = self.family_document
@@ -374,6 +380,7 @@ def show_family_documents(
             preview = LettersPreview(document, services, runner, parent, large_print)
         else:
             preview = DocumentPreview(document, runner, parent)
+            preview.folders = folders_of(services)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         preview.open()
 

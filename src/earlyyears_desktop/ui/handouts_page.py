@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -40,8 +39,10 @@ from earlyyears_desktop.handouts import (
 )
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.document_preview import PRINT_DPI, render_pdf_to_printer
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
@@ -336,13 +337,15 @@ class HandoutsPage(Page):
     # ---- print and save ----
 
     def choose_save_path(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Save the handouts", str(Path.home() / suggested), "PDF files (*.pdf)"
+        return file_dialogs.save_file(
+            self,
+            folders_of(self.services),
+            FolderKind.DOCUMENTS,
+            "Save the handouts",
+            suggested,
+            "PDF files (*.pdf)",
+            ".pdf",
         )
-        if not name:
-            return None
-        path = Path(name)
-        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
     def save_pdf(self) -> None:
         rendered = self._rendered

@@ -18,7 +18,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -36,8 +35,10 @@ from earlyyears_desktop.handouts import (
 )
 from earlyyears_desktop.handouts.layout import long_date
 from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.document_preview import LOOK_WORDS, DocumentPreview, Previewed, _plural
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.forms import date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.widgets import push_button, selectable_text
@@ -61,6 +62,7 @@ class LettersPreview(DocumentPreview):
     ) -> None:
         self.letters = document
         self.services = services
+        self.folders = folders_of(services)
         self.large_print = large_print
         #: the discussions whose letters were printed or saved: what "Record as sent" records
         self.output_ids: tuple[str, ...] = ()
@@ -152,10 +154,9 @@ class LettersPreview(DocumentPreview):
     # ---- one file per family ----
 
     def choose_folder(self) -> Path | None:
-        name = QFileDialog.getExistingDirectory(
-            self, "Save one file per family: choose a folder", str(Path.home())
+        return file_dialogs.choose_folder(
+            self, self.folders, FolderKind.DOCUMENTS, "Save one file per family: choose a folder"
         )
-        return Path(name) if name else None
 
     def confirm_replace(self, message: str) -> bool:
         answer = QMessageBox.question(

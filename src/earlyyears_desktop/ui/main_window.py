@@ -76,8 +76,7 @@ class MainWindow(QMainWindow):
         *,
         clock: Clock | None = None,
     ) -> None:
-        """`clock` is what the unlocked vault's services read the date from (the wall clock
-        unless given)."""
+        """`clock`: where the unlocked vault's services read the date (else the wall clock)."""
         super().__init__(parent)
         self.vault_folder = Path(vault_folder)
         self.runner = runner
@@ -316,6 +315,7 @@ class MainWindow(QMainWindow):
             today = TodayPage(services, runner, self.open_session)
             today.child_requested.connect(self.open_child)
             today.meeting_requested.connect(self.open_meeting)
+            today.page_requested.connect(self.show_page)  # the first steps' Sync
             return today
         if spec.key == "groups":
             groups = GroupsPage(services, runner)

@@ -38,12 +38,17 @@ from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.observation_results import ResultDelegate, ResultsModel
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.page_list import PAGE_SHORTCUTS
 from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import DownIntoResults, FieldError, heading
 
 SEARCH_DEBOUNCE_MS = 200
 PLACEHOLDER = "Search observations, e.g. 'tower' or 'zoe'"
-EMPTY_VAULT = "No observations written yet. Write one from a child's record or the register."
+EMPTY_VAULT = (
+    "No observations written yet. Write one with Add an observation… on a child's record "
+    f"(Children, {PAGE_SHORTCUTS['children']}), or with Note… beside a child on a session's "
+    "register."
+)
 #: a change to any of these may change what a search finds or shows
 _WATCHED = ("observation", "child", "practitioner")
 

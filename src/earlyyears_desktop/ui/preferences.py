@@ -1,19 +1,47 @@
-"""This laptop's display preferences (no personal data): auto-lock time, high contrast.
+"""This laptop's display preferences (no personal data): auto-lock time, high contrast, the
+folder each kind of file dialog last used.
 
 Kept in a small INI file beside the vault, so each vault folder (and each test's temporary
-folder) has its own, and nothing goes to a shared registry.
+folder) has its own, and nothing goes to a shared registry. The file is 0600 whatever the
+umask, like every file the product writes: Qt writes it through a temporary file renamed over
+the old one, so each write runs under a private umask and is followed by a chmod.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QStandardPaths
+
+if TYPE_CHECKING:
+    from earlyyears_desktop.services.container import Services
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
 PREFERENCES_NAME = "desktop-preferences.ini"
 #: the app's own settings file (which vault it opens), in the user's configuration folder
 MEMORY_NAME = "earlyyears-desktop.ini"
+
+
+@contextlib.contextmanager
+def private_umask() -> Iterator[None]:
+    """Files made inside are 0600 at birth (folders 0700), not only after a chmod."""
+    before = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def write_settings(settings: QSettings, path: Path) -> None:
+    """Write `settings` to `path` now, 0600 whatever the umask."""
+    with private_umask():
+        settings.sync()
+    if path.exists():
+        path.chmod(0o600)
 
 
 class Preferences:
@@ -24,9 +52,7 @@ class Preferences:
     def _store(self) -> QSettings | None:
         # The folder belongs to the vault: write nothing there until the vault exists.
         if self._settings is None and (self._folder / "keyslots.json").is_file():
-            self._settings = QSettings(
-                str(self._folder / PREFERENCES_NAME), QSettings.Format.IniFormat
-            )
+            self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
         return self._settings
 
     def _get(self, key: str, default: object) -> object:
@@ -37,7 +63,11 @@ class Preferences:
         store = self._store()
         if store is not None:
             store.setValue(key, value)
-            store.sync()
+            write_settings(store, self.path)
+
+    @property
+    def path(self) -> Path:
+        return self._folder / PREFERENCES_NAME
 
     @property
     def auto_lock_minutes(self) -> int:
@@ -83,6 +113,32 @@ class Preferences:
     def backup_folder(self, folder: Path | None) -> None:
         self._set("backup_folder", str(folder) if folder else "")
 
+    @property
+    def first_steps_hidden(self) -> bool:
+        """The Today page's first-steps guide: hidden by the user, or its steps done."""
+        return str(self._get("first_steps_hidden", "false")).lower() == "true"
+
+    @first_steps_hidden.setter
+    def first_steps_hidden(self, hidden: bool) -> None:
+        self._set("first_steps_hidden", "true" if hidden else "false")
+
+    def last_folder(self, kind: str) -> Path | None:
+        """The folder the file dialog for `kind` (bundles, backups...) last used, if it is
+        still there. Only folders are kept: a file's name may hold a child's name."""
+        stored = self._get(f"folders/{kind}", "")
+        if not isinstance(stored, str) or not stored:
+            return None
+        folder = Path(stored)
+        return folder if folder.is_dir() else None
+
+    def remember_folder(self, kind: str, folder: Path) -> None:
+        self._set(f"folders/{kind}", str(Path(folder).absolute()))
+
+
+def preferences_of(services: Services) -> Preferences:
+    """The desktop preferences of the open vault (its folder's INI file)."""
+    return Preferences(services.vault.paths.folder)
+
 
 class VaultMemory:
     """Which vault folder this app opens (a path, no personal data), kept in the user's own
@@ -113,6 +169,4 @@ class VaultMemory:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         settings = self._settings()
         settings.setValue("vault_folder", str(Path(folder).absolute()))
-        settings.sync()
-        if self.path.exists():
-            self.path.chmod(0o600)
+        write_settings(settings, self.path)

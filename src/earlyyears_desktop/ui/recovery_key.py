@@ -1,4 +1,10 @@
-"""Showing and printing a recovery key: a plain page with the key and the team's name only."""
+"""Showing and printing a recovery key: a plain page with the key and the team's name only.
+
+Printed on paper, never to a file: the system's print dialog offers "Print to File (PDF)",
+which would leave the key in plain text on the disk (`~/print.pdf`), beside the vault it opens.
+A printer that writes a file is refused after the dialog, with a message naming the file, and
+the words beside the button say so before.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,11 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
+
+#: beside every Print… button of the recovery key
+HIGH_RESOLUTION_DPI = 1200
+PRINT_ON_PAPER = "Print on a printer, not to a file: a file holds the key in plain text."
 
 
 def key_lines(recovery_key: str) -> str:
@@ -55,13 +65,63 @@ def print_recovery_key(printer: QPrinter, recovery_key: str, team_name: str) -> 
     recovery_page(recovery_key, team_name).print_(printer)
 
 
+def print_warning() -> QLabel:
+    """The sentence beside a Print… button: paper, not a file."""
+    label = QLabel(PRINT_ON_PAPER)
+    label.setWordWrap(True)
+    label.setAccessibleName("Print on paper")
+    label.setAccessibleDescription(PRINT_ON_PAPER)
+    return label
+
+
+def prints_to_a_file(printer: QPrinter) -> bool:
+    return printer.outputFormat() == QPrinter.OutputFormat.PdfFormat or bool(
+        printer.outputFileName()
+    )
+
+
+def refusal(printer: QPrinter) -> str:
+    name = printer.outputFileName()
+    where = f"to {name}" if name else "to a file"
+    return (
+        f"Nothing was printed {where}: a file would hold the recovery key in plain text, "
+        "and anyone who finds it could open the records. Choose a printer, or write the "
+        "key down on paper."
+    )
+
+
+def print_on_paper(
+    parent: QWidget, printer: QPrinter, recovery_key: str, team_name: str
+) -> QMessageBox | None:
+    """Print the key if `printer` is a real printer; if it writes a file (the dialog's
+    "Print to File"), print nothing and say so: the message box shown, or None if printed."""
+    if not prints_to_a_file(printer):
+        print_recovery_key(printer, recovery_key, team_name)
+        return None
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Print on paper",
+        refusal(printer),
+        QMessageBox.StandardButton.Close,
+        parent,
+    )
+    box.setAccessibleName("The recovery key was not printed to a file")
+    box.setAccessibleDescription(refusal(printer))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 def open_print_dialog(parent: QWidget, recovery_key: str, team_name: str) -> QPrintDialog:
-    """The system's print dialog; the page is printed only if the user confirms it."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    dialog = QPrintDialog(printer, parent)
+    """The system's print dialog; the page is printed only if the user confirms it, and only
+    on a printer (`print_on_paper`). The dialog owns its printer: both go together, whatever
+    Python keeps."""
+    dialog = QPrintDialog(parent)
+    dialog.printer().setResolution(HIGH_RESOLUTION_DPI)
     dialog.setWindowTitle("Print the recovery key")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.accepted.connect(lambda: print_recovery_key(printer, recovery_key, team_name))
+    dialog.accepted.connect(
+        lambda printer: print_on_paper(parent, printer, recovery_key, team_name)
+    )
     QDialog.open(dialog)  # PySide's QPrintDialog.open wants a receiver; the base one does not
-    dialog._printer = printer  # type: ignore[attr-defined]  # lives as long as the dialog
     return dialog

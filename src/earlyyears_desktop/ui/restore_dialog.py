@@ -19,7 +19,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,7 +35,9 @@ from earlyyears_desktop.services.backups import (
     WrongPassphrase,
     restore_into_new_folder,
 )
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit, push_button
 
@@ -52,20 +53,20 @@ ChooseFile = Callable[[QWidget | None, Path | None], Path | None]
 
 
 def choose_backup_file(parent: QWidget | None, start: Path | None = None) -> Path | None:
-    chosen, _ = QFileDialog.getOpenFileName(
+    return file_dialogs.open_file(
         parent,
+        None,
+        FolderKind.BACKUPS,
         "Choose the backup to restore",
-        str(start or Path.home()),
         "Early Years backups (*.eybackup);;All files (*)",
+        start,
     )
-    return Path(chosen) if chosen else None
 
 
 def choose_new_folder(parent: QWidget | None, start: Path | None = None) -> Path | None:
-    chosen = QFileDialog.getExistingDirectory(
-        parent, "Choose a new or empty folder to restore into", str(start or Path.home())
+    return file_dialogs.choose_folder(
+        parent, None, FolderKind.BACKUPS, "Choose a new or empty folder to restore into", start
     )
-    return Path(chosen) if chosen else None
 
 
 def folder_problem(folder: Path) -> str:

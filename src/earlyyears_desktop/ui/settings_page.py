@@ -45,7 +45,12 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
 from earlyyears_desktop.ui.preferences import Preferences
-from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
+from earlyyears_desktop.ui.recovery_key import (
+    key_label,
+    open_print_dialog,
+    print_warning,
+    show_key,
+)
 from earlyyears_desktop.ui.remove_practitioner import RemovePractitionerDialog, result_text
 from earlyyears_desktop.ui.retention_review import RetentionBox
 from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit, push_button
@@ -542,6 +547,7 @@ class NewRecoveryKeyDialog(QDialog):
         layout.addWidget(self.key)
         self.kept = QCheckBox("I have &written it down or printed it")
         layout.addWidget(self.kept)
+        self.print_warning = print_warning()  # beside Print…, below
         self.buttons = QDialogButtonBox()
         self.print_button = self.buttons.addButton(
             "&Print…", QDialogButtonBox.ButtonRole.ActionRole
@@ -552,7 +558,10 @@ class NewRecoveryKeyDialog(QDialog):
         self.done_button.setEnabled(False)
         self.kept.toggled.connect(self.done_button.setEnabled)
         self.buttons.accepted.connect(self.accept)
-        layout.addWidget(self.buttons)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.print_warning, 1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
         self.key.setFocus()
 
     def print_key(self) -> None:

@@ -30,7 +30,12 @@ from earlyyears_desktop.sync.device import DeviceSync
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.passphrase_fields import PassphraseFields, PractitionerFields, rows_of
-from earlyyears_desktop.ui.recovery_key import key_label, open_print_dialog, show_key
+from earlyyears_desktop.ui.recovery_key import (
+    key_label,
+    open_print_dialog,
+    print_warning,
+    show_key,
+)
 from earlyyears_desktop.ui.widgets import FieldError
 
 if TYPE_CHECKING:
@@ -191,6 +196,8 @@ class RecoveryKeyPage(QWizardPage):
         self.print_button.setToolTip("Print a page with the key and the team's name only")
         self.print_button.clicked.connect(self.print_key)
         print_row.addWidget(self.print_button)
+        self.print_warning = print_warning()
+        print_row.addWidget(self.print_warning, 1)
         print_row.addStretch(1)
         layout.addLayout(print_row)
         self.print_dialog: QPrintDialog | None = None

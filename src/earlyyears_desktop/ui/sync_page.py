@@ -16,7 +16,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,7 +43,9 @@ from earlyyears_desktop.sync.device import (
     SyncSummary,
 )
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
+from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
+from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
 from earlyyears_desktop.ui.widgets import described, heading, push_button, selectable_text
@@ -54,6 +55,12 @@ _DIRECTION = {
     "return": "Received from the central service",
     "old-export": "Sent to the previous central service",
 }
+
+
+NO_BUNDLES = (
+    "No bundles sent or received yet. Once enrolled, Export to folder or USB stick… sends "
+    "this laptop's changes to the central service, and Import return bundle… reads its reply."
+)
 
 
 def _local_time(moment: dt.datetime | None) -> str:
@@ -198,6 +205,11 @@ class SyncPage(Page):
             "Every bundle sent to or received from the central service, newest first: when, "
             "which way, its number, how many records and what came of it",
         )
+        self.history_empty = QLabel(NO_BUNDLES)
+        self.history_empty.setWordWrap(True)
+        self.history_empty.setAccessibleName("No bundles yet")
+        self.history_empty.hide()
+        hbox.addWidget(self.history_empty)
         hbox.addWidget(self.history_table)
         layout.addWidget(history, 1)
         self.conflict_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -299,6 +311,7 @@ class SyncPage(Page):
                 ]
             )
         self.history_table.resizeColumnsToContents()
+        self.history_empty.setVisible(not rows)
 
     def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
         self._conflicts = conflicts
@@ -357,16 +370,18 @@ class SyncPage(Page):
     # ---- file choosers (tests replace these) ----
 
     def choose_save_file(self, title: str, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, title, suggested, "Enrolment files (*.json)")
-        return Path(name) if name else None
+        folders = folders_of(self.services)
+        return file_dialogs.save_file(
+            self, folders, FolderKind.BUNDLES, title, suggested, "Enrolment files (*.json)"
+        )
 
     def choose_open_file(self, title: str, filter_text: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, title, "", filter_text)
-        return Path(name) if name else None
+        folders = folders_of(self.services)
+        return file_dialogs.open_file(self, folders, FolderKind.BUNDLES, title, filter_text)
 
     def choose_folder(self, title: str) -> Path | None:
-        name = QFileDialog.getExistingDirectory(self, title)
-        return Path(name) if name else None
+        folders = folders_of(self.services)
+        return file_dialogs.choose_folder(self, folders, FolderKind.BUNDLES, title)
 
     def confirm_replace(self, text: str) -> bool:
         answer = QMessageBox.question(self, "Replace enrolment?", text)
@@ -375,9 +390,7 @@ class SyncPage(Page):
     # ---- actions ----
 
     def create_request(self) -> None:
-        path = self.choose_save_file(
-            "Save enrolment request", str(Path.home() / "enrolment-request.json")
-        )
+        path = self.choose_save_file("Save enrolment request", "enrolment-request.json")
         if path is None:
             return
         sync = self.sync

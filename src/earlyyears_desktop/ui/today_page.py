@@ -26,8 +26,10 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.services.meeting_views import ActionRow
 from earlyyears_desktop.services.unit_of_work import Changes
+from earlyyears_desktop.ui.first_steps import FirstStepsBox, read_first_steps
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
+from earlyyears_desktop.ui.preferences import preferences_of
 from earlyyears_desktop.ui.today_actions import MeetingActionsBox
 from earlyyears_desktop.ui.widgets import heading, long_date, short_date
 
@@ -133,6 +135,8 @@ class TodayPage(Page):
     child_requested = Signal(str)
     #: a meeting to open in its editor (an action's, Enter on "Your actions from meetings")
     meeting_requested = Signal(str)
+    #: a page to show (the first steps' "Enrol with the central service": "sync")
+    page_requested = Signal(str)
 
     def __init__(
         self,
@@ -158,6 +162,10 @@ class TodayPage(Page):
         self.layout_ = QVBoxLayout(body)
         self.title = heading("Today")
         self.layout_.addWidget(self.title)
+
+        self.first_steps = FirstStepsBox(services, runner, preferences_of(services))
+        self.first_steps.sync_requested.connect(lambda: self.page_requested.emit("sync"))
+        self.layout_.addWidget(self.first_steps)
 
         self.sessions_box = QGroupBox("Sessions today")
         self.sessions_layout = QVBoxLayout(self.sessions_box)
@@ -211,8 +219,17 @@ class TodayPage(Page):
     def reload(self) -> None:
         services = self.services
         self.runner.run(lambda: read_today(services), on_done=self._show)
+        self._reload_first_steps()
+
+    def _reload_first_steps(self) -> None:
+        """Read for the guide only while it may show: never again once hidden or done."""
+        if self.first_steps.wanted:
+            services = self.services
+            self.runner.run(lambda: read_first_steps(services), on_done=self.first_steps.show_steps)
 
     def _on_changes(self, changes: Changes) -> None:
+        if self.isVisible() and self.first_steps.isVisible():
+            self._reload_first_steps()  # a group or child added, or a bundle from the centre
         if self.isVisible() and changes.touches(
             "session",
             "attendance",
@@ -359,6 +376,7 @@ class TodayPage(Page):
 
     def clear_personal_data(self) -> None:
         self.summary = None
+        self.first_steps.hide()
         self.title.setText("Today")
         self._clear_sessions()
         self.visits.clear()
