@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from earlyyears_desktop.ui.preferences import PREFERENCES_NAME, Preferences
-from fast_vaults import make_vault
+
+from ..fast_vaults import make_vault
 
 #: run in a process of its own: Qt reads where its settings go from HOME and XDG_CONFIG_HOME
 #: once, at the first QSettings
@@ -94,7 +95,9 @@ def test_a_dialog_starts_where_its_kind_last_chose_and_qt_keeps_no_history(tmp_p
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "QT_QPA_PLATFORM": "offscreen",
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).parents[1]), *(p for p in sys.path if p)]
+        ),
     }
     done = subprocess.run(
         [sys.executable, "-c", CHOOSE_TWICE, str(tmp_path)],

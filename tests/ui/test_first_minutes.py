@@ -18,8 +18,8 @@ from earlyyears_desktop.ui.child_form import ChildForm
 from earlyyears_desktop.ui.first_steps import TICK, TO_DO, FirstSteps
 from earlyyears_desktop.ui.group_dialogs import GroupDialog
 from earlyyears_desktop.ui.preferences import Preferences
-from fast_vaults import PASSPHRASE, make_vault
 
+from ..fast_vaults import PASSPHRASE, make_vault
 from .conftest import TODAY
 
 
