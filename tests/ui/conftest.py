@@ -30,6 +30,15 @@ PASSPHRASE = DEMO_PASSPHRASE
 TODAY = DEMO_DAY
 
 
+@pytest.fixture(scope="session", autouse=True)
+def wheel_guard(qapp: QApplication) -> None:
+    """The scroll wheel rule every window of the app gets (ui/app.py `main` installs it too):
+    a wheel over a combo box or spin box scrolls what holds it."""
+    from earlyyears_desktop.ui.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(qapp)
+
+
 @pytest.fixture
 def demo_template(demo_on_demo_day: DemoTemplate) -> Path:
     """The demo vault built once per run for TODAY, locked: never open it, copy it."""
