@@ -160,3 +160,25 @@ def test_the_ring_stands_out_from_the_background_in_every_theme(qapp: QApplicati
         assert f"solid {ring}" in focus_ring_style(palette, high)
     assert ring_colour(dark, False) == RING_ON_DARK
     assert round(contrast("#000000", "#ffffff")) == 21
+
+
+def test_tick_boxes_and_radio_buttons_show_in_high_contrast(qtbot, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
+    """Fusion drew their outline from the window colour: black on black, nothing to see."""
+    palette, sheet = QPalette(qapp.palette()), qapp.styleSheet()
+    apply_theme(qapp, True)
+    try:
+        for box in (QCheckBox("An interpreter is needed"), QRadioButton("From the library")):
+            qtbot.addWidget(box)
+            box.show()
+            qtbot.waitExposed(box)
+            image = box.grab().toImage()
+            indicator = QRect(0, 0, 20, image.height())
+            colours = {
+                QColor(image.pixel(x, y)).name()
+                for x in range(indicator.width())
+                for y in range(indicator.height())
+            }
+            assert "#ffffff" in colours, type(box).__name__
+    finally:
+        qapp.setPalette(palette)
+        qapp.setStyleSheet(sheet)

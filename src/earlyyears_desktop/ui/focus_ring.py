@@ -49,6 +49,17 @@ QLabel:focus {{ border: {w}px solid {ring}; }}
 """
 
 
+#: high contrast only: Fusion draws a tick box's and a radio button's outline from the window
+#: colour, black on black, so they vanished; drawn here white, filled yellow when chosen
+_HIGH_CONTRAST_INDICATORS = """
+QCheckBox::indicator, QRadioButton::indicator { width: 13px; height: 13px;
+    border: 2px solid #ffffff; background: #000000; }
+QRadioButton::indicator { border-radius: 8px; }
+QCheckBox::indicator:checked, QRadioButton::indicator:checked { background: #ffff00; }
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled { border-color: #9a9a9a; }
+"""
+
+
 def ring_colour(palette: QPalette, high_contrast: bool) -> str:
     """The ring's colour for `palette`: one with 3:1 contrast or more to its window colour."""
     if high_contrast:
@@ -60,7 +71,8 @@ def ring_colour(palette: QPalette, high_contrast: bool) -> str:
 def focus_ring_style(palette: QPalette, high_contrast: bool) -> str:
     """The style sheet rules drawing the focus ring for `palette`."""
     frame = palette.color(QPalette.ColorRole.Dark).name()
-    return _RULES.format(ring=ring_colour(palette, high_contrast), w=RING_WIDTH, frame=frame)
+    rules = _RULES.format(ring=ring_colour(palette, high_contrast), w=RING_WIDTH, frame=frame)
+    return rules + _HIGH_CONTRAST_INDICATORS if high_contrast else rules
 
 
 def contrast(one: str | QColor, other: str | QColor) -> float:
