@@ -46,7 +46,6 @@ def _first_tab_stop_on_today(app: QApplication, window: MainWindow) -> None:
     window.nav.setFocus()
     QTest.keyClick(window.nav, Qt.Key.Key_Tab)
     _settle(app)
-    print("focus on", app.focusWidget(), app.activeWindow())
 
 
 def keyboard_shots(app: QApplication, window: MainWindow, out: Path) -> None:

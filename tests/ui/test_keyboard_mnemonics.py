@@ -125,3 +125,28 @@ def test_no_mnemonic_collides_anywhere(qtbot, window, unlock) -> None:  # type: 
     problems += _walk_dialog(qtbot, window, AddPractitionerDialog, "Add a practitioner")
 
     assert problems == [], "\n".join(problems)
+
+
+def test_the_groups_page_of_a_new_vault(qtbot, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No group yet: the page's own "Add a group…" takes no letter of the menu bar's (Alt+G
+    is Go) nor of the buttons beside it (New group… is Alt+N)."""
+    from earlyyears_desktop.services.clock import Clock
+    from earlyyears_desktop.services.container import Services
+    from earlyyears_desktop.ui.groups_page import GroupsPage
+
+    from ..fast_vaults import make_vault
+    from .conftest import TODAY
+
+    created = make_vault(tmp_path / "vault")
+    try:
+        page = GroupsPage(Services(created.vault, clock=Clock.fixed(TODAY)), runner)
+        qtbot.addWidget(page)
+        page.show()
+        page.reload()
+        qtbot.waitUntil(page.placeholder_action.isVisible, timeout=5000)
+        assert "group" in page.placeholder_action.text()
+        menu_bar = [("r", "menu '&Records'"), ("g", "menu '&Go'")]
+        assert clashes(widget_mnemonics(page) + menu_bar) == []
+    finally:
+        runner.wait_for_idle()
+        created.vault.lock()
