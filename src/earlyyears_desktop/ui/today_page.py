@@ -149,14 +149,14 @@ class TodayPage(Page):
         self.setAccessibleName("Today")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        # Not a Tab stop of its own: the first Tab lands on the first control (it scrolls into
-        # view), not on the page's frame, where the keyboard seemed lost.
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
+        # Not a Tab stop of its own: the first Tab lands on the first control (it scrolls into
+        # view), not on the page's frame, where the keyboard seemed lost.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.layout_ = QVBoxLayout(body)
         self.title = heading("Today")
         self.layout_.addWidget(self.title)
