@@ -68,6 +68,11 @@ def test_the_mnemonic_helpers() -> None:
     assert stray_ampersands("&Print && &save")
     assert not stray_ampersands("&Groups && sessions")
     assert clashes([("p", "one"), ("p", "two"), ("s", "three")]) == ["Alt+P: one and two"]
+    # The Go menu shows each page's title as it is, with a letter of its own.
+    for spec in PAGES:
+        shown = spec.menu_text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+        assert shown == spec.title
+        assert not stray_ampersands(spec.menu_text) and mnemonic(spec.menu_text)
 
 
 def test_no_mnemonic_collides_anywhere(qtbot, window, unlock) -> None:  # type: ignore[no-untyped-def]
