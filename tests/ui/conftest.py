@@ -31,11 +31,15 @@ TODAY = DEMO_DAY
 
 
 @pytest.fixture(scope="session", autouse=True)
-def wheel_guard(qapp: QApplication) -> None:
-    """The scroll wheel rule every window of the app gets (ui/app.py `main` installs it too):
-    a wheel over a combo box or spin box scrolls what holds it."""
+def app_as_started(qapp: QApplication) -> None:
+    """The application as `ui/app.py` starts it: its look (`apply_theme`: the focus ring's
+    style sheet, in the usual colours) and the scroll wheel rule (`install_wheel_guard`: a
+    wheel over a combo box or spin box scrolls what holds it). Every window here, and a test
+    that starts the app's Launcher, then sees the same application."""
+    from earlyyears_desktop.ui.theme import apply_theme
     from earlyyears_desktop.ui.wheel_guard import install_wheel_guard
 
+    apply_theme(qapp, False)
     install_wheel_guard(qapp)
 
 
