@@ -30,6 +30,19 @@ PASSPHRASE = DEMO_PASSPHRASE
 TODAY = DEMO_DAY
 
 
+@pytest.fixture(scope="session", autouse=True)
+def app_as_started(qapp: QApplication) -> None:
+    """The application as `ui/app.py` starts it: its look (`apply_theme`: the focus ring's
+    style sheet, in the usual colours) and the scroll wheel rule (`install_wheel_guard`: a
+    wheel over a combo box or spin box scrolls what holds it). Every window here, and a test
+    that starts the app's Launcher, then sees the same application."""
+    from earlyyears_desktop.ui.theme import apply_theme
+    from earlyyears_desktop.ui.wheel_guard import install_wheel_guard
+
+    apply_theme(qapp, False)
+    install_wheel_guard(qapp)
+
+
 @pytest.fixture
 def demo_template(demo_on_demo_day: DemoTemplate) -> Path:
     """The demo vault built once per run for TODAY, locked: never open it, copy it."""

@@ -22,6 +22,7 @@ from earlyyears_desktop.ui.main_window import APP_TITLE, MainWindow
 from earlyyears_desktop.ui.operations import PROGRAM, OpRunner
 from earlyyears_desktop.ui.preferences import Preferences, VaultMemory
 from earlyyears_desktop.ui.theme import apply_theme
+from earlyyears_desktop.ui.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:  # first run only: loaded when there is no vault yet
     from earlyyears_desktop.ui.setup_wizard import SetupWizard
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     keep_qt_settings_private()  # Qt's file dialogs keep no history in ~/.config/QtProject.conf
+    install_wheel_guard(app)
     memory = VaultMemory()
     folder = args.vault or memory.vault_folder or default_vault_folder()
     launcher = Launcher(app, folder, memory)

@@ -74,7 +74,7 @@ class ChildForm(FormDialog):
             area_layout.addWidget(box)
         self.add_field("areas_of_need", "Areas of need:", areas, form)
         self.status = EnumCombo(ChildStatus, "Status")
-        self.add_field("status", "&Status:", self.status, form)
+        self.add_field("status", "Stat&us:", self.status, form)
         self.key_person = self._line(form, "key_person", "&Key person:")
         self.setting = self._line(form, "setting_attended", "Setting a&ttended:")
         self.notes = QPlainTextEdit()
@@ -118,7 +118,7 @@ class ChildForm(FormDialog):
         self.interpreter.setAccessibleName("An interpreter is needed")
         self.add_field("interpreter_needed", "", self.interpreter, form)
         self.fmt = EnumCombo(AccessibleFormat, "Accessible format for handouts and letters")
-        self.add_field("accessible_format", "Accessible f&ormat:", self.fmt, form)
+        self.add_field("accessible_format", "Accessible form&at:", self.fmt, form)
         layout.addWidget(box)
         self.carer_box = box
 
@@ -138,7 +138,7 @@ class ChildForm(FormDialog):
             col.addWidget(tick)
         self.add_field("consent_kind", "Agreed to:", column, form)
         self.given_on = date_edit(self.services.children.today(), "Date consent was given")
-        self.add_field("given_on", "Date &given:", self.given_on, form)
+        self.add_field("given_on", "Date gi&ven:", self.given_on, form)
         self.errors["given_by"] = self.errors["consent_kind"]
         layout.addWidget(box)
 

@@ -225,7 +225,7 @@ class ChildRecordView(QScrollArea):
         self.withdraw_buttons: list[QPushButton] = []
         consents_layout.addWidget(self.consents)
         self.record_consent_button = _add_button(
-            "&Record a consent…", "Record a consent", self.record_consent, consents_layout
+            "Record a co&nsent…", "Record a consent", self.record_consent, consents_layout
         )
         layout.addWidget(self.consents_box)
 

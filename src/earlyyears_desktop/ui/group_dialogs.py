@@ -128,7 +128,7 @@ class GroupDialog(FormDialog):
         self.capacity.setAccessibleName("Capacity")
         self.capacity.setMaximumWidth(self.fontMetrics().horizontalAdvance("200 children") + 48)
         self.add_field("capacity", "&Capacity:", self.capacity)
-        self.focus_text = self.add_field("focus", "&Focus:", QLineEdit(g.focus if g else ""))
+        self.focus_text = self.add_field("focus", "F&ocus:", QLineEdit(g.focus if g else ""))
         self.focus_text.setPlaceholderText("e.g. Communication and early language")
 
         staff_box = QWidget()

@@ -94,7 +94,7 @@ class GroupsPage(Page):
         self.group_box = QComboBox()
         self.group_box.setAccessibleName("Group")
         self.group_box.currentIndexChanged.connect(self._group_chosen)
-        group_label = QLabel("&Group:")
+        group_label = QLabel("Grou&p:")
         group_label.setBuddy(self.group_box)
         self.group_info = QLabel()
         self.group_info.setWordWrap(True)
@@ -119,7 +119,7 @@ class GroupsPage(Page):
             "Schedule a &term…", "Schedule a term of weekly sessions", self.schedule_term
         )
         self.add_session_button = self._button(
-            "Add a sess&ion…", "Add a one-off session", self.add_session
+            "Add a sessi&on…", "Add a one-off session", self.add_session
         )
         self.edit_session_button = self._button(
             "E&dit session…",
@@ -177,7 +177,7 @@ class GroupsPage(Page):
         self.attendance_view = AttendanceView(services, runner)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("The session's register, or the group's attendance")
-        self.tabs.addTab(self.stack, "&Register")
+        self.tabs.addTab(self.stack, "Reg&ister")
         self.tabs.addTab(self.attendance_view, "&Attendance and follow-up")
 
         splitter = QSplitter()
@@ -443,13 +443,13 @@ class GroupsPage(Page):
                 "No groups yet",
                 "A group meets at a venue on a day of the week, with its own staff and "
                 "children. Add your first group, then schedule its term and enrol children.",
-                "Add a &group…",
+                "Add a group…",
             ),
             "no-sessions": (
                 "No sessions for this group yet",
                 "Schedule the term's weekly sessions (skipping half term), or add a one-off "
                 "session. Each session has its own register.",
-                "Schedule a &term…",
+                "Schedule a term…",
             ),
         }
         title, text, action = texts[why]

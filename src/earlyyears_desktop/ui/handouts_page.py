@@ -143,7 +143,7 @@ class HandoutsPage(Page):
 
         actions = QHBoxLayout()
         self.print_button = push_button("&Print…", "Print the handouts", self.print_handouts)
-        self.save_button = push_button("Save &PDF…", "Save the handouts as a PDF", self.save_pdf)
+        self.save_button = push_button("Sa&ve PDF…", "Save the handouts as a PDF", self.save_pdf)
         actions.addWidget(self.print_button)
         actions.addWidget(self.save_button)
         actions.addStretch(1)

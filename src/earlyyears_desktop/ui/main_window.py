@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         self.go_menu = self.menuBar().addMenu("&Go")
         self.go_actions: list[QAction] = []
         for spec in PAGES:
-            action = QAction(spec.title, self)
+            action = QAction(spec.menu_text, self)
             action.setShortcut(QKeySequence(PAGE_SHORTCUTS[spec.key]))
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.go_menu.addAction(action)

@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QListWidget
 class PageSpec:
     key: str
     title: str
+    #: the title in the Go menu: its Alt letter marked with "&", a literal "&" written "&&"
+    #: (a single "&" before a space showed as an underlined space: "Groups _sessions")
+    menu_text: str
 
 
 #: the sidebar: roomy rows, a clear selected state that also shows without the focus
@@ -29,17 +32,17 @@ QListWidget#sidebar:focus { border: 2px solid palette(highlight); }
 
 
 PAGES = [
-    PageSpec("today", "Today"),
-    PageSpec("groups", "Groups & sessions"),
-    PageSpec("children", "Children"),
-    PageSpec("observations", "Observations"),
-    PageSpec("visits", "Home visits"),
-    PageSpec("plans", "Plans & reviews"),
-    PageSpec("meetings", "Meetings"),
-    PageSpec("strategies", "Strategies"),
-    PageSpec("handouts", "Handouts"),
-    PageSpec("sync", "Sync"),
-    PageSpec("settings", "Settings"),
+    PageSpec("today", "Today", "&Today"),
+    PageSpec("groups", "Groups & sessions", "&Groups && sessions"),
+    PageSpec("children", "Children", "&Children"),
+    PageSpec("observations", "Observations", "&Observations"),
+    PageSpec("visits", "Home visits", "&Home visits"),
+    PageSpec("plans", "Plans & reviews", "&Plans && reviews"),
+    PageSpec("meetings", "Meetings", "&Meetings"),
+    PageSpec("strategies", "Strategies", "&Strategies"),
+    PageSpec("handouts", "Handouts", "H&andouts"),
+    PageSpec("sync", "Sync", "S&ync"),
+    PageSpec("settings", "Settings", "S&ettings"),
 ]
 
 

@@ -177,7 +177,7 @@ class SettingsPage(Page):
             "&Change my passphrase…", "Change my passphrase", self.open_change_passphrase
         )
         self.recovery_button = push_button(
-            "Make a new &recovery key…", "Make a new recovery key", self.ask_new_recovery_key
+            "Make a new recovery &key…", "Make a new recovery key", self.ask_new_recovery_key
         )
         key_row.addWidget(self.change_button)
         key_row.addWidget(self.recovery_button)
@@ -439,7 +439,7 @@ class AddPractitionerDialog(QDialog):
         )
         add = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert add is not None
-        add.setText("&Add")
+        add.setText("Add this &colleague")
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -485,7 +485,7 @@ class ChangePassphraseDialog(FormDialog):
             parent,
             intro="The records are not re-encrypted: only the way your passphrase opens "
             "them changes. Colleagues' passphrases and the recovery key keep working.",
-            save_text="&Change passphrase",
+            save_text="C&hange passphrase",
         )
         self.accounts = accounts
         self.current = passphrase_edit()

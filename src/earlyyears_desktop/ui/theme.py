@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from earlyyears_desktop.ui.focus_ring import focus_ring_style
+
 ERROR_ROLE_STYLE = "color: palette(bright-text); background: #8b0000; padding: 2px 4px;"
 
 
@@ -48,10 +50,5 @@ def apply_theme(app: QApplication, high_contrast: bool) -> None:
     if _system_palette is None:
         _system_palette = QPalette(app.palette())
     app.setPalette(high_contrast_palette() if high_contrast else _system_palette)
-    # Focus must always be visible for keyboard users, whatever the palette.
-    app.setStyleSheet(
-        "QWidget:focus { outline: 2px solid palette(highlight); }"
-        " QListWidget::item:focus, QTableView:focus { border: 2px solid palette(highlight); }"
-        if high_contrast
-        else ""
-    )
+    # Focus must always be visible for keyboard users, whatever the palette (ui/focus_ring.py).
+    app.setStyleSheet(focus_ring_style(app.palette(), high_contrast))

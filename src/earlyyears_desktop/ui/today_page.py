@@ -159,6 +159,9 @@ class TodayPage(Page):
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
+        # Not a Tab stop of its own: the first Tab lands on the first control (it scrolls into
+        # view), not on the page's frame, where the keyboard seemed lost.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.layout_ = QVBoxLayout(body)
         self.title = heading("Today")
         self.layout_.addWidget(self.title)
@@ -330,7 +333,11 @@ class TodayPage(Page):
         text.setWordWrap(True)
         layout.addWidget(text, 1)
         if self.open_register is not None and s.status != SessionStatus.CANCELLED:
-            button = QPushButton("Open the &register")
+            # Alt+O for the first session's register only: the same letter on several buttons
+            # would only move the focus between them.
+            first = not self.sessions_box.findChildren(QPushButton, "open-register")
+            button = QPushButton("&Open the register" if first else "Open the register")
+            button.setObjectName("open-register")
             button.setAccessibleName(f"Open the register for {s.group_name}")
             button.clicked.connect(lambda _=False, sid=s.id: self.open_register(sid))
             layout.addWidget(button)
