@@ -8,7 +8,8 @@ SYSTEM_STAMP := $(VENV)/.system-packages
 TEST_SYSTEM_STAMP := $(VENV)/.system-packages-test
 PACKAGE_SYSTEM_STAMP := $(VENV)/.system-packages-package
 
-.PHONY: run test bench lint screenshots demo clean system-packages package package-smoke
+.PHONY: run test bench lint screenshots demo clean system-packages package package-smoke \
+	package-minimal-root
 
 # Debian packages: Qt's libraries and fonts to run; PostgreSQL, openssl, poppler and faketime
 # for the tests too. Installed once (as root, or through sudo), when something is missing.
@@ -90,5 +91,10 @@ package: $(VENV)/.installed-package
 package-smoke: $(PACKAGE_SYSTEM_STAMP)
 	bash packaging/smoke-test.sh
 
+# The .deb installed by apt into a minimal Debian root (no Python, no X) and run there: checks
+# the package's Depends are enough. Root only, and the Debian mirror: not part of CI.
+package-minimal-root: $(PACKAGE_SYSTEM_STAMP)
+	bash packaging/linux/minimal-root-test.sh
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf --one-file-system $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
