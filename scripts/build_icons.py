@@ -1,12 +1,15 @@
-"""Builds the icons the app loads at run time from their sources in resources/icons.
+"""Builds the icons the app loads at run time, and the installers' icons, from their sources in
+resources/icons.
 
-    python scripts/build_icons.py            # copy the SVGs, render the app icon's PNGs
+    python scripts/build_icons.py            # copy the SVGs, render the app icon
     python scripts/build_icons.py --check    # exit 1 if the package data is out of date
 
 Every SVG under resources/icons is copied, at the same relative path, into the package data
-(src/earlyyears_desktop/resources/icons); the app icon is also rendered to PNG at the sizes
-desktops ask for (the taskbar, the menus, the .deb's hicolor theme). Rendering is Qt's own
-(QSvgRenderer, offscreen), so the PNGs match what the app draws from the SVG.
+(src/earlyyears_desktop/resources/icons). The app icon is also rendered to PNG at the sizes
+desktops ask for (the window, the taskbar, the .deb's hicolor theme), and packed into a Windows
+.ico and a macOS .icns (PNG entries) for the frozen builds. Rendering is Qt's own (QSvgRenderer,
+offscreen), so the pictures match what the app draws from the SVG; the same Qt gives the same
+bytes, and --check forgives another Qt's slightly different anti-aliasing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import argparse
+import struct
 import sys
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
@@ -28,13 +34,27 @@ SOURCE = ROOT / "resources" / "icons"
 TARGET = ROOT / "src" / "earlyyears_desktop" / "resources" / "icons"
 APP_ICON = "earlyyears-desktop"
 PNG_SIZES = (16, 32, 48, 128, 256)
-#: how far a PNG's pixel may be from a fresh render before --check calls it stale: another
-#: Qt version may anti-alias an edge a little differently; a changed drawing moves far more
+#: Windows: the Explorer's and the taskbar's sizes (PNG entries, read since Windows Vista)
+ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
+#: macOS: the .icns entry types holding a PNG, and its size in pixels
+ICNS_TYPES = (
+    (b"ic11", 32),
+    (b"ic12", 64),
+    (b"ic07", 128),
+    (b"ic13", 256),
+    (b"ic08", 256),
+    (b"ic14", 512),
+    (b"ic09", 512),
+    (b"ic10", 1024),
+)
+#: how far a pixel may be from a fresh render before --check calls it stale: another Qt
+#: version may anti-alias an edge a little differently; a changed drawing moves far more
 PIXEL_TOLERANCE = 24
 
 
-def render(svg: bytes, size: int) -> QImage:
-    """The SVG drawn into a transparent size x size image."""
+@cache
+def render_png(svg: bytes, size: int) -> bytes:
+    """The SVG drawn into a transparent size x size image, as PNG."""
     if QGuiApplication.instance() is None:
         QGuiApplication(sys.argv[:1])  # QPainter wants one; it lives until the script ends
     renderer = QSvgRenderer(QByteArray(svg))
@@ -46,28 +66,70 @@ def render(svg: bytes, size: int) -> QImage:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter, QRectF(0, 0, size, size))
     painter.end()
-    return image.convertToFormat(QImage.Format.Format_ARGB32)
-
-
-def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.convertToFormat(QImage.Format.Format_ARGB32).save(buffer, "PNG")
     buffer.close()
     return bytes(data.data())
+
+
+def pack_ico(pngs: list[tuple[int, bytes]]) -> bytes:
+    """A Windows icon holding these PNGs (size, bytes)."""
+    header = struct.pack("<HHH", 0, 1, len(pngs))
+    offset = len(header) + 16 * len(pngs)
+    entries, blobs = b"", b""
+    for size, png in pngs:
+        side = 0 if size >= 256 else size  # 0 stands for 256
+        entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(png), offset)
+        blobs += png
+        offset += len(png)
+    return header + entries + blobs
+
+
+def unpack_ico(data: bytes) -> list[bytes]:
+    _, _, count = struct.unpack_from("<HHH", data)
+    pictures = []
+    for i in range(count):
+        *_, length, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * i)
+        pictures.append(data[offset : offset + length])
+    return pictures
+
+
+def pack_icns(entries: list[tuple[bytes, bytes]]) -> bytes:
+    """A macOS icon holding these PNGs (entry type, bytes)."""
+    body = b"".join(kind + struct.pack(">I", 8 + len(png)) + png for kind, png in entries)
+    return b"icns" + struct.pack(">I", 8 + len(body)) + body
+
+
+def unpack_icns(data: bytes) -> list[bytes]:
+    pictures, at = [], 8
+    while at < len(data):
+        length = struct.unpack_from(">I", data, at + 4)[0]
+        pictures.append(data[at + 8 : at + length])
+        at += length
+    return pictures
 
 
 def expected() -> dict[Path, bytes]:
     """Every file the package data should hold (relative path -> its bytes)."""
     files: dict[Path, bytes] = {}
     for source in sorted(SOURCE.rglob("*.svg")):
-        rel = source.relative_to(SOURCE)
-        files[rel] = source.read_bytes()
-    app_svg = files[Path(f"{APP_ICON}.svg")]
+        files[source.relative_to(SOURCE)] = source.read_bytes()
+    svg = files[Path(f"{APP_ICON}.svg")]
     for size in PNG_SIZES:
-        files[Path(f"{APP_ICON}-{size}.png")] = png_bytes(render(app_svg, size))
+        files[Path(f"{APP_ICON}-{size}.png")] = render_png(svg, size)
+    files[Path(f"{APP_ICON}.ico")] = pack_ico([(s, render_png(svg, s)) for s in ICO_SIZES])
+    files[Path(f"{APP_ICON}.icns")] = pack_icns([(k, render_png(svg, s)) for k, s in ICNS_TYPES])
     return files
+
+
+#: the pictures inside each kind of built file, to compare one by one
+PICTURES: dict[str, Callable[[bytes], list[bytes]]] = {
+    ".png": lambda data: [data],
+    ".ico": unpack_ico,
+    ".icns": unpack_icns,
+}
 
 
 def _same_picture(a: bytes, b: bytes) -> bool:
@@ -76,22 +138,20 @@ def _same_picture(a: bytes, b: bytes) -> bool:
     first, second = QImage.fromData(a), QImage.fromData(b)
     if first.isNull() or second.isNull() or first.size() != second.size():
         return False
-    first = first.convertToFormat(QImage.Format.Format_ARGB32)
-    second = second.convertToFormat(QImage.Format.Format_ARGB32)
-    for y in range(first.height()):
-        for x in range(first.width()):
-            p, q = first.pixelColor(x, y), second.pixelColor(x, y)
-            if (
-                max(
-                    abs(p.red() - q.red()),
-                    abs(p.green() - q.green()),
-                    abs(p.blue() - q.blue()),
-                    abs(p.alpha() - q.alpha()),
-                )
-                > PIXEL_TOLERANCE
-            ):
-                return False
-    return True
+    one = first.convertToFormat(QImage.Format.Format_ARGB32).constBits().tobytes()
+    other = second.convertToFormat(QImage.Format.Format_ARGB32).constBits().tobytes()
+    return max(abs(x - y) for x, y in zip(one, other, strict=True)) <= PIXEL_TOLERANCE
+
+
+def _same(rel: Path, built: bytes, wanted: bytes) -> bool:
+    unpack = PICTURES.get(rel.suffix)
+    if unpack is None or built == wanted:
+        return built == wanted
+    try:
+        ours, theirs = unpack(built), unpack(wanted)
+    except struct.error:
+        return False
+    return len(ours) == len(theirs) and all(map(_same_picture, ours, theirs))
 
 
 def problems() -> list[str]:
@@ -102,10 +162,7 @@ def problems() -> list[str]:
         target = TARGET / rel
         if not target.is_file():
             found.append(f"missing: {rel}")
-        elif rel.suffix == ".png":
-            if not _same_picture(target.read_bytes(), content):
-                found.append(f"out of date: {rel}")
-        elif target.read_bytes() != content:
+        elif not _same(rel, target.read_bytes(), content):
             found.append(f"out of date: {rel}")
     for target in sorted(TARGET.rglob("*")):
         if target.is_file() and target.relative_to(TARGET) not in wanted:
@@ -128,7 +185,7 @@ def build() -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Builds the icons from resources/icons.")
     parser.add_argument(
         "--check", action="store_true", help="only say whether the package data is up to date"
     )

@@ -1,7 +1,7 @@
 """The app's own look: the sidebar with its icons, and every icon on one sheet.
 
 `look_shots(app, window, out)` is called from scripts/screenshots.py with the unlocked demo
-window (sidebar.png, sidebar-high-contrast.png). Run on its own, it also draws the icon sheet
+window (sidebar.png). Run on its own, it also draws the icon sheet
 and the window with a large text size, to look at while drawing icons:
 
     python scripts/shots_look.py [--out /tmp/look]
@@ -28,17 +28,30 @@ from earlyyears_desktop.ui.theme import apply_theme
 
 
 def look_shots(app: QApplication, window: MainWindow, out: Path) -> None:
-    """sidebar.png: the sidebar on Today; sidebar-high-contrast.png: the same, high contrast."""
+    """sidebar.png: the sidebar's pages on Today, as usual and in high contrast, side by side."""
     from screenshots import settle  # the helpers of the script calling this
 
     window.show_page("today")
-    settle(app, 0.3)
-    window.sidebar.grab().save(str(out / "sidebar.png"))
-    apply_theme(app, True)
-    settle(app, 0.3)
-    window.sidebar.grab().save(str(out / "sidebar-high-contrast.png"))
+    shots = []
+    for high_contrast in (False, True):
+        apply_theme(app, high_contrast)
+        settle(app, 0.3)
+        nav = window.nav
+        last = nav.visualItemRect(nav.item(nav.count() - 1))
+        bottom = nav.mapTo(window.sidebar, last.bottomLeft()).y() + 12
+        shots.append(window.sidebar.grab(QRect(0, 0, window.sidebar.width(), bottom)).toImage())
     apply_theme(app, False)
     settle(app, 0.3)
+    gap = 16
+    sheet = QImage(
+        sum(s.width() for s in shots) + gap, max(s.height() for s in shots), shots[0].format()
+    )
+    sheet.fill(QColor("#ffffff"))
+    painter = QPainter(sheet)
+    painter.drawImage(0, 0, shots[0])
+    painter.drawImage(shots[0].width() + gap, 0, shots[1])
+    painter.end()
+    sheet.save(str(out / "sidebar.png"))
 
 
 def icon_sheet(path: Path) -> None:

@@ -52,6 +52,32 @@ def test_the_package_data_matches_the_sources(qapp) -> None:
     script = _build_script()
     assert script.problems() == []
     assert script.main(["--check"]) == 0
+    # The installers' icons hold the app icon at each of their sizes.
+    icons = ROOT / "src" / "earlyyears_desktop" / "resources" / "icons"
+    ico = script.unpack_ico((icons / "earlyyears-desktop.ico").read_bytes())
+    assert [QImage.fromData(p).width() for p in ico] == list(script.ICO_SIZES)
+    icns = script.unpack_icns((icons / "earlyyears-desktop.icns").read_bytes())
+    assert [QImage.fromData(p).width() for p in icns] == [s for _, s in script.ICNS_TYPES]
+
+
+def test_the_check_finds_stale_missing_and_stray_icons(qapp, tmp_path: Path) -> None:
+    script = _build_script()
+    script.TARGET = tmp_path / "icons"
+    script.build()
+    assert script.problems() == []
+    (script.TARGET / "nav" / "sync.svg").write_text("<svg/>", encoding="utf-8")
+    (script.TARGET / "earlyyears-desktop-16.png").write_bytes(
+        (script.TARGET / "earlyyears-desktop-32.png").read_bytes()
+    )
+    (script.TARGET / "nav" / "today.svg").unlink()
+    (script.TARGET / "nav" / "old.svg").write_text("<svg/>", encoding="utf-8")
+    assert sorted(script.problems()) == [
+        "missing: nav/today.svg",
+        "no source: nav/old.svg",
+        "out of date: earlyyears-desktop-16.png",
+        "out of date: nav/sync.svg",
+    ]
+    assert script.main(["--check"]) == 1
 
 
 def test_every_page_has_an_icon_of_its_own(qapp) -> None:
@@ -77,6 +103,12 @@ def test_sidebar_icons_keep_their_contrast_in_every_theme(qapp) -> None:
         # The app's teal on a light list; the highlighted text's colour on the selected row.
         assert _ink(nav_icon("strategies")) == {ACCENT.name()}
         assert _ink(nav_icon("strategies"), QIcon.Mode.Selected) == {"#ffffff"}
+        # A dark desktop theme: teal on dark grey would be faint, so the text's own colour.
+        dark = QPalette(normal)
+        dark.setColor(QPalette.ColorRole.Base, QColor("#2b2b2b"))
+        dark.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+        qapp.setPalette(dark)
+        assert _ink(nav_icon("strategies")) == {"#eeeeee"}
         # High contrast: teal on black would be too faint, so white; black on the yellow row.
         qapp.setPalette(high_contrast_palette())
         assert contrast(ACCENT, QColor("#000000")) < icons.MIN_CONTRAST

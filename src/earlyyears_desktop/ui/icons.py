@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -24,7 +25,9 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
 )
-from PySide6.QtSvg import QSvgRenderer
+
+if TYPE_CHECKING:
+    from PySide6.QtSvg import QSvgRenderer
 
 #: the sizes the app icon is built at (scripts/build_icons.py)
 APP_ICON_SIZES = (16, 32, 48, 128, 256)
@@ -102,14 +105,14 @@ class TintedSvgEngine(QIconEngine):
     def __init__(self, svg: bytes) -> None:
         super().__init__()
         self._svg = svg
-        self._renderer = QSvgRenderer(QByteArray(svg))
+        self._renderer: QSvgRenderer | None = None  # made when first drawn (see _draw)
         self._pixmaps: dict[tuple[int, int, float, int], QPixmap] = {}
 
     def clone(self) -> QIconEngine:
         return TintedSvgEngine(self._svg)
 
     def isNull(self) -> bool:
-        return not self._renderer.isValid()
+        return not self._svg
 
     def scaledPixmap(
         self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
@@ -124,7 +127,7 @@ class TintedSvgEngine(QIconEngine):
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._renderer.render(painter, QRectF(0, 0, side, side))
+        self._draw(painter, side)
         # Keep the drawing's shape (its alpha), paint it in the colour.
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
         painter.fillRect(QRect(0, 0, side, side), colour)
@@ -134,6 +137,15 @@ class TintedSvgEngine(QIconEngine):
             self._pixmaps.clear()
         self._pixmaps[key] = pixmap
         return pixmap
+
+    def _draw(self, painter: QPainter, side: int) -> None:
+        if self._renderer is None:
+            # Qt's SVG module is loaded when an icon is first drawn: the sidebar is hidden
+            # while the window is locked, so the unlock window comes up without it.
+            from PySide6.QtSvg import QSvgRenderer
+
+            self._renderer = QSvgRenderer(QByteArray(self._svg))
+        self._renderer.render(painter, QRectF(0, 0, side, side))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         return self.scaledPixmap(size, mode, state, 1.0)
