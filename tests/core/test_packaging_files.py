@@ -60,6 +60,7 @@ def spec_programs() -> dict[str, str]:
 
 
 def test_the_package_installs_every_program_of_the_project() -> None:
+    assert f'\nAPP_ID = "{APP_ID}"\n' in SPEC.read_text(encoding="utf-8")  # the macOS bundle id
     assert set(spec_programs()) == project_programs()
     assert set(programs_on_path()) == project_programs()
     for script in spec_programs().values():
