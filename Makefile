@@ -6,8 +6,10 @@ DEMO_VAULT ?= demo-vault
 DEMO_PASSPHRASE := demo-only passphrase 2026
 SYSTEM_STAMP := $(VENV)/.system-packages
 TEST_SYSTEM_STAMP := $(VENV)/.system-packages-test
+PACKAGE_SYSTEM_STAMP := $(VENV)/.system-packages-package
 
-.PHONY: run test bench lint screenshots demo clean system-packages
+.PHONY: run test bench lint screenshots demo clean system-packages package package-smoke \
+	package-minimal-root
 
 # Debian packages: Qt's libraries and fonts to run; PostgreSQL, openssl, poppler and faketime
 # for the tests too. Installed once (as root, or through sudo), when something is missing.
@@ -23,6 +25,14 @@ $(TEST_SYSTEM_STAMP): $(SYSTEM_STAMP)
 	  bash scripts/install-system-packages.sh test; fi
 	@touch $@
 
+$(PACKAGE_SYSTEM_STAMP): $(SYSTEM_STAMP)
+	@if ! command -v desktop-file-validate >/dev/null || ! command -v appstreamcli >/dev/null \
+	    || ! command -v objdump >/dev/null || ! command -v Xvfb >/dev/null \
+	    || ! command -v xdotool >/dev/null || ! command -v xprop >/dev/null \
+	    || ! command -v import >/dev/null || ! ldconfig -p | grep -q libwayland-cursor; then \
+	  bash scripts/install-system-packages.sh package; fi
+	@touch $@
+
 system-packages: $(SYSTEM_STAMP)
 
 $(BIN)/python: | $(SYSTEM_STAMP)
@@ -35,6 +45,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python $(TEST_SYSTEM_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-package: pyproject.toml | $(BIN)/python $(PACKAGE_SYSTEM_STAMP)
+	$(BIN)/pip install --quiet -e '.[package]'
 	@touch $@ $(VENV)/.installed
 
 $(DEMO_VAULT)/keyslots.json: | $(VENV)/.installed
@@ -65,5 +79,22 @@ lint: $(VENV)/.installed-dev
 screenshots: $(VENV)/.installed-dev
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
 
+# The frozen app (PyInstaller, one folder: dist/earlyyears-desktop) and its .deb
+# (dist/earlyyears-desktop_<version>_<arch>.deb), both checked by the validators. Then
+# `make package-smoke` installs the .deb into a temporary root and runs it (packaging/).
+package: $(VENV)/.installed-package
+	rm -rf dist/earlyyears-desktop build/pyinstaller
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+	    --workpath build/pyinstaller packaging/earlyyears-desktop.spec
+	bash packaging/linux/build-deb.sh
+
+package-smoke: $(PACKAGE_SYSTEM_STAMP)
+	bash packaging/smoke-test.sh
+
+# The .deb installed by apt into a minimal Debian root (no Python, no X) and run there: checks
+# the package's Depends are enough. Root only, and the Debian mirror: not part of CI.
+package-minimal-root: $(PACKAGE_SYSTEM_STAMP)
+	bash packaging/linux/minimal-root-test.sh
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf --one-file-system $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
+from earlyyears_desktop import APP_ID
 from earlyyears_desktop.services.accounts import harden_process
 from earlyyears_desktop.services.first_run import SetUp, needs_set_up
 from earlyyears_desktop.services.incidents import RecordedIncident, record_incident
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     # Log levels and event kinds only: never a name or any record's contents.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     harden_process()
+    QApplication.setDesktopFileName(APP_ID)  # the taskbar finds the .desktop entry and its icon
     QApplication.setApplicationName(APP_TITLE)
     QApplication.setOrganizationName("")
     # No application display name: Qt would append it to every title ("…: Today — Early Years").
