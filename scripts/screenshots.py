@@ -31,9 +31,12 @@ from shots_childstrategies import child_strategies_shots
 from shots_docs import family_document_shots
 from shots_erasure import erasure_shots
 from shots_faults import fault_shots
+from shots_first_steps import first_steps_shots
 from shots_integrity import integrity_shots
+from shots_keys import keyboard_shots
 from shots_letters import letters_shots
 from shots_library import library_shots
+from shots_look import look_shots
 from shots_meeting import meeting_shots
 from shots_observations import observation_shots
 from shots_plans import plans_shots
@@ -234,6 +237,8 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     auditview_shots(app, window, out)
     backup_shots(app, window, out)
     restore_shots(app, window, out)
+    look_shots(app, window, out)
+    keyboard_shots(app, window, out)
 
     window.show_page("settings")
     settle(app, 0.4)
@@ -284,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         erasure_shots(app, runner, Path(tmp), args.out)
         fault_shots(app, runner, Path(tmp), args.out)
         rekey_shots(app, runner, Path(tmp), args.out)
+        first_steps_shots(app, runner, Path(tmp), args.out)
         runner.wait_for_idle()
     return 0
 
