@@ -36,6 +36,9 @@ RATIOS = {
     "restore_vs_floor_x": run.RESTORE_RATIO_LIMIT,
     # issue 14: erasing a child against deleting the same rows by id
     "erase_vs_floor_x": run.ERASE_RATIO_LIMIT,
+    # issue 14: the whole erasure, compaction included, against the same deletes and the
+    # compaction's statements on a raw connection
+    "erase_child_vs_floor_x": run.ERASE_CHILD_RATIO_LIMIT,
     # issue 14: a re-key against a synced plain copy of the database file
     "rekey_vs_copy_x": run.REKEY_RATIO_LIMIT,
 }

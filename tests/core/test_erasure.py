@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from earlyyears_desktop.domain.enums import ErasureReason
+from earlyyears_desktop.domain.errors import DomainError
 from earlyyears_desktop.domain.models import SYNCED_MODELS, AuditEvent, Child
 from earlyyears_desktop.domain.rules import nhs_number_is_valid
 from earlyyears_desktop.services.accounts import NotAnAdministrator, UnlockedVault
@@ -318,4 +319,77 @@ def test_an_instruction_received_but_not_carried_out_is_carried_out_at_unlock(
     assert erased == 1 and changes.touches("child")
     assert services.children.search_ids() == [kept]
     assert finish_owed_erasures(services)[0] == 0  # carried out once
+    assert services.verify_audit().ok
+
+
+_KILLED_MID_ERASURE = """
+import os, signal, sys
+from pathlib import Path
+from earlyyears_desktop.domain.enums import ErasureReason
+from earlyyears_desktop.domain.errors import DomainError
+from earlyyears_desktop.services import unit_of_work
+from earlyyears_desktop.services.container import Services
+from earlyyears_desktop.storage.vault import open_vault
+
+erase = unit_of_work.Transaction.erase
+tables = []
+
+def erase_then_killed(self, model, ids):
+    gone = erase(self, model, ids)
+    tables.append(model)
+    if len(tables) == 2:  # two tables' rows deleted, their events written, no commit yet
+        os.kill(os.getpid(), signal.SIGKILL)
+    return gone
+
+unit_of_work.Transaction.erase = erase_then_killed
+vault = open_vault(Path(sys.argv[1]), os.environ["ERASURE_TEST_PASSPHRASE"])
+Services(vault).erasure.erase_child(sys.argv[2], ErasureReason.FAMILY_REQUEST)
+sys.exit(99)
+"""
+
+
+def test_an_erasure_killed_midway_leaves_the_child_whole(fresh: VaultUnderTest) -> None:
+    """One transaction: killed (SIGKILL) after some of the child's tables are deleted, the
+    vault opens with the child whole, no erasure recorded and the audit chain intact."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    services = fresh.services
+    child_id = _child(services, "Anahí")
+    services.children.add_carer(child_id, CarerInput(name=CARER))
+    for word in WORDS:
+        services.observations.add(ObservationInput(child_id, f"Said {word}", observed_on=TODAY))
+    before = _counts(services)
+    events = services.verify_audit().events
+    fresh.vault.lock()
+    env = {**os.environ, "ERASURE_TEST_PASSPHRASE": fresh.passphrase}
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_MID_ERASURE, str(fresh.folder), child_id],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+    services = fresh.reopen()
+    assert _counts(services) == before
+    assert services.children.get_child(child_id).legal_given_names == "Anahí"
+    assert services.observations.search(WORDS[0]) != []
+    assert services.erasure.erasures() == [] and not services.erasure.compact_pending()
+    report = services.verify_audit()
+    assert report.ok and report.events == events, report.message
+
+
+def test_rows_are_erased_only_through_an_erasure(fresh: VaultUnderTest) -> None:
+    services = fresh.services
+    child_id = _child(services, "Kiri")
+    with (
+        pytest.raises(DomainError, match="never deleted outright"),
+        services.uow.write() as tx,
+    ):
+        tx.erase(Child, [child_id])
+    assert services.children.get_child(child_id)
     assert services.verify_audit().ok

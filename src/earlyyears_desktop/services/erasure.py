@@ -6,10 +6,12 @@ delete. `ErasureService.erase_child` is the exception: in one transaction
 (`services/erasure_scope.py` says which: the registry's child links, then the foreign keys),
 tombstones included, with their change-log entries, known versions and conflict copies; the
 observations' search entries are deleted by the index's triggers (no search finds them). The
-unit of work writes one
-"erase" audit event per record (ids only); one "erase-child" event is added for the child;
-the erasure is recorded in the vault's erasure ledger (child id, when, who, the reason's
-category: no name), which is what the sync code reads to tell the central service.
+rows go by table, leaves first, with `Transaction.erase` (one `DELETE ... WHERE id IN (...)`
+per 500 ids; no ORM object is loaded), which writes one "erase" audit event per record (ids
+only: entity, id, version), chained in one pass and inserted in one statement; one
+"erase-child" event is added for the child; the erasure is recorded in the vault's erasure
+ledger (child id, when, who, the reason's category: no name), which is what the sync code
+reads to tell the central service.
 
 After the commit, `compact()` removes what is left in the file: an `optimize` of the
 contentless search index (a delete there only marks the entry gone; its words stay in the
@@ -48,7 +50,7 @@ from earlyyears_desktop.services.erasure_scope import (
     child_scope,
     clear_references,
     delete_bookkeeping,
-    load_records,
+    tables_leaves_first,
 )
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Changes, Saved, UnitOfWork
 
@@ -180,12 +182,9 @@ class ErasureService:
             clear_references(session, scope)
             session.flush()
             by_entity: dict[str, int] = {}
-            for records in load_records(session, scope):
-                for record in records:
-                    session.delete(record)
-                by_entity[records[0].entity] = len(records)
-                # leaves first, one table at a time: the foreign keys stay satisfied
-                session.flush()
+            # leaves first, one table at a time: the foreign keys stay satisfied
+            for model, ids in tables_leaves_first(scope):
+                by_entity[model.entity] = tx.erase(model, ids)
             delete_bookkeeping(session, scope)
             # owed until compact() has run, even if the app stops before it does
             _set_compact_pending(session, True)

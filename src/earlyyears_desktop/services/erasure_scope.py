@@ -19,11 +19,12 @@ stay: they hold ids only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.models import (
@@ -161,23 +162,14 @@ def _close_over_references(session: Session, scope: ErasureScope) -> None:
             del scope.cleared[(table_name, column_name)]
 
 
-def load_records(session: Session, scope: ErasureScope) -> list[list[Synced]]:
-    """The scope's records as ORM objects, one list per table, leaves first (the order in
-    which they can be deleted with the foreign keys on)."""
-    batches: list[list[Synced]] = []
-    for model in reversed(_sorted_models()):
-        ids = scope.ids.get(model.__tablename__)
-        if not ids:
-            continue
-        records: list[Synced] = []
-        for chunk in _chunks(ids):
-            records.extend(
-                session.scalars(
-                    select(model).where(model.id.in_(chunk)), execution_options=INCLUDE_DELETED
-                )
-            )
-        batches.append(records)
-    return batches
+def tables_leaves_first(scope: ErasureScope) -> list[tuple[type[Synced], set[str]]]:
+    """The scope's tables with their ids, leaves first (the order in which their rows can be
+    deleted with the foreign keys on)."""
+    return [
+        (model, ids)
+        for model in reversed(_sorted_models())
+        if (ids := scope.ids.get(model.__tablename__))
+    ]
 
 
 def clear_references(session: Session, scope: ErasureScope) -> None:
@@ -194,16 +186,16 @@ def clear_references(session: Session, scope: ErasureScope) -> None:
 def delete_bookkeeping(session: Session, scope: ErasureScope) -> None:
     """The local rows about erased records: change log, known versions, conflict copies.
 
-    The change log has no index on its record ids (it is read in order), so it is scanned
-    once per chunk of every erased id, whatever their kinds; record ids are UUIDs, and the
-    entity is checked too."""
+    The change log has no index on its record ids (it is read in order): it is scanned once,
+    against every erased id at once (SQLite makes a transient index of the list); record ids
+    are UUIDs, and the entity is checked too. The known versions are found by their key."""
     by_entity = scope.entity_ids()
-    every = {record_id for ids in by_entity.values() for record_id in ids}
-    for chunk in _chunks(every):
-        for model in (ChangeLogEntry, SyncConflict):
-            session.execute(
-                delete(model).where(model.record_id.in_(chunk), model.entity.in_(sorted(by_entity)))
-            )
+    every = json.dumps(sorted({record_id for ids in by_entity.values() for record_id in ids}))
+    erased = select(func.json_each(every).table_valued("value").c.value)
+    for model in (ChangeLogEntry, SyncConflict):
+        session.execute(
+            delete(model).where(model.record_id.in_(erased), model.entity.in_(sorted(by_entity)))
+        )
     for entity, ids in by_entity.items():
         for chunk in _chunks(ids):
             session.execute(
@@ -229,5 +221,5 @@ __all__ = [
     "child_scope",
     "clear_references",
     "delete_bookkeeping",
-    "load_records",
+    "tables_leaves_first",
 ]

@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Final, Generic, TypeVar
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, Table, delete, event, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from earlyyears_desktop.domain.errors import DomainError, NotFound
@@ -42,6 +42,8 @@ R = TypeVar("R", bound=Synced)
 T = TypeVar("T")
 #: Execution options for a read that must see tombstoned records as well as live ones.
 INCLUDE_DELETED: Final[dict[str, Any]] = {"include_deleted": True}
+#: ids per statement of `Transaction.erase` (under SQLite's limit of bound values)
+_ERASE_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,57 @@ class Transaction:
     def audit_only(self, action: str, entity: str, record_id: str) -> None:
         """Record an event that changes no synchronised record (unlock, export, erasure)."""
         self.session.info.setdefault("extra_audit", []).append((action, entity, record_id))
+
+    def erase(self, model: type[Synced], ids: Iterable[str]) -> int:
+        """Delete these records of one table outright, by id, with one "erase" audit event
+        each (ids only: the entity, the id and the version it had), chained in one pass and
+        written in one statement; only in `write(allow_erasure=True)`. An object of these
+        records already loaded in the session is left as it was (change none); whoever calls
+        this deletes leaves first (the foreign keys stay on). Returns how many went."""
+        session = self.session
+        if not session.info.get("allow_erasure"):
+            raise DomainError("Records are never deleted outright: they are marked deleted.")
+        session.flush()  # every event before these is in the table: the chain's head is known
+        table: Table = model.__table__  # type: ignore[assignment]
+        wanted = sorted(set(ids))
+        gone: list[tuple[str, int]] = []
+        for start in range(0, len(wanted), _ERASE_CHUNK):
+            chunk = wanted[start : start + _ERASE_CHUNK]
+            gone.extend(
+                (row.id, row.version)
+                for row in session.execute(
+                    delete(table)
+                    .where(table.c.id.in_(chunk))
+                    .returning(table.c.id, table.c.version)
+                )
+            )
+        if not gone:
+            return 0
+        actor: Actor = session.info["actor"]
+        now = utcnow()
+        seq, prev = _audit_head(session)
+        rows: list[dict[str, object]] = []
+        for record_id, version in sorted(gone):
+            seq += 1
+            event = SimpleNamespace(
+                seq=seq,
+                at=now,
+                practitioner_id=actor.practitioner_id,
+                device_id=actor.device_id,
+                action="erase",
+                entity=model.entity,
+                record_id=record_id,
+                version=version,
+                record_sha256="",
+                prev_hash=prev,
+            )
+            prev = event.hash = audit_hash(prev, event)
+            rows.append(vars(event))
+        audit_table: Table = AuditEvent.__table__  # type: ignore[assignment]
+        session.execute(insert(audit_table), rows)
+        session.info["audit_head"] = (seq, prev)
+        session.info["touched"].setdefault(model.entity, set()).update(i for i, _ in gone)
+        return len(gone)
 
 
 class UnitOfWork:
@@ -332,12 +385,7 @@ def _append_audit(
     at: dt.datetime,
     digest: str = "",
 ) -> None:
-    head = session.info.get("audit_head")
-    if head is None:
-        row = session.execute(
-            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-        ).first()
-        head = (row.seq, row.hash) if row else (0, GENESIS_HASH)
+    head = _audit_head(session)
     seq, prev = head[0] + 1, head[1]
     audit = AuditEvent(
         seq=seq,
@@ -354,6 +402,17 @@ def _append_audit(
     audit.hash = audit_hash(prev, audit)
     session.add(audit)
     session.info["audit_head"] = (seq, audit.hash)
+
+
+def _audit_head(session: Session) -> tuple[int, str]:
+    """The seq and hash of the chain's last event, this transaction's included."""
+    head: tuple[int, str] | None = session.info.get("audit_head")
+    if head is None:
+        row = session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        head = (row.seq, row.hash) if row else (0, GENESIS_HASH)
+    return head
 
 
 def get_live(session: Session, model: type[R], record_id: str) -> R:
