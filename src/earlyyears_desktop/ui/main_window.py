@@ -323,7 +323,7 @@ class MainWindow(QMainWindow):
             today.meeting_requested.connect(self.open_meeting)
             return today
         if spec.key == "groups":
-            groups = GroupsPage(services, runner)
+            groups = GroupsPage(services, runner, preferences=self.preferences)
             # "Register only": the sections list goes too, for the widest register.
             groups.focus_mode_changed.connect(lambda on: self.sidebar.setVisible(not on))
             self._groups = groups

@@ -68,6 +68,8 @@ class MarkDetailsDialog(QDialog):
         self.note = QLineEdit(mark.note)
         self.note.setPlaceholderText("A short note (optional)")
         self.note.setAccessibleName("Note")
+        self.note.setAccessibleDescription("About the child's attendance today, optional")
+        self.came_with.setAccessibleDescription("The carer who brought the child")
         form = QFormLayout()
         form.addRow("&Mark:", self.status)
         form.addRow("&Came with:", self.came_with)
@@ -108,12 +110,20 @@ class VisitorDialog(QDialog, ChildSearch):
         self.setMinimumSize(420, 360)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Type part of the child's name")
+        self.search.setAccessibleName("Find a child by name")
+        self.search.setAccessibleDescription(
+            "Type part of the name; the first child found is chosen, Enter adds them"
+        )
         self.results = QListWidget()
+        self.results.setAccessibleName("Children found")
         self.results.itemActivated.connect(lambda _item: self.accept())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add as visitor")
+        add = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        add.setText("Add as visitor")
+        add.setAccessibleName("Add as visitor")
+        add.setAccessibleDescription("Add the child chosen to this register, marked present")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
