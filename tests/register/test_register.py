@@ -242,6 +242,7 @@ def test_details_dialog_clears_an_arrival_time(qtbot, term, runner) -> None:
     wait_saved(qtbot, view)
     assert view.states[child_id].saved.arrived_at is not None  # filled in on arrival
 
+    QTest.keyClick(view, Qt.Key.Key_Left)  # back to her: the keyboard moved on
     QTest.keyClick(view, Qt.Key.Key_Return)
     dialog = view.details_dialog
     assert dialog.has_time.isChecked()

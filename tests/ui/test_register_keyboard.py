@@ -7,6 +7,7 @@ says after each mark; the setting that moves the keyboard on to the next child."
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -78,6 +79,9 @@ def test_a_session_by_keyboard_alone(qtbot, window, unlock) -> None:  # type: ig
         assert button.height() >= button.minimumSizeHint().height()  # both lines fit
     repeated = [k for k, n in Counter(_window_shortcuts(window)).items() if n > 1]
     assert repeated == []
+    guide = (Path(__file__).parents[2] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    for button in buttons:
+        assert f"| {button.key} | *{button.text().replace('&&', '&')}" in guide
 
     # Three children by their letters: the keyboard moves on after each.
     for key in (Qt.Key.Key_P, Qt.Key.Key_L, Qt.Key.Key_A):

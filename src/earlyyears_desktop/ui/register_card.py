@@ -205,6 +205,7 @@ class ChildCard(QFrame):
         self.child_id = card.child_id
         self.info = card
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(card.display_name)
         self.setProperty("current", False)
         self.setMinimumWidth(CARD_MIN_WIDTH)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -236,6 +237,14 @@ class ChildCard(QFrame):
         )
         self.note.setObjectName("note")
         self.note.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.details.setAccessibleDescription(
+            f"Who came with {name}, arrival time and a note. The key Enter opens them for "
+            "the highlighted child"
+        )
+        self.note.setAccessibleDescription(
+            f"Write a note about what {name} did this session. The key {NOTE_KEY} writes one "
+            "for the highlighted child"
+        )
         self.note.clicked.connect(lambda: self.note_requested.emit(self.child_id))
         #: the notes of this session: how many, and the latest's first line
         self.notes = ElidedLabel()

@@ -158,13 +158,15 @@ class RegisterKeys(QObject):
     def move_on_after(self, child_id: str) -> str:
         """After a child's first mark: the keyboard to the next child not marked (when the
         setting is on and there is one). What to say of it ("Next: Aisha Rahman.", or that
-        everyone has a mark); "" when the setting is off."""
+        everyone expected has a mark); "" when the keyboard stays."""
         view = self.view
-        if not self.move_on() or child_id not in view.order:
+        if child_id not in view.order:
             return ""
         index = self.next_unmarked(view.order.index(child_id))
         if index is None:
-            return EVERYONE_MARKED
+            return EVERYONE_MARKED  # said whether the setting is on or off
+        if not self.move_on():
+            return ""
         view.current = index
         view._highlight()
         return f"Next: {view.states[view.order[index]].info.display_name}."
