@@ -28,7 +28,7 @@ def _open_register_by_keyboard(qtbot, window, unlock) -> RegisterView:  # type: 
     page = window.page("groups")
     qtbot.waitUntil(
         lambda: page.register_view is not None and page.register_view.register is not None,
-        timeout=5000,
+        timeout=10_000,
     )
     view = page.register_view
     assert view is not None and view.hasFocus()
@@ -36,7 +36,7 @@ def _open_register_by_keyboard(qtbot, window, unlock) -> RegisterView:  # type: 
 
 
 def _settled(qtbot, view: RegisterView) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: not view._pending() and view.runner.running == 0, timeout=5000)
+    qtbot.waitUntil(lambda: not view._pending() and view.runner.running == 0, timeout=10_000)
 
 
 def _name(view: RegisterView, index: int) -> str:
@@ -132,15 +132,15 @@ def test_a_session_by_keyboard_alone(qtbot, window, unlock) -> None:  # type: ig
     dialog = view.visitor_dialog
     assert dialog is not None and dialog.isVisible()
     QTest.keyClicks(dialog.search, visitor.display_name)
-    qtbot.waitUntil(lambda: dialog.chosen_child_id() == visitor.id, timeout=5000)
-    with qtbot.waitSignal(view.loaded, timeout=5000):
+    qtbot.waitUntil(lambda: dialog.chosen_child_id() == visitor.id, timeout=10_000)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
         QTest.keyClick(dialog.search, Qt.Key.Key_Return)
     assert view.states[visitor.id].saved.status == "present"
 
     # End the session by its key.
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_E, CTRL | SHIFT)
-    qtbot.waitUntil(lambda: view.unmarked_at_end is not None, timeout=5000)
+    qtbot.waitUntil(lambda: view.unmarked_at_end is not None, timeout=10_000)
     assert "Session marked as held" in header.banner.text()
 
 
@@ -153,7 +153,7 @@ def test_moving_on_after_a_mark_is_a_setting(qtbot, window, unlock) -> None:  # 
     # Off (Settings, this laptop, by its mnemonic): the keyboard stays on the child marked.
     QTest.keyClick(view, Qt.Key.Key_Comma, CTRL)  # Settings
     settings = window.page("settings")
-    qtbot.waitUntil(settings.isVisible, timeout=5000)
+    qtbot.waitUntil(settings.isVisible, timeout=10_000)
     assert settings.move_on.isChecked()  # on by default
     QTest.keyClick(settings, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not settings.move_on.isChecked(), timeout=2000)  # animated click

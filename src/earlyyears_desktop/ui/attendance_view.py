@@ -73,11 +73,24 @@ class AttendanceView(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.dateChanged.connect(lambda _d: self.refresh(force=True))
+        self.start.setAccessibleName("From")
+        self.start.setAccessibleDescription("The first day of the weeks summarised")
+        self.end.setAccessibleName("To")
+        self.end.setAccessibleDescription("The last day of the weeks summarised")
         self.headline = QLabel()
         self.headline.setStyleSheet("font-size: 16px")
         self.export_button = QPushButton("Export term register (CSV)…")
+        self.export_button.setAccessibleName("Export term register")
+        self.export_button.setAccessibleDescription(
+            "Save each child's marks for these weeks as a spreadsheet file (CSV)"
+        )
         self.export_button.clicked.connect(self.export_csv)
         self.export_follow_up_button = QPushButton("Export follow-up list (CSV)…")
+        self.export_follow_up_button.setAccessibleName("Export follow-up list")
+        self.export_follow_up_button.setAccessibleDescription(
+            "Save the children to contact, with their carers' phone numbers, as a "
+            "spreadsheet file (CSV)"
+        )
         self.export_follow_up_button.clicked.connect(self.export_follow_up_csv)
 
         self.chart = QChart()
@@ -87,6 +100,11 @@ class AttendanceView(QWidget):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
+        self.chart_view.setAccessibleName("Attendance over the term")
+        self.chart_view.setAccessibleDescription(
+            "A chart of how many children attended and were expected at each session; the "
+            "table below gives each child's figures"
+        )
 
         # Short headings (their full words in the tooltips) leave room for the children's names.
         self.children_table = _table(
@@ -104,6 +122,15 @@ class AttendanceView(QWidget):
         self.follow_table.setWordWrap(True)
         self.follow_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.children_table.setAccessibleName("Each child this term")
+        self.children_table.setAccessibleDescription(
+            "Sessions attended, apologies, did not attend, not marked and the attendance rate"
+        )
+        self.follow_table.setAccessibleName("To contact")
+        self.follow_table.setAccessibleDescription(
+            "Children whose attendance needs a call: their carer, phone, why and when they "
+            "last came"
         )
         self.follow_title = QLabel("<b>To contact</b>")
 

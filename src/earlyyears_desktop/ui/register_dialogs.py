@@ -57,6 +57,7 @@ class MarkDetailsDialog(QDialog):
         self.has_time = QCheckBox("&Arrived at")
         self.has_time.setToolTip("Untick to clear the arrival time")
         self.has_time.setAccessibleName("Record an arrival time")
+        self.has_time.setAccessibleDescription("Untick to clear the arrival time")
         self.arrived = QTimeEdit()
         self.arrived.setDisplayFormat("HH:mm")
         self.arrived.setAccessibleName("Arrival time")
