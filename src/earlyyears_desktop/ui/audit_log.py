@@ -211,6 +211,10 @@ class AuditLogDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Audit log events")
+        self.table.setAccessibleDescription(
+            "One event a row, newest first: when, who, what was done, the child and the "
+            "record; Load more reads the next events"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)

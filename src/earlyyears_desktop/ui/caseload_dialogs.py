@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from earlyyears_desktop.domain.enums import VisitRhythm
 from earlyyears_desktop.services.caseload import CaseloadRow
@@ -16,6 +16,7 @@ from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import children_found
 
 #: reasons a family commonly leaves a Portage caseload (the field takes any words)
 CLOSE_REASONS = (
@@ -65,9 +66,7 @@ class AddFamilyDialog(FormDialog, ChildSearch):
         self.search.setPlaceholderText("Type part of the child's name")
         self.search.setAccessibleName("Search for a child")
         self.add_field("search", "&Child:", self.search)
-        self.results = QListWidget()
-        self.results.setAccessibleName("Children found")
-        self.results.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.results = children_found(8)
         self.add_field("child", "", self.results)
         self.worker = self.add_field(
             "practitioner", "&Worker:", worker_combo(workers, worker_id, "Worker")

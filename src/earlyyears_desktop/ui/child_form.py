@@ -46,6 +46,7 @@ class ChildForm(FormDialog):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("The child's details, carers and consents")
         body = QWidget()
         scroll.setWidget(body)
         self.outer.addWidget(scroll)

@@ -149,6 +149,9 @@ class AgreeStrategyDialog(FormDialog):
         self.add_field("area_filter", "A&rea:", self.area_filter, library_form)
         self.choices = QListWidget()
         self.choices.setAccessibleName("Strategies in the library")
+        self.choices.setAccessibleDescription(
+            "The library's strategies matching the search and the area: choose one with Up and Down"
+        )
         self.choices.setMinimumHeight(140)
         self.add_field("strategy", "Stra&tegy:", self.choices, library_form)
         self.empty = QLabel()
@@ -324,6 +327,9 @@ class NoteProgressDialog(FormDialog):
         )
         self.history = QListWidget()
         self.history.setAccessibleName("Progress noted so far, newest first")
+        self.history.setAccessibleDescription(
+            "Each note on how the strategy is going: its date, how it was going, who noted it"
+        )
         self.history.setWordWrap(True)
         self.history.setMaximumHeight(120)
         for entry in strategy.notes:

@@ -97,7 +97,13 @@ class ChildrenPage(Page):
                 ("Review due in 3 months", 91),
             ],
         )
-        for combo in (self.group, self.area, self.status, self.review):
+        for combo, description in (
+            (self.group, "Show only the children enrolled in one group"),
+            (self.area, "Show only the children with this area of need"),
+            (self.status, "Show only the children with this status"),
+            (self.review, "Show only the children whose support plan review is due by then"),
+        ):
+            combo.setAccessibleDescription(description)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow)
             filters.addWidget(combo, 1)
             combo.currentIndexChanged.connect(self.run_query)
@@ -123,6 +129,10 @@ class ChildrenPage(Page):
         DownIntoResults(self.search, self.table)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Children list")
+        self.table.setAccessibleDescription(
+            "The children found, one a row: moving to a row shows that child's record beside "
+            "the list; click a column's title to sort by it"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -31,7 +30,7 @@ from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import FieldError, short_date
+from earlyyears_desktop.ui.widgets import FieldError, children_found, described, short_date
 
 ID = Qt.ItemDataRole.UserRole
 
@@ -61,7 +60,12 @@ class EnrolmentsDialog(QDialog):
         layout.addWidget(intro)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Child", "From", "Until"])
-        self.table.setAccessibleName("Enrolled children")
+        described(
+            self.table,
+            "Enrolled children",
+            "Each child in the group with the dates of their enrolment: Enter changes the "
+            "chosen child's dates",
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -170,9 +174,7 @@ class EnrolChildDialog(FormDialog, ChildSearch):
         self.search.setPlaceholderText("Type part of the child's name")
         self.search.setAccessibleName("Search for a child")
         self.add_field("search", "&Child:", self.search)
-        self.results = QListWidget()
-        self.results.setAccessibleName("Children found")
-        self.results.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.results = children_found(8)
         self.add_field("child", "", self.results)
         self.alias("group", "child")
         today = services.groups.today()

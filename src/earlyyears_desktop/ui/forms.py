@@ -33,12 +33,16 @@ def qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def date_edit(day: dt.date, name: str) -> QDateEdit:
-    """A date field with a calendar, in the unambiguous '26 Nov 2026' form."""
+def date_edit(day: dt.date, name: str, what: str = "") -> QDateEdit:
+    """A date field with a calendar, in the unambiguous '26 Nov 2026' form; `what` says what
+    the date is for (a field without a label of its own needs it)."""
     edit = QDateEdit(qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
     edit.setAccessibleName(name)
+    edit.setAccessibleDescription(
+        what or "Type the day, month and year; Up and Down change the part the cursor is in"
+    )
     return edit
 
 

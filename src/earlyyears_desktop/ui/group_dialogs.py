@@ -34,12 +34,13 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 ID = Qt.ItemDataRole.UserRole
 
 
-def _time_edit(value: dt.time | None, default: dt.time, name: str) -> QTimeEdit:
+def _time_edit(value: dt.time | None, default: dt.time, name: str, what: str) -> QTimeEdit:
     edit = QTimeEdit()
     edit.setDisplayFormat("HH:mm")
     t = value or default
     edit.setTime(QTime(t.hour, t.minute))
     edit.setAccessibleName(name)
+    edit.setAccessibleDescription(what)
     return edit
 
 
@@ -98,8 +99,18 @@ class GroupDialog(FormDialog):
         times = QWidget()
         row = QHBoxLayout(times)
         row.setContentsMargins(0, 0, 0, 0)
-        self.start = _time_edit(g.start_time if g else None, dt.time(9, 30), "Starts at")
-        self.end = _time_edit(g.end_time if g else None, dt.time(11, 0), "Ends at")
+        self.start = _time_edit(
+            g.start_time if g else None,
+            dt.time(9, 30),
+            "Starts at",
+            "When the group's sessions start, in hours and minutes; Up and Down change it",
+        )
+        self.end = _time_edit(
+            g.end_time if g else None,
+            dt.time(11, 0),
+            "Ends at",
+            "When the group's sessions end, in hours and minutes; Up and Down change it",
+        )
         row.addWidget(self.start)
         row.addWidget(QLabel("to"))
         row.addWidget(self.end)
@@ -125,6 +136,9 @@ class GroupDialog(FormDialog):
         staff_layout.setContentsMargins(0, 0, 0, 0)
         self.staff = QListWidget()
         self.staff.setAccessibleName("Staff")
+        self.staff.setAccessibleDescription(
+            "The people who run the group's sessions; the fields below add one"
+        )
         self.staff.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         staff_layout.addWidget(self.staff)
         adding = QHBoxLayout()
@@ -134,6 +148,9 @@ class GroupDialog(FormDialog):
         self.staff_name.returnPressed.connect(self.add_staff_member)
         self.staff_discipline = EnumCombo(
             Discipline, "New staff member's discipline", none_label="(discipline not given)"
+        )
+        self.staff_discipline.setAccessibleDescription(
+            "Their profession, if they have one: shown beside their name in the list of staff"
         )
         self.staff_visiting = QCheckBox("Visiting")
         self.staff_visiting.setAccessibleName("Visiting professional")

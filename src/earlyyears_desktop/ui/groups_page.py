@@ -120,6 +120,9 @@ class GroupsPage(Page):
         )
         self.session_list = QListWidget()
         self.session_list.setAccessibleName("Sessions")
+        self.session_list.setAccessibleDescription(
+            "The group's sessions by date: moving to one opens its register; Enter opens it at once"
+        )
         self.session_list.currentItemChanged.connect(self._session_moved)
         self.session_list.itemActivated.connect(self._session_activated)
         sessions_label = QLabel("&Sessions:")
@@ -185,6 +188,7 @@ class GroupsPage(Page):
 
         self.attendance_view = AttendanceView(services, runner)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("The session's register, or the group's attendance")
         self.tabs.addTab(self.stack, "&Register")
         self.tabs.addTab(self.attendance_view, "&Attendance and follow-up")
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
@@ -32,10 +31,10 @@ from earlyyears_desktop.ui.idle import IdleWatcher
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.page_list import (
     NAV_ICONS,
-    NAV_STYLE,
     PAGE_SHORTCUTS,
     PAGES,
     PageSpec,
+    sidebar_list,
     spoken_shortcut,
 )
 from earlyyears_desktop.ui.pages import FailedPage, Page
@@ -111,10 +110,7 @@ class MainWindow(QMainWindow):
         self.workspace.setAccessibleName("Workspace")
         row = QHBoxLayout(self.workspace)
         row.setContentsMargins(0, 0, 0, 0)
-        self.nav = QListWidget()
-        self.nav.setObjectName("sidebar")
-        self.nav.setAccessibleName("Sections")
-        self.nav.setStyleSheet(NAV_STYLE)
+        self.nav = sidebar_list()
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         style = self.style()

@@ -128,9 +128,10 @@ def _box(name: str, placeholder: str, height: int = 76) -> QPlainTextEdit:
     return box
 
 
-def _list(name: str) -> QListWidget:
+def _list(name: str, description: str) -> QListWidget:
     widget = QListWidget()
     widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
     widget.setWordWrap(True)
     widget.setMaximumHeight(130)
     return widget
@@ -183,7 +184,9 @@ class ChildPanel(QWidget):
         self.summary.textChanged.connect(self._typed)
 
         column.addWidget(QLabel("<b>Decisions</b>"))
-        self.decision_list = _list("Decisions")
+        self.decision_list = _list(
+            "Decisions", "What the meeting decided for this child; the buttons below add one"
+        )
         self.decision_list.currentRowChanged.connect(lambda _r: self._enable())
         column.addWidget(self.decision_list)
         self.decide_button = push_button(
@@ -196,7 +199,11 @@ class ChildPanel(QWidget):
         column.addLayout(self._row(self.decide_button, self.told_button, self.withdraw_button))
 
         column.addWidget(QLabel("<b>Actions</b>"))
-        self.action_list = _list("Actions")
+        self.action_list = _list(
+            "Actions",
+            "Who will do what, and whether it is done: Enter marks the chosen action done, "
+            "or not done",
+        )
         self.action_list.currentRowChanged.connect(lambda _r: self._enable())
         self.action_list.itemActivated.connect(lambda _i: self._toggle())
         column.addWidget(self.action_list)

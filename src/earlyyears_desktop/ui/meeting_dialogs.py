@@ -42,7 +42,7 @@ from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.forms import FormDialog, date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.plan_meeting_dialog import name_follows_kind, name_note, read_time
-from earlyyears_desktop.ui.widgets import short_date, ticked_ids
+from earlyyears_desktop.ui.widgets import children_found, short_date, ticked_ids
 
 NOT_OF_THE_TEAM = "(someone else: type the name)"
 NO_REFERRAL_WAITING = (
@@ -371,9 +371,7 @@ class ChildDialog(KeepTypedDialog, ChildSearch):
         self.search.setPlaceholderText("Type part of the child's name")
         self.search.setAccessibleName("Search for a child")
         self.add_field("search", "&Child:", self.search)
-        self.results = QListWidget()
-        self.results.setAccessibleName("Children found")
-        self.results.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.results = children_found(8)
         self.add_field("child", "", self.results)
         self.finish_layout()
         self.search_as_typed()

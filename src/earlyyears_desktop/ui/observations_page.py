@@ -87,7 +87,13 @@ class ObservationsPage(Page):
         self.author.setAccessibleName("Filter: Written by")
         self.author.addItem("Anyone", None)
         self.context = EnumCombo(ObservationContext, "Filter: Context", none_label="Any context")
-        for combo in (self.child, self.area, self.author, self.context):
+        for combo, description in (
+            (self.child, "Show only the observations of one child"),
+            (self.area, "Show only the observations about this area of need"),
+            (self.author, "Show only the observations written by one practitioner"),
+            (self.context, "Show only the observations made in this context"),
+        ):
+            combo.setAccessibleDescription(description)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow)
             combo.currentIndexChanged.connect(self.run_query)
             filters.addWidget(combo, 1)
@@ -99,9 +105,15 @@ class ObservationsPage(Page):
         self.use_from = QCheckBox("&From")
         self.use_from.setAccessibleName("Only observations from a date")
         self.date_from = self._date_edit("From date", today.addDays(-28))
+        self.date_from.setAccessibleDescription(
+            "The first day of the observations found, once From is ticked"
+        )
         self.use_to = QCheckBox("&To")
         self.use_to.setAccessibleName("Only observations up to a date")
         self.date_to = self._date_edit("To date", today)
+        self.date_to.setAccessibleDescription(
+            "The last day of the observations found, once To is ticked"
+        )
         for check, edit in ((self.use_from, self.date_from), (self.use_to, self.date_to)):
             check.toggled.connect(edit.setEnabled)
             check.toggled.connect(lambda _on: self.run_query())
@@ -124,7 +136,11 @@ class ObservationsPage(Page):
         DownIntoResults(self.search, self.results)
         self.results.setModel(self.model)
         self.results.setItemDelegate(ResultDelegate(self.results))
-        self.results.setAccessibleName("Observations found: Enter opens one")
+        self.results.setAccessibleName("Observations found")
+        self.results.setAccessibleDescription(
+            "The observations matching the search and the filters: Enter opens one in its "
+            "child's record"
+        )
         self.results.setWordWrap(True)
         self.results.setUniformItemSizes(False)
         self.results.setResizeMode(QListView.ResizeMode.Adjust)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QListWidget, QStyle
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,17 @@ PAGE_SHORTCUTS = _page_shortcuts()
 def spoken_shortcut(shortcut: str) -> str:
     """'Ctrl+7' as a screen reader says it: 'Control 7'; 'Ctrl+,': 'Control comma'."""
     return shortcut.replace("Ctrl+", "Control ").replace(",", "comma")
+
+
+def sidebar_list() -> QListWidget:
+    """The sections list on the left of the main window, in its look, saying to a screen
+    reader how it is used (its items are added by the window)."""
+    nav = QListWidget()
+    nav.setObjectName("sidebar")
+    nav.setAccessibleName("Sections")
+    nav.setAccessibleDescription(
+        "The parts of the app: Up and Down choose one and show it; each also has its own "
+        "shortcut, Control 1 to Control 0, and Control comma for Settings"
+    )
+    nav.setStyleSheet(NAV_STYLE)
+    return nav

@@ -60,6 +60,9 @@ class OutcomeProgressEditor(QGroupBox):
             ),
             form,
         )
+        self.progress.setAccessibleDescription(
+            f"How far outcome {n + 1} has come since the plan was made or last reviewed"
+        )
         self.note = dialog.add_field(
             f"note_{outcome.id}", "Note:", line(f"Note on outcome {n + 1}"), form
         )

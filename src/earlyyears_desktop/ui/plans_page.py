@@ -206,6 +206,10 @@ class PlansPage(Page):
         column.addWidget(self.empty)
         self.list = QListWidget()
         self.list.setAccessibleName("Support plans")
+        self.list.setAccessibleDescription(
+            "The support plans shown, one a line with where each stands: moving to one shows "
+            "it whole beside the list; Enter goes to the plan"
+        )
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)

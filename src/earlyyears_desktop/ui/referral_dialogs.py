@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,7 @@ from earlyyears_desktop.ui.meetings_model import (
     referral_state_words,
 )
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.widgets import short_date
+from earlyyears_desktop.ui.widgets import children_found, short_date
 
 #: how parents commonly agree to a referral (the field takes any words)
 AGREED_HOW = ("In person", "By phone", "In writing", "By email", "At a home visit")
@@ -126,9 +125,7 @@ class ReferralDialog(FormDialog, ChildSearch):
             self.search.setPlaceholderText("Type part of the child's name")
             self.search.setAccessibleName("Search for a child")
             self.add_field("search", "&Find the child:", self.search)
-            self.results = QListWidget()
-            self.results.setAccessibleName("Children found")
-            self.results.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
+            self.results = children_found(6)
             self.add_field("child", "", self.results)
         else:
             shown = QLabel(view.child_name if view is not None else child_name)

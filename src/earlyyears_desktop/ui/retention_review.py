@@ -32,7 +32,7 @@ from earlyyears_desktop.services.unit_of_work import Saved
 from earlyyears_desktop.ui.erase_child import CONFIRM_WORD
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner, Progress
-from earlyyears_desktop.ui.widgets import FieldError, short_date
+from earlyyears_desktop.ui.widgets import FieldError, described, short_date
 
 TITLE = "Retention review"
 NO_RULE = (
@@ -64,7 +64,12 @@ class RetentionBox(QGroupBox):
         self.years.setRange(1, MOST_YEARS)
         self.years.setValue(6)
         self.years.setSuffix(" years")
-        self.years.setAccessibleName("Years after the case closed")
+        described(
+            self.years,
+            "Years after the case closed",
+            "How many years after a child's case closed their records come up for review "
+            "to be erased, once the box before is ticked",
+        )
         self.enabled.toggled.connect(self.years.setEnabled)
         self.years.setEnabled(False)
         self.save_button = QPushButton("Save the r&ule")

@@ -69,6 +69,9 @@ class ScheduleTermDialog(FormDialog):
         skip_layout.setContentsMargins(0, 0, 0, 0)
         self.skip_list = QListWidget()
         self.skip_list.setAccessibleName("Dates to skip")
+        self.skip_list.setAccessibleDescription(
+            "Holidays and closures: no session is scheduled on these dates"
+        )
         self.skip_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         skip_layout.addWidget(self.skip_list)
         adding = QHBoxLayout()

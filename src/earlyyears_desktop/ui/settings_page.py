@@ -119,6 +119,10 @@ class SettingsPage(Page):
         people_layout.addWidget(intro)
         self.people = QListWidget()
         self.people.setAccessibleName("Practitioners")
+        self.people.setAccessibleDescription(
+            "The people who unlock this vault, administrators marked: the buttons below act "
+            "on the one chosen"
+        )
         self.people.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
         people_layout.addWidget(self.people)
         row = QHBoxLayout()

@@ -209,6 +209,10 @@ class StrategiesPage(Page):
         self.list = QListWidget()
         DownIntoResults(self.search, self.list)
         self.list.setAccessibleName("Strategies found")
+        self.list.setAccessibleDescription(
+            "The library's strategies matching the search: moving to one shows it beside the "
+            "list; Enter edits it"
+        )
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)

@@ -47,7 +47,7 @@ from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, Enrol
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
-from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
+from earlyyears_desktop.ui.widgets import described, heading, push_button, selectable_text
 
 _DIRECTION = {
     "export": "Sent to the central service",
@@ -163,7 +163,12 @@ class SyncPage(Page):
         self.conflict_model.setHorizontalHeaderLabels(
             ["Record", "Kind", "What differs", "Versions (here / central)"]
         )
-        self.conflict_table = self._table(self.conflict_model, "Records changed in both places")
+        self.conflict_table = self._table(
+            self.conflict_model,
+            "Records changed in both places",
+            "One record a row, changed on this laptop and centrally: choose one, then keep "
+            "this laptop's version or the central one with the buttons below",
+        )
         cbox.addWidget(self.conflict_table)
         row = QHBoxLayout()
         self.keep_button = push_button(
@@ -187,16 +192,20 @@ class SyncPage(Page):
         self.history_model.setHorizontalHeaderLabels(
             ["When", "Direction", "Number", "Records", "Outcome"]
         )
-        self.history_table = self._table(self.history_model, "Bundle history")
+        self.history_table = self._table(
+            self.history_model,
+            "Bundle history",
+            "Every bundle sent to or received from the central service, newest first: when, "
+            "which way, its number, how many records and what came of it",
+        )
         hbox.addWidget(self.history_table)
         layout.addWidget(history, 1)
         self.conflict_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
-    def _table(self, model: QStandardItemModel, name: str) -> QTableView:
-        table = QTableView(self)
+    def _table(self, model: QStandardItemModel, name: str, description: str) -> QTableView:
+        table = described(QTableView(self), name, description)
         table.setModel(model)
-        table.setAccessibleName(name)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

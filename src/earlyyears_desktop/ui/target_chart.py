@@ -211,6 +211,9 @@ class TargetChartDialog(QDialog):
         view = self.view
         table = QTableWidget(len(view.ratings), len(TABLE_HEADERS))
         table.setAccessibleName("Ratings at each visit, oldest first")
+        table.setAccessibleDescription(
+            "One visit a row: its date, the step worked on and its words, the rating and the note"
+        )
         table.setHorizontalHeaderLabels(list(TABLE_HEADERS))
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

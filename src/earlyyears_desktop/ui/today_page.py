@@ -149,6 +149,7 @@ class TodayPage(Page):
         self.setAccessibleName("Today")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Today's sessions, visits, reviews and actions")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

@@ -65,6 +65,9 @@ class ShareStrategyDialog(FormDialog):
         self.search.setAccessibleName("Search the library")
         self.choices = self.add_field("strategy", "&Library:", QListWidget())
         self.choices.setAccessibleName("Strategies in the library")
+        self.choices.setAccessibleDescription(
+            "The library's strategies matching the search and the area: choose one with Up and Down"
+        )
         self.choices.setMinimumHeight(160)
         self.empty = QLabel()
         self.empty.setWordWrap(True)

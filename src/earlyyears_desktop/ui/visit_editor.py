@@ -124,6 +124,7 @@ class VisitEditor(QDialog):
         self.form.unshare_button.clicked.connect(self.unshare_strategy)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("The visit's record")
         scroll.setWidget(self.form)
 
         self.state = QLabel()

@@ -86,6 +86,9 @@ class VisitForm(QWidget):
         column.addWidget(heading("Observations", 2))
         self.observations = QListWidget()
         self.observations.setAccessibleName("Observations noted at this visit")
+        self.observations.setAccessibleDescription(
+            "What was noted about the child during this visit; the button below notes another"
+        )
         self.observations.setMaximumHeight(110)
         self.note_button = QPushButton("&Note an observation… (Alt+N)")
         self.note_button.setAccessibleName("Note an observation")
@@ -95,6 +98,9 @@ class VisitForm(QWidget):
         column.addWidget(heading("Strategies shared", 2))
         self.strategies = QListWidget()
         self.strategies.setAccessibleName("Strategies shared at this visit")
+        self.strategies.setAccessibleDescription(
+            "The strategies given to the family at this visit, to try at home"
+        )
         self.strategies.setMaximumHeight(110)
         self.share_button = QPushButton("Share a &strategy…")
         self.share_button.setAccessibleName("Share a strategy")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import (
 
 from earlyyears_desktop.ui.theme import ERROR_ROLE_STYLE
 
+#: the widget handed to `described`, handed back with its own type
+AnyWidget = TypeVar("AnyWidget", bound=QWidget)
+
 
 def heading(text: str, level: int = 1, parent: QWidget | None = None) -> QLabel:
     """A heading sized relative to the system font, so it follows the user's font size."""
@@ -45,6 +49,25 @@ def push_button(text: str, accessible_name: str, on_click: Callable[[], object])
     button.setAccessibleName(accessible_name)
     button.clicked.connect(on_click)
     return button
+
+
+def described(widget: AnyWidget, name: str, description: str) -> AnyWidget:
+    """`widget` with the name a screen reader says and what it is for (or what Enter does
+    there): every list, table and field of the app has both."""
+    widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
+    return widget
+
+
+def children_found(lines: int) -> QListWidget:
+    """The list under a "type part of the child's name" box, `lines` high."""
+    results = described(
+        QListWidget(),
+        "Children found",
+        "The children whose name holds what is typed above: choose one with Up and Down",
+    )
+    results.setMaximumHeight(results.fontMetrics().lineSpacing() * lines)
+    return results
 
 
 def selectable_text(accessible_name: str) -> QLabel:
