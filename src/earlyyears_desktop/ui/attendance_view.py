@@ -39,6 +39,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import described
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -73,23 +74,23 @@ class AttendanceView(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.dateChanged.connect(lambda _d: self.refresh(force=True))
-        self.start.setAccessibleName("From")
-        self.start.setAccessibleDescription("The first day of the weeks summarised")
-        self.end.setAccessibleName("To")
-        self.end.setAccessibleDescription("The last day of the weeks summarised")
+        described(self.start, "From", "The first day of the weeks summarised")
+        described(self.end, "To", "The last day of the weeks summarised")
         self.headline = QLabel()
         self.headline.setStyleSheet("font-size: 16px")
         self.export_button = QPushButton("Export term register (CSV)…")
-        self.export_button.setAccessibleName("Export term register")
-        self.export_button.setAccessibleDescription(
-            "Save each child's marks for these weeks as a spreadsheet file (CSV)"
+        described(
+            self.export_button,
+            "Export term register",
+            "Save each child's marks for these weeks as a spreadsheet file (CSV)",
         )
         self.export_button.clicked.connect(self.export_csv)
         self.export_follow_up_button = QPushButton("Export follow-up list (CSV)…")
-        self.export_follow_up_button.setAccessibleName("Export follow-up list")
-        self.export_follow_up_button.setAccessibleDescription(
+        described(
+            self.export_follow_up_button,
+            "Export follow-up list",
             "Save the children to contact, with their carers' phone numbers, as a "
-            "spreadsheet file (CSV)"
+            "spreadsheet file (CSV)",
         )
         self.export_follow_up_button.clicked.connect(self.export_follow_up_csv)
 
@@ -100,10 +101,11 @@ class AttendanceView(QWidget):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
-        self.chart_view.setAccessibleName("Attendance over the term")
-        self.chart_view.setAccessibleDescription(
+        described(
+            self.chart_view,
+            "Attendance over the term",
             "A chart of how many children attended and were expected at each session; the "
-            "table below gives each child's figures"
+            "table below gives each child's figures",
         )
 
         # Short headings (their full words in the tooltips) leave room for the children's names.
@@ -123,14 +125,16 @@ class AttendanceView(QWidget):
         self.follow_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
-        self.children_table.setAccessibleName("Each child this term")
-        self.children_table.setAccessibleDescription(
-            "Sessions attended, apologies, did not attend, not marked and the attendance rate"
+        described(
+            self.children_table,
+            "Each child this term",
+            "Sessions attended, apologies, did not attend, not marked and the attendance rate",
         )
-        self.follow_table.setAccessibleName("To contact")
-        self.follow_table.setAccessibleDescription(
+        described(
+            self.follow_table,
+            "To contact",
             "Children whose attendance needs a call: their carer, phone, why and when they "
-            "last came"
+            "last came",
         )
         self.follow_title = QLabel("<b>To contact</b>")
 

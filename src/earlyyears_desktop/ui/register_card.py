@@ -24,6 +24,7 @@ from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState, RegisterCard
 from earlyyears_desktop.services.observations import ObservationRow
 from earlyyears_desktop.ui.key_button import KeyButton
+from earlyyears_desktop.ui.widgets import described
 
 #: the buttons on a card, in order, with the key that makes the same mark
 MARKS: tuple[tuple[AttendanceStatus, str, str], ...] = (
@@ -237,13 +238,19 @@ class ChildCard(QFrame):
         )
         self.note.setObjectName("note")
         self.note.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.details.setAccessibleDescription(
+        # Each card's buttons carry the child's name: a screen reader's list of buttons
+        # would otherwise hold one "Present" per child.
+        described(
+            self.details,
+            f"Details: {name}",
             f"Who came with {name}, arrival time and a note. The key Enter opens them for "
-            "the highlighted child"
+            "the highlighted child",
         )
-        self.note.setAccessibleDescription(
+        described(
+            self.note,
+            f"Note: {name}",
             f"Write a note about what {name} did this session. The key {NOTE_KEY} writes one "
-            "for the highlighted child"
+            "for the highlighted child",
         )
         self.note.clicked.connect(lambda: self.note_requested.emit(self.child_id))
         #: the notes of this session: how many, and the latest's first line
@@ -266,9 +273,10 @@ class ChildCard(QFrame):
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setToolTip(f"{label} ({key})")
-            button.setAccessibleName(label)
-            button.setAccessibleDescription(
-                f"Mark {name}: {label.lower()}. The key {key} marks the highlighted child"
+            described(
+                button,
+                f"{label}: {name}",
+                f"Mark {name}: {label.lower()}. The key {key} marks the highlighted child",
             )
             button.clicked.connect(
                 lambda _checked=False, s=status.value: self.mark_requested.emit(self.child_id, s)

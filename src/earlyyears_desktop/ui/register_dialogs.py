@@ -26,6 +26,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import described
 
 
 class MarkDetailsDialog(QDialog):
@@ -60,7 +61,11 @@ class MarkDetailsDialog(QDialog):
         self.has_time.setAccessibleDescription("Untick to clear the arrival time")
         self.arrived = QTimeEdit()
         self.arrived.setDisplayFormat("HH:mm")
-        self.arrived.setAccessibleName("Arrival time")
+        described(
+            self.arrived,
+            "Arrival time",
+            "When the child arrived, hours and minutes: Up and Down change it",
+        )
         time = mark.arrived_at or now
         self.arrived.setTime(QTime(time.hour, time.minute))
         self.has_time.setChecked(mark.arrived_at is not None or mark.status is None)
@@ -115,8 +120,12 @@ class VisitorDialog(QDialog, ChildSearch):
         self.search.setAccessibleDescription(
             "Type part of the name; the first child found is chosen, Enter adds them"
         )
-        self.results = QListWidget()
-        self.results.setAccessibleName("Children found")
+        self.results = described(
+            QListWidget(),
+            "Children found",
+            "The children whose name holds what is typed above, not in this group: choose one "
+            "with Up and Down, Enter adds them as a visitor",
+        )
         self.results.itemActivated.connect(lambda _item: self.accept())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
