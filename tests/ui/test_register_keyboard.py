@@ -67,6 +67,10 @@ def test_a_session_by_keyboard_alone(qtbot, window, unlock) -> None:  # type: ig
     assert [b.key for b in first.buttons.values()] == ["P", "L", "A", "D", "E"]
     assert (first.details.key, first.note.key) == ("Enter", "N")
     assert "Present (P)" in first.buttons["present"].toolTip()
+    # A screen reader's list of buttons tells one child's from another's.
+    name = first.info.display_name
+    assert first.buttons["present"].accessibleName() == f"Present: {name}"
+    assert first.note.accessibleName() == f"Note: {name}"
     buttons = (header.undo_button, header.visitor_button, header.end_button, header.side_button)
     assert [b.key for b in buttons] == [UNDO_KEY, VISITOR_KEY, END_KEY, SIDE_KEY]
     working = {s.key().toString() for s in view.keys.shortcuts}
