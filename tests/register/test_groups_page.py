@@ -84,9 +84,12 @@ def test_register_only_fits_a_whole_group_at_1366x768(qtbot, tmp_path, runner) -
             for button in [*card.buttons.values(), card.details]:
                 assert button.height() >= TOUCH_HEIGHT
 
-        # The keyboard is on the register: P marks, Down moves a row, Ctrl+Z undoes.
+        # The keyboard is on the register: P marks (and moves on to the next child), Down
+        # moves a row, Ctrl+Z undoes.
         assert view.hasFocus()
         QTest.keyClick(view, Qt.Key.Key_P)
+        assert view.current == 1
+        QTest.keyClick(view, Qt.Key.Key_Left)
         QTest.keyClick(view, Qt.Key.Key_Down)
         assert view.current == view.columns
         QTest.keyClick(view, Qt.Key.Key_L)

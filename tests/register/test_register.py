@@ -14,8 +14,13 @@ from earlyyears_desktop.ui.register import RegisterView
 from .conftest import TODAY, Term
 
 
-def open_register(qtbot, term: Term, runner, session_id: str | None = None) -> RegisterView:
-    view = RegisterView(term.services, runner, session_id or term.today_session)
+def open_register(
+    qtbot, term: Term, runner, session_id: str | None = None, *, move_on: bool = True
+) -> RegisterView:
+    """`move_on`: the setting "After marking, move to the next child who is not marked"."""
+    view = RegisterView(
+        term.services, runner, session_id or term.today_session, move_on=lambda: move_on
+    )
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.show()
@@ -35,7 +40,8 @@ def saved_marks(term: Term, session_id: str | None = None) -> dict[str, str | No
 
 
 def test_whole_register_marked_by_keyboard_alone(qtbot, term, runner) -> None:
-    view = open_register(qtbot, term, runner)
+    # The setting off: the keyboard stays on the child marked, the arrows move it.
+    view = open_register(qtbot, term, runner, move_on=False)
     names = [view.states[cid].info.display_name for cid in view.order]
     keys = [Qt.Key.Key_P, Qt.Key.Key_L, Qt.Key.Key_A, Qt.Key.Key_D, Qt.Key.Key_E, Qt.Key.Key_P]
     expected = ["present", "late", "apologies", "did_not_attend", "left_early", "present"]
@@ -96,7 +102,7 @@ def test_same_mark_twice_changes_nothing(term) -> None:
 
 
 def test_undo_by_key_and_button(qtbot, term, runner) -> None:
-    view = open_register(qtbot, term, runner)
+    view = open_register(qtbot, term, runner, move_on=False)  # two marks on the same child
     QTest.keyClick(view, Qt.Key.Key_L)
     wait_saved(qtbot, view)
     QTest.keyClick(view, Qt.Key.Key_P)
@@ -133,8 +139,7 @@ def test_tap_marks_and_records_who_and_when(qtbot, term, runner) -> None:
 
 def test_end_session_lists_unmarked_children(qtbot, term, runner) -> None:
     view = open_register(qtbot, term, runner)
-    QTest.keyClick(view, Qt.Key.Key_P)
-    QTest.keyClick(view, Qt.Key.Key_Right)
+    QTest.keyClick(view, Qt.Key.Key_P)  # the keyboard moves on to the next child
     QTest.keyClick(view, Qt.Key.Key_A)
     wait_saved(qtbot, view)
     unmarked = [view.states[c].info.display_name for c in view.order[2:]]
@@ -237,6 +242,7 @@ def test_details_dialog_clears_an_arrival_time(qtbot, term, runner) -> None:
     wait_saved(qtbot, view)
     assert view.states[child_id].saved.arrived_at is not None  # filled in on arrival
 
+    QTest.keyClick(view, Qt.Key.Key_Left)  # back to her: the keyboard moved on
     QTest.keyClick(view, Qt.Key.Key_Return)
     dialog = view.details_dialog
     assert dialog.has_time.isChecked()

@@ -177,6 +177,7 @@ def test_a_shared_note_from_the_register_is_on_the_familys_handout(
         child_id, ConsentKind.HANDOUTS.value, "Carmen Ávila", TODAY - dt.timedelta(days=30)
     )
     QTest.keyClick(view, Qt.Key.Key_P)
+    QTest.keyClick(view, Qt.Key.Key_Left)  # back to the child marked: the keyboard moved on
     for text, share in ((TOWER, False), (MORE, True)):
         dialog = note_dialog(qtbot, view)
         dialog.text.setPlainText(text)

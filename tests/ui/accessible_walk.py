@@ -23,7 +23,6 @@ viewport) only the composite is checked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -64,8 +63,6 @@ class Unnamed:
     problem: str
     #: the nearest enclosing widget with a name, to find the control by
     inside: str = ""
-    #: why it is let through for now (another branch names it), or empty
-    known: str = ""
 
     def __str__(self) -> str:
         shown = f" {self.text!r}" if self.text else ""
@@ -165,11 +162,10 @@ def unnamed_controls(
     where: str,
     *,
     shown: bool = True,
-    known: Callable[[QWidget], str] = lambda _widget: "",
 ) -> list[Unnamed]:
     """Every interactive control shown in `top` (a window, a page, a dialog) that a screen
     reader cannot tell apart; with `shown=False`, every control `top` would show (a wizard's
-    page not reached). `known(widget)` says why a control is let through for now."""
+    page not reached)."""
     widgets = [
         w for w in top.findChildren(QWidget) if (w.isVisible() if shown else w.isVisibleTo(top))
     ]
@@ -196,7 +192,6 @@ def unnamed_controls(
                     _shown_text(widget),
                     problem,
                     _inside(widget),
-                    known(widget),
                 )
             )
     return found

@@ -5,6 +5,7 @@ off as "not ready yet"."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -82,8 +83,8 @@ class _RenamedMethodGroupsPage(GroupsPage):
     """The Groups page after someone renamed a method it calls while it is built (the
     message stands in for one that holds a child's details)."""
 
-    def __init__(self, services: Services, runner: OpRunner) -> None:
-        super().__init__(services, runner)
+    def __init__(self, services: Services, runner: OpRunner, **kwargs: Any) -> None:
+        super().__init__(services, runner, **kwargs)
         raise AttributeError("'GroupsPage' object has no attribute 'Amelia Okonkwo 9434765919'")
 
 

@@ -40,6 +40,7 @@ from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import described
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -74,11 +75,24 @@ class AttendanceView(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.dateChanged.connect(lambda _d: self.refresh(force=True))
+        described(self.start, "From", "The first day of the weeks summarised")
+        described(self.end, "To", "The last day of the weeks summarised")
         self.headline = QLabel()
         self.headline.setStyleSheet("font-size: 16px")
         self.export_button = QPushButton("Export term register (CSV)…")
+        described(
+            self.export_button,
+            "Export term register",
+            "Save each child's marks for these weeks as a spreadsheet file (CSV)",
+        )
         self.export_button.clicked.connect(self.export_csv)
         self.export_follow_up_button = QPushButton("Export follow-up list (CSV)…")
+        described(
+            self.export_follow_up_button,
+            "Export follow-up list",
+            "Save the children to contact, with their carers' phone numbers, as a "
+            "spreadsheet file (CSV)",
+        )
         self.export_follow_up_button.clicked.connect(self.export_follow_up_csv)
 
         self.chart = QChart()
@@ -88,6 +102,12 @@ class AttendanceView(QWidget):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
+        described(
+            self.chart_view,
+            "Attendance over the term",
+            "A chart of how many children attended and were expected at each session; the "
+            "table below gives each child's figures",
+        )
 
         # Short headings (their full words in the tooltips) leave room for the children's names.
         self.children_table = _table(
@@ -105,6 +125,17 @@ class AttendanceView(QWidget):
         self.follow_table.setWordWrap(True)
         self.follow_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
+        )
+        described(
+            self.children_table,
+            "Each child this term",
+            "Sessions attended, apologies, did not attend, not marked and the attendance rate",
+        )
+        described(
+            self.follow_table,
+            "To contact",
+            "Children whose attendance needs a call: their carer, phone, why and when they "
+            "last came",
         )
         self.follow_title = QLabel("<b>To contact</b>")
 

@@ -38,6 +38,7 @@ from earlyyears_desktop.ui.enrolment_dialogs import EnrolmentsDialog
 from earlyyears_desktop.ui.group_dialogs import WEEKDAYS, GroupDialog
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
+from earlyyears_desktop.ui.preferences import Preferences
 from earlyyears_desktop.ui.register import RegisterView
 from earlyyears_desktop.ui.session_dialogs import (
     AddSessionDialog,
@@ -78,9 +79,20 @@ class GroupsPage(Page):
     #: "Register only" was turned on or off
     focus_mode_changed = Signal(bool)
 
-    def __init__(self, services: Services, runner: OpRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: Services,
+        runner: OpRunner,
+        parent: QWidget | None = None,
+        *,
+        preferences: Preferences | None = None,
+    ):
+        """`preferences`: this laptop's, read for the register's keyboard setting."""
         super().__init__(parent)
+        self.preferences = preferences
         self.focus_mode = False
+        #: F11 pressed before the page had read its sessions: "Register only" once it opens
+        self._focus_wanted = False
         self.services = services
         self.runner = runner
         self._groups: list[GroupRow] = []
@@ -244,11 +256,16 @@ class GroupsPage(Page):
     def set_focus_mode(self, on: bool) -> None:
         """ "Register only": hide the groups and sessions and the tabs, fold the staff panel
         away. The register itself keeps its keys, marks and undo."""
+        # Asked before the page has read its groups (F11 straight after unlocking): done
+        # when the register opens.
+        self._focus_wanted = bool(on) and self.register_view is None and not self._loaded
         on = bool(on) and self.register_view is not None
         if on:
             self.tabs.setCurrentWidget(self.stack)
         self.left.setVisible(not on)
         self.tabs.tabBar().setVisible(not on)
+        # Its hidden tab bar would take Tab from the session notes and keep it: nowhere.
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus if on else Qt.FocusPolicy.TabFocus)
         self.tabs.setDocumentMode(on)
         margins = self._normal_margins
         self._layout.setContentsMargins(
@@ -272,7 +289,14 @@ class GroupsPage(Page):
         """Open a session's register (and, once it has loaded, show its group on the left)."""
         self._open_timer.stop()
         self._close_register()
-        view = RegisterView(self.services, self.runner, session_id, self)
+        prefs = self.preferences
+        view = RegisterView(
+            self.services,
+            self.runner,
+            session_id,
+            self,
+            move_on=(lambda: prefs.move_to_next_unmarked) if prefs is not None else None,
+        )
         view.loaded.connect(lambda: self._follow_group(view))
         view.focus_mode_requested.connect(self.set_focus_mode)
         if self.focus_mode:
@@ -283,7 +307,9 @@ class GroupsPage(Page):
         self.tabs.setCurrentWidget(self.stack)
         self._select_session(session_id)
         self._enable_actions()
-        if focus:
+        if self._focus_wanted:
+            self.set_focus_mode(True)  # the keyboard goes to the register too
+        elif focus:
             view.setFocus()
 
     # ---- groups ----

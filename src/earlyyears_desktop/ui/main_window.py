@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
             today.page_requested.connect(self.show_page)  # the first steps' Sync
             return today
         if spec.key == "groups":
-            groups = GroupsPage(services, runner)
+            groups = GroupsPage(services, runner, preferences=self.preferences)
             # "Register only": the sections list goes too, for the widest register.
             groups.focus_mode_changed.connect(lambda on: self.sidebar.setVisible(not on))
             self._groups = groups

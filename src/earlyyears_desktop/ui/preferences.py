@@ -1,5 +1,5 @@
 """This laptop's display preferences (no personal data): auto-lock time, high contrast, the
-folder each kind of file dialog last used.
+folder each kind of file dialog last used, the register's keyboard.
 
 Kept in a small INI file beside the vault, so each vault folder (and each test's temporary
 folder) has its own, and nothing goes to a shared registry. The file is 0600 whatever the
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from earlyyears_desktop.services.container import Services
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
+#: why on by default: ui/register_keys.py DEFAULT_MOVE_ON
+DEFAULT_MOVE_TO_NEXT_UNMARKED = True
 PREFERENCES_NAME = "desktop-preferences.ini"
 #: the app's own settings file (which vault it opens), in the user's configuration folder
 MEMORY_NAME = "earlyyears-desktop.ini"
@@ -92,6 +94,17 @@ class Preferences:
     @high_contrast.setter
     def high_contrast(self, on: bool) -> None:
         self._set("high_contrast", "true" if on else "false")
+
+    @property
+    def move_to_next_unmarked(self) -> bool:
+        """The register: after a child's first mark, the keyboard moves to the next child
+        who is not marked."""
+        default = "true" if DEFAULT_MOVE_TO_NEXT_UNMARKED else "false"
+        return str(self._get("move_to_next_unmarked", default)).lower() == "true"
+
+    @move_to_next_unmarked.setter
+    def move_to_next_unmarked(self, on: bool) -> None:
+        self._set("move_to_next_unmarked", "true" if on else "false")
 
     @property
     def last_practitioner_id(self) -> str:

@@ -5,19 +5,21 @@ are saved in the order they were made). A card shows the mark straight away with
 and "Saved ✓" only once the worker has come back with the committed result. If a save fails
 the card goes back to what was saved and says so.
 
-Keys: arrows move, P/L/A/D/E mark present/late/apologies/did not attend/left early, Enter
-opens the details (who came, arrival time, note), N writes a note of what the child did (an
-observation: ui/register_observations.py), Ctrl+Z undoes the last mark.
+Keys (ui/register_keys.py): arrows move, P/L/A/D/E mark present/late/apologies/did not
+attend/left early, Enter opens the details, N writes a note of what the child did (an
+observation: ui/register_observations.py), Ctrl+Z undoes the last mark; each saved mark is
+said on the status line and to a screen reader.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QVBoxLayout,
@@ -40,16 +42,9 @@ from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.register_card import ChildCard
 from earlyyears_desktop.ui.register_dialogs import MarkDetailsDialog, VisitorDialog
 from earlyyears_desktop.ui.register_header import RegisterHeader
+from earlyyears_desktop.ui.register_keys import RegisterKeys
 from earlyyears_desktop.ui.register_observations import RegisterObservations
 from earlyyears_desktop.ui.session_notes import SessionNotesPanel
-
-KEY_MARKS = {
-    Qt.Key.Key_P: AttendanceStatus.PRESENT.value,
-    Qt.Key.Key_L: AttendanceStatus.LATE.value,
-    Qt.Key.Key_A: AttendanceStatus.APOLOGIES.value,
-    Qt.Key.Key_D: AttendanceStatus.DID_NOT_ATTEND.value,
-    Qt.Key.Key_E: AttendanceStatus.LEFT_EARLY.value,
-}
 
 
 @dataclass
@@ -68,6 +63,8 @@ class _UndoStep:
     child_id: str
     previous: MarkState
     done: bool = field(default=False)
+    #: where the child's first mark moved the keyboard, in words ("" when it stayed)
+    then: str = ""
 
 
 class RegisterView(QWidget):
@@ -81,6 +78,8 @@ class RegisterView(QWidget):
     failed = Signal(str)
     #: the "Register only" button was pressed: show only the register (True) or everything
     focus_mode_requested = Signal(bool)
+    #: what the register said (a saved mark, an undo): the status line and a screen reader
+    announced = Signal(str)
 
     def __init__(
         self,
@@ -90,7 +89,9 @@ class RegisterView(QWidget):
         parent: QWidget | None = None,
         *,
         load: bool = True,
+        move_on: Callable[[], bool] | None = None,
     ) -> None:
+        """`move_on` reads "After marking, move to the next child who is not marked"."""
         super().__init__(parent)
         self.services = services
         self.runner = runner
@@ -111,6 +112,7 @@ class RegisterView(QWidget):
         self._own_changes: Changes | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
+        self.keys = RegisterKeys(self, move_on)
         #: notes of what each child did: the dialog and what the cards show
         self.observations = RegisterObservations(self)
         runner.changed.connect(self._changed)
@@ -154,10 +156,6 @@ class RegisterView(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.header)
         layout.addLayout(body, 1)
-
-        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
-        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        undo.activated.connect(self.undo_last)
 
     # ---- loading ----
 
@@ -281,6 +279,8 @@ class RegisterView(QWidget):
         self.header.undo_button.setEnabled(True)
         state.mark = wanted
         self._show_pending(child_id)
+        if step.previous.status is None:
+            step.then = self.keys.move_on_after(child_id)
         attendance, session_id = self.services.attendance, self.session_id
         kwargs = {"came_with": came_with, **{k: v for k, v in details.items() if k != "came_with"}}
         if "arrived_at" in details and details["arrived_at"] is None:
@@ -341,6 +341,8 @@ class RegisterView(QWidget):
             state.mark = result.state
             self.cards[child_id].show_mark(state.mark, saving=False)
             self._update_counts()
+        then = step.then if step is not None else ""
+        self.keys.mark_saved(child_id, result.state, then=then, undone=step is None)
         self.mark_saved.emit(child_id)
 
     def _mark_failed(
@@ -363,6 +365,7 @@ class RegisterView(QWidget):
             state.mark = state.saved
         self.cards[child_id].show_mark(state.mark, saving=state.pending > 0, error=message)
         self._update_counts()
+        self.keys.mark_failed(child_id, message)
 
     # ---- details, visitors, end of session ----
 
@@ -492,37 +495,16 @@ class RegisterView(QWidget):
             self.cards[self._highlighted].set_current(True)
         if self.order:
             self.card_grid.ensureWidgetVisible(self.cards[self.order[self.current]], 10, 10)
+        self.keys.highlighted()
 
     def current_child_id(self) -> str | None:
         return self.order[self.current] if self.order else None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = Qt.Key(event.key())
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
-            super().keyPressEvent(event)
-            return
-        moves = {
-            Qt.Key.Key_Left: -1,
-            Qt.Key.Key_Right: 1,
-            Qt.Key.Key_Up: -self.columns,
-            Qt.Key.Key_Down: self.columns,
-            Qt.Key.Key_Home: -len(self.order),
-            Qt.Key.Key_End: len(self.order),
-        }
-        if key in moves and self.order:
-            self.current = min(max(self.current + moves[key], 0), len(self.order) - 1)
-            self._highlight()
-        elif key in KEY_MARKS and self.order:
-            self.mark_child(self.order[self.current], KEY_MARKS[key])
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.open_details()
-        elif key == Qt.Key.Key_N:
-            self.write_note()
+        if self.keys.key_press(event):
+            event.accept()
         else:
             super().keyPressEvent(event)
-            return
-        event.accept()
 
     # ---- messages and broadcasts ----
 

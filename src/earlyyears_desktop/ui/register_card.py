@@ -8,8 +8,8 @@ line). Every row counts: a group of 14 still fits a 1366 x 768 screen in "Regist
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState, RegisterCard
 from earlyyears_desktop.services.observations import ObservationRow
+from earlyyears_desktop.ui.key_button import KeyButton
+from earlyyears_desktop.ui.widgets import described
 
 #: the buttons on a card, in order, with the key that makes the same mark
 MARKS: tuple[tuple[AttendanceStatus, str, str], ...] = (
@@ -37,6 +39,10 @@ SHORT_LABELS = {
 }
 #: the key that opens "Note…" on the highlighted card (no mark letter, no other shortcut)
 NOTE_KEY = "N"
+#: the key that opens "Details…" on the highlighted card
+DETAILS_KEY = "Enter"
+#: the most lines the carer expected (or the mark and who came) takes before "…"
+STATE_LINES = 2
 #: the most of one note a tooltip shows (the whole note is in the child's record)
 TOOLTIP_NOTE_CHARS = 400
 NO_NOTES = "No notes yet this session"
@@ -71,6 +77,90 @@ ChildCard QPushButton:disabled {{ color: #999; }}
 ChildCard QPushButton#details, ChildCard QPushButton#note {{ font-size: 13px;
     color: #1f3f6f; }}
 """
+#: the text colours of CARD_STYLE's buttons, for the key line the card's buttons draw
+BUTTON_TEXT = {"plain": "#111", "checked": "#ffffff", "disabled": "#999", "link": "#1f3f6f"}
+
+
+class CardButton(KeyButton):
+    """A card's button, its key in small print under the label ("Present" over "P")."""
+
+    def text_colour(self) -> QColor:
+        if not self.isEnabled():
+            return QColor(BUTTON_TEXT["disabled"])
+        if self.isChecked():
+            return QColor(BUTTON_TEXT["checked"])
+        return QColor(BUTTON_TEXT["link" if self.objectName() else "plain"])
+
+
+class TwoLineLabel(QLabel):
+    """Plain text on one line, or wrapped onto a second when the card is too narrow; only a
+    text longer than two lines ends in "…" (`text()` and the tooltip keep it all). A long
+    carer's name ("Expected with Oluwaseun Adebayo-Richardson") is read whole at the door."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+        self._fit_height()
+
+    def lines(self, width: int) -> list[str]:
+        """The text as shown in `width` pixels: one line, or two (the second elided)."""
+        metrics, text = self.fontMetrics(), self.text()
+        if width <= 0 or metrics.horizontalAdvance(text) <= width:
+            return [text]
+        words = text.split(" ")
+        first = words[0]
+        for n in range(1, len(words)):
+            wider = f"{first} {words[n]}"
+            if metrics.horizontalAdvance(wider) > width:
+                rest = " ".join(words[n:])
+                break
+            first = wider
+        else:  # one word too long for a line: cut short
+            return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)]
+        lines = [metrics.elidedText(first, Qt.TextElideMode.ElideRight, width), rest]
+        lines[1] = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+        return lines[:STATE_LINES]
+
+    def _fit_height(self) -> None:
+        """One line's height, or two when the text needs them at the width it has now (a
+        change of width or of text lays the card out again)."""
+        margins = self.contentsMargins()
+        count = len(self.lines(self.contentsRect().width()))
+        needed = count * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
+        if self.minimumHeight() != needed:
+            self.setMinimumHeight(needed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.fontMetrics().lineSpacing())
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance(self.text()), self.minimumHeight())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        lines = self.lines(rect.width())
+        step = self.fontMetrics().lineSpacing()
+        top = rect.top() + max(0, (rect.height() - step * len(lines)) // 2)
+        for n, line in enumerate(lines):
+            self.style().drawItemText(
+                painter,
+                QRect(rect.left(), top + n * step, rect.width(), step),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                self.palette(),
+                self.isEnabled(),
+                line,
+                self.foregroundRole(),
+            )
 
 
 class ElidedLabel(QLabel):
@@ -116,6 +206,7 @@ class ChildCard(QFrame):
         self.child_id = card.child_id
         self.info = card
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(card.display_name)
         self.setProperty("current", False)
         self.setMinimumWidth(CARD_MIN_WIDTH)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -126,25 +217,40 @@ class ChildCard(QFrame):
         self.badge = QLabel()
         self.badge.setObjectName("badge")
         self.badge.setVisible(False)
+        name = card.display_name
+        self.name.setAccessibleName(f"Child: {name}")
+        self.badge.setAccessibleName("About this child's place")
         #: the carer expected, or once marked: the mark, arrival time, who came, a note
-        self.state = ElidedLabel()
+        self.state = TwoLineLabel()
         self.state.setObjectName("state")
-        self.state.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.state.setAccessibleName(f"{name}: expected with, or mark")
         self.saved = QLabel()
         self.saved.setObjectName("saved")
-        self.details = QPushButton("Details…")
+        self.saved.setAccessibleName(f"{name}: saved or not")
+        self.details = CardButton(
+            "Details…", DETAILS_KEY, f"Who came with {name}, arrival time and a note"
+        )
         self.details.setObjectName("details")
         self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.details.setToolTip("Who came, arrival time and a note (Enter)")
-        self.details.setAccessibleName("Details")
         self.details.clicked.connect(lambda: self.details_requested.emit(self.child_id))
-        self.note = QPushButton("Note…")
+        self.note = CardButton(
+            "Note…", NOTE_KEY, f"Write a note about what {name} did this session"
+        )
         self.note.setObjectName("note")
         self.note.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.note.setToolTip(f"Write a note about what the child did this session ({NOTE_KEY})")
-        self.note.setAccessibleName("Note")
-        self.note.setAccessibleDescription(
-            f"Write a note about what {card.display_name} did this session; key {NOTE_KEY}"
+        # Each card's buttons carry the child's name: a screen reader's list of buttons
+        # would otherwise hold one "Present" per child.
+        described(
+            self.details,
+            f"Details: {name}",
+            f"Who came with {name}, arrival time and a note. The key Enter opens them for "
+            "the highlighted child",
+        )
+        described(
+            self.note,
+            f"Note: {name}",
+            f"Write a note about what {name} did this session. The key {NOTE_KEY} writes one "
+            "for the highlighted child",
         )
         self.note.clicked.connect(lambda: self.note_requested.emit(self.child_id))
         #: the notes of this session: how many, and the latest's first line
@@ -163,11 +269,15 @@ class ChildCard(QFrame):
         buttons.setSpacing(4)
         self.buttons: dict[str, QPushButton] = {}
         for status, label, key in MARKS:
-            button = QPushButton(SHORT_LABELS.get(status, label))
+            button = CardButton(SHORT_LABELS.get(status, label), key)
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setToolTip(f"{label} ({key})")
-            button.setAccessibleName(label)
+            described(
+                button,
+                f"{label}: {name}",
+                f"Mark {name}: {label.lower()}. The key {key} marks the highlighted child",
+            )
             button.clicked.connect(
                 lambda _checked=False, s=status.value: self.mark_requested.emit(self.child_id, s)
             )

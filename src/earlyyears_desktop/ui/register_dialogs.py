@@ -26,6 +26,7 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.ui.child_search import ChildSearch
 from earlyyears_desktop.ui.enum_combo import EnumCombo
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.widgets import described
 
 
 class MarkDetailsDialog(QDialog):
@@ -57,9 +58,14 @@ class MarkDetailsDialog(QDialog):
         self.has_time = QCheckBox("&Arrived at")
         self.has_time.setToolTip("Untick to clear the arrival time")
         self.has_time.setAccessibleName("Record an arrival time")
+        self.has_time.setAccessibleDescription("Untick to clear the arrival time")
         self.arrived = QTimeEdit()
         self.arrived.setDisplayFormat("HH:mm")
-        self.arrived.setAccessibleName("Arrival time")
+        described(
+            self.arrived,
+            "Arrival time",
+            "When the child arrived, hours and minutes: Up and Down change it",
+        )
         time = mark.arrived_at or now
         self.arrived.setTime(QTime(time.hour, time.minute))
         self.has_time.setChecked(mark.arrived_at is not None or mark.status is None)
@@ -68,6 +74,8 @@ class MarkDetailsDialog(QDialog):
         self.note = QLineEdit(mark.note)
         self.note.setPlaceholderText("A short note (optional)")
         self.note.setAccessibleName("Note")
+        self.note.setAccessibleDescription("About the child's attendance today, optional")
+        self.came_with.setAccessibleDescription("The carer who brought the child")
         form = QFormLayout()
         form.addRow("&Mark:", self.status)
         form.addRow("&Came with:", self.came_with)
@@ -108,12 +116,24 @@ class VisitorDialog(QDialog, ChildSearch):
         self.setMinimumSize(420, 360)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Type part of the child's name")
-        self.results = QListWidget()
+        self.search.setAccessibleName("Find a child by name")
+        self.search.setAccessibleDescription(
+            "Type part of the name; the first child found is chosen, Enter adds them"
+        )
+        self.results = described(
+            QListWidget(),
+            "Children found",
+            "The children whose name holds what is typed above, not in this group: choose one "
+            "with Up and Down, Enter adds them as a visitor",
+        )
         self.results.itemActivated.connect(lambda _item: self.accept())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add as visitor")
+        add = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        add.setText("Add as visitor")
+        add.setAccessibleName("Add as visitor")
+        add.setAccessibleDescription("Add the child chosen to this register, marked present")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -4,10 +4,21 @@ what the register has to say (cancelled, not yet, not marked at the end)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from earlyyears_desktop.domain.enums import SessionStatus
 from earlyyears_desktop.services.attendance import Register
+from earlyyears_desktop.ui.key_button import KeyButton
+from earlyyears_desktop.ui.register_card import ElidedLabel
+
+#: the register's own shortcuts, active while the keyboard is in the register (none of them
+#: is a key the main window uses: tests/ui/test_register_keyboard.py checks)
+UNDO_KEY = "Ctrl+Z"
+VISITOR_KEY = "Ctrl+Shift+V"
+END_KEY = "Ctrl+Shift+E"
+SIDE_KEY = "Ctrl+Shift+S"
+#: the main window's Go menu owns F11; the button only shows it
+FOCUS_KEY = "F11"
 
 
 def activities_summary(planned: list[str], limit: int = 70) -> str:
@@ -37,34 +48,47 @@ class RegisterHeader(QWidget):
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 16px")
         self.counts.setAccessibleName("Counts")
+        self.title.setAccessibleName("Group and date")
+        self.subtitle.setAccessibleName("Session, theme and activities")
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
+        self.banner.setAccessibleName("Message from the register")
         self.banner.setStyleSheet(
             "background: #fff4ce; border: 1px solid #e0c25a; border-radius: 6px;"
             " padding: 6px 10px; font-size: 14px"
         )
-        self.undo_button = QPushButton("Undo last mark")
-        self.undo_button.setToolTip("Undo the last mark (Ctrl+Z)")
+        self.undo_button = KeyButton(
+            "Undo last mark", UNDO_KEY, "Put the last mark made on this screen back as it was"
+        )
         self.undo_button.setEnabled(False)
-        self.visitor_button = QPushButton("Add visitor…")
-        self.end_button = QPushButton("End session")
-        self.end_button.setToolTip("Mark the session as held and list anyone not marked")
-        self.side_button = QPushButton("Staff && notes")
+        self.visitor_button = KeyButton(
+            "Add visitor…", VISITOR_KEY, "Add a child who is not enrolled in this group"
+        )
+        self.end_button = KeyButton(
+            "End session", END_KEY, "Mark the session as held and list anyone not marked"
+        )
+        self.side_button = KeyButton(
+            "Staff && notes",
+            SIDE_KEY,
+            "Show or hide the staff present and the session notes (hiding them makes room "
+            "for more children)",
+        )
         self.side_button.setCheckable(True)
         self.side_button.setChecked(True)
         self.side_button.setAccessibleName("Show staff present and session notes")
-        self.side_button.setToolTip(
-            "Show or hide the staff present and the session notes (hiding them makes room "
-            "for more children)"
+        self.focus_button = KeyButton(
+            "Register only",
+            FOCUS_KEY,
+            "Show only the register, with more children on the screen. "
+            "Press again, F11 or Esc to bring the lists back",
         )
-        self.focus_button = QPushButton("Register only")
         self.focus_button.setCheckable(True)
-        self.focus_button.setAccessibleName("Register only")
-        self.focus_button.setToolTip(
-            "Show only the register, with more children on the screen (F11). "
-            "Press again, F11 or Esc to bring the lists back."
-        )
+        #: what the register last did, in words: the mark just saved, where the keyboard
+        #: went, everyone marked (screen readers are told the same: ui/register_keys.py)
+        self.status_line = ElidedLabel()
+        self.status_line.setObjectName("status-line")
+        self.status_line.setAccessibleName("Register status")
         for button in (
             self.undo_button,
             self.visitor_button,
@@ -84,7 +108,12 @@ class RegisterHeader(QWidget):
         titles.addWidget(self.side_button)
         titles.addWidget(self.focus_button)
         actions = QHBoxLayout()
-        actions.addWidget(self.counts, 1)
+        # The counts and, under them, the status line: as tall as the buttons beside them.
+        said = QVBoxLayout()
+        said.setSpacing(0)
+        said.addWidget(self.counts)
+        said.addWidget(self.status_line)
+        actions.addLayout(said, 1)
         actions.addWidget(self.undo_button)
         actions.addWidget(self.visitor_button)
         actions.addWidget(self.end_button)
@@ -121,6 +150,9 @@ class RegisterHeader(QWidget):
             f" &nbsp;·&nbsp; <b>{to_arrive}</b> {left}"
         )
 
+    def show_status(self, text: str) -> None:
+        self.status_line.setText(text)
+
     def say(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.setVisible(True)
@@ -129,3 +161,4 @@ class RegisterHeader(QWidget):
         self.banner.clear()
         self.title.clear()
         self.counts.clear()
+        self.status_line.setText("")

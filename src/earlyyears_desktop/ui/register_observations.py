@@ -78,6 +78,9 @@ class QuickNoteDialog(QDialog):
         self.message.setVisible(False)
         self.share = QCheckBox(SHARE_LABEL)
         self.share.setAccessibleName("Share with parents")
+        self.share.setAccessibleDescription(
+            "Ticked, the note is on the family's handout for this session"
+        )
         self.share.setToolTip("Ticked, the note is on the family's handout for this session")
         self.area = EnumCombo(AreaOfNeed, "Area of need", none_label="(none)")
         form = QFormLayout()

@@ -55,28 +55,47 @@ class SessionNotesPanel(QWidget):
         self.setFixedWidth(SIDE_WIDTH)
         self.staff_list = QListWidget()
         self.staff_list.setAccessibleName("Staff present")
+        self.staff_list.setAccessibleDescription(
+            "Tick who of the staff is here: Space ticks the highlighted name"
+        )
         self.staff_list.setStyleSheet(
             "QListWidget { font-size: 14px } QListWidget::item { padding: 4px }"
         )
         self.staff_list.itemChanged.connect(lambda _item: self._details_edited())
         self.staff_extra = QLineEdit()
         self.staff_extra.setPlaceholderText("Someone else: type a name, press Enter")
+        self.staff_extra.setAccessibleName("Someone else present")
+        self.staff_extra.setAccessibleDescription(
+            "Type the name of someone else who is here and press Enter to add them"
+        )
         self.staff_extra.returnPressed.connect(self._add_staff_name)
         self.notes = QPlainTextEdit()
+        # Tab goes on to the next control, as everywhere else: it is never typed into the
+        # notes (and autosaved). Ctrl+Tab would type one, as in any Qt text box.
+        self.notes.setTabChangesFocus(True)
         self.notes.setAccessibleName("Session notes")
+        self.notes.setAccessibleDescription(
+            "How the session went, saved as you type. Tab moves on; Control Shift S goes "
+            "back to the cards"
+        )
         self.notes.setPlaceholderText("How the session went, anything to follow up")
         self.notes.textChanged.connect(self._details_edited)
         self.details_state = QLabel()
+        self.details_state.setAccessibleName("Staff and notes saved or not")
         self._details_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
         self._details_timer.timeout.connect(self.save)
         self._loading_details = False
 
         side_layout = QVBoxLayout(self)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(QLabel("<b>Staff present</b>"))
+        staff_title = QLabel("<b>Staff present</b>")
+        staff_title.setBuddy(self.staff_list)
+        side_layout.addWidget(staff_title)
         side_layout.addWidget(self.staff_list, 1)
         side_layout.addWidget(self.staff_extra)
-        side_layout.addWidget(QLabel("<b>Session notes</b>"))
+        notes_title = QLabel("<b>Session notes</b>")
+        notes_title.setBuddy(self.notes)
+        side_layout.addWidget(notes_title)
         side_layout.addWidget(self.notes, 2)
         side_layout.addWidget(self.details_state)
 

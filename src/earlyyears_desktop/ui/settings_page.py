@@ -98,6 +98,16 @@ class SettingsPage(Page):
         self.contrast.setChecked(preferences.high_contrast)
         self.contrast.toggled.connect(self._contrast)
         form.addRow(self.contrast)
+        self.move_on = QCheckBox("After marking, move to the &next child who is not marked")
+        self.move_on.setAccessibleName("After marking, move to the next child who is not marked")
+        self.move_on.setAccessibleDescription(
+            "The register: after a child's first mark, the keyboard goes to the next child "
+            "without one"
+        )
+        self.move_on.setToolTip("In the register, after P, L, A, D or E on a child not yet marked")
+        self.move_on.setChecked(preferences.move_to_next_unmarked)
+        self.move_on.toggled.connect(self._move_on)
+        form.addRow(self.move_on)
         hint = QLabel("Text size follows the size chosen in your computer's display settings.")
         hint.setWordWrap(True)
         form.addRow(hint)
@@ -197,6 +207,9 @@ class SettingsPage(Page):
     def _auto_lock(self, minutes: int) -> None:
         self.preferences.auto_lock_minutes = minutes
         self.auto_lock_changed.emit(minutes)
+
+    def _move_on(self, on: bool) -> None:
+        self.preferences.move_to_next_unmarked = on
 
     def _contrast(self, on: bool) -> None:
         self.preferences.high_contrast = on
