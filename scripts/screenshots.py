@@ -42,6 +42,7 @@ from shots_observations import observation_shots
 from shots_plans import plans_shots
 from shots_referrals import referral_shots
 from shots_register import register_note_shots
+from shots_register_keys import register_keys_shots
 from shots_rekey import rekey_shots
 from shots_restore import restore_shots
 from shots_search import search_shots  # scripts/ is on the path when this runs
@@ -146,8 +147,9 @@ def main_window_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
         lambda: groups.register_view is not None and groups.register_view.register is not None,
     )
     save(window, out, "groups")
-    # At the door: "Register only" (F11), with the first few children marked.
     view = groups.register_view
+    register_keys_shots(app, window, view, out)
+    # At the door: "Register only" (F11), with the first few children marked.
     for child_id, status in zip(
         view.order[:4], ["present", "present", "late", "apologies"], strict=True
     ):
