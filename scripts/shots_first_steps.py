@@ -11,38 +11,21 @@ how to fill it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from shots_alone import PASSPHRASE, small_team_vault, unlocked_window
 
-from earlyyears_desktop.services.clock import Clock
-from earlyyears_desktop.services.container import set_up_vault
-from earlyyears_desktop.storage.keyslots import KdfParams
-from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.operations import OpRunner
-
-PASSPHRASE = "kettle orange harbour 7"
 
 
 def first_steps_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path) -> None:
-    from screenshots import PICTURE_DAY, SIZE, save, wait_until  # the calling script's helpers
+    from screenshots import PICTURE_DAY, save, wait_until  # the calling script's helpers
 
     folder = tmp / "first-minutes"
-    set_up_vault(
-        folder,
-        team_name="Cherwell Early Years SEND Team",
-        practitioner_name="Amira Haddad",
-        role="group_leader",
-        passphrase=PASSPHRASE,
-        params=KdfParams.for_tests(),
-    ).vault.lock()
-    window = MainWindow(folder, runner, clock=Clock.fixed(PICTURE_DAY))
-    window.resize(*SIZE)
-    window.show()
-    screen = window.unlock_screen
-    screen.passphrase.setText(PASSPHRASE)
-    screen.try_unlock()
-    wait_until(app, lambda: not window.is_locked)
+    small_team_vault(folder).vault.lock()
+    window = unlocked_window(app, folder, runner, PASSPHRASE, PICTURE_DAY)
     today = window.page("today")
     wait_until(app, lambda: today.first_steps.isVisible())  # type: ignore[attr-defined]
     save(window, out, "first-steps")
@@ -55,14 +38,7 @@ def first_steps_shots(app: QApplication, runner: OpRunner, tmp: Path, out: Path)
     window.deleteLater()
 
 
-if __name__ == "__main__":  # python scripts/shots_first_steps.py OUT: these pictures alone
-    import os
-    import sys
-    import tempfile
+if __name__ == "__main__":  # these pictures alone: python scripts/shots_first_steps.py [--out F]
+    from shots_alone import run_with_runner
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    sys.path.insert(0, str(Path(__file__).parent))
-    application = QApplication([])
-    shots = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/images")
-    with tempfile.TemporaryDirectory() as scratch:
-        first_steps_shots(application, OpRunner(), Path(scratch), shots)
+    sys.exit(run_with_runner(first_steps_shots, __doc__.splitlines()[0]))

@@ -2,9 +2,9 @@
 usual colours and in high contrast), and the Add a child dialog with the keyboard in a combo box.
 
 Called by scripts/screenshots.py as `keyboard_shots(app, window, out)` with the main window
-unlocked on the demo vault; or on its own:
+unlocked on the demo vault; or on its own, on a demo vault of its own (scripts/shots_alone.py):
 
-    python scripts/shots_keys.py DEMO_VAULT_FOLDER OUT_FOLDER
+    python scripts/shots_keys.py [--out FOLDER]
 """
 
 from __future__ import annotations
@@ -14,48 +14,38 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from earlyyears_desktop.ui.child_form import ChildForm
 from earlyyears_desktop.ui.main_window import MainWindow
 from earlyyears_desktop.ui.theme import apply_theme
 
 
-def _settle(app: QApplication, seconds: float = 0.2) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def _save(widget: QWidget, out: Path, name: str) -> None:
-    path = out / f"{name}.png"
-    widget.grab().save(str(path), "PNG", 9)
-    print(f"{path}  {path.stat().st_size // 1024} KiB")
-
-
 def _first_tab_stop_on_today(app: QApplication, window: MainWindow) -> None:
+    from screenshots import settle  # the runner of all the shots
+
     window.show_page("today")
     window.activateWindow()  # offscreen too: the focus shows in the active window only
-    _settle(app, 0.5)
+    settle(app, 0.5)
     window.nav.setFocus()
     QTest.keyClick(window.nav, Qt.Key.Key_Tab)
-    _settle(app)
+    settle(app)
 
 
 def keyboard_shots(app: QApplication, window: MainWindow, out: Path) -> None:
     """focus-today.png, focus-today-high-contrast.png, focus-combo.png."""
+    from screenshots import save, settle  # the runner of all the shots
+
     apply_theme(app, False)
     _first_tab_stop_on_today(app, window)
-    _save(window, out, "focus-today")
+    save(window, out, "focus-today")
     apply_theme(app, True)
     _first_tab_stop_on_today(app, window)
-    _save(window, out, "focus-today-high-contrast")
+    save(window, out, "focus-today-high-contrast")
     apply_theme(app, False)
     services = window.services
     assert services is not None
@@ -63,49 +53,21 @@ def keyboard_shots(app: QApplication, window: MainWindow, out: Path) -> None:
     form.resize(640, 560)
     form.show()
     form.activateWindow()
-    _settle(app)
+    settle(app)
     form.given.setText("Nia")
-    form.findChild(type(form.fmt))
     scroll = form.fmt.parentWidget()
     while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
         scroll = scroll.parentWidget()
     if scroll is not None:
         scroll.ensureWidgetVisible(form.fmt)  # type: ignore[attr-defined]
     form.fmt.setFocus()
-    _settle(app)
-    _save(form, out, "focus-combo")
+    settle(app)
+    save(form, out, "focus-combo")
     form.reject()
     form.deleteLater()
 
 
-def main(argv: list[str]) -> int:
-    import datetime as dt
-
-    from earlyyears_desktop.demo import DEMO_PASSPHRASE
-    from earlyyears_desktop.services.clock import Clock
-    from earlyyears_desktop.ui.operations import OpRunner
-    from earlyyears_desktop.ui.wheel_guard import install_wheel_guard
-
-    folder, out = Path(argv[0]), Path(argv[1])
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication([])
-    install_wheel_guard(app)
-    runner = OpRunner()
-    window = MainWindow(folder, runner, clock=Clock.fixed(dt.date(2026, 11, 25)))
-    window.resize(1366, 768)
-    window.show()
-    window.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
-    window.unlock_screen.try_unlock()
-    deadline = time.monotonic() + 30
-    while window.is_locked and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    _settle(app, 1.0)
-    keyboard_shots(app, window, out)
-    window.lock()
-    runner.wait_for_idle()
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from shots_alone import run_on_demo_window
+
+    sys.exit(run_on_demo_window(keyboard_shots, __doc__.splitlines()[0]))

@@ -8,8 +8,6 @@ box drawn where it sits over the register (`register-note.png`). Every name is t
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint
@@ -26,37 +24,26 @@ NOTES = (
 TYPED = "Joined in with the hello song and clapped her name"
 
 
-def _wait(app: QApplication, done: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        app.processEvents()
-        if time.monotonic() > deadline:
-            raise TimeoutError("the register did not get ready in time")
-        time.sleep(0.01)
-    end = time.monotonic() + 0.2
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
 def register_note_shots(app: QApplication, window: QWidget, view: RegisterView, out: Path) -> None:
+    from screenshots import wait_until  # the runner of all the shots
+
     # Notes on the first and third cards of the top row; the box opens for the one between.
     for index, (text, shared) in zip((0, 2), NOTES, strict=True):
         view.current = index
         view.write_note()
         dialog = view.observations.dialog
         assert dialog is not None
-        _wait(app, dialog.isVisible)
+        wait_until(app, dialog.isVisible)
         dialog.text.setPlainText(text)
         dialog.share.setChecked(shared)
         dialog.request_save()  # as Ctrl+Return does
-        _wait(app, lambda: view.observations.dialog is None and view.runner.running == 0)
+        wait_until(app, lambda: view.observations.dialog is None and view.runner.running == 0)
 
     view.current = 1
     view.write_note()
     dialog = view.observations.dialog
     assert dialog is not None
-    _wait(app, dialog.isVisible)
+    wait_until(app, dialog.isVisible)
     QTest.keyClicks(dialog.text, TYPED)
     dialog.share.setChecked(True)
 
@@ -77,4 +64,4 @@ def register_note_shots(app: QApplication, window: QWidget, view: RegisterView, 
     picture.save(str(path), "PNG", 9)
     print(f"{path}  {path.stat().st_size // 1024} KiB")
     dialog.reject()
-    _wait(app, lambda: view.observations.dialog is None)
+    wait_until(app, lambda: view.observations.dialog is None)

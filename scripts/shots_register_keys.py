@@ -10,8 +10,6 @@ it show the register as before. Every name is the demo's.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -23,28 +21,15 @@ from earlyyears_desktop.ui.register import RegisterView
 MARK_KEYS = (Qt.Key.Key_P, Qt.Key.Key_L, Qt.Key.Key_A)
 
 
-def _wait(app: QApplication, done: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        app.processEvents()
-        if time.monotonic() > deadline:
-            raise TimeoutError("the register did not get ready in time")
-        time.sleep(0.01)
-    end = time.monotonic() + 0.2
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
 def register_keys_shots(app: QApplication, window: QWidget, view: RegisterView, out: Path) -> None:
+    from screenshots import save, wait_until  # the runner of all the shots
+
     view.current = 0
     view.setFocus()
     for key in MARK_KEYS:
         QTest.keyClick(view, key)
-    _wait(app, lambda: not view._pending() and view.runner.running == 0)
-    path = out / "register-keys.png"
-    window.grab().save(str(path), "PNG", 9)
-    print(f"{path}  {path.stat().st_size // 1024} KiB")
+    wait_until(app, lambda: not view._pending() and view.runner.running == 0)
+    save(window, out, "register-keys")
     for _key in MARK_KEYS:
         QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-        _wait(app, lambda: not view._pending() and view.runner.running == 0)
+        wait_until(app, lambda: not view._pending() and view.runner.running == 0)
