@@ -182,3 +182,37 @@ def test_tick_boxes_and_radio_buttons_show_in_high_contrast(qtbot, qapp: QApplic
     finally:
         qapp.setPalette(palette)
         qapp.setStyleSheet(sheet)
+
+
+def _ink_span(image: QImage) -> tuple[int, int]:
+    """The first and last columns holding the label's dark text, across the middle band."""
+    columns = [
+        x
+        for x in range(image.width())
+        for y in range(image.height() // 3, 2 * image.height() // 3)
+        if QColor(image.pixel(x, y)).lightnessF() < 0.3
+    ]
+    return min(columns), max(columns)
+
+
+def test_a_focused_button_shows_its_whole_label(qtbot, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
+    # The ring once took its room from the label: "Open the registe", "Vlark done".
+    apply_theme(qapp, False)
+    host = QWidget()
+    qtbot.addWidget(host)
+    row = QVBoxLayout(host)
+    away = QPushButton("Somewhere else")
+    button = QPushButton("Open the register")
+    row.addWidget(away)
+    row.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+    host.show()
+    qtbot.waitExposed(host)
+    host.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is host, timeout=5000)
+    away.setFocus()
+    qtbot.waitUntil(away.hasFocus, timeout=2000)
+    first, last = _ink_span(button.grab().toImage())
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(button.hasFocus, timeout=2000)
+    focused_first, focused_last = _ink_span(button.grab().toImage())
+    assert focused_last - focused_first >= last - first - 1

@@ -28,7 +28,7 @@ RING_WIDTH = 2
 #: the rules, {ring} filled in; each selector names a kind of control the app gives focus to
 _RULES = """
 QPushButton:focus, QToolButton:focus {{
-    border: {w}px solid {ring}; border-radius: 4px; padding: 3px 10px;
+    border: {w}px solid {ring}; border-radius: 4px; padding: 1px 2px;
     background: palette(button); color: palette(button-text); }}
 QToolButton:focus {{ padding: 0px; }}
 QLineEdit:focus, QComboBox:focus {{ border: {w}px solid {ring}; border-radius: 3px;
