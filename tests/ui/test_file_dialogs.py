@@ -153,3 +153,33 @@ def test_no_file_dialog_is_opened_but_through_the_helper():
     ui = Path(__file__).resolve().parents[2] / "src" / "earlyyears_desktop" / "ui"
     users = sorted(p.name for p in ui.glob("*.py") if "QFileDialog" in p.read_text("utf-8"))
     assert users == ["file_dialogs.py"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"), [("notes", "notes.pdf"), ("Review 1.2", "Review 1.2.pdf")]
+)
+def test_a_name_typed_without_its_suffix_gets_it_and_keeps_its_own_dots(
+    qtbot, tmp_path: Path, typed: str, saved: str
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from earlyyears_desktop.ui import file_dialogs
+    from earlyyears_desktop.ui.file_dialogs import FolderKind
+
+    folders = Preferences(tmp_path / "vault")
+    folders.remember_folder(FolderKind.DOCUMENTS.value, tmp_path)
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.selectFile(str(tmp_path / typed))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    chosen = file_dialogs.save_file(
+        None, folders, FolderKind.DOCUMENTS, "Save", "handout.pdf", "PDF (*.pdf)", ".pdf"
+    )
+    assert chosen == tmp_path / saved

@@ -107,15 +107,19 @@ def save_file(
     suffix: str = "",
 ) -> Path | None:
     """Where to save a file (`suggested` is its name, in the folder last used), or None.
-    With a `suffix` (".pdf"), a name typed without it gets it."""
+    With a `suffix` (".pdf"), a name typed without it gets it: from the dialog, before it asks
+    whether to replace a file of that name, or, for a name with a dot of its own ("Review 1.2"),
+    added after it."""
     folder = start_folder(folders, kind)
     dialog = _dialog(parent, title, folder, filter_text)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.selectFile(str(folder / suggested))
+    if suffix:
+        dialog.setDefaultSuffix(suffix.lstrip("."))
     path = _run(dialog, folders, kind)
     if path is not None and suffix and path.suffix.lower() != suffix:
-        path = path.with_suffix(suffix)
+        path = path.with_name(path.name + suffix)
     return path
 
 
