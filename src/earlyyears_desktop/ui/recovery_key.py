@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
 
 #: beside every Print… button of the recovery key
 HIGH_RESOLUTION_DPI = 1200
-PRINT_ON_PAPER = "Print on a printer, not to a file: a file holds the key in plain text."
+PRINT_ON_PAPER = (
+    "Print on a printer, not to a file or a PDF printer: a file holds the key in plain text."
+)
 
 
 def key_lines(recovery_key: str) -> str:
