@@ -145,7 +145,8 @@ class RegisterHeader(QWidget):
         End session's words, rather than still to arrive."""
         left = "not marked" if held else "still to arrive"
         self.counts.setText(
-            f"<b>{present}</b> present &nbsp;·&nbsp; <b>{carers}</b> carers"
+            f"<b>{present}</b> present &nbsp;·&nbsp; <b>{carers}</b> "
+            f"{'carer' if carers == 1 else 'carers'}"
             f" &nbsp;·&nbsp; <b>{expected}</b> expected"
             f" &nbsp;·&nbsp; <b>{to_arrive}</b> {left}"
         )

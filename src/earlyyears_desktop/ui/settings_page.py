@@ -53,7 +53,13 @@ from earlyyears_desktop.ui.recovery_key import (
 )
 from earlyyears_desktop.ui.remove_practitioner import RemovePractitionerDialog, result_text
 from earlyyears_desktop.ui.retention_review import RetentionBox
-from earlyyears_desktop.ui.widgets import FieldError, heading, passphrase_edit, push_button
+from earlyyears_desktop.ui.widgets import (
+    FieldError,
+    heading,
+    passphrase_edit,
+    push_button,
+    scrolling_page,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrintDialog
@@ -80,7 +86,9 @@ class SettingsPage(Page):
         self.dialog: QWidget | None = None
         self.preferences = preferences
         self.setAccessibleName("Settings")
-        layout = QVBoxLayout(self)
+        layout = scrolling_page(
+            self, "Settings page", "This laptop's settings, the people, keys and backups"
+        )
         layout.addWidget(heading("Settings"))
 
         screen = QGroupBox("This laptop")

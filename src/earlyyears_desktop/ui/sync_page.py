@@ -48,7 +48,13 @@ from earlyyears_desktop.ui.error_text import error_text
 from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
-from earlyyears_desktop.ui.widgets import described, heading, push_button, selectable_text
+from earlyyears_desktop.ui.widgets import (
+    described,
+    heading,
+    push_button,
+    scrolling_page,
+    selectable_text,
+)
 
 _DIRECTION = {
     "export": "Sent to the central service",
@@ -97,7 +103,9 @@ class SyncPage(Page):
     # ---- layout ----
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        layout = scrolling_page(
+            self, "Sync page", "Sending to and receiving from the central service"
+        )
         layout.addWidget(heading("Sync with the central service"))
         intro = QLabel(
             "Changes made on this laptop go to the local authority's central service in a "

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -57,6 +59,21 @@ def described(widget: AnyWidget, name: str, description: str) -> AnyWidget:
     widget.setAccessibleName(name)
     widget.setAccessibleDescription(description)
     return widget
+
+
+def scrolling_page(page: QWidget, name: str, description: str) -> QVBoxLayout:
+    """The layout of a page whose contents scroll inside it: on a small screen the page
+    scrolls rather than making the window taller than the screen
+    (tests/ui/test_small_screen.py)."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = described(QScrollArea(), name, description)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    content = QWidget()
+    scroll.setWidget(content)
+    outer.addWidget(scroll)
+    return QVBoxLayout(content)
 
 
 def children_found(lines: int) -> QListWidget:
