@@ -132,10 +132,11 @@ class RegisterKeys(QObject):
         return True
 
     def toggle_side(self) -> None:
-        """Ctrl+Shift+S: show the staff and notes and go to them, or hide them and come
-        back to the cards."""
+        """Ctrl+Shift+S: show the staff and notes and go to them (shown but elsewhere: go to
+        them), or, from inside them, hide them and come back to the cards."""
         view = self.view
-        show = not view.side.isVisible()
+        inside = view.side.isAncestorOf(QApplication.focusWidget())
+        show = not (view.side.isVisible() and inside)
         view.set_side_visible(show)
         if show:
             view.side.staff_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -179,7 +180,7 @@ class RegisterKeys(QObject):
         if state is None:
             return
         text = mark_text(state.info.display_name, mark)
-        self.announce(f"Undone: {text}." if undone else f"{text}. {then}".rstrip())
+        self.announce(f"Undone. {text} now." if undone else f"{text}. {then}".rstrip())
 
     def mark_failed(self, child_id: str, message: str) -> None:
         state = self.view.states.get(child_id)
