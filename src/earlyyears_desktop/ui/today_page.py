@@ -290,6 +290,7 @@ class TodayPage(Page):
                     "add a group, then schedule its sessions."
                 )
             )
+        self._tab_to_registers_first()
         self.actions_box.show_actions(summary.actions, summary.today)
         self._fill(
             self.visits,
@@ -318,6 +319,27 @@ class TodayPage(Page):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         return label
+
+    def _tab_to_registers_first(self) -> None:
+        """The sessions' "Open the register" buttons in the Tab order where they are on the
+        screen, before the actions from meetings (made after the rest of the page, they came
+        last)."""
+        following = next(
+            (
+                w
+                for w in self.actions_box.findChildren(QWidget)
+                if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ),
+            None,
+        )
+        if following is None:
+            return
+        before = following.previousInFocusChain()
+        while not before.focusPolicy() & Qt.FocusPolicy.TabFocus:  # Qt orders those only
+            before = before.previousInFocusChain()
+        for button in self.sessions_box.findChildren(QPushButton, "open-register"):
+            QWidget.setTabOrder(before, button)
+            before = button
 
     def _session_row(self, s: SessionRow) -> QWidget:
         row = QWidget()
