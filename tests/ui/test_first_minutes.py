@@ -152,6 +152,13 @@ def test_every_empty_list_says_how_to_fill_it(qtbot, new_window):
     qtbot.waitUntil(lambda: "Ana Mäkelä" in record.title.text())
     for words in EMPTY_RECORD:
         qtbot.waitUntil(lambda words=words: words in _texts(record), timeout=5000)
+    # and each wraps to the pane's width (two ran past its right edge)
+    unwrapped = [
+        label.text()
+        for label in record.findChildren(QLabel)
+        if label.isVisible() and "below" in label.text() and not label.wordWrap()
+    ]
+    assert unwrapped == []
 
 
 def test_a_roster_from_the_central_service_is_enough():

@@ -113,6 +113,13 @@ def _add_button(
     return button
 
 
+def _empty_line(text: str) -> QLabel:
+    """What an empty part of the record says, wrapped to the pane's width (it ran past it)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 def _fill_rows(
     holder: _Rows,
     rows: Iterable[tuple[Row, str, str]],
@@ -126,7 +133,7 @@ def _fill_rows(
     clear_grid(grid)
     buttons: list[QPushButton] = []
     if not rows:
-        grid.addWidget(QLabel(empty), 0, 0)
+        grid.addWidget(_empty_line(empty), 0, 0)
     for n, (record, html, name) in enumerate(rows):
         text = rich_block(name)
         text.setText(html)
@@ -321,7 +328,9 @@ class ChildRecordView(QScrollArea):
         self._clear_consents()
         if not consents:
             self.consent_rows.addWidget(
-                QLabel("No consents recorded. Record a consent… below records what was agreed."),
+                _empty_line(
+                    "No consents recorded. Record a consent… below records what was agreed."
+                ),
                 0,
                 0,
             )
