@@ -135,7 +135,8 @@ class RegisterKeys(QObject):
         """Ctrl+Shift+S: show the staff and notes and go to them (shown but elsewhere: go to
         them), or, from inside them, hide them and come back to the cards."""
         view = self.view
-        inside = view.side.isAncestorOf(QApplication.focusWidget())
+        focused = QApplication.focusWidget()
+        inside = focused is not None and view.side.isAncestorOf(focused)
         show = not (view.side.isVisible() and inside)
         view.set_side_visible(show)
         if show:

@@ -334,11 +334,12 @@ class TodayPage(Page):
         )
         if following is None:
             return
-        before = following.previousInFocusChain()
-        while not before.focusPolicy() & Qt.FocusPolicy.TabFocus:  # Qt orders those only
-            before = before.previousInFocusChain()
+        before: QWidget | None = following.previousInFocusChain()
+        while before is not None and not before.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            before = before.previousInFocusChain()  # Qt orders focusable widgets only
         for button in self.sessions_box.findChildren(QPushButton, "open-register"):
-            QWidget.setTabOrder(before, button)
+            if before is not None:
+                QWidget.setTabOrder(before, button)
             before = button
 
     def _session_row(self, s: SessionRow) -> QWidget:
