@@ -45,7 +45,7 @@ class CardGrid(QScrollArea):
     def lay_out(self, cards: Iterable[ChildCard]) -> None:
         """Place `cards` (children of `host`) in this order, row by row."""
         self._cards = list(cards)
-        self.resizeEvent(QResizeEvent(self.size(), self.size()))  # columns for these cards
+        self._columns = self._columns_that_fit()
         self._place()
 
     def _place(self) -> None:
@@ -59,18 +59,19 @@ class CardGrid(QScrollArea):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        margins = self.grid.contentsMargins()
-        room = self.viewport().width() - margins.left() - margins.right() + CARD_SPACING
-        columns = max(1, room // (self._card_width() + CARD_SPACING))
+        columns = self._columns_that_fit()
         if columns != self._columns:
             self._columns = columns
             self._place()
 
-    def _card_width(self) -> int:
-        """The narrowest a card can be with every button's words whole (the buttons' keys
-        under their names made them wider than CARD_MIN_WIDTH: "Apologie:" in two columns)."""
-        hinted = max((card.sizeHint().width() for card in self._cards[:1]), default=0)
-        return max(CARD_MIN_WIDTH, hinted)
+    def _columns_that_fit(self) -> int:
+        """As many columns as the width holds of cards with every button's words whole (the
+        buttons' keys under their names made a card wider than CARD_MIN_WIDTH: "Apologie:"
+        in two columns)."""
+        margins = self.grid.contentsMargins()
+        room = self.viewport().width() - margins.left() - margins.right() + CARD_SPACING
+        hinted = self._cards[0].sizeHint().width() if self._cards else 0
+        return max(1, room // (max(CARD_MIN_WIDTH, hinted) + CARD_SPACING))
 
     def fully_visible(self, cards: Iterable[ChildCard]) -> list[ChildCard]:
         """Those of `cards` whose whole card is on screen now, in the order given."""

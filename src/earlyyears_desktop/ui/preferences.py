@@ -67,6 +67,12 @@ class Preferences:
             store.setValue(key, value)
             write_settings(store, self.path)
 
+    def _flag(self, key: str, default: bool) -> bool:
+        return str(self._get(key, "true" if default else "false")).lower() == "true"
+
+    def _set_flag(self, key: str, on: bool) -> None:
+        self._set(key, "true" if on else "false")
+
     @property
     def path(self) -> Path:
         return self._folder / PREFERENCES_NAME
@@ -89,22 +95,21 @@ class Preferences:
 
     @property
     def high_contrast(self) -> bool:
-        return str(self._get("high_contrast", "false")).lower() == "true"
+        return self._flag("high_contrast", False)
 
     @high_contrast.setter
     def high_contrast(self, on: bool) -> None:
-        self._set("high_contrast", "true" if on else "false")
+        self._set_flag("high_contrast", on)
 
     @property
     def move_to_next_unmarked(self) -> bool:
         """The register: after a child's first mark, the keyboard moves to the next child
         who is not marked."""
-        default = "true" if DEFAULT_MOVE_TO_NEXT_UNMARKED else "false"
-        return str(self._get("move_to_next_unmarked", default)).lower() == "true"
+        return self._flag("move_to_next_unmarked", DEFAULT_MOVE_TO_NEXT_UNMARKED)
 
     @move_to_next_unmarked.setter
     def move_to_next_unmarked(self, on: bool) -> None:
-        self._set("move_to_next_unmarked", "true" if on else "false")
+        self._set_flag("move_to_next_unmarked", on)
 
     @property
     def last_practitioner_id(self) -> str:
@@ -129,11 +134,11 @@ class Preferences:
     @property
     def first_steps_hidden(self) -> bool:
         """The Today page's first-steps guide: hidden by the user, or its steps done."""
-        return str(self._get("first_steps_hidden", "false")).lower() == "true"
+        return self._flag("first_steps_hidden", False)
 
     @first_steps_hidden.setter
     def first_steps_hidden(self, hidden: bool) -> None:
-        self._set("first_steps_hidden", "true" if hidden else "false")
+        self._set_flag("first_steps_hidden", hidden)
 
     def last_folder(self, kind: str) -> Path | None:
         """The folder the file dialog for `kind` (bundles, backups...) last used, if it is
