@@ -13,17 +13,14 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPaintEvent, QPalette
 from PySide6.QtWidgets import QPushButton, QStyle, QStyleOptionButton, QStylePainter, QWidget
 
+from earlyyears_desktop.ui.page_list import spoken_shortcut
+
 #: the key line's size against the label's
 HINT_SCALE = 0.8
 #: the space between the label and the key line
 LINE_GAP = 1
 #: the space left and right of the lines, inside the button's frame
 MARGIN = 2
-
-
-def spoken_key(key: str) -> str:
-    """'Ctrl+Shift+V' as a screen reader says it: 'Control Shift V'."""
-    return key.replace("Ctrl+", "Control ").replace("Shift+", "Shift ").replace("+", " ")
 
 
 class KeyButton(QPushButton):
@@ -40,7 +37,7 @@ class KeyButton(QPushButton):
         self.setAccessibleName(plain.rstrip("…"))
         what = description or plain.rstrip("…")
         self.setToolTip(f"{what} ({key})")
-        self.setAccessibleDescription(f"{what}. Shortcut: {spoken_key(key)}")
+        self.setAccessibleDescription(f"{what}. Shortcut: {spoken_shortcut(key)}")
 
     def hint_font(self) -> QFont:
         font = QFont(self.font())

@@ -61,8 +61,10 @@ PAGE_SHORTCUTS = _page_shortcuts()
 
 
 def spoken_shortcut(shortcut: str) -> str:
-    """'Ctrl+7' as a screen reader says it: 'Control 7'; 'Ctrl+,': 'Control comma'."""
-    return shortcut.replace("Ctrl+", "Control ").replace(",", "comma")
+    """'Ctrl+7' as a screen reader says it: 'Control 7'; 'Ctrl+,': 'Control comma';
+    'Ctrl+Shift+V': 'Control Shift V'."""
+    spoken = shortcut.replace("Ctrl+", "Control ").replace("Shift+", "Shift ")
+    return spoken.replace(",", "comma").replace("+", " ")
 
 
 def sidebar_list() -> QListWidget:
