@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from earlyyears_desktop.services.container import Services
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
-#: why on by default: ui/register_keys.py DEFAULT_MOVE_ON
+#: "After marking, move to the next child who is not marked" when nothing is set: at a busy
+#: door a group leader working by keyboard marks child after child (P, P, A, P…); with the
+#: setting off every mark needs an arrow key too, and the highlight stays on a child who is
+#: done. A slip (a key pressed twice) is named on the status line and undone by Ctrl+Z.
 DEFAULT_MOVE_TO_NEXT_UNMARKED = True
 PREFERENCES_NAME = "desktop-preferences.ini"
 #: the app's own settings file (which vault it opens), in the user's configuration folder

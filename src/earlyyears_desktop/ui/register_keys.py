@@ -9,8 +9,8 @@ button (ui/key_button.py).
 
 After a child's first mark the keyboard moves on to the next child who is not marked, when
 the setting "After marking, move to the next child who is not marked" is on (Settings, this
-laptop; on by default: `DEFAULT_MOVE_ON`); once everyone expected has a mark it stays, and
-says so.
+laptop; on by default: `ui/preferences.py` `DEFAULT_MOVE_TO_NEXT_UNMARKED`); once everyone
+expected has a mark it stays, and says so.
 
 Every saved mark is said twice: on the status line under the counts, and to a screen reader
 as an accessibility announcement (`QAccessibleAnnouncementEvent`, Qt 6.8+), since screen
@@ -35,16 +35,11 @@ from PySide6.QtWidgets import QApplication
 
 from earlyyears_desktop.domain.enums import AttendanceStatus
 from earlyyears_desktop.services.attendance import MarkState
+from earlyyears_desktop.ui.preferences import DEFAULT_MOVE_TO_NEXT_UNMARKED
 from earlyyears_desktop.ui.register_header import END_KEY, SIDE_KEY, UNDO_KEY, VISITOR_KEY
 
 if TYPE_CHECKING:
     from earlyyears_desktop.ui.register import RegisterView
-
-#: "After marking, move to the next child who is not marked" when nothing is set: at a busy
-#: door a group leader working by keyboard marks child after child (P, P, A, P…); with the
-#: setting off every mark needs an arrow key too, and the highlight stays on a child who is
-#: done. A slip (a key pressed twice) is named on the status line and undone by Ctrl+Z.
-DEFAULT_MOVE_ON = True
 
 KEY_MARKS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT.value,
@@ -81,7 +76,7 @@ class RegisterKeys(QObject):
     def __init__(self, view: RegisterView, move_on: Callable[[], bool] | None = None) -> None:
         super().__init__(view)
         self.view = view
-        self.move_on = move_on or (lambda: DEFAULT_MOVE_ON)
+        self.move_on = move_on or (lambda: DEFAULT_MOVE_TO_NEXT_UNMARKED)
         shortcuts: list[tuple[str, Callable[[], None]]] = [
             (UNDO_KEY, view.undo_last),
             (VISITOR_KEY, view.add_visitor),
@@ -211,4 +206,4 @@ class RegisterKeys(QObject):
             QAccessible.updateAccessibility(QAccessibleEvent(view, QAccessible.Event.NameChanged))
 
 
-__all__ = ["DEFAULT_MOVE_ON", "KEY_MARKS", "RegisterKeys", "mark_text"]
+__all__ = ["KEY_MARKS", "RegisterKeys", "mark_text"]
