@@ -38,8 +38,9 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.unit_of_work import Changes
 from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
-from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.preferences import preferences_of
 from earlyyears_desktop.ui.widgets import described
 
 
@@ -276,7 +277,7 @@ class AttendanceView(QWidget):
     def _ask_path(self, suggested: str) -> Path | None:
         return file_dialogs.save_file(
             self,
-            folders_of(self.services),
+            preferences_of(self.services),
             FolderKind.SPREADSHEETS,
             "Export to a spreadsheet",
             suggested,

@@ -43,9 +43,9 @@ from earlyyears_desktop.handouts import (
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
-from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.operations import OpRunner
-from earlyyears_desktop.ui.preferences import Preferences
+from earlyyears_desktop.ui.preferences import Preferences, preferences_of
 from earlyyears_desktop.ui.widgets import push_button, selectable_text
 
 #: printing renders each page as an image at this resolution (A4 at 300 dpi is 2480 x 3508)
@@ -380,7 +380,7 @@ def show_family_documents(
             preview = LettersPreview(document, services, runner, parent, large_print)
         else:
             preview = DocumentPreview(document, runner, parent)
-            preview.folders = folders_of(services)
+            preview.folders = preferences_of(services)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         preview.open()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from earlyyears_desktop.ui.preferences import Preferences, preferences_of
+from earlyyears_desktop.ui.preferences import Preferences
 
 
 class FolderKind(StrEnum):
@@ -46,10 +46,6 @@ def keep_qt_settings_private() -> None:
     # On Windows and macOS the native format is the registry or a plist, which setPath does
     # not move: Qt's QSettings(scope, organisation) then uses the INI format, moved above.
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-
-
-#: the open vault's desktop preferences, where the choosers' folders are kept
-folders_of = preferences_of
 
 
 def start_folder(folders: Preferences | None, kind: FolderKind, start: Path | None = None) -> Path:

@@ -42,9 +42,10 @@ from earlyyears_desktop.services.groups import SessionRow
 from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.document_preview import PRINT_DPI, render_pdf_to_printer
 from earlyyears_desktop.ui.error_text import error_text
-from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.operations import OpRunner, Progress
 from earlyyears_desktop.ui.pages import Page
+from earlyyears_desktop.ui.preferences import preferences_of
 from earlyyears_desktop.ui.widgets import heading, push_button, selectable_text
 
 #: what the preview's place says before any handouts are made
@@ -339,7 +340,7 @@ class HandoutsPage(Page):
     def choose_save_path(self, suggested: str) -> Path | None:
         return file_dialogs.save_file(
             self,
-            folders_of(self.services),
+            preferences_of(self.services),
             FolderKind.DOCUMENTS,
             "Save the handouts",
             suggested,

@@ -38,9 +38,10 @@ from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.document_preview import LOOK_WORDS, DocumentPreview, Previewed, _plural
 from earlyyears_desktop.ui.error_text import error_text
-from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.forms import date_edit, py_date
 from earlyyears_desktop.ui.operations import OpRunner
+from earlyyears_desktop.ui.preferences import preferences_of
 from earlyyears_desktop.ui.widgets import push_button, selectable_text
 
 #: how letters go out (the first is offered; any other words may be typed)
@@ -62,7 +63,7 @@ class LettersPreview(DocumentPreview):
     ) -> None:
         self.letters = document
         self.services = services
-        self.folders = folders_of(services)
+        self.folders = preferences_of(services)
         self.large_print = large_print
         #: the discussions whose letters were printed or saved: what "Record as sent" records
         self.output_ids: tuple[str, ...] = ()

@@ -45,9 +45,10 @@ from earlyyears_desktop.sync.device import (
 from earlyyears_desktop.sync.errors import BundleCancelled, BundleRefused, EnrolmentRefused
 from earlyyears_desktop.ui import file_dialogs
 from earlyyears_desktop.ui.error_text import error_text
-from earlyyears_desktop.ui.file_dialogs import FolderKind, folders_of
+from earlyyears_desktop.ui.file_dialogs import FolderKind
 from earlyyears_desktop.ui.operations import OpRunner
 from earlyyears_desktop.ui.pages import Page
+from earlyyears_desktop.ui.preferences import preferences_of
 from earlyyears_desktop.ui.widgets import (
     described,
     heading,
@@ -378,17 +379,17 @@ class SyncPage(Page):
     # ---- file choosers (tests replace these) ----
 
     def choose_save_file(self, title: str, suggested: str) -> Path | None:
-        folders = folders_of(self.services)
+        folders = preferences_of(self.services)
         return file_dialogs.save_file(
             self, folders, FolderKind.BUNDLES, title, suggested, "Enrolment files (*.json)"
         )
 
     def choose_open_file(self, title: str, filter_text: str) -> Path | None:
-        folders = folders_of(self.services)
+        folders = preferences_of(self.services)
         return file_dialogs.open_file(self, folders, FolderKind.BUNDLES, title, filter_text)
 
     def choose_folder(self, title: str) -> Path | None:
-        folders = folders_of(self.services)
+        folders = preferences_of(self.services)
         return file_dialogs.choose_folder(self, folders, FolderKind.BUNDLES, title)
 
     def confirm_replace(self, text: str) -> bool:
