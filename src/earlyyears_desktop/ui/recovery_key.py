@@ -15,8 +15,9 @@ from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
 
-#: beside every Print… button of the recovery key
+#: the printer's resolution for the key's page
 HIGH_RESOLUTION_DPI = 1200
+#: beside every Print… button of the recovery key
 PRINT_ON_PAPER = (
     "Print on a printer, not to a file or a PDF printer: a file holds the key in plain text."
 )
@@ -100,15 +101,12 @@ def print_on_paper(
     if not prints_to_a_file(printer):
         print_recovery_key(printer, recovery_key, team_name)
         return None
+    words = refusal(printer)
     box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Print on paper",
-        refusal(printer),
-        QMessageBox.StandardButton.Close,
-        parent,
+        QMessageBox.Icon.Warning, "Print on paper", words, QMessageBox.StandardButton.Close, parent
     )
     box.setAccessibleName("The recovery key was not printed to a file")
-    box.setAccessibleDescription(refusal(printer))
+    box.setAccessibleDescription(words)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
