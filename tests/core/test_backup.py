@@ -255,10 +255,13 @@ def test_a_truncated_backup_is_refused(made: Made, tmp_path: Path, cut: str) -> 
     copy = _copy(made, tmp_path)
     data = copy.read_bytes()
     header = backup_header(copy)
+    sealed_chunk = SMALL_CHUNKS + 20
+    # the last chunk's length: a whole chunk when the snapshot fills its last one
+    last = (len(data) - len(header.raw) - 32) % sealed_chunk or sealed_chunk
     keep = {
         "one byte": len(data) - 1,
         # Cut exactly at a chunk boundary: the chunk now last was not sealed as the last.
-        "last chunk": len(data) - (len(data) - len(header.raw) - 32) % (SMALL_CHUNKS + 20),
+        "last chunk": len(data) - last,
         "after the header": len(header.raw) + 32,
     }[cut]
     assert keep < len(data)
