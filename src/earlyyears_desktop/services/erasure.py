@@ -13,18 +13,19 @@ only: entity, id, version), chained in one pass and inserted in one statement; o
 ledger (child id, when, who, the reason's category: no name), which is what the sync code
 reads to tell the central service.
 
-After the commit, `compact()` removes what is left in the file: an `optimize` of the
-contentless search index (a delete there only marks the entry gone; its words stay in the
-index's pages until they are merged), then a vacuum and `wal_checkpoint(TRUNCATE)`: with
-`secure_delete` on, freed pages are already zeroed, and after the vacuum no free page
-remains. The first compaction of a vault is a full `VACUUM` that also turns on
-`auto_vacuum = INCREMENTAL`; every later one is `PRAGMA incremental_vacuum`, which moves only
-the pages after the free ones and truncates the file (a full VACUUM of a 400 MB vault takes
-most of a minute). Neither can run inside a transaction; erasing many children (the
-retention review, several instructions in a bundle) erases each with `compact=False` and
-compacts once at the end. Until a compaction has run, the vault says one is owed
-(`compact_pending()`, set in the erasure's own transaction, so a crash in between cannot lose
-it): `compact_if_pending()` finishes it (at the next unlock, say).
+After the commit, `compact()` removes what is left in the file: an `optimize` of the child's
+shard of the contentless search index (a delete there only marks the entry gone; its words
+stay in the shard's pages until they are merged; the index is split by child into 16 shards,
+`storage/search_index.py`, so that this rewrites a sixteenth of it, not all), then a vacuum
+and `wal_checkpoint(TRUNCATE)`: with `secure_delete` on, freed pages are already zeroed, and
+after the vacuum no free page remains. The first compaction of a vault is a full `VACUUM` that
+also turns on `auto_vacuum = INCREMENTAL`; every later one is `PRAGMA incremental_vacuum`,
+which moves only the pages after the free ones and truncates the file (a full VACUUM of a 400
+MB vault takes most of a minute). Neither can run inside a transaction; erasing many children
+(the retention review, several instructions in a bundle) erases each with `compact=False` and
+compacts once at the end. Until a compaction has run, the vault says one is owed, with the
+shards to optimise (`compact_pending()`, set in the erasure's own transaction, so a crash in
+between cannot lose it): `compact_if_pending()` finishes it (at the next unlock, say).
 
 The audit events of erased records stay, so the audit chain still verifies: an "erase" event
 tells `services/audit.py` that the record is meant to be gone.
@@ -39,7 +40,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import ErasureReason
@@ -53,6 +53,7 @@ from earlyyears_desktop.services.erasure_scope import (
     tables_leaves_first,
 )
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Changes, Saved, UnitOfWork
+from earlyyears_desktop.storage.search_index import SHARDS, shard_of, shard_table
 
 #: the VaultSetting holding the erasure ledger (a JSON list; local, never synchronised)
 LEDGER = "erasures"
@@ -186,8 +187,9 @@ class ErasureService:
             for model, ids in tables_leaves_first(scope):
                 by_entity[model.entity] = tx.erase(model, ids)
             delete_bookkeeping(session, scope)
-            # owed until compact() has run, even if the app stops before it does
-            _set_compact_pending(session, True)
+            # owed until compact() has run, even if the app stops before it does: the
+            # child's shard of the search index holds their words until it is optimised
+            _owe_compaction(session, {shard_of(child_id)})
             tx.audit_only(ERASE_CHILD, "child", child_id)
             session.info["touched"].setdefault("child", set()).add(child_id)
             if not erased_before:
@@ -247,20 +249,27 @@ class ErasureService:
         return Saved(changes, [replace(d, compacted=compacted) for d in done])
 
     def compact(self) -> bool:
-        """Optimise the search index, vacuum the database and truncate its write-ahead log,
-        so no index page, free page or old log frame keeps erased rows. False if it could not
-        run now (another reader, no room)."""
+        """Optimise the shards of the search index that erasures left words in, vacuum the
+        database and truncate its write-ahead log, so no index page, free page or old log
+        frame keeps erased rows. False if it could not run now (another reader, no room)."""
+        optimised = False
         try:
             with self.uow.engine.connect() as conn:
                 raw = conn.connection.dbapi_connection
                 assert raw is not None
                 raw.execute("BEGIN IMMEDIATE")
                 try:
-                    raw.execute(_OPTIMIZE_SEARCH).fetchall()
+                    row = raw.execute(
+                        "SELECT value FROM vault_settings WHERE key = ?", (_COMPACT_PENDING,)
+                    ).fetchone()
+                    for shard in sorted(_shards_owed(row[0] if row else None)):
+                        fts = shard_table(shard)
+                        raw.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')").fetchall()
                     raw.execute(
                         "DELETE FROM vault_settings WHERE key = ?", (_COMPACT_PENDING,)
                     ).fetchall()
                     raw.execute("COMMIT")
+                    optimised = True
                 except BaseException:
                     raw.execute("ROLLBACK")
                     raise
@@ -275,7 +284,10 @@ class ErasureService:
                 if busy:  # another reader kept old frames in the log: still owed
                     raise _CheckpointBusy()
         except Exception:  # the erasure is committed; the pages are zeroed (secure_delete)
-            self._mark_compact_pending(True)
+            if optimised:  # the shards are merged, the vacuum is still owed
+                with Session(self.uow.engine) as session, session.begin():
+                    _owe_compaction(session, set())
+            # else the optimize was rolled back, and the setting still says what is owed
             return False
         return True
 
@@ -293,17 +305,12 @@ class ErasureService:
     def compact_pending(self) -> bool:
         """Whether a compaction after an erasure could not run and is still owed."""
         with self.uow.read() as session:
-            row = session.get(VaultSetting, _COMPACT_PENDING)
-            return row is not None and row.value == "1"
+            return session.get(VaultSetting, _COMPACT_PENDING) is not None
 
     def compact_if_pending(self) -> bool:
         """Compact if an earlier compaction after an erasure could not run (call it when
         the vault is locked, or at the next unlock)."""
         return self.compact() if self.compact_pending() else True
-
-    def _mark_compact_pending(self, pending: bool) -> None:
-        with Session(self.uow.engine) as session, session.begin():
-            _set_compact_pending(session, pending)
 
     # ---- the ledger, for the sync code and the screens ----
 
@@ -348,25 +355,35 @@ class ErasureService:
             )
 
 
+#: the VaultSetting saying a compaction is owed: a JSON list of the search index's shards
+#: to optimise (`[]`: only the vacuum; "1", written before the index had shards: all of them)
 _COMPACT_PENDING = "erasure_compact_pending"
 #: SQLite's auto_vacuum = INCREMENTAL
 _INCREMENTAL = 2
 
 
-#: The observations' index is contentless: a delete only marks the row gone, and its words
-#: stay in the index's pages until they are merged; `optimize` merges them all (it rewrites
-#: the whole index: seconds on a large vault, so it is part of the compaction).
-_OPTIMIZE_SEARCH = "INSERT INTO observations_fts(observations_fts) VALUES ('optimize')"
+def _shards_owed(value: str | None) -> set[int]:
+    """The shards a pending compaction must optimise. The index is contentless: a delete
+    only marks the row gone, and its words stay in the shard's pages until they are merged;
+    `optimize` merges them all (it rewrites the shard: a sixteenth of the index)."""
+    if value is None:
+        return set()
+    owed = json.loads(value)
+    if not isinstance(owed, list):  # the older flag: the whole index
+        return set(range(SHARDS))
+    return {int(shard) for shard in owed}
 
 
-def _set_compact_pending(session: Session, pending: bool) -> None:
-    if pending:
-        session.execute(
-            text("INSERT OR REPLACE INTO vault_settings(key, value) VALUES (:k, '1')"),
-            {"k": _COMPACT_PENDING},
-        )
+def _owe_compaction(session: Session, shards: set[int]) -> None:
+    """Record, in the caller's transaction, that a compaction is owed, with these shards
+    added to any already owed."""
+    row = session.get(VaultSetting, _COMPACT_PENDING)
+    owed = sorted(shards | _shards_owed(row.value if row is not None else None))
+    value = json.dumps(owed)
+    if row is None:
+        session.add(VaultSetting(key=_COMPACT_PENDING, value=value))
     else:
-        session.execute(text("DELETE FROM vault_settings WHERE key = :k"), {"k": _COMPACT_PENDING})
+        row.value = value
 
 
 def _reason(reason: ErasureReason | str) -> ErasureReason:

@@ -1,19 +1,20 @@
 """Finding observations: full-text search with filters, a snippet and the words to highlight.
 
-The index (`observations_fts`, storage revision 0004) holds the *folded* text of each
-observation: case, diacritics and letters with a stroke folded by `domain.rules.search_key`,
-the rule `ey_fold` applies on every vault connection. A query is folded the same way, and each
-of its words must appear as the start of a word, so "zoe" finds "Zoë" and "ZOË" finds "zoe".
+The index (storage revisions 0004 and 0011) holds the *folded* text of each observation, in
+its child's shard of 16 tables (`storage/search_index.py`; an erasure optimises one shard):
+case, diacritics and letters with a stroke folded by `domain.rules.search_key`, the rule
+`ey_fold` applies on every vault connection. A query is folded the same way, and each of its
+words must appear as the start of a word, so "zoe" finds "Zoë" and "ZOË" finds "zoe".
 
 Order. Results come newest first. FTS5 can hand its matches over newest-written first (by
-rowid) and stop after the limit, which keeps a search of 200,000 observations for a common
-word to a few milliseconds; sorting every match by date first costs 100-500 ms for a word
-found in a fifth of them. So the search takes the `limit` most recently written matches
-(fetching one more to know whether there are others), then shows them by the date and time
-they were observed, newest first (an observation without a time comes after the timed ones
-of its day). When every match fits in the limit (the usual case once a word or a filter is
-given) that is exactly newest observed first; when there are more, the results say so
-("Showing the first N") and they are the N most recently written.
+rowid) and stop after the limit (each shard does, and their lists are merged by rowid), which
+keeps a search of 200,000 observations for a common word to a few milliseconds; sorting every
+match by date first costs 100-500 ms for a word found in a fifth of them. So the search takes
+the `limit` most recently written matches (fetching one more to know whether there are
+others), then shows them by the date and time they were observed, newest first (an observation
+without a time comes after the timed ones of its day). When every match fits in the limit (the
+usual case once a word or a filter is given) that is exactly newest observed first; when there
+are more, the results say so ("Showing the first N") and they are the N most recently written.
 
 Highlighting works on the ORIGINAL text: its words are found in it, each word is folded on
 its own, and a word is highlighted when a folded part of it starts with a word of the query;
@@ -36,6 +37,8 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    TableClause,
+    TextClause,
     column,
     literal_column,
     select,
@@ -50,6 +53,7 @@ from earlyyears_desktop.domain.models import Child, Observation, Practitioner
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.services.children import display_name
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, UnitOfWork
+from earlyyears_desktop.storage.search_index import SHARDS, shard_of, shard_table, shard_tables
 
 #: how many results a search shows at most
 DEFAULT_LIMIT = 100
@@ -74,8 +78,36 @@ _WORD = re.compile(
 #: a token of folded text, as the index's unicode61 tokenizer splits it
 _TOKEN = re.compile(r"[^\W_]+")
 
-_fts = table("observations_fts", column("rowid"))
 _rowid: ColumnClause[int] = literal_column("observations.rowid", type_=Integer)
+
+
+def _fts(shard: int) -> TableClause:
+    """One shard of the index (storage/search_index.py), for a join or a subquery."""
+    return table(shard_table(shard), column("rowid"))
+
+
+def _match(fts: TableClause) -> TextClause:
+    """`fts MATCH :match` (the expression is bound when the statement runs)."""
+    return text(f"{fts.name} MATCH :match")
+
+
+def _newest_matching(session: Session, statement: Select[str], match: str, limit: int) -> list[str]:
+    """The ids `statement` selects among the observations matching `match`, the `limit`
+    most recently written: each shard streams its matches newest written first and stops at
+    the limit, and the shards' lists are merged by rowid."""
+    found: list[tuple[int, str]] = []
+    for shard in range(SHARDS):
+        fts = _fts(shard)
+        per_shard = (
+            statement.add_columns(fts.c.rowid)
+            .join(fts, fts.c.rowid == _rowid)
+            .where(_match(fts))
+            .order_by(fts.c.rowid.desc())
+            .limit(limit)
+        )
+        found += [(rowid, id_) for id_, rowid in session.execute(per_shard, {"match": match})]
+    found.sort(reverse=True)
+    return [id_ for _, id_ in found[:limit]]
 
 
 @dataclass(frozen=True)
@@ -165,25 +197,23 @@ class ObservationSearch:
             return ObservationResults((), False, limit, too_short=True)
         with self.uow.read() as session:
             statement = _filtered(select(Observation.id), query)
-            if words:
-                match = match_expression(session, words)
-                if match is None:
-                    return ObservationResults((), False, limit)
-                matching = text("observations_fts MATCH :match").bindparams(match=match)
-                if query.child_id is None:
-                    # FTS5 streams its matches newest written first and stops at the limit.
-                    statement = statement.join(_fts, _fts.c.rowid == _rowid).where(matching)
-                    statement = statement.order_by(_fts.c.rowid.desc())
-                else:
-                    # One child's few hundred observations, each checked against the
-                    # matches: streaming every match of a common word to find this child's
-                    # would look up each one (700 ms against 100 in the scale vault).
-                    statement = statement.where(
-                        _rowid.in_(select(_fts.c.rowid).where(matching))
-                    ).order_by(_rowid.desc())
+            if not words:
+                ids = list(session.scalars(statement.order_by(_rowid.desc()).limit(limit + 1)))
+            elif (match := match_expression(session, words)) is None:
+                return ObservationResults((), False, limit)
+            elif query.child_id is None:
+                ids = _newest_matching(session, statement, match, limit + 1)
             else:
-                statement = statement.order_by(_rowid.desc())
-            ids: list[str] = list(session.scalars(statement.limit(limit + 1)))
+                # One child's few hundred observations, each checked against the matches in
+                # the child's shard: streaming every match of a common word to find this
+                # child's would look up each one (700 ms against 100 in the scale vault).
+                fts = _fts(shard_of(query.child_id))
+                statement = statement.where(_rowid.in_(select(fts.c.rowid).where(_match(fts))))
+                ids = list(
+                    session.scalars(
+                        statement.order_by(_rowid.desc()).limit(limit + 1), {"match": match}
+                    )
+                )
             more = len(ids) > limit
             hits = _hits(session, ids[:limit], words)
         return ObservationResults(tuple(hits), more, limit)
@@ -225,7 +255,7 @@ def _check(query: ObservationQuery) -> None:
         raise ValidationError("filter", "Please choose a filter from the list.") from None
 
 
-def _filtered(statement: Select[tuple[str]], query: ObservationQuery) -> Select[tuple[str]]:
+def _filtered(statement: Select[str], query: ObservationQuery) -> Select[str]:
     # The join hides the observations of a deleted child (the unit of work's tombstone filter
     # applies to the joined child as to the observation).
     statement = statement.join(Child, Child.id == Observation.child_id)
@@ -321,41 +351,30 @@ def match_expression(session: Session, words: Sequence[str]) -> str | None:
 
 
 def newest_matching_ids(session: Session, words: Sequence[str], limit: int) -> list[str]:
-    """The ids of the `limit` most recently written live observations containing `words`:
-    FTS5 streams its matches by rowid, newest first, and stops at the limit."""
+    """The ids of the `limit` most recently written live observations containing `words`."""
     match = match_expression(session, words) if words else None
     if match is None:
         return []
-    return list(
-        session.execute(
-            text(
-                "SELECT o.id FROM observations_fts f "
-                "JOIN observations o ON o.rowid = f.rowid "
-                # text() SQL is not seen by the unit of work's tombstone filter
-                "WHERE observations_fts MATCH :match AND o.deleted_at IS NULL "
-                "ORDER BY f.rowid DESC LIMIT :limit"
-            ),
-            {"match": match, "limit": limit},
-        ).scalars()
-    )
+    # Observation's own filter hides tombstoned rows (the unit of work's, as for any select).
+    return _newest_matching(session, select(Observation.id), match, limit)
 
 
 def _word_clause(session: Session, word: str) -> str | None:
     if len(word) <= _PREFIX_INDEXED:
         return f'"{word}"*'
-    # The vocabulary of the index, readable per connection; temp, so it is never on disk.
-    session.execute(
-        text(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.observations_vocab "
-            "USING fts5vocab(main, 'observations_fts', 'row')"
-        )
-    )
-    terms = (
+    # Each shard's vocabulary, readable per connection; temp, so it is never on disk.
+    arms = []
+    for shard, fts in enumerate(shard_tables()):
+        vocab = f"temp.observations_vocab_{shard:02d}"
         session.execute(
             text(
-                "SELECT term FROM temp.observations_vocab "
-                "WHERE term >= :low AND term < :high LIMIT :most"
-            ),
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING fts5vocab(main, '{fts}', 'row')"
+            )
+        )
+        arms.append(f"SELECT term FROM {vocab} WHERE term >= :low AND term < :high")
+    terms = (
+        session.execute(
+            text(" UNION ".join(arms) + " ORDER BY term LIMIT :most"),
             {"low": word, "high": word + "\U0010ffff", "most": _MAX_EXPANSION + 1},
         )
         .scalars()

@@ -23,6 +23,7 @@ from sqlalchemy.pool import QueuePool
 from earlyyears_desktop.domain.rules import search_key
 from earlyyears_desktop.storage.errors import VaultDamaged
 from earlyyears_desktop.storage.faults import storage_fault
+from earlyyears_desktop.storage.search_index import shard_of
 
 BUSY_TIMEOUT_MS = 10_000
 #: the end of the name of a copy being written by `export_copy` (".NAME.PID.partial")
@@ -78,8 +79,7 @@ def connect(path: Path, key: bytes, *, cache_statements: bool = True) -> sqlciph
             conn.execute(pragma).fetchall()
         # Read when connecting (a test of the wait's end shortens it in its own process).
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").fetchall()
-        # The observation index's triggers fold text with the same rule as name search.
-        conn.create_function("ey_fold", 1, _fold, deterministic=True)
+        add_vault_functions(conn)
     except BaseException:
         conn.close()
         raise
@@ -123,8 +123,20 @@ def database_busy(exc: BaseException) -> bool:
     return "database is locked" in str(orig)
 
 
+def add_vault_functions(conn: Any) -> None:
+    """The SQL functions the vault's schema calls, on a new connection: the observation
+    index's triggers fold text with the same rule as name search (`ey_fold`), and put each
+    observation's words in its child's shard (`ey_shard`, storage/search_index.py)."""
+    conn.create_function("ey_fold", 1, _fold, deterministic=True)
+    conn.create_function("ey_shard", 1, _shard, deterministic=True)
+
+
 def _fold(text: str | None) -> str | None:
     return search_key(text) if text is not None else None
+
+
+def _shard(child_id: str | None) -> int | None:
+    return shard_of(child_id) if child_id is not None else None
 
 
 def make_engine(path: Path, key_source: Callable[[], bytes]) -> Engine:

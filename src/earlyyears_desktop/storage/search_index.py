@@ -1,0 +1,42 @@
+"""The observations' full-text index, split by child into shards.
+
+The index is contentless FTS5 (storage revisions 0004 and 0011): deleting a row only marks it
+gone, and its words stay in the index's pages until the index is merged. Erasing a child
+must remove those words, and FTS5's `optimize` merges a whole index: 3-8 s for one index of
+the scale vault's 200,000 observations, whatever the child's size. So the index is
+`SHARDS` tables, `observations_fts_00` to `observations_fts_15`, and each observation's
+words go to its child's shard (`shard_of`): an erasure optimises that one table, a
+sixteenth of the index.
+
+`shard_of` decides where rows already are: it must never change (a vault made with one
+rule and read with another would search the wrong shard). Every vault connection registers
+it as the SQL function `ey_shard`, which the index's triggers call (`storage/engine.py`).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+#: how many tables the index is split into (revision 0011 made this many)
+SHARDS = 16
+
+
+def shard_of(child_id: str) -> int:
+    """The shard holding the words of this child's observations (CRC-32 of the id: stable
+    across versions and machines, and even for ids that are not UUIDs)."""
+    return zlib.crc32(child_id.encode("utf-8")) % SHARDS
+
+
+def shard_table(shard: int) -> str:
+    """The FTS5 table of one shard."""
+    if not 0 <= shard < SHARDS:
+        raise ValueError(f"no search index shard {shard}")
+    return f"observations_fts_{shard:02d}"
+
+
+def shard_tables() -> tuple[str, ...]:
+    """Every shard's table, in shard order."""
+    return tuple(shard_table(shard) for shard in range(SHARDS))
+
+
+__all__ = ["SHARDS", "shard_of", "shard_table", "shard_tables"]
