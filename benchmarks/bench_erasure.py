@@ -13,29 +13,28 @@ observations (the scale vault gives each child about 100: the heaviest children 
 to `HEAVY` through the unit of work in the working copy, as the timeline's benchmark does for
 one): the transaction (every row of the child found through the registry and the foreign
 keys, deleted by table with one audit event each, the ledger written) and then the compaction
-(the search index optimised, an incremental vacuum, `wal_checkpoint(TRUNCATE)`), until the
-child is gone from the file. A vault's first compaction is a full VACUUM turning incremental
-vacuum on; it is run and recorded first (`erase_first_compact_s`, once per vault), so the
-figures are the ones every later erasure sees.
+(the child's shard of the search index optimised, an incremental vacuum,
+`wal_checkpoint(TRUNCATE)`), until the child is gone from the file. A vault's first compaction
+is a full VACUUM turning incremental vacuum on; it is run and recorded first
+(`erase_first_compact_s`, once per vault), so the figures are the ones every later erasure
+sees.
 
 Its floor (`raw_erase_and_compact_floor`): another child of the same size, its rows (their
 ids found beforehand) deleted by id on a raw connection in one durable transaction, then the
-same compaction's statements (the index's `optimize`, the only way a contentless FTS5 index
-lets go of a deleted row's words; the incremental vacuum; the checkpoint): no scope, no audit,
-no ledger. `erase_child_optimize_floor_s` is the floor's `optimize` alone: the part of every
-erasure that grows with the whole vault's observations, not the child's. Interleaved
-(A B A B) over `HEAVY_PAIRS` pairs; the ratio is the median of the pairs'.
+same compaction's statements (the `optimize` of the child's shard, the only way a contentless
+FTS5 index lets go of a deleted row's words; the incremental vacuum; the checkpoint): no
+scope, no audit, no ledger. `erase_child_optimize_floor_s` is the floor's `optimize` alone.
+Interleaved (A B A B) over `HEAVY_PAIRS` pairs; the ratio is the median of the pairs'.
 
-Where the time goes (measured on copies of the scale vault, 2026-12-01, the machine loaded
-2-5x): the index's `optimize` rewrites the whole contentless index (31 MB for 200,000
-observations with its two- and three-letter prefix indexes), 3-8 s, whatever the child's
-size; the transaction of a 2,000-observation child 2-4 s (the deletes themselves about 1.5 s
-of it, the rest the scope, the change log's scan, the audit events and the commit); the
-incremental vacuum and checkpoint about 0.3 s. On the same copy the index without its prefix
-indexes (11 MB) optimised in 2.2-2.7 s, and a sixteenth of it (the child's rows and one row
-in 16, 2.3 MB) in 0.3-0.6 s: an index split by child into shards, each optimised alone, is
-what would bring `erase_child_s` near its target; FTS5's `secure-delete` does not (see
-docs/security-model.md, "Erasing a child").
+Where the time went before the index was split (copies of the scale vault, 2026-12-01, the
+machine loaded 2-5x): the `optimize` of the single contentless index (31 MB for 200,000
+observations with its two- and three-letter prefix indexes) took 3-8 s whatever the child's
+size, so `erase_child_s` was 4.6-13 s. Split by child into 16 shards (revision 0011,
+storage/search_index.py), the child's shard optimises in 0.1-0.2 s; measured on a quiet
+machine on 2026-12-01, `erase_child_s` 1.71 s (the transaction 1.39-1.74 s: the deletes
+about 1.0 s, the audit events 0.2-0.4 s, the scope, bookkeeping and commit the rest; the
+compaction 0.12-0.16 s) against its floor's 0.93 s. FTS5's `secure-delete` does not help
+(see docs/security-model.md, "Erasing a child").
 
 The transaction's parts are recorded too, on ordinary children (`erase_transaction_s` with
 `compact=False` against `raw_delete_floor`, the same deletes with no compaction, interleaved),
@@ -64,6 +63,7 @@ from earlyyears_desktop.domain.enums import AreaOfNeed, ErasureReason, Observati
 from earlyyears_desktop.domain.models import Observation
 from earlyyears_desktop.services.container import Services
 from earlyyears_desktop.services.erasure_scope import ErasureScope, child_scope
+from earlyyears_desktop.storage.search_index import shard_of, shard_table
 
 PAIRS = 3
 #: the heavy children's observations (the timeline's benchmark tops one child up to as many)
@@ -127,15 +127,17 @@ def raw_delete_floor(raw: Any, scope: ErasureScope) -> float:
 
 
 def raw_erase_and_compact_floor(
-    raw: Any, scope: ErasureScope, parts: dict[str, list[float]] | None = None
+    raw: Any, scope: ErasureScope, shard: int, parts: dict[str, list[float]] | None = None
 ) -> float:
     """Seconds to delete the scope's rows by id in one durable transaction, then optimise the
-    search index, vacuum the pages freed and truncate the log (the compaction's statements).
-    `parts` gets each step's seconds ("delete", "optimize", "vacuum")."""
+    child's `shard` of the search index, vacuum the pages freed and truncate the log (the
+    compaction's statements). `parts` gets each step's seconds ("delete", "optimize",
+    "vacuum")."""
     started = time.perf_counter()
     raw_delete_floor(raw, scope)
     deleted = time.perf_counter()
-    raw.execute("INSERT INTO observations_fts(observations_fts) VALUES ('optimize')").fetchall()
+    fts = shard_table(shard)
+    raw.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')").fetchall()
     optimized = time.perf_counter()
     raw.execute("PRAGMA incremental_vacuum").fetchall()
     raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
@@ -203,7 +205,9 @@ def measure_erase_child(
         with services.uow.read() as session:
             scope = child_scope(session, theirs)
         whole_floor_s.append(
-            _on_raw(database, key, raw_erase_and_compact_floor, scope, floor_parts)
+            _on_raw(
+                database, key, raw_erase_and_compact_floor, scope, shard_of(theirs), floor_parts
+            )
         )
         whole_ratios.append(whole_s[-1] / whole_floor_s[-1])
     children = _children_by_size(services, 2 * pairs)
