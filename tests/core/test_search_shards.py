@@ -86,7 +86,7 @@ def _rowid(services: Services, observation_id: str) -> int:
 
 
 def test_words_are_in_their_childs_shard_and_follow_the_observation(
-    fresh: VaultUnderTest,
+    fresh: VaultUnderTest, tmp_path: Path
 ) -> None:
     services = fresh.services
     first, second = _children_in_different_shards(services, 2)
@@ -115,9 +115,17 @@ def test_words_are_in_their_childs_shard_and_follow_the_observation(
         services.observation_search.find(ObservationQuery("umberlark", child_id=first)).hits == ()
     )
 
-    # erased with the child, it leaves every shard
+    # erased with the child, it leaves every shard, and both shards are owed a merge: the
+    # one it left still holds its words, marked deleted
     services.erasure.erase_child(second, ErasureReason.RECORDED_IN_ERROR, compact=False)
     assert _shards_holding(services, "umberlark") == {}
+    assert _pending(services) == str(sorted([shard_of(first), shard_of(second)]))
+    assert b"umberlark" in _plaintext(fresh.vault, tmp_path / "before.db")
+    assert services.erasure.compact()
+    assert b"umberlark" not in _plaintext(fresh.vault, tmp_path / "after.db")
+    with services.uow.read() as session:
+        moves = session.execute(text("SELECT count(*) FROM observations_fts_moves")).scalar()
+    assert moves == 0
 
 
 def test_a_search_merges_the_shards_newest_written_first(fresh: VaultUnderTest) -> None:
@@ -226,7 +234,11 @@ def test_an_upgrade_fills_the_shards_and_a_downgrade_gives_one_index_back(
         services.observations.add(ObservationInput(c, "Painted a vermilionheron", TODAY)).id
         for c in (first, second)
     ]
+    _erase_with_a_word(services, _children_in_different_shards(services, 1)[0], "tealbadger")
+    assert _pending(services) not in (None, "1")
     downgrade(fresh.vault, "0010")
+    # the app of revision 0010 reads "1" as a compaction owed (of its single index)
+    assert _pending(services) == "1"
     with fresh.vault.engine.connect() as conn:
         assert (
             conn.execute(

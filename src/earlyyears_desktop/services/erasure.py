@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from earlyyears_desktop.domain.enums import ErasureReason
 from earlyyears_desktop.domain.errors import DomainError, NotFound
-from earlyyears_desktop.domain.models import Child, VaultSetting, utcnow
+from earlyyears_desktop.domain.models import Child, Observation, VaultSetting, utcnow
 from earlyyears_desktop.services.administrators import AdministratorService
 from earlyyears_desktop.services.erasure_scope import (
     child_scope,
@@ -53,7 +53,11 @@ from earlyyears_desktop.services.erasure_scope import (
     tables_leaves_first,
 )
 from earlyyears_desktop.services.unit_of_work import INCLUDE_DELETED, Changes, Saved, UnitOfWork
-from earlyyears_desktop.storage.search_index import SHARDS, shard_of, shard_table
+from earlyyears_desktop.storage.search_index import (
+    SHARDS,
+    shard_table,
+    take_shards_holding,
+)
 
 #: the VaultSetting holding the erasure ledger (a JSON list; local, never synchronised)
 LEDGER = "erasures"
@@ -138,10 +142,6 @@ def _write_ledger(session: Session, erasures: Sequence[Erasure]) -> None:
         row.value = value
 
 
-class _CheckpointBusy(Exception):
-    """The log could not be folded back whole (another connection is reading)."""
-
-
 class ErasureService:
     def __init__(
         self,
@@ -182,14 +182,16 @@ class ErasureService:
             scope = child_scope(session, child_id)
             clear_references(session, scope)
             session.flush()
+            # owed until compact() has run, even if the app stops before it does: the
+            # shards of the search index holding the words of the observations that go
+            # (their child's, and any they were moved from) keep them until optimised
+            observations = scope.ids.get(Observation.__tablename__, set())
+            _owe_compaction(session, take_shards_holding(session, observations))
             by_entity: dict[str, int] = {}
             # leaves first, one table at a time: the foreign keys stay satisfied
             for model, ids in tables_leaves_first(scope):
                 by_entity[model.entity] = tx.erase(model, ids)
             delete_bookkeeping(session, scope)
-            # owed until compact() has run, even if the app stops before it does: the
-            # child's shard of the search index holds their words until it is optimised
-            _owe_compaction(session, {shard_of(child_id)})
             tx.audit_only(ERASE_CHILD, "child", child_id)
             session.info["touched"].setdefault("child", set()).add(child_id)
             if not erased_before:
@@ -251,8 +253,8 @@ class ErasureService:
     def compact(self) -> bool:
         """Optimise the shards of the search index that erasures left words in, vacuum the
         database and truncate its write-ahead log, so no index page, free page or old log
-        frame keeps erased rows. False if it could not run now (another reader, no room)."""
-        optimised = False
+        frame keeps erased rows. False if it could not run now (another reader or writer, no
+        room): what is still owed stays recorded, for `compact_if_pending()`."""
         try:
             with self.uow.engine.connect() as conn:
                 raw = conn.connection.dbapi_connection
@@ -265,11 +267,12 @@ class ErasureService:
                     for shard in sorted(_shards_owed(row[0] if row else None)):
                         fts = shard_table(shard)
                         raw.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')").fetchall()
+                    # the shards are merged: the vacuum and the log's truncation are owed
                     raw.execute(
-                        "DELETE FROM vault_settings WHERE key = ?", (_COMPACT_PENDING,)
+                        "UPDATE vault_settings SET value = '[]' WHERE key = ?",
+                        (_COMPACT_PENDING,),
                     ).fetchall()
                     raw.execute("COMMIT")
-                    optimised = True
                 except BaseException:
                     raw.execute("ROLLBACK")
                     raise
@@ -280,14 +283,14 @@ class ErasureService:
                     raw.execute("VACUUM").fetchall()
                 else:
                     raw.execute("PRAGMA incremental_vacuum").fetchall()
-                busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-                if busy:  # another reader kept old frames in the log: still owed
-                    raise _CheckpointBusy()
+                if raw.execute(_TRUNCATE_LOG).fetchone()[0]:
+                    return False  # another reader kept old frames in the log: still owed
+                # Nothing is owed now; saying so writes to the log again, emptied in turn.
+                raw.execute("BEGIN IMMEDIATE")
+                raw.execute("DELETE FROM vault_settings WHERE key = ?", (_COMPACT_PENDING,))
+                raw.execute("COMMIT")
+                raw.execute(_TRUNCATE_LOG).fetchall()
         except Exception:  # the erasure is committed; the pages are zeroed (secure_delete)
-            if optimised:  # the shards are merged, the vacuum is still owed
-                with Session(self.uow.engine) as session, session.begin():
-                    _owe_compaction(session, set())
-            # else the optimize was rolled back, and the setting still says what is owed
             return False
         return True
 
@@ -360,6 +363,8 @@ class ErasureService:
 _COMPACT_PENDING = "erasure_compact_pending"
 #: SQLite's auto_vacuum = INCREMENTAL
 _INCREMENTAL = 2
+#: copy the log into the database and empty it; its first column is 1 if a reader held it up
+_TRUNCATE_LOG = "PRAGMA wal_checkpoint(TRUNCATE)"
 
 
 def _shards_owed(value: str | None) -> set[int]:

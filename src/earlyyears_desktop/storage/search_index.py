@@ -11,11 +11,20 @@ sixteenth of the index.
 `shard_of` decides where rows already are: it must never change (a vault made with one
 rule and read with another would search the wrong shard). Every vault connection registers
 it as the SQL function `ey_shard`, which the index's triggers call (`storage/engine.py`).
+
+An observation moved to another child (its `child_id` changed, as a sync may) moves to that
+child's shard, and the shard it left keeps its words, marked deleted, until that shard is
+optimised: `observations_fts_moves` (rowid, shard) remembers it, and `take_shards_holding`
+tells an erasure which shards hold words of the observations it erases.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
 
 #: how many tables the index is split into (revision 0011 made this many)
 SHARDS = 16
@@ -39,4 +48,27 @@ def shard_tables() -> tuple[str, ...]:
     return tuple(shard_table(shard) for shard in range(SHARDS))
 
 
-__all__ = ["SHARDS", "shard_of", "shard_table", "shard_tables"]
+def take_shards_holding(session: Session, observation_ids: Iterable[str]) -> set[int]:
+    """The shards holding words of these observations: each one's child's shard, and any
+    shard it left when it moved to another child (those moves forgotten as they are told).
+    Call it in the erasure's transaction, before the rows go: it owes their optimisation."""
+    wanted = sorted(set(observation_ids))
+    shards: set[int] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = {"ids": wanted[start : start + _CHUNK]}
+        shards.update(session.execute(_CURRENT_SHARDS, chunk).scalars())
+        shards.update(session.execute(_SHARDS_LEFT, chunk).scalars())
+    return shards
+
+
+_CHUNK = 500
+_CURRENT_SHARDS = text(
+    "SELECT DISTINCT ey_shard(child_id) FROM observations WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_SHARDS_LEFT = text(
+    "DELETE FROM observations_fts_moves WHERE observation_rowid IN "
+    "(SELECT rowid FROM observations WHERE id IN :ids) RETURNING shard"
+).bindparams(bindparam("ids", expanding=True))
+
+
+__all__ = ["SHARDS", "shard_of", "shard_table", "shard_tables", "take_shards_holding"]

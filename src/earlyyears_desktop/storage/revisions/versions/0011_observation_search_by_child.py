@@ -12,6 +12,12 @@ Each shard is the table revision 0004 made (folded text, prefix indexes of two a
 letters, deletes by rowid). Per shard, three triggers keep it in step: an insert, a delete,
 and an update of the text or the child (which may move the row to another shard).
 
+A row moved to another child's shard (a sync may correct the child an observation was written
+against) is only marked deleted in the shard it leaves, whose pages keep its words until that
+shard is optimised: `observations_fts_moves` remembers the shards each observation left
+(rowid and shard, nothing else), and erasing the child it now belongs to owes those shards
+too (`storage/search_index.py` `take_shards_holding`).
+
 The shards are filled from the observations; the old index is dropped, with its words of
 erased rows not yet merged (the pages it leaves are zeroed: `secure_delete`).
 """
@@ -36,6 +42,17 @@ def _table(shard: int) -> str:
 
 def upgrade() -> None:
     _drop_single_index()
+    op.execute(
+        "CREATE TABLE observations_fts_moves ("
+        "observation_rowid INTEGER NOT NULL, shard INTEGER NOT NULL, "
+        "PRIMARY KEY (observation_rowid, shard)) WITHOUT ROWID"
+    )
+    op.execute(
+        "CREATE TRIGGER observations_fts_moved AFTER UPDATE OF child_id ON observations "
+        "WHEN ey_shard(old.child_id) != ey_shard(new.child_id) BEGIN "
+        "INSERT OR IGNORE INTO observations_fts_moves(observation_rowid, shard) "
+        "VALUES (old.rowid, ey_shard(old.child_id)); END"
+    )
     for shard in range(_SHARDS):
         fts = _table(shard)
         op.execute(
@@ -68,6 +85,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS observations_fts_moved")
+    op.execute("DROP TABLE IF EXISTS observations_fts_moves")
+    # revision 0010's app reads only "1" as a compaction owed: the whole index
+    op.execute("UPDATE vault_settings SET value = '1' WHERE key = 'erasure_compact_pending'")
     for shard in range(_SHARDS):
         fts = _table(shard)
         for trigger in _OLD_TRIGGERS:
