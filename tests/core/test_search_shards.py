@@ -148,6 +148,19 @@ def test_a_search_merges_the_shards_newest_written_first(fresh: VaultUnderTest) 
     assert len(services.observation_search.find(ObservationQuery("xylob")).hits) == 10
     assert services.observation_search.find(ObservationQuery("xylobx")).hits == ()
 
+    # The newest match deleted: the newest of the shards' matches are no longer all live,
+    # and each shard's are read until the limit (or every match at once, when few).
+    services.observations.delete(written[-1], "Wrong child")
+    newest = services.observation_search.find(ObservationQuery("xylobrook"), limit=3)
+    assert [h.id for h in newest.hits] == written[-2:-5:-1] and newest.more
+    everything = services.observation_search.find(ObservationQuery("xylobrook"))
+    assert [h.id for h in everything.hits] == written[-2::-1] and not everything.more
+    # two shown: the three newest matches are read (two shards hold three), one is not
+    # live, and the shards are read again to know whether there are more
+    two = services.observation_search.find(ObservationQuery("xylobrook"), limit=2)
+    assert [h.id for h in two.hits] == written[-2:-4:-1] and two.more
+    assert services.observations.search("xylobrook")[0].id == written[-2]
+
 
 def _pending(services: Services) -> str | None:
     with services.uow.read() as session:
