@@ -42,6 +42,12 @@ def _table(shard: int) -> str:
 
 def upgrade() -> None:
     _drop_single_index()
+    # Each row's shard worked out once (a scan of the observations), not once per shard.
+    op.execute(
+        "CREATE TEMP TABLE observation_shards AS "
+        "SELECT rowid AS observation_rowid, ey_shard(child_id) AS shard FROM observations"
+    )
+    op.execute("CREATE INDEX temp.observation_shards_by_shard ON observation_shards(shard)")
     op.execute(
         "CREATE TABLE observations_fts_moves ("
         "observation_rowid INTEGER NOT NULL, shard INTEGER NOT NULL, "
@@ -79,9 +85,11 @@ def upgrade() -> None:
             f"WHERE ey_shard(new.child_id) = {shard}; END"
         )
         op.execute(
-            f"INSERT INTO {fts}(rowid, text) SELECT rowid, ey_fold(text) FROM observations "
-            f"WHERE ey_shard(child_id) = {shard} ORDER BY rowid"
+            f"INSERT INTO {fts}(rowid, text) SELECT o.rowid, ey_fold(o.text) "
+            "FROM observation_shards s JOIN observations o ON o.rowid = s.observation_rowid "
+            f"WHERE s.shard = {shard} ORDER BY s.observation_rowid"
         )
+    op.execute("DROP TABLE temp.observation_shards")
 
 
 def downgrade() -> None:
