@@ -124,9 +124,10 @@ def made(
         writer.kill()
         writer.wait(timeout=30)
     # Every write committed before the snapshot's moment printed its ack long before the kill:
-    # read them all (the writer may have run far ahead of the lines read so far).
-    for line in writer.stdout.read().splitlines():
-        if line.startswith("ack "):
+    # read them all (the writer may have run far ahead of the lines read so far). The kill
+    # may cut the last line short (the pipe takes what was written so far); it came later.
+    for line in writer.stdout.read().splitlines(keepends=True):
+        if line.startswith("ack ") and line.endswith("\n"):
             acks.append(line.split())
     moments = [dict(marks)]
     for _, _, session_id, child_id, status in acks:
